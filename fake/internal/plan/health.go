@@ -1,0 +1,52 @@
+package plan
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// NoHealthCheckDelay is how long a task without container health checks (and
+// without a load balancer) must be RUNNING before it counts as healthy.
+const NoHealthCheckDelay = 40 * time.Second
+
+// condition classifies a task for scheduling.
+type condition int
+
+const (
+	condGone      condition = iota // STOPPED or being stopped: not schedulable
+	condStarting                   // pending, or RUNNING but not yet healthy
+	condHealthy                    // RUNNING and healthy
+	condUnhealthy                  // RUNNING, failing health checks past the grace period
+)
+
+// live reports whether the task counts toward maximumPercent: every task
+// that has not reached STOPPED, including ones still stopping (conservative).
+func live(t *Task) bool { return t.LastStatus != TaskStopped }
+
+// classify returns the task's condition at now and, when the condition can
+// change by time alone, the instant it will (zero otherwise).
+func classify(t *Task, d *Deployment, grace time.Duration, now time.Time) (condition, time.Time) {
+	if t.LastStatus == TaskStopped || t.DesiredStatus == TaskStopped {
+		return condGone, time.Time{}
+	}
+	if t.LastStatus != TaskRunning {
+		return condStarting, time.Time{}
+	}
+	if d != nil && d.HasHealthCheck {
+		switch t.Health {
+		case types.HealthStatusHealthy:
+			return condHealthy, time.Time{}
+		case types.HealthStatusUnhealthy:
+			if end := t.StartedAt.Add(grace); now.Before(end) {
+				return condStarting, end
+			}
+			return condUnhealthy, time.Time{}
+		}
+		return condStarting, time.Time{}
+	}
+	if at := t.StartedAt.Add(NoHealthCheckDelay); now.Before(at) {
+		return condStarting, at
+	}
+	return condHealthy, time.Time{}
+}

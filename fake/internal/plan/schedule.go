@@ -1,0 +1,231 @@
+package plan
+
+import (
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// schedule decides starts and stops within maximumPercent and
+// minimumHealthyPercent (ECS Developer Guide, "Deploy Amazon ECS services by
+// replacing tasks") and returns the set of task ids it stops.
+//
+//   - Starts: the primary deployment gets desiredCount minus its tasks that
+//     are pending, starting or healthy, limited so that all tasks not yet
+//     STOPPED stay within floor(desired*max/100). A FAILED deployment or one
+//     in start-failure backoff starts nothing.
+//   - Stops, in order: unhealthy tasks (of the primary: when replaced, when
+//     nothing can replace them, or one by one when maximumPercent forbids a
+//     replacement); tasks of older deployments (not-yet-healthy ones freely,
+//     healthy ones only while ceil(desired*min/100) healthy tasks remain);
+//     primary tasks above desiredCount. Healthy tasks are never stopped below
+//     the minimum. Older deployments are not drained while the primary is FAILED.
+func (c *computation) schedule() map[string]bool {
+	svc := c.s.Service
+	desired := max(svc.DesiredCount, 0)
+	maxT := MaxTasks(desired, svc.MaximumPercent)
+	budget := -MinHealthy(desired, svc.MinimumHealthyPercent)
+	liveTotal, starting, gone := 0, 0, 0
+	for _, ds := range c.deps {
+		for _, ts := range ds.tasks {
+			if live(ts.t) {
+				liveTotal++
+				if ts.cond == condGone {
+					gone++ // being stopped
+				}
+			}
+			switch ts.cond {
+			case condHealthy:
+				budget++
+			case condStarting:
+				starting++
+			}
+		}
+	}
+	budget = max(budget, 0)
+
+	p := c.primary
+	pGood := 0
+	var pUnhealthy []*taskState
+	for _, ts := range p.tasks {
+		switch ts.cond {
+		case condStarting, condHealthy:
+			pGood++
+		case condUnhealthy:
+			pUnhealthy = append(pUnhealthy, ts)
+		}
+	}
+	failed := p.next.RolloutState == types.DeploymentRolloutStateFailed
+	backingOff := c.s.Now.Before(p.next.Backoff.NotBefore)
+	canLaunch := !failed && !backingOff
+	need := desired - pGood
+	starts := 0
+	roomLimited := false
+	if need > 0 {
+		if backingOff && !failed {
+			c.wake(p.next.Backoff.NotBefore)
+		}
+		if canLaunch {
+			starts = max(min(need, maxT-liveTotal), 0)
+			roomLimited = starts < need
+		}
+	}
+	if starts > 0 {
+		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts})
+	}
+
+	sel := newSelector(c.deps)
+	reason := ScalingReason(p.next.ID)
+	var stops []Stop
+	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
+		for _, ts := range picked {
+			stops = append(stops, Stop{TaskID: ts.t.ID, StopCode: code, Reason: why})
+		}
+	}
+	// 1. Unhealthy tasks: those of older deployments always go.
+	var unhealthy []*taskState
+	oldAlive := 0
+	for _, ds := range c.deps {
+		if !c.isOld(ds) {
+			continue
+		}
+		for _, ts := range ds.tasks {
+			switch ts.cond {
+			case condUnhealthy:
+				unhealthy = append(unhealthy, ts)
+			case condStarting, condHealthy:
+				oldAlive++
+			}
+		}
+	}
+	picked := sel.pick(unhealthy, len(unhealthy), nil)
+	// Of the primary: all once replaced or irreplaceable; one by one while
+	// maximumPercent forbids starting their replacements.
+	switch {
+	case len(pUnhealthy) == 0:
+	case pGood+starts >= desired || !canLaunch:
+		picked = append(picked, sel.pick(pUnhealthy, len(pUnhealthy), nil)...)
+	case roomLimited:
+		picked = append(picked, sel.pick(pUnhealthy, 1, nil)...)
+	}
+	for _, ts := range picked {
+		c.event(FailedHealthChecksEvent(svc.Name, ts.t.ID))
+	}
+	stop(picked, types.TaskStopCodeServiceSchedulerInitiated, HealthCheckStopReason)
+
+	// 2. Older deployments' tasks, unless the primary failed.
+	if !failed {
+		var old []*taskState
+		for _, ds := range c.deps {
+			if !c.isOld(ds) {
+				continue
+			}
+			for _, ts := range ds.tasks {
+				if ts.cond == condStarting || ts.cond == condHealthy {
+					old = append(old, ts)
+				}
+			}
+		}
+		stop(sel.pick(old, len(old), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+	}
+
+	// 3. Primary tasks above desiredCount.
+	if surplus := pGood - desired; surplus > 0 {
+		var good []*taskState
+		for _, ts := range p.tasks {
+			if ts.cond == condStarting || ts.cond == condHealthy {
+				good = append(good, ts)
+			}
+		}
+		stop(sel.pick(good, surplus, &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+	}
+
+	// A deployment that can neither start nor stop anything, with nothing in
+	// flight that could change that, is blocked by its configuration.
+	blocked := starts == 0 && len(stops) == 0 && oldAlive > 0 && canLaunch && starting == 0 && gone == 0
+	if blocked && !c.plan.Service.Blocked {
+		c.event(DeploymentBlockedEvent(svc.Name))
+	}
+	c.plan.Service.Blocked = blocked
+
+	stopped := make(map[string]bool, len(stops))
+	ids := make([]string, 0, len(stops))
+	for _, st := range stops {
+		stopped[st.TaskID] = true
+		ids = append(ids, st.TaskID)
+	}
+	if len(stops) > 0 {
+		c.plan.Stops = stops
+		c.event(StoppedTasksEvent(svc.Name, ids))
+	}
+	c.rollout(stopped)
+	return stopped
+}
+
+// rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
+// has desiredCount healthy RUNNING tasks, no other task of its own, and no
+// older deployment has tasks left.
+func (c *computation) rollout(stopped map[string]bool) {
+	p := c.primary
+	if !c.rolloutInProgress() {
+		return
+	}
+	desired := max(c.s.Service.DesiredCount, 0)
+	healthy, pLive := 0, 0
+	for _, ts := range p.tasks {
+		if live(ts.t) {
+			pLive++
+		}
+		if ts.cond == condHealthy && !stopped[ts.t.ID] {
+			healthy++
+		}
+	}
+	for _, ds := range c.deps {
+		if !c.isOld(ds) {
+			continue
+		}
+		for _, ts := range ds.tasks {
+			if live(ts.t) {
+				return
+			}
+		}
+	}
+	if healthy < desired || pLive != healthy {
+		return
+	}
+	p.next.RolloutState = types.DeploymentRolloutStateCompleted
+	p.next.RolloutStateReason = CompletedReason(p.next.ID)
+	c.event(DeploymentCompletedEvent(c.s.Service.Name, p.next.ID))
+}
+
+// steadyState emits "has reached a steady state." when the service reaches it,
+// and again only after SteadyStateRepeat while it stays there.
+func (c *computation) steadyState() {
+	m := &c.plan.Service
+	p := c.primary
+	steady := len(c.plan.Starts) == 0 && len(c.plan.Stops) == 0 &&
+		p.next.RolloutState == types.DeploymentRolloutStateCompleted
+	if steady {
+		n := 0
+		for _, ds := range c.deps {
+			for _, ts := range ds.tasks {
+				if !live(ts.t) {
+					continue
+				}
+				if ds != p || ts.cond != condHealthy {
+					steady = false
+				}
+				n++
+			}
+		}
+		steady = steady && n == max(c.s.Service.DesiredCount, 0)
+	}
+	if !steady {
+		m.Steady = false
+		return
+	}
+	if !m.Steady || !c.s.Now.Before(m.SteadyEventAt.Add(SteadyStateRepeat)) {
+		c.event(SteadyStateEvent(c.s.Service.Name))
+		m.SteadyEventAt = c.s.Now
+	}
+	m.Steady = true
+	c.wake(m.SteadyEventAt.Add(SteadyStateRepeat))
+}

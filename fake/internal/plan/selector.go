@@ -1,0 +1,85 @@
+package plan
+
+import (
+	"cmp"
+	"slices"
+)
+
+// selector picks tasks to stop where the service has the most tasks: first
+// by availability zone, then by container instance. It tracks the counts of
+// the service's schedulable tasks and lowers them as tasks are picked.
+type selector struct {
+	perAZ       map[string]int
+	perInstance map[string]int
+}
+
+// newSelector counts the schedulable tasks of all deployments per AZ and per instance.
+func newSelector(deps []*depState) *selector {
+	s := &selector{perAZ: map[string]int{}, perInstance: map[string]int{}}
+	for _, ds := range deps {
+		for _, ts := range ds.tasks {
+			if ts.cond != condGone {
+				s.perAZ[ts.t.AZ]++
+				s.perInstance[ts.t.ContainerInstance]++
+			}
+		}
+	}
+	return s
+}
+
+// pick chooses up to n of the candidates, repeatedly from the AZ with the most
+// tasks (ties: AZ name), within it from the instance with the most tasks
+// (ties: task id). When budget is not nil each healthy pick consumes one unit
+// and healthy candidates are skipped once it is zero. O(c log c + n * AZs).
+func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
+	if n <= 0 || len(cands) == 0 {
+		return nil
+	}
+	groups := map[string][]*taskState{}
+	var azs []string
+	for _, ts := range cands {
+		if _, ok := groups[ts.t.AZ]; !ok {
+			azs = append(azs, ts.t.AZ)
+		}
+		groups[ts.t.AZ] = append(groups[ts.t.AZ], ts)
+	}
+	slices.Sort(azs)
+	for _, az := range azs {
+		slices.SortFunc(groups[az], func(a, b *taskState) int {
+			if n := cmp.Compare(s.perInstance[b.t.ContainerInstance], s.perInstance[a.t.ContainerInstance]); n != 0 {
+				return n
+			}
+			return cmp.Compare(a.t.ID, b.t.ID)
+		})
+	}
+	var out []*taskState
+	for len(out) < n {
+		best := ""
+		found := false
+		for _, az := range azs {
+			g := groups[az]
+			for len(g) > 0 && budget != nil && *budget <= 0 && g[0].cond == condHealthy {
+				g = g[1:]
+			}
+			groups[az] = g
+			if len(g) == 0 {
+				continue
+			}
+			if !found || s.perAZ[az] > s.perAZ[best] {
+				best, found = az, true
+			}
+		}
+		if !found {
+			break
+		}
+		ts := groups[best][0]
+		groups[best] = groups[best][1:]
+		if budget != nil && ts.cond == condHealthy {
+			*budget--
+		}
+		s.perAZ[ts.t.AZ]--
+		s.perInstance[ts.t.ContainerInstance]--
+		out = append(out, ts)
+	}
+	return out
+}

@@ -1,0 +1,157 @@
+package plan
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// DeploymentStatus is the status of a deployment in DescribeServices.
+type DeploymentStatus string
+
+// Deployment statuses as ECS reports them.
+const (
+	// StatusPrimary marks the newest deployment, the one the scheduler launches for.
+	StatusPrimary DeploymentStatus = "PRIMARY"
+	// StatusActive marks an older deployment that still has tasks.
+	StatusActive DeploymentStatus = "ACTIVE"
+	// StatusInactive marks an older deployment whose tasks are all stopped.
+	StatusInactive DeploymentStatus = "INACTIVE"
+)
+
+// Task lastStatus / desiredStatus values the planner distinguishes.
+const (
+	// TaskRunning is the RUNNING task status.
+	TaskRunning = "RUNNING"
+	// TaskPending is the PENDING task status (PROVISIONING and ACTIVATING count as pending too).
+	TaskPending = "PENDING"
+	// TaskStopped is the STOPPED task status.
+	TaskStopped = "STOPPED"
+)
+
+// Snapshot is everything Compute needs to know about one service at Now.
+// Compute never modifies it.
+type Snapshot struct {
+	// Service is the service's configuration and its event marks.
+	Service Service
+	// Deployments are the service's deployments in any order; INACTIVE ones may
+	// be included (they are needed to find the last COMPLETED deployment for a
+	// rollback).
+	Deployments []Deployment
+	// Tasks are the service's tasks, including STOPPED ones that have not been
+	// accounted for yet (see Task.FailureCounted).
+	Tasks []Task
+	// Now is the current (virtual) time.
+	Now time.Time
+}
+
+// Service is the configuration of a REPLICA service plus the marks the
+// planner keeps on it (copied back from Plan.Service by the applier).
+type Service struct {
+	// Name is the service name used in event texts: "(service Name) ...".
+	Name string
+	// DesiredCount is the service's desiredCount.
+	DesiredCount int
+	// MinimumHealthyPercent is deploymentConfiguration.minimumHealthyPercent (0-100).
+	MinimumHealthyPercent int
+	// MaximumPercent is deploymentConfiguration.maximumPercent (>= 100).
+	MaximumPercent int
+	// HealthCheckGracePeriod is healthCheckGracePeriodSeconds as a duration.
+	HealthCheckGracePeriod time.Duration
+	// CircuitBreaker is deploymentConfiguration.deploymentCircuitBreaker.
+	CircuitBreaker CircuitBreaker
+	// Marks are the planner's own bookkeeping; start with the zero value.
+	Marks ServiceMarks
+}
+
+// CircuitBreaker is the deployment circuit breaker configuration.
+type CircuitBreaker struct {
+	// Enable turns the circuit breaker on.
+	Enable bool
+	// Rollback rolls a failed deployment back to the last COMPLETED one.
+	Rollback bool
+}
+
+// ServiceMarks is the planner's memory about service-level events, so that an
+// event is emitted once per occurrence rather than on every Compute.
+type ServiceMarks struct {
+	// Steady is true while the service is in the steady state that was last reported.
+	Steady bool
+	// SteadyEventAt is when "has reached a steady state." was last emitted.
+	SteadyEventAt time.Time
+	// Blocked is true while the "unable to stop or start tasks" condition has
+	// been reported and still holds.
+	Blocked bool
+}
+
+// Deployment is one deployment of the service.
+type Deployment struct {
+	// ID is the deployment id, "ecs-svc/" followed by 19 digits.
+	ID string
+	// Status is PRIMARY, ACTIVE or INACTIVE.
+	Status DeploymentStatus
+	// TaskDefinition is the task definition ARN.
+	TaskDefinition string
+	// DesiredCount is the deployment's desiredCount.
+	DesiredCount int
+	// RolloutState is IN_PROGRESS, COMPLETED or FAILED.
+	RolloutState types.DeploymentRolloutState
+	// RolloutStateReason is the text shown with RolloutState.
+	RolloutStateReason string
+	// FailedTasks is the circuit breaker's failure count.
+	FailedTasks int
+	// CreatedAt orders deployments: the newest non-INACTIVE one is PRIMARY.
+	CreatedAt time.Time
+	// HasHealthCheck is true when the task definition has a health check on an
+	// essential container (tasks are healthy only when HEALTHY).
+	HasHealthCheck bool
+	// ReachedRunning is true once any task of the deployment has been RUNNING
+	// (circuit breaker stage 2).
+	ReachedRunning bool
+	// IsRollback marks a deployment created by a circuit-breaker rollback; it is
+	// never rolled back again.
+	IsRollback bool
+	// Backoff is the start-failure throttle state.
+	Backoff Backoff
+}
+
+// Backoff is the service throttle state of a deployment: tasks that keep
+// failing to start are retried with growing delays.
+type Backoff struct {
+	// Failures is the number of consecutive tasks that failed to start.
+	Failures int
+	// NotBefore is the earliest time the next task may be launched.
+	NotBefore time.Time
+}
+
+// Task is one task of the service.
+type Task struct {
+	// ID is the task id (32 hex characters).
+	ID string
+	// DeploymentID is the deployment that started the task (task.startedBy).
+	DeploymentID string
+	// LastStatus is the task's lastStatus.
+	LastStatus string
+	// DesiredStatus is the task's desiredStatus.
+	DesiredStatus string
+	// Health is the task's healthStatus.
+	Health types.HealthStatus
+	// StartedAt is when the task reached RUNNING; zero if it never did.
+	StartedAt time.Time
+	// StoppedAt is when the task reached STOPPED; zero if it has not.
+	StoppedAt time.Time
+	// StoppedBeforeRunning is true when the task stopped without ever reaching RUNNING.
+	StoppedBeforeRunning bool
+	// StopCode is the task's stopCode, if stopping or stopped.
+	StopCode types.TaskStopCode
+	// StoppedReason is the task's stoppedReason, if stopping or stopped.
+	StoppedReason string
+	// AZ is the availability zone the task runs in.
+	AZ string
+	// ContainerInstance is the container instance ARN (empty on Fargate).
+	ContainerInstance string
+	// FailureCounted is set once the planner has counted the task as a failure.
+	FailureCounted bool
+	// HealthyCounted is set once the planner has seen the task healthy.
+	HealthyCounted bool
+}
