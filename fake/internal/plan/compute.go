@@ -75,6 +75,7 @@ func (c *computation) index() {
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState
+	states := make([]taskState, len(c.s.Tasks)) // one allocation for all tasks
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
 		ds := byID[t.DeploymentID]
@@ -86,7 +87,8 @@ func (c *computation) index() {
 		}
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
 		c.wake(at)
-		ds.tasks = append(ds.tasks, &taskState{t: t, cond: cond})
+		states[i] = taskState{t: t, cond: cond}
+		ds.tasks = append(ds.tasks, &states[i])
 	}
 	if orphans != nil {
 		c.deps = append([]*depState{orphans}, c.deps...)
