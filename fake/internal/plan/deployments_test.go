@@ -141,3 +141,17 @@ func TestBlockedEventOnlyOnceWhileBlocked(t *testing.T) {
 		t.Errorf("repeated blocked event: %q", p.Events)
 	}
 }
+
+func TestTasksOfUnknownDeploymentsAreDrained(t *testing.T) {
+	s := rollout(svc(2, 0, 200), nil, healthy(newID, 2))
+	s.Tasks = append(s.Tasks, healthy("ecs-svc/gone", 1)...)
+	p := Compute(s)
+	if stoppedOf(p, "ecs-svc/gone") != 1 {
+		t.Errorf("stops %+v, want the orphan task stopped", p.Stops)
+	}
+	for _, u := range p.Deployments {
+		if u.ID == "ecs-svc/gone" {
+			t.Errorf("update for a deployment that does not exist: %+v", u)
+		}
+	}
+}

@@ -9,6 +9,27 @@
 // because the Snapshot carries per-task marks (Task.FailureCounted,
 // Task.HealthyCounted) that the Plan asks the applier to set.
 //
+// What the applier (the fake) does with a Plan, in this order:
+//
+//  1. For each DeploymentUpdate, copy every field onto the deployment and set
+//     its updatedAt to Snapshot.Now.
+//  2. If NewDeployment is set, create it (new id, createdAt Now, PRIMARY,
+//     IN_PROGRESS, the given reason and task definition, desiredCount =
+//     service desiredCount, IsRollback) and call Compute again at once; the
+//     plan that asked for it starts and stops nothing.
+//  3. Set the flags of every TaskMark on its task (flags are never cleared).
+//  4. Store Plan.Service as Service.Marks.
+//  5. For each Stop, set the task's desiredStatus to STOPPED with the given
+//     stopCode and stoppedReason.
+//  6. For each Start, place and launch Count tasks (startedBy = deployment
+//     id, group = "service:NAME"), emitting StartedTasksEvent for those placed
+//     and UnableToPlaceEvent for the first one that cannot be placed.
+//  7. Append Plan.Events in order (each newest so far).
+//  8. Call Compute again at NextWakeup (if not zero) and whenever a task of
+//     the service or the service itself changes. STOPPED tasks must stay in
+//     the Snapshot at least until they carry FailureCounted or have been seen
+//     by one Compute.
+//
 // The rules follow the Amazon ECS Developer Guide ("Deploy Amazon ECS
 // services by replacing tasks", "How the Amazon ECS deployment circuit
 // breaker detects failures", "Amazon ECS service throttle logic") as
