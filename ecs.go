@@ -61,7 +61,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	}
 	tr := newTracker(cfg.clock.Now())
 	tr.prime(svc)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be steady", tr, steadyOutcome)
+	st, o, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be steady", false, tr, steadyOutcome)
 	if err != nil {
 		return st, err
 	}
@@ -121,7 +121,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := deref(p.Id)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", tr, func(s *types.Service) outcome {
+	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
 			// COMPLETED, and the service runs what it should.
@@ -161,7 +161,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if cfg.noWait {
 		return &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)}, nil
 	}
-	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), tr, steadyOutcome)
+	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, steadyOutcome)
 	if err != nil {
 		return st, err
 	}
@@ -186,7 +186,7 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 		return nil
 	}
 	tr := newTracker(cfg.clock.Now())
-	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", tr, func(s *types.Service) outcome {
+	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", true, tr, func(s *types.Service) outcome {
 		if deref(s.Status) == "INACTIVE" {
 			return outcome{kind: outcomeCompleted}
 		}

@@ -55,7 +55,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if cfg.noWait {
 		return res, nil
 	}
-	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", tr, func(s *types.Service) outcome {
+	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, func(s *types.Service) outcome {
 		return deploymentOutcome(s, res.DeploymentID)
 	})
 	if st != nil {
@@ -147,7 +147,9 @@ func withImage(td *ecs.RegisterTaskDefinitionInput, container, image, name strin
 	if idx < 0 {
 		return nil, &ValidationError{Field: "Container", Rule: fmt.Sprintf("no container %q in task definition %s (containers: %s)", container, name, strings.Join(names, ", "))}
 	}
-	cp.ContainerDefinitions[idx].Image = &image
+	if deref(cp.ContainerDefinitions[idx].Image) != image {
+		cp.ContainerDefinitions[idx].Image = &image
+	}
 	return &cp, nil
 }
 

@@ -135,13 +135,21 @@ type judge func(svc *types.Service) outcome
 // the deadline passes (a *WaitError wrapping ErrTimeout) or ctx is done (a
 // *WaitError wrapping ctx.Err()). Transient API errors are ridden out.
 // It makes one DescribeServices call per poll.
-func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what string, tr *tracker, j judge) (*Status, outcome, error) {
+//
+// With delayFirst the first read happens one poll interval in (right after
+// an update, whose response already showed the state).
+func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what string, delayFirst bool, tr *tracker, j judge) (*Status, outcome, error) {
 	start := cfg.clock.Now()
 	deadline := start.Add(cfg.timeout)
 	var last *Status
 	var lastOutcome outcome
 	waitErr := func(err error) error {
 		return &WaitError{Op: what, Waited: cfg.clock.Now().Sub(start), Last: last, Err: err}
+	}
+	if delayFirst {
+		if err := cfg.clock.Sleep(ctx, min(cfg.poll, cfg.timeout)); err != nil {
+			return last, lastOutcome, waitErr(err)
+		}
 	}
 	for {
 		if err := ctx.Err(); err != nil {
