@@ -127,7 +127,10 @@ func svcEvent(id string, at time.Time, msg string) types.ServiceEvent {
 	return types.ServiceEvent{Id: ptr(id), CreatedAt: ptr(at), Message: ptr(msg)}
 }
 
-func withReason(d types.Deployment, r string) types.Deployment { d.RolloutStateReason = ptr(r); return d }
+func withReason(d types.Deployment, r string) types.Deployment {
+	d.RolloutStateReason = ptr(r)
+	return d
+}
 
 func out(svcs ...*types.Service) *ecs.DescribeServicesOutput {
 	o := &ecs.DescribeServicesOutput{}
