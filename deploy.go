@@ -183,7 +183,7 @@ func (s *Status) String() string {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "service %s %s desired=%d running=%d pending=%d deployments=%d",
-		deref(s.Service.ServiceName), deref(s.Service.Status), s.Service.DesiredCount,
+		valueOf(s.Service.ServiceName), valueOf(s.Service.Status), s.Service.DesiredCount,
 		s.Service.RunningCount, s.Service.PendingCount, len(s.Service.Deployments))
 	if d := s.Deployment; d != nil {
 		fmt.Fprintf(&b, "; %s", deploymentLine(d))

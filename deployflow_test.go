@@ -112,8 +112,8 @@ func TestCircuitBreakerRollbackIsFailureWithStoppedTasks(t *testing.T) {
 			dep("ecs-svc/1", "ACTIVE", "web:1", completed, 2, 2)), nil
 	})
 	api.list = func(in *ecs.ListTasksInput) (*ecs.ListTasksOutput, error) {
-		if deref(in.StartedBy) != "ecs-svc/2" || in.DesiredStatus != types.DesiredStatusStopped {
-			t.Errorf("ListTasks startedBy=%s desiredStatus=%s", deref(in.StartedBy), in.DesiredStatus)
+		if valueOf(in.StartedBy) != "ecs-svc/2" || in.DesiredStatus != types.DesiredStatusStopped {
+			t.Errorf("ListTasks startedBy=%s desiredStatus=%s", valueOf(in.StartedBy), in.DesiredStatus)
 		}
 		return &ecs.ListTasksOutput{TaskArns: []string{"arn:aws:ecs:r:1:task/c/t1"}}, nil
 	}
@@ -170,7 +170,7 @@ func TestDeployerRollbackOnTimeoutToLastCompletedAndDeregistersFailed(t *testing
 		t.Errorf("deregistered %v, want web:2", api.dereg)
 	}
 	var we *WaitError
-	if !errors.As(err, &we) || we.Last == nil || deref(we.Last.Deployment.Id) != "ecs-svc/2" {
+	if !errors.As(err, &we) || we.Last == nil || valueOf(we.Last.Deployment.Id) != "ecs-svc/2" {
 		t.Errorf("WaitError last status = %v", we)
 	}
 }

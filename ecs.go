@@ -66,7 +66,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, deref(o.deployment.Id), deref(o.deployment.TaskDefinition), o, nil)
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
 	return st, nil
 }
@@ -74,25 +74,25 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 // CreateService creates the service and waits for its first deployment.
 func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput, opts ...Option) (*Status, error) {
 	cfg := d.cfg.with(opts)
-	if in == nil || deref(in.ServiceName) == "" {
+	if in == nil || valueOf(in.ServiceName) == "" {
 		return nil, &ValidationError{Field: "serviceName", Rule: "is required"}
 	}
 	out, err := d.api.CreateService(ctx, in)
 	if err != nil {
 		return nil, wrapAPI("CreateService", err)
 	}
-	d.action(cfg, "created service %s", deref(in.ServiceName))
-	return d.afterUpdate(ctx, cfg, deref(in.Cluster), deref(in.ServiceName), out.Service, nil)
+	d.action(cfg, "created service %s", valueOf(in.ServiceName))
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
 }
 
 // UpdateService updates the service and waits for the deployment the
 // update made PRIMARY.
 func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, opts ...Option) (*Status, error) {
 	cfg := d.cfg.with(opts)
-	if in == nil || deref(in.Service) == "" {
+	if in == nil || valueOf(in.Service) == "" {
 		return nil, &ValidationError{Field: "service", Rule: "is required"}
 	}
-	before, err := d.activeService(ctx, deref(in.Cluster), deref(in.Service))
+	before, err := d.activeService(ctx, valueOf(in.Cluster), valueOf(in.Service))
 	if err != nil {
 		return nil, err
 	}
@@ -100,8 +100,8 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}
-	d.action(cfg, "updated service %s", deref(in.Service))
-	return d.afterUpdate(ctx, cfg, deref(in.Cluster), deref(in.Service), out.Service, before)
+	d.action(cfg, "updated service %s", valueOf(in.Service))
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before)
 }
 
 // afterUpdate waits for the PRIMARY deployment of svc (the output of a
@@ -120,7 +120,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 	if cfg.noWait || p == nil {
 		return st, nil
 	}
-	id := deref(p.Id)
+	id := valueOf(p.Id)
 	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
@@ -135,7 +135,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, id, deref(p.TaskDefinition), o, nil)
+		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
 	}
 	return st, nil
 }
@@ -166,7 +166,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, deref(o.deployment.Id), deref(o.deployment.TaskDefinition), o, nil)
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
 	return st, nil
 }
@@ -187,7 +187,7 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 	}
 	tr := newTracker(cfg.clock.Now())
 	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", true, tr, func(s *types.Service) outcome {
-		if deref(s.Status) == "INACTIVE" {
+		if valueOf(s.Status) == "INACTIVE" {
 			return outcome{kind: outcomeCompleted}
 		}
 		return outcome{}

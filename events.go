@@ -116,10 +116,10 @@ func newTracker(since time.Time) *tracker {
 // reporting them (the state before the Deployer acted).
 func (t *tracker) prime(svc *types.Service) {
 	for _, e := range svc.Events {
-		t.seen[deref(e.Id)] = true
+		t.seen[valueOf(e.Id)] = true
 	}
 	for i := range svc.Deployments {
-		d := deploymentEvent(deref(svc.ServiceName), &svc.Deployments[i], time.Time{})
+		d := deploymentEvent(valueOf(svc.ServiceName), &svc.Deployments[i], time.Time{})
 		t.deps[d.ID] = d
 	}
 	t.primed = true
@@ -129,20 +129,20 @@ func (t *tracker) prime(svc *types.Service) {
 // oldest first.
 func (t *tracker) observe(svc *types.Service, now time.Time) []Event {
 	var out []Event
-	name := deref(svc.ServiceName)
+	name := valueOf(svc.ServiceName)
 	// Service events come newest first; report unseen ones oldest first.
 	var fresh []*ServiceEvent
 	for _, e := range svc.Events {
-		id := deref(e.Id)
+		id := valueOf(e.Id)
 		if t.seen[id] {
 			continue
 		}
 		t.seen[id] = true
-		at := deref(e.CreatedAt)
+		at := valueOf(e.CreatedAt)
 		if !t.primed && !at.IsZero() && at.Before(t.since) {
 			continue
 		}
-		fresh = append(fresh, &ServiceEvent{Service: name, ID: id, At: at, Message: deref(e.Message)})
+		fresh = append(fresh, &ServiceEvent{Service: name, ID: id, At: at, Message: valueOf(e.Message)})
 	}
 	sort.SliceStable(fresh, func(i, j int) bool { return fresh[i].At.Before(fresh[j].At) })
 	for _, e := range fresh {
@@ -192,10 +192,10 @@ func (t *tracker) stoppedTasks(tasks []StoppedTask, now time.Time) []Event {
 
 func deploymentEvent(service string, d *types.Deployment, now time.Time) DeploymentEvent {
 	return DeploymentEvent{
-		Service: service, At: now, ID: deref(d.Id), Status: deref(d.Status),
-		TaskDefinition: deref(d.TaskDefinition), Desired: d.DesiredCount, Pending: d.PendingCount,
+		Service: service, At: now, ID: valueOf(d.Id), Status: valueOf(d.Status),
+		TaskDefinition: valueOf(d.TaskDefinition), Desired: d.DesiredCount, Pending: d.PendingCount,
 		Running: d.RunningCount, Failed: d.FailedTasks, RolloutState: d.RolloutState,
-		RolloutStateReason: deref(d.RolloutStateReason),
+		RolloutStateReason: valueOf(d.RolloutStateReason),
 	}
 }
 

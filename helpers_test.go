@@ -116,7 +116,7 @@ func dep(id, status, td string, state types.DeploymentRolloutState, desired, run
 func svcWith(desired, running int32, deps ...types.Deployment) *types.Service {
 	s := &types.Service{ServiceName: ptr("web"), Status: ptr("ACTIVE"), DesiredCount: desired, RunningCount: running, Deployments: deps}
 	for _, d := range deps {
-		if deref(d.Status) == "PRIMARY" {
+		if valueOf(d.Status) == "PRIMARY" {
 			s.TaskDefinition = d.TaskDefinition
 		}
 	}

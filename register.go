@@ -25,7 +25,7 @@ func (d *deployer) Register(ctx context.Context, in *ecs.RegisterTaskDefinitionI
 		case err == nil && out.TaskDefinition != nil:
 			res.Diff = Diff(RegisterInput(out.TaskDefinition), in)
 			if res.Diff == "" {
-				res.TaskDefinition, res.Arn = out.TaskDefinition, deref(out.TaskDefinition.TaskDefinitionArn)
+				res.TaskDefinition, res.Arn = out.TaskDefinition, valueOf(out.TaskDefinition.TaskDefinitionArn)
 				d.action(cfg, "task definition %s unchanged", shortTD(res.Arn))
 				return res, nil
 			}
@@ -38,7 +38,7 @@ func (d *deployer) Register(ctx context.Context, in *ecs.RegisterTaskDefinitionI
 		return nil, wrapAPI("RegisterTaskDefinition", err)
 	}
 	res.TaskDefinition, res.Registered = out.TaskDefinition, true
-	res.Arn = deref(out.TaskDefinition.TaskDefinitionArn)
+	res.Arn = valueOf(out.TaskDefinition.TaskDefinitionArn)
 	d.action(cfg, "registered %s", shortTD(res.Arn))
 	return res, nil
 }
@@ -71,7 +71,7 @@ func (d *deployer) prune(ctx context.Context, cfg config, cluster, service, inUs
 	keep := map[string]bool{inUse: true}
 	if svc, err := d.describeService(ctx, cluster, service); err == nil {
 		for _, dp := range svc.Deployments {
-			keep[deref(dp.TaskDefinition)] = true
+			keep[valueOf(dp.TaskDefinition)] = true
 		}
 	}
 	for _, a := range pruneList(arns, cfg.keepRevisions, keep) {

@@ -22,7 +22,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
-	current := deref(svc.TaskDefinition)
+	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
 	res := &DeployResult{TaskDefinitionArn: current}
 	if in.TaskDefinition != nil || in.Image != "" {
@@ -50,7 +50,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if p == nil {
 		return res, fmt.Errorf("ecs UpdateService: service %s has no PRIMARY deployment after the update", in.Service)
 	}
-	res.DeploymentID = deref(p.Id)
+	res.DeploymentID = valueOf(p.Id)
 	d.action(cfg, "updated service %s to %s (deployment %s)", in.Service, shortTD(res.TaskDefinitionArn), res.DeploymentID)
 	if cfg.noWait {
 		return res, nil
@@ -111,13 +111,13 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 			return err
 		}
 	}
-	if deref(want.Family) == deref(cur.Family) {
+	if valueOf(want.Family) == valueOf(cur.Family) {
 		res.Diff = Diff(cur, want)
 		if res.Diff == "" {
 			return nil
 		}
 	} else {
-		res.Diff = fmt.Sprintf("family: %q -> %q", deref(cur.Family), deref(want.Family))
+		res.Diff = fmt.Sprintf("family: %q -> %q", valueOf(cur.Family), valueOf(want.Family))
 	}
 	reg, err := d.Register(ctx, want, WithOnlyIfChanged(), WithEvents(cfg.events), WithClock(cfg.clock))
 	if err != nil {
@@ -133,7 +133,7 @@ func withImage(td *ecs.RegisterTaskDefinitionInput, container, image, name strin
 	cp.ContainerDefinitions = slices.Clone(td.ContainerDefinitions)
 	var names []string
 	for _, c := range cp.ContainerDefinitions {
-		names = append(names, deref(c.Name))
+		names = append(names, valueOf(c.Name))
 	}
 	idx := -1
 	switch {
@@ -147,7 +147,7 @@ func withImage(td *ecs.RegisterTaskDefinitionInput, container, image, name strin
 	if idx < 0 {
 		return nil, &ValidationError{Field: "Container", Rule: fmt.Sprintf("no container %q in task definition %s (containers: %s)", container, name, strings.Join(names, ", "))}
 	}
-	if deref(cp.ContainerDefinitions[idx].Image) != image {
+	if valueOf(cp.ContainerDefinitions[idx].Image) != image {
 		cp.ContainerDefinitions[idx].Image = &image
 	}
 	return &cp, nil
@@ -160,22 +160,22 @@ func lastCompleted(ds []types.Deployment, exclude string) string {
 	var best *types.Deployment
 	for i := range ds {
 		dp := &ds[i]
-		if deref(dp.Id) == exclude {
+		if valueOf(dp.Id) == exclude {
 			continue
 		}
 		ok := dp.RolloutState == types.DeploymentRolloutStateCompleted ||
-			(dp.RolloutState == "" && len(ds) == 1 && deref(dp.Status) == "PRIMARY" && dp.RunningCount == dp.DesiredCount)
+			(dp.RolloutState == "" && len(ds) == 1 && valueOf(dp.Status) == "PRIMARY" && dp.RunningCount == dp.DesiredCount)
 		if !ok {
 			continue
 		}
-		if best == nil || deref(dp.CreatedAt).After(deref(best.CreatedAt)) {
+		if best == nil || valueOf(dp.CreatedAt).After(valueOf(best.CreatedAt)) {
 			best = dp
 		}
 	}
 	if best == nil {
 		return ""
 	}
-	return deref(best.TaskDefinition)
+	return valueOf(best.TaskDefinition)
 }
 
 // failure builds the DeploymentFailedError for deployment id, with its
@@ -185,7 +185,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
 	if o.rolledBackTo != nil {
 		e.RolledBack, e.RollbackBy = true, "circuit-breaker"
-		e.RollbackTaskDefinition = deref(o.rolledBackTo.TaskDefinition)
+		e.RollbackTaskDefinition = valueOf(o.rolledBackTo.TaskDefinition)
 	}
 	if id == "" {
 		return e
@@ -223,11 +223,11 @@ func (d *deployer) Rollback(ctx context.Context, in RollbackInput, opts ...Optio
 	if err != nil {
 		return nil, err
 	}
-	current := deref(svc.TaskDefinition)
+	current := valueOf(svc.TaskDefinition)
 	target := in.TaskDefinition
 	if target == "" {
 		for _, dp := range svc.Deployments {
-			if deref(dp.TaskDefinition) != current && dp.RolloutState == types.DeploymentRolloutStateCompleted {
+			if valueOf(dp.TaskDefinition) != current && dp.RolloutState == types.DeploymentRolloutStateCompleted {
 				target = lastCompleted([]types.Deployment{dp}, "")
 			}
 		}
@@ -241,7 +241,7 @@ func (d *deployer) Rollback(ctx context.Context, in RollbackInput, opts ...Optio
 	st, err := d.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service, TaskDefinition: &target}, opts...)
 	res := &DeployResult{TaskDefinitionArn: target, Status: st}
 	if st != nil && st.Deployment != nil {
-		res.DeploymentID = deref(st.Deployment.Id)
+		res.DeploymentID = valueOf(st.Deployment.Id)
 	}
 	return res, err
 }

@@ -66,7 +66,7 @@ func (d *deployer) RunTask(ctx context.Context, in RunTaskInput, opts ...Option)
 	if len(failures) > 0 {
 		pe := &PlacementError{Requested: count, Placed: len(res.Tasks)}
 		for _, f := range failures {
-			r := deref(f.Reason)
+			r := valueOf(f.Reason)
 			if f.Detail != nil {
 				r += ": " + *f.Detail
 			}
@@ -91,7 +91,7 @@ func (d *deployer) RunTask(ctx context.Context, in RunTaskInput, opts ...Option)
 func (d *deployer) waitTasks(ctx context.Context, cfg config, in RunTaskInput, res *RunTaskResult) error {
 	arns := make([]string, len(res.Tasks))
 	for i, t := range res.Tasks {
-		arns[i] = deref(t.TaskArn)
+		arns[i] = valueOf(t.TaskArn)
 	}
 	goal := "RUNNING"
 	if in.Wait == WaitStopped {
@@ -129,7 +129,7 @@ func (d *deployer) judgeTasks(ctx context.Context, cfg config, tr *tracker, wait
 	var stopped []types.Task
 	running := 0
 	for _, t := range res.Tasks {
-		switch deref(t.LastStatus) {
+		switch valueOf(t.LastStatus) {
 		case "STOPPED":
 			stopped = append(stopped, t)
 		case "RUNNING":
@@ -182,13 +182,13 @@ func (d *deployer) toStopped(ctx context.Context, tasks []types.Task) []StoppedT
 	essential := map[string]map[string]bool{}
 	out := make([]StoppedTask, 0, len(tasks))
 	for _, t := range tasks {
-		tdArn := deref(t.TaskDefinitionArn)
+		tdArn := valueOf(t.TaskDefinitionArn)
 		ess, ok := essential[tdArn]
 		if !ok && tdArn != "" {
 			ess = map[string]bool{}
 			if o, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &tdArn}); err == nil && o.TaskDefinition != nil {
 				for _, c := range o.TaskDefinition.ContainerDefinitions {
-					ess[deref(c.Name)] = c.Essential == nil || *c.Essential
+					ess[valueOf(c.Name)] = c.Essential == nil || *c.Essential
 				}
 			} else {
 				ess = nil
@@ -203,15 +203,15 @@ func (d *deployer) toStopped(ctx context.Context, tasks []types.Task) []StoppedT
 // stoppedTask converts a task; ess maps container name to essential (nil:
 // unknown, all essential).
 func stoppedTask(t types.Task, ess map[string]bool) StoppedTask {
-	st := StoppedTask{TaskArn: deref(t.TaskArn), StopCode: t.StopCode, StoppedReason: deref(t.StoppedReason)}
+	st := StoppedTask{TaskArn: valueOf(t.TaskArn), StopCode: t.StopCode, StoppedReason: valueOf(t.StoppedReason)}
 	for _, c := range t.Containers {
 		e := true
 		if ess != nil {
-			if v, ok := ess[deref(c.Name)]; ok {
+			if v, ok := ess[valueOf(c.Name)]; ok {
 				e = v
 			}
 		}
-		st.Containers = append(st.Containers, ContainerExit{Name: deref(c.Name), ExitCode: c.ExitCode, Reason: deref(c.Reason), Essential: e})
+		st.Containers = append(st.Containers, ContainerExit{Name: valueOf(c.Name), ExitCode: c.ExitCode, Reason: valueOf(c.Reason), Essential: e})
 	}
 	return st
 }

@@ -7,7 +7,7 @@ import (
 
 func ptr[T any](v T) *T { return &v }
 
-func deref[T any](p *T) T {
+func valueOf[T any](p *T) T {
 	var zero T
 	if p == nil {
 		return zero

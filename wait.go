@@ -39,12 +39,12 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 	ours := findDeployment(svc.Deployments, id)
 	primary := findPrimary(svc.Deployments)
 	var other *types.Deployment
-	if primary != nil && deref(primary.Id) != id {
+	if primary != nil && valueOf(primary.Id) != id {
 		other = primary
 	}
 	switch {
 	case ours == nil && other != nil:
-		o := outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s was replaced by deployment %s", id, deref(other.Id))}
+		o := outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))}
 		if isRollback(other) {
 			o.reason = fmt.Sprintf("deployment %s failed and ECS rolled back", id)
 			o.rolledBackTo = other
@@ -53,7 +53,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 	case ours == nil:
 		return outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s is no longer listed", id)}
 	}
-	o := outcome{deployment: ours, reason: deref(ours.RolloutStateReason)}
+	o := outcome{deployment: ours, reason: valueOf(ours.RolloutStateReason)}
 	switch ours.RolloutState {
 	case types.DeploymentRolloutStateCompleted:
 		o.kind = outcomeCompleted
@@ -74,7 +74,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 	}
 	if o.kind == outcomePending && other != nil {
 		o.kind = outcomeFailed
-		o.reason = fmt.Sprintf("deployment %s was replaced by deployment %s", id, deref(other.Id))
+		o.reason = fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))
 		if isRollback(other) {
 			o.rolledBackTo = other
 		}
@@ -85,7 +85,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 // isRollback reports whether primary is a circuit-breaker rollback started
 // after deployment failed (ECS's reason names rolling back).
 func isRollback(primary *types.Deployment) bool {
-	r := strings.ToLower(deref(primary.RolloutStateReason))
+	r := strings.ToLower(valueOf(primary.RolloutStateReason))
 	return strings.Contains(r, "rolling back") || strings.Contains(r, "rollback")
 }
 
@@ -97,7 +97,7 @@ func steadyOutcome(svc *types.Service) outcome {
 	if p == nil {
 		return outcome{kind: outcomePending, reason: "no PRIMARY deployment"}
 	}
-	o := outcome{deployment: p, reason: deref(p.RolloutStateReason)}
+	o := outcome{deployment: p, reason: valueOf(p.RolloutStateReason)}
 	if p.RolloutState == types.DeploymentRolloutStateFailed {
 		o.kind = outcomeFailed
 		return o
@@ -112,7 +112,7 @@ func steadyOutcome(svc *types.Service) outcome {
 
 func findDeployment(ds []types.Deployment, id string) *types.Deployment {
 	for i := range ds {
-		if deref(ds[i].Id) == id {
+		if valueOf(ds[i].Id) == id {
 			return &ds[i]
 		}
 	}
@@ -121,7 +121,7 @@ func findDeployment(ds []types.Deployment, id string) *types.Deployment {
 
 func findPrimary(ds []types.Deployment) *types.Deployment {
 	for i := range ds {
-		if deref(ds[i].Status) == "PRIMARY" {
+		if valueOf(ds[i].Status) == "PRIMARY" {
 			return &ds[i]
 		}
 	}
@@ -191,7 +191,7 @@ func (d *deployer) describeService(ctx context.Context, cluster, service string)
 	}
 	reason := "MISSING"
 	for _, f := range out.Failures {
-		reason = deref(f.Reason)
+		reason = valueOf(f.Reason)
 	}
 	return nil, &NotFoundError{Kind: ErrServiceNotFound, Name: service, Cluster: cluster, Reason: reason}
 }
@@ -202,7 +202,7 @@ func (d *deployer) activeService(ctx context.Context, cluster, service string) (
 	if err != nil {
 		return nil, err
 	}
-	if st := deref(svc.Status); st != "" && st != "ACTIVE" {
+	if st := valueOf(svc.Status); st != "" && st != "ACTIVE" {
 		return nil, &NotFoundError{Kind: ErrServiceNotFound, Name: service, Cluster: cluster, Reason: "status " + st}
 	}
 	return svc, nil

@@ -43,7 +43,7 @@ func TestDeploymentOutcomeMatchesOurDeployment(t *testing.T) {
 			}
 			got := ""
 			if o.rolledBackTo != nil {
-				got = shortTD(deref(o.rolledBackTo.TaskDefinition))
+				got = shortTD(valueOf(o.rolledBackTo.TaskDefinition))
 			}
 			if got != c.rolledBackTo {
 				t.Errorf("rolledBackTo = %q, want %q", got, c.rolledBackTo)
