@@ -142,5 +142,5 @@ func out(svcs ...*types.Service) *ecs.DescribeServicesOutput {
 
 func taskDefinition(family string, rev int32, image string) *types.TaskDefinition {
 	return &types.TaskDefinition{Family: ptr(family), Revision: rev, TaskDefinitionArn: ptr(fmt.Sprintf("%s%s:%d", tdArn, family, rev)),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: ptr("app"), Image: ptr(image)}}}
+		ContainerDefinitions: []types.ContainerDefinition{{Name: ptr("app"), Image: ptr(image), Memory: ptr(int32(128))}}}
 }
