@@ -289,3 +289,22 @@ func TestRunTaskPlacementFailuresNameTheReason(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+func TestDeployDesiredCountOnlyStartsNoDeploymentAndWaitsForSteady(t *testing.T) {
+	api := rollout(func(n int) (*types.Service, error) {
+		if n < 3 {
+			return svcWith(4, 2, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 4, 2)), nil
+		}
+		return svcWith(4, 4, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 4, 4)), nil
+	})
+	api.update = func(in *ecs.UpdateServiceInput) (*ecs.UpdateServiceOutput, error) {
+		return &ecs.UpdateServiceOutput{Service: svcWith(4, 2, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 4, 2))}, nil
+	}
+	res, err := New(api, WithClock(newStepClock())).Deploy(t.Context(), DeployInput{Service: "web", DesiredCount: ptr(int32(4))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if api.updates[0].TaskDefinition != nil || res.Status.Service.RunningCount != 4 || api.calls["DescribeServices"] != 4 {
+		t.Errorf("update td=%v running=%d describes=%d", api.updates[0].TaskDefinition, res.Status.Service.RunningCount, api.calls["DescribeServices"])
+	}
+}

@@ -161,7 +161,11 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if cfg.noWait {
 		return &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)}, nil
 	}
-	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, steadyOutcome)
+	judgeFn := steadyOutcome
+	if desired == 0 {
+		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
+	}
+	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
 	if err != nil {
 		return st, err
 	}

@@ -37,7 +37,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		return res, nil
 	}
 	up := &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service,
-		TaskDefinition: &res.TaskDefinitionArn, ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
+		ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment
+	if res.TaskDefinitionArn != current {
+		up.TaskDefinition = &res.TaskDefinitionArn
+	}
 	out, err := d.api.UpdateService(ctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
@@ -55,9 +59,13 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if cfg.noWait {
 		return res, nil
 	}
-	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, func(s *types.Service) outcome {
-		return deploymentOutcome(s, res.DeploymentID)
-	})
+	// A desired-count-only update starts no deployment (ECS keeps the
+	// PRIMARY): then wait for the service to be steady instead.
+	judgeFn := steadyOutcome
+	if newDeployment {
+		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
+	}
+	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, judgeFn)
 	if st != nil {
 		res.Status = st
 	}

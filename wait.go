@@ -110,6 +110,20 @@ func steadyOutcome(svc *types.Service) outcome {
 	return o
 }
 
+// drainedOutcome: no task of any deployment is running or pending.
+func drainedOutcome(svc *types.Service) outcome {
+	o := outcome{deployment: findPrimary(svc.Deployments)}
+	if svc.RunningCount == 0 && svc.PendingCount == 0 {
+		o.kind = outcomeCompleted
+		for _, d := range svc.Deployments {
+			if d.RunningCount+d.PendingCount > 0 {
+				o.kind = outcomePending
+			}
+		}
+	}
+	return o
+}
+
 func findDeployment(ds []types.Deployment, id string) *types.Deployment {
 	for i := range ds {
 		if valueOf(ds[i].Id) == id {

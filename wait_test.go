@@ -75,3 +75,21 @@ func TestSteadyOutcomeNeedsSingleCompletedPrimaryAtDesiredCount(t *testing.T) {
 		}
 	}
 }
+
+func TestScaleToZeroWaitsForEveryDeploymentToDrain(t *testing.T) {
+	cases := []struct {
+		name string
+		svc  *types.Service
+		want outcomeKind
+	}{
+		{"drained", svcWith(0, 0, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 0, 0)), outcomeCompleted},
+		{"FAILED primary drained", svcWith(0, 0, dep("ecs-svc/1", "PRIMARY", "web:1", failed, 0, 0)), outcomeCompleted},
+		{"old deployment still running", svcWith(0, 0, dep("ecs-svc/2", "PRIMARY", "web:2", failed, 0, 0), dep("ecs-svc/1", "ACTIVE", "web:1", completed, 0, 1)), outcomePending},
+		{"service still running", svcWith(0, 1, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 0, 1)), outcomePending},
+	}
+	for _, c := range cases {
+		if got := drainedOutcome(c.svc).kind; got != c.want {
+			t.Errorf("%s: kind = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
