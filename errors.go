@@ -38,6 +38,7 @@ type APIError struct {
 	Err error
 }
 
+// Error is "ecs <Op>: <original error>".
 func (e *APIError) Error() string { return fmt.Sprintf("ecs %s: %v", e.Op, e.Err) }
 
 // Unwrap returns the original API client error.
@@ -110,6 +111,7 @@ type NotFoundError struct {
 	Reason string
 }
 
+// Error names what is missing, for example `service not found: "web" in cluster "prod" (MISSING)`.
 func (e *NotFoundError) Error() string {
 	s := fmt.Sprintf("%v: %q", e.Kind, e.Name)
 	if e.Cluster != "" {
@@ -139,6 +141,7 @@ type WaitError struct {
 	Err error
 }
 
+// Error says what was awaited, why it stopped, and the last status.
 func (e *WaitError) Error() string {
 	s := fmt.Sprintf("waiting for %s: %v after %s", e.Op, e.Err, e.Waited)
 	if e.Last != nil {
@@ -178,6 +181,7 @@ type DeploymentFailedError struct {
 	Err error
 }
 
+// Error gives the deployment, the reason, whether it rolled back, and up to three stopped tasks.
 func (e *DeploymentFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deployment %s of service %s failed: %s", e.DeploymentID, e.Service, e.Reason)
@@ -210,6 +214,7 @@ type TaskFailedError struct {
 	Tasks []StoppedTask
 }
 
+// Error lists each failed task with its reason and exit codes.
 func (e *TaskFailedError) Error() string {
 	parts := make([]string, len(e.Tasks))
 	for i, t := range e.Tasks {
@@ -230,6 +235,7 @@ type PlacementError struct {
 	Reasons []string
 }
 
+// Error is "placed N of M tasks: reasons".
 func (e *PlacementError) Error() string {
 	return fmt.Sprintf("placed %d of %d tasks: %s", e.Placed, e.Requested, strings.Join(e.Reasons, ", "))
 }

@@ -33,6 +33,7 @@ type ServiceEvent struct {
 // Time returns At.
 func (e *ServiceEvent) Time() time.Time { return e.At }
 
+// String returns ECS's message.
 func (e *ServiceEvent) String() string { return e.Message }
 
 // DeploymentEvent reports a deployment that appeared or changed.
@@ -58,6 +59,7 @@ type DeploymentEvent struct {
 // Time returns At.
 func (e *DeploymentEvent) Time() time.Time { return e.At }
 
+// String is "deployment ID STATUS family:rev desired=.. pending=.. running=.. failed=.. ROLLOUT: reason".
 func (e *DeploymentEvent) String() string {
 	s := fmt.Sprintf("deployment %s %s %s desired=%d pending=%d running=%d failed=%d",
 		e.ID, e.Status, shortTD(e.TaskDefinition), e.Desired, e.Pending, e.Running, e.Failed)
@@ -81,6 +83,7 @@ type TaskStoppedEvent struct {
 // Time returns At.
 func (e *TaskStoppedEvent) Time() time.Time { return e.At }
 
+// String describes the stopped task (see StoppedTask.String).
 func (e *TaskStoppedEvent) String() string { return e.Task.String() }
 
 // ActionEvent reports something the Deployer did: "registered web:3",
@@ -95,6 +98,7 @@ type ActionEvent struct {
 // Time returns At.
 func (e *ActionEvent) Time() time.Time { return e.At }
 
+// String returns the message.
 func (e *ActionEvent) String() string { return e.Message }
 
 // tracker turns successive DescribeServices results into Events: each
