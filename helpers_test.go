@@ -24,6 +24,7 @@ type scripted struct {
 	list     func(in *ecs.ListTasksInput) (*ecs.ListTasksOutput, error)
 	tasks    func(in *ecs.DescribeTasksInput) (*ecs.DescribeTasksOutput, error)
 	run      func(in *ecs.RunTaskInput) (*ecs.RunTaskOutput, error)
+	listTDs  func(in *ecs.ListTaskDefinitionsInput) (*ecs.ListTaskDefinitionsOutput, error)
 	dereg    []string
 	updates  []*ecs.UpdateServiceInput
 }
@@ -84,6 +85,11 @@ func (s *scripted) DescribeTasks(_ context.Context, in *ecs.DescribeTasksInput, 
 func (s *scripted) RunTask(_ context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
 	s.count("RunTask")
 	return s.run(in)
+}
+
+func (s *scripted) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefinitionsInput, _ ...func(*ecs.Options)) (*ecs.ListTaskDefinitionsOutput, error) {
+	s.count("ListTaskDefinitions")
+	return s.listTDs(in)
 }
 
 // stepClock is a virtual clock: Sleep advances Now at once.
