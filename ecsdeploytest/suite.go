@@ -54,7 +54,7 @@ type suite struct {
 	b Backend
 }
 
-func (s *suite) ctx(t *testing.T) context.Context { return t.Context() }
+func (s *suite) ctx(t testing.TB) context.Context { return t.Context() }
 
 // deployer returns a Deployer on the backend with the suite's clock, poll
 // interval and timeout, plus opts.
@@ -63,7 +63,7 @@ func (s *suite) deployer(opts ...ecsdeploy.Option) ecsdeploy.Deployer {
 	return ecsdeploy.New(s.b.API, append(base, opts...)...)
 }
 
-func (s *suite) name(t *testing.T, suffix string) string {
+func (s *suite) name(t testing.TB, suffix string) string {
 	n := s.b.NamePrefix + "-" + suffix
 	if len(n) > 255 {
 		t.Fatalf("name %q too long", n)
@@ -90,7 +90,7 @@ func (s *suite) taskDef(family, image string, command []string) *ecs.RegisterTas
 	return in
 }
 
-func (s *suite) register(t *testing.T, in *ecs.RegisterTaskDefinitionInput) string {
+func (s *suite) register(t testing.TB, in *ecs.RegisterTaskDefinitionInput) string {
 	t.Helper()
 	res, err := s.deployer().Register(s.ctx(t), in)
 	if err != nil {
@@ -123,7 +123,7 @@ const (
 // deletes the service when the test ends. It returns the task definition ARN.
 func (s *suite) createService(t *testing.T) { s.createServiceCase(t) }
 
-func (s *suite) newService(t *testing.T, svc string, desired int32, br breaker) string {
+func (s *suite) newService(t testing.TB, svc string, desired int32, br breaker) string {
 	t.Helper()
 	td := s.register(t, s.taskDef(svc, s.b.Image, nil))
 	in := &ecs.CreateServiceInput{
@@ -145,7 +145,7 @@ func (s *suite) newService(t *testing.T, svc string, desired int32, br breaker) 
 }
 
 // cleanupService deletes svc (scale to 0, wait, delete) when a test ends.
-func (s *suite) cleanupService(t *testing.T, svc string) {
+func (s *suite) cleanupService(t testing.TB, svc string) {
 	ctx := context.WithoutCancel(s.ctx(t))
 	err := s.deployer(ecsdeploy.WithTimeout(s.b.Timeout)).DeleteService(ctx, s.b.Cluster, svc)
 	if err != nil && !errors.Is(err, ecsdeploy.ErrServiceNotFound) {
@@ -156,7 +156,7 @@ func (s *suite) cleanupService(t *testing.T, svc string) {
 
 // checkSteady asserts a steady service on td with desired running tasks
 // and a single COMPLETED PRIMARY deployment.
-func (s *suite) checkSteady(t *testing.T, st *ecsdeploy.Status, td string, desired int32) {
+func (s *suite) checkSteady(t testing.TB, st *ecsdeploy.Status, td string, desired int32) {
 	t.Helper()
 	if st == nil {
 		t.Fatal("status is nil")
