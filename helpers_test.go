@@ -92,6 +92,11 @@ func (s *scripted) ListTaskDefinitions(_ context.Context, in *ecs.ListTaskDefini
 	return s.listTDs(in)
 }
 
+func (s *scripted) DeleteService(_ context.Context, in *ecs.DeleteServiceInput, _ ...func(*ecs.Options)) (*ecs.DeleteServiceOutput, error) {
+	s.count("DeleteService")
+	return &ecs.DeleteServiceOutput{}, nil
+}
+
 // stepClock is a virtual clock: Sleep advances Now at once.
 type stepClock struct {
 	mu  sync.Mutex
