@@ -210,9 +210,23 @@ func (d *deployer) describeService(ctx context.Context, cluster, service string)
 	return nil, &NotFoundError{Kind: ErrServiceNotFound, Name: service, Cluster: cluster, Reason: reason}
 }
 
-// activeService is describeService that also treats DRAINING/INACTIVE as not found.
+// activeService is describeService that also treats DRAINING/INACTIVE as
+// not found. Being the first call of most operations, it retries
+// transient errors (throttling, server faults) a few times with backoff
+// on the Deployer's clock, as the SDK retryer would; the in-process fake
+// has no retryer.
 func (d *deployer) activeService(ctx context.Context, cluster, service string) (*types.Service, error) {
-	svc, err := d.describeService(ctx, cluster, service)
+	var svc *types.Service
+	var err error
+	for attempt, backoff := 1, time.Second; ; attempt, backoff = attempt+1, backoff*2 {
+		svc, err = d.describeService(ctx, cluster, service)
+		if err == nil || !isTransient(err) || attempt == initialReadAttempts || ctx.Err() != nil {
+			break
+		}
+		if serr := d.cfg.clock.Sleep(ctx, backoff); serr != nil {
+			return nil, serr
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -228,6 +242,9 @@ func optional(s string) *string {
 	}
 	return &s
 }
+
+// initialReadAttempts bounds the retries of activeService.
+const initialReadAttempts = 4
 
 // timedOut reports whether err is a wait that hit its own deadline.
 func timedOut(err error) bool { return errors.Is(err, ErrTimeout) }

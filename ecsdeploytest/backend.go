@@ -56,6 +56,10 @@ type Backend struct {
 	// AddCapacity adds a container instance with cpu units and memory MiB
 	// to Cluster (EC2 only). Nil skips the placement scenario.
 	AddCapacity func(t *testing.T, cpu, memory int32)
+	// FailOperation makes the next times calls of the ECS operation op
+	// fail with the error code (e.g. "ThrottlingException"). Nil skips the
+	// transient-error scenario.
+	FailOperation func(t *testing.T, op, code string, times int)
 	// Calls returns how many times each ECS operation (e.g.
 	// "DescribeServices") was called so far. Nil skips the API-economy checks.
 	Calls func() map[string]int

@@ -210,3 +210,26 @@ func (s *suite) notFound(t *testing.T) {
 		t.Errorf("Register(no family): err = %v, want *ValidationError on family", err)
 	}
 }
+
+// transient: throttling and server errors from DescribeServices, before
+// and during the wait, are ridden out; the deployment still completes.
+func (s *suite) transient(t *testing.T) {
+	if s.b.FailOperation == nil {
+		t.Skip("backend has no FailOperation hook")
+	}
+	svc := s.name(t, "throttled")
+	s.newService(t, svc, 1, noBreaker)
+	s.b.FailOperation(t, "DescribeServices", "ThrottlingException", 2)
+	rec := newRecorder()
+	d := s.deployer(ecsdeploy.WithEvents(func(e ecsdeploy.Event) {
+		rec.add(e)
+		if a, ok := e.(*ecsdeploy.ActionEvent); ok && strings.HasPrefix(a.Message, "updated service") {
+			s.b.FailOperation(t, "DescribeServices", "ServerException", 2)
+		}
+	}))
+	res, err := d.Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.OtherImage})
+	if err != nil {
+		t.Fatalf("Deploy with transient errors: %v", err)
+	}
+	s.checkSteady(t, res.Status, res.TaskDefinitionArn, 1)
+}

@@ -44,6 +44,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeployerRollbackWithoutBreaker", s.deployerRollback},
 		{"Timeout", s.timeout},
 		{"ContextCancelReturnsLastStatus", s.contextCancel},
+		{"RidesOutThrottlingAndServerErrors", s.transient},
 		{"NotFoundErrors", s.notFound},
 	} {
 		t.Run(sc.name, sc.fn)
