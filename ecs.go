@@ -1,0 +1,203 @@
+package ecsdeploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// deployer is the one Deployer implementation, over API.
+type deployer struct {
+	api API
+	cfg config
+}
+
+var _ Deployer = (*deployer)(nil)
+
+// New returns a Deployer over api (an *ecs.Client, or a *fake.ECS with
+// WithClock(fake) for virtual time).
+func New(api API, opts ...Option) Deployer {
+	return &deployer{api: api, cfg: defaultConfig().with(opts)}
+}
+
+// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's
+// standard retryer retries throttling; waits also ride out transient errors.
+func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
+	return New(ecs.NewFromConfig(cfg), opts...)
+}
+
+func (d *deployer) emit(cfg config, evs ...Event) {
+	if cfg.events == nil {
+		return
+	}
+	for _, e := range evs {
+		cfg.events(e)
+	}
+}
+
+func (d *deployer) action(cfg config, format string, args ...any) {
+	d.emit(cfg, &ActionEvent{At: cfg.clock.Now(), Message: fmt.Sprintf(format, args...)})
+}
+
+// Status reads the service once; Deployment is its PRIMARY deployment.
+func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status, error) {
+	svc, err := d.describeService(ctx, cluster, service)
+	if err != nil {
+		return nil, err
+	}
+	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}, nil
+}
+
+// Wait waits until the service is steady on a COMPLETED PRIMARY deployment.
+func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Option) (*Status, error) {
+	cfg := d.cfg.with(opts)
+	svc, err := d.activeService(ctx, cluster, service)
+	if err != nil {
+		return nil, err
+	}
+	tr := newTracker(cfg.clock.Now())
+	tr.prime(svc)
+	st, o, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be steady", false, tr, steadyOutcome)
+	if err != nil {
+		return st, err
+	}
+	if o.kind == outcomeFailed {
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
+	}
+	return st, nil
+}
+
+// CreateService creates the service and waits for its first deployment.
+func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput, opts ...Option) (*Status, error) {
+	cfg := d.cfg.with(opts)
+	if in == nil || valueOf(in.ServiceName) == "" {
+		return nil, &ValidationError{Field: "serviceName", Rule: "is required"}
+	}
+	out, err := d.api.CreateService(ctx, in)
+	if err != nil {
+		return nil, wrapAPI("CreateService", err)
+	}
+	d.action(cfg, "created service %s", valueOf(in.ServiceName))
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
+}
+
+// UpdateService updates the service and waits for the deployment the
+// update made PRIMARY.
+func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, opts ...Option) (*Status, error) {
+	cfg := d.cfg.with(opts)
+	if in == nil || valueOf(in.Service) == "" {
+		return nil, &ValidationError{Field: "service", Rule: "is required"}
+	}
+	before, err := d.activeService(ctx, valueOf(in.Cluster), valueOf(in.Service))
+	if err != nil {
+		return nil, err
+	}
+	out, err := d.api.UpdateService(ctx, in)
+	if err != nil {
+		return nil, wrapAPI("UpdateService", err)
+	}
+	d.action(cfg, "updated service %s", valueOf(in.Service))
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before)
+}
+
+// afterUpdate waits for the PRIMARY deployment of svc (the output of a
+// create or update) to complete, then for the service to be steady.
+func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service string, svc, before *types.Service) (*Status, error) {
+	tr := newTracker(cfg.clock.Now())
+	if before != nil {
+		tr.prime(before)
+	}
+	if svc == nil {
+		return nil, fmt.Errorf("ecs: %s: no service in the response", service)
+	}
+	d.emit(cfg, tr.observe(svc, cfg.clock.Now())...)
+	p := findPrimary(svc.Deployments)
+	st := &Status{At: cfg.clock.Now(), Service: *svc, Deployment: p}
+	if cfg.noWait || p == nil {
+		return st, nil
+	}
+	id := valueOf(p.Id)
+	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, func(s *types.Service) outcome {
+		o := deploymentOutcome(s, id)
+		if o.kind == outcomeCompleted {
+			// COMPLETED, and the service runs what it should.
+			if so := steadyOutcome(s); so.kind != outcomeCompleted {
+				o.kind = outcomePending
+			}
+		}
+		return o
+	})
+	if err != nil {
+		return st, err
+	}
+	if o.kind == outcomeFailed {
+		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
+	}
+	return st, nil
+}
+
+// Scale changes the desired count only and waits until the service runs it.
+func (d *deployer) Scale(ctx context.Context, cluster, service string, desired int32, opts ...Option) (*Status, error) {
+	cfg := d.cfg.with(opts)
+	if desired < 0 {
+		return nil, &ValidationError{Field: "desiredCount", Rule: "must be >= 0"}
+	}
+	before, err := d.activeService(ctx, cluster, service)
+	if err != nil {
+		return nil, err
+	}
+	out, err := d.api.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, DesiredCount: &desired})
+	if err != nil {
+		return nil, wrapAPI("UpdateService", err)
+	}
+	d.action(cfg, "scaled service %s from %d to %d", service, before.DesiredCount, desired)
+	tr := newTracker(cfg.clock.Now())
+	tr.prime(before)
+	d.emit(cfg, tr.observe(out.Service, cfg.clock.Now())...)
+	if cfg.noWait {
+		return &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)}, nil
+	}
+	judgeFn := steadyOutcome
+	if desired == 0 {
+		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
+	}
+	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
+	if err != nil {
+		return st, err
+	}
+	if o.kind == outcomeFailed {
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
+	}
+	return st, nil
+}
+
+// DeleteService scales to 0, waits for the tasks to stop, deletes the
+// service and waits until it is INACTIVE (or no longer listed).
+func (d *deployer) DeleteService(ctx context.Context, cluster, service string, opts ...Option) error {
+	cfg := d.cfg.with(opts)
+	if _, err := d.Scale(ctx, cluster, service, 0, opts...); err != nil {
+		return err
+	}
+	if _, err := d.api.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: optional(cluster), Service: &service}); err != nil {
+		return wrapAPI("DeleteService", err)
+	}
+	d.action(cfg, "deleted service %s", service)
+	if cfg.noWait {
+		return nil
+	}
+	tr := newTracker(cfg.clock.Now())
+	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", true, tr, func(s *types.Service) outcome {
+		if valueOf(s.Status) == "INACTIVE" {
+			return outcome{kind: outcomeCompleted}
+		}
+		return outcome{}
+	})
+	if errors.Is(err, ErrServiceNotFound) {
+		return nil // gone from the list: deleted
+	}
+	return err
+}

@@ -1,0 +1,241 @@
+package ecsdeploy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/smithy-go"
+)
+
+// Sentinel errors, usable with errors.Is on any error the Deployer returns.
+var (
+	// ErrClusterNotFound: the cluster does not exist (ClusterNotFoundException,
+	// or a MISSING failure from DescribeClusters).
+	ErrClusterNotFound = errors.New("cluster not found")
+	// ErrServiceNotFound: the service does not exist or is not ACTIVE
+	// (ServiceNotFoundException, ServiceNotActiveException, or a MISSING
+	// failure from DescribeServices).
+	ErrServiceNotFound = errors.New("service not found")
+	// ErrTaskDefinitionNotFound: the task definition family or revision does
+	// not exist (ECS reports it as a ClientException).
+	ErrTaskDefinitionNotFound = errors.New("task definition not found")
+	// ErrTimeout: a wait reached its deadline (see *WaitError for the last
+	// status seen).
+	ErrTimeout = errors.New("timed out")
+)
+
+// APIError wraps an error returned by an ECS API call. The original error
+// (usually a smithy.APIError such as *types.ClientException) stays
+// reachable with errors.As, and errors.Is matches the sentinel that the
+// error code means (ErrClusterNotFound, ErrServiceNotFound,
+// ErrTaskDefinitionNotFound).
+type APIError struct {
+	// Op is the ECS operation, for example "UpdateService".
+	Op string
+	// Err is the error the API client returned.
+	Err error
+}
+
+// Error is "ecs <Op>: <original error>".
+func (e *APIError) Error() string { return fmt.Sprintf("ecs %s: %v", e.Op, e.Err) }
+
+// Unwrap returns the original API client error.
+func (e *APIError) Unwrap() error { return e.Err }
+
+// Is reports whether the API error code means target.
+func (e *APIError) Is(target error) bool {
+	return target != nil && sentinelFor(e.Err) == target
+}
+
+// sentinelFor maps an ECS error code (and, for ClientException, its
+// message) to one of the package sentinels, or nil.
+func sentinelFor(err error) error {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return nil
+	}
+	switch ae.ErrorCode() {
+	case "ClusterNotFoundException":
+		return ErrClusterNotFound
+	case "ServiceNotFoundException", "ServiceNotActiveException":
+		return ErrServiceNotFound
+	case "ClientException", "InvalidParameterException":
+		// ECS reports unknown task definitions as ClientException with texts
+		// such as "Unable to describe task definition." (DescribeTaskDefinition)
+		// or "TaskDefinition not found." (RunTask, UpdateService).
+		m := strings.ToLower(ae.ErrorMessage())
+		if (strings.Contains(m, "task definition") || strings.Contains(m, "taskdefinition")) &&
+			(strings.Contains(m, "not found") || strings.Contains(m, "unable to describe") ||
+				strings.Contains(m, "unable to find") || strings.Contains(m, "does not exist")) {
+			return ErrTaskDefinitionNotFound
+		}
+	}
+	return nil
+}
+
+// wrapAPI wraps a non-nil API error with the operation name.
+func wrapAPI(op string, err error) error {
+	if err == nil {
+		return nil
+	}
+	return &APIError{Op: op, Err: err}
+}
+
+// isTransient reports whether err is an API error worth riding out in a
+// wait loop: throttling or a server-side fault.
+func isTransient(err error) bool {
+	var ae smithy.APIError
+	if !errors.As(err, &ae) {
+		return false
+	}
+	switch ae.ErrorCode() {
+	case "ThrottlingException", "Throttling", "RequestLimitExceeded", "TooManyRequestsException",
+		"ServerException", "ServiceUnavailable", "ServiceUnavailableException", "InternalFailure":
+		return true
+	}
+	return ae.ErrorFault() == smithy.FaultServer
+}
+
+// NotFoundError says which cluster, service or task definition is missing.
+// errors.Is matches its Kind sentinel.
+type NotFoundError struct {
+	// Kind is ErrClusterNotFound, ErrServiceNotFound or ErrTaskDefinitionNotFound.
+	Kind error
+	// Name is the cluster, service or task definition that was asked for.
+	Name string
+	// Cluster is the cluster searched, when Kind is ErrServiceNotFound.
+	Cluster string
+	// Reason is the failure reason ECS gave (for example "MISSING"), if any.
+	Reason string
+}
+
+// Error names what is missing, for example `service not found: "web" in cluster "prod" (MISSING)`.
+func (e *NotFoundError) Error() string {
+	s := fmt.Sprintf("%v: %q", e.Kind, e.Name)
+	if e.Cluster != "" {
+		s += fmt.Sprintf(" in cluster %q", e.Cluster)
+	}
+	if e.Reason != "" {
+		s += " (" + e.Reason + ")"
+	}
+	return s
+}
+
+// Is matches the Kind sentinel.
+func (e *NotFoundError) Is(target error) bool { return target == e.Kind }
+
+// WaitError is returned when a wait stops before its goal: because its own
+// deadline passed (errors.Is(err, ErrTimeout)) or because ctx was done
+// (errors.Is(err, context.Canceled) / context.DeadlineExceeded). Last holds
+// the last status seen, so callers can say how far things got.
+type WaitError struct {
+	// Op is what was being waited for, for example "deployment ecs-svc/123 to complete".
+	Op string
+	// Waited is how long the wait lasted, on the Deployer's clock.
+	Waited time.Duration
+	// Last is the last status seen, nil if none was read.
+	Last *Status
+	// Err is ErrTimeout or the context's error.
+	Err error
+}
+
+// Error says what was awaited, why it stopped, and the last status.
+func (e *WaitError) Error() string {
+	s := fmt.Sprintf("waiting for %s: %v after %s", e.Op, e.Err, e.Waited)
+	if e.Last != nil {
+		s += "; last status: " + e.Last.String()
+	}
+	return s
+}
+
+// Unwrap returns ErrTimeout or the context's error.
+func (e *WaitError) Unwrap() error { return e.Err }
+
+// DeploymentFailedError is returned when a deployment did not complete: ECS
+// marked it FAILED (circuit breaker), it was replaced, or its wait timed out.
+// It carries the stopped tasks of that deployment with their reasons and
+// container exit codes, and whether the service was rolled back.
+type DeploymentFailedError struct {
+	// Service and Cluster name the service.
+	Service, Cluster string
+	// DeploymentID is the id of the failed deployment (ecs-svc/...).
+	DeploymentID string
+	// TaskDefinition is the task definition ARN the deployment tried to roll out.
+	TaskDefinition string
+	// Reason is ECS's rolloutStateReason, or why the Deployer gave up.
+	Reason string
+	// StoppedTasks are the stopped tasks of the failed deployment.
+	StoppedTasks []StoppedTask
+	// RolledBack reports whether the service was rolled back, by the ECS
+	// circuit breaker or by the Deployer's rollback option.
+	RolledBack bool
+	// RollbackBy is "circuit-breaker" or "deployer" when RolledBack.
+	RollbackBy string
+	// RollbackTaskDefinition is the task definition rolled back to.
+	RollbackTaskDefinition string
+	// RollbackErr is set when the Deployer tried to roll back and failed.
+	RollbackErr error
+	// Err is the underlying cause, for example a *WaitError on timeout.
+	Err error
+}
+
+// Error gives the deployment, the reason, whether it rolled back, and up to three stopped tasks.
+func (e *DeploymentFailedError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "deployment %s of service %s failed: %s", e.DeploymentID, e.Service, e.Reason)
+	if e.RolledBack {
+		fmt.Fprintf(&b, "; rolled back (%s) to %s", e.RollbackBy, e.RollbackTaskDefinition)
+	} else if e.RollbackErr != nil {
+		fmt.Fprintf(&b, "; rollback failed: %v", e.RollbackErr)
+	} else {
+		b.WriteString("; not rolled back")
+	}
+	for i, t := range e.StoppedTasks {
+		if i == 3 {
+			fmt.Fprintf(&b, "; and %d more stopped tasks", len(e.StoppedTasks)-3)
+			break
+		}
+		b.WriteString("; ")
+		b.WriteString(t.String())
+	}
+	return b.String()
+}
+
+// Unwrap returns the underlying cause, if any.
+func (e *DeploymentFailedError) Unwrap() error { return e.Err }
+
+// TaskFailedError is returned by RunTask when a task stopped before
+// RUNNING (when waiting for RUNNING), failed to start, or an essential
+// container exited non-zero (when waiting for STOPPED).
+type TaskFailedError struct {
+	// Tasks are the tasks that failed, with reasons and exit codes.
+	Tasks []StoppedTask
+}
+
+// Error lists each failed task with its reason and exit codes.
+func (e *TaskFailedError) Error() string {
+	parts := make([]string, len(e.Tasks))
+	for i, t := range e.Tasks {
+		parts[i] = t.String()
+	}
+	return fmt.Sprintf("%d task(s) failed: %s", len(e.Tasks), strings.Join(parts, "; "))
+}
+
+// PlacementError is returned by RunTask when ECS could not place some of
+// the requested tasks; Failures carries ECS's reasons (RESOURCE:MEMORY,
+// RESOURCE:CPU, RESOURCE:PORTS, AGENT, ATTRIBUTE, ...).
+type PlacementError struct {
+	// Requested is how many tasks were asked for.
+	Requested int
+	// Placed is how many were started.
+	Placed int
+	// Reasons lists each failure as "reason (arn)" in the order ECS gave them.
+	Reasons []string
+}
+
+// Error is "placed N of M tasks: reasons".
+func (e *PlacementError) Error() string {
+	return fmt.Sprintf("placed %d of %d tasks: %s", e.Placed, e.Requested, strings.Join(e.Reasons, ", "))
+}

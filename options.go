@@ -1,0 +1,93 @@
+package ecsdeploy
+
+import "time"
+
+// Option configures the Deployer (given to New) or one call (given to a
+// method, overriding New's for that call).
+type Option func(*config)
+
+// config is the resolved set of options.
+type config struct {
+	clock          Clock
+	events         func(Event)
+	timeout        time.Duration
+	poll           time.Duration
+	rollback       bool
+	deregister     bool
+	keepRevisions  int
+	noWait         bool
+	onlyIfChanged  bool
+	maxStoppedSeen int
+}
+
+// Defaults: a 5 s poll (the API economy figure) and a 15 minute
+// timeout (ECS retries failing tasks for up to 15 minutes).
+const (
+	DefaultPollInterval = 5 * time.Second
+	DefaultTimeout      = 15 * time.Minute
+)
+
+func defaultConfig() config {
+	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100}
+}
+
+func (c config) with(opts []Option) config {
+	for _, o := range opts {
+		if o != nil {
+			o(&c)
+		}
+	}
+	return c
+}
+
+// WithClock replaces the clock all waiting goes through (for example a
+// *fake.ECS, whose Sleep advances virtual time).
+func WithClock(c Clock) Option {
+	return func(cfg *config) {
+		if c != nil {
+			cfg.clock = c
+		}
+	}
+}
+
+// WithEvents sends progress Events to fn (see NewTextRenderer).
+func WithEvents(fn func(Event)) Option { return func(c *config) { c.events = fn } }
+
+// WithTimeout bounds each wait (on the Deployer's clock); 0 keeps the default.
+func WithTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.timeout = d
+		}
+	}
+}
+
+// WithPollInterval sets how often waits call DescribeServices/DescribeTasks.
+func WithPollInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.poll = d
+		}
+	}
+}
+
+// WithRollback makes Deploy roll back on failure when ECS did not (no
+// circuit-breaker rollback): to the task definition of the service's last
+// COMPLETED deployment.
+func WithRollback() Option { return func(c *config) { c.rollback = true } }
+
+// WithDeregisterFailed makes Deploy deregister the revision it registered
+// when the deployment fails.
+func WithDeregisterFailed() Option { return func(c *config) { c.deregister = true } }
+
+// WithKeepRevisions makes Deploy, after success, deregister all but the
+// newest n ACTIVE revisions of the family (n < 1 disables it).
+func WithKeepRevisions(n int) Option { return func(c *config) { c.keepRevisions = n } }
+
+// WithNoWait makes Deploy, CreateService, UpdateService, Scale and RunTask
+// return right after the API call.
+func WithNoWait() Option { return func(c *config) { c.noWait = true } }
+
+// WithOnlyIfChanged makes Register reuse the family's latest ACTIVE
+// revision when Diff finds no change.
+func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = true } }

@@ -1,0 +1,54 @@
+package ecsdeploy
+
+import (
+	"fmt"
+	"io"
+	"sync"
+	"time"
+)
+
+// TextRenderer prints Events as text for terminals and CI logs: one line
+// per change, never the same line twice in a row for the same subject.
+type TextRenderer struct {
+	mu   sync.Mutex
+	w    io.Writer
+	last map[string]string
+	// TimeFormat formats each line's timestamp; "" omits it.
+	TimeFormat string
+}
+
+// NewTextRenderer returns a renderer writing to w with RFC 3339 times.
+// Pass its Render method to WithEvents.
+func NewTextRenderer(w io.Writer) *TextRenderer {
+	return &TextRenderer{w: w, last: map[string]string{}, TimeFormat: time.RFC3339}
+}
+
+// Render writes one line for e unless it repeats the previous line for
+// the same subject (a service event id, a deployment, a task).
+func (r *TextRenderer) Render(e Event) {
+	if e == nil {
+		return
+	}
+	key, text := "", e.String()
+	switch ev := e.(type) {
+	case *ServiceEvent:
+		key, text = "event:"+ev.ID, "event: "+ev.Message
+	case *DeploymentEvent:
+		key = "deployment:" + ev.ID
+	case *TaskStoppedEvent:
+		key = "task:" + ev.Task.TaskArn
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if key != "" {
+		if r.last[key] == text {
+			return
+		}
+		r.last[key] = text
+	}
+	if r.TimeFormat != "" && !e.Time().IsZero() {
+		fmt.Fprintf(r.w, "%s %s\n", e.Time().UTC().Format(r.TimeFormat), text)
+		return
+	}
+	fmt.Fprintln(r.w, text)
+}

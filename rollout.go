@@ -1,0 +1,271 @@
+package ecsdeploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Deploy registers a revision when something changed, updates the service
+// and waits until the deployment that update started is COMPLETED.
+func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (*DeployResult, error) {
+	cfg := d.cfg.with(opts)
+	if err := validateDeployInput(in); err != nil {
+		return nil, err
+	}
+	svc, err := d.activeService(ctx, in.Cluster, in.Service)
+	if err != nil {
+		return nil, err
+	}
+	current := valueOf(svc.TaskDefinition)
+	target := lastCompleted(svc.Deployments, "")
+	res := &DeployResult{TaskDefinitionArn: current}
+	if in.TaskDefinition != nil || in.Image != "" {
+		if err := d.prepare(ctx, cfg, in, current, res); err != nil {
+			return res, err
+		}
+	}
+	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil {
+		res.NoChange = true
+		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
+		d.action(cfg, "service %s: no changes", in.Service)
+		return res, nil
+	}
+	up := &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service,
+		ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment
+	if res.TaskDefinitionArn != current {
+		up.TaskDefinition = &res.TaskDefinitionArn
+	}
+	out, err := d.api.UpdateService(ctx, up)
+	if err != nil {
+		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
+	}
+	tr := newTracker(cfg.clock.Now())
+	tr.prime(svc)
+	d.emit(cfg, tr.observe(out.Service, cfg.clock.Now())...)
+	p := findPrimary(out.Service.Deployments)
+	res.Status = &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: p}
+	if p == nil {
+		return res, fmt.Errorf("ecs UpdateService: service %s has no PRIMARY deployment after the update", in.Service)
+	}
+	res.DeploymentID = valueOf(p.Id)
+	d.action(cfg, "updated service %s to %s (deployment %s)", in.Service, shortTD(res.TaskDefinitionArn), res.DeploymentID)
+	if cfg.noWait {
+		return res, nil
+	}
+	// A desired-count-only update starts no deployment (ECS keeps the
+	// PRIMARY): then wait for the service to be steady instead.
+	judgeFn := steadyOutcome
+	if newDeployment {
+		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
+	}
+	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, judgeFn)
+	if st != nil {
+		res.Status = st
+	}
+	if err != nil && !timedOut(err) {
+		return res, err // ctx done, or a non-transient API error
+	}
+	if err == nil && o.kind == outcomeCompleted {
+		d.prune(ctx, cfg, in.Cluster, in.Service, res.TaskDefinitionArn)
+		return res, nil
+	}
+	if err != nil {
+		o = outcome{kind: outcomeFailed, deployment: o.deployment, reason: "timed out waiting for the deployment to complete"}
+	}
+	ferr := d.failure(ctx, cfg, tr, in.Cluster, in.Service, res.DeploymentID, res.TaskDefinitionArn, o, err)
+	if !ferr.RolledBack && cfg.rollback {
+		d.rollbackTo(ctx, cfg, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
+	}
+	return res, d.undoRegister(ctx, cfg, res, ferr)
+}
+
+func validateDeployInput(in DeployInput) error {
+	var errs []error
+	if in.Service == "" {
+		errs = append(errs, &ValidationError{Field: "Service", Rule: "is required"})
+	}
+	switch {
+	case in.TaskDefinition != nil && in.Image != "":
+		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ForceNewDeployment or DesiredCount is required"})
+	case in.Container != "" && in.Image == "":
+		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
+	}
+	if in.DesiredCount != nil && *in.DesiredCount < 0 {
+		errs = append(errs, &ValidationError{Field: "DesiredCount", Rule: "must be >= 0"})
+	}
+	return errors.Join(errs...)
+}
+
+// prepare works out the wanted task definition, compares it with the
+// service's current one and registers it when it changed.
+func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, current string, res *DeployResult) error {
+	out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &current})
+	if err != nil {
+		return wrapAPI("DescribeTaskDefinition", err)
+	}
+	cur := RegisterInput(out.TaskDefinition)
+	want := in.TaskDefinition
+	if in.Image != "" {
+		if want, err = withImage(cur, in.Container, in.Image, shortTD(current)); err != nil {
+			return err
+		}
+	}
+	if valueOf(want.Family) == valueOf(cur.Family) {
+		res.Diff = Diff(cur, want)
+		if res.Diff == "" {
+			return nil
+		}
+	} else {
+		res.Diff = fmt.Sprintf("family: %q -> %q", valueOf(cur.Family), valueOf(want.Family))
+	}
+	reg, err := d.Register(ctx, want, WithOnlyIfChanged(), WithEvents(cfg.events), WithClock(cfg.clock))
+	if err != nil {
+		return err
+	}
+	res.TaskDefinitionArn, res.Registered = reg.Arn, reg.Registered
+	return nil
+}
+
+// withImage returns a copy of td with container's image replaced.
+func withImage(td *ecs.RegisterTaskDefinitionInput, container, image, name string) (*ecs.RegisterTaskDefinitionInput, error) {
+	cp := *td
+	cp.ContainerDefinitions = slices.Clone(td.ContainerDefinitions)
+	var names []string
+	for _, c := range cp.ContainerDefinitions {
+		names = append(names, valueOf(c.Name))
+	}
+	idx := -1
+	switch {
+	case container == "" && len(names) == 1:
+		idx = 0
+	case container == "":
+		return nil, &ValidationError{Field: "Container", Rule: fmt.Sprintf("is required: task definition %s has %d containers (%s)", name, len(names), strings.Join(names, ", "))}
+	default:
+		idx = slices.Index(names, container)
+	}
+	if idx < 0 {
+		return nil, &ValidationError{Field: "Container", Rule: fmt.Sprintf("no container %q in task definition %s (containers: %s)", container, name, strings.Join(names, ", "))}
+	}
+	if valueOf(cp.ContainerDefinitions[idx].Image) != image {
+		cp.ContainerDefinitions[idx].Image = &image
+	}
+	return &cp, nil
+}
+
+// lastCompleted returns the task definition of the newest COMPLETED
+// deployment other than exclude (a deployment id) — the rollback target.
+// A lone steady PRIMARY without rollout state counts as completed.
+func lastCompleted(ds []types.Deployment, exclude string) string {
+	var best *types.Deployment
+	for i := range ds {
+		dp := &ds[i]
+		if valueOf(dp.Id) == exclude {
+			continue
+		}
+		ok := dp.RolloutState == types.DeploymentRolloutStateCompleted ||
+			(dp.RolloutState == "" && len(ds) == 1 && valueOf(dp.Status) == "PRIMARY" && dp.RunningCount == dp.DesiredCount)
+		if !ok {
+			continue
+		}
+		if best == nil || valueOf(dp.CreatedAt).After(valueOf(best.CreatedAt)) {
+			best = dp
+		}
+	}
+	if best == nil {
+		return ""
+	}
+	return valueOf(best.TaskDefinition)
+}
+
+// failure builds the DeploymentFailedError for deployment id, with its
+// stopped tasks (ListTasks startedBy=id, desiredStatus STOPPED; then
+// DescribeTasks), reporting them as events.
+func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster, service, id, td string, o outcome, cause error) *DeploymentFailedError {
+	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
+	if o.rolledBackTo != nil {
+		e.RolledBack, e.RollbackBy = true, "circuit-breaker"
+		e.RollbackTaskDefinition = valueOf(o.rolledBackTo.TaskDefinition)
+	}
+	if id == "" {
+		return e
+	}
+	stopped, err := d.stoppedTasks(ctx, cfg, cluster, id)
+	if err != nil && e.Err == nil {
+		e.Err = err
+	}
+	e.StoppedTasks = stopped
+	d.emit(cfg, tr.stoppedTasks(stopped, cfg.clock.Now())...)
+	return e
+}
+
+// rollbackTo updates the service back to target and waits for it,
+// recording the result on ferr.
+func (d *deployer) rollbackTo(ctx context.Context, cfg config, cluster, service, target, failed string, ferr *DeploymentFailedError) {
+	if target == "" || target == failed {
+		ferr.RollbackErr = fmt.Errorf("no COMPLETED deployment with another task definition to roll back to")
+		return
+	}
+	d.action(cfg, "rolling back service %s to %s", service, shortTD(target))
+	_, err := d.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, TaskDefinition: &target},
+		WithClock(cfg.clock), WithEvents(cfg.events), WithTimeout(cfg.timeout), WithPollInterval(cfg.poll))
+	if err != nil {
+		ferr.RollbackErr = err
+		return
+	}
+	ferr.RolledBack, ferr.RollbackBy, ferr.RollbackTaskDefinition = true, "deployer", target
+}
+
+// Rollback deploys the last COMPLETED task definition (or in.TaskDefinition).
+func (d *deployer) Rollback(ctx context.Context, in RollbackInput, opts ...Option) (*DeployResult, error) {
+	cfg := d.cfg.with(opts)
+	svc, err := d.activeService(ctx, in.Cluster, in.Service)
+	if err != nil {
+		return nil, err
+	}
+	current := valueOf(svc.TaskDefinition)
+	target := in.TaskDefinition
+	if target == "" {
+		for _, dp := range svc.Deployments {
+			if valueOf(dp.TaskDefinition) != current && dp.RolloutState == types.DeploymentRolloutStateCompleted {
+				target = lastCompleted([]types.Deployment{dp}, "")
+			}
+		}
+	}
+	if target == "" {
+		if target, err = d.previousRevision(ctx, current); err != nil {
+			return nil, err
+		}
+	}
+	d.action(cfg, "rolling back service %s from %s to %s", in.Service, shortTD(current), shortTD(target))
+	st, err := d.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service, TaskDefinition: &target}, opts...)
+	res := &DeployResult{TaskDefinitionArn: target, Status: st}
+	if st != nil && st.Deployment != nil {
+		res.DeploymentID = valueOf(st.Deployment.Id)
+	}
+	return res, err
+}
+
+// previousRevision returns the newest ACTIVE revision of current's family
+// older than current.
+func (d *deployer) previousRevision(ctx context.Context, current string) (string, error) {
+	arns, err := d.activeRevisions(ctx, familyOf(current))
+	if err != nil {
+		return "", err
+	}
+	curRev := revisionOf(current)
+	for _, a := range arns {
+		if revisionOf(a) < curRev {
+			return a, nil
+		}
+	}
+	return "", &NotFoundError{Kind: ErrTaskDefinitionNotFound, Name: familyOf(current), Reason: "no ACTIVE revision older than " + shortTD(current)}
+}

@@ -1,0 +1,127 @@
+package ecsdeploy
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+func TestRollbackTargetIsLastCompletedDeploymentNotRevisionMinusOne(t *testing.T) {
+	at := func(d types.Deployment, sec int64) types.Deployment { d.CreatedAt = ptr(time.Unix(sec, 0)); return d }
+	cases := []struct {
+		name    string
+		deps    []types.Deployment
+		exclude string
+		want    string
+	}{
+		{"steady service: its PRIMARY", []types.Deployment{dep("ecs-svc/1", "PRIMARY", "web:7", completed, 2, 2)}, "", "web:7"},
+		{"mid-deployment: the COMPLETED ACTIVE one, even if far back", []types.Deployment{
+			at(dep("ecs-svc/3", "PRIMARY", "web:9", inProgress, 2, 0), 300),
+			at(dep("ecs-svc/1", "ACTIVE", "web:4", completed, 2, 2), 100)}, "", "web:4"},
+		{"newest of two COMPLETED", []types.Deployment{
+			at(dep("ecs-svc/1", "ACTIVE", "web:4", completed, 2, 2), 100),
+			at(dep("ecs-svc/2", "ACTIVE", "web:5", completed, 2, 2), 200),
+			at(dep("ecs-svc/3", "PRIMARY", "web:9", failed, 2, 0), 300)}, "", "web:5"},
+		{"excluding our own deployment", []types.Deployment{dep("ecs-svc/3", "PRIMARY", "web:9", completed, 2, 2)}, "ecs-svc/3", ""},
+		{"no rollout state: lone steady PRIMARY", []types.Deployment{dep("ecs-svc/1", "PRIMARY", "web:2", "", 2, 2)}, "", "web:2"},
+		{"nothing completed", []types.Deployment{dep("ecs-svc/1", "PRIMARY", "web:2", inProgress, 2, 0)}, "", ""},
+	}
+	for _, c := range cases {
+		got := lastCompleted(c.deps, c.exclude)
+		if got != "" {
+			got = shortTD(got)
+		}
+		if got != c.want {
+			t.Errorf("%s: lastCompleted = %q, want %q", c.name, got, c.want)
+		}
+	}
+}
+
+func TestWithImageReplacesOnlyTheNamedContainer(t *testing.T) {
+	td := &ecs.RegisterTaskDefinitionInput{Family: ptr("web"), ContainerDefinitions: []types.ContainerDefinition{
+		{Name: ptr("app"), Image: ptr("app:1")}, {Name: ptr("sidecar"), Image: ptr("envoy:1")}}}
+	got, err := withImage(td, "app", "app:2", "web:3")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if *got.ContainerDefinitions[0].Image != "app:2" || *got.ContainerDefinitions[1].Image != "envoy:1" {
+		t.Errorf("images = %s, %s", *got.ContainerDefinitions[0].Image, *got.ContainerDefinitions[1].Image)
+	}
+	if *td.ContainerDefinitions[0].Image != "app:1" {
+		t.Error("withImage modified its input")
+	}
+	for _, c := range []struct{ container, rule string }{
+		{"", "is required: task definition web:3 has 2 containers (app, sidecar)"},
+		{"db", `no container "db" in task definition web:3 (containers: app, sidecar)`},
+	} {
+		_, err := withImage(td, c.container, "x:1", "web:3")
+		var ve *ValidationError
+		if !errors.As(err, &ve) || ve.Field != "Container" || ve.Rule != c.rule {
+			t.Errorf("container %q: err = %v, want Container: %s", c.container, err, c.rule)
+		}
+	}
+	single := &ecs.RegisterTaskDefinitionInput{ContainerDefinitions: []types.ContainerDefinition{{Name: ptr("only"), Image: ptr("a")}}}
+	if got, err := withImage(single, "", "b", "x:1"); err != nil || *got.ContainerDefinitions[0].Image != "b" {
+		t.Errorf("single container without name: %v", err)
+	}
+}
+
+func TestDeployInputNeedsExactlyOneWhat(t *testing.T) {
+	td := &ecs.RegisterTaskDefinitionInput{Family: ptr("web")}
+	cases := []struct {
+		name  string
+		in    DeployInput
+		field string // "" = valid
+	}{
+		{"image", DeployInput{Service: "web", Image: "a:1"}, ""},
+		{"task definition", DeployInput{Service: "web", TaskDefinition: td}, ""},
+		{"force", DeployInput{Service: "web", ForceNewDeployment: true}, ""},
+		{"both", DeployInput{Service: "web", TaskDefinition: td, Image: "a:1"}, "Image"},
+		{"neither", DeployInput{Service: "web"}, "TaskDefinition"},
+		{"container without image", DeployInput{Service: "web", Container: "app", ForceNewDeployment: true}, "Container"},
+		{"no service", DeployInput{Image: "a:1"}, "Service"},
+		{"negative count", DeployInput{Service: "web", DesiredCount: ptr(int32(-1))}, "DesiredCount"},
+	}
+	for _, c := range cases {
+		err := validateDeployInput(c.in)
+		var ve *ValidationError
+		switch {
+		case c.field == "" && err != nil:
+			t.Errorf("%s: unexpected %v", c.name, err)
+		case c.field != "" && (!errors.As(err, &ve) || ve.Field != c.field):
+			t.Errorf("%s: err = %v, want ValidationError on %s", c.name, err, c.field)
+		}
+	}
+}
+
+func TestKeepNewestRevisionsNeverDropsOnesInUse(t *testing.T) {
+	arns := []string{tdArn + "web:10", tdArn + "web:9", tdArn + "web:8", tdArn + "web:7", tdArn + "web:6"}
+	got := pruneList(arns, 2, map[string]bool{tdArn + "web:7": true})
+	want := []string{tdArn + "web:8", tdArn + "web:6"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("pruneList = %v, want %v", got, want)
+	}
+	if got := pruneList(arns, 10, nil); len(got) != 0 {
+		t.Errorf("keep 10 of 5 drops %v", got)
+	}
+}
+
+func TestRevisionParsingAndOrdering(t *testing.T) {
+	arns := []string{tdArn + "web:9", tdArn + "web:10", tdArn + "web:2"}
+	sortByRevisionDesc(arns)
+	if shortTD(arns[0]) != "web:10" || shortTD(arns[2]) != "web:2" {
+		t.Errorf("sorted = %v", arns)
+	}
+	for ref, want := range map[string]string{"web": "web", "web:3": "web", tdArn + "web-api:12": "web-api"} {
+		if got := familyOf(ref); got != want {
+			t.Errorf("familyOf(%s) = %s", ref, got)
+		}
+	}
+	if revisionOf("web") != 0 || revisionOf(tdArn+"web:12") != 12 {
+		t.Error("revisionOf")
+	}
+}

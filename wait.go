@@ -1,0 +1,255 @@
+package ecsdeploy
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// outcomeKind is where a deployment stands.
+type outcomeKind int
+
+const (
+	outcomePending outcomeKind = iota
+	outcomeCompleted
+	outcomeFailed
+)
+
+// outcome is what one DescribeServices reading says about a deployment.
+type outcome struct {
+	kind       outcomeKind
+	deployment *types.Deployment // ours (nil when it left the list)
+	reason     string
+	// rolledBackTo is the PRIMARY deployment the circuit breaker started
+	// to roll back, when it did.
+	rolledBackTo *types.Deployment
+}
+
+// deploymentOutcome judges deployment id in svc: COMPLETED is success;
+// FAILED, or leaving the list in favour of another PRIMARY, is failure.
+// A circuit-breaker rollback shows as a newer PRIMARY deployment (its
+// rolloutStateReason reads "ECS deployment circuit breaker: rolling back to
+// deploymentId ecs-svc/N.").
+func deploymentOutcome(svc *types.Service, id string) outcome {
+	ours := findDeployment(svc.Deployments, id)
+	primary := findPrimary(svc.Deployments)
+	var other *types.Deployment
+	if primary != nil && valueOf(primary.Id) != id {
+		other = primary
+	}
+	switch {
+	case ours == nil && other != nil:
+		o := outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))}
+		if isRollback(other) {
+			o.reason = fmt.Sprintf("deployment %s failed and ECS rolled back", id)
+			o.rolledBackTo = other
+		}
+		return o
+	case ours == nil:
+		return outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s is no longer listed", id)}
+	}
+	o := outcome{deployment: ours, reason: valueOf(ours.RolloutStateReason)}
+	switch ours.RolloutState {
+	case types.DeploymentRolloutStateCompleted:
+		o.kind = outcomeCompleted
+	case types.DeploymentRolloutStateFailed:
+		o.kind = outcomeFailed
+		if o.reason == "" {
+			o.reason = "rollout state FAILED"
+		}
+		if other != nil && isRollback(other) {
+			o.rolledBackTo = other
+		}
+	case "":
+		// No rollout state (older services): steady means the only
+		// deployment, PRIMARY, with every desired task running.
+		if other == nil && len(svc.Deployments) == 1 && ours.RunningCount == ours.DesiredCount && ours.PendingCount == 0 {
+			o.kind = outcomeCompleted
+		}
+	}
+	if o.kind == outcomePending && other != nil {
+		o.kind = outcomeFailed
+		o.reason = fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))
+		if isRollback(other) {
+			o.rolledBackTo = other
+		}
+	}
+	return o
+}
+
+// isRollback reports whether primary is a circuit-breaker rollback started
+// after deployment failed (ECS's reason names rolling back).
+func isRollback(primary *types.Deployment) bool {
+	r := strings.ToLower(valueOf(primary.RolloutStateReason))
+	return strings.Contains(r, "rolling back") || strings.Contains(r, "rollback")
+}
+
+// steadyOutcome judges the service as a whole: its PRIMARY deployment is
+// COMPLETED (or has no rollout state), it is the only deployment, and it
+// runs exactly the desired count with nothing pending.
+func steadyOutcome(svc *types.Service) outcome {
+	p := findPrimary(svc.Deployments)
+	if p == nil {
+		return outcome{kind: outcomePending, reason: "no PRIMARY deployment"}
+	}
+	o := outcome{deployment: p, reason: valueOf(p.RolloutStateReason)}
+	if p.RolloutState == types.DeploymentRolloutStateFailed {
+		o.kind = outcomeFailed
+		return o
+	}
+	if (p.RolloutState == types.DeploymentRolloutStateCompleted || p.RolloutState == "") &&
+		len(svc.Deployments) == 1 && p.RunningCount == svc.DesiredCount && p.PendingCount == 0 &&
+		svc.RunningCount == svc.DesiredCount {
+		o.kind = outcomeCompleted
+	}
+	return o
+}
+
+// drainedOutcome: no task of any deployment is running or pending.
+func drainedOutcome(svc *types.Service) outcome {
+	o := outcome{deployment: findPrimary(svc.Deployments)}
+	if svc.RunningCount == 0 && svc.PendingCount == 0 {
+		o.kind = outcomeCompleted
+		for _, d := range svc.Deployments {
+			if d.RunningCount+d.PendingCount > 0 {
+				o.kind = outcomePending
+			}
+		}
+	}
+	return o
+}
+
+func findDeployment(ds []types.Deployment, id string) *types.Deployment {
+	for i := range ds {
+		if valueOf(ds[i].Id) == id {
+			return &ds[i]
+		}
+	}
+	return nil
+}
+
+func findPrimary(ds []types.Deployment) *types.Deployment {
+	for i := range ds {
+		if valueOf(ds[i].Status) == "PRIMARY" {
+			return &ds[i]
+		}
+	}
+	return nil
+}
+
+// judge returns the outcome of one reading; done=true ends the wait.
+type judge func(svc *types.Service) outcome
+
+// poll reads the service every cfg.poll until j says completed or failed,
+// the deadline passes (a *WaitError wrapping ErrTimeout) or ctx is done (a
+// *WaitError wrapping ctx.Err()). Transient API errors are ridden out.
+// It makes one DescribeServices call per poll.
+//
+// With delayFirst the first read happens one poll interval in (right after
+// an update, whose response already showed the state).
+func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what string, delayFirst bool, tr *tracker, j judge) (*Status, outcome, error) {
+	start := cfg.clock.Now()
+	deadline := start.Add(cfg.timeout)
+	var last *Status
+	var lastOutcome outcome
+	waitErr := func(err error) error {
+		return &WaitError{Op: what, Waited: cfg.clock.Now().Sub(start), Last: last, Err: err}
+	}
+	if delayFirst {
+		if err := cfg.clock.Sleep(ctx, min(cfg.poll, cfg.timeout)); err != nil {
+			return last, lastOutcome, waitErr(err)
+		}
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return last, lastOutcome, waitErr(err)
+		}
+		svc, err := d.describeService(ctx, cluster, service)
+		now := cfg.clock.Now()
+		switch {
+		case err != nil && ctx.Err() != nil:
+			return last, lastOutcome, waitErr(ctx.Err())
+		case err != nil && !isTransient(err):
+			return last, lastOutcome, err
+		case err == nil:
+			d.emit(cfg, tr.observe(svc, now)...)
+			o := j(svc)
+			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
+			if o.kind != outcomePending {
+				return last, o, nil
+			}
+		}
+		if !now.Before(deadline) {
+			return last, lastOutcome, waitErr(ErrTimeout)
+		}
+		if err := cfg.clock.Sleep(ctx, min(cfg.poll, deadline.Sub(now))); err != nil {
+			return last, lastOutcome, waitErr(err)
+		}
+	}
+}
+
+// describeService reads one service; a MISSING failure becomes a
+// *NotFoundError matching ErrServiceNotFound.
+func (d *deployer) describeService(ctx context.Context, cluster, service string) (*types.Service, error) {
+	out, err := d.api.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: optional(cluster), Services: []string{service}})
+	if err != nil {
+		return nil, wrapAPI("DescribeServices", err)
+	}
+	for _, s := range out.Services {
+		return &s, nil
+	}
+	reason := "MISSING"
+	for _, f := range out.Failures {
+		reason = valueOf(f.Reason)
+	}
+	return nil, &NotFoundError{Kind: ErrServiceNotFound, Name: service, Cluster: cluster, Reason: reason}
+}
+
+// activeService is describeService that also treats DRAINING/INACTIVE as
+// not found. Being the first call of most operations, it retries
+// transient errors (throttling, server faults) a few times with backoff
+// on the Deployer's clock, as the SDK retryer would; the in-process fake
+// has no retryer.
+func (d *deployer) activeService(ctx context.Context, cluster, service string) (*types.Service, error) {
+	var svc *types.Service
+	var err error
+	for attempt, backoff := 1, time.Second; ; attempt, backoff = attempt+1, backoff*2 {
+		svc, err = d.describeService(ctx, cluster, service)
+		if err == nil || !isTransient(err) || attempt == initialReadAttempts || ctx.Err() != nil {
+			break
+		}
+		if serr := d.cfg.clock.Sleep(ctx, backoff); serr != nil {
+			return nil, serr
+		}
+	}
+	if err != nil {
+		return nil, err
+	}
+	if st := valueOf(svc.Status); st != "" && st != "ACTIVE" {
+		return nil, &NotFoundError{Kind: ErrServiceNotFound, Name: service, Cluster: cluster, Reason: "status " + st}
+	}
+	return svc, nil
+}
+
+func optional(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+// initialReadAttempts bounds the retries of activeService.
+const initialReadAttempts = 4
+
+// timedOut reports whether err is a wait that hit its own deadline.
+func timedOut(err error) bool { return errors.Is(err, ErrTimeout) }
+
+// sleepUntil is used by task waits: one poll step bounded by the deadline.
+func sleepStep(ctx context.Context, c Clock, poll time.Duration, deadline time.Time) error {
+	return c.Sleep(ctx, min(poll, deadline.Sub(c.Now())))
+}
