@@ -30,15 +30,6 @@ func (e *ECS) arn(region, resource string) string {
 	return fmt.Sprintf("arn:aws:ecs:%s:%s:%s", region, e.cfg.account, resource)
 }
 
-// arnRegion returns the region part of an ECS ARN, or "".
-func arnRegion(arn string) string {
-	parts := strings.SplitN(arn, ":", 6)
-	if len(parts) < 6 {
-		return ""
-	}
-	return parts[3]
-}
-
 // arnResource splits an ECS ARN into resource type and the rest
 // ("task", "cluster/id"). ok is false when s is not an ECS ARN.
 func arnResource(s string) (kind, rest string, ok bool) {

@@ -227,7 +227,6 @@ func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDe
 		IpcMode:                 in.IpcMode,
 		ProxyConfiguration:      in.ProxyConfiguration,
 		EphemeralStorage:        in.EphemeralStorage,
-		InferenceAccelerators:   in.InferenceAccelerators,
 		EnableFaultInjection:    in.EnableFaultInjection,
 		RequiresAttributes:      []types.Attribute{},
 		RegisteredAt:            &registered,
