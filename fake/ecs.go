@@ -20,6 +20,8 @@ type ECS struct {
 	events eventQueue
 	seq    uint64
 	rng    *rand.Rand
+	// placeBuf is scratch space for placement ties (reused, no allocs).
+	placeBuf []*instance
 
 	clusters  map[string]*cluster // by name
 	families  map[string]*family  // by family name

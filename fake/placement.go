@@ -198,7 +198,6 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 	var (
 		best     *instance
 		bestKey  [5]int
-		ties     int
 		lastFail = "AGENT"
 		failArn  string
 		random   = false
@@ -238,6 +237,36 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 			stage = s
 		}
 	}
+	// Classify strategies once so the per-instance loop does no string work.
+	const (
+		kBinCPU = iota
+		kBinMem
+		kSpreadInst
+		kSpreadAZ
+		kSpreadAttr
+		kRandom
+	)
+	kinds := make([]int, len(strategies))
+	attrNames := make([]string, len(strategies))
+	for i, s := range strategies {
+		f := aws.ToString(s.Field)
+		switch {
+		case s.Type == types.PlacementStrategyTypeRandom:
+			kinds[i] = kRandom
+		case s.Type == types.PlacementStrategyTypeBinpack && strings.EqualFold(f, "cpu"):
+			kinds[i] = kBinCPU
+		case s.Type == types.PlacementStrategyTypeBinpack:
+			kinds[i] = kBinMem
+		case strings.EqualFold(f, "instanceId") || strings.EqualFold(f, "host"):
+			kinds[i] = kSpreadInst
+		case f == "attribute:ecs.availability-zone":
+			kinds[i] = kSpreadAZ
+		default:
+			kinds[i] = kSpreadAttr
+			attrNames[i] = strings.TrimPrefix(f, "attribute:")
+		}
+	}
+	tied := e.placeBuf[:0]
 	for _, in := range cands {
 		if in.status != "ACTIVE" || !in.connected {
 			continue
@@ -264,36 +293,33 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 		}
 		note(4, in)
 		var key [5]int
-		for i, s := range strategies {
-			f := aws.ToString(s.Field)
-			switch s.Type {
-			case types.PlacementStrategyTypeBinpack:
-				if strings.EqualFold(f, "cpu") {
-					key[i] = in.cpuFree
-				} else {
-					key[i] = in.memFree
-				}
-			case types.PlacementStrategyTypeSpread:
-				switch {
-				case strings.EqualFold(f, "instanceId") || strings.EqualFold(f, "host"):
-					key[i] = in.groups[req.group]
-				case f == "attribute:ecs.availability-zone":
-					key[i] = c.azGroup[in.az()][req.group]
-				default:
-					key[i] = spreadCounts[i][in.attrs[strings.TrimPrefix(f, "attribute:")]]
-				}
+		for i, k := range kinds {
+			switch k {
+			case kBinCPU:
+				key[i] = in.cpuFree
+			case kBinMem:
+				key[i] = in.memFree
+			case kSpreadInst:
+				key[i] = in.groups[req.group]
+			case kSpreadAZ:
+				key[i] = c.azGroup[in.az()][req.group]
+			case kSpreadAttr:
+				key[i] = spreadCounts[i][in.attrs[attrNames[i]]]
 			}
 		}
 		switch {
 		case best == nil || key != bestKey && less(key, bestKey):
-			best, bestKey, ties = in, key, 1
+			best, bestKey = in, key
+			tied = append(tied[:0], in)
 		case key == bestKey && random:
-			ties++
-			if e.rng.IntN(ties) == 0 {
-				best = in
-			}
+			tied = append(tied, in)
 		}
 	}
+	if random && len(tied) > 1 {
+		best = tied[e.rng.IntN(len(tied))]
+	}
+	clear(tied)
+	e.placeBuf = tied[:0]
 	if best != nil {
 		return best, nil
 	}

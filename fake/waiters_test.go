@@ -155,4 +155,3 @@ func TestResetClearsState(t *testing.T) {
 		t.Fatalf("after Reset: %v %v %v", l, err, e.CallCounts())
 	}
 }
-
