@@ -35,29 +35,29 @@ type FaultTarget struct {
 // Fault scripts a task failure, in the spirit of pstest. A task matches when
 // one of its containers matches Image (exact, or with * wildcards), Family
 // (when set) and Match (when set); an empty fault matches every task.
-// JSON tags let the HTTP server accept the same vocabulary (After in
-// nanoseconds).
+// Its JSON form (see MarshalJSON) lets the HTTP server accept the same
+// vocabulary.
 type Fault struct {
 	// Image selects containers by image; * is a wildcard.
-	Image string `json:"image,omitempty"`
+	Image string
 	// Family selects tasks by task definition family.
-	Family string `json:"family,omitempty"`
+	Family string
 	// Match is an optional predicate form.
-	Match func(FaultTarget) bool `json:"-"`
+	Match func(FaultTarget) bool
 	// Action is fail-start, exit or unhealthy.
-	Action FaultAction `json:"action"`
+	Action FaultAction
 	// Reason is the container reason / stoppedReason for fail-start
 	// (default "CannotPullContainerError: ... not found") and the
 	// container reason for exit.
-	Reason string `json:"reason,omitempty"`
+	Reason string
 	// ExitCode is the exit code for exit.
-	ExitCode int32 `json:"exitCode,omitempty"`
+	ExitCode int32
 	// After is how long after RUNNING exit and unhealthy strike.
-	After time.Duration `json:"after,omitempty"`
+	After time.Duration
 	// Times limits how many tasks the fault hits (0: unlimited).
-	Times int `json:"times,omitempty"`
+	Times int
 	// Probability, when in (0,1), makes each match strike with that chance.
-	Probability float64 `json:"probability,omitempty"`
+	Probability float64
 }
 
 type faultState struct {

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -234,5 +235,25 @@ func TestLoseInstance(t *testing.T) {
 		if *tk.ContainerInstanceArn == lost {
 			t.Fatal("placed on a lost instance")
 		}
+	}
+}
+
+func TestFaultJSON(t *testing.T) {
+	var f Fault
+	if err := json.Unmarshal([]byte(`{"image":"web:bad","action":"exit","exitCode":2,"after":"1m30s","times":1}`), &f); err != nil {
+		t.Fatal(err)
+	}
+	if f.Image != "web:bad" || f.Action != FaultExit || f.ExitCode != 2 || f.After != 90*time.Second || f.Times != 1 {
+		t.Fatalf("decoded %+v", f)
+	}
+	b, _ := json.Marshal(f)
+	if !strings.Contains(string(b), `"after":"1m30s"`) {
+		t.Fatalf("encoded %s", b)
+	}
+	if err := json.Unmarshal([]byte(`{"action":"exit","after":5}`), &f); err != nil || f.After != 5*time.Second {
+		t.Fatalf("seconds form: %v %v", f.After, err)
+	}
+	if err := json.Unmarshal([]byte(`{"action":"exit","after":"soon"}`), &f); err == nil {
+		t.Fatal("bad duration accepted")
 	}
 }
