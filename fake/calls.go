@@ -15,7 +15,8 @@ type Call struct {
 	At time.Time
 }
 
-// Calls returns every recorded call in order.
+// Calls returns the recorded calls in order: every call, or at least the
+// most recent 10,000 in a long-running fake.
 func (e *ECS) Calls() []Call {
 	e.mu.Lock()
 	defer e.mu.Unlock()

@@ -17,7 +17,8 @@ type cluster struct {
 	status            string
 	settings          []types.ClusterSetting
 	instances         []*instance // registration order
-	tasks             []*task     // creation order (forgotten ones removed)
+	tasks             []*task     // creation order; forgotten ones are compacted lazily
+	dead              int         // forgotten tasks still in tasks
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 }

@@ -35,6 +35,10 @@ type ECS struct {
 	counts   map[string]int
 }
 
+// maxCalls bounds the call log: Calls returns at least the last maxCalls
+// calls (CallCount and CallCounts are never truncated).
+const maxCalls = 10000
+
 // New returns an empty fake ECS (no clusters) reading a manual virtual
 // clock unless WithClock says otherwise.
 func New(opts ...Option) *ECS {
@@ -136,6 +140,10 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
+	if len(e.calls) >= 2*maxCalls {
+		// Keep memory bounded: drop the oldest half.
+		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
+	}
 	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
 	e.counts[op]++
 	if err := e.opFaultLocked(op); err != nil {

@@ -246,15 +246,20 @@ func (e *ECS) releaseLocked(t *task) {
 	}
 }
 
-// forgetLocked drops a stopped task entirely (memory stays bounded).
+// forgetLocked drops a stopped task entirely (memory stays bounded). The
+// cluster's task list is compacted lazily, so forgetting is O(1) amortised.
 func (e *ECS) forgetLocked(t *task) {
 	if e.tasks[t.id] != t {
 		return
 	}
 	delete(e.tasks, t.id)
 	delete(e.tags, t.arn)
-	if i := slices.Index(t.c.tasks, t); i >= 0 {
-		t.c.tasks = slices.Delete(t.c.tasks, i, i+1)
+	t.forgotten = true
+	c := t.c
+	c.dead++
+	if c.dead*2 > len(c.tasks) {
+		c.tasks = slices.DeleteFunc(c.tasks, func(x *task) bool { return x.forgotten })
+		c.dead = 0
 	}
 }
 

@@ -81,6 +81,7 @@ type task struct {
 	version       int64
 	fate          fate
 	released      bool
+	forgotten     bool // dropped after retention; skipped in c.tasks
 }
 
 func timePtr(t time.Time) *time.Time {

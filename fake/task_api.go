@@ -324,7 +324,7 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	var arns []string
 	for _, t := range c.tasks {
 		switch {
-		case t.desiredStatus != desired,
+		case t.forgotten, t.desiredStatus != desired,
 			in.Family != nil && aws.ToString(t.td.def.Family) != *in.Family,
 			in.StartedBy != nil && t.startedBy != *in.StartedBy,
 			in.ServiceName != nil && t.group != "service:"+*in.ServiceName,
@@ -353,6 +353,9 @@ func (e *ECS) Tasks(cluster string) []types.Task {
 	}
 	out := make([]types.Task, 0, len(c.tasks))
 	for _, t := range c.tasks {
+		if t.forgotten {
+			continue
+		}
 		out = append(out, t.view(copyTags(e.tags[t.arn])))
 	}
 	return out
