@@ -117,7 +117,10 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	}
 	strategies := in.PlacementStrategy
 	if len(strategies) == 0 && lt == types.LaunchTypeEc2 {
-		// Standalone tasks without a strategy are placed randomly.
+		// The Developer Guide ("Use strategies to define Amazon ECS task
+		// placement") gives services a default spread on
+		// attribute:ecs.availability-zone and standalone tasks none; with no
+		// strategy the fake places standalone tasks randomly (seeded).
 		strategies = []types.PlacementStrategy{{Type: types.PlacementStrategyTypeRandom}}
 	}
 	req := placementRequest{count: count, group: group, startedBy: aws.ToString(in.StartedBy), launchType: lt,
