@@ -104,18 +104,22 @@ func (e *ECS) Advance(d time.Duration) {
 
 // Sleep waits d of virtual time. With a manual clock it advances the clock
 // by d and returns at once; with a real-time clock it waits d/speed of real
-// time (honouring ctx). With it *ECS satisfies the Deployer's clock.
+// time (honouring ctx); with any other Clock it waits d of real time. With
+// it *ECS satisfies the Deployer's clock.
 func (e *ECS) Sleep(ctx context.Context, d time.Duration) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	rc, ok := e.clock.(*realClock)
-	if !ok {
+	wait := d // custom clocks: wait d of real time
+	switch c := e.clock.(type) {
+	case *realClock:
+		wait = time.Duration(float64(d) / c.speed)
+	case advancer:
 		e.Advance(d)
 		return nil
 	}
-	if d > 0 {
-		t := time.NewTimer(time.Duration(float64(d) / rc.speed))
+	if wait > 0 {
+		t := time.NewTimer(wait)
 		defer t.Stop()
 		select {
 		case <-ctx.Done():

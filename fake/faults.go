@@ -16,7 +16,8 @@ const (
 	// task reached RUNNING; an essential container stops the task.
 	FaultExit FaultAction = "exit"
 	// FaultUnhealthy turns the matching container (and so the task)
-	// UNHEALTHY After the task reached RUNNING.
+	// UNHEALTHY After the task reached RUNNING. Only containers with a
+	// health check match.
 	FaultUnhealthy FaultAction = "unhealthy"
 )
 
@@ -42,7 +43,8 @@ type Fault struct {
 	Image string
 	// Family selects tasks by task definition family.
 	Family string
-	// Match is an optional predicate form.
+	// Match is an optional predicate form. It runs with the fake's lock
+	// held and must not call the fake.
 	Match func(FaultTarget) bool
 	// Action is fail-start, exit or unhealthy.
 	Action FaultAction
@@ -149,6 +151,9 @@ func (e *ECS) fateLocked(t *task) fate {
 		}
 		idx := -1
 		for i, c := range t.containers {
+			if f.Action == FaultUnhealthy && !c.hasHealthCheck {
+				continue // only containers with a health check can fail one
+			}
 			target := FaultTarget{Cluster: t.c.name, Family: *t.td.def.Family, Revision: t.td.def.Revision,
 				Group: t.group, StartedBy: t.startedBy, Container: c.name, Image: c.image}
 			if f.Image != "" && !glob(f.Image, c.image) {

@@ -257,3 +257,14 @@ func TestFaultJSON(t *testing.T) {
 		t.Fatal("bad duration accepted")
 	}
 }
+
+func TestFaultUnhealthyNeedsHealthCheck(t *testing.T) {
+	e := newCluster(t, 1)
+	e.InjectFault(Fault{Action: FaultUnhealthy, After: time.Second})
+	td := register(t, e, simpleTD("a", "img")) // no health check
+	arn := *run(t, e, &ecs.RunTaskInput{TaskDefinition: &td}).Tasks[0].TaskArn
+	e.Advance(time.Minute)
+	if h := describe(t, e, arn).HealthStatus; h != types.HealthStatusUnknown {
+		t.Fatalf("health = %s, want UNKNOWN without a health check", h)
+	}
+}
