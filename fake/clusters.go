@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -143,7 +144,11 @@ func (e *ECS) DescribeClusters(ctx context.Context, in *ecs.DescribeClustersInpu
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 			continue
 		}
-		out.Clusters = append(out.Clusters, *e.clusterViewLocked(c))
+		v := e.clusterViewLocked(c)
+		if !slices.Contains(in.Include, types.ClusterFieldTags) {
+			v.Tags = nil // tags only when asked for, as in ECS
+		}
+		out.Clusters = append(out.Clusters, *v)
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -267,7 +268,11 @@ func (e *ECS) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeCo
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
 			continue
 		}
-		out.ContainerInstances = append(out.ContainerInstances, *e.instanceViewLocked(inst))
+		v := e.instanceViewLocked(inst)
+		if !slices.Contains(in.Include, types.ContainerInstanceFieldTags) {
+			v.Tags = nil // tags only when asked for, as in ECS
+		}
+		out.ContainerInstances = append(out.ContainerInstances, *v)
 	}
 	return out, nil
 }
