@@ -9,6 +9,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
+// Figures (go test -run XXX -bench . -benchtime 5x ./fake/, 2 shared
+// cores under load ~7, so absolute numbers are pessimistic):
+//
+//	BenchmarkRunTask/instances=1000/tasks=1000    ~58-104 µs/task  65.6 allocs/task
+//	BenchmarkRunTask/instances=1000/tasks=10000   ~60-99 µs/task   64.9 allocs/task (ratio ~1.0x)
+//	BenchmarkDescribeTasks (100 tasks per call)   ~118-168 µs/op   2902 allocs/op
+//
 // BenchmarkRunTask runs tasks in batches of 10 on 1000 instances and
 // advances until all are RUNNING; ns/task should stay flat from 1,000 to
 // 10,000 tasks (placement is O(instances) per task).
