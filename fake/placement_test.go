@@ -328,3 +328,25 @@ func TestStartTaskOnNamedInstances(t *testing.T) {
 		t.Fatalf("failures %v", reasons(again.Failures))
 	}
 }
+
+// awsvpc tasks on EC2 get their own ENI: host ports are not taken on the
+// instance, and the task goes through PROVISIONING.
+func TestPlacementAwsvpcOnEC2UsesNoHostPorts(t *testing.T) {
+	e := newCluster(t, 1)
+	td := register(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("v"), NetworkMode: types.NetworkModeAwsvpc,
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("c"), Image: aws.String("i"), Memory: aws.Int32(64),
+			PortMappings: []types.PortMapping{{ContainerPort: aws.Int32(80)}}}}})
+	out := run(t, e, &ecs.RunTaskInput{TaskDefinition: &td, Count: aws.Int32(3), NetworkConfiguration: netCfg})
+	if len(out.Tasks) != 3 || *out.Tasks[0].LastStatus != "PROVISIONING" || len(out.Tasks[0].Attachments) != 1 {
+		t.Fatalf("tasks %d failures %v", len(out.Tasks), reasons(out.Failures))
+	}
+}
+
+func TestDeleteClusterWithTasksFails(t *testing.T) {
+	e := New()
+	e.CreateCluster(bg, &ecs.CreateClusterInput{ClusterName: aws.String("f")})
+	td := register(t, e, fargateTD("f", "img"))
+	run(t, e, &ecs.RunTaskInput{Cluster: aws.String("f"), TaskDefinition: &td, LaunchType: types.LaunchTypeFargate, NetworkConfiguration: netCfg})
+	_, err := e.DeleteCluster(bg, &ecs.DeleteClusterInput{Cluster: aws.String("f")})
+	apiErr(t, err, "ClusterContainsTasksException", "")
+}
