@@ -1,0 +1,157 @@
+package fake
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// ECS is an in-memory Amazon ECS. Its API methods have the signatures of
+// aws-sdk-go-v2's *ecs.Client. All state is guarded by one mutex, so an
+// *ECS is safe for concurrent use.
+type ECS struct {
+	mu     sync.Mutex
+	cfg    config
+	clock  Clock
+	simNow time.Time
+	events eventQueue
+	seq    uint64
+	rng    *rand.Rand
+	// placeBuf is scratch space for placement ties (reused, no allocs).
+	placeBuf []*instance
+
+	clusters  map[string]*cluster // by name
+	families  map[string]*family  // by family name
+	tasks     map[string]*task    // by task ID
+	instances map[string]*instance
+	tags      map[string][]types.Tag // by resource ARN
+
+	faults   []*faultState
+	opFaults map[string][]*opFault
+	calls    []Call
+	counts   map[string]int
+}
+
+// maxCalls bounds the call log: Calls returns at least the last maxCalls
+// calls (CallCount and CallCounts are never truncated).
+const maxCalls = 10000
+
+// New returns an empty fake ECS (no clusters) reading a manual virtual
+// clock unless WithClock says otherwise.
+func New(opts ...Option) *ECS {
+	cfg := config{region: "us-east-1", account: "123456789012", seed: 1}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	if cfg.clock == nil {
+		cfg.clock = NewManualClock(defaultStart)
+	}
+	if len(cfg.azs) == 0 {
+		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
+	}
+	cfg.timing = cfg.timing.withDefaults()
+	e := &ECS{cfg: cfg, clock: cfg.clock}
+	e.simNow = e.clock.Now()
+	e.resetLocked()
+	return e
+}
+
+// resetLocked drops every resource, fault, call record and queued event.
+func (e *ECS) resetLocked() {
+	seed := uint64(e.cfg.seed)
+	e.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
+	e.events = nil
+	e.clusters = map[string]*cluster{}
+	e.families = map[string]*family{}
+	e.tasks = map[string]*task{}
+	e.instances = map[string]*instance{}
+	e.tags = map[string][]types.Tag{}
+	e.faults = nil
+	e.opFaults = map[string][]*opFault{}
+	e.calls = nil
+	e.counts = map[string]int{}
+}
+
+// Reset returns the fake to its state just after New (the clock keeps its
+// time and the random source is re-seeded).
+func (e *ECS) Reset() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.resetLocked()
+}
+
+// Now returns the fake's current virtual time.
+func (e *ECS) Now() time.Time {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return e.catchUpLocked()
+}
+
+// Advance moves the virtual clock forward by d (when the clock can be moved:
+// the manual clock and RealTime can) and runs the simulation up to the new
+// time.
+func (e *ECS) Advance(d time.Duration) {
+	if a, ok := e.clock.(advancer); ok {
+		a.Advance(d)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.catchUpLocked()
+}
+
+// Sleep waits d of virtual time. With a manual clock it advances the clock
+// by d and returns at once; with a real-time clock it waits d/speed of real
+// time (honouring ctx); with any other Clock it waits d of real time. With
+// it *ECS satisfies the Deployer's clock.
+func (e *ECS) Sleep(ctx context.Context, d time.Duration) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	wait := d // custom clocks: wait d of real time
+	switch c := e.clock.(type) {
+	case *realClock:
+		wait = time.Duration(float64(d) / c.speed)
+	case advancer:
+		e.Advance(d)
+		return nil
+	}
+	if wait > 0 {
+		t := time.NewTimer(wait)
+		defer t.Stop()
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.catchUpLocked()
+	return nil
+}
+
+// beginLocked starts an API call: it checks ctx, records the call, runs the
+// simulation up to now and applies any injected operation fault. The caller
+// holds e.mu.
+func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return e.simNow, err
+	}
+	now := e.catchUpLocked()
+	if len(e.calls) >= 2*maxCalls {
+		// Keep memory bounded: drop the oldest half.
+		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
+	}
+	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
+	e.counts[op]++
+	if err := e.opFaultLocked(op); err != nil {
+		return now, err
+	}
+	return now, nil
+}

@@ -1,0 +1,74 @@
+package fake
+
+import (
+	"container/heap"
+	"time"
+)
+
+// event is one scheduled piece of simulation work.
+type event struct {
+	at  time.Time
+	seq uint64
+	fn  func(now time.Time)
+}
+
+// eventQueue is a min-heap of events ordered by time, then by scheduling
+// sequence, so equal-time events run in the order they were scheduled.
+type eventQueue []*event
+
+func (q eventQueue) Len() int { return len(q) }
+func (q eventQueue) Less(i, j int) bool {
+	if !q[i].at.Equal(q[j].at) {
+		return q[i].at.Before(q[j].at)
+	}
+	return q[i].seq < q[j].seq
+}
+func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
+func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
+func (q *eventQueue) Pop() any {
+	old := *q
+	n := len(old)
+	ev := old[n-1]
+	old[n-1] = nil
+	*q = old[:n-1]
+	return ev
+}
+
+// scheduleLocked queues fn to run at virtual time at (or at the current
+// simulation time if at is earlier). The caller holds e.mu. fn runs with
+// e.mu held and receives the event's time.
+func (e *ECS) scheduleLocked(at time.Time, fn func(now time.Time)) {
+	if at.Before(e.simNow) {
+		at = e.simNow
+	}
+	e.seq++
+	heap.Push(&e.events, &event{at: at, seq: e.seq, fn: fn})
+}
+
+// catchUpLocked runs every queued event due at or before the clock's
+// current time, in time order. After all events of one instant have run it
+// calls reconcileLocked for that instant, and finally for the clock's now.
+func (e *ECS) catchUpLocked() time.Time {
+	now := e.clock.Now()
+	if now.Before(e.simNow) {
+		now = e.simNow
+	}
+	// reconcileLocked may schedule work for "now"; run it, but bound the
+	// rounds so a hook that always reschedules cannot spin forever.
+	for round := 0; round < 1000; round++ {
+		for len(e.events) > 0 && !e.events[0].at.After(now) {
+			ev := heap.Pop(&e.events).(*event)
+			e.simNow = ev.at
+			ev.fn(ev.at)
+			if len(e.events) == 0 || !e.events[0].at.Equal(ev.at) {
+				e.reconcileLocked(ev.at)
+			}
+		}
+		e.simNow = now
+		e.reconcileLocked(now)
+		if len(e.events) == 0 || e.events[0].at.After(now) {
+			break
+		}
+	}
+	return now
+}

@@ -1,0 +1,191 @@
+package fake
+
+import (
+	"fmt"
+	"time"
+)
+
+// FaultAction says what an injected task fault does.
+type FaultAction string
+
+const (
+	// FaultFailStart makes matching tasks fail while pulling images: they
+	// stop with stopCode TaskFailedToStart and the fault's reason.
+	FaultFailStart FaultAction = "fail-start"
+	// FaultExit makes the matching container exit with ExitCode After the
+	// task reached RUNNING; an essential container stops the task.
+	FaultExit FaultAction = "exit"
+	// FaultUnhealthy turns the matching container (and so the task)
+	// UNHEALTHY After the task reached RUNNING. Only containers with a
+	// health check match.
+	FaultUnhealthy FaultAction = "unhealthy"
+)
+
+// FaultTarget is what a Fault predicate sees: one container of a task
+// being started.
+type FaultTarget struct {
+	Cluster   string
+	Family    string
+	Revision  int32
+	Group     string
+	StartedBy string
+	Container string
+	Image     string
+}
+
+// Fault scripts a task failure, in the spirit of pstest. A task matches when
+// one of its containers matches Image (exact, or with * wildcards), Family
+// (when set) and Match (when set); an empty fault matches every task.
+// Its JSON form (see MarshalJSON) lets the HTTP server accept the same
+// vocabulary.
+type Fault struct {
+	// Image selects containers by image; * is a wildcard.
+	Image string
+	// Family selects tasks by task definition family.
+	Family string
+	// Match is an optional predicate form. It runs with the fake's lock
+	// held and must not call the fake.
+	Match func(FaultTarget) bool
+	// Action is fail-start, exit or unhealthy.
+	Action FaultAction
+	// Reason is the container reason / stoppedReason for fail-start
+	// (default "CannotPullContainerError: ... not found") and the
+	// container reason for exit.
+	Reason string
+	// ExitCode is the exit code for exit.
+	ExitCode int32
+	// After is how long after RUNNING exit and unhealthy strike.
+	After time.Duration
+	// Times limits how many tasks the fault hits (0: unlimited).
+	Times int
+	// Probability, when in (0,1), makes each match strike with that chance.
+	Probability float64
+}
+
+type faultState struct {
+	f    Fault
+	used int
+}
+
+// opFault makes an operation fail.
+type opFault struct {
+	code  string
+	times int
+	used  int
+	prob  float64
+}
+
+// InjectFault adds a task fault; it applies to tasks started afterwards.
+func (e *ECS) InjectFault(f Fault) error {
+	switch f.Action {
+	case FaultFailStart, FaultExit, FaultUnhealthy:
+	default:
+		return fmt.Errorf("fault action %q: must be fail-start, exit or unhealthy", f.Action)
+	}
+	if f.Probability < 0 || f.Probability > 1 || f.Times < 0 || f.After < 0 {
+		return fmt.Errorf("fault: probability must be in [0,1], times and after must not be negative")
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = append(e.faults, &faultState{f: f})
+	return nil
+}
+
+// ClearFaults removes every task and operation fault.
+func (e *ECS) ClearFaults() {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.faults = nil
+	e.opFaults = map[string][]*opFault{}
+}
+
+// FailOperation makes operation op (for example "RunTask", or "*" for
+// every operation) return the error errCode ("ThrottlingException",
+// "ServerException", "ClientException", ...) times times (0: until
+// cleared), each time with the given probability (0 means always).
+func (e *ECS) FailOperation(op, errCode string, times int, probability float64) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.opFaults[op] = append(e.opFaults[op], &opFault{code: errCode, times: times, prob: probability})
+}
+
+// opFaultLocked returns the injected error for op, if one strikes.
+func (e *ECS) opFaultLocked(op string) error {
+	for _, key := range []string{op, "*"} {
+		for _, f := range e.opFaults[key] {
+			if f.times > 0 && f.used >= f.times {
+				continue
+			}
+			if f.prob > 0 && f.prob < 1 && e.rng.Float64() >= f.prob {
+				continue
+			}
+			f.used++
+			return errForCode(f.code, "")
+		}
+	}
+	return nil
+}
+
+// fate is what injected faults decided for one task.
+type fate struct {
+	failStart      string // non-empty: fail while pulling with this reason
+	failContainer  int
+	exit           bool
+	exitContainer  int
+	exitCode       int32
+	exitReason     string
+	exitAfter      time.Duration
+	unhealthy      bool
+	unhealthyCont  int
+	unhealthyAfter time.Duration
+}
+
+// fateLocked applies the injected faults to a task about to start.
+func (e *ECS) fateLocked(t *task) fate {
+	var ft fate
+	seen := map[FaultAction]bool{}
+	for _, fs := range e.faults {
+		f := fs.f
+		if seen[f.Action] || (f.Times > 0 && fs.used >= f.Times) {
+			continue
+		}
+		idx := -1
+		for i, c := range t.containers {
+			if f.Action == FaultUnhealthy && !c.hasHealthCheck {
+				continue // only containers with a health check can fail one
+			}
+			target := FaultTarget{Cluster: t.c.name, Family: *t.td.def.Family, Revision: t.td.def.Revision,
+				Group: t.group, StartedBy: t.startedBy, Container: c.name, Image: c.image}
+			if f.Image != "" && !glob(f.Image, c.image) {
+				continue
+			}
+			if f.Family != "" && f.Family != target.Family {
+				continue
+			}
+			if f.Match != nil && !f.Match(target) {
+				continue
+			}
+			idx = i
+			break
+		}
+		if idx < 0 {
+			continue
+		}
+		if f.Probability > 0 && f.Probability < 1 && e.rng.Float64() >= f.Probability {
+			continue
+		}
+		fs.used++
+		seen[f.Action] = true
+		switch f.Action {
+		case FaultFailStart:
+			img := t.containers[idx].image
+			ft.failStart = orDefault(f.Reason, fmt.Sprintf("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref %s: not found", img))
+			ft.failContainer = idx
+		case FaultExit:
+			ft.exit, ft.exitContainer, ft.exitCode, ft.exitReason, ft.exitAfter = true, idx, f.ExitCode, f.Reason, f.After
+		case FaultUnhealthy:
+			ft.unhealthy, ft.unhealthyCont, ft.unhealthyAfter = true, idx, f.After
+		}
+	}
+	return ft
+}

@@ -1,0 +1,62 @@
+package fake
+
+import (
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// faultJSON is Fault's wire form: After is a Go duration string ("30s").
+type faultJSON struct {
+	Image       string      `json:"image,omitempty"`
+	Family      string      `json:"family,omitempty"`
+	Action      FaultAction `json:"action"`
+	Reason      string      `json:"reason,omitempty"`
+	ExitCode    int32       `json:"exitCode,omitempty"`
+	After       string      `json:"after,omitempty"`
+	Times       int         `json:"times,omitempty"`
+	Probability float64     `json:"probability,omitempty"`
+}
+
+// MarshalJSON writes the fault with After as a duration string ("1m30s");
+// the Match predicate is not serialised.
+func (f Fault) MarshalJSON() ([]byte, error) {
+	j := faultJSON{Image: f.Image, Family: f.Family, Action: f.Action, Reason: f.Reason, ExitCode: f.ExitCode,
+		Times: f.Times, Probability: f.Probability}
+	if f.After != 0 {
+		j.After = f.After.String()
+	}
+	return json.Marshal(j)
+}
+
+// UnmarshalJSON reads a fault; "after" is a duration string ("30s") or a
+// number of seconds.
+func (f *Fault) UnmarshalJSON(b []byte) error {
+	var raw struct {
+		faultJSON
+		After json.RawMessage `json:"after,omitempty"`
+	}
+	if err := json.Unmarshal(b, &raw); err != nil {
+		return err
+	}
+	*f = Fault{Image: raw.Image, Family: raw.Family, Action: raw.Action, Reason: raw.Reason, ExitCode: raw.ExitCode,
+		Times: raw.Times, Probability: raw.Probability}
+	if len(raw.After) == 0 || string(raw.After) == "null" {
+		return nil
+	}
+	var s string
+	if json.Unmarshal(raw.After, &s) == nil {
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return fmt.Errorf("fault.after: %v", err)
+		}
+		f.After = d
+		return nil
+	}
+	var secs float64
+	if err := json.Unmarshal(raw.After, &secs); err != nil {
+		return fmt.Errorf("fault.after: must be a duration string or seconds")
+	}
+	f.After = time.Duration(secs * float64(time.Second))
+	return nil
+}

@@ -1,0 +1,304 @@
+package fake
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// recordLocked sets lastStatus and appends to the task's history.
+func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason string) {
+	t.lastStatus = status
+	t.version++
+	t.history = append(t.history, TaskStateChange{At: now, LastStatus: status, DesiredStatus: t.desiredStatus,
+		HealthStatus: string(t.health), Reason: reason})
+}
+
+// afterLocked schedules fn at now+d, only if the task is still in status
+// from and has not been asked to stop (unless from is a stopping state).
+func (e *ECS) afterLocked(t *task, from string, at time.Time, fn func(now time.Time)) {
+	e.scheduleLocked(at, func(now time.Time) {
+		if t.lastStatus != from {
+			return
+		}
+		fn(now)
+	})
+}
+
+// launchLocked begins a freshly placed task's lifecycle: awsvpc tasks start
+// PROVISIONING (the ENI is attached), others PENDING.
+func (e *ECS) launchLocked(t *task, now time.Time) {
+	t.desiredStatus = statusRunning
+	if t.awsvpc {
+		e.setStatusLocked(t, statusProvisioning, now, "")
+		e.afterLocked(t, statusProvisioning, now.Add(e.cfg.timing.Provisioning), func(now time.Time) {
+			t.connectedAt = now
+			e.enterPendingLocked(t, now)
+		})
+		return
+	}
+	t.connectedAt = now
+	e.enterPendingLocked(t, now)
+}
+
+// enterPendingLocked starts pulling images.
+func (e *ECS) enterPendingLocked(t *task, now time.Time) {
+	e.setStatusLocked(t, statusPending, now, "")
+	t.pullStartedAt = now
+	for _, c := range t.containers {
+		c.lastStatus = statusPending
+	}
+	e.afterLocked(t, statusPending, now.Add(e.cfg.timing.Pull), func(now time.Time) {
+		t.pullStoppedAt = now
+		if t.fate.failStart != "" {
+			c := t.containers[t.fate.failContainer]
+			c.reason = t.fate.failStart
+			e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, t.fate.failStart, now)
+			return
+		}
+		for _, c := range t.containers {
+			c.runtimeID = e.hexID(64)
+		}
+		e.setStatusLocked(t, statusActivating, now, "")
+		e.afterLocked(t, statusActivating, now.Add(e.cfg.timing.Activating), func(now time.Time) {
+			e.enterRunningLocked(t, now)
+		})
+	})
+}
+
+// enterRunningLocked marks the task RUNNING and schedules health checks and
+// scripted container exits.
+func (e *ECS) enterRunningLocked(t *task, now time.Time) {
+	t.startedAt = now
+	for _, c := range t.containers {
+		c.lastStatus = statusRunning
+		if c.hasHealthCheck {
+			c.health = types.HealthStatusUnknown
+		}
+	}
+	t.health = aggregateHealth(t.containers)
+	e.setStatusLocked(t, statusRunning, now, "")
+	// Docker runs the first health check one interval after start; a
+	// success makes the container HEALTHY.
+	for i, c := range t.containers {
+		if !c.hasHealthCheck {
+			continue
+		}
+		unhealthyFirst := t.fate.unhealthy && t.fate.unhealthyCont == i && t.fate.unhealthyAfter <= c.healthInterval
+		if !unhealthyFirst {
+			e.afterLocked(t, statusRunning, now.Add(c.healthInterval), func(now time.Time) {
+				if c.health == types.HealthStatusUnknown {
+					c.health = types.HealthStatusHealthy
+					e.updateHealthLocked(t, now, "")
+				}
+			})
+		}
+	}
+	if t.fate.unhealthy {
+		c := t.containers[t.fate.unhealthyCont]
+		e.afterLocked(t, statusRunning, now.Add(t.fate.unhealthyAfter), func(now time.Time) {
+			c.health = types.HealthStatusUnhealthy
+			e.updateHealthLocked(t, now, "container "+c.name+" failed its health check")
+		})
+	}
+	if t.fate.exit {
+		c := t.containers[t.fate.exitContainer]
+		e.afterLocked(t, statusRunning, now.Add(t.fate.exitAfter), func(now time.Time) {
+			code := t.fate.exitCode
+			c.exitCode = &code
+			c.lastStatus = statusStopped
+			c.reason = t.fate.exitReason
+			if c.essential {
+				e.stopTaskLocked(t, types.TaskStopCodeEssentialContainerExited, "Essential container in task exited", now)
+				return
+			}
+			t.version++
+			t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
+				HealthStatus: string(t.health), Reason: "container " + c.name + " exited"})
+		})
+	}
+}
+
+// aggregateHealth follows the ECS Developer Guide ("Determine Amazon ECS
+// task health using container health checks"): only essential containers
+// with a health check count; any UNHEALTHY makes the task UNHEALTHY, all
+// HEALTHY make it HEALTHY, otherwise (or with none) it is UNKNOWN.
+func aggregateHealth(cs []*container) types.HealthStatus {
+	checked, healthy := 0, 0
+	for _, c := range cs {
+		if !c.essential || !c.hasHealthCheck {
+			continue
+		}
+		checked++
+		switch c.health {
+		case types.HealthStatusUnhealthy:
+			return types.HealthStatusUnhealthy
+		case types.HealthStatusHealthy:
+			healthy++
+		}
+	}
+	if checked > 0 && healthy == checked {
+		return types.HealthStatusHealthy
+	}
+	return types.HealthStatusUnknown
+}
+
+func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
+	h := aggregateHealth(t.containers)
+	if h == t.health {
+		return
+	}
+	t.health = h
+	t.version++
+	t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
+		HealthStatus: string(h), Reason: reason})
+}
+
+// stopTaskLocked asks a task to stop with stopCode and reason (the
+// scheduler calls it with ServiceSchedulerInitiated). A task already
+// stopping keeps its first code and reason. The task then walks
+// DEACTIVATING (if it was activating or running) -> STOPPING ->
+// DEPROVISIONING (awsvpc) -> STOPPED in virtual time.
+func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, now time.Time) {
+	if t.desiredStatus == statusStopped {
+		return
+	}
+	t.desiredStatus = statusStopped
+	t.stopCode = code
+	t.stoppedReason = reason
+	t.stoppingAt = now
+	switch t.lastStatus {
+	case statusActivating, statusRunning:
+		e.setStatusLocked(t, statusDeactivating, now, reason)
+		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating), func(now time.Time) {
+			e.enterStoppingLocked(t, now)
+		})
+	default:
+		e.enterStoppingLocked(t, now)
+	}
+}
+
+// enterStoppingLocked sends SIGTERM: containers exit after the Stopping
+// duration.
+func (e *ECS) enterStoppingLocked(t *task, now time.Time) {
+	e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
+	e.afterLocked(t, statusStopping, now.Add(e.cfg.timing.Stopping), func(now time.Time) {
+		t.execStoppedAt = now
+		for _, c := range t.containers {
+			if c.lastStatus == statusRunning {
+				zero := int32(0)
+				c.exitCode = &zero
+			}
+			c.lastStatus = statusStopped
+		}
+		if t.awsvpc {
+			e.setStatusLocked(t, statusDeprovisioning, now, "")
+			e.afterLocked(t, statusDeprovisioning, now.Add(e.cfg.timing.Deprovisioning), func(now time.Time) {
+				e.enterStoppedLocked(t, now)
+			})
+			return
+		}
+		e.enterStoppedLocked(t, now)
+	})
+}
+
+// enterStoppedLocked makes the task STOPPED, frees its resources and
+// schedules it to be forgotten after the retention period.
+func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
+	if t.execStoppedAt.IsZero() {
+		t.execStoppedAt = now
+	}
+	t.stoppedAt = now
+	for _, c := range t.containers {
+		c.lastStatus = statusStopped
+	}
+	e.setStatusLocked(t, statusStopped, now, t.stoppedReason)
+	e.releaseLocked(t)
+	e.scheduleLocked(now.Add(e.cfg.timing.Retention), func(time.Time) { e.forgetLocked(t) })
+}
+
+// releaseLocked returns the task's resources and group counts.
+func (e *ECS) releaseLocked(t *task) {
+	if t.released {
+		return
+	}
+	t.released = true
+	if in := t.inst; in != nil {
+		in.cpuFree += t.cpu
+		in.memFree += t.mem
+		for _, p := range t.ports {
+			if in.ports[p] && p >= dynPortMin {
+				in.dynUsed--
+			}
+			delete(in.ports, p)
+		}
+		if in.groups[t.group]--; in.groups[t.group] <= 0 {
+			delete(in.groups, t.group)
+		}
+		delete(in.tasks, t)
+	}
+	if m := t.c.azGroup[t.az]; m != nil {
+		if m[t.group]--; m[t.group] <= 0 {
+			delete(m, t.group)
+		}
+	}
+}
+
+// forgetLocked drops a stopped task entirely (memory stays bounded). The
+// cluster's task list is compacted lazily, so forgetting is O(1) amortised.
+func (e *ECS) forgetLocked(t *task) {
+	if e.tasks[t.id] != t {
+		return
+	}
+	delete(e.tasks, t.id)
+	delete(e.tags, t.arn)
+	t.forgotten = true
+	c := t.c
+	c.dead++
+	if c.dead*2 > len(c.tasks) {
+		c.tasks = slices.DeleteFunc(c.tasks, func(x *task) bool { return x.forgotten })
+		c.dead = 0
+	}
+}
+
+// LoseInstance simulates a container instance whose EC2 host is gone: the
+// agent disconnects, the instance becomes INACTIVE and every task on it is
+// STOPPED at once with stopCode InfrastructureHealth.
+func (e *ECS) LoseInstance(arn string) error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.catchUpLocked()
+	var in *instance
+	for _, x := range e.instances {
+		if x.arn == arn || x.id == arn {
+			in = x
+		}
+	}
+	if in == nil {
+		return errInvalidParam("Container instance %s not found.", arn)
+	}
+	in.connected = false
+	in.status = "INACTIVE"
+	in.version++
+	ts := make([]*task, 0, len(in.tasks))
+	for t := range in.tasks {
+		ts = append(ts, t)
+	}
+	slices.SortFunc(ts, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
+	reason := "Host EC2 (instance " + in.ec2ID + ") terminated."
+	for _, t := range ts {
+		if t.lastStatus == statusStopped {
+			continue
+		}
+		if t.desiredStatus != statusStopped {
+			t.desiredStatus = statusStopped
+			t.stopCode = types.TaskStopCodeInfrastructureHealth
+			t.stoppedReason = reason
+			t.stoppingAt = now
+		}
+		e.enterStoppedLocked(t, now)
+	}
+	return nil
+}

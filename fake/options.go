@@ -1,0 +1,91 @@
+package fake
+
+import "time"
+
+// Timing holds the durations of the task lifecycle in virtual time. Zero
+// fields take the defaults from DefaultTiming.
+type Timing struct {
+	// Provisioning is how long awsvpc tasks (all Fargate tasks) stay
+	// PROVISIONING while their network interface is attached.
+	Provisioning time.Duration `json:"provisioning,omitempty"`
+	// Pull is how long tasks stay PENDING pulling images
+	// (pullStartedAt to pullStoppedAt).
+	Pull time.Duration `json:"pull,omitempty"`
+	// Activating is how long tasks stay ACTIVATING before RUNNING.
+	Activating time.Duration `json:"activating,omitempty"`
+	// Deactivating is how long stopping tasks stay DEACTIVATING.
+	Deactivating time.Duration `json:"deactivating,omitempty"`
+	// Stopping is how long tasks stay STOPPING (SIGTERM to exit).
+	Stopping time.Duration `json:"stopping,omitempty"`
+	// Deprovisioning is how long awsvpc tasks stay DEPROVISIONING.
+	Deprovisioning time.Duration `json:"deprovisioning,omitempty"`
+	// Retention is how long STOPPED tasks stay describable (about an hour in ECS).
+	Retention time.Duration `json:"retention,omitempty"`
+}
+
+// DefaultTiming returns lifecycle durations close to what ECS shows for a
+// small image: seconds per transition, stopped tasks kept for one hour.
+func DefaultTiming() Timing {
+	return Timing{
+		Provisioning:   10 * time.Second,
+		Pull:           8 * time.Second,
+		Activating:     2 * time.Second,
+		Deactivating:   2 * time.Second,
+		Stopping:       5 * time.Second,
+		Deprovisioning: 10 * time.Second,
+		Retention:      time.Hour,
+	}
+}
+
+func (t Timing) withDefaults() Timing {
+	d := DefaultTiming()
+	fill := func(v *time.Duration, def time.Duration) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&t.Provisioning, d.Provisioning)
+	fill(&t.Pull, d.Pull)
+	fill(&t.Activating, d.Activating)
+	fill(&t.Deactivating, d.Deactivating)
+	fill(&t.Stopping, d.Stopping)
+	fill(&t.Deprovisioning, d.Deprovisioning)
+	fill(&t.Retention, d.Retention)
+	return t
+}
+
+// config is what the options set.
+type config struct {
+	region  string
+	account string
+	seed    int64
+	clock   Clock
+	azs     []string
+	timing  Timing
+}
+
+// Option configures a fake ECS built by New.
+type Option func(*config)
+
+// WithRegion sets the region used in ARNs (default us-east-1). A region in
+// the request context (ContextWithRegion) takes precedence.
+func WithRegion(region string) Option { return func(c *config) { c.region = region } }
+
+// WithAccount sets the account ID used in ARNs (default 123456789012).
+func WithAccount(account string) Option { return func(c *config) { c.account = account } }
+
+// WithSeed seeds the random source behind IDs and the random placement
+// strategy; the same seed and calls give the same results (default 1).
+func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
+
+// WithClock replaces the default manual clock, for example with RealTime.
+func WithClock(clock Clock) Option { return func(c *config) { c.clock = clock } }
+
+// WithAvailabilityZones sets the AZs Fargate tasks spread over and new
+// instances default to (default: the region's a, b and c zones).
+func WithAvailabilityZones(azs ...string) Option {
+	return func(c *config) { c.azs = append([]string(nil), azs...) }
+}
+
+// WithTiming sets the task lifecycle durations; zero fields keep defaults.
+func WithTiming(t Timing) Option { return func(c *config) { c.timing = t } }

@@ -1,0 +1,185 @@
+package fake
+
+import (
+	"strconv"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Task lifecycle states (lastStatus).
+const (
+	statusProvisioning   = "PROVISIONING"
+	statusPending        = "PENDING"
+	statusActivating     = "ACTIVATING"
+	statusRunning        = "RUNNING"
+	statusDeactivating   = "DEACTIVATING"
+	statusStopping       = "STOPPING"
+	statusDeprovisioning = "DEPROVISIONING"
+	statusStopped        = "STOPPED"
+)
+
+// TaskStateChange is one entry of a task's state history.
+type TaskStateChange struct {
+	// At is the virtual time of the change.
+	At time.Time `json:"at"`
+	// LastStatus and DesiredStatus after the change.
+	LastStatus    string `json:"lastStatus"`
+	DesiredStatus string `json:"desiredStatus"`
+	// HealthStatus after the change.
+	HealthStatus string `json:"healthStatus"`
+	// Reason says why (stoppedReason, container exit, health).
+	Reason string `json:"reason,omitempty"`
+}
+
+// container is one container of a task.
+type container struct {
+	name, image, arn, runtimeID string
+	essential                   bool
+	hasHealthCheck              bool
+	healthInterval              time.Duration
+	lastStatus                  string
+	health                      types.HealthStatus
+	exitCode                    *int32
+	reason                      string
+	bindings                    []types.NetworkBinding
+	cpu, mem, memRes            int
+}
+
+// task is one task and everything the service scheduler needs about it.
+type task struct {
+	id, arn       string
+	seq           uint64
+	c             *cluster
+	td            *taskDef
+	group         string
+	startedBy     string
+	launchType    types.LaunchType
+	az            string
+	inst          *instance // nil on Fargate
+	awsvpc        bool
+	lastStatus    string
+	desiredStatus string
+	health        types.HealthStatus
+	createdAt     time.Time
+	pullStartedAt time.Time
+	pullStoppedAt time.Time
+	startedAt     time.Time
+	stoppingAt    time.Time
+	stoppedAt     time.Time
+	execStoppedAt time.Time
+	connectedAt   time.Time
+	stopCode      types.TaskStopCode
+	stoppedReason string
+	containers    []*container
+	history       []TaskStateChange
+	cpu, mem      int
+	ports         []int // host ports held on inst
+	overrides     *types.TaskOverride
+	eni           string
+	version       int64
+	fate          fate
+	released      bool
+	forgotten     bool // dropped after retention; skipped in c.tasks
+}
+
+func timePtr(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
+// view renders the task as DescribeTasks shows it.
+func (t *task) view(tags []types.Tag) types.Task {
+	cs := make([]types.Container, len(t.containers))
+	for i, c := range t.containers {
+		cs[i] = types.Container{
+			ContainerArn:    aws.String(c.arn),
+			TaskArn:         aws.String(t.arn),
+			Name:            aws.String(c.name),
+			Image:           aws.String(c.image),
+			LastStatus:      aws.String(c.lastStatus),
+			HealthStatus:    c.health,
+			ExitCode:        c.exitCode,
+			NetworkBindings: append([]types.NetworkBinding{}, c.bindings...),
+			Cpu:             aws.String(itoa(c.cpu)),
+		}
+		if c.runtimeID != "" {
+			cs[i].RuntimeId = aws.String(c.runtimeID)
+		}
+		if c.reason != "" {
+			cs[i].Reason = aws.String(c.reason)
+		}
+		if c.mem > 0 {
+			cs[i].Memory = aws.String(itoa(c.mem))
+		}
+		if c.memRes > 0 {
+			cs[i].MemoryReservation = aws.String(itoa(c.memRes))
+		}
+	}
+	out := types.Task{
+		TaskArn:            aws.String(t.arn),
+		ClusterArn:         aws.String(t.c.arn),
+		TaskDefinitionArn:  aws.String(t.td.arn),
+		Group:              aws.String(t.group),
+		LaunchType:         t.launchType,
+		AvailabilityZone:   aws.String(t.az),
+		LastStatus:         aws.String(t.lastStatus),
+		DesiredStatus:      aws.String(t.desiredStatus),
+		HealthStatus:       t.health,
+		Cpu:                aws.String(itoa(t.cpu)),
+		Memory:             aws.String(itoa(t.mem)),
+		Containers:         cs,
+		CreatedAt:          timePtr(t.createdAt),
+		PullStartedAt:      timePtr(t.pullStartedAt),
+		PullStoppedAt:      timePtr(t.pullStoppedAt),
+		StartedAt:          timePtr(t.startedAt),
+		StoppingAt:         timePtr(t.stoppingAt),
+		StoppedAt:          timePtr(t.stoppedAt),
+		ExecutionStoppedAt: timePtr(t.execStoppedAt),
+		ConnectivityAt:     timePtr(t.connectedAt),
+		StopCode:           t.stopCode,
+		Version:            t.version,
+		Overrides:          t.overrides,
+		Attachments:        []types.Attachment{},
+		Attributes:         []types.Attribute{},
+		Tags:               tags,
+	}
+	if out.Overrides == nil {
+		out.Overrides = &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{}}
+	}
+	if !t.connectedAt.IsZero() {
+		out.Connectivity = types.ConnectivityConnected
+	}
+	if t.startedBy != "" {
+		out.StartedBy = aws.String(t.startedBy)
+	}
+	if t.stoppedReason != "" {
+		out.StoppedReason = aws.String(t.stoppedReason)
+	}
+	if t.inst != nil {
+		out.ContainerInstanceArn = aws.String(t.inst.arn)
+	}
+	if t.launchType == types.LaunchTypeFargate {
+		out.PlatformVersion = aws.String("1.4.0")
+		out.PlatformFamily = aws.String("Linux")
+	}
+	if t.awsvpc {
+		status := "ATTACHED"
+		switch t.lastStatus {
+		case statusProvisioning:
+			status = "PRECREATED"
+		case statusDeprovisioning:
+			status = "DELETED"
+		case statusStopped:
+			status = "DELETED"
+		}
+		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
+			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
+	}
+	return out
+}
+
+func itoa(n int) string { return strconv.Itoa(n) }
