@@ -120,7 +120,9 @@ func TestValidateTaskDefinitionInputValid(t *testing.T) {
 }
 
 func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
-	c0 := func(in *ecs.RegisterTaskDefinitionInput) *types.ContainerDefinition { return &in.ContainerDefinitions[0] }
+	c0 := func(in *ecs.RegisterTaskDefinitionInput) *types.ContainerDefinition {
+		return &in.ContainerDefinitions[0]
+	}
 	tests := []struct {
 		name  string
 		base  func() *ecs.RegisterTaskDefinitionInput
@@ -139,7 +141,9 @@ func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
 				in.ContainerDefinitions = append(in.ContainerDefinitions, cd)
 			}
 		}, "containerDefinitions", "at most 10 containers"},
-		{"CompatibilityEnum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { in.RequiresCompatibilities = []types.Compatibility{"LAMBDA"} }, "requiresCompatibilities[0]", "must be one of"},
+		{"CompatibilityEnum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
+			in.RequiresCompatibilities = []types.Compatibility{"LAMBDA"}
+		}, "requiresCompatibilities[0]", "must be one of"},
 		{"NetworkModeEnum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { in.NetworkMode = "overlay" }, "networkMode", "must be one of"},
 		{"FargateRequiresAwsvpc", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { in.NetworkMode = types.NetworkModeBridge }, "networkMode", "Fargate requires networkMode awsvpc"},
 		{"FargateDefaultBridgeRejected", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { in.NetworkMode = "" }, "networkMode", "got bridge"},
@@ -297,7 +301,9 @@ func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
 		{"FargateECRNeedsExecutionRole", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { in.ExecutionRoleArn = nil }, "executionRoleArn",
 			"Fargate requires task definition to have execution role ARN to support ECR images."},
 		{"LogDriverRequired", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).LogConfiguration = &types.LogConfiguration{} }, "containerDefinitions[0].logConfiguration.logDriver", "is required"},
-		{"LogDriverEnum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).LogConfiguration = &types.LogConfiguration{LogDriver: "stdout"} }, "containerDefinitions[0].logConfiguration.logDriver", "must be one of"},
+		{"LogDriverEnum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
+			c0(in).LogConfiguration = &types.LogConfiguration{LogDriver: "stdout"}
+		}, "containerDefinitions[0].logConfiguration.logDriver", "must be one of"},
 		{"FargateLogDrivers", validFargate, func(in *ecs.RegisterTaskDefinitionInput) {
 			c0(in).LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverSyslog}
 		}, "containerDefinitions[0].logConfiguration.logDriver", "Fargate supports only"},
