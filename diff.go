@@ -135,12 +135,18 @@ func formatValue(v reflect.Value) string {
 		}
 		return fmt.Sprintf("%q", v.String())
 	case reflect.Slice, reflect.Array:
+		if v.Kind() == reflect.Slice && v.IsNil() {
+			return "<none>"
+		}
 		parts := make([]string, v.Len())
 		for i := range parts {
 			parts[i] = formatValue(v.Index(i))
 		}
 		return "[" + strings.Join(parts, ", ") + "]"
 	case reflect.Map:
+		if v.IsNil() {
+			return "<none>"
+		}
 		keys := v.MapKeys()
 		parts := make([]string, 0, len(keys))
 		for _, k := range keys {
