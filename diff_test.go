@@ -39,8 +39,12 @@ func TestDiffNoChangeAfterNormalisation(t *testing.T) {
 		{"AwsvpcHostPortDefault", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].PortMappings[0].HostPort = in.ContainerDefinitions[0].PortMappings[0].ContainerPort
 		}},
-		{"ProtocolDefaultTCP", func(in *ecs.RegisterTaskDefinitionInput) { in.ContainerDefinitions[0].PortMappings[0].Protocol = types.TransportProtocolTcp }},
-		{"CPUUnitString", func(in *ecs.RegisterTaskDefinitionInput) { in.Cpu, in.Memory = aws.String("0.25 vCPU"), aws.String("0.5 GB") }},
+		{"ProtocolDefaultTCP", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].PortMappings[0].Protocol = types.TransportProtocolTcp
+		}},
+		{"CPUUnitString", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.Cpu, in.Memory = aws.String("0.25 vCPU"), aws.String("0.5 GB")
+		}},
 		{"HealthCheckDefaults", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[1].HealthCheck.Interval = aws.Int32(30)
 			in.ContainerDefinitions[1].HealthCheck.Timeout = aws.Int32(5)
@@ -72,7 +76,9 @@ func TestDiffReportsChanges(t *testing.T) {
 	}{
 		{"Image", func(in *ecs.RegisterTaskDefinitionInput) { in.ContainerDefinitions[0].Image = aws.String("web:2") },
 			`containerDefinitions[web].image: "web:1" -> "web:2"`},
-		{"EnvValue", func(in *ecs.RegisterTaskDefinitionInput) { in.ContainerDefinitions[0].Environment[0].Value = aws.String("dev") },
+		{"EnvValue", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].Environment[0].Value = aws.String("dev")
+		},
 			`containerDefinitions[web].environment[MODE].value: "prod" -> "dev"`},
 		{"EnvAdded", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].Environment = append(in.ContainerDefinitions[0].Environment, types.KeyValuePair{Name: aws.String("NEW"), Value: aws.String("1")})
@@ -87,7 +93,9 @@ func TestDiffReportsChanges(t *testing.T) {
 		{"HostPortChanged", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].PortMappings[0].HostPort = aws.Int32(0)
 		}, `hostPort: 80 -> 0`},
-		{"LabelAdded", func(in *ecs.RegisterTaskDefinitionInput) { in.ContainerDefinitions[0].DockerLabels = map[string]string{"a": "b"} },
+		{"LabelAdded", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].DockerLabels = map[string]string{"a": "b"}
+		},
 			`containerDefinitions[web].dockerLabels: <none> -> {a: "b"}`},
 		{"LabelChanged", func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ContainerDefinitions[0].DockerLabels = map[string]string{"a": "c"}
