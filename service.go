@@ -290,4 +290,3 @@ func withServiceDefaults(in *ecs.CreateServiceInput) *ecs.CreateServiceInput {
 	out.DeploymentConfiguration = &dc
 	return &out
 }
-

@@ -104,7 +104,9 @@ func TestValidateServiceInputInvalid(t *testing.T) {
 		{"DaemonNoPlacementStrategy", func() *ServiceBuilder {
 			return NewService("agent").TaskDefinition("agent").EC2().Daemon().PlacementStrategy(types.PlacementStrategyTypeRandom, "")
 		}, nil, "placementStrategy", "not supported with the DAEMON"},
-		{"DaemonMaximumPercent100", func() *ServiceBuilder { return NewService("agent").TaskDefinition("agent").EC2().Daemon().Deployment(0, 200) }, nil,
+		{"DaemonMaximumPercent100", func() *ServiceBuilder {
+			return NewService("agent").TaskDefinition("agent").EC2().Daemon().Deployment(0, 200)
+		}, nil,
 			"deploymentConfiguration.maximumPercent", "must be 100 for the DAEMON"},
 		{"LaunchTypeEnum", func() *ServiceBuilder { return validService().LaunchType("LAMBDA") }, nil, "launchType", "must be one of"},
 		{"LaunchTypeOrCapacityProvider", func() *ServiceBuilder { return validService().CapacityProvider("FARGATE", 1, 0) }, nil, "capacityProviderStrategy", "not both"},
@@ -189,7 +191,9 @@ func TestValidateServiceInputInvalid(t *testing.T) {
 		{"PlacementConstraintTypeEnum", func() *ServiceBuilder {
 			return NewService("api").TaskDefinition("api").EC2().PlacementConstraint("sameHost", "")
 		}, nil, "placementConstraints[0].type", "must be one of"},
-		{"FargateNoPlacementConstraints", func() *ServiceBuilder { return validService().PlacementConstraint(types.PlacementConstraintTypeDistinctInstance, "") }, nil,
+		{"FargateNoPlacementConstraints", func() *ServiceBuilder {
+			return validService().PlacementConstraint(types.PlacementConstraintTypeDistinctInstance, "")
+		}, nil,
 			"placementConstraints", "not supported on Fargate"},
 		{"AtMost5PlacementStrategies", func() *ServiceBuilder {
 			s := NewService("api").TaskDefinition("api").EC2()
