@@ -97,10 +97,13 @@ func TestDiffReportsChanges(t *testing.T) {
 			in.ContainerDefinitions[0].DockerLabels = map[string]string{"a": "b"}
 		},
 			`containerDefinitions[web].dockerLabels: <none> -> {a: "b"}`},
-		{"LabelChanged", func(in *ecs.RegisterTaskDefinitionInput) {
-			in.ContainerDefinitions[0].DockerLabels = map[string]string{"a": "c"}
-			in.ContainerDefinitions[1].DockerLabels = map[string]string{"a": "b"}
-		}, `containerDefinitions[worker].dockerLabels: <none> -> {a: "b"}`},
+		{"LogConfigurationAdded", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[1].Ulimits = []types.Ulimit{{Name: types.UlimitNameNofile, SoftLimit: 1, HardLimit: 2}}
+			in.ContainerDefinitions[1].LogConfiguration = &types.LogConfiguration{LogDriver: types.LogDriverAwslogs, Options: map[string]string{"awslogs-group": "g2"}}
+		}, `containerDefinitions[worker].logConfiguration: <none> -> {logDriver: "awslogs", options: {awslogs-group: "g2"}}`},
+		{"MapValueChanged", func(in *ecs.RegisterTaskDefinitionInput) {
+			in.ContainerDefinitions[0].LogConfiguration.Options["awslogs-group"] = "/ecs/new"
+		}, `containerDefinitions[web].logConfiguration.options[awslogs-group]: "/ecs/web" -> "/ecs/new"`},
 		{"NetworkMode", func(in *ecs.RegisterTaskDefinitionInput) { in.NetworkMode = "" }, `networkMode: "awsvpc" -> "bridge"`},
 	}
 	for _, tt := range tests {
@@ -154,6 +157,7 @@ func diffBase() *ecs.RegisterTaskDefinitionInput {
 				{Name: aws.String("B"), ValueFrom: aws.String("arn:b")}},
 			MountPoints: []types.MountPoint{{SourceVolume: aws.String("b"), ContainerPath: aws.String("/b")},
 				{SourceVolume: aws.String("a"), ContainerPath: aws.String("/a")}},
+			LogConfiguration: AWSLogs("/ecs/web", "us-east-1", "web"),
 		}, {
 			Name: aws.String("worker"), Image: aws.String("worker:1"), Essential: aws.Bool(false),
 			HealthCheck: &types.HealthCheck{Command: []string{"CMD", "true"}},

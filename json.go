@@ -170,14 +170,13 @@ func RegisterInput(td *types.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
 	if td == nil {
 		return nil
 	}
-	return &ecs.RegisterTaskDefinitionInput{
+	in := &ecs.RegisterTaskDefinitionInput{
 		ContainerDefinitions:          slices.Clone(td.ContainerDefinitions),
 		Family:                        td.Family,
 		Cpu:                           td.Cpu,
 		EnableFaultInjection:          td.EnableFaultInjection,
 		EphemeralStorage:              td.EphemeralStorage,
 		ExecutionRoleArn:              td.ExecutionRoleArn,
-		InferenceAccelerators:         slices.Clone(td.InferenceAccelerators),
 		IpcMode:                       td.IpcMode,
 		Memory:                        td.Memory,
 		NetworkMode:                   td.NetworkMode,
@@ -190,4 +189,7 @@ func RegisterInput(td *types.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
 		TrustedExecutionConfiguration: td.TrustedExecutionConfiguration,
 		Volumes:                       slices.Clone(td.Volumes),
 	}
+	//lint:ignore SA1019 deprecated by AWS but still modelled; kept so the round trip is lossless
+	in.InferenceAccelerators = slices.Clone(td.InferenceAccelerators)
+	return in
 }

@@ -67,13 +67,14 @@ func validateContainerResources(c *taskContext, f string, cd *typesContainer) {
 	if c.cpu > 0 && cd.Cpu > c.cpu {
 		p.add(f+".cpu", "%d units exceeds the task cpu %d", cd.Cpu, c.cpu)
 	}
-	// "The Docker 20.10.0 or later daemon reserves a minimum of 6 MiB of
-	// memory for a container" (ECS API Reference, ContainerDefinition).
-	if cd.Memory != nil && *cd.Memory < 6 {
-		p.add(f+".memory", "must be at least 6 MiB, got %d", *cd.Memory)
+	// Docker reserves at least 4 MiB per container (6 MiB from Docker
+	// 20.10, which the guide recommends); below 4 MiB a container cannot
+	// start (ECS API Reference, ContainerDefinition.memory).
+	if cd.Memory != nil && *cd.Memory < minContainerMemory {
+		p.add(f+".memory", "must be at least %d MiB, got %d", minContainerMemory, *cd.Memory)
 	}
-	if cd.MemoryReservation != nil && *cd.MemoryReservation < 6 {
-		p.add(f+".memoryReservation", "must be at least 6 MiB, got %d", *cd.MemoryReservation)
+	if cd.MemoryReservation != nil && *cd.MemoryReservation < minContainerMemory {
+		p.add(f+".memoryReservation", "must be at least %d MiB, got %d", minContainerMemory, *cd.MemoryReservation)
 	}
 	if cd.Memory != nil && cd.MemoryReservation != nil && *cd.Memory <= *cd.MemoryReservation {
 		// "If you specify both, memory must be greater than
@@ -338,6 +339,9 @@ func validateMounts(c *taskContext, f string, i int, cd *typesContainer) {
 }
 
 type typesContainer = types.ContainerDefinition
+
+// minContainerMemory is the smallest container memory limit in MiB.
+const minContainerMemory = 4
 
 // portNameRE: "Up to 64 characters ... lowercase letters, numbers,
 // underscores (_) and hyphens (-). The name can't start with a hyphen."

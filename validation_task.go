@@ -229,7 +229,8 @@ func validateContainerSet(c *taskContext) {
 	if deref(in.ExecutionRoleArn) == "" {
 		for i, cd := range in.ContainerDefinitions {
 			if len(cd.Secrets) > 0 {
-				p.add("executionRoleArn", "is required when containers use secrets (containerDefinitions[%d].secrets)", i)
+				// Observed ECS text.
+				p.add("executionRoleArn", "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'. (containerDefinitions[%d].secrets)", i)
 				break
 			}
 		}

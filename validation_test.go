@@ -207,7 +207,7 @@ func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
 		}, "cpu", "exceeds the task cpu"},
 		{"ContainerCPUWithinTask", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Cpu = 512 }, "containerDefinitions[0].cpu", "exceeds the task cpu"},
 		{"MemoryGreaterThanReservation", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).MemoryReservation = aws.Int32(512) }, "containerDefinitions[0].memory", "must be greater than memoryReservation"},
-		{"ContainerMemoryMinimum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Memory = aws.Int32(4) }, "containerDefinitions[0].memory", "at least 6 MiB"},
+		{"ContainerMemoryMinimum", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Memory = aws.Int32(3) }, "containerDefinitions[0].memory", "at least 4 MiB"},
 		{"EC2MemoryOrReservationRequired", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Memory = nil }, "containerDefinitions[0].memory",
 			"Invalid setting for container 'api'. At least one of 'memory' or 'memoryReservation' must be specified."},
 		{"ContainerNameRequired", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Name = nil }, "containerDefinitions[0].name", "is required"},
@@ -292,7 +292,7 @@ func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
 		}, "containerDefinitions[0].secrets[1].name", "duplicate secret name"},
 		{"SecretsNeedExecutionRole", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
 			c0(in).Secrets = []types.Secret{{Name: aws.String("DB"), ValueFrom: aws.String("arn:aws:ssm:us-east-1:123456789012:parameter/db")}}
-		}, "executionRoleArn", "is required when containers use secrets"},
+		}, "executionRoleArn", "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'."},
 		{"FargateAwslogsNeedsExecutionRole", validFargate, func(in *ecs.RegisterTaskDefinitionInput) {
 			in.ExecutionRoleArn = nil
 			c0(in).Image = aws.String("nginx")
