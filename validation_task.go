@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
 )
 
 // MaxContainersPerTaskDefinition is the ECS quota on container definitions
@@ -205,6 +207,7 @@ func validateContainerSet(c *taskContext) {
 	if !essential {
 		p.add("containerDefinitions", "at least one container must be essential")
 	}
+	validateDependsCycles(c)
 	if c.memory > 0 && memSum > int64(c.memory) {
 		p.add("memory", "the containers' memory (%d MiB) exceeds the task memory (%d MiB)", memSum, c.memory)
 	}
@@ -243,9 +246,9 @@ func isECRImage(image string) bool {
 	return ok && strings.Contains(host, ".dkr.ecr.") && strings.Contains(host, ".amazonaws.com")
 }
 
-// validateSize checks the 64 KiB quota on the register JSON.
+// validateSize checks the 64 KiB quota on the (compact) register JSON.
 func validateSize(in *ecs.RegisterTaskDefinitionInput, p *problems) {
-	b, err := MarshalTaskDefinitionJSON(in)
+	b, err := awsjson.Marshal(in)
 	if err != nil {
 		return
 	}
