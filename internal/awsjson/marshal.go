@@ -23,7 +23,7 @@ const maxDepth = 64
 // that are not pointers are always emitted; time.Time is epoch seconds with a millisecond fraction.
 // Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json does.
 func Marshal(v any) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 512)}
+	e := encoder{buf: make([]byte, 0, 4096)}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
@@ -53,7 +53,7 @@ func omit(v reflect.Value) bool {
 		return v.Len() == 0
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return v.Interface().(time.Time).IsZero()
+			return timeOf(v).IsZero()
 		}
 	}
 	return false
@@ -103,8 +103,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return e.mapValue(v, depth)
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
-			e.buf = strconv.AppendFloat(e.buf, smithytime.FormatEpochSeconds(t), 'f', -1, 64)
+			e.epochSeconds(timeOf(v))
 			return nil
 		}
 		return e.structValue(v, depth)
@@ -112,6 +111,36 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return &encodeError{msg: "cannot encode Go kind " + v.Kind().String()}
 	}
 	return nil
+}
+
+// epochSeconds appends t as epoch seconds with a millisecond fraction, the same number
+// smithy-go's FormatEpochSeconds produces, without float formatting for non-negative times.
+func (e *encoder) epochSeconds(t time.Time) {
+	ms := t.UnixMilli()
+	if ms < 0 {
+		e.buf = strconv.AppendFloat(e.buf, smithytime.FormatEpochSeconds(t), 'f', -1, 64)
+		return
+	}
+	e.buf = strconv.AppendInt(e.buf, ms/1000, 10)
+	frac := ms % 1000
+	if frac == 0 {
+		return
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	e.buf = append(e.buf, '.')
+	e.buf = append(e.buf, digits[:n]...)
+}
+
+// timeOf reads a time.Time value without boxing it when it is addressable.
+func timeOf(v reflect.Value) time.Time {
+	if v.CanAddr() {
+		return *(*time.Time)(v.Addr().UnsafePointer())
+	}
+	return v.Interface().(time.Time)
 }
 
 func nonFinite(f float64) string {
@@ -138,8 +167,7 @@ func (e *encoder) structValue(v reflect.Value, depth int) error {
 			e.buf = append(e.buf, ',')
 		}
 		first = false
-		e.str(f.name)
-		e.buf = append(e.buf, ':')
+		e.buf = append(e.buf, f.key...)
 		if err := e.value(fv, depth+1); err != nil {
 			return wrapEncode(err, "."+f.name)
 		}

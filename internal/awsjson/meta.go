@@ -13,6 +13,7 @@ import (
 // fieldInfo describes one serialisable struct field.
 type fieldInfo struct {
 	name  string // wire member name
+	key   string // `"name":`, pre-encoded
 	index int
 	typ   reflect.Type
 }
@@ -45,13 +46,20 @@ func structInfoOf(t reflect.Type) *structInfo {
 	si := &structInfo{byName: map[string]int{}}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() || f.Type == metadataType {
-			continue // noSmithyDocumentSerde, ResultMetadata
+		if !f.IsExported() || f.Type == metadataType || f.Name == "ErrorCodeOverride" {
+			continue // noSmithyDocumentSerde, ResultMetadata; an exception's code travels as __type
 		}
 		name := memberName(f.Name)
 		si.byName[name] = len(si.fields)
-		si.fields = append(si.fields, fieldInfo{name: name, index: i, typ: f.Type})
+		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: i, typ: f.Type})
 	}
 	v, _ := typeCache.LoadOrStore(t, si)
 	return v.(*structInfo)
+}
+
+// encodeKey returns name as a JSON object key followed by a colon.
+func encodeKey(name string) string {
+	e := encoder{}
+	e.str(name)
+	return string(append(e.buf, ':'))
 }

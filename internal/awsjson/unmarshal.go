@@ -23,6 +23,10 @@ type UnmarshalOptions struct {
 	DisallowUnknownFields bool
 }
 
+// maxEpochSeconds bounds timestamps to what int64 nanoseconds can hold (years 1677 to 2262):
+// smithy-go's ParseEpochSeconds and FormatEpochSeconds overflow beyond it.
+const maxEpochSeconds = 9223372036
+
 var documentType = reflect.TypeFor[document.Interface]()
 
 // Unmarshal decodes AWS JSON 1.1 data into v, a non-nil pointer to an aws-sdk-go-v2 ECS struct.
@@ -181,8 +185,8 @@ func (d *decoder) assign(v reflect.Value, x any, path string) error {
 				return mismatch(path, "timestamp as epoch seconds", x)
 			}
 			f, err := strconv.ParseFloat(string(n), 64)
-			if err != nil || math.IsInf(f, 0) {
-				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a valid timestamp", n)}
+			if err != nil || math.Abs(f) >= maxEpochSeconds {
+				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp within ±9223372036 epoch seconds", n)}
 			}
 			v.Set(reflect.ValueOf(smithytime.ParseEpochSeconds(f)))
 			return nil
@@ -263,7 +267,7 @@ func (d *decoder) structValue(v reflect.Value, x any, path string) error {
 func (d *decoder) iface(v reflect.Value, x any, path string) error {
 	t := v.Type()
 	if t == documentType {
-		v.Set(reflect.ValueOf(document.NewLazyDocument(plain(x))))
+		v.Set(reflect.ValueOf(newJSONDocument(x)))
 		return nil
 	}
 	if _, isUnion := unionMembers[t]; !isUnion {
@@ -299,27 +303,6 @@ func (d *decoder) iface(v reflect.Value, x any, path string) error {
 	}
 	v.Set(mv)
 	return nil
-}
-
-// plain converts json.Number leaves to int64 or float64 so that the value suits a document.
-func plain(x any) any {
-	switch n := x.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i
-		}
-		f, _ := n.Float64()
-		return f
-	case []any:
-		for i := range n {
-			n[i] = plain(n[i])
-		}
-	case map[string]any:
-		for k := range n {
-			n[k] = plain(n[k])
-		}
-	}
-	return x
 }
 
 func sortedKeys(m map[string]any) []string {
