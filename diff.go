@@ -44,10 +44,13 @@ type diffReporter struct {
 	lines []string
 }
 
+// PushStep implements cmp.Reporter.
 func (r *diffReporter) PushStep(ps cmp.PathStep) { r.path = append(r.path, ps) }
 
+// PopStep implements cmp.Reporter.
 func (r *diffReporter) PopStep() { r.path = r.path[:len(r.path)-1] }
 
+// Report implements cmp.Reporter: it records unequal leaves.
 func (r *diffReporter) Report(rs cmp.Result) {
 	if rs.Equal() || rs.ByIgnore() {
 		return

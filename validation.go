@@ -21,6 +21,7 @@ type ValidationError struct {
 	Rule string
 }
 
+// Error returns "Field: Rule".
 func (e *ValidationError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Rule) }
 
 // ValidateTaskDefinitionInput checks a RegisterTaskDefinition request

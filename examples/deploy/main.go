@@ -9,12 +9,21 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 
 	"github.com/ecsdeploy/ecsdeploy"
 )
 
 func main() {
+	if err := run(os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "deploy:", err)
+		os.Exit(1)
+	}
+}
+
+// run writes the seed task definition's register JSON to w.
+func run(w io.Writer) error {
 	td, err := ecsdeploy.NewTaskDefinition("web").
 		Fargate().CPU(256).Memory(512).
 		ExecutionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole").
@@ -23,13 +32,12 @@ func main() {
 			Logs(ecsdeploy.AWSLogs("/ecs/web", "us-east-1", "web"))).
 		Build()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "deploy:", err)
-		os.Exit(1)
+		return err
 	}
 	out, err := ecsdeploy.MarshalTaskDefinitionJSON(td)
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "deploy:", err)
-		os.Exit(1)
+		return err
 	}
-	os.Stdout.Write(out)
+	_, err = w.Write(out)
+	return err
 }
