@@ -19,6 +19,7 @@ import (
 //   - per container: environment, secrets, dependsOn, ulimits and
 //     environment files sorted by name; port mappings by containerPort,
 //     protocol; mount points by containerPath; volumesFrom by source;
+//   - a volume's empty "host": {} equals no host (a bind mount);
 //   - defaults filled in: essential=true, protocol tcp, hostPort = containerPort
 //     in awsvpc/host mode and 0 in bridge mode, readOnly=false, health check
 //     interval 30, timeout 5, retries 3, startPeriod 0.
@@ -44,6 +45,11 @@ func NormalizeTaskDefinition(in *ecs.RegisterTaskDefinitionInput) *ecs.RegisterT
 	}
 	out.RequiresCompatibilities = sortedClone(in.RequiresCompatibilities, func(a, b types.Compatibility) int { return cmp.Compare(a, b) })
 	out.Volumes = sortedClone(in.Volumes, func(a, b types.Volume) int { return cmp.Compare(deref(a.Name), deref(b.Name)) })
+	for i := range out.Volumes {
+		if h := out.Volumes[i].Host; h != nil && h.SourcePath == nil {
+			out.Volumes[i].Host = nil // "host": {} is a task-scoped bind mount, as is no host
+		}
+	}
 	out.Tags = sortedClone(in.Tags, func(a, b types.Tag) int { return cmp.Compare(deref(a.Key), deref(b.Key)) })
 	out.PlacementConstraints = sortedClone(in.PlacementConstraints, func(a, b types.TaskDefinitionPlacementConstraint) int {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(deref(a.Expression), deref(b.Expression)))

@@ -1,6 +1,7 @@
 package ecsdeploy
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -162,5 +163,73 @@ func diffBase() *ecs.RegisterTaskDefinitionInput {
 			Name: aws.String("worker"), Image: aws.String("worker:1"), Essential: aws.Bool(false),
 			HealthCheck: &types.HealthCheck{Command: []string{"CMD", "true"}},
 		}},
+	}
+}
+
+// TestDiffDescribeOutputEqualsBuilder: what describe-task-definition prints
+// (explicit defaults, empty lists, read-only fields) equals the builder's
+// definition it came from.
+func TestDiffDescribeOutputEqualsBuilder(t *testing.T) {
+	described, err := LoadTaskDefinitionJSON(readFixture(t, "secrets-healthcheck-describe.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	built, err := NewTaskDefinition("billing").Fargate().CPUString("0.5 vCPU").MemoryString("1 GB").
+		ExecutionRole("arn:aws:iam::123456789012:role/ecsTaskExecutionRole").
+		TaskRole("arn:aws:iam::123456789012:role/billingTaskRole").
+		Tag("cost-center", "billing").
+		Container(NewContainer("billing", "123456789012.dkr.ecr.us-east-1.amazonaws.com/billing@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef").
+			Port(8443).Env("LOG_LEVEL", "info").Env("REGION", "us-east-1").
+			EnvFile("arn:aws:s3:::billing-config/prod.env").
+			Secret("API_KEY", "arn:aws:ssm:us-east-1:123456789012:parameter/prod/billing/api-key").
+			Secret("DB_PASSWORD", "arn:aws:secretsmanager:us-east-1:123456789012:secret:prod/billing/db-AbCdEf").
+			Logs(AWSLogs("/ecs/billing", "us-east-1", "billing")).
+			HealthCheck("CMD", "/bin/healthcheck", "--tls").HealthCheckTiming(30, 5, 3, 60)).
+		Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := Diff(built, described); d != "" {
+		t.Errorf("want no diff, got:\n%s", d)
+	}
+}
+
+// TestDiffIgnoresListOrderInFixtures reverses every order-insensitive list
+// of each fixture; the diff must stay empty.
+func TestDiffIgnoresListOrderInFixtures(t *testing.T) {
+	for _, name := range fixtures {
+		a, err := LoadTaskDefinitionJSON(readFixture(t, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := LoadTaskDefinitionJSON(readFixture(t, name))
+		slices.Reverse(b.ContainerDefinitions)
+		slices.Reverse(b.RequiresCompatibilities)
+		slices.Reverse(b.Volumes)
+		slices.Reverse(b.Tags)
+		for i := range b.ContainerDefinitions {
+			c := &b.ContainerDefinitions[i]
+			slices.Reverse(c.Environment)
+			slices.Reverse(c.Secrets)
+			slices.Reverse(c.PortMappings)
+			slices.Reverse(c.MountPoints)
+			slices.Reverse(c.DependsOn)
+			slices.Reverse(c.Ulimits)
+		}
+		if d := Diff(a, b); d != "" {
+			t.Errorf("%s: want no diff, got:\n%s", name, d)
+		}
+	}
+}
+
+func TestDiffVolumeHostEmptyEqualsNone(t *testing.T) {
+	a, b := diffBase(), diffBase()
+	b.Volumes[0].Host = &types.HostVolumeProperties{}
+	if d := Diff(a, b); d != "" {
+		t.Errorf("want no diff, got:\n%s", d)
+	}
+	b.Volumes[0].Host = &types.HostVolumeProperties{SourcePath: aws.String("/data")}
+	if d := Diff(a, b); !strings.Contains(d, `volumes[a].host: <none> -> {sourcePath: "/data"}`) {
+		t.Errorf("diff = %s", d)
 	}
 }
