@@ -55,8 +55,32 @@ func validateContainer(c *taskContext, i int) {
 	if c.fargate && deref(cd.Privileged) {
 		p.add(f+".privileged", "is not supported on Fargate")
 	}
-	if len(cd.Links) > 0 && c.mode == types.NetworkModeAwsvpc {
-		p.add(f+".links", "is not supported with networkMode awsvpc")
+	// links: "This parameter is only supported if the network mode of a
+	// task definition is bridge." hostname, extraHosts, dnsServers and
+	// dnsSearchDomains are not supported with awsvpc (ECS API Reference,
+	// ContainerDefinition).
+	if len(cd.Links) > 0 && c.mode != types.NetworkModeBridge {
+		p.add(f+".links", "is not supported with networkMode %s (bridge only)", c.mode)
+	}
+	for _, l := range cd.Links {
+		target, _, _ := strings.Cut(l, ":")
+		if _, ok := c.index[target]; !ok {
+			p.add(f+".links", "links to no container in this task definition: %q", target)
+		}
+	}
+	if c.mode == types.NetworkModeAwsvpc {
+		if cd.Hostname != nil {
+			p.add(f+".hostname", "is not supported with networkMode awsvpc")
+		}
+		if len(cd.ExtraHosts) > 0 {
+			p.add(f+".extraHosts", "is not supported with networkMode awsvpc")
+		}
+		if len(cd.DnsServers) > 0 {
+			p.add(f+".dnsServers", "is not supported with networkMode awsvpc")
+		}
+		if len(cd.DnsSearchDomains) > 0 {
+			p.add(f+".dnsSearchDomains", "is not supported with networkMode awsvpc")
+		}
 	}
 }
 

@@ -109,6 +109,7 @@ func validateTask(c *taskContext) {
 		}
 	}
 	validateVolumes(c)
+	validateTaskPlacement(c)
 	validateTags(p, "tags", in.Tags)
 }
 
@@ -149,6 +150,10 @@ func validateTaskSize(c *taskContext) {
 		p.add("cpu", "is required for Fargate")
 	case in.Memory == nil:
 		p.add("memory", "is required for Fargate")
+	case cpuOK && c.cpu < 1024 && in.RuntimePlatform != nil && strings.HasPrefix(string(in.RuntimePlatform.OperatingSystemFamily), "WINDOWS"):
+		// Windows containers on Fargate start at 1 vCPU (Developer Guide,
+		// "Task CPU and memory").
+		p.add("cpu", "Invalid 'cpu' setting for task. Windows on Fargate needs at least 1024 CPU units, got %d", c.cpu)
 	case cpuOK && memOK && !FargateSizeValid(c.cpu, c.memory):
 		// Observed ECS message; the pairs are in validation_fargate.go.
 		p.add("cpu", "Invalid 'cpu' setting for task. %d CPU units with %d MiB is not a Fargate task size", c.cpu, c.memory)
@@ -180,6 +185,28 @@ func validateVolumes(c *taskContext) {
 		}
 		if efs := v.EfsVolumeConfiguration; efs != nil && deref(efs.FileSystemId) == "" {
 			c.p.add(f+".efsVolumeConfiguration.fileSystemId", "is required")
+		}
+	}
+}
+
+// validateTaskPlacement checks task definition placement constraints: at
+// most 10, type memberOf with an expression, and none on Fargate (ECS API
+// Reference, TaskDefinitionPlacementConstraint).
+func validateTaskPlacement(c *taskContext) {
+	pcs := c.in.PlacementConstraints
+	if len(pcs) > MaxPlacementConstraints {
+		c.p.add("placementConstraints", "at most %d placement constraints are allowed, got %d", MaxPlacementConstraints, len(pcs))
+	}
+	if c.fargate && len(pcs) > 0 {
+		c.p.add("placementConstraints", "are not supported on Fargate")
+	}
+	for i, pc := range pcs {
+		f := fmt.Sprintf("placementConstraints[%d]", i)
+		if pc.Type != types.TaskDefinitionPlacementConstraintTypeMemberOf {
+			c.p.add(f+".type", "must be memberOf")
+		}
+		if deref(pc.Expression) == "" {
+			c.p.add(f+".expression", "is required for memberOf")
 		}
 	}
 }

@@ -330,7 +330,25 @@ func TestValidateTaskDefinitionInputInvalid(t *testing.T) {
 		}, "containerDefinitions[0].ulimits[0].softLimit", "must not exceed hardLimit 1024"},
 		{"FargateStopTimeoutMax", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).StopTimeout = aws.Int32(121) }, "containerDefinitions[0].stopTimeout", "between 0 and 120"},
 		{"FargateNoPrivileged", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Privileged = aws.Bool(true) }, "containerDefinitions[0].privileged", "not supported on Fargate"},
-		{"AwsvpcNoLinks", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Links = []string{"sidecar"} }, "containerDefinitions[0].links", "not supported with networkMode awsvpc"},
+		{"LinksBridgeOnly", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Links = []string{"sidecar"} }, "containerDefinitions[0].links", "not supported with networkMode awsvpc (bridge only)"},
+		{"LinksExistingContainer", validEC2, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Links = []string{"db:database"} }, "containerDefinitions[0].links", `links to no container in this task definition: "db"`},
+		{"AwsvpcNoHostname", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).Hostname = aws.String("web") }, "containerDefinitions[0].hostname", "not supported with networkMode awsvpc"},
+		{"AwsvpcNoExtraHosts", validFargate, func(in *ecs.RegisterTaskDefinitionInput) {
+			c0(in).ExtraHosts = []types.HostEntry{{Hostname: aws.String("db"), IpAddress: aws.String("10.0.0.1")}}
+		}, "containerDefinitions[0].extraHosts", "not supported with networkMode awsvpc"},
+		{"AwsvpcNoDNSServers", validFargate, func(in *ecs.RegisterTaskDefinitionInput) { c0(in).DnsServers = []string{"10.0.0.2"} }, "containerDefinitions[0].dnsServers", "not supported"},
+		{"FargateWindowsMinimumCPU", validFargate, func(in *ecs.RegisterTaskDefinitionInput) {
+			in.RuntimePlatform = &types.RuntimePlatform{OperatingSystemFamily: types.OSFamilyWindowsServer2022Core, CpuArchitecture: types.CPUArchitectureX8664}
+		}, "cpu", "Windows on Fargate needs at least 1024"},
+		{"TaskPlacementConstraintType", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
+			in.PlacementConstraints = []types.TaskDefinitionPlacementConstraint{{Type: "distinctInstance", Expression: aws.String("x")}}
+		}, "placementConstraints[0].type", "must be memberOf"},
+		{"TaskPlacementConstraintExpression", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
+			in.PlacementConstraints = []types.TaskDefinitionPlacementConstraint{{Type: types.TaskDefinitionPlacementConstraintTypeMemberOf}}
+		}, "placementConstraints[0].expression", "is required for memberOf"},
+		{"FargateNoTaskPlacementConstraints", validFargate, func(in *ecs.RegisterTaskDefinitionInput) {
+			in.PlacementConstraints = []types.TaskDefinitionPlacementConstraint{{Type: types.TaskDefinitionPlacementConstraintTypeMemberOf, Expression: aws.String("attribute:x == y")}}
+		}, "placementConstraints", "not supported on Fargate"},
 		{"SizeQuota64KiB", validEC2, func(in *ecs.RegisterTaskDefinitionInput) {
 			c0(in).Command = []string{strings.Repeat("x", MaxTaskDefinitionSize)}
 		}, "taskDefinition", "64 KiB"},
