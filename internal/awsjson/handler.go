@@ -161,7 +161,6 @@ func writeAPIError(w http.ResponseWriter, err error) {
 	writeError(w, status, apiErr.ErrorCode(), apiErr.ErrorMessage())
 }
 
-
 func writeError(w http.ResponseWriter, status int, code, message string) {
 	e := encoder{buf: make([]byte, 0, 64+len(message))}
 	e.buf = append(e.buf, `{"__type":`...)
