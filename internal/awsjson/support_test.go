@@ -49,6 +49,7 @@ type recorder struct {
 	ins   map[string]any
 	outs  map[string]any
 	err   error
+	panic string
 	calls map[string]int
 }
 
@@ -61,6 +62,9 @@ func (r *recorder) handle(op string, in any) (any, error) {
 	defer r.mu.Unlock()
 	r.ins[op] = in
 	r.calls[op]++
+	if r.panic != "" {
+		panic(r.panic)
+	}
 	if r.err != nil {
 		return nil, r.err
 	}
