@@ -164,6 +164,7 @@ func TestUnmarshalRejectsMalformedInput(t *testing.T) {
 		{"TrailingData", `{} {}`, "data after the top-level value"},
 		{"Empty", ``, "malformed JSON"},
 		{"BadTimestamp", `{"x":"2020-01-01"}`, "expected timestamp"},
+		{"TimestampOutOfRange", `{"x":1e300}`, "not a timestamp between years 0 and 9999"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

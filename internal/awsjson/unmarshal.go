@@ -23,6 +23,10 @@ type UnmarshalOptions struct {
 	DisallowUnknownFields bool
 }
 
+// maxEpochSeconds bounds timestamps to years before 10000 (and after -9999), so that the
+// millisecond arithmetic of smithy-go's ParseEpochSeconds cannot overflow.
+const maxEpochSeconds = 253402300800
+
 var documentType = reflect.TypeFor[document.Interface]()
 
 // Unmarshal decodes AWS JSON 1.1 data into v, a non-nil pointer to an aws-sdk-go-v2 ECS struct.
@@ -181,8 +185,8 @@ func (d *decoder) assign(v reflect.Value, x any, path string) error {
 				return mismatch(path, "timestamp as epoch seconds", x)
 			}
 			f, err := strconv.ParseFloat(string(n), 64)
-			if err != nil || math.IsInf(f, 0) {
-				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a valid timestamp", n)}
+			if err != nil || math.Abs(f) >= maxEpochSeconds {
+				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp between years 0 and 9999", n)}
 			}
 			v.Set(reflect.ValueOf(smithytime.ParseEpochSeconds(f)))
 			return nil
