@@ -138,8 +138,7 @@ func (e *encoder) structValue(v reflect.Value, depth int) error {
 			e.buf = append(e.buf, ',')
 		}
 		first = false
-		e.str(f.name)
-		e.buf = append(e.buf, ':')
+		e.buf = append(e.buf, f.key...)
 		if err := e.value(fv, depth+1); err != nil {
 			return wrapEncode(err, "."+f.name)
 		}

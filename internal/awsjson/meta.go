@@ -13,6 +13,7 @@ import (
 // fieldInfo describes one serialisable struct field.
 type fieldInfo struct {
 	name  string // wire member name
+	key   string // `"name":`, pre-encoded
 	index int
 	typ   reflect.Type
 }
@@ -50,8 +51,15 @@ func structInfoOf(t reflect.Type) *structInfo {
 		}
 		name := memberName(f.Name)
 		si.byName[name] = len(si.fields)
-		si.fields = append(si.fields, fieldInfo{name: name, index: i, typ: f.Type})
+		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: i, typ: f.Type})
 	}
 	v, _ := typeCache.LoadOrStore(t, si)
 	return v.(*structInfo)
+}
+
+// encodeKey returns name as a JSON object key followed by a colon.
+func encodeKey(name string) string {
+	e := encoder{}
+	e.str(name)
+	return string(append(e.buf, ':'))
 }
