@@ -267,7 +267,7 @@ func (d *decoder) structValue(v reflect.Value, x any, path string) error {
 func (d *decoder) iface(v reflect.Value, x any, path string) error {
 	t := v.Type()
 	if t == documentType {
-		v.Set(reflect.ValueOf(document.NewLazyDocument(plain(x))))
+		v.Set(reflect.ValueOf(newJSONDocument(x)))
 		return nil
 	}
 	if _, isUnion := unionMembers[t]; !isUnion {
@@ -303,27 +303,6 @@ func (d *decoder) iface(v reflect.Value, x any, path string) error {
 	}
 	v.Set(mv)
 	return nil
-}
-
-// plain converts json.Number leaves to int64 or float64 so that the value suits a document.
-func plain(x any) any {
-	switch n := x.(type) {
-	case json.Number:
-		if i, err := n.Int64(); err == nil {
-			return i
-		}
-		f, _ := n.Float64()
-		return f
-	case []any:
-		for i := range n {
-			n[i] = plain(n[i])
-		}
-	case map[string]any:
-		for k := range n {
-			n[k] = plain(n[k])
-		}
-	}
-	return x
 }
 
 func sortedKeys(m map[string]any) []string {
