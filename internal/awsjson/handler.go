@@ -158,14 +158,51 @@ func writeAPIError(w http.ResponseWriter, err error) {
 	if apiErr.ErrorFault() == smithy.FaultServer {
 		status = http.StatusInternalServerError
 	}
-	writeError(w, status, apiErr.ErrorCode(), apiErr.ErrorMessage())
+	writeErrorMembers(w, status, apiErr.ErrorCode(), apiErr.ErrorMessage(), errorMembers(apiErr))
+}
+
+// ecsTypesPkg is the import path of the ECS exception types.
+var ecsTypesPkg = reflect.TypeFor[types.ServerException]().PkgPath()
+
+// errorMembers encodes the members of an ECS exception struct other than its message (e.g.
+// ConflictException.resourceIds) as JSON object members ending in a comma, or "" when there are
+// none or apiErr is not an ECS exception type.
+func errorMembers(apiErr smithy.APIError) string {
+	v := reflect.ValueOf(apiErr)
+	if v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct ||
+		v.Elem().Type().PkgPath() != ecsTypesPkg {
+		return ""
+	}
+	v = v.Elem()
+	e := encoder{}
+	for _, f := range structInfoOf(v.Type()).fields {
+		fv := v.Field(f.index)
+		if f.name == "message" || omit(fv) {
+			continue
+		}
+		mark := len(e.buf)
+		e.buf = append(e.buf, f.key...)
+		if err := e.value(fv, 1); err != nil {
+			e.buf = e.buf[:mark]
+			continue
+		}
+		e.buf = append(e.buf, ',')
+	}
+	return string(e.buf)
 }
 
 func writeError(w http.ResponseWriter, status int, code, message string) {
-	e := encoder{buf: make([]byte, 0, 64+len(message))}
+	writeErrorMembers(w, status, code, message, "")
+}
+
+// writeErrorMembers writes {"__type": code, <members>"message": message}.
+func writeErrorMembers(w http.ResponseWriter, status int, code, message, members string) {
+	e := encoder{buf: make([]byte, 0, 64+len(message)+len(members))}
 	e.buf = append(e.buf, `{"__type":`...)
 	e.str(code)
-	e.buf = append(e.buf, `,"message":`...)
+	e.buf = append(e.buf, ',')
+	e.buf = append(e.buf, members...)
+	e.buf = append(e.buf, `"message":`...)
 	e.str(message)
 	e.buf = append(e.buf, '}')
 	w.Header().Set("Content-Type", ContentType)

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"slices"
@@ -60,6 +61,8 @@ func TestHandlerTypedErrorsReachSDK(t *testing.T) {
 			new(*types.InvalidParameterException), "InvalidParameterException", 400, 1},
 		{"WrappedAPIErrorUnwrapped", fmt.Errorf("wrapped: %w", &types.ClientException{Message: aws.String("nope")}),
 			new(*types.ClientException), "ClientException", 400, 1},
+		{"ExceptionMembersTravel", &types.ConflictException{Message: aws.String("busy"), ResourceIds: []string{"r1", "r2"}},
+			new(*types.ConflictException), "ConflictException", 400, 1},
 		{"ServerExceptionIs500AndRetried", &types.ServerException{Message: aws.String("boom")},
 			new(*types.ServerException), "ServerException", 500, 3},
 		{"ThrottlingRetriedBySDK", &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"},
@@ -82,6 +85,13 @@ func TestHandlerTypedErrorsReachSDK(t *testing.T) {
 			}
 			if want := tt.err.Error(); api != nil && !strings.Contains(want, api.ErrorMessage()) {
 				t.Errorf("message = %q, want it from %q", api.ErrorMessage(), want)
+			}
+			var conflict *types.ConflictException
+			if errors.As(tt.err, &conflict) {
+				got := (*tt.target.(**types.ConflictException)).ResourceIds
+				if !slices.Equal(got, conflict.ResourceIds) {
+					t.Errorf("resourceIds = %v, want %v", got, conflict.ResourceIds)
+				}
 			}
 			if got := statusOf(err); got != tt.status {
 				t.Errorf("HTTP status = %d, want %d", got, tt.status)
@@ -124,6 +134,15 @@ func TestHandlerProtocolErrors(t *testing.T) {
 				t.Error("no x-amzn-RequestId")
 			}
 		})
+	}
+}
+
+func TestHandlerGenericErrorBodyHasOnlyTypeAndMessage(t *testing.T) {
+	r := newRecorder()
+	r.err = &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
+	_, _, doc := post(t, NewHandler(r), DefaultPrefix+".ListClusters", `{}`)
+	if want := map[string]any{"__type": "ThrottlingException", "message": "Rate exceeded"}; !maps.Equal(doc, want) {
+		t.Errorf("body = %v, want %v", doc, want)
 	}
 }
 

@@ -46,8 +46,8 @@ func structInfoOf(t reflect.Type) *structInfo {
 	si := &structInfo{byName: map[string]int{}}
 	for i := range t.NumField() {
 		f := t.Field(i)
-		if !f.IsExported() || f.Type == metadataType {
-			continue // noSmithyDocumentSerde, ResultMetadata
+		if !f.IsExported() || f.Type == metadataType || f.Name == "ErrorCodeOverride" {
+			continue // noSmithyDocumentSerde, ResultMetadata; an exception's code travels as __type
 		}
 		name := memberName(f.Name)
 		si.byName[name] = len(si.fields)
