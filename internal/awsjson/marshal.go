@@ -53,7 +53,7 @@ func omit(v reflect.Value) bool {
 		return v.Len() == 0
 	case reflect.Struct:
 		if v.Type() == timeType {
-			return v.Interface().(time.Time).IsZero()
+			return timeOf(v).IsZero()
 		}
 	}
 	return false
@@ -103,7 +103,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return e.mapValue(v, depth)
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := v.Interface().(time.Time)
+			t := timeOf(v)
 			e.buf = strconv.AppendFloat(e.buf, smithytime.FormatEpochSeconds(t), 'f', -1, 64)
 			return nil
 		}
@@ -112,6 +112,14 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return &encodeError{msg: "cannot encode Go kind " + v.Kind().String()}
 	}
 	return nil
+}
+
+// timeOf reads a time.Time value without boxing it when it is addressable.
+func timeOf(v reflect.Value) time.Time {
+	if v.CanAddr() {
+		return *(*time.Time)(v.Addr().UnsafePointer())
+	}
+	return v.Interface().(time.Time)
 }
 
 func nonFinite(f float64) string {
