@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"reflect"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	smithytime "github.com/aws/smithy-go/time"
 	"github.com/google/go-cmp/cmp"
 )
 
@@ -66,6 +68,20 @@ func TestMarshalRules(t *testing.T) {
 }
 
 // TestUnionMemberNames is the exception table: union members are named after their Go type.
+// TestTimestampMatchesSmithyFormatEpochSeconds checks the integer formatting of timestamps
+// against the float formatting of smithy-go.
+func TestTimestampMatchesSmithyFormatEpochSeconds(t *testing.T) {
+	for _, ms := range []int64{0, 1, 10, 100, 999, 1000, 1466801808595, 1466801808590, 1466801808500, 1466801808000, 9223372036854, -1, -1500} {
+		tm := time.UnixMilli(ms)
+		want := strconv.FormatFloat(smithytime.FormatEpochSeconds(tm), 'f', -1, 64)
+		var e encoder
+		e.epochSeconds(tm)
+		if string(e.buf) != want {
+			t.Errorf("epochSeconds(%d ms) = %s, want %s", ms, e.buf, want)
+		}
+	}
+}
+
 func TestUnionMemberNames(t *testing.T) {
 	want := map[string]string{
 		"DescribeGatewayConfigurationMemberHostSharedAlb":    "hostSharedAlb",
@@ -164,7 +180,7 @@ func TestUnmarshalRejectsMalformedInput(t *testing.T) {
 		{"TrailingData", `{} {}`, "data after the top-level value"},
 		{"Empty", ``, "malformed JSON"},
 		{"BadTimestamp", `{"x":"2020-01-01"}`, "expected timestamp"},
-		{"TimestampOutOfRange", `{"x":1e300}`, "not a timestamp between years 0 and 9999"},
+		{"TimestampOutOfRange", `{"x":1e300}`, "not a timestamp within ±9223372036 epoch seconds"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

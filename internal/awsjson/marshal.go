@@ -23,7 +23,7 @@ const maxDepth = 64
 // that are not pointers are always emitted; time.Time is epoch seconds with a millisecond fraction.
 // Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json does.
 func Marshal(v any) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 512)}
+	e := encoder{buf: make([]byte, 0, 4096)}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
@@ -103,8 +103,7 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return e.mapValue(v, depth)
 	case reflect.Struct:
 		if v.Type() == timeType {
-			t := timeOf(v)
-			e.buf = strconv.AppendFloat(e.buf, smithytime.FormatEpochSeconds(t), 'f', -1, 64)
+			e.epochSeconds(timeOf(v))
 			return nil
 		}
 		return e.structValue(v, depth)
@@ -112,6 +111,28 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 		return &encodeError{msg: "cannot encode Go kind " + v.Kind().String()}
 	}
 	return nil
+}
+
+// epochSeconds appends t as epoch seconds with a millisecond fraction, the same number
+// smithy-go's FormatEpochSeconds produces, without float formatting for non-negative times.
+func (e *encoder) epochSeconds(t time.Time) {
+	ms := t.UnixMilli()
+	if ms < 0 {
+		e.buf = strconv.AppendFloat(e.buf, smithytime.FormatEpochSeconds(t), 'f', -1, 64)
+		return
+	}
+	e.buf = strconv.AppendInt(e.buf, ms/1000, 10)
+	frac := ms % 1000
+	if frac == 0 {
+		return
+	}
+	digits := [3]byte{byte('0' + frac/100), byte('0' + frac/10%10), byte('0' + frac%10)}
+	n := 3
+	for digits[n-1] == '0' {
+		n--
+	}
+	e.buf = append(e.buf, '.')
+	e.buf = append(e.buf, digits[:n]...)
 }
 
 // timeOf reads a time.Time value without boxing it when it is addressable.

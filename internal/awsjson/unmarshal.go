@@ -23,9 +23,9 @@ type UnmarshalOptions struct {
 	DisallowUnknownFields bool
 }
 
-// maxEpochSeconds bounds timestamps to years before 10000 (and after -9999), so that the
-// millisecond arithmetic of smithy-go's ParseEpochSeconds cannot overflow.
-const maxEpochSeconds = 253402300800
+// maxEpochSeconds bounds timestamps to what int64 nanoseconds can hold (years 1677 to 2262):
+// smithy-go's ParseEpochSeconds and FormatEpochSeconds overflow beyond it.
+const maxEpochSeconds = 9223372036
 
 var documentType = reflect.TypeFor[document.Interface]()
 
@@ -186,7 +186,7 @@ func (d *decoder) assign(v reflect.Value, x any, path string) error {
 			}
 			f, err := strconv.ParseFloat(string(n), 64)
 			if err != nil || math.Abs(f) >= maxEpochSeconds {
-				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp between years 0 and 9999", n)}
+				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp within ±9223372036 epoch seconds", n)}
 			}
 			v.Set(reflect.ValueOf(smithytime.ParseEpochSeconds(f)))
 			return nil
