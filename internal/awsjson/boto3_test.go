@@ -31,6 +31,9 @@ except c.exceptions.ClusterNotFoundException as e:
 `
 
 func TestBoto3(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the test that starts an external client process")
+	}
 	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
 		t.Skip("python3 with boto3 not available; pip install boto3 to run the boto3 wire test")
 	}

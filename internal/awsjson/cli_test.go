@@ -34,6 +34,9 @@ func awsCLI(t *testing.T, url string, args ...string) (string, string, error) {
 }
 
 func TestAWSCLI(t *testing.T) {
+	if testing.Short() {
+		t.Skip("-short: skipping the test that starts an external client process")
+	}
 	if _, err := exec.LookPath("aws"); err != nil {
 		t.Skip("AWS CLI (`aws`) not on PATH; install it (pip install awscli) to run the CLI wire tests")
 	}

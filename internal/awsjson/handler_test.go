@@ -248,6 +248,20 @@ func TestOperationsListsOnlyOperationShapedMethods(t *testing.T) {
 	}
 }
 
+// TestOperationsOfRealClient shows the dispatch shape is the SDK client's own: a *ecs.Client
+// exposes every ECS operation.
+func TestOperationsOfRealClient(t *testing.T) {
+	ops := Operations(&ecs.Client{})
+	for _, want := range []string{"RegisterTaskDefinition", "RunTask", "CreateService", "DescribeServices", "UpdateService", "ListClusters"} {
+		if !slices.Contains(ops, want) {
+			t.Errorf("Operations(*ecs.Client) lacks %s", want)
+		}
+	}
+	if len(ops) < 60 {
+		t.Errorf("Operations(*ecs.Client) = %d operations, want at least 60", len(ops))
+	}
+}
+
 func TestWithPrefix(t *testing.T) {
 	h := NewHandler(notAService{}, WithPrefix("Custom_1"))
 	if status, _, doc := post(t, h, "Custom_1.ListClusters", `{}`); status != 200 || len(doc["clusterArns"].([]any)) != 1 {
