@@ -81,6 +81,17 @@ func TestAppendMarshalAppends(t *testing.T) {
 	}
 }
 
+type node struct{ Next *node }
+
+func TestMarshalCycleIsErrorNotStackOverflow(t *testing.T) {
+	n := &node{}
+	n.Next = n
+	_, err := Marshal(n)
+	if err == nil || !strings.Contains(err.Error(), "nesting deeper than 64") || !strings.HasPrefix(err.Error(), "awsjson: next.next.") {
+		t.Errorf("Marshal(cycle) err = %v", err)
+	}
+}
+
 // TestTimestampMatchesSmithyFormatEpochSeconds checks the integer formatting of timestamps
 // against the float formatting of smithy-go.
 func TestTimestampMatchesSmithyFormatEpochSeconds(t *testing.T) {

@@ -90,7 +90,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	reqBody := r.Body
+	if reqBody == nil {
+		reqBody = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
