@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	smithytime "github.com/aws/smithy-go/time"
 )
 
@@ -291,6 +292,15 @@ func (d *decoder) iface(v reflect.Value, x any, path string) error {
 	if !ok {
 		if d.opts.DisallowUnknownFields {
 			return &UnknownFieldError{Path: join(path, name)}
+		}
+		// As the SDK does for members newer than its model.
+		raw, err := json.Marshal(obj[name])
+		if err != nil {
+			return &DecodeError{Path: join(path, name), Msg: err.Error()}
+		}
+		unknown := reflect.ValueOf(&types.UnknownUnionMember{Tag: name, Value: raw})
+		if unknown.Type().Implements(t) {
+			v.Set(unknown)
 		}
 		return nil
 	}
