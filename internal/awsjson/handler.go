@@ -1,13 +1,16 @@
 package awsjson
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -50,6 +53,7 @@ type handler struct {
 	opts        UnmarshalOptions
 	ops         map[string]operation
 	requests    atomic.Uint64
+	buffers     sync.Pool // *[]byte response buffers
 }
 
 // NewHandler serves service over AWS JSON 1.1: `POST /` with header
@@ -87,19 +91,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-				fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes))
-			return
-		}
-		writeError(w, http.StatusBadRequest, "SerializationException", "reading request body: "+err.Error())
+	body, status, code, msg := readBody(w, r)
+	if status != 0 {
+		writeError(w, status, code, msg)
 		return
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		body = []byte("{}")
 	}
 	in := reflect.New(op.in)
 	if err := Unmarshal(body, in.Interface(), h.opts); err != nil {
@@ -115,14 +110,45 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	data, err := Marshal(out)
+	bp, _ := h.buffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	data, err := AppendMarshal((*bp)[:0], out)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "InternalFailure", "encoding response: "+err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
+	if cap(data) <= 4*MaxBodyBytes { // do not keep huge buffers alive
+		*bp = data
+		h.buffers.Put(bp)
+	}
+}
+
+// readBody reads at most MaxBodyBytes of the request body; an empty body reads as "{}". On
+// failure it returns the HTTP status, error code and message to answer.
+func readBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, code, msg string) {
+	reqBody := r.Body
+	if reqBody == nil {
+		reqBody = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+				fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes)
+		}
+		return nil, http.StatusBadRequest, "SerializationException", "reading request body: " + err.Error()
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	return body, 0, "", ""
 }
 
 // call invokes the operation, turning a panic into a *types.ServerException.

@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	smithydocument "github.com/aws/smithy-go/document"
 	smithytime "github.com/aws/smithy-go/time"
 )
@@ -23,19 +24,25 @@ const maxDepth = 64
 // that are not pointers are always emitted; time.Time is epoch seconds with a millisecond fraction.
 // Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json does.
 func Marshal(v any) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 4096)}
+	return AppendMarshal(make([]byte, 0, 4096), v)
+}
+
+// AppendMarshal is Marshal appending to dst, so that a caller can reuse buffers. On error it
+// returns dst unchanged.
+func AppendMarshal(dst []byte, v any) ([]byte, error) {
+	e := encoder{buf: dst}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
-			return []byte("{}"), nil
+			return append(dst, "{}"...), nil
 		}
 		rv = rv.Elem()
 	}
 	if !rv.IsValid() {
-		return []byte("{}"), nil
+		return append(dst, "{}"...), nil
 	}
 	if err := e.value(rv, 0); err != nil {
-		return nil, err
+		return dst, err
 	}
 	return e.buf, nil
 }
@@ -213,6 +220,17 @@ func (e *encoder) iface(v reflect.Value, depth int) error {
 			return &encodeError{msg: "document is not valid JSON"}
 		}
 		e.buf = append(e.buf, raw...)
+		return nil
+	}
+	if u, ok := v.Interface().(*types.UnknownUnionMember); ok {
+		if !json.Valid(u.Value) {
+			return &encodeError{msg: "unknown union member " + u.Tag + " is not valid JSON"}
+		}
+		e.buf = append(e.buf, '{')
+		e.str(u.Tag)
+		e.buf = append(e.buf, ':')
+		e.buf = append(e.buf, u.Value...)
+		e.buf = append(e.buf, '}')
 		return nil
 	}
 	concrete := v.Elem()
