@@ -2,6 +2,7 @@ package ecsdeploy
 
 import (
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 	"strings"
@@ -97,6 +98,7 @@ func ValidateServiceInput(in *ecs.CreateServiceInput, td *ecs.RegisterTaskDefini
 		p.add("propagateTags", "must be one of %s", enumList(types.PropagateTags("").Values()))
 	}
 	validateTags(p, "tags", in.Tags)
+	validateUTF8(p, "", reflect.ValueOf(in).Elem())
 	return p.err()
 }
 

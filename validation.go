@@ -3,6 +3,7 @@ package ecsdeploy
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"regexp"
 	"slices"
 
@@ -40,6 +41,7 @@ func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	}
 	validateContainerSet(c)
 	validateSize(in, p)
+	validateUTF8(p, "", reflect.ValueOf(in).Elem())
 	return p.err()
 }
 

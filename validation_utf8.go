@@ -1,0 +1,64 @@
+package ecsdeploy
+
+import (
+	"fmt"
+	"reflect"
+	"sort"
+	"unicode"
+	"unicode/utf8"
+)
+
+// validateUTF8 reports every string in v (a request struct) that is not
+// valid UTF-8. ECS requests travel as JSON, which carries only UTF-8 text:
+// the SDK would replace such bytes with U+FFFD, so the definition ECS
+// stored would differ from the one validated. Paths use the wire (JSON)
+// member names, like the other rules.
+func validateUTF8(p *problems, path string, v reflect.Value) {
+	switch v.Kind() {
+	case reflect.String:
+		if !utf8.ValidString(v.String()) {
+			p.add(path, "must be valid UTF-8 text")
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			validateUTF8(p, path, v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			validateUTF8(p, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+		}
+	case reflect.Map:
+		keys := v.MapKeys()
+		sort.Slice(keys, func(i, j int) bool { return keys[i].String() < keys[j].String() })
+		for _, k := range keys {
+			if k.Kind() == reflect.String && !utf8.ValidString(k.String()) {
+				p.add(path, "keys must be valid UTF-8 text")
+				continue
+			}
+			validateUTF8(p, fmt.Sprintf("%s.%s", path, k.String()), v.MapIndex(k))
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			f := t.Field(i)
+			if !f.IsExported() {
+				continue
+			}
+			validateUTF8(p, joinPath(path, wireName(f.Name)), v.Field(i))
+		}
+	}
+}
+
+// wireName is the JSON member name of an SDK field: its Go name with the
+// first letter lower-cased.
+func wireName(goName string) string {
+	r, n := utf8.DecodeRuneInString(goName)
+	return string(unicode.ToLower(r)) + goName[n:]
+}
+
+func joinPath(prefix, name string) string {
+	if prefix == "" {
+		return name
+	}
+	return prefix + "." + name
+}
