@@ -1,0 +1,65 @@
+package awsjson
+
+import (
+	"reflect"
+	"sync"
+	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/aws/smithy-go/middleware"
+)
+
+// fieldInfo describes one serialisable struct field.
+type fieldInfo struct {
+	name  string // wire member name
+	key   string // `"name":`, pre-encoded
+	index int
+	typ   reflect.Type
+}
+
+// structInfo is the cached serialisation metadata of one struct type.
+type structInfo struct {
+	fields []fieldInfo
+	byName map[string]int // wire name -> index in fields
+}
+
+// typeCache holds *structInfo per reflect.Type. It is a pure cache of immutable, derived data.
+var typeCache sync.Map
+
+var (
+	timeType     = reflect.TypeFor[time.Time]()
+	metadataType = reflect.TypeFor[middleware.Metadata]()
+)
+
+// memberName is the wire name of a Go field: its name with a lower-case first letter.
+func memberName(goName string) string {
+	r, size := utf8.DecodeRuneInString(goName)
+	return string(unicode.ToLower(r)) + goName[size:]
+}
+
+// structInfoOf returns the (cached) metadata of struct type t.
+func structInfoOf(t reflect.Type) *structInfo {
+	if v, ok := typeCache.Load(t); ok {
+		return v.(*structInfo)
+	}
+	si := &structInfo{byName: map[string]int{}}
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if !f.IsExported() || f.Type == metadataType || f.Name == "ErrorCodeOverride" {
+			continue // noSmithyDocumentSerde, ResultMetadata; an exception's code travels as __type
+		}
+		name := memberName(f.Name)
+		si.byName[name] = len(si.fields)
+		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: i, typ: f.Type})
+	}
+	v, _ := typeCache.LoadOrStore(t, si)
+	return v.(*structInfo)
+}
+
+// encodeKey returns name as a JSON object key followed by a colon.
+func encodeKey(name string) string {
+	e := encoder{}
+	e.str(name)
+	return string(append(e.buf, ':'))
+}

@@ -1,0 +1,323 @@
+package awsjson
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"reflect"
+	"slices"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
+	smithytime "github.com/aws/smithy-go/time"
+)
+
+// UnmarshalOptions tunes Unmarshal.
+type UnmarshalOptions struct {
+	// DisallowUnknownFields makes a member the target type does not have an *UnknownFieldError
+	// instead of being ignored.
+	DisallowUnknownFields bool
+}
+
+// maxEpochSeconds bounds timestamps to what int64 nanoseconds can hold (years 1677 to 2262):
+// smithy-go's ParseEpochSeconds and FormatEpochSeconds overflow beyond it.
+const maxEpochSeconds = 9223372036
+
+var documentType = reflect.TypeFor[document.Interface]()
+
+// Unmarshal decodes AWS JSON 1.1 data into v, a non-nil pointer to an aws-sdk-go-v2 ECS struct.
+// It is strict about types, as the SDK's own deserializer is: a string where a number is expected,
+// an int32 out of range, or a fraction in an integer is a *DecodeError naming the member's path
+// (e.g. "containerDefinitions[0].cpu"). JSON null leaves a member unset. Malformed JSON, invalid
+// UTF-8, trailing data and nesting deeper than 64 levels are *DecodeError too; Unmarshal never
+// panics on any input.
+func Unmarshal(data []byte, v any, opts UnmarshalOptions) error {
+	rv := reflect.ValueOf(v)
+	if rv.Kind() != reflect.Pointer || rv.IsNil() {
+		return fmt.Errorf("awsjson: Unmarshal needs a non-nil pointer, got %T", v)
+	}
+	if !utf8.Valid(data) {
+		return &DecodeError{Msg: "invalid UTF-8 in request body"}
+	}
+	if d := nesting(data); d > maxDepth {
+		return &DecodeError{Msg: fmt.Sprintf("JSON nesting deeper than %d levels", maxDepth)}
+	}
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var tree any
+	if err := dec.Decode(&tree); err != nil {
+		return &DecodeError{Msg: "malformed JSON: " + syntaxMessage(err)}
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		return &DecodeError{Msg: "malformed JSON: data after the top-level value"}
+	}
+	d := decoder{opts: opts}
+	return d.assign(rv.Elem(), tree, "")
+}
+
+func syntaxMessage(err error) string {
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		return fmt.Sprintf("%s (offset %d)", se.Error(), se.Offset)
+	}
+	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
+		return "unexpected end of input"
+	}
+	return err.Error()
+}
+
+// nesting returns the maximum depth of objects and arrays in data, ignoring brackets in strings.
+func nesting(data []byte) int {
+	depth, maxD := 0, 0
+	inString, escaped := false, false
+	for _, c := range data {
+		switch {
+		case inString:
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+		case c == '"':
+			inString = true
+		case c == '{' || c == '[':
+			depth++
+			maxD = max(maxD, depth)
+		case c == '}' || c == ']':
+			depth--
+		}
+	}
+	return maxD
+}
+
+type decoder struct {
+	opts UnmarshalOptions
+}
+
+func jsonKind(x any) string {
+	switch x.(type) {
+	case string:
+		return "string"
+	case json.Number:
+		return "number"
+	case bool:
+		return "boolean"
+	case []any:
+		return "array"
+	case map[string]any:
+		return "object"
+	}
+	return "null"
+}
+
+func mismatch(path, want string, x any) error {
+	return &DecodeError{Path: path, Msg: fmt.Sprintf("expected %s, got %s", want, jsonKind(x))}
+}
+
+// assign stores the decoded JSON value x into v.
+func (d *decoder) assign(v reflect.Value, x any, path string) error {
+	if x == nil {
+		return nil // null: member unset
+	}
+	t := v.Type()
+	switch t.Kind() {
+	case reflect.Pointer:
+		nv := reflect.New(t.Elem())
+		if err := d.assign(nv.Elem(), x, path); err != nil {
+			return err
+		}
+		v.Set(nv)
+	case reflect.Interface:
+		return d.iface(v, x, path)
+	case reflect.String:
+		s, ok := x.(string)
+		if !ok {
+			return mismatch(path, "string", x)
+		}
+		v.SetString(s)
+	case reflect.Bool:
+		b, ok := x.(bool)
+		if !ok {
+			return mismatch(path, "boolean", x)
+		}
+		v.SetBool(b)
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		n, ok := x.(json.Number)
+		if !ok {
+			return mismatch(path, "integer", x)
+		}
+		i, err := strconv.ParseInt(string(n), 10, t.Bits())
+		if err != nil {
+			return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not an integer in %d-bit range", n, t.Bits())}
+		}
+		v.SetInt(i)
+	case reflect.Float32, reflect.Float64:
+		f, err := parseFloat(x, t.Bits())
+		if err != nil {
+			return &DecodeError{Path: path, Msg: err.Error()}
+		}
+		v.SetFloat(f)
+	case reflect.Slice:
+		arr, ok := x.([]any)
+		if !ok {
+			return mismatch(path, "array", x)
+		}
+		s := reflect.MakeSlice(t, len(arr), len(arr))
+		for i, el := range arr {
+			if err := d.assign(s.Index(i), el, path+"["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
+		v.Set(s)
+	case reflect.Map:
+		return d.mapValue(v, x, path)
+	case reflect.Struct:
+		if t == timeType {
+			n, ok := x.(json.Number)
+			if !ok {
+				return mismatch(path, "timestamp as epoch seconds", x)
+			}
+			f, err := strconv.ParseFloat(string(n), 64)
+			if err != nil || math.Abs(f) >= maxEpochSeconds {
+				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp within ±9223372036 epoch seconds", n)}
+			}
+			v.Set(reflect.ValueOf(smithytime.ParseEpochSeconds(f)))
+			return nil
+		}
+		return d.structValue(v, x, path)
+	default:
+		return &DecodeError{Path: path, Msg: "cannot decode into Go kind " + t.Kind().String()}
+	}
+	return nil
+}
+
+// parseFloat accepts a JSON number, or "NaN", "Infinity", "-Infinity" as AWS JSON 1.1 sends them.
+func parseFloat(x any, bits int) (float64, error) {
+	switch n := x.(type) {
+	case json.Number:
+		f, err := strconv.ParseFloat(string(n), bits)
+		if err != nil {
+			return 0, fmt.Errorf("%s is not a %d-bit float", n, bits)
+		}
+		return f, nil
+	case string:
+		switch n {
+		case "NaN":
+			return math.NaN(), nil
+		case "Infinity":
+			return math.Inf(1), nil
+		case "-Infinity":
+			return math.Inf(-1), nil
+		}
+	}
+	return 0, fmt.Errorf("expected number, got %s", jsonKind(x))
+}
+
+func (d *decoder) mapValue(v reflect.Value, x any, path string) error {
+	obj, ok := x.(map[string]any)
+	if !ok {
+		return mismatch(path, "object", x)
+	}
+	t := v.Type()
+	if t.Key().Kind() != reflect.String {
+		return &DecodeError{Path: path, Msg: "map key type " + t.Key().String() + " is not a string"}
+	}
+	m := reflect.MakeMapWithSize(t, len(obj))
+	for _, k := range sortedKeys(obj) {
+		ev := reflect.New(t.Elem()).Elem()
+		if err := d.assign(ev, obj[k], path+"["+strconv.Quote(k)+"]"); err != nil {
+			return err
+		}
+		m.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
+	}
+	v.Set(m)
+	return nil
+}
+
+func (d *decoder) structValue(v reflect.Value, x any, path string) error {
+	obj, ok := x.(map[string]any)
+	if !ok {
+		return mismatch(path, "object", x)
+	}
+	si := structInfoOf(v.Type())
+	for _, k := range sortedKeys(obj) {
+		i, known := si.byName[k]
+		if !known {
+			if d.opts.DisallowUnknownFields {
+				return &UnknownFieldError{Path: join(path, k)}
+			}
+			continue
+		}
+		f := &si.fields[i]
+		if err := d.assign(v.Field(f.index), obj[k], join(path, k)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// iface decodes a union (an object with exactly one member) or a document.
+func (d *decoder) iface(v reflect.Value, x any, path string) error {
+	t := v.Type()
+	if t == documentType {
+		v.Set(reflect.ValueOf(newJSONDocument(x)))
+		return nil
+	}
+	if _, isUnion := unionMembers[t]; !isUnion {
+		return &DecodeError{Path: path, Msg: "cannot decode into interface " + t.String()}
+	}
+	obj, ok := x.(map[string]any)
+	if !ok {
+		return mismatch(path, "object", x)
+	}
+	set := make([]string, 0, 1)
+	for k, val := range obj {
+		if val != nil {
+			set = append(set, k)
+		}
+	}
+	if len(set) != 1 {
+		return &DecodeError{Path: path, Msg: fmt.Sprintf("union must set exactly one member, got %d", len(set))}
+	}
+	name := set[0]
+	mt, ok := unionMemberByName(t, name)
+	if !ok {
+		if d.opts.DisallowUnknownFields {
+			return &UnknownFieldError{Path: join(path, name)}
+		}
+		return nil
+	}
+	mv := reflect.New(mt)
+	if err := d.assign(mv.Elem().FieldByName("Value"), obj[name], join(path, name)); err != nil {
+		return err
+	}
+	if !mv.Type().Implements(t) {
+		return &DecodeError{Path: path, Msg: mt.String() + " does not implement " + t.String()}
+	}
+	v.Set(mv)
+	return nil
+}
+
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// join appends a member name to a path.
+func join(path, name string) string {
+	if path == "" {
+		return name
+	}
+	return path + "." + name
+}
