@@ -103,7 +103,9 @@ func sdkScript() []step {
 			return &ecs.DescribeTasksInput{Cluster: cluster, Tasks: []string{r.taskArn("run"), "0123456789abcdef0123456789abcdef"},
 				Include: []types.TaskField{types.TaskFieldTags}}
 		}},
-		{op: "ListTasks", in: func(results) any { return &ecs.ListTasksInput{Cluster: cluster, DesiredStatus: types.DesiredStatusRunning} }},
+		{op: "ListTasks", in: func(results) any {
+			return &ecs.ListTasksInput{Cluster: cluster, DesiredStatus: types.DesiredStatusRunning}
+		}},
 		{op: "StopTask", in: func(r results) any {
 			return &ecs.StopTaskInput{Cluster: cluster, Task: aws.String(r.taskArn("run")), Reason: aws.String("done")}
 		}},
