@@ -113,6 +113,33 @@ func sdkScript() []step {
 		{op: "DescribeTasks", in: func(r results) any {
 			return &ecs.DescribeTasksInput{Cluster: cluster, Tasks: []string{r.taskArn("run"), aws.ToString(r["start"].(*ecs.StartTaskOutput).Tasks[0].TaskArn)}}
 		}},
+		{op: "CreateService", in: func(results) any {
+			return &ecs.CreateServiceInput{Cluster: cluster, ServiceName: aws.String("svc"), TaskDefinition: aws.String("web:2"),
+				DesiredCount: aws.Int32(2), LaunchType: types.LaunchTypeEc2,
+				DeploymentConfiguration: &types.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(50), MaximumPercent: aws.Int32(200),
+					DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}}}
+		}},
+		{op: "CreateService", in: func(results) any {
+			return &ecs.CreateServiceInput{Cluster: aws.String("nope"), ServiceName: aws.String("svc"), TaskDefinition: aws.String("web:2")}
+		}, wantErr: "ClusterNotFoundException"},
+		{advance: 3 * time.Minute},
+		{op: "UpdateService", in: func(results) any {
+			return &ecs.UpdateServiceInput{Cluster: cluster, Service: aws.String("svc"), TaskDefinition: aws.String("web:1")}
+		}},
+		{advance: 20 * time.Second},
+		{op: "DescribeServices", in: func(results) any {
+			return &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"svc", "missing"}, Include: []types.ServiceField{types.ServiceFieldTags}}
+		}},
+		{advance: 5 * time.Minute},
+		{op: "DescribeServices", in: func(results) any { return &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"svc"}} }},
+		{op: "ListServices", in: func(results) any { return &ecs.ListServicesInput{Cluster: cluster} }},
+		{op: "DeleteService", in: func(results) any { return &ecs.DeleteServiceInput{Cluster: cluster, Service: aws.String("svc")} }, wantErr: "InvalidParameterException"},
+		{op: "DeleteService", in: func(results) any {
+			return &ecs.DeleteServiceInput{Cluster: cluster, Service: aws.String("svc"), Force: aws.Bool(true)}
+		}},
+		{op: "UpdateService", in: func(results) any {
+			return &ecs.UpdateServiceInput{Cluster: cluster, Service: aws.String("svc"), DesiredCount: aws.Int32(1)}
+		}, wantErr: "ServiceNotActiveException"},
 		{op: "DescribeContainerInstances", in: func(r results) any {
 			return &ecs.DescribeContainerInstancesInput{Cluster: cluster, ContainerInstances: []string{r.instanceArn("i1"), r.instanceArn("i2")}}
 		}},
