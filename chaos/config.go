@@ -1,0 +1,80 @@
+package chaos
+
+import "time"
+
+// Config describes one chaos scenario. Zero fields take the defaults of
+// DefaultConfig scaled to Services.
+type Config struct {
+	// Seed drives every random choice (and the fake's own randomness).
+	Seed int64
+	// Services is the number of REPLICA services.
+	Services int
+	// Tasks is the total desiredCount across services at the start.
+	Tasks int
+	// Instances is the number of EC2 container instances.
+	Instances int
+	// Duration is the virtual time during which actions and faults happen.
+	Duration time.Duration
+	// Quiet is the fault-free virtual time at the end in which every
+	// service must converge.
+	Quiet time.Duration
+	// Step is the virtual time between two rounds of actions and checks.
+	Step time.Duration
+	// ActionsPerStep is the mean number of deploy/scale/force actions per
+	// step.
+	ActionsPerStep float64
+	// FaultsPerStep is the mean number of faults injected per step.
+	FaultsPerStep float64
+	// ThrottleRate and ServerErrorRate are the chances that a mutating API
+	// call (RegisterTaskDefinition, UpdateService,
+	// UpdateContainerInstancesState) fails with ThrottlingException or
+	// ServerException while faults are on; the runner retries.
+	ThrottleRate, ServerErrorRate float64
+	// DeploymentDeadline is how long a deployment may stay IN_PROGRESS.
+	DeploymentDeadline time.Duration
+}
+
+// DefaultConfig is the scenario of issue 8 at full scale: 50 services,
+// 2,000 tasks, 200 instances, 4 hours of faults and 1 hour of quiet.
+func DefaultConfig() Config {
+	return Config{
+		Seed: 1, Services: 50, Tasks: 2000, Instances: 200,
+		Duration: 4 * time.Hour, Quiet: time.Hour, Step: 30 * time.Second,
+		ActionsPerStep: 0.5, FaultsPerStep: 0.3,
+		ThrottleRate: 0.3, ServerErrorRate: 0.05,
+		DeploymentDeadline: 90 * time.Minute,
+	}
+}
+
+// withDefaults fills zero fields from DefaultConfig.
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Services <= 0 {
+		c.Services = d.Services
+	}
+	if c.Tasks <= 0 {
+		c.Tasks = c.Services * d.Tasks / d.Services
+	}
+	if c.Instances <= 0 {
+		c.Instances = max(4, c.Tasks/10)
+	}
+	if c.Duration <= 0 {
+		c.Duration = d.Duration
+	}
+	if c.Quiet <= 0 {
+		c.Quiet = d.Quiet
+	}
+	if c.Step <= 0 {
+		c.Step = d.Step
+	}
+	if c.ActionsPerStep <= 0 {
+		c.ActionsPerStep = d.ActionsPerStep
+	}
+	if c.FaultsPerStep <= 0 {
+		c.FaultsPerStep = d.FaultsPerStep
+	}
+	if c.DeploymentDeadline <= 0 {
+		c.DeploymentDeadline = d.DeploymentDeadline
+	}
+	return c
+}

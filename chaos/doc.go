@@ -1,0 +1,34 @@
+// Package chaos runs seeded, reproducible chaos scenarios against the
+// in-process fake ECS and checks the service scheduler's invariants at
+// every step.
+//
+// Run builds a cluster of EC2 container instances and many REPLICA
+// services, then for hours of virtual time deploys new revisions, scales
+// and force-deploys them while faults strike at random: instances lost and
+// drained, tasks crashing, images failing to pull, health checks flapping,
+// and the API throttling or answering ServerException. After the faults
+// stop, a quiet period lets every service converge.
+//
+// Check (used by Run after every step, and usable on any fake) verifies:
+//
+//   - max-percent: tasks a service keeps (desiredStatus RUNNING, not yet
+//     STOPPED) never exceed floor(desiredCount * maximumPercent / 100);
+//   - min-healthy: while a service is deployed with no injected failure
+//     touching it, healthy RUNNING tasks stay at or above
+//     ceil(desiredCount * minimumHealthyPercent / 100);
+//   - lost-instance: no task on a lost container instance is reported
+//     anything but STOPPED;
+//   - deployment-deadline: no deployment stays IN_PROGRESS past a deadline;
+//   - counts: a service's runningCount and pendingCount match its tasks;
+//   - no-loss: every service created and every task definition revision
+//     registered is still described, with its revision number;
+//   - events: at most 100 per service, newest first, unique ids, and none
+//     dropped except the oldest by the cap;
+//   - stopped-expiry: STOPPED tasks are forgotten after the retention
+//     period, so memory stays bounded;
+//   - converged (after the quiet period): every service runs desiredCount
+//     tasks of its intended task definition in one COMPLETED deployment.
+//
+// Every run is a pure function of its Config: a failing seed is a
+// reproducible test.
+package chaos
