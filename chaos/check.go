@@ -133,7 +133,10 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		if t.HealthStatus == types.HealthStatusUnhealthy {
 			disturbed = true
 		}
-		if last == "STOPPED" && mem.guarded && t.StoppedAt != nil && !t.StoppedAt.Before(mem.guardSince) {
+		// A failure (stop code other than the scheduler's or a user's, or
+		// a failed health check) seen on a task stopping or stopped since
+		// the guard began disturbs the service.
+		if want == "STOPPED" && mem.guarded && (t.StoppedAt == nil || !t.StoppedAt.Before(mem.guardSince)) {
 			switch t.StopCode {
 			case types.TaskStopCodeServiceSchedulerInitiated, types.TaskStopCodeUserInitiated:
 				if strings.Contains(aws.ToString(t.StoppedReason), "health") {
@@ -149,7 +152,8 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		bad("counts", name, "runningCount %d pendingCount %d, tasks show %d and %d", svc.RunningCount, svc.PendingCount, running, pending)
 	}
 	if limit := maxTasks(desired, maxPct); kept > limit {
-		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d", kept, desired, maxPct, limit)
+		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
+			kept, desired, maxPct, limit, deploymentsText(svc), taskStates(tasks))
 	}
 
 	// min-healthy, only while nothing injected touched the service.
@@ -157,7 +161,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		mem.guarded = false
 	} else if mem.guarded {
 		if floor := minHealthy(desired, minPct); healthy < floor {
-			bad("min-healthy", name, "%d healthy RUNNING tasks, bound ceil(%d*%d%%) = %d", healthy, desired, minPct, floor)
+			bad("min-healthy", name, "%d healthy RUNNING tasks, bound ceil(%d*%d%%) = %d; stopping: %s", healthy, desired, minPct, floor, stopping(tasks))
 		}
 	}
 	if !mem.guarded && !disturbed && steady(svc) && healthy == desired {
@@ -281,3 +285,35 @@ func maxTasks(desired, maxPct int32) int32 { return desired * maxPct / 100 }
 
 // minHealthy is ceil(desired * minimumHealthyPercent / 100).
 func minHealthy(desired, minPct int32) int32 { return (desired*minPct + 99) / 100 }
+
+// stopping describes the tasks being stopped, for a min-healthy violation.
+func stopping(tasks []types.Task) string {
+	var parts []string
+	for _, t := range tasks {
+		if aws.ToString(t.DesiredStatus) == "STOPPED" && aws.ToString(t.LastStatus) != "STOPPED" {
+			parts = append(parts, fmt.Sprintf("%s %s %q", aws.ToString(t.LastStatus), t.StopCode, aws.ToString(t.StoppedReason)))
+		}
+	}
+	return strings.Join(parts, "; ")
+}
+
+// taskStates counts the tasks by startedBy, desired and last status.
+func taskStates(tasks []types.Task) string {
+	n := map[string]int{}
+	var keys []string
+	for _, t := range tasks {
+		if aws.ToString(t.LastStatus) == "STOPPED" {
+			continue
+		}
+		k := fmt.Sprintf("%s %s->%s %s", aws.ToString(t.StartedBy), aws.ToString(t.LastStatus), aws.ToString(t.DesiredStatus), t.HealthStatus)
+		if n[k] == 0 {
+			keys = append(keys, k)
+		}
+		n[k]++
+	}
+	parts := make([]string, len(keys))
+	for i, k := range keys {
+		parts[i] = fmt.Sprintf("%d× %s", n[k], k)
+	}
+	return strings.Join(parts, "; ")
+}

@@ -17,7 +17,8 @@ import (
 //     replacement); tasks of older deployments (not-yet-healthy ones freely,
 //     healthy ones only while ceil(desired*min/100) healthy tasks remain);
 //     primary tasks above desiredCount. Healthy tasks are never stopped below
-//     the minimum. Older deployments are not drained while the primary is FAILED.
+//     the minimum. Older deployments are not drained while the primary is FAILED,
+//     except for tasks above floor(desired*max/100) after desiredCount was lowered.
 func (c *computation) schedule() map[string]bool {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
@@ -125,6 +126,22 @@ func (c *computation) schedule() map[string]bool {
 			}
 		}
 		stop(sel.pick(old, len(old), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+	} else if over := liveTotal - gone - len(stops) - maxT; over > 0 {
+		// 2b. The primary failed and desiredCount was lowered since: older
+		// deployments keep running, but only within maximumPercent
+		// (found by chaos seed 103).
+		var old []*taskState
+		for _, ds := range c.deps {
+			if !c.isOld(ds) {
+				continue
+			}
+			for _, ts := range ds.tasks {
+				if ts.cond == condStarting || ts.cond == condHealthy {
+					old = append(old, ts)
+				}
+			}
+		}
+		stop(sel.pick(old, min(over, len(old)), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
 	}
 
 	// 3. Primary tasks above desiredCount.
