@@ -40,3 +40,22 @@ func TestFailedDeploymentScaleDownStaysWithinMaximumPercent(t *testing.T) {
 		t.Fatalf("%d live tasks after scale-down, want 5..%d", c.live, limit)
 	}
 }
+
+// Found by TestConcurrentOperationsKeepInvariants: two deployments created
+// at the same virtual instant (UpdateService twice without the clock
+// moving) must keep their order; the later one is PRIMARY and the service
+// converges on its task definition, whatever the random deployment ids.
+func TestSameInstantDeploymentsKeepTheirOrder(t *testing.T) {
+	e := newCluster(t, 8)
+	for i := range 12 {
+		name := "web" + string(rune('a'+i))
+		td1 := register(t, e, simpleTD(name, "img:1"))
+		td2 := register(t, e, simpleTD(name, "img:2"))
+		td3 := register(t, e, simpleTD(name, "img:3"))
+		createSvc(t, e, name, td1, 2, svcOpts{min: 50, max: 200})
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String(name), TaskDefinition: aws.String(td2)})
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String(name), TaskDefinition: aws.String(td3)})
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String(name), ForceNewDeployment: true})
+		stepUntil(t, e, 5*time.Second, 30*time.Minute, nil, func() bool { return completed(t, e, name, td3) })
+	}
+}

@@ -67,11 +67,11 @@ func (c *computation) index() {
 		c.deps = append(c.deps, ds)
 		byID[d.ID] = ds
 	}
-	slices.SortFunc(c.deps, func(a, b *depState) int {
-		if n := a.orig.CreatedAt.Compare(b.orig.CreatedAt); n != 0 {
-			return n
-		}
-		return cmp.Compare(a.orig.ID, b.orig.ID)
+	// Deployments created at the same instant keep the Snapshot's order
+	// (oldest first): ids are random, so ordering by id could make an
+	// older deployment PRIMARY (found by the concurrency reliability test).
+	slices.SortStableFunc(c.deps, func(a, b *depState) int {
+		return a.orig.CreatedAt.Compare(b.orig.CreatedAt)
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState

@@ -34,7 +34,8 @@ const (
 type Snapshot struct {
 	// Service is the service's configuration and its event marks.
 	Service Service
-	// Deployments are the service's deployments in any order; INACTIVE ones may
+	// Deployments are the service's deployments, oldest first (only the order
+	// of those with equal CreatedAt matters: it says which is newer); INACTIVE ones may
 	// be included (they are needed to find the last COMPLETED deployment for a
 	// rollback).
 	Deployments []Deployment
