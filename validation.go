@@ -3,8 +3,11 @@ package ecsdeploy
 import (
 	"errors"
 	"fmt"
+	"regexp"
+	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // ValidationError is one problem found in a task definition or service
@@ -18,23 +21,91 @@ type ValidationError struct {
 	Rule string
 }
 
+// Error returns "Field: Rule".
 func (e *ValidationError) Error() string { return fmt.Sprintf("%s: %s", e.Field, e.Rule) }
 
 // ValidateTaskDefinitionInput checks a RegisterTaskDefinition request
 // against the rules ECS enforces. It returns nil or the errors.Join of
-// every *ValidationError found.
-//
-// SCAFFOLD: the foundation issue replaces this with the full rule set.
+// every *ValidationError found, in a stable order. It never panics and never
+// modifies in.
 func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
-	var errs []error
 	if in == nil {
-		return &ValidationError{Field: "taskDefinition", Rule: "must not be nil"}
+		return errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must not be nil"})
 	}
-	if in.Family == nil || *in.Family == "" {
-		errs = append(errs, &ValidationError{Field: "family", Rule: "is required"})
+	p := &problems{}
+	c := newTaskContext(in, p)
+	validateTask(c)
+	for i := range in.ContainerDefinitions {
+		validateContainer(c, i)
 	}
-	if len(in.ContainerDefinitions) == 0 {
-		errs = append(errs, &ValidationError{Field: "containerDefinitions", Rule: "at least one container definition is required"})
+	validateContainerSet(c)
+	validateSize(in, p)
+	return p.err()
+}
+
+// problems collects ValidationErrors.
+type problems struct{ errs []error }
+
+func (p *problems) add(field, format string, args ...any) {
+	p.errs = append(p.errs, &ValidationError{Field: field, Rule: fmt.Sprintf(format, args...)})
+}
+
+func (p *problems) err() error { return errors.Join(p.errs...) }
+
+// nameRE is the syntax of family, container, service and volume names:
+// "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
+// hyphens are allowed." (ECS API Reference, RegisterTaskDefinition.family).
+var nameRE = regexp.MustCompile(`^[A-Za-z0-9_-]{1,255}$`)
+
+const nameRule = "must be 1-255 letters, numbers, hyphens and underscores"
+
+func validName(s string) bool { return nameRE.MatchString(s) }
+
+// oneOf reports whether v is one of the SDK enum's known values.
+func oneOf[T ~string](v T, values []T) bool { return slices.Contains(values, v) }
+
+// enumList renders the allowed values of an enum for a rule text.
+func enumList[T ~string](values []T) string {
+	s := ""
+	for i, v := range values {
+		if i > 0 {
+			s += ", "
+		}
+		s += string(v)
 	}
-	return errors.Join(errs...)
+	return s
+}
+
+func deref[T any](p *T) T {
+	if p == nil {
+		var z T
+		return z
+	}
+	return *p
+}
+
+// validateTags checks the ECS tag rules: at most 50 tags, keys 1-128
+// characters, values at most 256, unique keys, no "aws:" prefix (ECS API
+// Reference, Tag).
+func validateTags(p *problems, field string, tags []types.Tag) {
+	if len(tags) > 50 {
+		p.add(field, "at most 50 tags are allowed, got %d", len(tags))
+	}
+	seen := map[string]bool{}
+	for i, t := range tags {
+		f := fmt.Sprintf("%s[%d]", field, i)
+		k := deref(t.Key)
+		switch {
+		case k == "" || len(k) > 128:
+			p.add(f+".key", "must be 1-128 characters")
+		case len(k) >= 4 && (k[:4] == "aws:" || k[:4] == "AWS:" || k[:4] == "Aws:"):
+			p.add(f+".key", "the aws: prefix is reserved for AWS use")
+		case seen[k]:
+			p.add(f+".key", "duplicate tag key %q", k)
+		}
+		seen[k] = true
+		if len(deref(t.Value)) > 256 {
+			p.add(f+".value", "must be at most 256 characters")
+		}
+	}
 }

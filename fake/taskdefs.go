@@ -97,12 +97,13 @@ func validationToAPIError(err error) error {
 	}
 	ve := ves[0]
 	switch {
-	case ve.Field == "family" || ve.Field == "containerDefinitions" || ve.Field == "taskDefinition":
+	case ve.Rule == "is required" || ve.Field == "taskDefinition" ||
+		(ve.Field == "containerDefinitions" && strings.HasPrefix(ve.Rule, "at least one")):
 		// Missing required members are parameter errors in ECS.
 		return errInvalidParam("%s", ve.Error())
-	case strings.HasSuffix(ve.Field, ".image"):
+	case strings.HasSuffix(ve.Field, ".image") && strings.Contains(ve.Rule, "null or empty"):
 		return errClient("Container.image should not be null or empty.")
-	case ve.Field == "cpu":
+	case ve.Field == "cpu" && strings.HasPrefix(ve.Rule, "Invalid 'cpu' setting for task."):
 		return errClient("Invalid 'cpu' setting for task.")
 	}
 	msgs := make([]string, len(ves))

@@ -1,0 +1,195 @@
+package ecsdeploy
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"slices"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+)
+
+// JSONOption tunes LoadTaskDefinitionJSON.
+type JSONOption func(*jsonOptions)
+
+type jsonOptions struct {
+	ignoreUnknown  bool
+	skipValidation bool
+}
+
+// IgnoreUnknownFields makes LoadTaskDefinitionJSON skip members the SDK does
+// not model instead of reporting them.
+func IgnoreUnknownFields() JSONOption { return func(o *jsonOptions) { o.ignoreUnknown = true } }
+
+// SkipValidation makes LoadTaskDefinitionJSON only decode, without the
+// ValidateTaskDefinitionInput rules.
+func SkipValidation() JSONOption { return func(o *jsonOptions) { o.skipValidation = true } }
+
+// readOnlyTaskDefinitionFields are the members of a described task
+// definition that RegisterTaskDefinition does not take; loading drops them.
+var readOnlyTaskDefinitionFields = []string{
+	"taskDefinitionArn", "revision", "status", "requiresAttributes", "compatibilities",
+	"registeredAt", "registeredBy", "deregisteredAt", "deleteRequestedAt",
+}
+
+// describeDocument is the output of `aws ecs describe-task-definition`
+// (with --include TAGS the tags sit beside the task definition).
+type describeDocument struct {
+	TaskDefinition *types.TaskDefinition
+	Tags           []types.Tag
+}
+
+// LoadTaskDefinitionJSON reads a task definition in either JSON form the AWS
+// CLI uses: the input of `aws ecs register-task-definition --cli-input-json`
+// or the output of `aws ecs describe-task-definition` ({"taskDefinition":
+// {...}, "tags": [...]}). Read-only members (taskDefinitionArn, revision,
+// status, requiresAttributes, compatibilities, registeredAt, registeredBy,
+// deregisteredAt) are type-checked and dropped. Unknown members are errors
+// naming their path unless IgnoreUnknownFields is given. Unless
+// SkipValidation is given the result is also validated, and every problem is
+// reported as a *ValidationError inside an errors.Join.
+func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskDefinitionInput, error) {
+	var o jsonOptions
+	for _, opt := range opts {
+		if opt != nil {
+			opt(&o)
+		}
+	}
+	uo := awsjson.UnmarshalOptions{DisallowUnknownFields: !o.ignoreUnknown}
+	var top map[string]json.RawMessage
+	if err := json.Unmarshal(data, &top); err != nil || top == nil {
+		// Let the codec name the problem (malformed JSON, not an object, ...).
+		var in ecs.RegisterTaskDefinitionInput
+		if derr := awsjson.Unmarshal(data, &in, uo); derr != nil {
+			return nil, errors.Join(decodeProblem(derr, ""))
+		}
+		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
+	}
+	var in *ecs.RegisterTaskDefinitionInput
+	if _, ok := top["taskDefinition"]; ok {
+		var doc describeDocument
+		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
+			return nil, errors.Join(decodeProblem(err, ""))
+		}
+		if doc.TaskDefinition == nil {
+			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
+		}
+		in = RegisterInput(doc.TaskDefinition)
+		in.Tags = doc.Tags
+	} else {
+		var err error
+		if in, err = loadRegisterForm(top, uo); err != nil {
+			return nil, err
+		}
+	}
+	if !o.skipValidation {
+		if err := ValidateTaskDefinitionInput(in); err != nil {
+			return nil, err
+		}
+	}
+	return in, nil
+}
+
+// loadRegisterForm decodes the register form, type-checking and dropping
+// read-only members that a copy of describe output may carry.
+func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, error) {
+	readOnly := map[string]json.RawMessage{}
+	for _, k := range readOnlyTaskDefinitionFields {
+		if v, ok := top[k]; ok {
+			readOnly[k] = v
+			delete(top, k)
+		}
+	}
+	if len(readOnly) > 0 {
+		b, err := json.Marshal(readOnly)
+		if err != nil {
+			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+		}
+		var td types.TaskDefinition
+		if err := awsjson.Unmarshal(b, &td, uo); err != nil {
+			return nil, errors.Join(decodeProblem(err, ""))
+		}
+	}
+	b, err := json.Marshal(top)
+	if err != nil {
+		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+	}
+	var in ecs.RegisterTaskDefinitionInput
+	if err := awsjson.Unmarshal(b, &in, uo); err != nil {
+		return nil, errors.Join(decodeProblem(err, ""))
+	}
+	return &in, nil
+}
+
+// decodeProblem turns a codec error into a *ValidationError naming the
+// member's path.
+func decodeProblem(err error, prefix string) *ValidationError {
+	var uf *awsjson.UnknownFieldError
+	if errors.As(err, &uf) {
+		return &ValidationError{Field: prefix + uf.Path, Rule: "unknown field (not in the ECS task definition model)"}
+	}
+	var de *awsjson.DecodeError
+	if errors.As(err, &de) {
+		field := prefix + de.Path
+		if field == "" {
+			field = "taskDefinition"
+		}
+		return &ValidationError{Field: field, Rule: de.Msg}
+	}
+	return &ValidationError{Field: "taskDefinition", Rule: err.Error()}
+}
+
+// MarshalTaskDefinitionJSON writes in as the JSON that
+// `aws ecs register-task-definition --cli-input-json` accepts: camelCase
+// members, unset ones omitted, indented by two spaces, map keys sorted.
+func MarshalTaskDefinitionJSON(in *ecs.RegisterTaskDefinitionInput) ([]byte, error) {
+	if in == nil {
+		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: nil input")
+	}
+	b, err := awsjson.Marshal(in)
+	if err != nil {
+		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: %w", err)
+	}
+	var out bytes.Buffer
+	if err := json.Indent(&out, b, "", "  "); err != nil {
+		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: %w", err)
+	}
+	out.WriteByte('\n')
+	return out.Bytes(), nil
+}
+
+// RegisterInput converts a registered task definition (DescribeTaskDefinition
+// output) back to the RegisterTaskDefinition request that would recreate it,
+// dropping read-only fields. Tags are not part of types.TaskDefinition; set
+// them from DescribeTaskDefinitionOutput.Tags. It returns nil for nil.
+func RegisterInput(td *types.TaskDefinition) *ecs.RegisterTaskDefinitionInput {
+	if td == nil {
+		return nil
+	}
+	in := &ecs.RegisterTaskDefinitionInput{
+		ContainerDefinitions:          slices.Clone(td.ContainerDefinitions),
+		Family:                        td.Family,
+		Cpu:                           td.Cpu,
+		EnableFaultInjection:          td.EnableFaultInjection,
+		EphemeralStorage:              td.EphemeralStorage,
+		ExecutionRoleArn:              td.ExecutionRoleArn,
+		IpcMode:                       td.IpcMode,
+		Memory:                        td.Memory,
+		NetworkMode:                   td.NetworkMode,
+		PidMode:                       td.PidMode,
+		PlacementConstraints:          slices.Clone(td.PlacementConstraints),
+		ProxyConfiguration:            td.ProxyConfiguration,
+		RequiresCompatibilities:       slices.Clone(td.RequiresCompatibilities),
+		RuntimePlatform:               td.RuntimePlatform,
+		TaskRoleArn:                   td.TaskRoleArn,
+		TrustedExecutionConfiguration: td.TrustedExecutionConfiguration,
+		Volumes:                       slices.Clone(td.Volumes),
+	}
+	//lint:ignore SA1019 deprecated by AWS but still modelled; kept so the round trip is lossless
+	in.InferenceAccelerators = slices.Clone(td.InferenceAccelerators)
+	return in
+}
