@@ -37,7 +37,7 @@ type started struct {
 	banner string
 	cancel context.CancelFunc
 	done   chan error
-	rest   bytes.Buffer  // stdout after the banner, complete once copied is closed
+	rest   bytes.Buffer // stdout after the banner, complete once copied is closed
 	copied chan struct{}
 }
 
