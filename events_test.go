@@ -63,7 +63,7 @@ func TestTrackerReportsDeploymentChangesAndDisappearance(t *testing.T) {
 		}},
 		{"old drained and gone, new completed", svcWith(2, 2, withReason(withState(withRunning(newDep, 2), types.DeploymentRolloutStateCompleted), "ECS deployment ecs-svc/2 completed.")), []string{
 			"deployment ecs-svc/2 PRIMARY web:2 desired=2 pending=0 running=2 failed=0 COMPLETED: ECS deployment ecs-svc/2 completed.",
-			"deployment ecs-svc/1 GONE web:1 desired=2 pending=0 running=2 failed=0 COMPLETED",
+			"deployment ecs-svc/1 GONE web:1 (no longer listed; last seen COMPLETED desired=2 running=2 failed=0)",
 		}},
 	}
 	for _, st := range steps {
