@@ -139,9 +139,11 @@ func (t *tracker) prime(svc *types.Service) {
 func (t *tracker) observe(svc *types.Service, now time.Time) []Event {
 	var out []Event
 	name := valueOf(svc.ServiceName)
-	// Service events come newest first; report unseen ones oldest first.
+	// Service events come newest first; report unseen ones oldest first
+	// (walking the list backwards keeps ECS's order among equal times).
 	var fresh []*ServiceEvent
-	for _, e := range svc.Events {
+	for i := len(svc.Events) - 1; i >= 0; i-- {
+		e := svc.Events[i]
 		id := valueOf(e.Id)
 		if t.seen[id] {
 			continue
