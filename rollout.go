@@ -69,6 +69,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if st != nil {
 		res.Status = st
 	}
+	// Cancelled before the first poll: the last status is the update's
+	// response (found by TestDeployUnderAPIFaults/cancel_returns_at_once).
+	if we := (*WaitError)(nil); errors.As(err, &we) && we.Last == nil {
+		we.Last = res.Status
+	}
 	if err != nil && !timedOut(err) {
 		return res, err // ctx done, or a non-transient API error
 	}
