@@ -12,8 +12,48 @@ import (
 // valid UTF-8. ECS requests travel as JSON, which carries only UTF-8 text:
 // the SDK would replace such bytes with U+FFFD, so the definition ECS
 // stored would differ from the one validated. Paths use the wire (JSON)
-// member names, like the other rules.
+// member names, like the other rules. Paths are built only when a bad
+// string exists.
 func validateUTF8(p *problems, path string, v reflect.Value) {
+	if validUTF8(v) {
+		return
+	}
+	reportUTF8(p, path, v)
+}
+
+// validUTF8 reports whether every string (and map key) in v is UTF-8.
+func validUTF8(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil() || validUTF8(v.Elem())
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if !validUTF8(v.Index(i)) {
+				return false
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if !validUTF8(it.Key()) || !validUTF8(it.Value()) {
+				return false
+			}
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() && !validUTF8(v.Field(i)) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+// reportUTF8 adds a problem for every string in v that is not UTF-8.
+func reportUTF8(p *problems, path string, v reflect.Value) {
 	switch v.Kind() {
 	case reflect.String:
 		if !utf8.ValidString(v.String()) {
@@ -21,11 +61,11 @@ func validateUTF8(p *problems, path string, v reflect.Value) {
 		}
 	case reflect.Pointer, reflect.Interface:
 		if !v.IsNil() {
-			validateUTF8(p, path, v.Elem())
+			reportUTF8(p, path, v.Elem())
 		}
 	case reflect.Slice, reflect.Array:
 		for i := range v.Len() {
-			validateUTF8(p, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
+			reportUTF8(p, fmt.Sprintf("%s[%d]", path, i), v.Index(i))
 		}
 	case reflect.Map:
 		keys := v.MapKeys()
@@ -35,7 +75,7 @@ func validateUTF8(p *problems, path string, v reflect.Value) {
 				p.add(path, "keys must be valid UTF-8 text")
 				continue
 			}
-			validateUTF8(p, fmt.Sprintf("%s.%s", path, k.String()), v.MapIndex(k))
+			reportUTF8(p, fmt.Sprintf("%s.%s", path, k.String()), v.MapIndex(k))
 		}
 	case reflect.Struct:
 		t := v.Type()
@@ -44,7 +84,7 @@ func validateUTF8(p *problems, path string, v reflect.Value) {
 			if !f.IsExported() {
 				continue
 			}
-			validateUTF8(p, joinPath(path, wireName(f.Name)), v.Field(i))
+			reportUTF8(p, joinPath(path, wireName(f.Name)), v.Field(i))
 		}
 	}
 }
