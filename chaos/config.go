@@ -35,12 +35,13 @@ type Config struct {
 }
 
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
-// 2,000 tasks, 200 instances, 4 hours of faults and 1 hour of quiet.
+// 2,000 tasks, 200 instances, 8 hours of faults (about one per 30 s step)
+// and 1 hour of quiet.
 func DefaultConfig() Config {
 	return Config{
 		Seed: 1, Services: 50, Tasks: 2000, Instances: 200,
-		Duration: 4 * time.Hour, Quiet: time.Hour, Step: 30 * time.Second,
-		ActionsPerStep: 0.5, FaultsPerStep: 0.3,
+		Duration: 8 * time.Hour, Quiet: time.Hour, Step: 30 * time.Second,
+		ActionsPerStep: 2, FaultsPerStep: 1,
 		ThrottleRate: 0.3, ServerErrorRate: 0.05,
 		DeploymentDeadline: 90 * time.Minute,
 	}
