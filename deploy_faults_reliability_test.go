@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsdeploy/ecsdeploy"
@@ -68,7 +69,7 @@ func TestDeployUnderAPIFaults(t *testing.T) {
 					t.Errorf("failed after %v, want well before the 15 min timeout", elapsed)
 				}
 			}},
-		{name: "timeout returns the last status", cfg: breaker(false), image: "nginx:slow",
+		{name: "timeout returns the last status", image: "nginx:slow",
 			opts: func(*fakeEnv, context.CancelFunc, *time.Time) []ecsdeploy.Option {
 				return []ecsdeploy.Option{ecsdeploy.WithTimeout(2 * time.Minute)}
 			},
@@ -113,9 +114,10 @@ func TestDeployUnderAPIFaults(t *testing.T) {
 				if err := f.e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
 					t.Fatal(err)
 				}
-				// A slow image: every task is replaced after 50 s, so the
+				// A slow image: every task exits 30 s after RUNNING, before
+				// it counts as healthy (40 s), so without a breaker the
 				// deployment never completes.
-				if err := f.e.InjectFault(fake.Fault{Image: "nginx:slow", Action: fake.FaultExit, ExitCode: 1, After: 50 * time.Second}); err != nil {
+				if err := f.e.InjectFault(fake.Fault{Image: "nginx:slow", Action: fake.FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
 					t.Fatal(err)
 				}
 				withAPIFaults(f.e)
@@ -154,5 +156,51 @@ func TestDeployNotFoundUnderAPIFaults(t *testing.T) {
 		if !errors.Is(err, ecsdeploy.ErrServiceNotFound) {
 			t.Fatalf("seed %d: err = %v, want ErrServiceNotFound", seed, err)
 		}
+	}
+}
+
+// TestWaitsCancelledEarlyCarryTheLastStatus: every Deployer wait cancelled
+// at its first event (before its first poll, under API faults) returns at
+// once with context.Canceled and a *WaitError carrying the last status
+// seen (the update's own response).
+func TestWaitsCancelledEarlyCarryTheLastStatus(t *testing.T) {
+	ops := map[string]func(ctx context.Context, f *fakeEnv, opt ecsdeploy.Option) error{
+		"Deploy": func(ctx context.Context, f *fakeEnv, opt ecsdeploy.Option) error {
+			_, err := f.d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:2"}, opt)
+			return err
+		},
+		"Scale": func(ctx context.Context, f *fakeEnv, opt ecsdeploy.Option) error {
+			_, err := f.d.Scale(ctx, f.cluster, "web", 6, opt)
+			return err
+		},
+		"UpdateService": func(ctx context.Context, f *fakeEnv, opt ecsdeploy.Option) error {
+			_, err := f.d.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: &f.cluster, Service: ptr("web"), ForceNewDeployment: true}, opt)
+			return err
+		},
+	}
+	for name, op := range ops {
+		t.Run(name, func(t *testing.T) {
+			for seed := int64(1); seed <= faultSeeds; seed++ {
+				f := newFakeEnv(t, fake.WithSeed(seed))
+				f.service("web", "nginx:1", 4, nil)
+				withAPIFaults(f.e)
+				ctx, cancel := context.WithCancel(t.Context())
+				var at time.Time
+				err := op(ctx, f, ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+					if _, ok := ev.(*ecsdeploy.DeploymentEvent); ok && at.IsZero() {
+						at = f.e.Now()
+						cancel()
+					}
+				}))
+				cancel()
+				var we *ecsdeploy.WaitError
+				if !errors.Is(err, context.Canceled) || !errors.As(err, &we) || we.Last == nil {
+					t.Fatalf("seed %d: err = %v, want context.Canceled in a *WaitError with the last status", seed, err)
+				}
+				if moved := f.e.Now().Sub(at); moved > 0 {
+					t.Errorf("seed %d: virtual time moved %v after cancel", seed, moved)
+				}
+			}
+		})
 	}
 }

@@ -134,6 +134,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return o
 	})
 	if err != nil {
+		withLast(err, &Status{At: cfg.clock.Now(), Service: *svc, Deployment: p})
 		return st, err
 	}
 	if o.kind == outcomeFailed {
@@ -169,6 +170,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	}
 	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
 	if err != nil {
+		withLast(err, &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)})
 		return st, err
 	}
 	if o.kind == outcomeFailed {

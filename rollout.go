@@ -69,11 +69,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if st != nil {
 		res.Status = st
 	}
-	// Cancelled before the first poll: the last status is the update's
-	// response (found by TestDeployUnderAPIFaults/cancel_returns_at_once).
-	if we := (*WaitError)(nil); errors.As(err, &we) && we.Last == nil {
-		we.Last = res.Status
-	}
+	withLast(err, res.Status)
 	if err != nil && !timedOut(err) {
 		return res, err // ctx done, or a non-transient API error
 	}
@@ -279,4 +275,14 @@ func (d *deployer) previousRevision(ctx context.Context, current string) (string
 		}
 	}
 	return "", &NotFoundError{Kind: ErrTaskDefinitionNotFound, Name: familyOf(current), Reason: "no ACTIVE revision older than " + shortTD(current)}
+}
+
+// withLast fills in the last status of a wait that ended (cancelled or
+// timed out) before its first poll: the update's own response is then the
+// last status seen (found by TestWaitsCancelledEarlyCarryTheLastStatus).
+func withLast(err error, st *Status) {
+	var we *WaitError
+	if errors.As(err, &we) && we.Last == nil {
+		we.Last = st
+	}
 }
