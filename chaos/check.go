@@ -47,7 +47,13 @@ type serviceMemory struct {
 	guarded     bool                 // min-healthy applies
 	guardSince  time.Time
 	lastDesired int32
+	lastKept    int32     // tasks kept at the previous check
+	shrunkAt    time.Time // when desiredCount was last lowered
 }
+
+// shrinkGrace is how long after desiredCount was lowered tasks above the
+// new maximumPercent bound may remain (never growing).
+const shrinkGrace = 10 * time.Minute
 
 // Checker evaluates the invariants on successive snapshots of one cluster.
 // It remembers what it saw (events, steady services) so that it can tell
@@ -114,7 +120,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	desired := svc.DesiredCount
 
 	// counts and max-percent.
-	var kept, running, pending, healthy int32
+	var kept, running, pending, healthy, settled int32
 	disturbed := x.Disturbed[name] || desired != mem.lastDesired
 	for _, t := range tasks {
 		last, want := aws.ToString(t.LastStatus), aws.ToString(t.DesiredStatus)
@@ -129,6 +135,11 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		}
 		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy {
 			healthy++
+			// Healthy in the scheduler's sense: HEALTHY, or without a
+			// verdict 40 s after it started (ECS's rule without checks).
+			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) {
+				settled++
+			}
 		}
 		if t.HealthStatus == types.HealthStatusUnhealthy {
 			disturbed = true
@@ -151,7 +162,16 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	if running != svc.RunningCount || pending != svc.PendingCount {
 		bad("counts", name, "runningCount %d pendingCount %d, tasks show %d and %d", svc.RunningCount, svc.PendingCount, running, pending)
 	}
-	if limit := maxTasks(desired, maxPct); kept > limit {
+	// After desiredCount is lowered, tasks above the new bound may remain
+	// while stopping them would break minimumHealthyPercent (new tasks not
+	// yet healthy): ECS stops them as soon as it can, and starts none.
+	if desired < mem.lastDesired {
+		mem.shrunkAt = s.Now
+	}
+	limit := maxTasks(desired, maxPct)
+	shrinking := !mem.shrunkAt.IsZero() && s.Now.Sub(mem.shrunkAt) <= shrinkGrace && kept <= mem.lastKept &&
+		settled-(kept-limit) < minHealthy(desired, minPct)
+	if kept > limit && !shrinking {
 		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
 			kept, desired, maxPct, limit, deploymentsText(svc), taskStates(tasks))
 	}
@@ -167,7 +187,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	if !mem.guarded && !disturbed && steady(svc) && healthy == desired {
 		mem.guarded, mem.guardSince = true, s.Now
 	}
-	mem.lastDesired = desired
+	mem.lastDesired, mem.lastKept = desired, kept
 
 	// deployment-deadline.
 	for _, d := range svc.Deployments {

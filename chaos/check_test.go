@@ -257,3 +257,45 @@ func TestFeasible(t *testing.T) {
 		}
 	}
 }
+
+// TestCheckMaxPercentAfterScaleDown: lowering desiredCount mid-deployment
+// may leave tasks above the new bound for a while (the minimum forbids
+// stopping them), but they must not grow nor stay past the grace period.
+func TestCheckMaxPercentAfterScaleDown(t *testing.T) {
+	tests := map[string]struct {
+		keptAfter int
+		after     time.Duration
+		settled   bool // the kept tasks are long RUNNING: stopping the surplus keeps the minimum
+		want      string
+	}{
+		"over with surplus stoppable (FAILED primary)": {8, time.Minute, true, "max-percent"},
+		"shrinking within grace":                       {8, time.Minute, false, ""},
+		"growing while over":                           {9, time.Minute, false, "max-percent"},
+		"still over after grace":                       {8, shrinkGrace + time.Minute, false, "max-percent"},
+		"back within bound later":                      {6, shrinkGrace + time.Minute, false, ""},
+	}
+	for name, tc := range tests {
+		t.Run(name, func(t *testing.T) {
+			c := NewChecker(t0)
+			snap := func(at time.Duration, desired int32, kept int) Snapshot {
+				return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 100, 150, types.DeploymentRolloutStateInProgress)},
+					Tasks: tasks("a", kept, "RUNNING", "RUNNING")}
+			}
+			if vs := c.Check(snap(0, 6, 8), Expect{}); len(vs) > 0 { // bound 9
+				t.Fatal(vs)
+			}
+			if vs := c.Check(snap(30*time.Second, 4, 8), Expect{}); len(vs) > 0 { // bound 6: just lowered
+				t.Fatal(vs)
+			}
+			last := snap(30*time.Second+tc.after, 4, tc.keptAfter)
+			if tc.settled {
+				for i := range last.Tasks {
+					last.Tasks[i].StartedAt = aws.Time(t0.Add(-time.Hour))
+				}
+			}
+			if got := invariants(c.Check(last, Expect{})); got != tc.want {
+				t.Fatalf("violations %q, want %q", got, tc.want)
+			}
+		})
+	}
+}

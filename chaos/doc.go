@@ -12,7 +12,10 @@
 // Check (used by Run after every step, and usable on any fake) verifies:
 //
 //   - max-percent: tasks a service keeps (desiredStatus RUNNING, not yet
-//     STOPPED) never exceed floor(desiredCount * maximumPercent / 100);
+//     STOPPED) never exceed floor(desiredCount * maximumPercent / 100),
+//     except, for at most 10 minutes and never growing, right after
+//     desiredCount was lowered while stopping the surplus would leave fewer
+//     settled healthy tasks than the minimum;
 //   - min-healthy: while a service is deployed with no injected failure
 //     touching it, healthy RUNNING tasks stay at or above
 //     ceil(desiredCount * minimumHealthyPercent / 100);
