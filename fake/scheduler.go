@@ -93,7 +93,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
 		}
 		if t.inst != nil {
-			pt.ContainerInstance = t.inst.arn
+			pt.ContainerInstance = t.inst.id // a short, unique key
 		}
 		ts = append(ts, pt)
 	}
