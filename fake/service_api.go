@@ -438,3 +438,13 @@ func sameJSON(a, b any) bool {
 	y, _ := json.Marshal(b)
 	return string(x) == string(y)
 }
+
+// clusterHasServicesLocked reports whether c has an ACTIVE or DRAINING service.
+func (e *ECS) clusterHasServicesLocked(c *cluster) bool {
+	for _, s := range e.svcOrder {
+		if s.c == c && s.status != serviceInactive {
+			return true
+		}
+	}
+	return false
+}
