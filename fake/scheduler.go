@@ -15,6 +15,10 @@ import (
 // plan.Snapshot, calls plan.Compute and applies the Plan in the order the
 // plan package documents.
 
+// drainingDeployment is the deployment id the snapshot gives tasks on
+// DRAINING instances, so that the planner replaces and drains them.
+const drainingDeployment = "draining"
+
 // placementRetry is how soon the scheduler tries again to place tasks that
 // found no capacity (capacity can appear without the service changing).
 const placementRetry = 15 * time.Second
@@ -94,6 +98,13 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		}
 		if t.inst != nil {
 			pt.ContainerInstance = t.inst.id // a short, unique key
+			if t.inst.status == "DRAINING" && t.lastStatus != statusStopped {
+				// ECS replaces service tasks on a DRAINING instance within
+				// minimumHealthyPercent and maximumPercent (Developer Guide,
+				// "Container instance draining"): the planner drains tasks
+				// of no known deployment exactly that way.
+				pt.DeploymentID = drainingDeployment
+			}
 		}
 		ts = append(ts, pt)
 	}
@@ -236,4 +247,21 @@ func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
 	}
 	clear(s.deployments[n:])
 	s.deployments = s.deployments[:n]
+}
+
+// wakeServicesOnLocked plans, at now, every service with a task on inst
+// (its tasks must move when the instance starts DRAINING), in service
+// creation order.
+func (e *ECS) wakeServicesOnLocked(inst *instance, now time.Time) {
+	has := map[*service]bool{}
+	for t := range inst.tasks {
+		if t.svc != nil {
+			has[t.svc] = true
+		}
+	}
+	for _, s := range e.svcOrder {
+		if has[s] {
+			e.wakeServiceLocked(s, now)
+		}
+	}
 }

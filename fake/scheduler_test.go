@@ -227,3 +227,34 @@ func TestStartFailureBackoff(t *testing.T) {
 	e.Advance(0)
 	stepUntil(t, e, time.Second, time.Minute, nil, func() bool { return completed(t, e, "web", good) })
 }
+
+// Service tasks on a DRAINING instance are replaced elsewhere within
+// minimumHealthyPercent and maximumPercent; the instance gets no new task.
+func TestDrainingInstanceTasksReplaced(t *testing.T) {
+	e := newCluster(t, 6)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 6, svcOpts{min: 50, max: 150})
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td) })
+	drained := aws.ToString(e.Tasks("default")[0].ContainerInstanceArn)
+	if _, err := e.UpdateContainerInstancesState(bg, &ecs.UpdateContainerInstancesStateInput{
+		ContainerInstances: []string{drained}, Status: types.ContainerInstanceStatusDraining}); err != nil {
+		t.Fatal(err)
+	}
+	check := boundsChecker(t, e, "web", 6, 50, 150)
+	stepUntil(t, e, time.Second, 10*time.Minute, check, func() bool {
+		for _, tk := range e.Tasks("default") {
+			if aws.ToString(tk.ContainerInstanceArn) == drained && *tk.LastStatus != "STOPPED" {
+				return false
+			}
+		}
+		return svc(t, e, "web").RunningCount == 6 && countSvcTasks(e, "web").healthy == 6
+	})
+	for _, tk := range e.Tasks("default") {
+		if aws.ToString(tk.ContainerInstanceArn) == drained && *tk.LastStatus != "STOPPED" {
+			t.Fatalf("task %s still on the DRAINING instance", *tk.TaskArn)
+		}
+	}
+	if s := svc(t, e, "web"); len(s.Deployments) != 1 || s.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("draining made a deployment: %d", len(s.Deployments))
+	}
+}
