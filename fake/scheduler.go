@@ -146,10 +146,12 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 			e.addEventLocked(s, msg, now)
 		}
 		td := e.taskDefByRefLocked(nd.TaskDefinition)
-		if td != nil {
-			e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
-			return true
+		if td == nil { // the target revision was deleted: nothing to roll back to
+			e.setWakeupLocked(s, p.NextWakeup)
+			return false
 		}
+		e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
+		return true
 	}
 	// 3. Task marks; 4. service marks.
 	e.applyMarksLocked(p)
@@ -204,8 +206,8 @@ func (e *ECS) setWakeupLocked(s *service, at time.Time) {
 		return
 	}
 	s.wakeAt = at
-	e.scheduleLocked(at, func(now time.Time) {
-		if s.wakeAt.Equal(now) || s.wakeAt.Equal(at) {
+	e.scheduleLocked(at, func(time.Time) {
+		if s.wakeAt.Equal(at) { // not superseded by a later plan
 			s.wakeAt = time.Time{}
 			e.touchServiceLocked(s)
 		}
