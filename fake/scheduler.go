@@ -53,6 +53,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	defer func() { e.applying = nil }()
 	for range 4 { // a rollback replans once; more would be a planner bug
 		snap := e.snapshotLocked(s, now)
+		s.plans++
 		p := plan.Compute(snap)
 		if !e.applyPlanLocked(s, snap, p, now) {
 			break

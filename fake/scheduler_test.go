@@ -258,3 +258,25 @@ func TestDrainingInstanceTasksReplaced(t *testing.T) {
 		t.Fatalf("draining made a deployment: %d", len(s.Deployments))
 	}
 }
+
+// The scheduler plans a service once per virtual-time instant at which
+// something changed, not once per task change (that would be O(n^2)).
+func TestSchedulerPlansOncePerInstant(t *testing.T) {
+	e := newCluster(t, 10)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 40, svcOpts{min: 100, max: 200})
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td) })
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	plans, changes := s.plans, 0
+	for _, tk := range e.clusters["default"].tasks {
+		changes += len(tk.history)
+	}
+	e.mu.Unlock()
+	// 40 tasks went PENDING, ACTIVATING and RUNNING at the same three
+	// instants: 120 task changes, a handful of plans (create, the three
+	// instants, the 40 s health wake-up).
+	if changes < 120 || plans > 8 {
+		t.Fatalf("%d plans for %d task changes", plans, changes)
+	}
+}

@@ -70,6 +70,8 @@ type service struct {
 	lastUnplacedAt time.Time
 	// snap is scratch space reused for the planner's snapshot.
 	snap []plan.Task
+	// plans counts plan.Compute calls (tests check it stays per instant).
+	plans int
 }
 
 // primary returns the service's PRIMARY deployment (the newest).
