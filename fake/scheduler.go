@@ -35,6 +35,10 @@ func (e *ECS) touchServiceLocked(s *service) {
 	}
 	s.dirty = true
 	e.dirty = append(e.dirty, s)
+	// A change made by an API call (StopTask, LoseInstance, ...) must be
+	// planned at its own instant, not at the next queued event: an empty
+	// event now makes the next catch-up reconcile at this instant.
+	e.scheduleLocked(e.simNow, func(time.Time) {})
 }
 
 // wakeServiceLocked makes the scheduler plan s at virtual time at (used by

@@ -280,3 +280,21 @@ func TestSchedulerPlansOncePerInstant(t *testing.T) {
 		t.Fatalf("%d plans for %d task changes", plans, changes)
 	}
 }
+
+// A task lost with its instance is replaced at the instant of the loss,
+// even when the next call advances the clock far.
+func TestLostTaskReplacedAtOnce(t *testing.T) {
+	e := newCluster(t, 3)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 1, svcOpts{min: 100, max: 200})
+	e.Advance(10 * time.Minute)
+	lostAt := e.Now()
+	if err := e.LoseInstance(aws.ToString(e.Tasks("default")[0].ContainerInstanceArn)); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(30 * time.Minute)
+	ts := e.Tasks("default")
+	if len(ts) != 2 || !ts[1].CreatedAt.Equal(lostAt) {
+		t.Fatalf("%d tasks; replacement created at %v, loss at %v", len(ts), ts[len(ts)-1].CreatedAt, lostAt)
+	}
+}
