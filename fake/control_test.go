@@ -364,3 +364,44 @@ func TestControlResetHookErrorIs500(t *testing.T) {
 type noBackoff struct{}
 
 func (noBackoff) BackoffDelay(int, error) (time.Duration, error) { return 0, nil }
+
+func TestServerRejectsBodiesOver1MiB(t *testing.T) {
+	srv := ec2Cluster(t)
+	big := `{"duration":"1s","pad":"` + strings.Repeat("x", fake.MaxRequestBytes) + `"}`
+	for _, tc := range []struct{ name, path, target string }{
+		{"control", "/_fake/v1/advance", ""},
+		{"API", "/", "AmazonEC2ContainerServiceV20141113.ListClusters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), "POST", srv.URL+tc.path, strings.NewReader(big))
+			req.Header.Set("X-Amz-Target", tc.target)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "exceeds 1048576 bytes") {
+				t.Errorf("%d %s, want 413 naming the 1 MiB limit", resp.StatusCode, body)
+			}
+		})
+	}
+	// Just under the limit is read (and then judged on its content).
+	ok := `{"duration":"1s"}` + strings.Repeat(" ", fake.MaxRequestBytes-len(`{"duration":"1s"}`))
+	if status, doc := control(t, srv, "POST", "/_fake/v1/advance", ok); status != 200 {
+		t.Errorf("1 MiB body: %d %v", status, doc)
+	}
+}
+
+func TestControlWrongMethodSetsAllow(t *testing.T) {
+	srv := ec2Cluster(t)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+"/_fake/v1/faults", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST, DELETE" {
+		t.Errorf("GET faults: %d Allow %q, want 405 with Allow: POST, DELETE", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
