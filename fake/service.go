@@ -110,9 +110,15 @@ func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollba
 			d.updatedAt = now
 		}
 	}
+	// The planner orders deployments by createdAt: keep it strictly
+	// increasing when several are made at one virtual instant.
+	created := now
+	if n := len(s.deployments); n > 0 && !created.After(s.deployments[n-1].createdAt) {
+		created = s.deployments[n-1].createdAt.Add(time.Nanosecond)
+	}
 	d := &deployment{
 		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
-		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: now, updatedAt: now,
+		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: created, updatedAt: now,
 		isRollback: rollback, launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
 	}
 	if reason == "" {
