@@ -68,8 +68,13 @@ func (s *suite) circuitBreakerRollback(t *testing.T) {
 	if df.DeploymentID != res.DeploymentID || df.TaskDefinition != res.TaskDefinitionArn {
 		t.Errorf("error names deployment %s/%s, Deploy started %s/%s", df.DeploymentID, df.TaskDefinition, res.DeploymentID, res.TaskDefinitionArn)
 	}
-	if !rec.deploymentReached(df.DeploymentID, types.DeploymentRolloutStateFailed) {
-		t.Errorf("no DeploymentEvent for %s reached FAILED:\n%s", df.DeploymentID, rec.buf.String())
+	// ECS may drop a failed deployment without tasks from the list before a
+	// poll sees it FAILED; then its service event reports the failure.
+	if !rec.deploymentReached(df.DeploymentID, types.DeploymentRolloutStateFailed) && !rec.serviceEventSays("(deployment "+df.DeploymentID+") deployment failed") {
+		t.Errorf("progress never showed deployment %s failing (no FAILED DeploymentEvent, no failure event):\n%s", df.DeploymentID, rec.buf.String())
+	}
+	if !strings.Contains(df.Reason, "failed") {
+		t.Errorf("Reason = %q, want ECS's failure reason", df.Reason)
 	}
 	stoppedEvents := 0
 	for _, e := range rec.events {
@@ -112,6 +117,37 @@ func (s *suite) deployerRollback(t *testing.T) {
 	if got := s.describeTD(t, res.TaskDefinitionArn).Status; got != types.TaskDefinitionStatusInactive {
 		t.Errorf("failed revision %s status = %s, want INACTIVE (deregistered)", res.TaskDefinitionArn, got)
 	}
+}
+
+// breakerFailsFast: a breaker without ECS rollback marks the deployment
+// FAILED; Deploy returns then, well before its timeout, with ECS's reason,
+// not rolled back (the service stays on the failed revision), and Rollback
+// on demand returns it to the last COMPLETED revision.
+func (s *suite) breakerFailsFast(t *testing.T) {
+	if s.b.FailingImage == nil {
+		t.Skip("backend has no FailingImage hook")
+	}
+	svc := s.name(t, "failfast")
+	old := s.newService(t, svc, 1, breakerWithoutRollback)
+	d := s.deployer()
+	start := s.b.Clock.Now()
+	res, err := d.Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingImage(t)})
+	df := checkFailed(t, err, svc)
+	if errors.Is(err, ecsdeploy.ErrTimeout) || s.elapsed(start) >= s.b.Timeout {
+		t.Errorf("Deploy returned after %s with %v, want fast on rolloutState FAILED", s.elapsed(start), err)
+	}
+	if df.RolledBack || !strings.Contains(df.Reason, "circuit breaker") {
+		t.Errorf("RolledBack=%v reason %q, want not rolled back with ECS's circuit breaker reason", df.RolledBack, df.Reason)
+	}
+	s.checkBackOn(t, svc, res.TaskDefinitionArn)
+	rb, err := d.Rollback(s.ctx(t), ecsdeploy.RollbackInput{Cluster: s.b.Cluster, Service: svc})
+	if err != nil {
+		t.Fatalf("Rollback: %v", err)
+	}
+	if rb.TaskDefinitionArn != old {
+		t.Errorf("Rollback went to %s, want the last COMPLETED %s", rb.TaskDefinitionArn, old)
+	}
+	s.checkSteady(t, rb.Status, old, 1)
 }
 
 // timeout: without breaker or rollback, the wait ends at its deadline with
