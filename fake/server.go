@@ -26,6 +26,9 @@
 //	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
 //	                           ?operation=RunTask keeps only those calls; inputs are in wire form
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//
+// ControlClient is the Go client of these controls, and RemoteClock gives a
+// Deployer the virtual time of a server running with manual time.
 package fake
 
 import (
