@@ -46,7 +46,7 @@ const ControlPrefix = "/_fake/v1/"
 // MaxRequestBytes is the largest request body Server accepts, on the ECS
 // endpoint and on the controls alike (1 MiB). Larger bodies are answered
 // with HTTP 413.
-const MaxRequestBytes = awsjson.MaxBodyBytes
+const MaxRequestBytes = 1 << 20
 
 // Server serves an *ECS over HTTP: every operation *ECS implements over the
 // ECS wire protocol (AWS JSON 1.1, `POST /` with X-Amz-Target), and the
