@@ -20,6 +20,7 @@ type Violation struct {
 	Detail string
 }
 
+// String renders the violation on one line: time, invariant, subject, detail.
 func (v Violation) String() string {
 	return fmt.Sprintf("%v %s %s: %s", v.At, v.Invariant, v.Subject, v.Detail)
 }
