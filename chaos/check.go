@@ -165,11 +165,14 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	// After desiredCount is lowered, tasks above the new bound may remain
 	// while stopping them would break minimumHealthyPercent (new tasks not
 	// yet healthy): ECS stops them as soon as it can, and starts none.
-	if desired < mem.lastDesired {
+	// The surplus may come from tasks started before the decrease within
+	// the same step; afterwards it must not grow.
+	lowered := desired < mem.lastDesired
+	if lowered {
 		mem.shrunkAt = s.Now
 	}
 	limit := maxTasks(desired, maxPct)
-	shrinking := !mem.shrunkAt.IsZero() && s.Now.Sub(mem.shrunkAt) <= shrinkGrace && kept <= mem.lastKept &&
+	shrinking := !mem.shrunkAt.IsZero() && s.Now.Sub(mem.shrunkAt) <= shrinkGrace && (lowered || kept <= mem.lastKept) &&
 		settled-(kept-limit) < minHealthy(desired, minPct)
 	if kept > limit && !shrinking {
 		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
@@ -193,7 +196,10 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	for _, d := range svc.Deployments {
 		c.Checks++
 		id := aws.ToString(d.Id)
-		if x.DeploymentDeadline > 0 && d.RolloutState == types.DeploymentRolloutStateInProgress && d.CreatedAt != nil &&
+		// Only the PRIMARY rollout must end: a deployment superseded while
+		// IN_PROGRESS stays ACTIVE with that state until drained, and a
+		// FAILED primary without rollback leaves it so (soak seed 11).
+		if x.DeploymentDeadline > 0 && aws.ToString(d.Status) == "PRIMARY" && d.RolloutState == types.DeploymentRolloutStateInProgress && d.CreatedAt != nil &&
 			s.Now.Sub(*d.CreatedAt) > x.DeploymentDeadline && !c.overdue[id] {
 			c.overdue[id] = true
 			bad("deployment-deadline", name, "deployment %s (%s) IN_PROGRESS for %v: %s", id,

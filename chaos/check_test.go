@@ -136,6 +136,11 @@ func TestCheckDeploymentDeadline(t *testing.T) {
 	if got := invariants(c.Check(at(2*time.Hour), x)); got != "" {
 		t.Fatalf("reported twice: %q", got)
 	}
+	// A superseded (ACTIVE) deployment may stay IN_PROGRESS.
+	svc.Deployments[0].Status, svc.Deployments[0].Id = aws.String("ACTIVE"), aws.String("ecs-svc/2")
+	if got := invariants(c.Check(at(3*time.Hour), x)); got != "" {
+		t.Fatalf("ACTIVE deployment: %q", got)
+	}
 }
 
 func TestCheckCounts(t *testing.T) {
@@ -297,5 +302,27 @@ func TestCheckMaxPercentAfterScaleDown(t *testing.T) {
 				t.Fatalf("violations %q, want %q", got, tc.want)
 			}
 		})
+	}
+}
+
+// TestCheckMaxPercentDeployThenScaleDownInOneStep: a deployment starts
+// tasks within the old bound and desiredCount is lowered in the same step
+// (soak seed 9): the surplus appears at once, yet breaks no rule while the
+// minimum forbids stopping it.
+func TestCheckMaxPercentDeployThenScaleDownInOneStep(t *testing.T) {
+	c := NewChecker(t0)
+	snap := func(at time.Duration, desired int32, kept int) Snapshot {
+		return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 75, 150, types.DeploymentRolloutStateInProgress)},
+			Tasks: tasks("a", kept, "RUNNING", "RUNNING")}
+	}
+	if vs := c.Check(snap(0, 8, 6), Expect{}); len(vs) > 0 {
+		t.Fatal(vs)
+	}
+	// 6 old tasks + 6 new (within floor(8*150%)=12), then desired 6: bound 9.
+	if vs := c.Check(snap(30*time.Second, 6, 12), Expect{}); len(vs) > 0 {
+		t.Fatalf("surplus started before the decrease: %v", vs)
+	}
+	if got := invariants(c.Check(snap(time.Minute, 6, 13), Expect{})); got != "max-percent" {
+		t.Fatalf("growing surplus: %q, want max-percent", got)
 	}
 }

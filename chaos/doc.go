@@ -21,7 +21,8 @@
 //     ceil(desiredCount * minimumHealthyPercent / 100);
 //   - lost-instance: no task on a lost container instance is reported
 //     anything but STOPPED;
-//   - deployment-deadline: no deployment stays IN_PROGRESS past a deadline;
+//   - deployment-deadline: no PRIMARY deployment stays IN_PROGRESS past a
+//     deadline (every rollout ends COMPLETED or FAILED);
 //   - counts: a service's runningCount and pendingCount match its tasks;
 //   - no-loss: every service created and every task definition revision
 //     registered is still described, with its revision number;
