@@ -1,0 +1,135 @@
+package fake_test
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/ecsdeploytest"
+	"github.com/ecsdeploy/ecsdeploy/fake"
+	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
+)
+
+// conformanceClient is an *ecs.Client for srv whose retries do not wait in
+// real time (the Deployer's waits go through the fake's virtual clock).
+func conformanceClient(srv *faketest.Server) *ecs.Client {
+	return srv.NewClient(func(o *ecs.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
+	})
+}
+
+// TestConformanceOverHTTPFargate runs the Deployer conformance suite the
+// way a remote user of cmd/ecsfake -speed 0 would: the real *ecs.Client
+// over HTTP, virtual time through RemoteClock and the hooks through the
+// /_fake/v1 controls (ControlClient); nothing touches the fake in process.
+func TestConformanceOverHTTPFargate(t *testing.T) {
+	srv := faketest.NewServer(t)
+	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance")}); err != nil {
+		t.Fatal(err)
+	}
+	ctl := fake.NewControlClient(srv.URL, nil)
+	clock, err := fake.NewRemoteClock(t.Context(), ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	ecsdeploytest.Run(t, ecsdeploytest.Backend{
+		API:        conformanceClient(srv),
+		Clock:      clock,
+		Cluster:    "conformance",
+		LaunchType: types.LaunchTypeFargate,
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
+			Subnets: []string{"subnet-0123456789abcdef0"}}},
+		FailingImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/missing-%d:bad", n)
+			if err := ctl.InjectFault(t.Context(), fake.Fault{Image: image, Action: fake.FaultFailStart,
+				Reason: "CannotPullContainerError: pull access denied"}); err != nil {
+				t.Fatal(err)
+			}
+			return image
+		},
+		ExitingContainer: func(t *testing.T, code int32) (string, []string) {
+			n++
+			image := fmt.Sprintf("registry.example/exits-%d:1", n)
+			if err := ctl.InjectFault(t.Context(), fake.Fault{Image: image, Action: fake.FaultExit, ExitCode: code, After: 5 * time.Second}); err != nil {
+				t.Fatal(err)
+			}
+			return image, []string{"sh", "-c", fmt.Sprintf("exit %d", code)}
+		},
+		FailOperation: func(t *testing.T, op, code string, times int) {
+			if err := ctl.FailOperation(t.Context(), op, code, times, 0); err != nil {
+				t.Fatal(err)
+			}
+		},
+		Calls: func() map[string]int {
+			counts, err := ctl.CallCounts(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return counts
+		},
+	})
+}
+
+// TestConformanceOverHTTPEC2 runs the suite on EC2 capacity, with hooks
+// calling the in-process fake behind the server.
+func TestConformanceOverHTTPEC2(t *testing.T) {
+	srv := faketest.NewServer(t)
+	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance")}); err != nil {
+		t.Fatal(err)
+	}
+	for range 3 {
+		if _, err := srv.ECS.AddInstance("conformance", fake.InstanceSpec{CPU: 4096, Memory: 8192}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	n := 0
+	ecsdeploytest.Run(t, ecsdeploytest.Backend{
+		API:        conformanceClient(srv),
+		Clock:      srv.ECS,
+		Cluster:    "conformance",
+		LaunchType: types.LaunchTypeEc2,
+		FailingImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/missing-%d:bad", n)
+			if err := srv.ECS.InjectFault(fake.Fault{Image: image, Action: fake.FaultFailStart}); err != nil {
+				t.Fatal(err)
+			}
+			return image
+		},
+		ExitingContainer: func(t *testing.T, code int32) (string, []string) {
+			n++
+			image := fmt.Sprintf("registry.example/exits-%d:1", n)
+			if err := srv.ECS.InjectFault(fake.Fault{Image: image, Action: fake.FaultExit, ExitCode: code}); err != nil {
+				t.Fatal(err)
+			}
+			return image, nil
+		},
+		AddCapacity: func(t *testing.T, cpu, memory int32) {
+			postControl(t, srv, "/_fake/v1/instances", map[string]any{"cluster": "conformance", "cpu": cpu, "memory": memory})
+		},
+		FailOperation: func(_ *testing.T, op, code string, times int) { srv.ECS.FailOperation(op, code, times, 0) },
+		Calls:         srv.ECS.CallCounts,
+	})
+}
+
+// postControl POSTs body as JSON to a control and fails t unless it
+// answers 200.
+func postControl(t *testing.T, srv *faketest.Server, path string, body any) {
+	t.Helper()
+	data, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, doc := control(t, srv, "POST", path, string(data)); status != 200 {
+		t.Fatalf("POST %s %s: %d %v", path, data, status, doc)
+	}
+}
