@@ -29,6 +29,15 @@ type ECS struct {
 	instances map[string]*instance
 	tags      map[string][]types.Tag // by resource ARN
 
+	// services holds every service by cluster and name; dirty lists the
+	// services the scheduler must plan at the next reconcile; applying is
+	// the service whose plan is being applied (its own changes do not
+	// make it dirty again).
+	services map[serviceKey]*service
+	svcOrder []*service
+	dirty    []*service
+	applying *service
+
 	faults   []*faultState
 	opFaults map[string][]*opFault
 	calls    []Call
@@ -69,6 +78,10 @@ func (e *ECS) resetLocked() {
 	e.tasks = map[string]*task{}
 	e.instances = map[string]*instance{}
 	e.tags = map[string][]types.Tag{}
+	e.services = map[serviceKey]*service{}
+	e.svcOrder = nil
+	e.dirty = nil
+	e.applying = nil
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil

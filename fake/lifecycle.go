@@ -12,6 +12,9 @@ import (
 func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason string) {
 	t.lastStatus = status
 	t.version++
+	if t.svc != nil {
+		e.touchServiceLocked(t.svc)
+	}
 	t.history = append(t.history, TaskStateChange{At: now, LastStatus: status, DesiredStatus: t.desiredStatus,
 		HealthStatus: string(t.health), Reason: reason})
 }
@@ -152,6 +155,9 @@ func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
 	}
 	t.health = h
 	t.version++
+	if t.svc != nil {
+		e.touchServiceLocked(t.svc)
+	}
 	t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
 		HealthStatus: string(h), Reason: reason})
 }

@@ -82,6 +82,11 @@ type task struct {
 	fate          fate
 	released      bool
 	forgotten     bool // dropped after retention; skipped in c.tasks
+	// svc is the service that owns the task (nil for standalone tasks);
+	// failureCounted and healthyCounted are the planner's marks.
+	svc            *service
+	failureCounted bool
+	healthyCounted bool
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -1,0 +1,239 @@
+package fake
+
+import (
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// The service scheduler is a dumb applier of the pure planner
+// (fake/internal/plan): for each service that changed it builds a
+// plan.Snapshot, calls plan.Compute and applies the Plan in the order the
+// plan package documents.
+
+// placementRetry is how soon the scheduler tries again to place tasks that
+// found no capacity (capacity can appear without the service changing).
+const placementRetry = 15 * time.Second
+
+// unplacedRepeat is how long an identical "unable to place a task" event is
+// not repeated.
+const unplacedRepeat = 5 * time.Minute
+
+// touchServiceLocked marks s for planning at the next reconcile. Changes
+// made while s's own plan is applied do not count (the plan foresaw them).
+func (e *ECS) touchServiceLocked(s *service) {
+	if s.dirty || e.applying == s || s.status == serviceInactive {
+		return
+	}
+	s.dirty = true
+	e.dirty = append(e.dirty, s)
+}
+
+// wakeServiceLocked makes the scheduler plan s at virtual time at (used by
+// the API after a change, so that the plan runs at the instant of the call).
+func (e *ECS) wakeServiceLocked(s *service, at time.Time) {
+	e.scheduleLocked(at, func(time.Time) { e.touchServiceLocked(s) })
+}
+
+// scheduleServiceLocked plans one service at now and applies the plan. A
+// rollback deployment is created and planned again at once.
+func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
+	if s.status == serviceInactive || len(s.deployments) == 0 {
+		return
+	}
+	e.applying = s
+	defer func() { e.applying = nil }()
+	for range 4 { // a rollback replans once; more would be a planner bug
+		snap := e.snapshotLocked(s, now)
+		p := plan.Compute(snap)
+		if !e.applyPlanLocked(s, snap, p, now) {
+			break
+		}
+	}
+	e.settleDrainingLocked(s, now)
+}
+
+// snapshotLocked builds the planner's view of s at now.
+func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
+	cfg := s.deployCfg
+	snap := plan.Snapshot{
+		Service: plan.Service{
+			Name:                   s.name,
+			DesiredCount:           s.desired,
+			MinimumHealthyPercent:  int(aws.ToInt32(cfg.MinimumHealthyPercent)),
+			MaximumPercent:         int(aws.ToInt32(cfg.MaximumPercent)),
+			HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
+			Marks:                  s.marks,
+		},
+		Deployments: make([]plan.Deployment, 0, len(s.deployments)),
+		Now:         now,
+	}
+	if cb := cfg.DeploymentCircuitBreaker; cb != nil {
+		snap.Service.CircuitBreaker = plan.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}
+	}
+	for _, d := range s.deployments {
+		snap.Deployments = append(snap.Deployments, plan.Deployment{
+			ID: d.id, Status: d.status, TaskDefinition: d.td.arn, DesiredCount: d.desired,
+			RolloutState: d.rolloutState, RolloutStateReason: d.reason, FailedTasks: d.failedTasks,
+			CreatedAt: d.createdAt, HasHealthCheck: hasEssentialHealthCheck(d.td),
+			ReachedRunning: d.reachedRunning, IsRollback: d.isRollback, Backoff: d.backoff,
+		})
+	}
+	ts := s.snap[:0]
+	for _, t := range s.tasks {
+		pt := plan.Task{
+			ID: t.id, DeploymentID: t.startedBy, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
+			Health: t.health, StartedAt: t.startedAt, StoppedAt: t.stoppedAt,
+			StoppedBeforeRunning: t.lastStatus == statusStopped && t.startedAt.IsZero(),
+			StopCode:             t.stopCode, StoppedReason: t.stoppedReason, AZ: t.az,
+			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
+		}
+		if t.inst != nil {
+			pt.ContainerInstance = t.inst.arn
+		}
+		ts = append(ts, pt)
+	}
+	s.snap = ts
+	snap.Tasks = ts
+	return snap
+}
+
+// hasEssentialHealthCheck reports whether an essential container of td has
+// a health check (then tasks count as healthy only when HEALTHY).
+func hasEssentialHealthCheck(td *taskDef) bool {
+	for _, cd := range td.def.ContainerDefinitions {
+		if cd.HealthCheck != nil && aws.ToBool(cd.Essential) {
+			return true
+		}
+	}
+	return false
+}
+
+// applyPlanLocked performs p on s in the plan package's order. It reports
+// whether a rollback deployment was created (the caller plans again).
+func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now time.Time) bool {
+	// 1. Deployment updates.
+	for _, u := range p.Deployments {
+		d := s.deploymentByID(u.ID)
+		if d == nil {
+			continue
+		}
+		d.status, d.desired, d.rolloutState, d.reason = u.Status, u.DesiredCount, u.RolloutState, u.RolloutStateReason
+		d.failedTasks, d.reachedRunning, d.backoff = u.FailedTasks, u.ReachedRunning, u.Backoff
+		d.updatedAt = now
+	}
+	// 2. A rollback deployment: create it and plan again (this plan starts
+	// and stops nothing). Its events (failed, rolling back) are kept.
+	if nd := p.NewDeployment; nd != nil {
+		e.applyMarksLocked(p)
+		s.marks = p.Service
+		for _, msg := range p.Events {
+			e.addEventLocked(s, msg, now)
+		}
+		td := e.taskDefByRefLocked(nd.TaskDefinition)
+		if td != nil {
+			e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
+			return true
+		}
+	}
+	// 3. Task marks; 4. service marks.
+	e.applyMarksLocked(p)
+	s.marks = p.Service
+	// 5. Stops.
+	for _, st := range p.Stops {
+		if t := e.tasks[st.TaskID]; t != nil && t.svc == s {
+			e.stopTaskLocked(t, st.StopCode, st.Reason, now)
+		}
+	}
+	// 6. Starts.
+	retry := false
+	for _, st := range p.Starts {
+		if !e.startServiceTasksLocked(s, st, now) {
+			retry = true
+		}
+	}
+	// 7. Events.
+	for _, msg := range p.Events {
+		e.addEventLocked(s, msg, now)
+	}
+	// 8. Wake-ups.
+	wake := p.NextWakeup
+	if retry && (wake.IsZero() || wake.After(now.Add(placementRetry))) {
+		wake = now.Add(placementRetry)
+	}
+	e.setWakeupLocked(s, wake)
+	e.pruneLocked(s, snap)
+	return false
+}
+
+// applyMarksLocked sets the planner's accounting flags on tasks.
+func (e *ECS) applyMarksLocked(p plan.Plan) {
+	for _, m := range p.Marks {
+		t := e.tasks[m.TaskID]
+		if t == nil {
+			continue
+		}
+		t.failureCounted = t.failureCounted || m.FailureCounted
+		t.healthyCounted = t.healthyCounted || m.HealthyCounted
+	}
+}
+
+// setWakeupLocked asks for a plan of s at `at` (zero: no time-based wake-up).
+// Superseded wake-ups are ignored when they fire.
+func (e *ECS) setWakeupLocked(s *service, at time.Time) {
+	if at.IsZero() {
+		s.wakeAt = time.Time{}
+		return
+	}
+	if s.wakeAt.Equal(at) {
+		return
+	}
+	s.wakeAt = at
+	e.scheduleLocked(at, func(now time.Time) {
+		if s.wakeAt.Equal(now) || s.wakeAt.Equal(at) {
+			s.wakeAt = time.Time{}
+			e.touchServiceLocked(s)
+		}
+	})
+}
+
+// pruneLocked drops STOPPED tasks the planner has now seen, and INACTIVE
+// deployments other than the newest COMPLETED one (a rollback target).
+func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
+	seen := 0
+	for _, pt := range snap.Tasks {
+		if pt.LastStatus == statusStopped {
+			seen++
+		}
+	}
+	if seen > 0 {
+		stopped := make(map[string]bool, seen)
+		for _, pt := range snap.Tasks {
+			if pt.LastStatus == statusStopped {
+				stopped[pt.ID] = true
+			}
+		}
+		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return stopped[t.id] && t.lastStatus == statusStopped })
+	}
+	keep := -1
+	for i := len(s.deployments) - 1; i >= 0; i-- {
+		d := s.deployments[i]
+		if d.status == plan.StatusInactive && d.rolloutState == types.DeploymentRolloutStateCompleted {
+			keep = i
+			break
+		}
+	}
+	n := 0
+	for i, d := range s.deployments {
+		if d.status != plan.StatusInactive || i == keep || len(s.deployments) == 1 {
+			s.deployments[n] = d
+			n++
+		}
+	}
+	clear(s.deployments[n:])
+	s.deployments = s.deployments[:n]
+}

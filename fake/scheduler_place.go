@@ -1,0 +1,96 @@
+package fake
+
+import (
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// serviceSpread is the service scheduler's default placement: the AZ with
+// the fewest of the service's tasks, then the instance with the fewest
+// (ECS Developer Guide, "How Amazon ECS places tasks on container
+// instances": services spread across Availability Zones by default).
+var serviceSpread = []types.PlacementStrategy{
+	{Type: types.PlacementStrategyTypeSpread, Field: aws.String("attribute:ecs.availability-zone")},
+	{Type: types.PlacementStrategyTypeSpread, Field: aws.String("instanceId")},
+}
+
+// startServiceTasksLocked places and launches the tasks of one plan.Start
+// and emits "has started N tasks" for those placed and "unable to place a
+// task" for the first that could not be. It reports whether all were placed.
+func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) bool {
+	d := s.deploymentByID(st.DeploymentID)
+	if d == nil || st.Count <= 0 {
+		return true
+	}
+	req := placementRequest{
+		count: st.Count, group: "service:" + s.name, startedBy: d.id, launchType: s.launchType,
+		constraints: s.constraints, strategies: s.strategies,
+	}
+	if s.launchType == types.LaunchTypeEc2 && len(req.strategies) == 0 {
+		req.strategies = serviceSpread
+	}
+	switch s.propagateTags {
+	case types.PropagateTagsService:
+		req.tags = e.tags[s.arn]
+	case types.PropagateTagsTaskDefinition:
+		req.tags = e.tags[d.td.arn]
+	}
+	started, failures, err := e.startTasksLocked(s.c, d.td, req, now)
+	if err != nil {
+		// The request was validated when the service was created or updated;
+		// an error here means the service cannot place at all.
+		e.unplacedEventLocked(s, "(service "+s.name+") was unable to place a task. Reason: "+err.Error()+".", now)
+		return false
+	}
+	if len(started) > 0 {
+		ids := make([]string, len(started))
+		for i, t := range started {
+			t.svc = s
+			ids[i] = t.id
+		}
+		s.tasks = append(s.tasks, started...)
+		e.addEventLocked(s, plan.StartedTasksEvent(s.name, ids), now)
+	}
+	if len(failures) == 0 {
+		return true
+	}
+	e.unplacedEventLocked(s, unplacedMessage(s.name, failures[0]), now)
+	return false
+}
+
+// unplacedMessage renders ECS's "unable to place a task" event for a
+// placement failure (reason RESOURCE:CPU, RESOURCE:MEMORY, RESOURCE:PORTS,
+// ATTRIBUTE or AGENT, with the closest-matching instance's ARN).
+func unplacedMessage(svc string, f types.Failure) string {
+	id := aws.ToString(f.Arn)
+	id = id[strings.LastIndex(id, "/")+1:]
+	const prefix = ") was unable to place a task because no container instance met all of its requirements."
+	const more = " For more information, see the Troubleshooting section of the Amazon ECS Developer Guide."
+	switch aws.ToString(f.Reason) {
+	case "RESOURCE:CPU":
+		return plan.UnableToPlaceEvent(svc, id, plan.ResourceCPU)
+	case "RESOURCE:MEMORY":
+		return plan.UnableToPlaceEvent(svc, id, plan.ResourceMemory)
+	case "RESOURCE:PORTS":
+		return "(service " + svc + prefix + " The closest matching container-instance " + id + " is already using a port required by your task." + more
+	case "ATTRIBUTE":
+		return "(service " + svc + prefix + " The closest matching container-instance " + id + " does not satisfy the placement constraints." + more
+	default:
+		return "(service " + svc + prefix + " Reason: No Container Instances were found in your cluster." + more
+	}
+}
+
+// unplacedEventLocked emits msg unless the same message was emitted less
+// than unplacedRepeat ago (ECS does not repeat it on every retry).
+func (e *ECS) unplacedEventLocked(s *service, msg string, now time.Time) {
+	if msg == s.lastUnplaced && now.Before(s.lastUnplacedAt.Add(unplacedRepeat)) {
+		return
+	}
+	s.lastUnplaced, s.lastUnplacedAt = msg, now
+	e.addEventLocked(s, msg, now)
+}

@@ -1,0 +1,250 @@
+package fake
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// Service statuses (DescribeServices status).
+const (
+	serviceActive   = "ACTIVE"
+	serviceDraining = "DRAINING"
+	serviceInactive = "INACTIVE"
+)
+
+// maxServiceEvents is how many events a service keeps (newest first).
+const maxServiceEvents = 100
+
+// serviceKey identifies a service: services are unique per cluster and name.
+type serviceKey struct {
+	c    *cluster
+	name string
+}
+
+// service is one REPLICA service with its deployments, tasks and events.
+type service struct {
+	name, arn string
+	c         *cluster
+	status    string
+	desired   int
+	createdAt time.Time
+	createdBy string
+
+	launchType    types.LaunchType
+	platform      string
+	deployCfg     types.DeploymentConfiguration
+	netCfg        *types.NetworkConfiguration
+	loadBalancers []types.LoadBalancer
+	registries    []types.ServiceRegistry
+	constraints   []types.PlacementConstraint
+	strategies    []types.PlacementStrategy
+	grace         *int32
+	propagateTags types.PropagateTags
+	managedTags   bool
+	execCommand   bool
+	roleArn       string
+
+	// clientToken and fingerprint make CreateService idempotent.
+	clientToken string
+	fingerprint string
+
+	// deployments, oldest first; INACTIVE ones are pruned except the newest
+	// COMPLETED one (a rollback target).
+	deployments []*deployment
+	// events, newest first, at most maxServiceEvents.
+	events []types.ServiceEvent
+	// tasks are the service's tasks that are not STOPPED or not yet seen
+	// STOPPED by the planner.
+	tasks []*task
+
+	marks plan.ServiceMarks
+	dirty bool
+	// wakeAt is the planner's last NextWakeup (zero: none).
+	wakeAt time.Time
+	// lastUnplaced / lastUnplacedAt throttle the "unable to place" event.
+	lastUnplaced   string
+	lastUnplacedAt time.Time
+	// snap is scratch space reused for the planner's snapshot.
+	snap []plan.Task
+}
+
+// deployment is one deployment of a service.
+type deployment struct {
+	id             string
+	status         plan.DeploymentStatus
+	td             *taskDef
+	desired        int
+	rolloutState   types.DeploymentRolloutState
+	reason         string
+	failedTasks    int
+	createdAt      time.Time
+	updatedAt      time.Time
+	reachedRunning bool
+	isRollback     bool
+	backoff        plan.Backoff
+	launchType     types.LaunchType
+	platform       string
+	netCfg         *types.NetworkConfiguration
+}
+
+// deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19 digits.
+func (e *ECS) deploymentIDLocked() string {
+	b := make([]byte, 19)
+	b[0] = byte('1' + e.rng.IntN(9))
+	for i := 1; i < len(b); i++ {
+		b[i] = byte('0' + e.rng.IntN(10))
+	}
+	return "ecs-svc/" + string(b)
+}
+
+// newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)
+// and demotes the previous PRIMARY to ACTIVE.
+func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollback bool, now time.Time) *deployment {
+	for _, d := range s.deployments {
+		if d.status == plan.StatusPrimary {
+			d.status = plan.StatusActive
+			d.updatedAt = now
+		}
+	}
+	d := &deployment{
+		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
+		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: now, updatedAt: now,
+		isRollback: rollback, launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
+	}
+	if reason == "" {
+		reason = plan.InProgressReason(d.id)
+	}
+	d.reason = reason
+	s.deployments = append(s.deployments, d)
+	return d
+}
+
+// primary returns the service's PRIMARY deployment (the newest).
+func (s *service) primary() *deployment {
+	for i := len(s.deployments) - 1; i >= 0; i-- {
+		if s.deployments[i].status == plan.StatusPrimary {
+			return s.deployments[i]
+		}
+	}
+	if len(s.deployments) > 0 {
+		return s.deployments[len(s.deployments)-1]
+	}
+	return nil
+}
+
+// deploymentByID finds a deployment of the service.
+func (s *service) deploymentByID(id string) *deployment {
+	for _, d := range s.deployments {
+		if d.id == id {
+			return d
+		}
+	}
+	return nil
+}
+
+// addEventLocked records a service event as the newest one.
+func (e *ECS) addEventLocked(s *service, msg string, now time.Time) {
+	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(now), Message: aws.String(msg)}
+	if len(s.events) < maxServiceEvents {
+		s.events = append(s.events, types.ServiceEvent{})
+	}
+	copy(s.events[1:], s.events[:len(s.events)-1])
+	s.events[0] = ev
+}
+
+// taskCounts returns the running and pending tasks per deployment id and in total.
+func (s *service) taskCounts() (running, pending map[string]int, runTotal, pendTotal int) {
+	running, pending = map[string]int{}, map[string]int{}
+	for _, t := range s.tasks {
+		switch t.lastStatus {
+		case statusRunning:
+			running[t.startedBy]++
+			runTotal++
+		case statusProvisioning, statusPending, statusActivating:
+			pending[t.startedBy]++
+			pendTotal++
+		}
+	}
+	return running, pending, runTotal, pendTotal
+}
+
+// view renders the service as DescribeServices shows it: deployments
+// (PRIMARY and ACTIVE, newest first, always a non-nil list) and events.
+func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
+	running, pending, runTotal, pendTotal := s.taskCounts()
+	deps := make([]types.Deployment, 0, len(s.deployments))
+	for i := len(s.deployments) - 1; i >= 0; i-- {
+		d := s.deployments[i]
+		if d.status == plan.StatusInactive {
+			continue
+		}
+		deps = append(deps, types.Deployment{
+			Id:                   aws.String(d.id),
+			Status:               aws.String(string(d.status)),
+			TaskDefinition:       aws.String(d.td.arn),
+			DesiredCount:         int32(d.desired),
+			PendingCount:         int32(pending[d.id]),
+			RunningCount:         int32(running[d.id]),
+			FailedTasks:          int32(d.failedTasks),
+			CreatedAt:            aws.Time(d.createdAt),
+			UpdatedAt:            aws.Time(d.updatedAt),
+			LaunchType:           d.launchType,
+			PlatformVersion:      optString(d.platform),
+			NetworkConfiguration: d.netCfg,
+			RolloutState:         d.rolloutState,
+			RolloutStateReason:   aws.String(d.reason),
+		})
+	}
+	cfg := s.deployCfg
+	if cfg.DeploymentCircuitBreaker != nil {
+		cb := *cfg.DeploymentCircuitBreaker
+		cfg.DeploymentCircuitBreaker = &cb
+	}
+	out := types.Service{
+		ServiceArn:                    aws.String(s.arn),
+		ServiceName:                   aws.String(s.name),
+		ClusterArn:                    aws.String(s.c.arn),
+		Status:                        aws.String(s.status),
+		DesiredCount:                  int32(s.desired),
+		RunningCount:                  int32(runTotal),
+		PendingCount:                  int32(pendTotal),
+		LaunchType:                    s.launchType,
+		PlatformVersion:               optString(s.platform),
+		DeploymentConfiguration:       &cfg,
+		DeploymentController:          &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
+		Deployments:                   deps,
+		Events:                        append([]types.ServiceEvent{}, s.events...),
+		CreatedAt:                     aws.Time(s.createdAt),
+		CreatedBy:                     optString(s.createdBy),
+		NetworkConfiguration:          s.netCfg,
+		LoadBalancers:                 append([]types.LoadBalancer{}, s.loadBalancers...),
+		ServiceRegistries:             append([]types.ServiceRegistry{}, s.registries...),
+		PlacementConstraints:          append([]types.PlacementConstraint{}, s.constraints...),
+		PlacementStrategy:             append([]types.PlacementStrategy{}, s.strategies...),
+		HealthCheckGracePeriodSeconds: s.grace,
+		SchedulingStrategy:            types.SchedulingStrategyReplica,
+		PropagateTags:                 s.propagateTags,
+		EnableECSManagedTags:          s.managedTags,
+		EnableExecuteCommand:          s.execCommand,
+		RoleArn:                       optString(s.roleArn),
+		TaskSets:                      []types.TaskSet{},
+	}
+	if p := s.primary(); p != nil {
+		out.TaskDefinition = aws.String(p.td.arn)
+	}
+	if withTags {
+		out.Tags = copyTags(e.tags[s.arn])
+	}
+	return out
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return aws.String(s)
+}
