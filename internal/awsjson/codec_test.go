@@ -68,6 +68,30 @@ func TestMarshalRules(t *testing.T) {
 }
 
 // TestUnionMemberNames is the exception table: union members are named after their Go type.
+func TestAppendMarshalAppends(t *testing.T) {
+	got, err := AppendMarshal([]byte("x"), &types.KeyValuePair{Name: aws.String("a")})
+	if err != nil || string(got) != `x{"name":"a"}` {
+		t.Errorf("AppendMarshal = %s, %v", got, err)
+	}
+	var bad struct{ C chan int }
+	bad.C = make(chan int)
+	got, err = AppendMarshal([]byte("x"), &bad)
+	if err == nil || string(got) != "x" || !strings.Contains(err.Error(), "c: cannot encode Go kind chan") {
+		t.Errorf("AppendMarshal(chan) = %q, %v; want dst unchanged and error naming c", got, err)
+	}
+}
+
+type node struct{ Next *node }
+
+func TestMarshalCycleIsErrorNotStackOverflow(t *testing.T) {
+	n := &node{}
+	n.Next = n
+	_, err := Marshal(n)
+	if err == nil || !strings.Contains(err.Error(), "nesting deeper than 64") || !strings.HasPrefix(err.Error(), "awsjson: next.next.") {
+		t.Errorf("Marshal(cycle) err = %v", err)
+	}
+}
+
 // TestTimestampMatchesSmithyFormatEpochSeconds checks the integer formatting of timestamps
 // against the float formatting of smithy-go.
 func TestTimestampMatchesSmithyFormatEpochSeconds(t *testing.T) {

@@ -7,7 +7,9 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -50,6 +52,7 @@ type handler struct {
 	opts        UnmarshalOptions
 	ops         map[string]operation
 	requests    atomic.Uint64
+	buffers     sync.Pool // *[]byte response buffers
 }
 
 // NewHandler serves service over AWS JSON 1.1: `POST /` with header
@@ -87,7 +90,11 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
 		return
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBodyBytes))
+	reqBody := r.Body
+	if reqBody == nil {
+		reqBody = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
@@ -115,14 +122,23 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeAPIError(w, err)
 		return
 	}
-	data, err := Marshal(out)
+	bp, _ := h.buffers.Get().(*[]byte)
+	if bp == nil {
+		bp = new([]byte)
+	}
+	data, err := AppendMarshal((*bp)[:0], out)
 	if err != nil {
 		writeError(w, http.StatusInternalServerError, "InternalFailure", "encoding response: "+err.Error())
 		return
 	}
 	w.Header().Set("Content-Type", ContentType)
+	w.Header().Set("Content-Length", strconv.Itoa(len(data)))
 	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(data)
+	if cap(data) <= 4*MaxBodyBytes { // do not keep huge buffers alive
+		*bp = data
+		h.buffers.Put(bp)
+	}
 }
 
 // call invokes the operation, turning a panic into a *types.ServerException.

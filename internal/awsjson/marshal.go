@@ -23,19 +23,25 @@ const maxDepth = 64
 // that are not pointers are always emitted; time.Time is epoch seconds with a millisecond fraction.
 // Invalid UTF-8 in strings is replaced by U+FFFD, as encoding/json does.
 func Marshal(v any) ([]byte, error) {
-	e := encoder{buf: make([]byte, 0, 4096)}
+	return AppendMarshal(make([]byte, 0, 4096), v)
+}
+
+// AppendMarshal is Marshal appending to dst, so that a caller can reuse buffers. On error it
+// returns dst unchanged.
+func AppendMarshal(dst []byte, v any) ([]byte, error) {
+	e := encoder{buf: dst}
 	rv := reflect.ValueOf(v)
 	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
 		if rv.IsNil() {
-			return []byte("{}"), nil
+			return append(dst, "{}"...), nil
 		}
 		rv = rv.Elem()
 	}
 	if !rv.IsValid() {
-		return []byte("{}"), nil
+		return append(dst, "{}"...), nil
 	}
 	if err := e.value(rv, 0); err != nil {
-		return nil, err
+		return dst, err
 	}
 	return e.buf, nil
 }

@@ -1,0 +1,109 @@
+package fake
+
+import (
+	"encoding/json"
+	"net/http"
+	"slices"
+	"strings"
+)
+
+// taskFaultMembers and operationFaultMembers are the members of the two
+// fault forms POST /_fake/v1/faults accepts.
+var (
+	taskFaultMembers      = []string{"action", "after", "exitCode", "family", "image", "probability", "reason", "times"}
+	operationFaultMembers = []string{"error", "operation", "probability", "times"}
+)
+
+// operationFault is the JSON form of FailOperation.
+type operationFault struct {
+	Operation   string  `json:"operation"`
+	Error       string  `json:"error"`
+	Times       int     `json:"times"`
+	Probability float64 `json:"probability"`
+}
+
+// faultsResponse echoes what was injected.
+type faultsResponse struct {
+	TaskFault      *Fault          `json:"taskFault,omitempty"`
+	OperationFault *operationFault `json:"operationFault,omitempty"`
+}
+
+// controlFaults is POST /_fake/v1/faults with either a task fault (the
+// JSON form of Fault) or an operation fault {"operation", "error",
+// "times", "probability"}.
+func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
+	var members map[string]json.RawMessage
+	if err := decodeControl(body, &members, true); err != nil {
+		return nil, err
+	}
+	if members == nil {
+		return nil, badRequest("request body: a JSON object is required")
+	}
+	allowed := taskFaultMembers
+	if _, ok := members["operation"]; ok {
+		allowed = operationFaultMembers
+	}
+	for name := range members {
+		if !slices.Contains(allowed, name) {
+			return nil, badRequest("%s: unknown field; a task fault has %s, an operation fault has %s",
+				name, strings.Join(taskFaultMembers, ", "), strings.Join(operationFaultMembers, ", "))
+		}
+	}
+	if _, ok := members["operation"]; ok {
+		return s.injectOperationFault(body)
+	}
+	var f Fault
+	if err := json.Unmarshal(body, &f); err != nil {
+		return nil, badRequest("fault: %s", jsonErrorText(err))
+	}
+	if err := s.ecs.InjectFault(f); err != nil {
+		return nil, badRequest("%v", err)
+	}
+	return faultsResponse{TaskFault: &f}, nil
+}
+
+func (s *Server) injectOperationFault(body []byte) (any, error) {
+	var f operationFault
+	if err := decodeControl(body, &f, true); err != nil {
+		return nil, err
+	}
+	switch {
+	case f.Operation == "":
+		return nil, badRequest("operation: required: an ECS operation name (\"DescribeServices\") or \"*\"")
+	case f.Operation != "*" && !validOperationName(f.Operation):
+		return nil, badRequest("operation: %q is not an operation name like \"DescribeServices\"", f.Operation)
+	case f.Times < 0:
+		return nil, badRequest("times: must not be negative, got %d", f.Times)
+	case f.Probability < 0 || f.Probability > 1:
+		return nil, badRequest("probability: must be in [0,1], got %v", f.Probability)
+	}
+	if f.Error == "" {
+		f.Error = "ThrottlingException"
+	}
+	if !validOperationName(f.Error) {
+		return nil, badRequest("error: %q is not an error code like \"ThrottlingException\"", f.Error)
+	}
+	s.ecs.FailOperation(f.Operation, f.Error, f.Times, f.Probability)
+	return faultsResponse{OperationFault: &f}, nil
+}
+
+// validOperationName accepts 1-64 ASCII letters and digits starting with
+// an upper-case letter, the shape of ECS operation and error names.
+func validOperationName(s string) bool {
+	if len(s) == 0 || len(s) > 64 || s[0] < 'A' || s[0] > 'Z' {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return true
+}
+
+// controlClearFaults is DELETE /_fake/v1/faults.
+func (s *Server) controlClearFaults(*http.Request, []byte) (any, error) {
+	s.ecs.ClearFaults()
+	return struct{}{}, nil
+}

@@ -1,0 +1,72 @@
+package fake
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+)
+
+// ControlPrefix is the path under which Server serves the fake's controls
+// (advance, faults, instances, calls, reset); see the package doc.
+const ControlPrefix = "/_fake/v1/"
+
+// MaxRequestBytes is the largest request body Server accepts, on the ECS
+// endpoint and on the controls alike (1 MiB). Larger bodies are answered
+// with HTTP 413.
+const MaxRequestBytes = awsjson.MaxBodyBytes
+
+// Server serves an *ECS over HTTP: every operation *ECS implements over the
+// ECS wire protocol (AWS JSON 1.1, `POST /` with X-Amz-Target), and the
+// fake's controls under ControlPrefix. It is an http.Handler; it is safe
+// for any number of concurrent clients.
+type Server struct {
+	ecs     *ECS
+	api     http.Handler
+	onReset func(context.Context, *ECS) error
+}
+
+// ServerOption configures NewServer.
+type ServerOption func(*Server)
+
+// WithResetHook sets a function run after every POST /_fake/v1/reset to
+// rebuild a starting state (cmd/ecsfake uses it to recreate cluster
+// "default" and its instances). An error it returns is answered as 500.
+func WithResetHook(f func(ctx context.Context, e *ECS) error) ServerOption {
+	return func(s *Server) { s.onReset = f }
+}
+
+// NewServer returns a Server for e. Requests signed with SigV4 build ARNs
+// in the region of their credential scope (any signature is accepted);
+// unsigned requests use e's region.
+func NewServer(e *ECS, opts ...ServerOption) *Server {
+	s := &Server{ecs: e}
+	for _, o := range opts {
+		o(s)
+	}
+	s.api = awsjson.NewHandler(e, awsjson.WithContext(func(ctx context.Context, region string) context.Context {
+		if region == "" {
+			return ctx
+		}
+		return ContextWithRegion(ctx, region)
+	}))
+	return s
+}
+
+// ECS returns the fake the server serves, for inspection and faults in
+// process.
+func (s *Server) ECS() *ECS { return s.ecs }
+
+// Operations lists, sorted, the ECS operations the server answers.
+func (s *Server) Operations() []string { return awsjson.Operations(s.ecs) }
+
+// ServeHTTP answers ECS API calls at `/` and the controls under
+// ControlPrefix.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
+		s.serveControl(w, r)
+		return
+	}
+	s.api.ServeHTTP(w, r)
+}
