@@ -308,30 +308,3 @@ func TestDeployDesiredCountOnlyStartsNoDeploymentAndWaitsForSteady(t *testing.T)
 		t.Errorf("update td=%v running=%d describes=%d", api.updates[0].TaskDefinition, res.Status.Service.RunningCount, api.calls["DescribeServices"])
 	}
 }
-
-func TestFirstReadRetriesThrottlingThenGivesUp(t *testing.T) {
-	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded"}
-	for _, c := range []struct {
-		failures int
-		wantErr  bool
-	}{{3, false}, {4, true}} {
-		api := &scripted{services: func(n int) (*ecs.DescribeServicesOutput, error) {
-			if n < c.failures {
-				return nil, throttle
-			}
-			return out(svcWith(1, 1, dep("ecs-svc/1", "PRIMARY", "web:1", completed, 1, 1))), nil
-		}}
-		clock := newStepClock()
-		start := clock.Now()
-		_, err := New(api, WithClock(clock)).Wait(t.Context(), "c", "web")
-		if (err != nil) != c.wantErr {
-			t.Errorf("%d throttles: err = %v", c.failures, err)
-		}
-		if c.wantErr && !errors.Is(err, throttle) {
-			t.Errorf("%d throttles: original error not reachable: %v", c.failures, err)
-		}
-		if took := clock.Now().Sub(start); !c.wantErr && took != 7*time.Second {
-			t.Errorf("backoff took %s, want 1+2+4 s", took)
-		}
-	}
-}

@@ -19,9 +19,11 @@ type deployer struct {
 var _ Deployer = (*deployer)(nil)
 
 // New returns a Deployer over api (an *ecs.Client, or a *fake.ECS with
-// WithClock(fake) for virtual time).
+// WithClock(fake) for virtual time). Any api other than an *ecs.Client
+// gets retries of transient errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
-	return &deployer{api: api, cfg: defaultConfig().with(opts)}
+	cfg := defaultConfig().with(opts)
+	return &deployer{api: withRetry(api, cfg), cfg: cfg}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's

@@ -18,6 +18,7 @@ type config struct {
 	noWait         bool
 	onlyIfChanged  bool
 	maxStoppedSeen int
+	retryAttempts  int
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute
@@ -28,7 +29,7 @@ const (
 )
 
 func defaultConfig() config {
-	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100}
+	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100, retryAttempts: DefaultRetryAttempts}
 }
 
 func (c config) with(opts []Option) config {
@@ -91,3 +92,10 @@ func WithNoWait() Option { return func(c *config) { c.noWait = true } }
 // WithOnlyIfChanged makes Register reuse the family's latest ACTIVE
 // revision when Diff finds no change.
 func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = true } }
+
+// WithRetryAttempts sets how many times each API call is tried when the
+// API is not an *ecs.Client (whose SDK retryer already retries): transient
+// errors (throttling, server faults) are retried with the SDK's exponential
+// jitter backoff, sleeping through the Deployer's clock. n <= 1 turns these
+// retries off. It takes effect when given to New.
+func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts = n } }

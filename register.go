@@ -14,7 +14,17 @@ import (
 // Register validates and registers in; with WithOnlyIfChanged it reuses
 // the family's latest ACTIVE revision when Diff reports no change.
 func (d *deployer) Register(ctx context.Context, in *ecs.RegisterTaskDefinitionInput, opts ...Option) (*RegisterResult, error) {
-	cfg := d.cfg.with(opts)
+	return d.register(ctx, d.cfg.with(opts), in, knownDiff{})
+}
+
+// knownDiff is a Diff already computed against one revision (by its ARN),
+// so that register need not compute it again when that revision is the
+// family's latest.
+type knownDiff struct {
+	arn, diff string
+}
+
+func (d *deployer) register(ctx context.Context, cfg config, in *ecs.RegisterTaskDefinitionInput, known knownDiff) (*RegisterResult, error) {
 	if err := ValidateTaskDefinitionInput(in); err != nil {
 		return nil, err
 	}
@@ -23,7 +33,11 @@ func (d *deployer) Register(ctx context.Context, in *ecs.RegisterTaskDefinitionI
 		out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family})
 		switch err = wrapAPI("DescribeTaskDefinition", err); {
 		case err == nil && out.TaskDefinition != nil:
-			res.Diff = Diff(RegisterInput(out.TaskDefinition), in)
+			if latest := valueOf(out.TaskDefinition.TaskDefinitionArn); known.arn != "" && latest == known.arn {
+				res.Diff = known.diff
+			} else {
+				res.Diff = Diff(RegisterInput(out.TaskDefinition), in)
+			}
 			if res.Diff == "" {
 				res.TaskDefinition, res.Arn = out.TaskDefinition, valueOf(out.TaskDefinition.TaskDefinitionArn)
 				d.action(cfg, "task definition %s unchanged", shortTD(res.Arn))

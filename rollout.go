@@ -127,7 +127,13 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 	} else {
 		res.Diff = fmt.Sprintf("family: %q -> %q", valueOf(cur.Family), valueOf(want.Family))
 	}
-	reg, err := d.Register(ctx, want, WithOnlyIfChanged(), WithEvents(cfg.events), WithClock(cfg.clock))
+	rcfg := cfg
+	rcfg.onlyIfChanged = true
+	var known knownDiff
+	if valueOf(want.Family) == valueOf(cur.Family) {
+		known = knownDiff{arn: valueOf(out.TaskDefinition.TaskDefinitionArn), diff: res.Diff}
+	}
+	reg, err := d.register(ctx, rcfg, want, known)
 	if err != nil {
 		return err
 	}

@@ -125,3 +125,33 @@ func TestRevisionParsingAndOrdering(t *testing.T) {
 		t.Error("revisionOf")
 	}
 }
+
+// TestBreakerFailureReasonFromServiceEventWhenDeploymentLeftTheList: ECS
+// can drop a failed deployment without tasks before a poll sees it
+// FAILED; the reason then comes from its "deployment failed" event.
+func TestBreakerFailureReasonFromServiceEventWhenDeploymentLeftTheList(t *testing.T) {
+	rb := dep("ecs-svc/3", "PRIMARY", "web:1", inProgress, 2, 0)
+	rb.RolloutStateReason = ptr("ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1.")
+	svc := svcWith(2, 0, rb)
+	for _, c := range []struct {
+		name   string
+		events []string
+		want   string
+	}{
+		{"event names our deployment", []string{
+			"(service web) rolling back to deployment ecs-svc/1.",
+			"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start."}, "deployment failed: tasks failed to start."},
+		{"event of another deployment", []string{"(service web) (deployment ecs-svc/9) deployment failed: tasks failed to start."}, "deployment ecs-svc/2 failed and ECS rolled back"},
+		{"no event", nil, "deployment ecs-svc/2 failed and ECS rolled back"},
+	} {
+		s := *svc
+		s.Events = nil
+		for i, m := range c.events {
+			s.Events = append(s.Events, types.ServiceEvent{Id: ptr(string(rune('a' + i))), Message: ptr(m)})
+		}
+		o := deploymentOutcome(&s, "ecs-svc/2")
+		if o.kind != outcomeFailed || o.rolledBackTo == nil || o.reason != c.want {
+			t.Errorf("%s: outcome kind=%d rolledBack=%v reason=%q, want failed, rolled back, %q", c.name, o.kind, o.rolledBackTo != nil, o.reason, c.want)
+		}
+	}
+}

@@ -44,10 +44,15 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 	}
 	switch {
 	case ours == nil && other != nil:
+		// A failed deployment without tasks can leave the list at once
+		// (INACTIVE); then the service event says why it failed.
 		o := outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))}
 		if isRollback(other) {
 			o.reason = fmt.Sprintf("deployment %s failed and ECS rolled back", id)
 			o.rolledBackTo = other
+		}
+		if r := failedEventReason(svc, id); r != "" {
+			o.reason = r
 		}
 		return o
 	case ours == nil:
@@ -80,6 +85,19 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		}
 	}
 	return o
+}
+
+// failedEventReason returns ECS's reason from the service event
+// "(service X) (deployment ID) deployment failed: REASON", or "".
+func failedEventReason(svc *types.Service, id string) string {
+	marker := "(deployment " + id + ") deployment failed"
+	for _, e := range svc.Events {
+		m := valueOf(e.Message)
+		if i := strings.Index(m, marker); i >= 0 {
+			return strings.TrimSpace(m[i+len("(deployment "+id+") "):])
+		}
+	}
+	return ""
 }
 
 // isRollback reports whether primary is a circuit-breaker rollback started
@@ -211,22 +229,10 @@ func (d *deployer) describeService(ctx context.Context, cluster, service string)
 }
 
 // activeService is describeService that also treats DRAINING/INACTIVE as
-// not found. Being the first call of most operations, it retries
-// transient errors (throttling, server faults) a few times with backoff
-// on the Deployer's clock, as the SDK retryer would; the in-process fake
-// has no retryer.
+// not found. Transient errors were already retried by the SDK retryer or,
+// for other APIs, by the Deployer's retry wrapper (see WithRetryAttempts).
 func (d *deployer) activeService(ctx context.Context, cluster, service string) (*types.Service, error) {
-	var svc *types.Service
-	var err error
-	for attempt, backoff := 1, time.Second; ; attempt, backoff = attempt+1, backoff*2 {
-		svc, err = d.describeService(ctx, cluster, service)
-		if err == nil || !isTransient(err) || attempt == initialReadAttempts || ctx.Err() != nil {
-			break
-		}
-		if serr := d.cfg.clock.Sleep(ctx, backoff); serr != nil {
-			return nil, serr
-		}
-	}
+	svc, err := d.describeService(ctx, cluster, service)
 	if err != nil {
 		return nil, err
 	}
@@ -242,9 +248,6 @@ func optional(s string) *string {
 	}
 	return &s
 }
-
-// initialReadAttempts bounds the retries of activeService.
-const initialReadAttempts = 4
 
 // timedOut reports whether err is a wait that hit its own deadline.
 func timedOut(err error) bool { return errors.Is(err, ErrTimeout) }

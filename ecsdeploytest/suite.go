@@ -245,6 +245,16 @@ func (r *recorder) deploymentReached(id string, state types.DeploymentRolloutSta
 	return false
 }
 
+// serviceEventSays reports whether a ServiceEvent contains text.
+func (r *recorder) serviceEventSays(text string) bool {
+	for _, e := range r.events {
+		if se, ok := e.(*ecsdeploy.ServiceEvent); ok && strings.Contains(se.Message, text) {
+			return true
+		}
+	}
+	return false
+}
+
 // calls snapshots the backend's call counts (nil when unsupported).
 func (s *suite) calls() map[string]int {
 	if s.b.Calls == nil {

@@ -1,0 +1,80 @@
+package ecsdeploy_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/ecsdeploytest"
+	"github.com/ecsdeploy/ecsdeploy/fake"
+)
+
+// fakeBackend returns a conformance Backend over a new in-process fake
+// with one cluster: Fargate, or EC2 with two instances. Waits go through
+// the fake's clock (virtual time); faults, capacity and call counts use
+// the fake's inspection API.
+func fakeBackend(t testing.TB, launch types.LaunchType) (ecsdeploytest.Backend, *fake.ECS) {
+	t.Helper()
+	e := fake.New()
+	const cluster = "conformance"
+	if _, err := e.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: ptr(cluster)}); err != nil {
+		t.Fatalf("CreateCluster: %v", err)
+	}
+	b := ecsdeploytest.Backend{
+		API:        e,
+		Clock:      e,
+		Cluster:    cluster,
+		LaunchType: launch,
+		FailingImage: func(t *testing.T) string {
+			image := "registry.example/" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + ":missing"
+			if err := e.InjectFault(fake.Fault{Image: image, Action: fake.FaultFailStart}); err != nil {
+				t.Fatalf("InjectFault: %v", err)
+			}
+			return image
+		},
+		ExitingContainer: func(t *testing.T, code int32) (string, []string) {
+			image := fmt.Sprintf("registry.example/%s:exit%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), code)
+			if err := e.InjectFault(fake.Fault{Image: image, Action: fake.FaultExit, ExitCode: code, After: 0}); err != nil {
+				t.Fatalf("InjectFault: %v", err)
+			}
+			return image, []string{"sh", "-c", fmt.Sprintf("exit %d", code)}
+		},
+		FailOperation: func(_ *testing.T, op, code string, times int) { e.FailOperation(op, code, times, 0) },
+		Calls:         e.CallCounts,
+	}
+	if launch == types.LaunchTypeEc2 {
+		for range 2 {
+			if _, err := e.AddInstance(cluster, fake.InstanceSpec{CPU: 4096, Memory: 16384}); err != nil {
+				t.Fatalf("AddInstance: %v", err)
+			}
+		}
+		b.AddCapacity = func(t *testing.T, cpu, memory int32) {
+			if _, err := e.AddInstance(cluster, fake.InstanceSpec{CPU: int(cpu), Memory: int(memory)}); err != nil {
+				t.Fatalf("AddInstance: %v", err)
+			}
+		}
+	} else {
+		b.NetworkConfiguration = &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
+			Subnets: []string{"subnet-0123456789abcdef0"}, SecurityGroups: []string{"sg-0123456789abcdef0"}}}
+	}
+	return b, e
+}
+
+// TestConformanceFargate runs the whole conformance suite against the
+// in-process fake with Fargate tasks.
+func TestConformanceFargate(t *testing.T) {
+	b, _ := fakeBackend(t, types.LaunchTypeFargate)
+	ecsdeploytest.Run(t, b)
+}
+
+// TestConformanceEC2 runs the whole conformance suite against the
+// in-process fake with EC2 container instances.
+func TestConformanceEC2(t *testing.T) {
+	b, _ := fakeBackend(t, types.LaunchTypeEc2)
+	ecsdeploytest.Run(t, b)
+}
+
+func ptr[T any](v T) *T { return &v }
