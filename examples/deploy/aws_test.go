@@ -15,13 +15,13 @@ import (
 
 // The -aws path end to end: the default AWS config chain, the real SDK
 // client and its serialization, against the fake served over HTTP
-// (AWS_ENDPOINT_URL_ECS), on a clock 200 times faster than the wall.
+// (AWS_ENDPOINT_URL_ECS), on a clock 100 times faster than the wall.
 func TestRunAWSModeAgainstFakeServer(t *testing.T) {
 	if testing.Short() {
 		t.Skip("plays the story in sped-up real time")
 	}
 	noAWS(t)
-	e := fake.New(fake.WithClock(fake.RealTime(200)))
+	e := fake.New(fake.WithClock(fake.RealTime(100)))
 	srv := faketest.NewServerFor(t, e)
 	ctx := context.Background()
 	if _, err := e.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("prod")}); err != nil {
@@ -37,7 +37,7 @@ func TestRunAWSModeAgainstFakeServer(t *testing.T) {
 
 	var stdout, stderr bytes.Buffer
 	code := run(ctx, []string{"-aws", "-region", faketest.Region, "-cluster", "prod", "-subnets", "subnet-0a,subnet-0b",
-		"-security-groups", "sg-01", "-poll", "25ms", "-timeout", "2m"}, &stdout, &stderr)
+		"-security-groups", "sg-01", "-poll", "20ms", "-timeout", "2m"}, &stdout, &stderr)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstderr: %s\nstdout:\n%s", code, stderr.String(), stdout.String())
 	}
