@@ -203,7 +203,8 @@ type StoppedTask struct {
 	Containers []ContainerExit
 }
 
-// String is "task ID stopped: reason [code]; container web exit 1 (reason)".
+// String is "task ID stopped: reason [code], container web exit 1 (reason)";
+// a container reason equal to the task's stoppedReason is not repeated.
 func (t StoppedTask) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "task %s stopped: %s", taskID(t.TaskArn), t.StoppedReason)
@@ -212,9 +213,19 @@ func (t StoppedTask) String() string {
 	}
 	for _, c := range t.Containers {
 		b.WriteString(", ")
+		if c.Reason == t.StoppedReason {
+			c.Reason = "" // said already
+		}
 		b.WriteString(c.String())
 	}
 	return b.String()
+}
+
+// Cause is String without the task ID: what stopped it and the exit codes.
+// Tasks with the same Cause failed the same way.
+func (t StoppedTask) Cause() string {
+	s := t.String()
+	return s[len("task "+taskID(t.TaskArn)+" stopped: "):]
 }
 
 // ContainerExit is one container of a stopped task.

@@ -220,3 +220,48 @@ func TestDeployContextCancelReturnsAtOnce(t *testing.T) {
 		t.Errorf("calls %v: want the first read and one poll, nothing after cancel", calls)
 	}
 }
+
+// TestDeployFailsFastOnRolloutStateFailed: a breaker without ECS rollback
+// marks the deployment FAILED; Deploy returns then (well before its
+// timeout) with ECS's reason and the stopped tasks, not rolled back; with
+// WithRollback the Deployer rolls back to the last COMPLETED revision.
+func TestDeployFailsFastOnRolloutStateFailed(t *testing.T) {
+	for _, rollback := range []bool{false, true} {
+		f := newFakeEnv(t)
+		old := f.service("web", "nginx:1", 2, &types.DeploymentConfiguration{
+			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: false}})
+		if err := f.e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
+			t.Fatal(err)
+		}
+		var opts []ecsdeploy.Option
+		if rollback {
+			opts = append(opts, ecsdeploy.WithRollback())
+		}
+		start := f.e.Now()
+		res, err := f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:bad"},
+			append(opts, ecsdeploy.WithTimeout(30*time.Minute))...)
+		var df *ecsdeploy.DeploymentFailedError
+		if !errors.As(err, &df) {
+			t.Fatalf("rollback=%v: err = %v, want *DeploymentFailedError", rollback, err)
+		}
+		if errors.Is(err, ecsdeploy.ErrTimeout) || f.e.Now().Sub(start) > 10*time.Minute {
+			t.Errorf("rollback=%v: returned after %s (%v), want fast on FAILED", rollback, f.e.Now().Sub(start), err)
+		}
+		if df.Reason != "ECS deployment circuit breaker: tasks failed to start." || df.DeploymentID != res.DeploymentID {
+			t.Errorf("rollback=%v: reason %q for %s, want ECS's breaker reason for %s", rollback, df.Reason, df.DeploymentID, res.DeploymentID)
+		}
+		if len(df.StoppedTasks) < 3 || df.StoppedTasks[0].StopCode != types.TaskStopCodeTaskFailedToStart {
+			t.Errorf("rollback=%v: stopped tasks %v, want >= 3 (the breaker threshold) that failed to start", rollback, df.StoppedTasks)
+		}
+		st, serr := f.d.Status(t.Context(), f.cluster, "web")
+		if serr != nil {
+			t.Fatal(serr)
+		}
+		switch {
+		case !rollback && (df.RolledBack || *st.Service.TaskDefinition != res.TaskDefinitionArn):
+			t.Errorf("no rollback asked: RolledBack=%v, service on %s, want still on %s", df.RolledBack, *st.Service.TaskDefinition, res.TaskDefinitionArn)
+		case rollback && (!df.RolledBack || df.RollbackBy != "deployer" || *st.Service.TaskDefinition != old || st.Service.RunningCount != 2):
+			t.Errorf("rollback: RolledBack=%v by %q, service %s, want back on %s with 2 tasks", df.RolledBack, df.RollbackBy, st, old)
+		}
+	}
+}

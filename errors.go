@@ -181,24 +181,40 @@ type DeploymentFailedError struct {
 	Err error
 }
 
-// Error gives the deployment, the reason, whether it rolled back, and up to three stopped tasks.
+// Error gives the deployment, the reason, whether it rolled back, and the
+// stopped tasks grouped by cause (up to three causes, each with how many
+// tasks stopped that way and one task ID).
 func (e *DeploymentFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deployment %s of service %s failed: %s", e.DeploymentID, e.Service, e.Reason)
 	if e.RolledBack {
-		fmt.Fprintf(&b, "; rolled back (%s) to %s", e.RollbackBy, e.RollbackTaskDefinition)
+		fmt.Fprintf(&b, "; rolled back (%s) to %s", e.RollbackBy, shortTD(e.RollbackTaskDefinition))
 	} else if e.RollbackErr != nil {
 		fmt.Fprintf(&b, "; rollback failed: %v", e.RollbackErr)
 	} else {
 		b.WriteString("; not rolled back")
 	}
-	for i, t := range e.StoppedTasks {
+	var causes []string
+	count := map[string]int{}
+	first := map[string]string{}
+	for _, t := range e.StoppedTasks {
+		c := t.Cause()
+		if count[c] == 0 {
+			causes = append(causes, c)
+			first[c] = taskID(t.TaskArn)
+		}
+		count[c]++
+	}
+	for i, c := range causes {
 		if i == 3 {
-			fmt.Fprintf(&b, "; and %d more stopped tasks", len(e.StoppedTasks)-3)
+			fmt.Fprintf(&b, "; and %d more causes", len(causes)-3)
 			break
 		}
-		b.WriteString("; ")
-		b.WriteString(t.String())
+		if count[c] == 1 {
+			fmt.Fprintf(&b, "; task %s stopped: %s", first[c], c)
+		} else {
+			fmt.Fprintf(&b, "; %d tasks (%s, ...) stopped: %s", count[c], first[c], c)
+		}
 	}
 	return b.String()
 }

@@ -112,9 +112,24 @@ func TestDeploymentFailedErrorTextAndUnwrap(t *testing.T) {
 		t.Fatal("errors.As/Is failed")
 	}
 	want := "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start.; rolled back (circuit-breaker) to " +
-		tdArn + "web:1; task abc stopped: CannotPullContainerError [TaskFailedToStart], container app no exit code (CannotPullContainerError: pull access denied)"
+		"web:1; task abc stopped: CannotPullContainerError [TaskFailedToStart], container app no exit code (CannotPullContainerError: pull access denied)"
 	if e.Error() != want {
 		t.Errorf("Error() =\n%s\nwant\n%s", e.Error(), want)
+	}
+	// Tasks that stopped the same way are grouped; a container reason
+	// equal to the task's is not repeated.
+	same := func(id string) StoppedTask {
+		return StoppedTask{TaskArn: "arn:aws:ecs:r:1:task/c/" + id, StoppedReason: "CannotPullContainerError: not found", StopCode: types.TaskStopCodeTaskFailedToStart,
+			Containers: []ContainerExit{{Name: "app", Reason: "CannotPullContainerError: not found"}}}
+	}
+	exited := StoppedTask{TaskArn: "arn:aws:ecs:r:1:task/c/eee", StoppedReason: "Essential container in task exited", StopCode: types.TaskStopCodeEssentialContainerExited,
+		Containers: []ContainerExit{{Name: "app", ExitCode: ptr(int32(2))}}}
+	e.StoppedTasks = []StoppedTask{same("a1"), same("a2"), exited, same("a3")}
+	want = "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start.; rolled back (circuit-breaker) to web:1" +
+		"; 3 tasks (a1, ...) stopped: CannotPullContainerError: not found [TaskFailedToStart], container app no exit code" +
+		"; task eee stopped: Essential container in task exited [EssentialContainerExited], container app exit 2"
+	if e.Error() != want {
+		t.Errorf("grouped Error() =\n%s\nwant\n%s", e.Error(), want)
 	}
 	e.RolledBack, e.RollbackErr = false, errors.New("no target")
 	if !strings.Contains(e.Error(), "rollback failed: no target") {

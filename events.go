@@ -59,8 +59,13 @@ type DeploymentEvent struct {
 // Time returns At.
 func (e *DeploymentEvent) Time() time.Time { return e.At }
 
-// String is "deployment ID STATUS family:rev desired=.. pending=.. running=.. failed=.. ROLLOUT: reason".
+// String is "deployment ID STATUS family:rev desired=.. pending=.. running=.. failed=.. ROLLOUT: reason";
+// for a deployment that left the list, "deployment ID GONE family:rev (no longer listed; last seen ...)".
 func (e *DeploymentEvent) String() string {
+	if e.Status == "GONE" {
+		return fmt.Sprintf("deployment %s GONE %s (no longer listed; last seen %s desired=%d running=%d failed=%d)",
+			e.ID, shortTD(e.TaskDefinition), orNone(string(e.RolloutState)), e.Desired, e.Running, e.Failed)
+	}
 	s := fmt.Sprintf("deployment %s %s %s desired=%d pending=%d running=%d failed=%d",
 		e.ID, e.Status, shortTD(e.TaskDefinition), e.Desired, e.Pending, e.Running, e.Failed)
 	if e.RolloutState != "" {
@@ -134,9 +139,11 @@ func (t *tracker) prime(svc *types.Service) {
 func (t *tracker) observe(svc *types.Service, now time.Time) []Event {
 	var out []Event
 	name := valueOf(svc.ServiceName)
-	// Service events come newest first; report unseen ones oldest first.
+	// Service events come newest first; report unseen ones oldest first
+	// (walking the list backwards keeps ECS's order among equal times).
 	var fresh []*ServiceEvent
-	for _, e := range svc.Events {
+	for i := len(svc.Events) - 1; i >= 0; i-- {
+		e := svc.Events[i]
 		id := valueOf(e.Id)
 		if t.seen[id] {
 			continue
@@ -212,4 +219,11 @@ func sameDeployment(a, b DeploymentEvent) bool {
 func deploymentLine(d *types.Deployment) string {
 	e := deploymentEvent("", d, time.Time{})
 	return e.String()
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no rollout state"
+	}
+	return s
 }

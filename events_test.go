@@ -63,7 +63,7 @@ func TestTrackerReportsDeploymentChangesAndDisappearance(t *testing.T) {
 		}},
 		{"old drained and gone, new completed", svcWith(2, 2, withReason(withState(withRunning(newDep, 2), types.DeploymentRolloutStateCompleted), "ECS deployment ecs-svc/2 completed.")), []string{
 			"deployment ecs-svc/2 PRIMARY web:2 desired=2 pending=0 running=2 failed=0 COMPLETED: ECS deployment ecs-svc/2 completed.",
-			"deployment ecs-svc/1 GONE web:1 desired=2 pending=0 running=2 failed=0 COMPLETED",
+			"deployment ecs-svc/1 GONE web:1 (no longer listed; last seen COMPLETED desired=2 running=2 failed=0)",
 		}},
 	}
 	for _, st := range steps {
@@ -111,4 +111,21 @@ func equal(a, b []string) bool {
 		}
 	}
 	return true
+}
+
+// TestTrackerKeepsECSOrderAmongEqualTimes: ECS lists events newest first;
+// events with the same createdAt come out oldest first, as ECS made them.
+func TestTrackerKeepsECSOrderAmongEqualTimes(t *testing.T) {
+	at := time.Unix(1000, 0)
+	svc := &types.Service{ServiceName: ptr("web"), Events: []types.ServiceEvent{
+		{Id: ptr("3"), CreatedAt: ptr(at), Message: ptr("(service web) has reached a steady state.")},
+		{Id: ptr("2"), CreatedAt: ptr(at), Message: ptr("(service web) (deployment ecs-svc/1) deployment completed.")},
+		{Id: ptr("1"), CreatedAt: ptr(at.Add(-time.Second)), Message: ptr("(service web) has stopped 1 running tasks: (task a).")},
+	}}
+	tr := newTracker(at.Add(-time.Hour))
+	got := messages(tr.observe(svc, at))
+	want := []string{"(service web) has stopped 1 running tasks: (task a).", "(service web) (deployment ecs-svc/1) deployment completed.", "(service web) has reached a steady state."}
+	if !equal(got, want) {
+		t.Errorf("order = %q, want %q", got, want)
+	}
 }

@@ -64,7 +64,7 @@ func Example_unitTestWithFake() {
 	fmt.Println("within 10 virtual minutes:", e.Now().Sub(start) < 10*time.Minute)
 	// Output:
 	// good image: web:2 <nil>
-	// bad image: release registry.example/web:broken failed (deployment failed: tasks failed to start.), service rolled back to web:2
+	// bad image: release registry.example/web:broken failed (ECS deployment circuit breaker: tasks failed to start.), service rolled back to web:2
 	// after the rollback: COMPLETED true 3
 	// within 10 virtual minutes: true
 }

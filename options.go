@@ -42,7 +42,8 @@ func (c config) with(opts []Option) config {
 }
 
 // WithClock replaces the clock all waiting goes through (for example a
-// *fake.ECS, whose Sleep advances virtual time).
+// *fake.ECS, whose Sleep advances virtual time). Give it to New: the
+// backoff between retried API calls uses the clock New was given.
 func WithClock(c Clock) Option {
 	return func(cfg *config) {
 		if c != nil {

@@ -119,6 +119,37 @@ func (s *suite) deployerRollback(t *testing.T) {
 	}
 }
 
+// breakerFailsFast: a breaker without ECS rollback marks the deployment
+// FAILED; Deploy returns then, well before its timeout, with ECS's reason,
+// not rolled back (the service stays on the failed revision), and Rollback
+// on demand returns it to the last COMPLETED revision.
+func (s *suite) breakerFailsFast(t *testing.T) {
+	if s.b.FailingImage == nil {
+		t.Skip("backend has no FailingImage hook")
+	}
+	svc := s.name(t, "failfast")
+	old := s.newService(t, svc, 1, breakerWithoutRollback)
+	d := s.deployer()
+	start := s.b.Clock.Now()
+	res, err := d.Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingImage(t)})
+	df := checkFailed(t, err, svc)
+	if errors.Is(err, ecsdeploy.ErrTimeout) || s.elapsed(start) >= s.b.Timeout {
+		t.Errorf("Deploy returned after %s with %v, want fast on rolloutState FAILED", s.elapsed(start), err)
+	}
+	if df.RolledBack || !strings.Contains(df.Reason, "circuit breaker") {
+		t.Errorf("RolledBack=%v reason %q, want not rolled back with ECS's circuit breaker reason", df.RolledBack, df.Reason)
+	}
+	s.checkBackOn(t, svc, res.TaskDefinitionArn)
+	rb, err := d.Rollback(s.ctx(t), ecsdeploy.RollbackInput{Cluster: s.b.Cluster, Service: svc})
+	if err != nil {
+		t.Fatalf("Rollback: %v", err)
+	}
+	if rb.TaskDefinitionArn != old {
+		t.Errorf("Rollback went to %s, want the last COMPLETED %s", rb.TaskDefinitionArn, old)
+	}
+	s.checkSteady(t, rb.Status, old, 1)
+}
+
 // timeout: without breaker or rollback, the wait ends at its deadline with
 // a *WaitError wrapping ErrTimeout that carries the last status seen; the
 // service is left as it is, and Rollback on demand restores the old revision.

@@ -42,6 +42,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeleteService", s.deleteService},
 		{"CircuitBreakerRollback", s.circuitBreakerRollback},
 		{"DeployerRollbackWithoutBreaker", s.deployerRollback},
+		{"BreakerWithoutRollbackFailsFast", s.breakerFailsFast},
 		{"Timeout", s.timeout},
 		{"ContextCancelReturnsLastStatus", s.contextCancel},
 		{"RidesOutThrottlingAndServerErrors", s.transient},
@@ -117,6 +118,7 @@ type breaker int
 const (
 	noBreaker breaker = iota
 	breakerWithRollback
+	breakerWithoutRollback
 )
 
 // createService registers image under the service's own family, creates
@@ -131,7 +133,7 @@ func (s *suite) newService(t testing.TB, svc string, desired int32, br breaker) 
 		Cluster: ptr(s.b.Cluster), ServiceName: ptr(svc), TaskDefinition: ptr(td), DesiredCount: ptr(desired),
 		LaunchType: s.b.LaunchType,
 		DeploymentConfiguration: &types.DeploymentConfiguration{MinimumHealthyPercent: ptr(int32(100)), MaximumPercent: ptr(int32(200)),
-			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: br == breakerWithRollback, Rollback: br == breakerWithRollback}},
+			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: br != noBreaker, Rollback: br == breakerWithRollback}},
 	}
 	if s.fargate() {
 		in.NetworkConfiguration = s.b.NetworkConfiguration

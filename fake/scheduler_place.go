@@ -40,7 +40,14 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 	case types.PropagateTagsTaskDefinition:
 		req.tags = e.tags[d.td.arn]
 	}
-	started, failures, err := e.startTasksLocked(s.c, d.td, req, now)
+	var started []*task
+	var failures []types.Failure
+	var err error
+	if s.launchType == types.LaunchTypeEc2 && len(s.strategies) == 0 && len(s.constraints) == 0 && len(d.td.def.PlacementConstraints) == 0 {
+		started, failures, err = e.spreadPlaceLocked(s.c, d.td, req, now)
+	} else {
+		started, failures, err = e.startTasksLocked(s.c, d.td, req, now)
+	}
 	if err != nil {
 		// The request was validated when the service was created or updated;
 		// an error here means the service cannot place at all.

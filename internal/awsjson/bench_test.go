@@ -106,3 +106,24 @@ func BenchmarkHandlerDescribeServices(b *testing.B) {
 	})
 	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "requests/s")
 }
+
+// registerTaskDefinitionBody is what `aws ecs register-task-definition` sends for a typical
+// Fargate web service.
+const registerTaskDefinitionBody = `{"family":"web","networkMode":"awsvpc","requiresCompatibilities":["FARGATE"],"cpu":"256","memory":"512",
+"executionRoleArn":"arn:aws:iam::123456789012:role/ecsTaskExecutionRole","containerDefinitions":[{"name":"web",
+"image":"123456789012.dkr.ecr.us-east-1.amazonaws.com/web:1.4.2","cpu":256,"memory":512,"essential":true,
+"portMappings":[{"containerPort":80,"hostPort":80,"protocol":"tcp"}],"environment":[{"name":"MODE","value":"prod"},{"name":"LOG","value":"info"}],
+"logConfiguration":{"logDriver":"awslogs","options":{"awslogs-group":"/ecs/web","awslogs-region":"us-east-1","awslogs-stream-prefix":"web"}},
+"healthCheck":{"command":["CMD-SHELL","curl -f http://localhost/ || exit 1"],"interval":30,"timeout":5,"retries":3,"startPeriod":10}}]}`
+
+func BenchmarkUnmarshalRegisterTaskDefinitionInput(b *testing.B) {
+	b.SetBytes(int64(len(registerTaskDefinitionBody)))
+	b.ReportAllocs()
+	for b.Loop() {
+		var in ecs.RegisterTaskDefinitionInput
+		if err := Unmarshal([]byte(registerTaskDefinitionBody), &in, UnmarshalOptions{DisallowUnknownFields: true}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "docs/s")
+}

@@ -144,6 +144,19 @@ func TestUnionRoundTrip(t *testing.T) {
 	if got := mustMarshal(t, &v); !strings.Contains(got, `"nvidiaMps":{`) {
 		t.Errorf("Marshal = %s, want nvidiaMps member", got)
 	}
+	if err := Unmarshal([]byte(`{"x":{"future":{"a":1}}}`), &v, UnmarshalOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if u, ok := v.X.(*types.UnknownUnionMember); !ok || u.Tag != "future" || string(u.Value) != `{"a":1}` {
+		t.Errorf("unknown member: X = %#v, want UnknownUnionMember future", v.X)
+	}
+	if got := mustMarshal(t, &v); got != `{"x":{"future":{"a":1}}}` {
+		t.Errorf("Marshal(unknown member) = %s", got)
+	}
+	var ue *UnknownFieldError
+	if err := Unmarshal([]byte(`{"x":{"future":{}}}`), &v, UnmarshalOptions{DisallowUnknownFields: true}); !errors.As(err, &ue) || ue.Path != "x.future" {
+		t.Errorf("strict unknown member: err = %v", err)
+	}
 	err := Unmarshal([]byte(`{"x":{"nvidiaMps":{},"other":{}}}`), &v, UnmarshalOptions{})
 	var de *DecodeError
 	if !errors.As(err, &de) || de.Path != "x" {

@@ -35,7 +35,7 @@ func FuzzUnmarshal(f *testing.F) {
 					t.Fatalf("Marshal after Unmarshal(%q): %v", data, err)
 				}
 				w := target()
-				if err := Unmarshal(once, w, UnmarshalOptions{DisallowUnknownFields: true}); err != nil {
+				if err := Unmarshal(once, w, UnmarshalOptions{DisallowUnknownFields: strict}); err != nil {
 					t.Fatalf("re-Unmarshal(%s): %v", once, err)
 				}
 				twice, err := Marshal(w)

@@ -1,6 +1,7 @@
 package awsjson
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -90,23 +91,10 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
 		return
 	}
-	reqBody := r.Body
-	if reqBody == nil {
-		reqBody = http.NoBody
-	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
-	if err != nil {
-		var tooBig *http.MaxBytesError
-		if errors.As(err, &tooBig) {
-			writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-				fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes))
-			return
-		}
-		writeError(w, http.StatusBadRequest, "SerializationException", "reading request body: "+err.Error())
+	body, status, code, msg := readBody(w, r)
+	if status != 0 {
+		writeError(w, status, code, msg)
 		return
-	}
-	if len(strings.TrimSpace(string(body))) == 0 {
-		body = []byte("{}")
 	}
 	in := reflect.New(op.in)
 	if err := Unmarshal(body, in.Interface(), h.opts); err != nil {
@@ -139,6 +127,28 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		*bp = data
 		h.buffers.Put(bp)
 	}
+}
+
+// readBody reads at most MaxBodyBytes of the request body; an empty body reads as "{}". On
+// failure it returns the HTTP status, error code and message to answer.
+func readBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, code, msg string) {
+	reqBody := r.Body
+	if reqBody == nil {
+		reqBody = http.NoBody
+	}
+	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
+	if err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return nil, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
+				fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes)
+		}
+		return nil, http.StatusBadRequest, "SerializationException", "reading request body: " + err.Error()
+	}
+	if len(bytes.TrimSpace(body)) == 0 {
+		body = []byte("{}")
+	}
+	return body, 0, "", ""
 }
 
 // call invokes the operation, turning a panic into a *types.ServerException.

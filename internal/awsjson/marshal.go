@@ -10,6 +10,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	smithydocument "github.com/aws/smithy-go/document"
 	smithytime "github.com/aws/smithy-go/time"
 )
@@ -219,6 +220,17 @@ func (e *encoder) iface(v reflect.Value, depth int) error {
 			return &encodeError{msg: "document is not valid JSON"}
 		}
 		e.buf = append(e.buf, raw...)
+		return nil
+	}
+	if u, ok := v.Interface().(*types.UnknownUnionMember); ok {
+		if !json.Valid(u.Value) {
+			return &encodeError{msg: "unknown union member " + u.Tag + " is not valid JSON"}
+		}
+		e.buf = append(e.buf, '{')
+		e.str(u.Tag)
+		e.buf = append(e.buf, ':')
+		e.buf = append(e.buf, u.Value...)
+		e.buf = append(e.buf, '}')
 		return nil
 	}
 	concrete := v.Elem()

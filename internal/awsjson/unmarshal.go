@@ -10,9 +10,11 @@ import (
 	"reflect"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	smithytime "github.com/aws/smithy-go/time"
 )
 
@@ -56,7 +58,7 @@ func Unmarshal(data []byte, v any, opts UnmarshalOptions) error {
 		return &DecodeError{Msg: "malformed JSON: data after the top-level value"}
 	}
 	d := decoder{opts: opts}
-	return d.assign(rv.Elem(), tree, "")
+	return topLevel(d.assign(rv.Elem(), tree))
 }
 
 func syntaxMessage(err error) string {
@@ -117,12 +119,12 @@ func jsonKind(x any) string {
 	return "null"
 }
 
-func mismatch(path, want string, x any) error {
-	return &DecodeError{Path: path, Msg: fmt.Sprintf("expected %s, got %s", want, jsonKind(x))}
+func mismatch(want string, x any) error {
+	return &DecodeError{Msg: fmt.Sprintf("expected %s, got %s", want, jsonKind(x))}
 }
 
 // assign stores the decoded JSON value x into v.
-func (d *decoder) assign(v reflect.Value, x any, path string) error {
+func (d *decoder) assign(v reflect.Value, x any) error {
 	if x == nil {
 		return nil // null: member unset
 	}
@@ -130,70 +132,70 @@ func (d *decoder) assign(v reflect.Value, x any, path string) error {
 	switch t.Kind() {
 	case reflect.Pointer:
 		nv := reflect.New(t.Elem())
-		if err := d.assign(nv.Elem(), x, path); err != nil {
+		if err := d.assign(nv.Elem(), x); err != nil {
 			return err
 		}
 		v.Set(nv)
 	case reflect.Interface:
-		return d.iface(v, x, path)
+		return d.iface(v, x)
 	case reflect.String:
 		s, ok := x.(string)
 		if !ok {
-			return mismatch(path, "string", x)
+			return mismatch("string", x)
 		}
 		v.SetString(s)
 	case reflect.Bool:
 		b, ok := x.(bool)
 		if !ok {
-			return mismatch(path, "boolean", x)
+			return mismatch("boolean", x)
 		}
 		v.SetBool(b)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
 		n, ok := x.(json.Number)
 		if !ok {
-			return mismatch(path, "integer", x)
+			return mismatch("integer", x)
 		}
 		i, err := strconv.ParseInt(string(n), 10, t.Bits())
 		if err != nil {
-			return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not an integer in %d-bit range", n, t.Bits())}
+			return &DecodeError{Msg: fmt.Sprintf("%s is not an integer in %d-bit range", n, t.Bits())}
 		}
 		v.SetInt(i)
 	case reflect.Float32, reflect.Float64:
 		f, err := parseFloat(x, t.Bits())
 		if err != nil {
-			return &DecodeError{Path: path, Msg: err.Error()}
+			return &DecodeError{Msg: err.Error()}
 		}
 		v.SetFloat(f)
 	case reflect.Slice:
 		arr, ok := x.([]any)
 		if !ok {
-			return mismatch(path, "array", x)
+			return mismatch("array", x)
 		}
 		s := reflect.MakeSlice(t, len(arr), len(arr))
 		for i, el := range arr {
-			if err := d.assign(s.Index(i), el, path+"["+strconv.Itoa(i)+"]"); err != nil {
-				return err
+			if err := d.assign(s.Index(i), el); err != nil {
+				return within(err, "["+strconv.Itoa(i)+"]")
 			}
 		}
 		v.Set(s)
 	case reflect.Map:
-		return d.mapValue(v, x, path)
+		return d.mapValue(v, x)
 	case reflect.Struct:
 		if t == timeType {
 			n, ok := x.(json.Number)
 			if !ok {
-				return mismatch(path, "timestamp as epoch seconds", x)
+				return mismatch("timestamp as epoch seconds", x)
 			}
 			f, err := strconv.ParseFloat(string(n), 64)
 			if err != nil || math.Abs(f) >= maxEpochSeconds {
-				return &DecodeError{Path: path, Msg: fmt.Sprintf("%s is not a timestamp within ±9223372036 epoch seconds", n)}
+				return &DecodeError{Msg: fmt.Sprintf("%s is not a timestamp within ±9223372036 epoch seconds", n)}
 			}
 			v.Set(reflect.ValueOf(smithytime.ParseEpochSeconds(f)))
 			return nil
 		}
-		return d.structValue(v, x, path)
+		return d.structValue(v, x)
 	default:
-		return &DecodeError{Path: path, Msg: "cannot decode into Go kind " + t.Kind().String()}
+		return &DecodeError{Msg: "cannot decode into Go kind " + t.Kind().String()}
 	}
 	return nil
 }
@@ -220,20 +222,20 @@ func parseFloat(x any, bits int) (float64, error) {
 	return 0, fmt.Errorf("expected number, got %s", jsonKind(x))
 }
 
-func (d *decoder) mapValue(v reflect.Value, x any, path string) error {
+func (d *decoder) mapValue(v reflect.Value, x any) error {
 	obj, ok := x.(map[string]any)
 	if !ok {
-		return mismatch(path, "object", x)
+		return mismatch("object", x)
 	}
 	t := v.Type()
 	if t.Key().Kind() != reflect.String {
-		return &DecodeError{Path: path, Msg: "map key type " + t.Key().String() + " is not a string"}
+		return &DecodeError{Msg: "map key type " + t.Key().String() + " is not a string"}
 	}
 	m := reflect.MakeMapWithSize(t, len(obj))
 	for _, k := range sortedKeys(obj) {
 		ev := reflect.New(t.Elem()).Elem()
-		if err := d.assign(ev, obj[k], path+"["+strconv.Quote(k)+"]"); err != nil {
-			return err
+		if err := d.assign(ev, obj[k]); err != nil {
+			return within(err, "["+strconv.Quote(k)+"]")
 		}
 		m.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
 	}
@@ -241,41 +243,41 @@ func (d *decoder) mapValue(v reflect.Value, x any, path string) error {
 	return nil
 }
 
-func (d *decoder) structValue(v reflect.Value, x any, path string) error {
+func (d *decoder) structValue(v reflect.Value, x any) error {
 	obj, ok := x.(map[string]any)
 	if !ok {
-		return mismatch(path, "object", x)
+		return mismatch("object", x)
 	}
 	si := structInfoOf(v.Type())
 	for _, k := range sortedKeys(obj) {
 		i, known := si.byName[k]
 		if !known {
 			if d.opts.DisallowUnknownFields {
-				return &UnknownFieldError{Path: join(path, k)}
+				return &UnknownFieldError{Path: "." + k}
 			}
 			continue
 		}
 		f := &si.fields[i]
-		if err := d.assign(v.Field(f.index), obj[k], join(path, k)); err != nil {
-			return err
+		if err := d.assign(v.Field(f.index), obj[k]); err != nil {
+			return within(err, "."+k)
 		}
 	}
 	return nil
 }
 
 // iface decodes a union (an object with exactly one member) or a document.
-func (d *decoder) iface(v reflect.Value, x any, path string) error {
+func (d *decoder) iface(v reflect.Value, x any) error {
 	t := v.Type()
 	if t == documentType {
 		v.Set(reflect.ValueOf(newJSONDocument(x)))
 		return nil
 	}
 	if _, isUnion := unionMembers[t]; !isUnion {
-		return &DecodeError{Path: path, Msg: "cannot decode into interface " + t.String()}
+		return &DecodeError{Msg: "cannot decode into interface " + t.String()}
 	}
 	obj, ok := x.(map[string]any)
 	if !ok {
-		return mismatch(path, "object", x)
+		return mismatch("object", x)
 	}
 	set := make([]string, 0, 1)
 	for k, val := range obj {
@@ -284,22 +286,31 @@ func (d *decoder) iface(v reflect.Value, x any, path string) error {
 		}
 	}
 	if len(set) != 1 {
-		return &DecodeError{Path: path, Msg: fmt.Sprintf("union must set exactly one member, got %d", len(set))}
+		return &DecodeError{Msg: fmt.Sprintf("union must set exactly one member, got %d", len(set))}
 	}
 	name := set[0]
 	mt, ok := unionMemberByName(t, name)
 	if !ok {
 		if d.opts.DisallowUnknownFields {
-			return &UnknownFieldError{Path: join(path, name)}
+			return &UnknownFieldError{Path: "." + name}
+		}
+		// As the SDK does for members newer than its model.
+		raw, err := json.Marshal(obj[name])
+		if err != nil {
+			return &DecodeError{Path: "." + name, Msg: err.Error()}
+		}
+		unknown := reflect.ValueOf(&types.UnknownUnionMember{Tag: name, Value: raw})
+		if unknown.Type().Implements(t) {
+			v.Set(unknown)
 		}
 		return nil
 	}
 	mv := reflect.New(mt)
-	if err := d.assign(mv.Elem().FieldByName("Value"), obj[name], join(path, name)); err != nil {
-		return err
+	if err := d.assign(mv.Elem().FieldByName("Value"), obj[name]); err != nil {
+		return within(err, "."+name)
 	}
 	if !mv.Type().Implements(t) {
-		return &DecodeError{Path: path, Msg: mt.String() + " does not implement " + t.String()}
+		return &DecodeError{Msg: mt.String() + " does not implement " + t.String()}
 	}
 	v.Set(mv)
 	return nil
@@ -314,10 +325,25 @@ func sortedKeys(m map[string]any) []string {
 	return keys
 }
 
-// join appends a member name to a path.
-func join(path, name string) string {
-	if path == "" {
-		return name
+// within prefixes the path of a decoding error with seg (".name", "[3]" or `["key"]`) while the
+// recursion unwinds, so that successful decoding builds no path strings.
+func within(err error, seg string) error {
+	switch e := err.(type) {
+	case *DecodeError:
+		e.Path = seg + e.Path
+	case *UnknownFieldError:
+		e.Path = seg + e.Path
 	}
-	return path + "." + name
+	return err
+}
+
+// topLevel drops the leading "." of an error path.
+func topLevel(err error) error {
+	switch e := err.(type) {
+	case *DecodeError:
+		e.Path = strings.TrimPrefix(e.Path, ".")
+	case *UnknownFieldError:
+		e.Path = strings.TrimPrefix(e.Path, ".")
+	}
+	return err
 }

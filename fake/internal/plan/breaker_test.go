@@ -142,8 +142,8 @@ func TestCircuitBreakerRollbackToLastCompletedDeployment(t *testing.T) {
 		t.Errorf("events %q lack the rollback event", p.Events)
 	}
 	u, _ := update(p, newID)
-	if u.Status != StatusInactive || u.RolloutState != types.DeploymentRolloutStateFailed {
-		t.Errorf("failed deployment update %+v, want INACTIVE (no live tasks) and FAILED", u)
+	if u.Status != StatusActive || u.RolloutState != types.DeploymentRolloutStateFailed {
+		t.Errorf("failed deployment update %+v, want ACTIVE (listed while rolling back) and FAILED", u)
 	}
 	if !p.NextWakeup.Equal(t0) || len(p.Starts) != 0 {
 		t.Errorf("rollback must ask for an immediate recompute and start nothing: wake %v starts %+v", p.NextWakeup, p.Starts)
@@ -205,5 +205,30 @@ func TestBackoffResetByNewDeployment(t *testing.T) {
 	s.Deployments[0].Backoff = Backoff{Failures: 9, NotBefore: t0.Add(time.Hour)} // the old one was throttled
 	if p := Compute(s); started(p, newID) != 2 {
 		t.Errorf("a new deployment must launch at once: %+v", p.Starts)
+	}
+}
+
+// A FAILED deployment stays listed as ACTIVE while the rollback deployment
+// is IN_PROGRESS, even without tasks, and turns INACTIVE once it completes.
+func TestFailedDeploymentListedUntilRollbackCompletes(t *testing.T) {
+	rb := dep(midID, "td:1", 0, StatusPrimary, types.DeploymentRolloutStateInProgress)
+	rb.IsRollback = true
+	failed := dep(newID, "td:2", time.Minute, StatusActive, types.DeploymentRolloutStateFailed)
+	failed.CreatedAt = t0.Add(-time.Minute)
+	rb.CreatedAt = t0.Add(-time.Second)
+	s := Snapshot{Service: svc(2, 100, 200), Now: t0,
+		Deployments: []Deployment{failed, rb},
+		Tasks:       pending(midID, 2)}
+	p := Compute(s)
+	if u, ok := update(p, newID); ok && u.Status != StatusActive {
+		t.Fatalf("FAILED deployment during rollback: %+v, want it kept ACTIVE", u)
+	}
+	s.Tasks = healthy(midID, 2)
+	p = Compute(s)
+	if u, ok := update(p, newID); !ok || u.Status != StatusInactive {
+		t.Fatalf("FAILED deployment after rollback completed: %+v, want INACTIVE", u)
+	}
+	if u, _ := update(p, midID); u.RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("rollback deployment %+v, want COMPLETED", u)
 	}
 }

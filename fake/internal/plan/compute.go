@@ -151,13 +151,29 @@ func (c *computation) finishStatuses(stopped map[string]bool) {
 				keep++
 			}
 		}
-		if liveN > 0 {
+		if liveN > 0 || c.failedWhileRollingBack(ds) {
 			ds.next.Status = StatusActive
 		} else {
 			ds.next.Status = StatusInactive
 		}
 		ds.next.DesiredCount = keep
 	}
+}
+
+// failedWhileRollingBack reports whether ds is a FAILED deployment that a
+// circuit-breaker rollback is replacing right now: ECS keeps it listed
+// (ACTIVE, rolloutState FAILED, its failedTasks) until the rollback
+// deployment completes, so clients polling DescribeServices see the failure
+// next to the "rolling back" PRIMARY even when no task of it is left.
+func (c *computation) failedWhileRollingBack(ds *depState) bool {
+	if ds.synthetic || ds.next.RolloutState != types.DeploymentRolloutStateFailed {
+		return false
+	}
+	if c.plan.NewDeployment != nil {
+		return true // the rollback deployment is created by this plan
+	}
+	p := c.primary
+	return p != ds && p.orig.IsRollback && p.next.RolloutState == types.DeploymentRolloutStateInProgress
 }
 
 // isOld reports whether ds is not the primary deployment.

@@ -1,0 +1,112 @@
+package fake
+
+import (
+	"container/heap"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// spreadCand is an instance that can take one more task, with its
+// registration index (the tie breaker placeOneLocked uses).
+type spreadCand struct {
+	in  *instance
+	idx int
+	n   int // the group's tasks on the instance when pushed
+}
+
+// spreadHeap orders one AZ's candidates by the group's tasks on the
+// instance, then registration order.
+type spreadHeap []spreadCand
+
+func (h spreadHeap) Len() int { return len(h) }
+func (h spreadHeap) Less(i, j int) bool {
+	if h[i].n != h[j].n {
+		return h[i].n < h[j].n
+	}
+	return h[i].idx < h[j].idx
+}
+func (h spreadHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
+func (h *spreadHeap) Push(x any)   { *h = append(*h, x.(spreadCand)) }
+func (h *spreadHeap) Pop() any {
+	old := *h
+	x := old[len(old)-1]
+	*h = old[:len(old)-1]
+	return x
+}
+
+// fits reports whether in can take one more task with needs n (resources
+// and ports; the service spread path has no constraints).
+func fits(in *instance, n *needs) bool {
+	return in.status == "ACTIVE" && in.connected && in.cpuFree >= n.cpu && in.memFree >= n.mem && portsFree(in, n)
+}
+
+// spreadPlaceLocked places req.count tasks with the service default
+// strategy (spread over AZs, then instances, no constraints) in
+// O(instances + count * (log instances + AZs)), choosing exactly what
+// placeOneLocked would choose task by task: the fitting instance with the
+// fewest group tasks in its AZ, then on the instance, then the earliest
+// registered. Tasks that do not fit get placeOneLocked's failure.
+func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, now time.Time) ([]*task, []types.Failure, error) {
+	n, err := needsFor(td, &req)
+	if err != nil {
+		return nil, nil, err
+	}
+	heaps := map[string]*spreadHeap{}
+	var azs []string
+	for i, in := range c.instances {
+		if !fits(in, n) {
+			continue
+		}
+		az := in.az()
+		h := heaps[az]
+		if h == nil {
+			h = &spreadHeap{}
+			heaps[az] = h
+			azs = append(azs, az)
+		}
+		*h = append(*h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
+	}
+	for _, h := range heaps {
+		heap.Init(h)
+	}
+	started := make([]*task, 0, req.count)
+	for placed := 0; placed < req.count; placed++ {
+		var best *spreadHeap
+		bestAZ, bestAZn := "", 0
+		for _, az := range azs {
+			h := heaps[az]
+			if h.Len() == 0 {
+				continue
+			}
+			azn := c.azGroup[az][req.group]
+			top, cur := (*h)[0], spreadCand{}
+			if best != nil {
+				cur = (*best)[0]
+			}
+			if best == nil || azn < bestAZn || (azn == bestAZn && (top.n < cur.n || (top.n == cur.n && top.idx < cur.idx))) {
+				best, bestAZ, bestAZn = h, az, azn
+			}
+		}
+		if best == nil {
+			_, f := e.placeOneLocked(c, n, &req)
+			if f == nil {
+				f = &types.Failure{Reason: strPtr("RESOURCE:CPU")}
+			}
+			failures := make([]types.Failure, 0, req.count-placed)
+			for range req.count - placed {
+				failures = append(failures, *f)
+			}
+			return started, failures, nil
+		}
+		cand := heap.Pop(best).(spreadCand)
+		started = append(started, e.createTaskLocked(c, td, n, &req, cand.in, bestAZ, now))
+		if fits(cand.in, n) {
+			cand.n = cand.in.groups[req.group]
+			heap.Push(best, cand)
+		}
+	}
+	return started, nil, nil
+}
+
+func strPtr(s string) *string { return &s }

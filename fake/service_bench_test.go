@@ -1,0 +1,76 @@
+package fake
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// benchTD is a small EC2 task (128 CPU units, 256 MiB): 16 fit on a
+// default-sized bench instance, so tasks/5 instances hold a 200% rollout.
+func benchTD(image string) *ecs.RegisterTaskDefinitionInput {
+	return &ecs.RegisterTaskDefinitionInput{Family: aws.String("bench"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String(image), Memory: aws.Int32(256), Cpu: 128}}}
+}
+
+// rolledOut reports (without an API call) whether service name has a single
+// COMPLETED deployment on td.
+func rolledOut(e *ECS, name, td string) bool {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.services[serviceKey{e.clusters["default"], name}]
+	if s == nil {
+		return false
+	}
+	live := 0
+	for _, d := range s.deployments {
+		if d.status != "INACTIVE" {
+			live++
+		}
+	}
+	p := s.primary()
+	return live == 1 && p.td.arn == td && p.rolloutState == types.DeploymentRolloutStateCompleted
+}
+
+// BenchmarkRollingDeploy measures one full rolling deployment (EC2,
+// instances = tasks/5, minimumHealthyPercent 50, maximumPercent 200) from
+// UpdateService to COMPLETED in virtual time per op.
+func BenchmarkRollingDeploy(b *testing.B) {
+	for _, n := range []int{100, 1000, 10000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var elapsed time.Duration
+			ops := 0
+			for b.Loop() {
+				b.StopTimer()
+				e := newCluster(b, n/5)
+				td1 := register(b, e, benchTD("img:1"))
+				td2 := register(b, e, benchTD("img:2"))
+				createSvc(b, e, "web", td1, int32(n), svcOpts{min: 50, max: 200})
+				for i := 0; !rolledOut(e, "web", td1); i++ {
+					if i > 100 {
+						b.Fatal("service never got steady")
+					}
+					e.Advance(10 * time.Second)
+				}
+				b.StartTimer()
+				start := time.Now()
+				update(b, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+				for i := 0; !rolledOut(e, "web", td2); i++ {
+					if i > 200 {
+						b.Fatal("rollout never completed")
+					}
+					e.Advance(5 * time.Second)
+				}
+				elapsed += time.Since(start)
+				ops++
+			}
+			b.ReportMetric(float64(elapsed.Milliseconds())/float64(ops), "ms/op")
+			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(ops*n), "ns/task")
+		})
+	}
+}
