@@ -1,0 +1,92 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"net"
+	"regexp"
+)
+
+// options are the command-line flags.
+type options struct {
+	addr           string
+	allowRemote    bool
+	speed          float64
+	instances      int
+	instanceCPU    int
+	instanceMemory int
+	region         string
+	account        string
+	seed           int64
+}
+
+var (
+	regionRE  = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+$`)
+	accountRE = regexp.MustCompile(`^[0-9]{12}$`)
+)
+
+// parseFlags reads and validates args; usage and errors go to stderr.
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	var o options
+	fs := flag.NewFlagSet("ecsfake", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&o.addr, "addr", "127.0.0.1:4599", "listen address; loopback only unless -allow-remote (port 0 picks a free port)")
+	fs.BoolVar(&o.allowRemote, "allow-remote", false, "allow a non-loopback -addr (the fake has no authentication)")
+	fs.Float64Var(&o.speed, "speed", 1, "virtual seconds per real second; 0 means time moves only through POST /_fake/v1/advance")
+	fs.IntVar(&o.instances, "instances", 0, "EC2 container instances registered in cluster \"default\"")
+	fs.IntVar(&o.instanceCPU, "instance-cpu", 2048, "CPU units of each -instances instance (1024 per vCPU)")
+	fs.IntVar(&o.instanceMemory, "instance-memory", 3943, "memory in MiB of each -instances instance")
+	fs.StringVar(&o.region, "region", "us-east-1", "region of ARNs for unsigned requests (signed requests use their SigV4 region)")
+	fs.StringVar(&o.account, "account", "123456789012", "12-digit account ID in ARNs")
+	fs.Int64Var(&o.seed, "seed", 1, "seed of IDs and random placement; the same seed and calls give the same results")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	if fs.NArg() > 0 {
+		return o, fmt.Errorf("unexpected argument %q; ecsfake takes only flags", fs.Arg(0))
+	}
+	switch {
+	case o.speed < 0 || math.IsNaN(o.speed) || math.IsInf(o.speed, 0):
+		return o, fmt.Errorf("-speed %v: must be 0 (manual time) or positive", o.speed)
+	case o.instances < 0 || o.instances > 10000:
+		return o, fmt.Errorf("-instances %d: must be in [0,10000]", o.instances)
+	case o.instanceCPU <= 0:
+		return o, fmt.Errorf("-instance-cpu %d: must be positive", o.instanceCPU)
+	case o.instanceMemory <= 0:
+		return o, fmt.Errorf("-instance-memory %d: must be positive", o.instanceMemory)
+	case !regionRE.MatchString(o.region):
+		return o, fmt.Errorf("-region %q: must look like us-east-1", o.region)
+	case !accountRE.MatchString(o.account):
+		return o, fmt.Errorf("-account %q: must be 12 digits", o.account)
+	}
+	if err := checkAddr(o.addr, o.allowRemote); err != nil {
+		return o, err
+	}
+	return o, nil
+}
+
+// checkAddr refuses listen addresses that are not loopback, unless
+// allowRemote: the fake accepts any credentials.
+func checkAddr(addr string, allowRemote bool) error {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Errorf("-addr %q: %v", addr, err)
+	}
+	if allowRemote {
+		return nil
+	}
+	if host == "localhost" {
+		return nil
+	}
+	if ip := net.ParseIP(host); ip != nil && ip.IsLoopback() {
+		return nil
+	}
+	return fmt.Errorf("-addr %q: not a loopback address (127.0.0.1, ::1 or localhost); the fake accepts any credentials, "+
+		"so listening beyond this machine needs -allow-remote", addr)
+}

@@ -1,0 +1,107 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
+)
+
+// shutdownGrace bounds how long in-flight requests may finish after ctx
+// is cancelled.
+const shutdownGrace = 5 * time.Second
+
+// run serves the fake until ctx is cancelled, then shuts down gracefully.
+// The first line it prints is "ecsfake: serving Amazon ECS at <URL>".
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	opts := []fake.Option{fake.WithRegion(o.region), fake.WithAccount(o.account), fake.WithSeed(o.seed)}
+	if o.speed > 0 {
+		opts = append(opts, fake.WithClock(fake.RealTime(o.speed)))
+	}
+	e := fake.New(opts...)
+	setup := func(ctx context.Context, e *fake.ECS) error { return setupDefault(ctx, e, o) }
+	if err := setup(ctx, e); err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", o.addr)
+	if err != nil {
+		return err
+	}
+	url := "http://" + ln.Addr().String()
+	printBanner(stdout, url, o)
+
+	srv := &http.Server{
+		Handler:           fake.NewServer(e, fake.WithResetHook(setup)),
+		ReadHeaderTimeout: 10 * time.Second,
+		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	}
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return err
+	case <-ctx.Done():
+	}
+	fmt.Fprintln(stdout, "ecsfake: shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// setupDefault creates cluster "default" and its -instances instances: the
+// state at start and after POST /_fake/v1/reset.
+func setupDefault(ctx context.Context, e *fake.ECS, o options) error {
+	if _, err := e.CreateCluster(fake.ContextWithRegion(ctx, o.region), &ecs.CreateClusterInput{ClusterName: aws.String("default")}); err != nil {
+		return fmt.Errorf("creating cluster default: %w", err)
+	}
+	for i := range o.instances {
+		if _, err := e.AddInstance("default", fake.InstanceSpec{CPU: o.instanceCPU, Memory: o.instanceMemory}); err != nil {
+			return fmt.Errorf("adding instance %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
+// printBanner tells the user where the endpoint is and how to point the
+// AWS CLI and the Go SDK at it.
+func printBanner(w io.Writer, url string, o options) {
+	speed := fmt.Sprintf("%g virtual seconds per real second", o.speed)
+	if o.speed == 0 {
+		speed = "manual: time moves only through POST /_fake/v1/advance"
+	}
+	fmt.Fprintf(w, `ecsfake: serving Amazon ECS at %[1]s
+  region %[2]s, account %[3]s, seed %[4]d; time: %[5]s
+  cluster "default" with %[6]d EC2 instance(s) of %[7]d CPU units / %[8]d MiB
+
+AWS CLI (any credentials work):
+  export AWS_ENDPOINT_URL_ECS=%[1]s AWS_ACCESS_KEY_ID=fake AWS_SECRET_ACCESS_KEY=fake AWS_DEFAULT_REGION=%[2]s
+  aws ecs list-clusters
+or per command:
+  aws --endpoint-url %[1]s ecs list-clusters
+
+Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
+  client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(%[1]q) })
+
+Controls (JSON): POST %[1]s/_fake/v1/advance {"duration":"90s"}, POST /_fake/v1/faults,
+  POST /_fake/v1/instances, GET /_fake/v1/calls, POST /_fake/v1/reset
+Stop with Ctrl-C.
+`, url, o.region, o.account, o.seed, speed, o.instances, o.instanceCPU, o.instanceMemory)
+}
