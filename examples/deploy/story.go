@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -85,7 +86,9 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 		return out, err
 	}
 	st, err := s.createService(ctx, rev1)
-	created = st != nil
+	// Created unless CreateService itself failed (a wait may fail after it).
+	var apiErr *ecsdeploy.APIError
+	created = err == nil || !(errors.As(err, &apiErr) && apiErr.Op == "CreateService")
 	if err != nil {
 		return out, err
 	}
@@ -161,7 +164,7 @@ func (s *story) register(ctx context.Context, td *ecs.RegisterTaskDefinitionInpu
 
 // runTasks is steps 3 and 4: two one-off tasks, started, watched until
 // RUNNING, stopped and watched until STOPPED.
-func (s *story) runTasks(ctx context.Context, td string) ([]types.Task, error) {
+func (s *story) runTasks(ctx context.Context, td string) (tasks []types.Task, err error) {
 	s.header("Run 2 tasks of %s and watch them start", afterSlash(td))
 	run, err := s.d.RunTask(ctx, ecsdeploy.RunTaskInput{Cluster: s.t.cluster, TaskDefinition: td, Count: 2,
 		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: s.t.network, StartedBy: "ecsdeploy-demo"})
@@ -172,17 +175,29 @@ func (s *story) runTasks(ctx context.Context, td string) ([]types.Task, error) {
 	for i, t := range run.Tasks {
 		arns[i] = aws.ToString(t.TaskArn)
 	}
+	stopped := false
+	defer func() {
+		if err != nil && !stopped {
+			// Do not leave one-off tasks running (and billed) after a failure.
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), time.Minute)
+			defer cancel()
+			for _, arn := range arns {
+				s.d.StopTask(sctx, s.t.cluster, arn, "ecsdeploy demo: the story failed")
+			}
+		}
+	}()
 	tw := taskWatch{api: s.t.api, clock: s.t.clock, cluster: s.t.cluster, poll: min(s.o.poll, taskPoll), timeout: s.o.timeout, w: s.w}
 	if _, err := tw.until(ctx, arns, "RUNNING"); err != nil {
 		return nil, err
 	}
 	s.header("Stop the 2 tasks")
+	stopped = true
 	for _, arn := range arns {
 		if _, err := s.d.StopTask(ctx, s.t.cluster, arn, "ecsdeploy demo: one-off tasks done"); err != nil {
 			return nil, err
 		}
 	}
-	tasks, err := tw.until(ctx, arns, "STOPPED")
+	tasks, err = tw.until(ctx, arns, "STOPPED")
 	if err != nil {
 		return tasks, err
 	}
@@ -273,8 +288,11 @@ func (s *story) deployed(res *ecsdeploy.DeployResult) {
 	}
 }
 
-// cleanup deletes the service the story created on AWS.
+// cleanup deletes the service the story created on AWS, even after
+// Ctrl-C (bounded by -timeout).
 func (s *story) cleanup(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), s.o.timeout)
+	defer cancel()
 	fmt.Fprintf(s.w, "\nDeleting service %s (pass -keep to keep it)\n", s.o.service)
 	if err := s.d.DeleteService(ctx, s.t.cluster, s.o.service); err != nil {
 		fmt.Fprintf(s.w, "deleting service %s: %v\n", s.o.service, err)

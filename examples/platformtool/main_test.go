@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -276,9 +277,32 @@ func TestRollbackServiceMissingExits4(t *testing.T) {
 	}
 }
 
-func TestClusterOverrideMissingClusterExits4(t *testing.T) {
+func TestClusterMissingExits4(t *testing.T) {
+	for _, mode := range [][]string{{"-status"}, {"-rollback"}, {"-taskdef", taskdefFile, "-diff"}, {"-taskdef", taskdefFile, "-deploy"}} {
+		t.Run(mode[len(mode)-1], func(t *testing.T) {
+			v := newEnv(t)
+			_, _, errOut := v.run(append([]string{"-spec", specFile, "-cluster", "staging"}, mode...)...)
+			v.must(exitNotFound, append([]string{"-spec", specFile, "-cluster", "staging"}, mode...)...)
+			if !strings.Contains(errOut, `cluster "staging" not found`) {
+				t.Errorf("stderr %q does not say the cluster is missing", errOut)
+			}
+		})
+	}
+}
+
+func TestDeployRecreatesDeletedService(t *testing.T) {
 	v := newEnv(t)
-	v.must(exitNotFound, "-spec", specFile, "-cluster", "staging", "-status")
+	v.must(exitOK, args("-deploy")...)
+	ctx := context.Background()
+	if _, err := v.e.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: aws.String("prod"), Service: aws.String("checkout"), Force: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	v.e.Advance(10 * time.Minute) // drained: INACTIVE
+	v.must(exitNotFound, "-spec", specFile, "-status")
+	out := v.must(exitOK, args("-deploy")...)
+	if !strings.Contains(out, "service checkout does not exist: creating it") {
+		t.Errorf("output:\n%s", out)
+	}
 }
 
 func TestUsageExits2(t *testing.T) {

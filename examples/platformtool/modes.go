@@ -75,13 +75,21 @@ func execute(ctx context.Context, o options, w io.Writer, conn connector) (int, 
 // no longer ACTIVE).
 func (t *tool) current(ctx context.Context) (st *ecsdeploy.Status, ok bool, err error) {
 	st, err = t.d.Status(ctx, t.cluster, t.service)
-	if errors.Is(err, ecsdeploy.ErrServiceNotFound) || errors.Is(err, ecsdeploy.ErrClusterNotFound) {
+	if errors.Is(err, ecsdeploy.ErrClusterNotFound) {
+		// ECS's message ("Cluster not found.") does not say which one.
+		return nil, false, fmt.Errorf("cluster %q not found: %w", orDefault(t.cluster, "default"), err)
+	}
+	if errors.Is(err, ecsdeploy.ErrServiceNotFound) {
 		return nil, false, err
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	if s := aws.ToString(st.Service.Status); s != "" && s != "ACTIVE" {
+	switch s := aws.ToString(st.Service.Status); s {
+	case "", "ACTIVE":
+	case "INACTIVE": // deleted: -deploy may create it again
+		return nil, false, &ecsdeploy.NotFoundError{Kind: ecsdeploy.ErrServiceNotFound, Name: t.service, Cluster: t.cluster, Reason: "status INACTIVE"}
+	default:
 		return st, false, fmt.Errorf("service %s is %s", t.service, s)
 	}
 	return st, true, nil
@@ -109,6 +117,9 @@ func (t *tool) changes(ctx context.Context, svc *types.Service) (tdDiff string, 
 func (t *tool) diff(ctx context.Context) (int, error) {
 	st, ok, err := t.current(ctx)
 	if !ok {
+		if errors.Is(err, ecsdeploy.ErrClusterNotFound) {
+			return exitNotFound, err
+		}
 		if err != nil && !isNotFound(err) {
 			return exitFailed, err
 		}
@@ -143,6 +154,9 @@ func (t *tool) diff(ctx context.Context) (int, error) {
 func (t *tool) deploy(ctx context.Context) (int, error) {
 	st, ok, err := t.current(ctx)
 	if !ok {
+		if errors.Is(err, ecsdeploy.ErrClusterNotFound) {
+			return exitNotFound, err
+		}
 		if err != nil && !isNotFound(err) {
 			return exitFailed, err
 		}
