@@ -274,6 +274,8 @@ func (t *tool) failed(err error) (int, error) {
 	var df *ecsdeploy.DeploymentFailedError
 	var ve *ecsdeploy.ValidationError
 	switch {
+	case errors.Is(err, ecsdeploy.ErrClusterNotFound) && !strings.Contains(err.Error(), "cluster \""):
+		return exitNotFound, fmt.Errorf("cluster %q not found: %w", orDefault(t.cluster, "default"), err)
 	case isNotFound(err):
 		return exitNotFound, err
 	case errors.As(err, &ve):
