@@ -201,6 +201,9 @@ func (e *ECS) DeleteCluster(ctx context.Context, in *ecs.DeleteClusterInput, _ .
 			return nil, &types.ClusterContainsContainerInstancesException{Message: aws.String("The Cluster cannot be deleted while Container Instances are active or draining.")}
 		}
 	}
+	if e.clusterHasServicesLocked(c) {
+		return nil, &types.ClusterContainsServicesException{Message: aws.String("The Cluster cannot be deleted while Services are active.")}
+	}
 	for _, t := range c.tasks {
 		if t.lastStatus != "STOPPED" {
 			return nil, &types.ClusterContainsTasksException{Message: aws.String("The Cluster cannot be deleted while Tasks are active.")}

@@ -54,7 +54,9 @@ func conformanceBackend(t *testing.T, e *ECS, lt types.LaunchType) ecsdeploytest
 // only family and containers, Diff compares with fmt.Sprint), so
 // RegisterOnlyIfChangedReusesRevision fails on both launch types and every
 // Fargate deploy registers a revision without awsvpc/FARGATE that ECS (and
-// the fake) rightly refuse for a Fargate service. Every other scenario passes.
+// the fake) rightly refuse for a Fargate service. With a RegisterInput that
+// keeps networkMode, requiresCompatibilities, cpu and memory, every other
+// scenario passes on both launch types.
 func TestConformanceInProcess(t *testing.T) {
 	if os.Getenv("ECSDEPLOY_CONFORMANCE") == "" {
 		t.Skip("set ECSDEPLOY_CONFORMANCE=1 (needs the root package's real RegisterInput and Diff)")

@@ -13,6 +13,17 @@
 // spread, random). Fargate tasks need no instances and spread over the
 // configured availability zones.
 //
+// Services (CreateService, UpdateService, DescribeServices, ListServices,
+// DeleteService) run under a replica scheduler that applies the pure planner
+// in fake/internal/plan once per virtual-time instant at which a service or
+// one of its tasks changed: rolling deployments within minimumHealthyPercent
+// and maximumPercent, the deployment circuit breaker and rollback, the
+// start-failure throttle, replacement of stopped, unhealthy and draining
+// tasks, and ECS's service event texts. Divergences: only REPLICA services
+// with the ECS deployment controller and a launch type (no capacity
+// providers, DAEMON, blue/green or external); tasks behind a load balancer
+// follow the container health-check / 40-second rule, not target health.
+//
 // Faults (InjectFault, FailOperation, LoseInstance) and inspection (Calls,
 // CallCounts, Tasks, TaskHistory) script and observe failures, in the
 // spirit of cloud.google.com/go/pubsub/pstest.

@@ -328,7 +328,8 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 	if in == nil {
 		in = &ecs.UpdateContainerInstancesStateInput{}
 	}
-	if _, err := e.beginLocked(ctx, "UpdateContainerInstancesState", in); err != nil {
+	now, err := e.beginLocked(ctx, "UpdateContainerInstancesState", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -351,6 +352,7 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 		if inst.status != string(in.Status) {
 			inst.status = string(in.Status)
 			inst.version++
+			e.wakeServicesOnLocked(inst, now)
 		}
 		out.ContainerInstances = append(out.ContainerInstances, *e.instanceViewLocked(inst))
 	}

@@ -15,6 +15,10 @@ import (
 // plan.Snapshot, calls plan.Compute and applies the Plan in the order the
 // plan package documents.
 
+// drainingDeployment is the deployment id the snapshot gives tasks on
+// DRAINING instances, so that the planner replaces and drains them.
+const drainingDeployment = "draining"
+
 // placementRetry is how soon the scheduler tries again to place tasks that
 // found no capacity (capacity can appear without the service changing).
 const placementRetry = 15 * time.Second
@@ -31,6 +35,10 @@ func (e *ECS) touchServiceLocked(s *service) {
 	}
 	s.dirty = true
 	e.dirty = append(e.dirty, s)
+	// A change made by an API call (StopTask, LoseInstance, ...) must be
+	// planned at its own instant, not at the next queued event: an empty
+	// event now makes the next catch-up reconcile at this instant.
+	e.scheduleLocked(e.simNow, func(time.Time) {})
 }
 
 // wakeServiceLocked makes the scheduler plan s at virtual time at (used by
@@ -49,6 +57,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	defer func() { e.applying = nil }()
 	for range 4 { // a rollback replans once; more would be a planner bug
 		snap := e.snapshotLocked(s, now)
+		s.plans++
 		p := plan.Compute(snap)
 		if !e.applyPlanLocked(s, snap, p, now) {
 			break
@@ -93,7 +102,14 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
 		}
 		if t.inst != nil {
-			pt.ContainerInstance = t.inst.arn
+			pt.ContainerInstance = t.inst.id // a short, unique key
+			if t.inst.status == "DRAINING" && t.lastStatus != statusStopped {
+				// ECS replaces service tasks on a DRAINING instance within
+				// minimumHealthyPercent and maximumPercent (Developer Guide,
+				// "Container instance draining"): the planner drains tasks
+				// of no known deployment exactly that way.
+				pt.DeploymentID = drainingDeployment
+			}
 		}
 		ts = append(ts, pt)
 	}
@@ -135,10 +151,12 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 			e.addEventLocked(s, msg, now)
 		}
 		td := e.taskDefByRefLocked(nd.TaskDefinition)
-		if td != nil {
-			e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
-			return true
+		if td == nil { // the target revision was deleted: nothing to roll back to
+			e.setWakeupLocked(s, p.NextWakeup)
+			return false
 		}
+		e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
+		return true
 	}
 	// 3. Task marks; 4. service marks.
 	e.applyMarksLocked(p)
@@ -193,8 +211,8 @@ func (e *ECS) setWakeupLocked(s *service, at time.Time) {
 		return
 	}
 	s.wakeAt = at
-	e.scheduleLocked(at, func(now time.Time) {
-		if s.wakeAt.Equal(now) || s.wakeAt.Equal(at) {
+	e.scheduleLocked(at, func(time.Time) {
+		if s.wakeAt.Equal(at) { // not superseded by a later plan
 			s.wakeAt = time.Time{}
 			e.touchServiceLocked(s)
 		}
@@ -236,4 +254,21 @@ func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
 	}
 	clear(s.deployments[n:])
 	s.deployments = s.deployments[:n]
+}
+
+// wakeServicesOnLocked plans, at now, every service with a task on inst
+// (its tasks must move when the instance starts DRAINING), in service
+// creation order.
+func (e *ECS) wakeServicesOnLocked(inst *instance, now time.Time) {
+	has := map[*service]bool{}
+	for t := range inst.tasks {
+		if t.svc != nil {
+			has[t.svc] = true
+		}
+	}
+	for _, s := range e.svcOrder {
+		if has[s] {
+			e.wakeServiceLocked(s, now)
+		}
+	}
 }

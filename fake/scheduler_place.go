@@ -1,6 +1,8 @@
 package fake
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"time"
 
@@ -60,7 +62,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 			t.svc = s
 			ids[i] = t.id
 		}
-		s.tasks = append(s.tasks, started...)
+		s.tasks = mergeByID(s.tasks, started)
 		e.addEventLocked(s, plan.StartedTasksEvent(s.name, ids), now)
 	}
 	if len(failures) == 0 {
@@ -100,4 +102,25 @@ func (e *ECS) unplacedEventLocked(s *service, msg string, now time.Time) {
 	}
 	s.lastUnplaced, s.lastUnplacedAt = msg, now
 	e.addEventLocked(s, msg, now)
+}
+
+// mergeByID merges tasks added (any order) into tasks (sorted by id) and
+// returns the result sorted by id: the planner sorts its snapshot by task
+// id, and sorted input keeps that sort linear.
+func mergeByID(tasks, added []*task) []*task {
+	added = slices.Clone(added)
+	slices.SortFunc(added, func(a, b *task) int { return cmp.Compare(a.id, b.id) })
+	out := make([]*task, 0, len(tasks)+len(added))
+	i, j := 0, 0
+	for i < len(tasks) && j < len(added) {
+		if tasks[i].id <= added[j].id {
+			out = append(out, tasks[i])
+			i++
+		} else {
+			out = append(out, added[j])
+			j++
+		}
+	}
+	out = append(out, tasks[i:]...)
+	return append(out, added[j:]...)
 }

@@ -227,3 +227,74 @@ func TestStartFailureBackoff(t *testing.T) {
 	e.Advance(0)
 	stepUntil(t, e, time.Second, time.Minute, nil, func() bool { return completed(t, e, "web", good) })
 }
+
+// Service tasks on a DRAINING instance are replaced elsewhere within
+// minimumHealthyPercent and maximumPercent; the instance gets no new task.
+func TestDrainingInstanceTasksReplaced(t *testing.T) {
+	e := newCluster(t, 6)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 6, svcOpts{min: 50, max: 150})
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td) })
+	drained := aws.ToString(e.Tasks("default")[0].ContainerInstanceArn)
+	if _, err := e.UpdateContainerInstancesState(bg, &ecs.UpdateContainerInstancesStateInput{
+		ContainerInstances: []string{drained}, Status: types.ContainerInstanceStatusDraining}); err != nil {
+		t.Fatal(err)
+	}
+	check := boundsChecker(t, e, "web", 6, 50, 150)
+	stepUntil(t, e, time.Second, 10*time.Minute, check, func() bool {
+		for _, tk := range e.Tasks("default") {
+			if aws.ToString(tk.ContainerInstanceArn) == drained && *tk.LastStatus != "STOPPED" {
+				return false
+			}
+		}
+		return svc(t, e, "web").RunningCount == 6 && countSvcTasks(e, "web").healthy == 6
+	})
+	for _, tk := range e.Tasks("default") {
+		if aws.ToString(tk.ContainerInstanceArn) == drained && *tk.LastStatus != "STOPPED" {
+			t.Fatalf("task %s still on the DRAINING instance", *tk.TaskArn)
+		}
+	}
+	if s := svc(t, e, "web"); len(s.Deployments) != 1 || s.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("draining made a deployment: %d", len(s.Deployments))
+	}
+}
+
+// The scheduler plans a service once per virtual-time instant at which
+// something changed, not once per task change (that would be O(n^2)).
+func TestSchedulerPlansOncePerInstant(t *testing.T) {
+	e := newCluster(t, 10)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 40, svcOpts{min: 100, max: 200})
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td) })
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	plans, changes := s.plans, 0
+	for _, tk := range e.clusters["default"].tasks {
+		changes += len(tk.history)
+	}
+	e.mu.Unlock()
+	// 40 tasks went PENDING, ACTIVATING and RUNNING at the same three
+	// instants: 120 task changes, a handful of plans (create, the three
+	// instants, the 40 s health wake-up).
+	if changes < 120 || plans > 8 {
+		t.Fatalf("%d plans for %d task changes", plans, changes)
+	}
+}
+
+// A task lost with its instance is replaced at the instant of the loss,
+// even when the next call advances the clock far.
+func TestLostTaskReplacedAtOnce(t *testing.T) {
+	e := newCluster(t, 3)
+	td := register(t, e, simpleTD("web", "img:1"))
+	createSvc(t, e, "web", td, 1, svcOpts{min: 100, max: 200})
+	e.Advance(10 * time.Minute)
+	lostAt := e.Now()
+	if err := e.LoseInstance(aws.ToString(e.Tasks("default")[0].ContainerInstanceArn)); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(30 * time.Minute)
+	ts := e.Tasks("default")
+	if len(ts) != 2 || !ts[1].CreatedAt.Equal(lostAt) {
+		t.Fatalf("%d tasks; replacement created at %v, loss at %v", len(ts), ts[len(ts)-1].CreatedAt, lostAt)
+	}
+}

@@ -70,57 +70,8 @@ type service struct {
 	lastUnplacedAt time.Time
 	// snap is scratch space reused for the planner's snapshot.
 	snap []plan.Task
-}
-
-// deployment is one deployment of a service.
-type deployment struct {
-	id             string
-	status         plan.DeploymentStatus
-	td             *taskDef
-	desired        int
-	rolloutState   types.DeploymentRolloutState
-	reason         string
-	failedTasks    int
-	createdAt      time.Time
-	updatedAt      time.Time
-	reachedRunning bool
-	isRollback     bool
-	backoff        plan.Backoff
-	launchType     types.LaunchType
-	platform       string
-	netCfg         *types.NetworkConfiguration
-}
-
-// deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19 digits.
-func (e *ECS) deploymentIDLocked() string {
-	b := make([]byte, 19)
-	b[0] = byte('1' + e.rng.IntN(9))
-	for i := 1; i < len(b); i++ {
-		b[i] = byte('0' + e.rng.IntN(10))
-	}
-	return "ecs-svc/" + string(b)
-}
-
-// newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)
-// and demotes the previous PRIMARY to ACTIVE.
-func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollback bool, now time.Time) *deployment {
-	for _, d := range s.deployments {
-		if d.status == plan.StatusPrimary {
-			d.status = plan.StatusActive
-			d.updatedAt = now
-		}
-	}
-	d := &deployment{
-		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
-		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: now, updatedAt: now,
-		isRollback: rollback, launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
-	}
-	if reason == "" {
-		reason = plan.InProgressReason(d.id)
-	}
-	d.reason = reason
-	s.deployments = append(s.deployments, d)
-	return d
+	// plans counts plan.Compute calls (tests check it stays per instant).
+	plans int
 }
 
 // primary returns the service's PRIMARY deployment (the newest).
@@ -132,16 +83,6 @@ func (s *service) primary() *deployment {
 	}
 	if len(s.deployments) > 0 {
 		return s.deployments[len(s.deployments)-1]
-	}
-	return nil
-}
-
-// deploymentByID finds a deployment of the service.
-func (s *service) deploymentByID(id string) *deployment {
-	for _, d := range s.deployments {
-		if d.id == id {
-			return d
-		}
 	}
 	return nil
 }

@@ -257,3 +257,19 @@ func TestListServicesPagination(t *testing.T) {
 		t.Fatalf("launch type filter: %d", len(l.ServiceArns))
 	}
 }
+
+// A cluster with ACTIVE or DRAINING services cannot be deleted.
+func TestDeleteClusterWithActiveServices(t *testing.T) {
+	e := newCluster(t, 0)
+	td := register(t, e, fargateTD("web", "img:1"))
+	createSvc(t, e, "web", td, 0, svcOpts{min: 100, max: 200, launchFargate: true})
+	_, err := e.DeleteCluster(bg, &ecs.DeleteClusterInput{Cluster: aws.String("default")})
+	apiErr(t, err, "ClusterContainsServicesException", "The Cluster cannot be deleted while Services are active.")
+	if _, err := e.DeleteService(bg, &ecs.DeleteServiceInput{Service: aws.String("web")}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(time.Second)
+	if _, err := e.DeleteCluster(bg, &ecs.DeleteClusterInput{Cluster: aws.String("default")}); err != nil {
+		t.Fatalf("DeleteCluster after the service went INACTIVE: %v", err)
+	}
+}

@@ -2,13 +2,46 @@ package fake
 
 import (
 	"strings"
-	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
+
+// tb is the part of testing.TB (and of *rapid.T) the service helpers use.
+type tb interface {
+	Helper()
+	Fatal(args ...any)
+	Fatalf(format string, args ...any)
+	Logf(format string, args ...any)
+}
+
+// clusterT is newCluster for any tb: cluster "default" with n instances
+// of 2048 CPU / 4096 MiB.
+func clusterT(t tb, n int, opts ...Option) *ECS {
+	t.Helper()
+	e := New(opts...)
+	if _, err := e.CreateCluster(bg, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	for range n {
+		if _, err := e.AddInstance("default", InstanceSpec{CPU: 2048, Memory: 4096}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return e
+}
+
+// registerT is register for any tb.
+func registerT(t tb, e *ECS, in *ecs.RegisterTaskDefinitionInput) string {
+	t.Helper()
+	out, err := e.RegisterTaskDefinition(bg, in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return *out.TaskDefinition.TaskDefinitionArn
+}
 
 // svcOpts configure createSvc.
 type svcOpts struct {
@@ -21,7 +54,7 @@ type svcOpts struct {
 }
 
 // createSvc creates service name on td with desired tasks.
-func createSvc(t testing.TB, e *ECS, name, td string, desired int32, o svcOpts) types.Service {
+func createSvc(t tb, e *ECS, name, td string, desired int32, o svcOpts) types.Service {
 	t.Helper()
 	in := &ecs.CreateServiceInput{ServiceName: aws.String(name), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(desired)}
 	if !o.noDeployConfig {
@@ -43,7 +76,7 @@ func createSvc(t testing.TB, e *ECS, name, td string, desired int32, o svcOpts) 
 }
 
 // svc describes one service.
-func svc(t testing.TB, e *ECS, name string) types.Service {
+func svc(t tb, e *ECS, name string) types.Service {
 	t.Helper()
 	out, err := e.DescribeServices(bg, &ecs.DescribeServicesInput{Services: []string{name}})
 	if err != nil {
@@ -56,7 +89,7 @@ func svc(t testing.TB, e *ECS, name string) types.Service {
 }
 
 // update calls UpdateService and fails the test on error.
-func update(t testing.TB, e *ECS, in *ecs.UpdateServiceInput) types.Service {
+func update(t tb, e *ECS, in *ecs.UpdateServiceInput) types.Service {
 	t.Helper()
 	out, err := e.UpdateService(bg, in)
 	if err != nil {
@@ -66,7 +99,7 @@ func update(t testing.TB, e *ECS, in *ecs.UpdateServiceInput) types.Service {
 }
 
 // primaryOf returns the PRIMARY deployment.
-func primaryOf(t testing.TB, s types.Service) types.Deployment {
+func primaryOf(t tb, s types.Service) types.Deployment {
 	t.Helper()
 	for _, d := range s.Deployments {
 		if aws.ToString(d.Status) == "PRIMARY" {
@@ -131,7 +164,7 @@ func countEvents(s types.Service, sub string) int {
 
 // stepUntil advances the fake by step until done returns true (at most
 // limit of virtual time), calling check after every step.
-func stepUntil(t testing.TB, e *ECS, step, limit time.Duration, check func(), done func() bool) {
+func stepUntil(t tb, e *ECS, step, limit time.Duration, check func(), done func() bool) {
 	t.Helper()
 	for waited := time.Duration(0); ; waited += step {
 		if check != nil {
@@ -149,7 +182,7 @@ func stepUntil(t testing.TB, e *ECS, step, limit time.Duration, check func(), do
 
 // completed reports whether the service has one COMPLETED deployment on td
 // and runningCount == desiredCount.
-func completed(t testing.TB, e *ECS, name, td string) bool {
+func completed(t tb, e *ECS, name, td string) bool {
 	s := svc(t, e, name)
 	return len(s.Deployments) == 1 && s.Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted &&
 		aws.ToString(s.Deployments[0].TaskDefinition) == td && s.RunningCount == s.DesiredCount

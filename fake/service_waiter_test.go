@@ -85,3 +85,24 @@ func TestServicesStableWaiterFailsOnDraining(t *testing.T) {
 		}
 	})
 }
+
+// The SDK's ServicesInactiveWaiter returns once a deleted service's tasks
+// have stopped and it turned INACTIVE.
+func TestServicesInactiveWaiterAfterDelete(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		e := newCluster(t, 2, WithClock(RealTime(1)))
+		td := register(t, e, simpleTD("web", "img:1"))
+		createSvc(t, e, "web", td, 2, svcOpts{min: 100, max: 200})
+		e.Advance(time.Minute)
+		if _, err := e.DeleteService(bg, &ecs.DeleteServiceInput{Service: aws.String("web"), Force: aws.Bool(true)}); err != nil {
+			t.Fatal(err)
+		}
+		in := &ecs.DescribeServicesInput{Services: []string{"web"}}
+		if err := ecs.NewServicesInactiveWaiter(e).Wait(context.Background(), in, 10*time.Minute); err != nil {
+			t.Fatal(err)
+		}
+		if c := countSvcTasks(e, "web"); c.runningByTD[td] != 0 {
+			t.Fatalf("INACTIVE with running tasks: %v", c.runningByTD)
+		}
+	})
+}

@@ -155,3 +155,19 @@ func TestTasksOfUnknownDeploymentsAreDrained(t *testing.T) {
 		}
 	}
 }
+
+// A deployment that completes without changing any task (desiredCount 0)
+// still reports the steady state after "deployment completed".
+func TestSteadyStateEventAfterEveryCompletedDeployment(t *testing.T) {
+	s := Snapshot{Service: svc(0, 100, 200), Now: t0,
+		Deployments: []Deployment{
+			dep(oldID, "td:1", time.Hour, StatusActive, types.DeploymentRolloutStateCompleted),
+			dep(newID, "td:2", 0, StatusPrimary, types.DeploymentRolloutStateInProgress),
+		}}
+	s.Service.Marks = ServiceMarks{Steady: true, SteadyEventAt: t0.Add(-time.Hour)}
+	p := Compute(s)
+	want := []string{DeploymentCompletedEvent("web", newID), SteadyStateEvent("web")}
+	if len(p.Events) != 2 || p.Events[0] != want[0] || p.Events[1] != want[1] {
+		t.Fatalf("events %q, want %q", p.Events, want)
+	}
+}

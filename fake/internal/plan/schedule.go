@@ -196,8 +196,10 @@ func (c *computation) rollout(stopped map[string]bool) {
 	c.event(DeploymentCompletedEvent(c.s.Service.Name, p.next.ID))
 }
 
-// steadyState emits "has reached a steady state." when the service reaches it,
-// and again only after SteadyStateRepeat while it stays there.
+// steadyState emits "has reached a steady state." when the service reaches it
+// or a deployment completes (even one that changed no task, such as a new
+// deployment at desiredCount 0), and again only after SteadyStateRepeat
+// while it stays there.
 func (c *computation) steadyState() {
 	m := &c.plan.Service
 	p := c.primary
@@ -222,7 +224,8 @@ func (c *computation) steadyState() {
 		m.Steady = false
 		return
 	}
-	if !m.Steady || !c.s.Now.Before(m.SteadyEventAt.Add(SteadyStateRepeat)) {
+	justCompleted := p.orig.RolloutState != types.DeploymentRolloutStateCompleted
+	if !m.Steady || justCompleted || !c.s.Now.Before(m.SteadyEventAt.Add(SteadyStateRepeat)) {
 		c.event(SteadyStateEvent(c.s.Service.Name))
 		m.SteadyEventAt = c.s.Now
 	}

@@ -35,21 +35,27 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 	if n <= 0 || len(cands) == 0 {
 		return nil
 	}
-	groups := map[string][]*taskState{}
+	// Each candidate carries its instance's count, read once: the sort
+	// then compares integers instead of hashing instance names.
+	type cand struct {
+		ts *taskState
+		n  int
+	}
+	groups := map[string][]cand{}
 	var azs []string
 	for _, ts := range cands {
 		if _, ok := groups[ts.t.AZ]; !ok {
 			azs = append(azs, ts.t.AZ)
 		}
-		groups[ts.t.AZ] = append(groups[ts.t.AZ], ts)
+		groups[ts.t.AZ] = append(groups[ts.t.AZ], cand{ts, s.perInstance[ts.t.ContainerInstance]})
 	}
 	slices.Sort(azs)
 	for _, az := range azs {
-		slices.SortFunc(groups[az], func(a, b *taskState) int {
-			if n := cmp.Compare(s.perInstance[b.t.ContainerInstance], s.perInstance[a.t.ContainerInstance]); n != 0 {
+		slices.SortFunc(groups[az], func(a, b cand) int {
+			if n := cmp.Compare(b.n, a.n); n != 0 {
 				return n
 			}
-			return cmp.Compare(a.t.ID, b.t.ID)
+			return cmp.Compare(a.ts.t.ID, b.ts.t.ID)
 		})
 	}
 	var out []*taskState
@@ -58,7 +64,7 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 		found := false
 		for _, az := range azs {
 			g := groups[az]
-			for len(g) > 0 && budget != nil && *budget <= 0 && g[0].cond == condHealthy {
+			for len(g) > 0 && budget != nil && *budget <= 0 && g[0].ts.cond == condHealthy {
 				g = g[1:]
 			}
 			groups[az] = g
@@ -72,7 +78,7 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 		if !found {
 			break
 		}
-		ts := groups[best][0]
+		ts := groups[best][0].ts
 		groups[best] = groups[best][1:]
 		if budget != nil && ts.cond == condHealthy {
 			*budget--

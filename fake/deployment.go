@@ -1,0 +1,76 @@
+package fake
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// deployment is one deployment of a service.
+type deployment struct {
+	id             string
+	status         plan.DeploymentStatus
+	td             *taskDef
+	desired        int
+	rolloutState   types.DeploymentRolloutState
+	reason         string
+	failedTasks    int
+	createdAt      time.Time
+	updatedAt      time.Time
+	reachedRunning bool
+	isRollback     bool
+	backoff        plan.Backoff
+	launchType     types.LaunchType
+	platform       string
+	netCfg         *types.NetworkConfiguration
+}
+
+// deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19 digits.
+func (e *ECS) deploymentIDLocked() string {
+	b := make([]byte, 19)
+	b[0] = byte('1' + e.rng.IntN(9))
+	for i := 1; i < len(b); i++ {
+		b[i] = byte('0' + e.rng.IntN(10))
+	}
+	return "ecs-svc/" + string(b)
+}
+
+// newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)
+// and demotes the previous PRIMARY to ACTIVE.
+func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollback bool, now time.Time) *deployment {
+	for _, d := range s.deployments {
+		if d.status == plan.StatusPrimary {
+			d.status = plan.StatusActive
+			d.updatedAt = now
+		}
+	}
+	// The planner orders deployments by createdAt: keep it strictly
+	// increasing when several are made at one virtual instant.
+	created := now
+	if n := len(s.deployments); n > 0 && !created.After(s.deployments[n-1].createdAt) {
+		created = s.deployments[n-1].createdAt.Add(time.Nanosecond)
+	}
+	d := &deployment{
+		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
+		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: created, updatedAt: now,
+		isRollback: rollback, launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
+	}
+	if reason == "" {
+		reason = plan.InProgressReason(d.id)
+	}
+	d.reason = reason
+	s.deployments = append(s.deployments, d)
+	return d
+}
+
+// deploymentByID finds a deployment of the service.
+func (s *service) deploymentByID(id string) *deployment {
+	for _, d := range s.deployments {
+		if d.id == id {
+			return d
+		}
+	}
+	return nil
+}

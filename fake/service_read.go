@@ -1,0 +1,90 @@
+package fake
+
+import (
+	"context"
+	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// DescribeServices describes 1-10 services of a cluster by name or ARN;
+// unknown ones are failures with reason MISSING. Tags only with include TAGS.
+func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, _ ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if in == nil {
+		in = &ecs.DescribeServicesInput{}
+	}
+	if _, err := e.beginLocked(ctx, "DescribeServices", in); err != nil {
+		return nil, err
+	}
+	c, err := e.clusterLocked(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	if len(in.Services) == 0 {
+		return nil, errInvalidParam("services: must contain between 1 and 10 items.")
+	}
+	if len(in.Services) > 10 {
+		return nil, errInvalidParam("services: at most 10 services can be described per call, got %d.", len(in.Services))
+	}
+	withTags := false
+	for _, f := range in.Include {
+		withTags = withTags || f == types.ServiceFieldTags
+	}
+	out := &ecs.DescribeServicesOutput{Services: make([]types.Service, 0, len(in.Services)), Failures: []types.Failure{}}
+	for _, ref := range in.Services {
+		s := e.serviceLocked(c, ref)
+		if s == nil {
+			arn := ref
+			if !strings.HasPrefix(ref, "arn:") {
+				arn = e.arn(c.region, "service/"+c.name+"/"+ref)
+			}
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			continue
+		}
+		out.Services = append(out.Services, e.serviceViewLocked(s, withTags))
+	}
+	return out, nil
+}
+
+// ListServices lists the ARNs of a cluster's ACTIVE services in creation
+// order, optionally by launch type and scheduling strategy, paginated
+// (default 10, at most 100 per page).
+func (e *ECS) ListServices(ctx context.Context, in *ecs.ListServicesInput, _ ...func(*ecs.Options)) (*ecs.ListServicesOutput, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if in == nil {
+		in = &ecs.ListServicesInput{}
+	}
+	if _, err := e.beginLocked(ctx, "ListServices", in); err != nil {
+		return nil, err
+	}
+	c, err := e.clusterLocked(in.Cluster)
+	if err != nil {
+		return nil, err
+	}
+	if in.SchedulingStrategy != "" && in.SchedulingStrategy != types.SchedulingStrategyReplica && in.SchedulingStrategy != types.SchedulingStrategyDaemon {
+		return nil, errInvalidParam("schedulingStrategy: must be REPLICA or DAEMON.")
+	}
+	var arns []string
+	for _, s := range e.svcOrder {
+		if s.c != c || s.status != serviceActive ||
+			(in.LaunchType != "" && s.launchType != in.LaunchType) ||
+			(in.SchedulingStrategy != "" && in.SchedulingStrategy != types.SchedulingStrategyReplica) {
+			continue
+		}
+		arns = append(arns, s.arn)
+	}
+	max := in.MaxResults
+	if max == nil {
+		max = aws.Int32(10)
+	}
+	pg, next, err := page(arns, in.NextToken, max, 100)
+	if err != nil {
+		return nil, err
+	}
+	return &ecs.ListServicesOutput{ServiceArns: append([]string{}, pg...), NextToken: next}, nil
+}
