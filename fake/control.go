@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"slices"
 	"strings"
 )
 
@@ -18,18 +17,34 @@ type controlRoute struct {
 	handle func(s *Server, r *http.Request, body []byte) (any, error)
 }
 
-// controlRoutes maps the path below ControlPrefix to its route.
-var controlRoutes = map[string]controlRoute{
-	"advance":   {http.MethodPost, (*Server).controlAdvance},
-	"time":      {http.MethodGet, (*Server).controlTime},
-	"faults":    {http.MethodPost, (*Server).controlFaults},
-	"instances": {http.MethodPost, (*Server).controlInstances},
-	"calls":     {http.MethodGet, (*Server).controlCalls},
-	"reset":     {http.MethodPost, (*Server).controlReset},
-}
+// controlNames lists the controls, sorted, for error messages.
+const controlNames = "advance, calls, faults, instances, reset, time"
 
-// controlFaultsDelete clears faults: DELETE /_fake/v1/faults.
-var controlFaultsDelete = controlRoute{http.MethodDelete, (*Server).controlClearFaults}
+// controlRoute returns the route for the control name (the path below
+// ControlPrefix) and request method; ok is false for an unknown name. When
+// the name is known but the method is not, the route of its main method is
+// returned, with allow listing every method it takes.
+func controlRouteFor(name, method string) (route controlRoute, allow string, ok bool) {
+	switch name {
+	case "advance":
+		return controlRoute{http.MethodPost, (*Server).controlAdvance}, http.MethodPost, true
+	case "time":
+		return controlRoute{http.MethodGet, (*Server).controlTime}, http.MethodGet, true
+	case "faults":
+		allow = http.MethodPost + ", " + http.MethodDelete
+		if method == http.MethodDelete {
+			return controlRoute{http.MethodDelete, (*Server).controlClearFaults}, allow, true
+		}
+		return controlRoute{http.MethodPost, (*Server).controlFaults}, allow, true
+	case "instances":
+		return controlRoute{http.MethodPost, (*Server).controlInstances}, http.MethodPost, true
+	case "calls":
+		return controlRoute{http.MethodGet, (*Server).controlCalls}, http.MethodGet, true
+	case "reset":
+		return controlRoute{http.MethodPost, (*Server).controlReset}, http.MethodPost, true
+	}
+	return controlRoute{}, "", false
+}
 
 // controlError is a control failure answered as {"message": ...} with an
 // HTTP status.
@@ -48,25 +63,13 @@ func badRequest(format string, a ...any) error {
 // serveControl answers the JSON controls under ControlPrefix.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	name := strings.Trim(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/")), "/")
-	route, ok := controlRoutes[name]
-	if name == "faults" && r.Method == http.MethodDelete {
-		route = controlFaultsDelete
-	}
+	route, allow, ok := controlRouteFor(name, r.Method)
 	if !ok {
-		names := make([]string, 0, len(controlRoutes))
-		for n := range controlRoutes {
-			names = append(names, n)
-		}
-		slices.Sort(names)
 		writeControlError(w, &controlError{status: http.StatusNotFound,
-			message: fmt.Sprintf("%s: unknown control; known: %s", r.URL.Path, strings.Join(names, ", "))})
+			message: fmt.Sprintf("%s: unknown control; known: %s", r.URL.Path, controlNames)})
 		return
 	}
 	if r.Method != route.method {
-		allow := route.method
-		if name == "faults" {
-			allow += ", " + http.MethodDelete
-		}
 		w.Header().Set("Allow", allow)
 		writeControlError(w, &controlError{status: http.StatusMethodNotAllowed,
 			message: fmt.Sprintf("%s %s: method not allowed; use %s", r.Method, r.URL.Path, allow)})

@@ -9,10 +9,11 @@ import (
 
 // taskFaultMembers and operationFaultMembers are the members of the two
 // fault forms POST /_fake/v1/faults accepts.
-var (
-	taskFaultMembers      = []string{"action", "after", "exitCode", "family", "image", "probability", "reason", "times"}
-	operationFaultMembers = []string{"error", "operation", "probability", "times"}
-)
+func taskFaultMembers() []string {
+	return []string{"action", "after", "exitCode", "family", "image", "probability", "reason", "times"}
+}
+
+func operationFaultMembers() []string { return []string{"error", "operation", "probability", "times"} }
 
 // operationFault is the JSON form of FailOperation.
 type operationFault struct {
@@ -39,14 +40,14 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	if members == nil {
 		return nil, badRequest("request body: a JSON object is required")
 	}
-	allowed := taskFaultMembers
+	allowed := taskFaultMembers()
 	if _, ok := members["operation"]; ok {
-		allowed = operationFaultMembers
+		allowed = operationFaultMembers()
 	}
 	for name := range members {
 		if !slices.Contains(allowed, name) {
 			return nil, badRequest("%s: unknown field; a task fault has %s, an operation fault has %s",
-				name, strings.Join(taskFaultMembers, ", "), strings.Join(operationFaultMembers, ", "))
+				name, strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
 		}
 	}
 	if _, ok := members["operation"]; ok {

@@ -364,3 +364,127 @@ func TestControlResetHookErrorIs500(t *testing.T) {
 type noBackoff struct{}
 
 func (noBackoff) BackoffDelay(int, error) (time.Duration, error) { return 0, nil }
+
+func TestServerRejectsBodiesOver1MiB(t *testing.T) {
+	srv := ec2Cluster(t)
+	big := `{"duration":"1s","pad":"` + strings.Repeat("x", fake.MaxRequestBytes) + `"}`
+	for _, tc := range []struct{ name, path, target string }{
+		{"control", "/_fake/v1/advance", ""},
+		{"API", "/", "AmazonEC2ContainerServiceV20141113.ListClusters"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req, _ := http.NewRequestWithContext(t.Context(), "POST", srv.URL+tc.path, strings.NewReader(big))
+			req.Header.Set("X-Amz-Target", tc.target)
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			body, _ := io.ReadAll(resp.Body)
+			if resp.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(body), "exceeds 1048576 bytes") {
+				t.Errorf("%d %s, want 413 naming the 1 MiB limit", resp.StatusCode, body)
+			}
+		})
+	}
+	// Just under the limit is read (and then judged on its content).
+	ok := `{"duration":"1s"}` + strings.Repeat(" ", fake.MaxRequestBytes-len(`{"duration":"1s"}`))
+	if status, doc := control(t, srv, "POST", "/_fake/v1/advance", ok); status != 200 {
+		t.Errorf("1 MiB body: %d %v", status, doc)
+	}
+}
+
+func TestControlWrongMethodSetsAllow(t *testing.T) {
+	srv := ec2Cluster(t)
+	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+"/_fake/v1/faults", nil)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST, DELETE" {
+		t.Errorf("GET faults: %d Allow %q, want 405 with Allow: POST, DELETE", resp.StatusCode, resp.Header.Get("Allow"))
+	}
+}
+
+func TestControlClientDrivesTheServer(t *testing.T) {
+	srv := ec2Cluster(t)
+	ctx := t.Context()
+	ctl := fake.NewControlClient(srv.URL+"/", nil)
+	before := srv.ECS.Now()
+	now, err := ctl.Advance(ctx, 90*time.Second)
+	if err != nil || !now.Equal(before.Add(90*time.Second)) || !srv.ECS.Now().Equal(now) {
+		t.Errorf("Advance: %v %v, want %v", now, err, before.Add(90*time.Second))
+	}
+	if got, err := ctl.Now(ctx); err != nil || !got.Equal(now) {
+		t.Errorf("Now: %v %v", got, err)
+	}
+	arns, err := ctl.AddInstances(ctx, "default", fake.InstanceSpec{CPU: 512, Memory: 1024, AZ: "us-east-1b"}, 2)
+	if err != nil || len(arns) != 2 {
+		t.Fatalf("AddInstances: %v %v", arns, err)
+	}
+	_, err = ctl.AddInstances(ctx, "nope", fake.InstanceSpec{}, 1)
+	var ce *fake.ControlError
+	if !errors.As(err, &ce) || ce.Status != 404 || ce.Message != `cluster "nope": Cluster not found.` {
+		t.Errorf("AddInstances(nope): %v, want *ControlError 404", err)
+	}
+	if err := ctl.InjectFault(ctx, fake.Fault{Action: "explode"}); !errors.As(err, &ce) || ce.Status != 400 || !strings.Contains(ce.Message, "explode") {
+		t.Errorf("InjectFault(explode): %v", err)
+	}
+	if err := ctl.InjectFault(ctx, fake.Fault{Action: fake.FaultExit, Match: func(fake.FaultTarget) bool { return true }}); err == nil || !strings.Contains(err.Error(), "fault.Match") {
+		t.Errorf("InjectFault with Match: %v, want an error naming fault.Match", err)
+	}
+	if err := ctl.FailOperation(ctx, "ListClusters", "AccessDeniedException", 1, 0); err != nil {
+		t.Fatal(err)
+	}
+	_, err = srv.NewClient(oneAttempt).ListClusters(ctx, &ecs.ListClustersInput{})
+	var denied *types.AccessDeniedException
+	if !errors.As(err, &denied) {
+		t.Errorf("ListClusters after FailOperation: %v, want AccessDeniedException", err)
+	}
+	if err := ctl.FailOperation(ctx, "ListClusters", "ServerException", 0, 0); err != nil {
+		t.Fatal(err)
+	}
+	if err := ctl.ClearFaults(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Client.ListClusters(ctx, &ecs.ListClustersInput{}); err != nil {
+		t.Errorf("ListClusters after ClearFaults: %v", err)
+	}
+	counts, err := ctl.CallCounts(ctx)
+	if err != nil || counts["ListClusters"] != 2 || counts["CreateCluster"] != 1 {
+		t.Errorf("CallCounts: %v %v", counts, err)
+	}
+	if err := ctl.Reset(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := srv.Client.ListClusters(ctx, &ecs.ListClustersInput{}); err != nil || len(out.ClusterArns) != 0 {
+		t.Errorf("clusters after Reset: %v %v", out, err)
+	}
+}
+
+func TestRemoteClockSleepAdvancesServerTime(t *testing.T) {
+	srv := ec2Cluster(t)
+	ctx := t.Context()
+	clock, err := fake.NewRemoteClock(ctx, fake.NewControlClient(srv.URL, nil))
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := clock.Now()
+	if !start.Equal(srv.ECS.Now()) {
+		t.Errorf("Now = %v, server %v", start, srv.ECS.Now())
+	}
+	if err := clock.Sleep(ctx, 15*time.Second); err != nil {
+		t.Fatal(err)
+	}
+	if got := srv.ECS.Now().Sub(start); got != 15*time.Second || !clock.Now().Equal(srv.ECS.Now()) {
+		t.Errorf("after Sleep(15s): server moved %s, clock %v", got, clock.Now())
+	}
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := clock.Sleep(cancelled, time.Second); !errors.Is(err, context.Canceled) {
+		t.Errorf("Sleep with cancelled ctx: %v", err)
+	}
+	if _, err := fake.NewRemoteClock(ctx, fake.NewControlClient("http://127.0.0.1:1", nil)); err == nil {
+		t.Error("NewRemoteClock on a closed port succeeded")
+	}
+}

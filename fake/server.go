@@ -1,3 +1,34 @@
+// # Over HTTP
+//
+// Server serves the fake over the ECS wire protocol (AWS JSON 1.1: `POST /`
+// with X-Amz-Target AmazonEC2ContainerServiceV20141113.<Operation>), so the
+// AWS CLI, boto3 and the SDKs can use it as a local ECS endpoint (see
+// cmd/ecsfake, and package faketest for tests). Any SigV4 signature is
+// accepted; its credential-scope region goes into the ARNs. Errors are
+// {"__type", "message"} with HTTP 400 (500 for ServerException); request
+// bodies over 1 MiB get 413.
+//
+// The fake's controls are JSON endpoints under /_fake/v1/. Errors are
+// {"message": "..."} with HTTP 400 (bad input, naming the field), 404
+// (unknown control or cluster), 405 (wrong method) or 413 (body over 1 MiB).
+//
+//	POST   /_fake/v1/advance   {"duration": "90s"} (or seconds as a number; at most 744h)
+//	                           moves virtual time; answers {"now", "epochSeconds"}
+//	GET    /_fake/v1/time      {"now", "epochSeconds"}
+//	POST   /_fake/v1/faults    a task fault, the JSON form of Fault:
+//	                           {"image": "web:bad", "action": "fail-start", "reason": "CannotPullContainerError: pull access denied"}
+//	                           {"family", "action": "exit", "exitCode": 1, "after": "30s", "times", "probability"}
+//	                           or an operation fault (FailOperation):
+//	                           {"operation": "DescribeServices", "error": "ThrottlingException", "times": 3, "probability": 0.3}
+//	DELETE /_fake/v1/faults    removes every fault
+//	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
+//	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
+//	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
+//	                           ?operation=RunTask keeps only those calls; inputs are in wire form
+//	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//
+// ControlClient is the Go client of these controls, and RemoteClock gives a
+// Deployer the virtual time of a server running with manual time.
 package fake
 
 import (

@@ -1,10 +1,11 @@
 package fake_test
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
@@ -24,18 +25,24 @@ func conformanceClient(srv *faketest.Server) *ecs.Client {
 	})
 }
 
-// TestConformanceOverHTTPFargate runs the Deployer conformance suite with
-// the real *ecs.Client over HTTP against the server; its hooks script the
-// fake through the /_fake/v1 controls, as any HTTP client would.
+// TestConformanceOverHTTPFargate runs the Deployer conformance suite the
+// way a remote user of cmd/ecsfake -speed 0 would: the real *ecs.Client
+// over HTTP, virtual time through RemoteClock and the hooks through the
+// /_fake/v1 controls (ControlClient); nothing touches the fake in process.
 func TestConformanceOverHTTPFargate(t *testing.T) {
 	srv := faketest.NewServer(t)
 	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance")}); err != nil {
 		t.Fatal(err)
 	}
+	ctl := fake.NewControlClient(srv.URL, nil)
+	clock, err := fake.NewRemoteClock(t.Context(), ctl)
+	if err != nil {
+		t.Fatal(err)
+	}
 	n := 0
 	ecsdeploytest.Run(t, ecsdeploytest.Backend{
 		API:        conformanceClient(srv),
-		Clock:      srv.ECS, // Sleep advances the fake's virtual time
+		Clock:      clock,
 		Cluster:    "conformance",
 		LaunchType: types.LaunchTypeFargate,
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
@@ -43,23 +50,31 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 		FailingImage: func(t *testing.T) string {
 			n++
 			image := fmt.Sprintf("registry.example/missing-%d:bad", n)
-			postControl(t, srv, "/_fake/v1/faults", map[string]any{"image": image, "action": "fail-start",
-				"reason": "CannotPullContainerError: pull access denied"})
+			if err := ctl.InjectFault(t.Context(), fake.Fault{Image: image, Action: fake.FaultFailStart,
+				Reason: "CannotPullContainerError: pull access denied"}); err != nil {
+				t.Fatal(err)
+			}
 			return image
 		},
 		ExitingContainer: func(t *testing.T, code int32) (string, []string) {
 			n++
 			image := fmt.Sprintf("registry.example/exits-%d:1", n)
-			postControl(t, srv, "/_fake/v1/faults", map[string]any{"image": image, "action": "exit", "exitCode": code, "after": "5s"})
+			if err := ctl.InjectFault(t.Context(), fake.Fault{Image: image, Action: fake.FaultExit, ExitCode: code, After: 5 * time.Second}); err != nil {
+				t.Fatal(err)
+			}
 			return image, []string{"sh", "-c", fmt.Sprintf("exit %d", code)}
 		},
 		FailOperation: func(t *testing.T, op, code string, times int) {
-			postControl(t, srv, "/_fake/v1/faults", map[string]any{"operation": op, "error": code, "times": times})
+			if err := ctl.FailOperation(t.Context(), op, code, times, 0); err != nil {
+				t.Fatal(err)
+			}
 		},
 		Calls: func() map[string]int {
-			var doc struct{ Counts map[string]int }
-			getControl(t, srv, "/_fake/v1/calls", &doc)
-			return doc.Counts
+			counts, err := ctl.CallCounts(context.Background())
+			if err != nil {
+				t.Fatal(err)
+			}
+			return counts
 		},
 	})
 }
@@ -116,18 +131,5 @@ func postControl(t *testing.T, srv *faketest.Server, path string, body any) {
 	}
 	if status, doc := control(t, srv, "POST", path, string(data)); status != 200 {
 		t.Fatalf("POST %s %s: %d %v", path, data, status, doc)
-	}
-}
-
-// getControl GETs a control and decodes its answer into v.
-func getControl(t *testing.T, srv *faketest.Server, path string, v any) {
-	t.Helper()
-	status, doc := control(t, srv, "GET", path, "")
-	if status != 200 {
-		t.Fatalf("GET %s: %d %v", path, status, doc)
-	}
-	data, _ := json.Marshal(doc)
-	if err := json.NewDecoder(strings.NewReader(string(data))).Decode(v); err != nil {
-		t.Fatal(err)
 	}
 }

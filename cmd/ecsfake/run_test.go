@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
@@ -297,5 +298,31 @@ func TestCheckAddrAcceptsLoopback(t *testing.T) {
 	}
 	if err := checkAddr("0.0.0.0:4599", true); err != nil {
 		t.Errorf("checkAddr with allowRemote = %v", err)
+	}
+}
+
+// TestGoSDKFindsServerThroughEnv checks the banner's advice: the Go SDK's
+// config.LoadDefaultConfig reads AWS_ENDPOINT_URL_ECS.
+func TestGoSDKFindsServerThroughEnv(t *testing.T) {
+	s := start(t, "-addr", "127.0.0.1:0", "-speed", "0")
+	dir := t.TempDir()
+	for k, v := range map[string]string{
+		"AWS_ENDPOINT_URL_ECS": s.url, "AWS_ACCESS_KEY_ID": "fake", "AWS_SECRET_ACCESS_KEY": "fake",
+		"AWS_DEFAULT_REGION": "us-east-1", "AWS_REGION": "us-east-1",
+		"AWS_CONFIG_FILE": dir + "/config", "AWS_SHARED_CREDENTIALS_FILE": dir + "/credentials",
+	} {
+		t.Setenv(k, v)
+	}
+	for _, k := range []string{"AWS_PROFILE", "AWS_ENDPOINT_URL", "AWS_SESSION_TOKEN"} {
+		t.Setenv(k, "") // restored after the test
+		os.Unsetenv(k)
+	}
+	cfg, err := config.LoadDefaultConfig(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := ecs.NewFromConfig(cfg).ListClusters(t.Context(), &ecs.ListClustersInput{})
+	if err != nil || len(out.ClusterArns) != 1 || !strings.HasSuffix(out.ClusterArns[0], "cluster/default") {
+		t.Errorf("ListClusters through AWS_ENDPOINT_URL_ECS: %v %v", out, err)
 	}
 }
