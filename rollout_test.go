@@ -140,7 +140,7 @@ func TestBreakerFailureReasonFromServiceEventWhenDeploymentLeftTheList(t *testin
 	}{
 		{"event names our deployment", []string{
 			"(service web) rolling back to deployment ecs-svc/1.",
-			"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start."}, "deployment failed: tasks failed to start."},
+			"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start."}, "ECS deployment circuit breaker: tasks failed to start."},
 		{"event of another deployment", []string{"(service web) (deployment ecs-svc/9) deployment failed: tasks failed to start."}, "deployment ecs-svc/2 failed and ECS rolled back"},
 		{"no event", nil, "deployment ecs-svc/2 failed and ECS rolled back"},
 	} {
@@ -153,5 +153,30 @@ func TestBreakerFailureReasonFromServiceEventWhenDeploymentLeftTheList(t *testin
 		if o.kind != outcomeFailed || o.rolledBackTo == nil || o.reason != c.want {
 			t.Errorf("%s: outcome kind=%d rolledBack=%v reason=%q, want failed, rolled back, %q", c.name, o.kind, o.rolledBackTo != nil, o.reason, c.want)
 		}
+	}
+}
+
+// TestBreakerRollbackSeenAfterTheRollbackCompleted: when polls miss the
+// "rolling back" reason (the rollback deployment has completed already and
+// reads "completed."), the service events still show a rollback, so the
+// outcome is a failure rolled back by ECS, with the reason the deployment
+// itself would have shown.
+func TestBreakerRollbackSeenAfterTheRollbackCompleted(t *testing.T) {
+	rb := dep("ecs-svc/3", "PRIMARY", "web:1", types.DeploymentRolloutStateCompleted, 2, 2)
+	rb.RolloutStateReason = ptr("ECS deployment ecs-svc/3 completed.")
+	svc := svcWith(2, 2, rb)
+	svc.Events = []types.ServiceEvent{
+		{Id: ptr("c"), Message: ptr("(service web) has reached a steady state.")},
+		{Id: ptr("b"), Message: ptr("(service web) rolling back to deployment ecs-svc/1.")},
+		{Id: ptr("a"), Message: ptr("(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.")},
+	}
+	o := deploymentOutcome(svc, "ecs-svc/2")
+	if o.kind != outcomeFailed || o.rolledBackTo == nil || o.reason != "ECS deployment circuit breaker: tasks failed to start." {
+		t.Fatalf("outcome kind=%d rolledBack=%v reason=%q, want failed, rolled back, breaker reason", o.kind, o.rolledBackTo != nil, o.reason)
+	}
+	// Without the rollback event, another PRIMARY is a plain replacement.
+	svc.Events = svc.Events[2:]
+	if o := deploymentOutcome(svc, "ecs-svc/2"); o.rolledBackTo != nil {
+		t.Fatalf("rolledBack without a rolling-back event: %+v", o)
 	}
 }

@@ -47,11 +47,14 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		// A failed deployment without tasks can leave the list at once
 		// (INACTIVE); then the service event says why it failed.
 		o := outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s was replaced by deployment %s", id, valueOf(other.Id))}
-		if isRollback(other) {
+		r := failedEventReason(svc, id)
+		if isRollback(other) || (r != "" && rollingBackEventSeen(svc)) {
+			// The rollback PRIMARY may have completed already, and so lost
+			// its "rolling back" reason: the service events still tell.
 			o.reason = fmt.Sprintf("deployment %s failed and ECS rolled back", id)
 			o.rolledBackTo = other
 		}
-		if r := failedEventReason(svc, id); r != "" {
+		if r != "" {
 			o.reason = r
 		}
 		return o
@@ -88,16 +91,32 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 }
 
 // failedEventReason returns ECS's reason from the service event
-// "(service X) (deployment ID) deployment failed: REASON", or "".
+// "(service X) (deployment ID) deployment failed: REASON", in the form the
+// deployment's rolloutStateReason gives it ("ECS deployment circuit
+// breaker: REASON"), so the reason does not depend on which of the two a
+// poll happened to see. It returns "" when there is no such event.
 func failedEventReason(svc *types.Service, id string) string {
 	marker := "(deployment " + id + ") deployment failed"
 	for _, e := range svc.Events {
 		m := valueOf(e.Message)
 		if i := strings.Index(m, marker); i >= 0 {
-			return strings.TrimSpace(m[i+len("(deployment "+id+") "):])
+			rest := strings.TrimSpace(m[i+len(marker):])
+			rest = strings.TrimSpace(strings.TrimPrefix(rest, ":"))
+			return "ECS deployment circuit breaker: " + rest
 		}
 	}
 	return ""
+}
+
+// rollingBackEventSeen reports whether the service events hold ECS's
+// "(service X) rolling back to deployment ecs-svc/N." message.
+func rollingBackEventSeen(svc *types.Service) bool {
+	for _, e := range svc.Events {
+		if strings.Contains(valueOf(e.Message), ") rolling back to deployment ") {
+			return true
+		}
+	}
+	return false
 }
 
 // isRollback reports whether primary is a circuit-breaker rollback started

@@ -2,23 +2,193 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
+	"strings"
 	"testing"
 
-	"github.com/ecsdeploy/ecsdeploy"
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-func TestRunPrintsSeedTaskDefinition(t *testing.T) {
-	var buf bytes.Buffer
-	if err := run(&buf); err != nil {
+// playOnFake plays the story on a fresh in-memory fake with default flags.
+func playOnFake(t *testing.T, args ...string) (*outcome, *target, string) {
+	t.Helper()
+	ctx := context.Background()
+	o, err := parseFlags(args, io.Discard)
+	if err != nil {
 		t.Fatal(err)
 	}
-	td, err := ecsdeploy.LoadTaskDefinitionJSON(buf.Bytes())
+	tgt, err := connect(ctx, o)
 	if err != nil {
-		t.Fatalf("printed JSON does not load strictly: %v\n%s", err, buf.String())
+		t.Fatal(err)
 	}
-	c := td.ContainerDefinitions
-	if *td.Family != "web" || *td.Cpu != "256" || *td.Memory != "512" || len(c) != 1 || *c[0].PortMappings[0].ContainerPort != 80 ||
-		td.RequiresCompatibilities[0] != "FARGATE" {
-		t.Errorf("unexpected task definition:\n%s", buf.String())
+	var buf bytes.Buffer
+	out, err := newStory(tgt, o, &buf).play(ctx)
+	if err != nil {
+		t.Fatalf("story failed: %v\n%s", err, buf.String())
 	}
+	return out, tgt, buf.String()
+}
+
+func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := run(context.Background(), nil, &stdout, &stderr); code != exitOK {
+		t.Fatalf("exit code %d, want 0\nstderr: %s\nstdout:\n%s", code, stderr.String(), stdout.String())
+	}
+	if stderr.Len() != 0 {
+		t.Errorf("stderr not empty: %s", stderr.String())
+	}
+	for _, want := range []string{
+		"== 1/9 Build a task definition", "== 9/9 Final status",
+		"PROVISIONING -> PENDING", "ACTIVATING -> RUNNING", "-> STOPPED",
+		"has reached a steady state.",
+		"deployment failed: tasks failed to start.",
+		"rolling back to deployment ecs-svc/",
+		"why: the image could not be pulled",
+		"The story ended as expected: web runs web:2 again after the rollback.",
+	} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
+func TestStoryRegistersThreeRevisions(t *testing.T) {
+	out, _, _ := playOnFake(t)
+	want := []string{"web:1", "web:2", "web:3"}
+	if len(out.Revisions) != len(want) {
+		t.Fatalf("revisions %v, want %v", out.Revisions, want)
+	}
+	for i, arn := range out.Revisions {
+		if !strings.HasSuffix(arn, "task-definition/"+want[i]) {
+			t.Errorf("revision %d = %s, want .../%s", i, arn, want[i])
+		}
+	}
+}
+
+func TestStoryOneOffTasksStoppedByUser(t *testing.T) {
+	out, tgt, _ := playOnFake(t)
+	if len(out.OneOff) != 2 {
+		t.Fatalf("%d one-off tasks, want 2", len(out.OneOff))
+	}
+	for _, task := range out.OneOff {
+		if aws.ToString(task.LastStatus) != "STOPPED" || task.StopCode != types.TaskStopCodeUserInitiated {
+			t.Errorf("task %s: %s %s, want STOPPED UserInitiated", aws.ToString(task.TaskArn), aws.ToString(task.LastStatus), task.StopCode)
+		}
+		// The task really went PENDING -> RUNNING before it was stopped.
+		var states []string
+		for _, h := range tgt.fake.TaskHistory(aws.ToString(task.TaskArn)) {
+			states = append(states, h.LastStatus)
+		}
+		got := strings.Join(states, " ")
+		if !strings.Contains(got, "PENDING") || !strings.Contains(got, "RUNNING") || !strings.HasSuffix(got, "STOPPED") {
+			t.Errorf("task history %q lacks PENDING, RUNNING, then STOPPED", got)
+		}
+	}
+}
+
+func TestStoryBrokenImageRolledBackByCircuitBreaker(t *testing.T) {
+	out, _, _ := playOnFake(t)
+	b := out.Broken
+	if b == nil {
+		t.Fatal("no DeploymentFailedError for the broken image")
+	}
+	if !b.RolledBack || b.RollbackBy != "circuit-breaker" || b.RollbackTaskDefinition != out.Revisions[1] {
+		t.Errorf("rolled back %v by %q to %s; want true by circuit-breaker to %s", b.RolledBack, b.RollbackBy, b.RollbackTaskDefinition, out.Revisions[1])
+	}
+	// ECS's rolloutStateReason, or the deployment-failed event's text.
+	if !strings.HasSuffix(b.Reason, "tasks failed to start.") {
+		t.Errorf("reason %q", b.Reason)
+	}
+	pulls := 0
+	for _, st := range b.StoppedTasks {
+		if st.StopCode == types.TaskStopCodeTaskFailedToStart && strings.HasPrefix(st.StoppedReason, "CannotPullContainerError:") {
+			pulls++
+		}
+	}
+	// desired 2: circuit breaker threshold max(3, ceil(0.5*2)) = 3.
+	if pulls < 3 {
+		t.Errorf("%d tasks failed to pull, want at least the threshold 3: %v", pulls, b.StoppedTasks)
+	}
+}
+
+func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
+	out, tgt, _ := playOnFake(t)
+	svc := out.Final.Service
+	if aws.ToString(svc.TaskDefinition) != out.Revisions[1] || svc.RunningCount != 2 || svc.DesiredCount != 2 {
+		t.Errorf("final: %s running %d/%d, want %s 2/2", aws.ToString(svc.TaskDefinition), svc.RunningCount, svc.DesiredCount, out.Revisions[1])
+	}
+	// create, new image, forced, broken: four distinct deployments.
+	seen := map[string]bool{}
+	for _, id := range out.Deployments {
+		if !strings.HasPrefix(id, "ecs-svc/") || seen[id] {
+			t.Errorf("deployments %v: want 4 distinct ecs-svc/ ids", out.Deployments)
+		}
+		seen[id] = true
+	}
+	// The calls a user would expect: 3 registrations, one RunTask for 2
+	// tasks, 2 StopTask, 1 CreateService, 3 UpdateService.
+	calls := tgt.fake.CallCounts()
+	for op, n := range map[string]int{"RegisterTaskDefinition": 3, "RunTask": 1, "StopTask": 2, "CreateService": 1, "UpdateService": 3} {
+		if calls[op] != n {
+			t.Errorf("%s called %d times, want %d", op, calls[op], n)
+		}
+	}
+}
+
+func TestRunExitCodes(t *testing.T) {
+	noAWS(t)
+	tests := []struct {
+		name   string
+		args   []string
+		code   int
+		stderr string
+	}{
+		{"help", []string{"-h"}, exitOK, "usage: deploy"},
+		{"unknown flag", []string{"-bogus"}, exitUsage, "flag provided but not defined"},
+		{"stray argument", []string{"now"}, exitUsage, "unexpected arguments: now"},
+		{"negative speed", []string{"-speed", "-1"}, exitUsage, "-speed must be >= 0"},
+		{"speed with aws", []string{"-aws", "-speed", "10"}, exitUsage, "-speed applies to the fake only"},
+		{"aws without credentials", []string{"-aws", "-cluster", "demo", "-subnets", "subnet-1", "-region", "eu-west-1"}, exitFailed, "no AWS credentials found"},
+		{"aws without credentials or flags", []string{"-aws"}, exitFailed, "also missing: -cluster"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(context.Background(), tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.stderr) {
+				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.stderr)
+			}
+		})
+	}
+}
+
+func TestRunAWSMissingFlagsIsUsage(t *testing.T) {
+	noAWS(t)
+	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE")
+	t.Setenv("AWS_SECRET_ACCESS_KEY", "secret")
+	var stdout, stderr bytes.Buffer
+	code := run(context.Background(), []string{"-aws"}, &stdout, &stderr)
+	for _, want := range []string{"-cluster", "-subnets", "AWS region"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr %q does not name %s", stderr.String(), want)
+		}
+	}
+	if code != exitUsage {
+		t.Errorf("exit %d, want %d", code, exitUsage)
+	}
+}
+
+// noAWS hides every source of AWS configuration and credentials.
+func noAWS(t *testing.T) {
+	dir := t.TempDir()
+	for _, k := range []string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE",
+		"AWS_DEFAULT_PROFILE", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ROLE_ARN", "AWS_WEB_IDENTITY_TOKEN_FILE",
+		"AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "AWS_CONTAINER_CREDENTIALS_FULL_URI", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_ECS"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
+	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
+	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
 }
