@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"sync"
+	"text/tabwriter"
 	"time"
 )
 
@@ -51,4 +52,22 @@ func (r *TextRenderer) Render(e Event) {
 		return
 	}
 	fmt.Fprintln(r.w, text)
+}
+
+// PrintTable writes the service's one-line summary and its deployments as
+// an aligned table (one row per deployment: id, status, task definition,
+// desired/pending/running/failed counts, rollout state), as a deploy tool
+// shows it after each step.
+func (s *Status) PrintTable(w io.Writer) {
+	svc := s.Service
+	fmt.Fprintf(w, "service %s: %s, task definition %s, desired %d, running %d, pending %d\n",
+		valueOf(svc.ServiceName), valueOf(svc.Status), shortTD(valueOf(svc.TaskDefinition)),
+		svc.DesiredCount, svc.RunningCount, svc.PendingCount)
+	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "  DEPLOYMENT\tSTATUS\tTASK DEFINITION\tDESIRED\tPENDING\tRUNNING\tFAILED\tROLLOUT")
+	for _, d := range svc.Deployments {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", valueOf(d.Id), valueOf(d.Status),
+			shortTD(valueOf(d.TaskDefinition)), d.DesiredCount, d.PendingCount, d.RunningCount, d.FailedTasks, d.RolloutState)
+	}
+	tw.Flush()
 }

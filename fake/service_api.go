@@ -33,6 +33,22 @@ func (e *ECS) serviceLocked(c *cluster, ref string) *service {
 	return e.services[serviceKey{c, serviceName(ref)}]
 }
 
+// beginActiveServiceLocked is the shared start of UpdateService and
+// DeleteService: record the call (and apply scripted faults), then resolve
+// the cluster and the ACTIVE service.
+func (e *ECS) beginActiveServiceLocked(ctx context.Context, op string, in any, clusterRef, serviceRef *string) (time.Time, *cluster, *service, error) {
+	now, err := e.beginLocked(ctx, op, in)
+	if err != nil {
+		return now, nil, nil, err
+	}
+	c, err := e.clusterLocked(clusterRef)
+	if err != nil {
+		return now, nil, nil, err
+	}
+	s, err := e.activeServiceLocked(c, serviceRef)
+	return now, c, s, err
+}
+
 // activeServiceLocked resolves the service of UpdateService/DeleteService:
 // ServiceNotFoundException when unknown, ServiceNotActiveException when
 // DRAINING or INACTIVE.
@@ -189,15 +205,7 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 	if in == nil {
 		in = &ecs.UpdateServiceInput{}
 	}
-	now, err := e.beginLocked(ctx, "UpdateService", in)
-	if err != nil {
-		return nil, err
-	}
-	c, err := e.clusterLocked(in.Cluster)
-	if err != nil {
-		return nil, err
-	}
-	s, err := e.activeServiceLocked(c, in.Service)
+	now, c, s, err := e.beginActiveServiceLocked(ctx, "UpdateService", in, in.Cluster, in.Service)
 	if err != nil {
 		return nil, err
 	}
@@ -289,15 +297,7 @@ func (e *ECS) DeleteService(ctx context.Context, in *ecs.DeleteServiceInput, _ .
 	if in == nil {
 		in = &ecs.DeleteServiceInput{}
 	}
-	now, err := e.beginLocked(ctx, "DeleteService", in)
-	if err != nil {
-		return nil, err
-	}
-	c, err := e.clusterLocked(in.Cluster)
-	if err != nil {
-		return nil, err
-	}
-	s, err := e.activeServiceLocked(c, in.Service)
+	now, _, s, err := e.beginActiveServiceLocked(ctx, "DeleteService", in, in.Cluster, in.Service)
 	if err != nil {
 		return nil, err
 	}

@@ -123,7 +123,7 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 	if out.Final, err = s.d.Status(ctx, s.t.cluster, s.o.service); err != nil {
 		return out, err
 	}
-	printStatus(s.w, out.Final)
+	out.Final.PrintTable(s.w)
 	if err := checkFinal(out.Final, rev2); err != nil {
 		return out, err
 	}
@@ -221,7 +221,7 @@ func (s *story) createService(ctx context.Context, td string) (*ecsdeploy.Status
 	if err != nil {
 		return st, fmt.Errorf("creating service %s: %w", s.o.service, err)
 	}
-	printStatus(s.w, st)
+	st.PrintTable(s.w)
 	return st, nil
 }
 
@@ -284,7 +284,7 @@ func (s *story) explainStopped(tasks []ecsdeploy.StoppedTask) {
 func (s *story) deployed(res *ecsdeploy.DeployResult) {
 	fmt.Fprintf(s.w, "deployment %s COMPLETED: service runs %s\n", res.DeploymentID, afterSlash(res.TaskDefinitionArn))
 	if res.Status != nil {
-		printStatus(s.w, res.Status)
+		res.Status.PrintTable(s.w)
 	}
 }
 

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -302,17 +301,8 @@ func isNotFound(err error) bool {
 // printStatus prints the service, its deployments as a table and its five
 // newest events.
 func printStatus(w io.Writer, st *ecsdeploy.Status) {
+	st.PrintTable(w)
 	s := st.Service
-	fmt.Fprintf(w, "service %s: %s, task definition %s, desired %d, running %d, pending %d\n",
-		aws.ToString(s.ServiceName), aws.ToString(s.Status), afterSlash(aws.ToString(s.TaskDefinition)),
-		s.DesiredCount, s.RunningCount, s.PendingCount)
-	tw := tabwriter.NewWriter(w, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "  DEPLOYMENT\tSTATUS\tTASK DEFINITION\tDESIRED\tPENDING\tRUNNING\tFAILED\tROLLOUT")
-	for _, d := range s.Deployments {
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%d\t%d\t%d\t%d\t%s\n", aws.ToString(d.Id), aws.ToString(d.Status),
-			afterSlash(aws.ToString(d.TaskDefinition)), d.DesiredCount, d.PendingCount, d.RunningCount, d.FailedTasks, d.RolloutState)
-	}
-	tw.Flush()
 	for i, e := range s.Events {
 		if i == 5 {
 			break
