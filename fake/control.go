@@ -66,13 +66,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route, allow, ok := controlRouteFor(name, r.Method)
 	if !ok {
 		writeControlError(w, &controlError{status: http.StatusNotFound,
-			message: fmt.Sprintf("%s: unknown control; known: %s", r.URL.Path, controlNames)})
+			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, 256), controlNames)})
 		return
 	}
 	if r.Method != route.method {
 		w.Header().Set("Allow", allow)
 		writeControlError(w, &controlError{status: http.StatusMethodNotAllowed,
-			message: fmt.Sprintf("%s %s: method not allowed; use %s", r.Method, r.URL.Path, allow)})
+			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, 256), allow)})
 		return
 	}
 	var body []byte
@@ -165,6 +165,6 @@ func writeControlError(w http.ResponseWriter, err error) {
 	body := struct {
 		Message string `json:"message"`
 		Code    string `json:"code,omitempty"`
-	}{ce.message, ce.code}
+	}{clipString(ce.message, 16<<10), ce.code}
 	writeControlJSON(w, ce.status, body)
 }

@@ -40,13 +40,9 @@ type ECS struct {
 
 	faults   []*faultState
 	opFaults map[string][]*opFault
-	calls    []Call
+	callLog  callLog // bounded summaries of the calls (calls.go)
 	counts   map[string]int
 }
-
-// maxCalls bounds the call log: Calls returns at least the last maxCalls
-// calls (CallCount and CallCounts are never truncated).
-const maxCalls = 10000
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual
 // clock unless WithClock says otherwise.
@@ -84,7 +80,7 @@ func (e *ECS) resetLocked() {
 	e.applying = nil
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
-	e.calls = nil
+	e.callLog.reset()
 	e.counts = map[string]int{}
 }
 
@@ -157,13 +153,10 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
-	if len(e.calls) >= 2*maxCalls {
-		// Keep memory bounded: drop the oldest half.
-		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
-	}
-	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
+	e.recordCallLocked(op, in, now)
 	e.counts[op]++
 	if err := e.opFaultLocked(op); err != nil {
+		e.noteCallErrorLocked(err)
 		return now, err
 	}
 	return now, nil

@@ -23,8 +23,10 @@
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
-//	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
-//	                           ?operation=RunTask keeps only those calls; inputs are in wire form
+//	GET    /_fake/v1/calls     {"calls": [{"seq", "operation", "at", "input", "error"}], "nextAfter", "counts": {"RunTask": 2}};
+//	                           ?operation=RunTask keeps only those calls; inputs are bounded summaries in
+//	                           wire form (see Call); pages of ?limit= calls (default 100, at most 1000)
+//	                           after ?after=<seq>; "nextAfter" is the next page's after
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
 //
 // ControlClient is the Go client of these controls, and RemoteClock gives a

@@ -23,8 +23,11 @@
 // Input rules: types are strict, as the SDK's own deserializer is (a string where a number is
 // expected, a fraction or an out-of-range value in an integer, a timestamp outside int64
 // nanoseconds: each a *DecodeError naming the member path, e.g. "containerDefinitions[0].cpu");
-// null leaves a member unset; invalid UTF-8, malformed JSON, trailing data and nesting deeper
-// than 64 levels are errors, never panics (FuzzUnmarshal). Unknown members are ignored unless
+// null leaves a member unset; invalid UTF-8, malformed JSON, trailing data, nesting deeper
+// than 64 levels, a list of more than MaxListItems (10,000) items and more than MaxTotalItems
+// (50,000) list items in one document are errors, never panics (FuzzUnmarshal). The list
+// bounds are checked by a byte scan before anything is decoded, so a 1 MiB body costs at most
+// a few MB of decoded structs (no ECS list comes near them). Unknown members are ignored unless
 // UnmarshalOptions.DisallowUnknownFields is set, then they are an *UnknownFieldError.
 //
 // # Handler
