@@ -140,6 +140,8 @@ func summarizeMember(v reflect.Value) (any, bool) {
 			return nil, false
 		}
 		v = v.Elem()
+	} else if v.IsZero() {
+		return nil, false // unset non-pointer members are not sent
 	}
 	switch v.Kind() {
 	case reflect.String:
