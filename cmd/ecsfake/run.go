@@ -2,22 +2,15 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"net"
-	"net/http"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/ecsdeploy/ecsdeploy/fake"
 )
-
-// shutdownGrace bounds how long in-flight requests may finish after ctx
-// is cancelled.
-const shutdownGrace = 5 * time.Second
 
 // run serves the fake until ctx is cancelled, then shuts down gracefully.
 // The first line it prints is "ecsfake: serving Amazon ECS at <URL>".
@@ -42,29 +35,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	url := "http://" + ln.Addr().String()
 	printBanner(stdout, url, o)
 
-	srv := &http.Server{
-		Handler:           fake.NewServer(e, fake.WithResetHook(setup)),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
-	}
+	srv := newHardenedServer(ln, fake.NewServer(e, fake.WithResetHook(setup)), o.limits, context.WithoutCancel(ctx))
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.serve() }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stdout, "ecsfake: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
-	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
+	if err := srv.shutdown(stderr); err != nil {
 		return err
 	}
-	return nil
+	return <-served
 }
 
 // setupDefault creates cluster "default" and its -instances instances: the

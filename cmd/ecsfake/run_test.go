@@ -48,6 +48,9 @@ func start(t *testing.T, args ...string) *started {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &started{cancel: cancel, done: make(chan error, 1), copied: make(chan struct{})}
+	// A short drain keeps the suite fast (each test's clients leave idle
+	// connections behind); a test may pass its own -drain after it.
+	args = append([]string{"-drain", "100ms"}, args...)
 	go func() {
 		err := run(ctx, args, pw, io.Discard)
 		pw.CloseWithError(io.EOF)
