@@ -20,6 +20,9 @@ type cluster struct {
 	instances         []*instance // registration order
 	tasks             []*task     // creation order; forgotten ones are compacted lazily
 	dead              int         // forgotten tasks still in tasks
+	// taskIndex lists tasks by desired status and family, service,
+	// startedBy or instance (task_index.go).
+	taskIndex map[taskIndexKey]*taskList
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 }

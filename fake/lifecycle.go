@@ -172,6 +172,7 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 		return
 	}
 	t.desiredStatus = statusStopped
+	e.reindexTaskLocked(t)
 	t.stopCode = code
 	t.stoppedReason = reason
 	t.stoppingAt = now
@@ -260,6 +261,7 @@ func (e *ECS) forgetLocked(t *task) {
 	}
 	delete(e.tasks, t.id)
 	delete(e.tags, t.arn)
+	e.unindexTaskLocked(t)
 	t.forgotten = true
 	c := t.c
 	c.dead++
@@ -300,6 +302,7 @@ func (e *ECS) LoseInstance(arn string) error {
 		}
 		if t.desiredStatus != statusStopped {
 			t.desiredStatus = statusStopped
+			e.reindexTaskLocked(t)
 			t.stopCode = types.TaskStopCodeInfrastructureHealth
 			t.stoppedReason = reason
 			t.stoppingAt = now

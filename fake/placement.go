@@ -461,6 +461,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		e.tags[t.arn] = mergeTags(nil, req.tags)
 	}
 	e.launchLocked(t, now)
+	e.indexTaskLocked(t)
 	return t
 }
 

@@ -87,6 +87,9 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// indexedAs is the desired status t is filed under in its cluster's
+	// task index (task_index.go).
+	indexedAs string
 }
 
 func timePtr(t time.Time) *time.Time {
