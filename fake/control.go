@@ -18,7 +18,7 @@ type controlRoute struct {
 }
 
 // controlNames lists the controls, sorted, for error messages.
-const controlNames = "advance, calls, faults, instances, reset, time"
+const controlNames = "advance, calls, faults, instances, lose-instance, reset, time"
 
 // controlRoute returns the route for the control name (the path below
 // ControlPrefix) and request method; ok is false for an unknown name. When
@@ -38,6 +38,8 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 		return controlRoute{http.MethodPost, (*Server).controlFaults}, allow, true
 	case "instances":
 		return controlRoute{http.MethodPost, (*Server).controlInstances}, http.MethodPost, true
+	case "lose-instance":
+		return controlRoute{http.MethodPost, (*Server).controlLoseInstance}, http.MethodPost, true
 	case "calls":
 		return controlRoute{http.MethodGet, (*Server).controlCalls}, http.MethodGet, true
 	case "reset":

@@ -360,14 +360,17 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 }
 
 // DeregisterContainerInstance removes an instance from its cluster. Without
-// force it fails while tasks are running on it.
+// force it fails while tasks are running on it; with force, those tasks
+// are orphaned and the service scheduler replaces the service's ones (see
+// orphanTasksLocked).
 func (e *ECS) DeregisterContainerInstance(ctx context.Context, in *ecs.DeregisterContainerInstanceInput, _ ...func(*ecs.Options)) (*ecs.DeregisterContainerInstanceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if in == nil {
 		in = &ecs.DeregisterContainerInstanceInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DeregisterContainerInstance", in); err != nil {
+	now, err := e.beginLocked(ctx, "DeregisterContainerInstance", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -387,5 +390,6 @@ func (e *ECS) DeregisterContainerInstance(ctx context.Context, in *ecs.Deregiste
 	}
 	inst.status = "INACTIVE"
 	inst.version++
+	e.orphanTasksLocked(inst, now)
 	return &ecs.DeregisterContainerInstanceOutput{ContainerInstance: e.instanceViewLocked(inst)}, nil
 }

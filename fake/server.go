@@ -23,6 +23,9 @@
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
+//	POST   /_fake/v1/lose-instance {"containerInstance": "<ARN or ID>"}
+//	                           the instance's EC2 host is gone (LoseInstance): INACTIVE, its tasks STOPPED
+//	                           (InfrastructureHealth); answers {"containerInstanceArn", "stoppedTaskArns"}
 //	GET    /_fake/v1/calls     {"calls": [{"seq", "operation", "at", "input", "error"}], "nextAfter", "counts": {"RunTask": 2}};
 //	                           ?operation=RunTask keeps only those calls; inputs are bounded summaries in
 //	                           wire form (see Call); pages of ?limit= calls (default 100, at most 1000)

@@ -90,6 +90,9 @@ type task struct {
 	// indexedAs is the desired status t is filed under in its cluster's
 	// task index (task_index.go).
 	indexedAs string
+	// orphaned: the task's instance was deregistered with force; ECS no
+	// longer monitors or counts it (orphans.go).
+	orphaned bool
 }
 
 func timePtr(t time.Time) *time.Time {

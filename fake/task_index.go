@@ -2,10 +2,11 @@ package fake
 
 import (
 	"encoding/base64"
-	"github.com/aws/aws-sdk-go-v2/aws"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
 )
 
 // Task indexes: each cluster keeps, per desired status, the tasks of each
@@ -124,7 +125,7 @@ func (e *ECS) unindexTaskLocked(t *task) {
 
 // reindexTaskLocked refiles t after its desired status changed.
 func (e *ECS) reindexTaskLocked(t *task) {
-	if t.indexedAs == t.desiredStatus || t.forgotten {
+	if t.indexedAs == t.desiredStatus || t.forgotten || t.orphaned {
 		return
 	}
 	e.unindexTaskLocked(t)

@@ -85,7 +85,7 @@ Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
   client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(%[1]q) })
 
 Controls (JSON): POST %[1]s/_fake/v1/advance {"duration":"90s"}, POST /_fake/v1/faults,
-  POST /_fake/v1/instances, GET /_fake/v1/calls, POST /_fake/v1/reset
+  POST /_fake/v1/instances, POST /_fake/v1/lose-instance, GET /_fake/v1/calls, POST /_fake/v1/reset
 Stop with Ctrl-C.
 `, url, o.region, o.account, o.seed, speed, o.instances, o.instanceCPU, o.instanceMemory)
 }
