@@ -73,6 +73,9 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	if c := e.clusters[name]; c != nil && c.status == "ACTIVE" {
 		return &ecs.CreateClusterOutput{Cluster: e.clusterViewLocked(c)}, nil
 	}
+	if err := e.quotaClusterLocked(); err != nil {
+		return nil, err
+	}
 	region := e.regionFor(ctx)
 	c := &cluster{name: name, region: region, arn: e.arn(region, "cluster/"+name), status: "ACTIVE",
 		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{}}

@@ -58,6 +58,7 @@ func New(opts ...Option) *ECS {
 		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
 	}
 	cfg.timing = cfg.timing.withDefaults()
+	cfg.quotas = cfg.quotas.withDefaults()
 	e := &ECS{cfg: cfg, clock: cfg.clock}
 	e.simNow = e.clock.Now()
 	e.resetLocked()

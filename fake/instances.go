@@ -110,6 +110,9 @@ func (e *ECS) AddInstance(clusterName string, spec InstanceSpec) (string, error)
 	if spec.CPU < 0 || spec.Memory < 0 {
 		return "", errInvalidParam("cpu and memory must not be negative.")
 	}
+	if err := e.quotaInstanceLocked(c); err != nil {
+		return "", err
+	}
 	return e.addInstanceLocked(c, spec, now).arn, nil
 }
 
@@ -157,6 +160,9 @@ func (e *ECS) RegisterContainerInstance(ctx context.Context, in *ecs.RegisterCon
 		}
 	}
 	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := e.quotaInstanceLocked(c); err != nil {
 		return nil, err
 	}
 	inst := e.addInstanceLocked(c, spec, now)

@@ -62,6 +62,7 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	quotas  Quotas // quotas.go
 }
 
 // Option configures a fake ECS built by New.

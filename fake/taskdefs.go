@@ -169,6 +169,9 @@ func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDe
 		return nil, err
 	}
 	f := e.families[name]
+	if err := e.quotaRevisionLocked(f); err != nil {
+		return nil, err
+	}
 	if f == nil {
 		f = &family{name: name}
 		e.families[name] = f

@@ -8,6 +8,8 @@ import (
 	"net"
 	"regexp"
 	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // options are the command-line flags.
@@ -22,6 +24,7 @@ type options struct {
 	account        string
 	seed           int64
 	limits         serverLimits
+	quotas         fake.Quotas
 }
 
 var (
@@ -51,6 +54,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.limits.maxConns, "max-conns", 256, "open connections at a time; more wait in the listen backlog (0: no limit)")
 	fs.DurationVar(&o.limits.drain, "drain", time.Second, "at shutdown: how long idle and just-opened connections may send a last request")
 	fs.DurationVar(&o.limits.shutdownGrace, "shutdown-grace", 35*time.Second, "at shutdown: how long requests in flight may take to finish")
+	fs.Var(quotaFlag{&o.quotas}, "quota", "an ECS service quota as NAME=N (-1: no limit), repeatable; NAME: "+quotaNames())
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
 		fs.PrintDefaults()

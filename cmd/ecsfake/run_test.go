@@ -280,6 +280,11 @@ func TestFlagsRejectBadValues(t *testing.T) {
 		{[]string{"-account", "abc"}, `-account "abc": must be 12 digits`},
 		{[]string{"serve"}, `unexpected argument "serve"`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"-quota", "services=3"}, "want NAME=N with NAME one of clusters-per-account, container-instances-per-cluster"},
+		{[]string{"-quota", "tasks-per-service=0"}, "tasks-per-service: want a positive number, or -1 for no limit"},
+		{[]string{"-read-timeout", "0s"}, "must be positive"},
+		{[]string{"-max-header-bytes", "10"}, "-max-header-bytes 10: must be in [4096,1048576]"},
+		{[]string{"-max-conns", "-1"}, "-max-conns -1"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := run(t.Context(), tc.args, io.Discard, io.Discard)

@@ -222,3 +222,16 @@ func TestShutdownUnderLoadResetsNoRequest(t *testing.T) {
 		}
 	}
 }
+
+// -quota sets an ECS service quota of the served fake.
+func TestQuotaFlag(t *testing.T) {
+	s := start(t, "-addr", "127.0.0.1:0", "-speed", "0", "-quota", "clusters-per-account=2", "-quota", "tasks-per-service=-1")
+	c := s.client()
+	if _, err := c.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("second")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := c.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("third")})
+	if err == nil || !strings.Contains(err.Error(), "LimitExceededException") || !strings.Contains(err.Error(), "Clusters per account is 2") {
+		t.Errorf("third cluster with -quota clusters-per-account=2: %v", err)
+	}
+}
