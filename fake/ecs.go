@@ -18,8 +18,10 @@ type ECS struct {
 	clock  Clock
 	simNow time.Time
 	events eventQueue
-	seq    uint64
-	rng    *rand.Rand
+	// catchUp is the catch-up in progress, if any (catchup.go).
+	catchUp catchUp
+	seq     uint64
+	rng     *rand.Rand
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
 
@@ -109,7 +111,7 @@ func (e *ECS) Advance(d time.Duration) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.catchUpLocked()
+	e.catchUpFullyLocked()
 }
 
 // Sleep waits d of virtual time. With a manual clock it advances the clock
@@ -139,7 +141,7 @@ func (e *ECS) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.catchUpLocked()
+	e.catchUpFullyLocked()
 	return nil
 }
 

@@ -44,31 +44,3 @@ func (e *ECS) scheduleLocked(at time.Time, fn func(now time.Time)) {
 	e.seq++
 	heap.Push(&e.events, &event{at: at, seq: e.seq, fn: fn})
 }
-
-// catchUpLocked runs every queued event due at or before the clock's
-// current time, in time order. After all events of one instant have run it
-// calls reconcileLocked for that instant, and finally for the clock's now.
-func (e *ECS) catchUpLocked() time.Time {
-	now := e.clock.Now()
-	if now.Before(e.simNow) {
-		now = e.simNow
-	}
-	// reconcileLocked may schedule work for "now"; run it, but bound the
-	// rounds so a hook that always reschedules cannot spin forever.
-	for round := 0; round < 1000; round++ {
-		for len(e.events) > 0 && !e.events[0].at.After(now) {
-			ev := heap.Pop(&e.events).(*event)
-			e.simNow = ev.at
-			ev.fn(ev.at)
-			if len(e.events) == 0 || !e.events[0].at.Equal(ev.at) {
-				e.reconcileLocked(ev.at)
-			}
-		}
-		e.simNow = now
-		e.reconcileLocked(now)
-		if len(e.events) == 0 || e.events[0].at.After(now) {
-			break
-		}
-	}
-	return now
-}

@@ -52,11 +52,9 @@ func allocatedDuring(f func()) uint64 {
 // probe is what another, well-behaved client saw while hostile requests
 // were served.
 type probe struct {
-	calls       int
-	p50, worst  time.Duration
-	failures    int
-	latencies   []time.Duration
-	durationAll time.Duration
+	calls      int
+	p50, worst time.Duration
+	failures   int
 }
 
 // probeWhile sends ListClusters back to back to url from its own client
@@ -64,48 +62,55 @@ type probe struct {
 // latencies it saw. f runs on the calling goroutine.
 func probeWhile(t testing.TB, url string, f func()) probe {
 	t.Helper()
+	return probeWith(t, func(client *http.Client) error {
+		req, _ := http.NewRequest(http.MethodPost, url+"/", bytes.NewReader([]byte("{}")))
+		req.Header.Set("X-Amz-Target", hostileTarget+"ListClusters")
+		resp, err := client.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return io.ErrUnexpectedEOF
+		}
+		return nil
+	}, f)
+}
+
+// probeWith runs call back to back from its own client while f runs
+// (bounded: at most 20,000 calls and 60 s) and reports the latencies.
+func probeWith(t testing.TB, call func(*http.Client) error, f func()) probe {
+	t.Helper()
 	client := &http.Client{Transport: &http.Transport{Proxy: nil, MaxIdleConnsPerHost: 4}, Timeout: 30 * time.Second}
 	defer client.CloseIdleConnections()
 	stop := make(chan struct{})
 	done := make(chan probe)
 	go func() {
 		var p probe
-		start := time.Now()
-		deadline := start.Add(60 * time.Second)
-		for i := 0; i < 20_000 && time.Now().Before(deadline); i++ {
+		var lat []time.Duration
+		deadline := time.Now().Add(60 * time.Second)
+	loop:
+		for len(lat) < 20_000 && time.Now().Before(deadline) {
 			select {
 			case <-stop:
-				i = 20_000
-				continue
+				break loop
 			default:
 			}
 			t0 := time.Now()
-			req, _ := http.NewRequest(http.MethodPost, url+"/", bytes.NewReader([]byte("{}")))
-			req.Header.Set("X-Amz-Target", hostileTarget+"ListClusters")
-			resp, err := client.Do(req)
-			if err == nil {
-				_, _ = io.Copy(io.Discard, resp.Body)
-				resp.Body.Close()
-				if resp.StatusCode != 200 {
-					err = io.ErrUnexpectedEOF
-				}
-			}
-			if err != nil {
+			if err := call(client); err != nil {
 				p.failures++
 			}
-			p.latencies = append(p.latencies, time.Since(t0))
+			lat = append(lat, time.Since(t0))
 		}
-		p.durationAll = time.Since(start)
+		p.calls = len(lat)
+		if p.calls > 0 {
+			slices.Sort(lat)
+			p.p50, p.worst = lat[len(lat)/2], lat[len(lat)-1]
+		}
 		done <- p
 	}()
 	f()
 	close(stop)
-	p := <-done
-	p.calls = len(p.latencies)
-	if p.calls > 0 {
-		s := slices.Clone(p.latencies)
-		slices.Sort(s)
-		p.p50, p.worst = s[len(s)/2], s[len(s)-1]
-	}
-	return p
+	return <-done
 }
