@@ -43,7 +43,11 @@ type ECS struct {
 	faults   []*faultState
 	opFaults map[string][]*opFault
 	callLog  callLog // bounded summaries of the calls (calls.go)
-	counts   map[string]int
+	// journal is what Snapshot saves, kept WithSnapshots (journal.go);
+	// start is the virtual time the world was created at.
+	journal journal
+	start   time.Time
+	counts  map[string]int
 }
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual
@@ -63,6 +67,8 @@ func New(opts ...Option) *ECS {
 	cfg.quotas = cfg.quotas.withDefaults()
 	e := &ECS{cfg: cfg, clock: cfg.clock}
 	e.simNow = e.clock.Now()
+	e.start = e.simNow
+	e.journal.on = cfg.snapshots
 	e.resetLocked()
 	return e
 }
@@ -92,6 +98,7 @@ func (e *ECS) resetLocked() {
 func (e *ECS) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.journalControlLocked("Reset", nil, e.simNow)
 	e.resetLocked()
 }
 
@@ -156,6 +163,7 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
+	e.journalCallLocked(ctx, "ecs", op, in, now)
 	e.recordCallLocked(op, in, now)
 	e.counts[op]++
 	if err := e.opFaultLocked(op); err != nil {

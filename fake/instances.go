@@ -103,6 +103,7 @@ func (e *ECS) AddInstance(clusterName string, spec InstanceSpec) (string, error)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("AddInstance", journalAddInstance{Cluster: clusterName, Spec: spec}, now)
 	c, err := e.clusterLocked(&clusterName)
 	if err != nil {
 		return "", err

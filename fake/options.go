@@ -63,6 +63,8 @@ type config struct {
 	azs     []string
 	timing  Timing
 	quotas  Quotas // quotas.go
+	// snapshots keeps the journal Snapshot saves (journal.go).
+	snapshots bool
 }
 
 // Option configures a fake ECS built by New.

@@ -50,6 +50,7 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("LoseInstance", journalLoseInstance{Ref: ref}, now)
 	var in *instance
 	for _, x := range e.instances {
 		if x.arn == ref || x.id == ref {

@@ -25,6 +25,8 @@ type options struct {
 	seed           int64
 	limits         serverLimits
 	quotas         fake.Quotas
+	state          string
+	stateEvery     time.Duration
 }
 
 var (
@@ -54,6 +56,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.IntVar(&o.limits.maxConns, "max-conns", 256, "open connections at a time; more wait in the listen backlog (0: no limit)")
 	fs.DurationVar(&o.limits.drain, "drain", time.Second, "at shutdown: how long idle and just-opened connections may send a last request")
 	fs.DurationVar(&o.limits.shutdownGrace, "shutdown-grace", 35*time.Second, "at shutdown: how long requests in flight may take to finish")
+	fs.StringVar(&o.state, "state", "", "keep the world in FILE: restored at start, saved atomically every -state-every and at shutdown (default: in memory only, lost at exit)")
+	fs.DurationVar(&o.stateEvery, "state-every", 30*time.Second, "with -state: how often the world is saved (0: only at shutdown)")
 	fs.Var(quotaFlag{&o.quotas}, "quota", "an ECS service quota as NAME=N (-1: no limit), repeatable; NAME: "+quotaNames())
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
@@ -80,6 +84,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-max-header-bytes %d: must be in [4096,1048576]", o.limits.maxHeaderBytes)
 	case o.limits.maxConns < 0:
 		return o, fmt.Errorf("-max-conns %d: must be 0 (no limit) or positive", o.limits.maxConns)
+	case o.stateEvery < 0:
+		return o, fmt.Errorf("-state-every %v: must not be negative", o.stateEvery)
 	case o.limits.drain < 0 || o.limits.shutdownGrace <= 0:
 		return o, fmt.Errorf("-drain must not be negative and -shutdown-grace must be positive")
 	case !regionRE.MatchString(o.region):
