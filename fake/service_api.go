@@ -186,7 +186,7 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	} else {
 		delete(e.tags, s.arn)
 	}
-	e.newDeploymentLocked(s, td, "", false, now)
+	e.newDeploymentLocked(s, td, "", now)
 	if old := e.services[serviceKey{c, name}]; old != nil {
 		e.dropServiceLocked(old)
 	}
@@ -282,7 +282,7 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		s.primary().desired = s.desired
 	}
 	if newDeployment {
-		e.newDeploymentLocked(s, td, "", false, now)
+		e.newDeploymentLocked(s, td, "", now)
 	}
 	e.wakeServiceLocked(s, now)
 	return &ecs.UpdateServiceOutput{Service: ptrTo(e.serviceViewLocked(s, false))}, nil

@@ -22,14 +22,7 @@ const (
 // UpdateService: it must exist and be ACTIVE (an INACTIVE revision cannot
 // back a new service or deployment).
 func (e *ECS) serviceTaskDefLocked(ref string) (*taskDef, error) {
-	td := e.taskDefByRefLocked(ref)
-	if td == nil {
-		return nil, errClient("TaskDefinition not found.")
-	}
-	if td.status != types.TaskDefinitionStatusActive {
-		return nil, errClient("TaskDefinition is inactive")
-	}
-	return td, nil
+	return e.launchableTaskDefLocked(ref)
 }
 
 // withDeploymentDefaults fills minimumHealthyPercent (100), maximumPercent

@@ -19,14 +19,7 @@ func (e *ECS) taskDefForRunLocked(ref *string) (*taskDef, error) {
 	if aws.ToString(ref) == "" {
 		return nil, errInvalidParam("taskDefinition: must be specified.")
 	}
-	td := e.taskDefByRefLocked(*ref)
-	if td == nil {
-		return nil, errClient("TaskDefinition not found.")
-	}
-	if td.status != types.TaskDefinitionStatusActive {
-		return nil, errClient("TaskDefinition is inactive")
-	}
-	return td, nil
+	return e.launchableTaskDefLocked(*ref)
 }
 
 // commonRunChecks validates what RunTask and StartTask share.

@@ -58,6 +58,42 @@ func (e *ECS) taskDefByRefLocked(ref string) *taskDef {
 	return f.revs[rev-1]
 }
 
+// badRevision returns ECS's error for a reference whose revision is not a
+// number, such as "family:latest": InvalidParameterException "Invalid
+// revision number. Number: latest" (observed); nil otherwise.
+func badRevision(ref string) error {
+	if _, rest, ok := arnResource(ref); ok {
+		ref = rest
+	}
+	_, revStr, hasRev := strings.Cut(ref, ":")
+	if !hasRev {
+		return nil
+	}
+	if _, err := strconv.Atoi(revStr); err != nil {
+		return errInvalidParam("Invalid revision number. Number: %s", revStr)
+	}
+	return nil
+}
+
+// launchableTaskDefLocked resolves the task definition of RunTask,
+// StartTask, CreateService and UpdateService: it must exist and be ACTIVE.
+// An INACTIVE revision is an InvalidParameterException "TaskDefinition is
+// inactive" (observed on RunTask; API Reference, DeregisterTaskDefinition:
+// an INACTIVE revision cannot run new tasks or back new services).
+func (e *ECS) launchableTaskDefLocked(ref string) (*taskDef, error) {
+	if err := badRevision(ref); err != nil {
+		return nil, err
+	}
+	td := e.taskDefByRefLocked(ref)
+	if td == nil {
+		return nil, errClient("TaskDefinition not found.")
+	}
+	if td.status != types.TaskDefinitionStatusActive {
+		return nil, errInvalidParam("TaskDefinition is inactive")
+	}
+	return td, nil
+}
+
 // parseUnits parses a task-level cpu or memory string: "256", "1 vCPU"
 // (cpu, x1024) or "2 GB" (memory, x1024). ok is false for anything else.
 func parseUnits(s string, suffix string) (int, bool) {
