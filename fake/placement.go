@@ -204,7 +204,7 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 		// had the resources ("API failure reasons": "MemberOf placement
 		// constraint unsatisfied"; ATTRIBUTE is for requiresAttributes).
 		memberOfFailed bool
-		random   = false
+		random         = false
 	)
 	strategies := req.strategies
 	if req.targets != nil {

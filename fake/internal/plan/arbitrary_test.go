@@ -31,7 +31,7 @@ func drawSnapshot(t *rapid.T) Snapshot {
 			CreatedAt:      t0.Add(time.Duration(i-nd) * time.Hour),
 			HasHealthCheck: rapid.Bool().Draw(t, "hc"), ReachedRunning: rapid.Bool().Draw(t, "reached"),
 			PlacementFailures: rapid.IntRange(0, 3).Draw(t, "unplaced"),
-			Backoff:    Backoff{Failures: rapid.IntRange(0, 6).Draw(t, "backoff"), NotBefore: t0.Add(time.Duration(rapid.IntRange(-60, 60).Draw(t, "notBefore")) * time.Second)},
+			Backoff:           Backoff{Failures: rapid.IntRange(0, 6).Draw(t, "backoff"), NotBefore: t0.Add(time.Duration(rapid.IntRange(-60, 60).Draw(t, "notBefore")) * time.Second)},
 		})
 	}
 	// Sometimes an older deployment was revived by a rollback: it is then
