@@ -63,7 +63,11 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 			ids[i] = t.id
 		}
 		s.tasks = mergeByID(s.tasks, started)
-		e.addEventLocked(s, plan.StartedTasksEvent(s.name, ids), now)
+		msg := plan.StartedTasksEvent(s.name, ids)
+		if n := min(st.ReplacesUnhealthy, len(ids)); n > 0 {
+			msg += plan.ReplacedUnhealthySuffix(n)
+		}
+		e.addEventLocked(s, msg, now)
 	}
 	if len(failures) == 0 {
 		return 0

@@ -161,18 +161,25 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 	if td.def.NetworkMode == types.NetworkModeAwsvpc && !awsvpcConfigured(in.NetworkConfiguration) {
 		return nil, errInvalidParam("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 	}
-	insts := make([]*instance, len(in.ContainerInstances))
-	for i, ref := range in.ContainerInstances {
-		insts[i] = e.instanceLocked(c, ref)
-		if insts[i] == nil || insts[i].status == "INACTIVE" {
-			return nil, errInvalidParam("containerInstances[%d]: Container instance %s not found.", i, ref)
+	// An unknown or deregistered instance is a failure of the call, not an
+	// exception ("API failure reasons": MISSING, INACTIVE).
+	out := &ecs.StartTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
+	insts := make([]*instance, 0, len(in.ContainerInstances))
+	for _, ref := range in.ContainerInstances {
+		inst := e.instanceLocked(c, ref)
+		switch {
+		case inst == nil:
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+		case inst.status == "INACTIVE":
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(inst.arn), Reason: aws.String("INACTIVE")})
+		default:
+			insts = append(insts, inst)
 		}
 	}
 	group := aws.ToString(in.Group)
 	if group == "" {
 		group = "family:" + aws.ToString(td.def.Family)
 	}
-	out := &ecs.StartTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
 	base := placementRequest{count: 1, group: group, startedBy: aws.ToString(in.StartedBy), launchType: types.LaunchTypeEc2,
 		overrides: in.Overrides, tags: in.Tags}
 	if _, err := needsFor(td, &base); err != nil {

@@ -141,6 +141,10 @@ func validationToAPIError(err error) error {
 		return errClient("Container.image should not be null or empty.")
 	case ve.Field == "cpu" && strings.HasPrefix(ve.Rule, "Invalid 'cpu' setting for task."):
 		return errClient("Invalid 'cpu' setting for task.")
+	case strings.HasPrefix(ve.Rule, "Invalid setting for container '"),
+		strings.HasPrefix(ve.Rule, "When networkMode=awsvpc, the host ports and container ports"):
+		// ECS's own (observed) texts go on the wire without the field path.
+		return errClient("%s", ve.Rule)
 	}
 	msgs := make([]string, len(ves))
 	for i, v := range ves {
@@ -411,8 +415,9 @@ func (e *ECS) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDe
 	return &ecs.ListTaskDefinitionFamiliesOutput{Families: append([]string{}, pg...), NextToken: next}, nil
 }
 
-// DeregisterTaskDefinition marks a revision INACTIVE. It needs an explicit
-// revision (family:revision or ARN). Running tasks keep running.
+// DeregisterTaskDefinition marks an ACTIVE revision INACTIVE. It needs an
+// explicit revision (family:revision or ARN); an INACTIVE one is a
+// ClientException. Running tasks keep running.
 func (e *ECS) DeregisterTaskDefinition(ctx context.Context, in *ecs.DeregisterTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeregisterTaskDefinitionOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -438,11 +443,15 @@ func (e *ECS) DeregisterTaskDefinition(ctx context.Context, in *ecs.DeregisterTa
 	if td == nil || td.status == types.TaskDefinitionStatusDeleteInProgress {
 		return nil, errClient("The specified task definition does not exist.")
 	}
-	if td.status == types.TaskDefinitionStatusActive {
-		td.status = types.TaskDefinitionStatusInactive
-		at := now
-		td.def.DeregisteredAt = &at
+	if td.status != types.TaskDefinitionStatusActive {
+		// ECS refuses to deregister a revision twice with a ClientException
+		// (issue #11); the exact text is not published, this is the text
+		// ECS gives for an INACTIVE revision elsewhere (RunTask).
+		return nil, errClient("TaskDefinition is inactive")
 	}
+	td.status = types.TaskDefinitionStatusInactive
+	at := now
+	td.def.DeregisteredAt = &at
 	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: td.view()}, nil
 }
 

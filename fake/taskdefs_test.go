@@ -53,6 +53,23 @@ func TestTaskDefinitionDefaults(t *testing.T) {
 	}
 }
 
+// Deregistering an already INACTIVE revision is a ClientException, and
+// changes nothing.
+func TestDeregisterInactiveRevisionIsClientException(t *testing.T) {
+	e := New()
+	a := register(t, e, simpleTD("web", "img"))
+	if _, err := e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	_, err := e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a})
+	apiErr(t, err, "ClientException", "TaskDefinition is inactive")
+	after, _ := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	if !after.TaskDefinition.DeregisteredAt.Equal(*before.TaskDefinition.DeregisteredAt) {
+		t.Errorf("deregisteredAt changed")
+	}
+}
+
 func TestDeregisterNeedsRevision(t *testing.T) {
 	e := New()
 	register(t, e, simpleTD("web", "img"))

@@ -42,6 +42,10 @@ type Start struct {
 	TaskDefinition string
 	// Count is the number of tasks to launch.
 	Count int
+	// ReplacesUnhealthy is how many of them replace tasks that failed their
+	// health checks: the "has started" event then ends with " Amazon ECS
+	// replaced N tasks due to an unhealthy status." (see StartedTasksEvent).
+	ReplacesUnhealthy int
 }
 
 // Stop asks the applier to stop a task (set desiredStatus STOPPED).

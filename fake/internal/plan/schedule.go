@@ -73,7 +73,16 @@ func (c *computation) schedule() map[string]bool {
 		}
 	}
 	if starts > 0 {
-		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts})
+		unhealthyN := 0
+		for _, ds := range c.deps {
+			for _, ts := range ds.tasks {
+				if ts.cond == condUnhealthy {
+					unhealthyN++
+				}
+			}
+		}
+		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts,
+			ReplacesUnhealthy: min(starts, unhealthyN)})
 	}
 
 	sel := newSelector(c.deps)
