@@ -94,3 +94,36 @@ func TestUnhealthyReplacementEventSaysAmazonECSReplaced(t *testing.T) {
 	}
 	_ = types.HealthStatusUnhealthy
 }
+
+// DELETE_IN_PROGRESS revisions are deleted once no task or deployment uses
+// them ("Amazon ECS task definition states"): not before, and then they are
+// no longer described or listed, and their number is not reused.
+func TestDeleteInProgressRevisionIsEventuallyDeleted(t *testing.T) {
+	e := newCluster(t, 1)
+	a := register(t, e, simpleTD("web", "img"))
+	out := run(t, e, &ecs.RunTaskInput{TaskDefinition: &a})
+	if _, err := e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeleteTaskDefinitions(bg, &ecs.DeleteTaskDefinitionsInput{TaskDefinitions: []string{a}}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	if err != nil || d.TaskDefinition.Status != types.TaskDefinitionStatusDeleteInProgress {
+		t.Fatalf("while its task runs: %v %v, want DELETE_IN_PROGRESS", d, err)
+	}
+	if _, err := e.StopTask(bg, &ecs.StopTaskInput{Task: out.Tasks[0].TaskArn}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(time.Minute)
+	_, err = e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	apiErr(t, err, "ClientException", "Unable to describe task definition.")
+	list, _ := e.ListTaskDefinitions(bg, &ecs.ListTaskDefinitionsInput{Status: types.TaskDefinitionStatusDeleteInProgress})
+	fams, _ := e.ListTaskDefinitionFamilies(bg, &ecs.ListTaskDefinitionFamiliesInput{Status: types.TaskDefinitionFamilyStatusAll})
+	if len(list.TaskDefinitionArns) != 0 || len(fams.Families) != 0 {
+		t.Fatalf("deleted revision still listed: %v families %v", list.TaskDefinitionArns, fams.Families)
+	}
+	if b := register(t, e, simpleTD("web", "img")); b == a {
+		t.Fatalf("revision number reused: %s", b)
+	}
+}

@@ -248,6 +248,8 @@ func (e *ECS) releaseLocked(t *task) {
 		return
 	}
 	t.released = true
+	t.td.live--
+	e.maybeDeleteTaskDefLocked(t.td)
 	if in := t.inst; in != nil {
 		in.cpuFree += t.cpu
 		in.memFree += t.mem

@@ -467,6 +467,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		c.azGroup[az] = map[string]int{}
 	}
 	c.azGroup[az][req.group]++
+	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
 	e.tasks[id] = t
 	c.tasks = append(c.tasks, t)

@@ -245,14 +245,20 @@ func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
 		}
 	}
 	n := 0
+	var dropped []*taskDef
 	for i, d := range s.deployments {
 		if d.status != plan.StatusInactive || i == keep || len(s.deployments) == 1 {
 			s.deployments[n] = d
 			n++
+		} else {
+			dropped = append(dropped, d.td)
 		}
 	}
 	clear(s.deployments[n:])
 	s.deployments = s.deployments[:n]
+	for _, td := range dropped {
+		e.maybeDeleteTaskDefLocked(td)
+	}
 }
 
 // wakeServicesOnLocked plans, at now, every service with a task on inst

@@ -334,6 +334,9 @@ func (e *ECS) settleDrainingLocked(s *service, now time.Time) {
 		d.status = "INACTIVE"
 		d.updatedAt = now
 	}
+	for _, d := range s.deployments {
+		e.maybeDeleteTaskDefLocked(d.td)
+	}
 }
 
 // dropServiceLocked forgets an INACTIVE service replaced by a new one of the same name.

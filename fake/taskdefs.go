@@ -27,6 +27,8 @@ type taskDef struct {
 	def      types.TaskDefinition // the stored description (deep enough copy)
 	status   types.TaskDefinitionStatus
 	cpu, mem int // task-level cpu units / MiB, 0 when unset
+	live     int  // tasks of this revision that have not stopped
+	deleted  bool // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
 
 // taskDefByRefLocked resolves "family", "family:rev" or the part after
@@ -52,7 +54,7 @@ func (e *ECS) taskDefByRefLocked(ref string) *taskDef {
 		return nil
 	}
 	rev, err := strconv.Atoi(revStr)
-	if err != nil || rev < 1 || rev > len(f.revs) {
+	if err != nil || rev < 1 || rev > len(f.revs) || f.revs[rev-1].deleted {
 		return nil
 	}
 	return f.revs[rev-1]
@@ -356,7 +358,7 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	var arns []string
 	for _, n := range names {
 		for _, td := range e.families[n].revs {
-			if td.status == status {
+			if td.status == status && !td.deleted {
 				arns = append(arns, td.arn)
 			}
 		}
@@ -399,9 +401,13 @@ func (e *ECS) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDe
 		if !strings.HasPrefix(n, aws.ToString(in.FamilyPrefix)) {
 			continue
 		}
-		active := false
+		active, kept := false, false
 		for _, td := range f.revs {
 			active = active || td.status == types.TaskDefinitionStatusActive
+			kept = kept || !td.deleted
+		}
+		if !kept {
+			continue // every revision deleted: the family is no longer returned
 		}
 		if status == types.TaskDefinitionFamilyStatusAll || (status == types.TaskDefinitionFamilyStatusActive) == active {
 			names = append(names, n)
@@ -489,6 +495,7 @@ func (e *ECS) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTaskDefin
 				td.def.DeleteRequestedAt = &at
 			}
 			out.TaskDefinitions = append(out.TaskDefinitions, *td.view())
+			e.maybeDeleteTaskDefLocked(td)
 		}
 	}
 	return out, nil

@@ -368,3 +368,21 @@ func TestFailedDeploymentListedUntilRollbackCompletes(t *testing.T) {
 		t.Fatalf("rollback deployment %+v, want COMPLETED", u)
 	}
 }
+
+// "(service X) is unable to consistently start tasks successfully." is
+// written when the throttle engages and then at most once per 6 hours
+// (UnableToStartRepeat), however many tasks keep failing.
+func TestUnableToStartEventAtMostOncePerSixHours(t *testing.T) {
+	s := rollout(svc(2, 100, 200), healthy(oldID, 2), failedStart(newID, 1))
+	s.Deployments[1].Backoff = Backoff{Failures: 5}
+	s.Service.Marks.UnableToStartAt = t0.Add(-time.Hour)
+	p := Compute(s)
+	if hasEvent(p, UnableToStartConsistentlyEvent("web")) || !p.Service.UnableToStartAt.Equal(t0.Add(-time.Hour)) {
+		t.Fatalf("repeated within 6 h: events %q marks %+v", p.Events, p.Service)
+	}
+	s.Service.Marks.UnableToStartAt = t0.Add(-UnableToStartRepeat)
+	p = Compute(s)
+	if !hasEvent(p, UnableToStartConsistentlyEvent("web")) || !p.Service.UnableToStartAt.Equal(t0) {
+		t.Fatalf("not repeated after 6 h: events %q marks %+v", p.Events, p.Service)
+	}
+}
