@@ -26,7 +26,7 @@ type taskDef struct {
 	arn      string
 	def      types.TaskDefinition // the stored description (deep enough copy)
 	status   types.TaskDefinitionStatus
-	cpu, mem int // task-level cpu units / MiB, 0 when unset
+	cpu, mem int  // task-level cpu units / MiB, 0 when unset
 	live     int  // tasks of this revision that have not stopped
 	deleted  bool // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
