@@ -214,3 +214,39 @@ func TestDefaultTimingReproducesObservedFargateRollback(t *testing.T) {
 		t.Fatalf("rollback completed at %v, want 11m44s", rolledBack)
 	}
 }
+
+// deploymentCircuitBreaker.thresholdConfiguration (API Reference,
+// "ThresholdConfiguration") is honoured: COUNT 1 fails the deployment at
+// its first failed task, where the default threshold (3) would not; it is
+// echoed back; a type outside the enum is refused naming the field.
+func TestCircuitBreakerThresholdConfigurationCountOne(t *testing.T) {
+	e := newCluster(t, 4)
+	td1 := register(t, e, simpleTD("web", "img:good"))
+	td2 := register(t, e, simpleTD("web", "img:bad"))
+	if err := e.InjectFault(Fault{Image: "img:bad", Action: FaultFailStart, Times: 1}); err != nil {
+		t.Fatal(err)
+	}
+	cb := &types.DeploymentCircuitBreaker{Enable: true, Rollback: false,
+		ThresholdConfiguration: &types.ThresholdConfiguration{Type: types.ThresholdTypeCount, Value: 1}}
+	out, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td1), DesiredCount: aws.Int32(1),
+		DeploymentConfiguration: &types.DeploymentConfiguration{DeploymentCircuitBreaker: cb}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tc := out.Service.DeploymentConfiguration.DeploymentCircuitBreaker.ThresholdConfiguration; tc == nil || tc.Type != types.ThresholdTypeCount || tc.Value != 1 {
+		t.Fatalf("thresholdConfiguration not echoed: %+v", tc)
+	}
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
+	badID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})).Id)
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool {
+		d, _ := deploymentByID(svc(t, e, "web"), badID)
+		return d.FailedTasks >= 1
+	})
+	d, _ := deploymentByID(svc(t, e, "web"), badID)
+	if d.FailedTasks != 1 || d.RolloutState != types.DeploymentRolloutStateFailed {
+		t.Fatalf("after one failed task: failedTasks %d %s, want FAILED at COUNT 1", d.FailedTasks, d.RolloutState)
+	}
+	_, err = e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), DeploymentConfiguration: &types.DeploymentConfiguration{
+		DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, ThresholdConfiguration: &types.ThresholdConfiguration{Type: "SOMETIMES", Value: 1}}}})
+	apiErr(t, err, "InvalidParameterException", `deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.type: must be one of COUNT, BOUNDED_PERCENT, UNBOUNDED_PERCENT, got "SOMETIMES".`)
+}
