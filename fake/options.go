@@ -86,6 +86,8 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	// consistency is how long reads may lag writes (WithEventualConsistency).
+	consistency time.Duration
 }
 
 // Option configures a fake ECS built by New.

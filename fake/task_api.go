@@ -126,7 +126,9 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	if out.Failures == nil {
 		out.Failures = []types.Failure{}
 	}
+	visible := e.lagLocked(now)
 	for _, t := range started {
+		t.visibleAt = visible
 		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 	}
 	return out, nil
@@ -193,7 +195,9 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 			return nil, err
 		}
 		out.Failures = append(out.Failures, failures...)
+		visible := e.lagLocked(now)
 		for _, t := range started {
+			t.visibleAt = visible
 			out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 		}
 	}
@@ -259,7 +263,8 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	if in == nil {
 		in = &ecs.DescribeTasksInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DescribeTasks", in); err != nil {
+	now, err := e.beginLocked(ctx, "DescribeTasks", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -276,7 +281,7 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	out := &ecs.DescribeTasksOutput{Tasks: make([]types.Task, 0, len(in.Tasks)), Failures: []types.Failure{}}
 	for _, ref := range in.Tasks {
 		t := e.taskLocked(c, ref)
-		if t == nil {
+		if t == nil || hidden(t.visibleAt, now) {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
 				arn = e.arn(c.region, "task/"+c.name+"/"+ref)
@@ -302,7 +307,8 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	if in == nil {
 		in = &ecs.ListTasksInput{}
 	}
-	if _, err := e.beginLocked(ctx, "ListTasks", in); err != nil {
+	now, err := e.beginLocked(ctx, "ListTasks", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -327,7 +333,7 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	var arns []string
 	for _, t := range c.tasks {
 		switch {
-		case t.forgotten, t.desiredStatus != desired,
+		case t.forgotten, t.desiredStatus != desired, hidden(t.visibleAt, now),
 			in.Family != nil && aws.ToString(t.td.def.Family) != *in.Family,
 			in.StartedBy != nil && t.startedBy != *in.StartedBy,
 			in.ServiceName != nil && t.group != "service:"+*in.ServiceName,

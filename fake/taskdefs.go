@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -27,7 +28,8 @@ type taskDef struct {
 	def      types.TaskDefinition // the stored description (deep enough copy)
 	status   types.TaskDefinitionStatus
 	cpu, mem int  // task-level cpu units / MiB, 0 when unset
-	live     int  // tasks of this revision that have not stopped
+	live      int       // tasks of this revision that have not stopped
+	visibleAt time.Time // reads before it do not see the revision (consistency.go)
 	deleted  bool // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
 
@@ -275,6 +277,7 @@ func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDe
 		RegisteredAt:            &registered,
 		RegisteredBy:            aws.String(fmt.Sprintf("arn:aws:iam::%s:root", e.cfg.account)),
 	}
+	td.visibleAt = e.lagLocked(now)
 	f.revs = append(f.revs, td)
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
@@ -305,13 +308,21 @@ func (e *ECS) DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDe
 	if in == nil {
 		in = &ecs.DescribeTaskDefinitionInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DescribeTaskDefinition", in); err != nil {
+	now, err := e.beginLocked(ctx, "DescribeTaskDefinition", in)
+	if err != nil {
 		return nil, err
 	}
 	if aws.ToString(in.TaskDefinition) == "" {
 		return nil, errInvalidParam("taskDefinition: must be specified.")
 	}
 	td := e.taskDefByRefLocked(*in.TaskDefinition)
+	if td != nil {
+		plain := *in.TaskDefinition
+		if _, rest, ok := arnResource(plain); ok {
+			plain = rest
+		}
+		td = e.latestVisibleLocked(td, !strings.Contains(plain, ":"), now)
+	}
 	if td == nil {
 		return nil, errClient("Unable to describe task definition.")
 	}
@@ -333,7 +344,8 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	if in == nil {
 		in = &ecs.ListTaskDefinitionsInput{}
 	}
-	if _, err := e.beginLocked(ctx, "ListTaskDefinitions", in); err != nil {
+	now, err := e.beginLocked(ctx, "ListTaskDefinitions", in)
+	if err != nil {
 		return nil, err
 	}
 	status := in.Status
@@ -358,7 +370,7 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	var arns []string
 	for _, n := range names {
 		for _, td := range e.families[n].revs {
-			if td.status == status && !td.deleted {
+			if td.status == status && !td.deleted && !hidden(td.visibleAt, now) {
 				arns = append(arns, td.arn)
 			}
 		}
