@@ -24,13 +24,13 @@ type family struct {
 
 // taskDef is one registered revision.
 type taskDef struct {
-	arn      string
-	def      types.TaskDefinition // the stored description (deep enough copy)
-	status   types.TaskDefinitionStatus
-	cpu, mem int  // task-level cpu units / MiB, 0 when unset
+	arn       string
+	def       types.TaskDefinition // the stored description (deep enough copy)
+	status    types.TaskDefinitionStatus
+	cpu, mem  int       // task-level cpu units / MiB, 0 when unset
 	live      int       // tasks of this revision that have not stopped
 	visibleAt time.Time // reads before it do not see the revision (consistency.go)
-	deleted  bool // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
+	deleted   bool      // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
 
 // taskDefByRefLocked resolves "family", "family:rev" or the part after
