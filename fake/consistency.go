@@ -21,9 +21,9 @@ import (
 //     leaves it out;
 //   - after UpdateService, DescribeServices shows the service as it was
 //     before the update (its deployment list and configuration);
-//   - DescribeTaskDefinition does not find a new revision (by family it
-//     answers the previous ACTIVE one), and ListTaskDefinitions leaves it
-//     out.
+//   - ListTaskDefinitions leaves a new revision out. DescribeTaskDefinition
+//     sees it at once (a client's change detection reads the family's
+//     latest revision right after registering; that lag is not modelled).
 //
 // Writes always see the latest state. The same seed and calls give the same
 // lags, so a test that fails under it fails every time.
@@ -56,24 +56,4 @@ func (s *service) staleView(now time.Time) *types.Service {
 		return nil
 	}
 	return s.stale
-}
-
-// latestVisibleLocked resolves a DescribeTaskDefinition reference at now:
-// td itself when visible; for a family reference the newest visible ACTIVE
-// revision; nil otherwise.
-func (e *ECS) latestVisibleLocked(td *taskDef, byFamily bool, now time.Time) *taskDef {
-	if td == nil || !hidden(td.visibleAt, now) {
-		return td
-	}
-	if !byFamily {
-		return nil
-	}
-	f := e.families[*td.def.Family]
-	for i := len(f.revs) - 1; i >= 0; i-- {
-		r := f.revs[i]
-		if r.status == types.TaskDefinitionStatusActive && !r.deleted && !hidden(r.visibleAt, now) {
-			return r
-		}
-	}
-	return nil
 }

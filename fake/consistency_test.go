@@ -71,14 +71,14 @@ func TestEventualConsistencyReadsLagWritesDeterministically(t *testing.T) {
 			return ok
 		}))
 
-		// RegisterTaskDefinition: by family, the previous ACTIVE revision.
+		// RegisterTaskDefinition: ListTaskDefinitions without it.
 		td3 := register(t, e, simpleTD("web", "img:3"))
 		out = append(out, visibleAfter(t, e, d, func() bool {
-			got, err := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("web")})
+			got, err := e.ListTaskDefinitions(bg, &ecs.ListTaskDefinitionsInput{FamilyPrefix: aws.String("web")})
 			if err != nil {
 				t.Fatal(err)
 			}
-			return aws.ToString(got.TaskDefinition.TaskDefinitionArn) == td3
+			return len(got.TaskDefinitionArns) == 3 && got.TaskDefinitionArns[2] == td3
 		}))
 		return out
 	}

@@ -308,21 +308,13 @@ func (e *ECS) DescribeTaskDefinition(ctx context.Context, in *ecs.DescribeTaskDe
 	if in == nil {
 		in = &ecs.DescribeTaskDefinitionInput{}
 	}
-	now, err := e.beginLocked(ctx, "DescribeTaskDefinition", in)
-	if err != nil {
+	if _, err := e.beginLocked(ctx, "DescribeTaskDefinition", in); err != nil {
 		return nil, err
 	}
 	if aws.ToString(in.TaskDefinition) == "" {
 		return nil, errInvalidParam("taskDefinition: must be specified.")
 	}
 	td := e.taskDefByRefLocked(*in.TaskDefinition)
-	if td != nil {
-		plain := *in.TaskDefinition
-		if _, rest, ok := arnResource(plain); ok {
-			plain = rest
-		}
-		td = e.latestVisibleLocked(td, !strings.Contains(plain, ":"), now)
-	}
 	if td == nil {
 		return nil, errClient("Unable to describe task definition.")
 	}
