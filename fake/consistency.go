@@ -6,11 +6,11 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// Eventual consistency (opt-in). ECS's reads lag its writes: the API
-// Reference ("Request throttling" and the RunTask/DescribeTasks pages) and
-// AWS's guidance on eventual consistency tell clients that a resource just
-// created may not be described yet, and the SDK's tasks-running waiter fails
-// on a MISSING task. With WithEventualConsistency(d), every RunTask,
+// Eventual consistency (opt-in). ECS's reads lag its writes (API
+// Reference, RunTask: "The Amazon ECS API follows an eventual consistency
+// model"; the result of a command "might not be immediately visible to all
+// subsequent commands"), and the SDK's tasks-running waiter fails on a
+// MISSING task. With WithEventualConsistency(d), every RunTask,
 // StartTask, CreateService, UpdateService and RegisterTaskDefinition draws
 // a lag in [0, d] from the seeded source, and until it has passed (in
 // virtual time) reads do not see the change:
