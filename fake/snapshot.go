@@ -47,6 +47,8 @@ type snapshotConfig struct {
 	AZs     []string `json:"availabilityZones"`
 	Timing  Timing   `json:"timing"`
 	Quotas  Quotas   `json:"quotas"`
+	// Consistency is WithEventualConsistency's lag.
+	Consistency time.Duration `json:"eventualConsistency,omitempty"`
 }
 
 // Snapshot returns the whole world as a versioned JSON document that
@@ -66,7 +68,7 @@ func (e *ECS) Snapshot() ([]byte, error) {
 	now := e.catchUpLocked()
 	f := snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Start: e.start, Now: now,
 		Config: snapshotConfig{Region: e.cfg.region, Account: e.cfg.account, Seed: e.cfg.seed, AZs: e.cfg.azs,
-			Timing: e.cfg.timing, Quotas: e.cfg.quotas},
+			Timing: e.cfg.timing, Quotas: e.cfg.quotas, Consistency: e.cfg.consistency},
 		Journal: e.journal.entries, Counts: e.counts, Calls: e.callLog.calls, CallSeq: e.callLog.seq}
 	return json.Marshal(f)
 }
@@ -99,7 +101,7 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 	clock := NewManualClock(f.Start)
 	e := New(WithRegion(f.Config.Region), WithAccount(f.Config.Account), WithSeed(f.Config.Seed),
 		WithAvailabilityZones(f.Config.AZs...), WithTiming(f.Config.Timing), WithQuotas(f.Config.Quotas),
-		WithClock(clock), WithSnapshots())
+		WithEventualConsistency(f.Config.Consistency), WithClock(clock), WithSnapshots())
 	last := f.Start
 	for i, en := range f.Journal {
 		if en.At.Before(last) || en.At.After(f.Now) {

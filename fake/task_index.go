@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -137,11 +138,15 @@ type taskFilter struct {
 	desired                            string
 	family, startedBy, group, instance *string
 	launchType                         string
+	// lagging: reads may not see tasks yet (WithEventualConsistency);
+	// tasks not visible at now are skipped.
+	lagging bool
+	now     time.Time
 }
 
 func (f taskFilter) match(t *task) bool {
 	switch {
-	case t.forgotten, t.desiredStatus != f.desired,
+	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt, f.now),
 		f.family != nil && aws.ToString(t.td.def.Family) != *f.family,
 		f.startedBy != nil && t.startedBy != *f.startedBy,
 		f.group != nil && t.group != *f.group,
@@ -177,7 +182,7 @@ func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]
 	// When the list alone answers the filter (at most one key besides the
 	// desired status, no launch type), its tasks need no further look: a
 	// page then touches only the tasks it lists.
-	exact := len(keys) <= 2 && f.launchType == ""
+	exact := len(keys) <= 2 && f.launchType == "" && !f.lagging
 	var out []*task
 	for _, t := range best.ts[best.search(after):] {
 		if !exact && !f.match(t) {

@@ -27,6 +27,7 @@ type options struct {
 	quotas         fake.Quotas
 	state          string
 	stateEvery     time.Duration
+	consistency    time.Duration // reads lag writes by up to this (fake.WithEventualConsistency)
 }
 
 var (
@@ -59,6 +60,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.state, "state", "", "keep the world in FILE: restored at start, saved atomically every -state-every and at shutdown (default: in memory only, lost at exit)")
 	fs.DurationVar(&o.stateEvery, "state-every", 30*time.Second, "with -state: how often the world is saved (0: only at shutdown)")
 	fs.Var(quotaFlag{&o.quotas}, "quota", "an ECS service quota as NAME=N (-1: no limit), repeatable; NAME: "+quotaNames())
+	fs.DurationVar(&o.consistency, "eventual-consistency", 0, "reads may lag RunTask, StartTask, CreateService, UpdateService and RegisterTaskDefinition by up to this much virtual time (seeded; 0 turns it off)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
 		fs.PrintDefaults()
@@ -74,6 +76,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-speed %v: must be 0 (manual time) or positive", o.speed)
 	case o.instances < 0 || o.instances > 10000:
 		return o, fmt.Errorf("-instances %d: must be in [0,10000]", o.instances)
+	case o.consistency < 0 || o.consistency > time.Hour:
+		return o, fmt.Errorf("-eventual-consistency %v: must be in [0,1h]", o.consistency)
 	case o.instanceCPU <= 0:
 		return o, fmt.Errorf("-instance-cpu %d: must be positive", o.instanceCPU)
 	case o.instanceMemory <= 0:
