@@ -55,3 +55,13 @@ func TestCallSummaryIsBounded(t *testing.T) {
 		t.Errorf("long list summary = %s", got)
 	}
 }
+
+// BenchmarkCallSummary is the call log's cost per call: the bounded
+// summary of a DescribeServices request.
+func BenchmarkCallSummary(b *testing.B) {
+	in := &ecs.DescribeServicesInput{Cluster: new("default"), Services: []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"}}
+	b.ReportAllocs()
+	for b.Loop() {
+		summarizeRequest(in)
+	}
+}

@@ -132,14 +132,12 @@ func TestLoadRun(t *testing.T) {
 	tick := time.NewTicker(*loadRun / 10)
 	var samples []string
 	for done := false; !done; {
-		select {
-		case <-tick.C:
-			var m runtime.MemStats
-			runtime.ReadMemStats(&m)
-			samples = append(samples, fmt.Sprintf("t=%3.0fs calls=%7d RSS=%4d MiB heap=%4d MiB",
-				time.Since(start).Seconds(), calls.Load(), rssBytes()>>20, m.HeapAlloc>>20))
-			done = time.Now().After(end)
-		}
+		<-tick.C
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		samples = append(samples, fmt.Sprintf("t=%3.0fs calls=%7d RSS=%4d MiB heap=%4d MiB",
+			time.Since(start).Seconds(), calls.Load(), rssBytes()>>20, m.HeapAlloc>>20))
+		done = time.Now().After(end)
 	}
 	tick.Stop()
 	wg.Wait()

@@ -74,9 +74,9 @@ func (l *taskList) remove(t *task) {
 }
 
 // taskIndexKeys returns the lists t belongs to while its desired status is
-// desired.
-func taskIndexKeys(t *task, desired string) []taskIndexKey {
-	keys := make([]taskIndexKey, 0, 5)
+// desired (in buf's storage: no allocation).
+func taskIndexKeys(buf *[5]taskIndexKey, t *task, desired string) []taskIndexKey {
+	keys := buf[:0]
 	keys = append(keys, taskIndexKey{desired, byAll, ""})
 	if t.td != nil {
 		keys = append(keys, taskIndexKey{desired, byFamily, aws.ToString(t.td.def.Family)})
@@ -100,7 +100,8 @@ func (e *ECS) indexTaskLocked(t *task) {
 		c.taskIndex = map[taskIndexKey]*taskList{}
 	}
 	t.indexedAs = t.desiredStatus
-	for _, k := range taskIndexKeys(t, t.indexedAs) {
+	var buf [5]taskIndexKey
+	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
 		l := c.taskIndex[k]
 		if l == nil {
 			l = &taskList{}
@@ -113,7 +114,8 @@ func (e *ECS) indexTaskLocked(t *task) {
 // unindexTaskLocked removes t from the lists it was filed in.
 func (e *ECS) unindexTaskLocked(t *task) {
 	c := t.c
-	for _, k := range taskIndexKeys(t, t.indexedAs) {
+	var buf [5]taskIndexKey
+	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
 		if l := c.taskIndex[k]; l != nil {
 			l.remove(t)
 			if len(l.ts) == 0 {
