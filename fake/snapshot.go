@@ -5,7 +5,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -57,20 +59,31 @@ type snapshotConfig struct {
 // counts. The fake must have been created WithSnapshots; a fault with a
 // Match predicate cannot be saved (an error says so).
 func (e *ECS) Snapshot() ([]byte, error) {
+	f, err := e.snapshotFile()
+	if err != nil {
+		return nil, err
+	}
+	// Journal entries and call records never change once appended: the
+	// copies taken under the lock are encoded without it.
+	return json.Marshal(f)
+}
+
+// snapshotFile takes the lock and copies what Snapshot saves.
+func (e *ECS) snapshotFile() (snapshotFile, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if !e.journal.on {
-		return nil, errors.New("fake: Snapshot needs a fake created WithSnapshots")
+		return snapshotFile{}, errors.New("fake: Snapshot needs a fake created WithSnapshots")
 	}
 	if e.journal.err != nil {
-		return nil, fmt.Errorf("fake: this world cannot be saved: %w", e.journal.err)
+		return snapshotFile{}, fmt.Errorf("fake: this world cannot be saved: %w", e.journal.err)
 	}
 	now := e.catchUpLocked()
-	f := snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Start: e.start, Now: now,
+	j := e.journal.entries
+	return snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Start: e.start, Now: now,
 		Config: snapshotConfig{Region: e.cfg.region, Account: e.cfg.account, Seed: e.cfg.seed, AZs: e.cfg.azs,
 			Timing: e.cfg.timing, Quotas: e.cfg.quotas, Consistency: e.cfg.consistency},
-		Journal: e.journal.entries, Counts: e.counts, Calls: e.callLog.calls, CallSeq: e.callLog.seq}
-	return json.Marshal(f)
+		Journal: j[:len(j):len(j)], Counts: maps.Clone(e.counts), Calls: slices.Clone(e.callLog.calls), CallSeq: e.callLog.seq}, nil
 }
 
 // Restore rebuilds the world a Snapshot saved, at the virtual time it was
