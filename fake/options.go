@@ -62,6 +62,8 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	// logStreamCap bounds the events per log stream (WithLogStreamCap).
+	logStreamCap int
 }
 
 // Option configures a fake ECS built by New.
