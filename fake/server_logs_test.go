@@ -1,0 +1,177 @@
+package fake_test
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	lt "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
+	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
+)
+
+// logsServer serves a fake with cluster "default", group /ecs/web and a
+// Fargate task definition "web" logging to it with prefix "web".
+func logsServer(t *testing.T) *faketest.Server {
+	t.Helper()
+	srv := faketest.NewServer(t)
+	ctx := t.Context()
+	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.LogsClient.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/ecs/web")}); err != nil {
+		t.Fatal(err)
+	}
+	_, err := srv.Client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{
+		Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc, RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate},
+		Cpu: aws.String("256"), Memory: aws.String("512"), ExecutionRoleArn: aws.String("arn:aws:iam::123456789012:role/ecsTaskExecutionRole"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("web:1"),
+			LogConfiguration: &types.LogConfiguration{LogDriver: types.LogDriverAwslogs,
+				Options: map[string]string{"awslogs-group": "/ecs/web", "awslogs-region": "us-east-1", "awslogs-stream-prefix": "web"}}}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
+// runScripted posts an output fault and an exit fault over the controls,
+// runs one task and returns its id once stopped.
+func runScripted(t *testing.T, srv *faketest.Server) string {
+	t.Helper()
+	cc := srv.Handler.ECS() // the same fake; the JSON controls are tested in control_test.go
+	if err := cc.InjectFault(fake.Fault{Image: "web:1", Action: fake.FaultOutput, Lines: []string{"migrating 1 of 2", "migrating 2 of 2", "ERROR: duplicate key"}, Every: time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	if err := cc.InjectFault(fake.Fault{Image: "web:1", Action: fake.FaultExit, ExitCode: 3, After: 3 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.Client.RunTask(t.Context(), &ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate,
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ECS.Advance(2 * time.Minute)
+	arn := aws.ToString(out.Tasks[0].TaskArn)
+	return arn[strings.LastIndex(arn, "/")+1:]
+}
+
+// The SDK's own CloudWatch Logs client over HTTP (AWS JSON 1.1, target
+// Logs_20140328) sees what the in-process view sees: int64 millisecond
+// timestamps, tokens, rejectedLogEventsInfo and typed exceptions.
+func TestLogsOverHTTPWithTheSDKClient(t *testing.T) {
+	srv := logsServer(t)
+	ctx := t.Context()
+	id := runScripted(t, srv)
+	stream := "web/app/" + id
+	get := &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String(stream), StartFromHead: aws.Bool(true)}
+	wire, err := srv.LogsClient.GetLogEvents(ctx, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	local, err := srv.ECS.Logs().GetLogEvents(ctx, get)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(local.Events, wire.Events, cmp.AllowUnexported(lt.OutputLogEvent{})); diff != "" || len(wire.Events) != 3 {
+		t.Fatalf("wire vs in process (-local +wire):\n%s", diff)
+	}
+	if aws.ToString(wire.Events[2].Message) != "ERROR: duplicate key" || aws.ToInt64(wire.Events[1].Timestamp)-aws.ToInt64(wire.Events[0].Timestamp) != 1000 {
+		t.Fatalf("events %+v", wire.Events)
+	}
+	again, err := srv.LogsClient.GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String(stream), NextToken: wire.NextForwardToken})
+	if err != nil || len(again.Events) != 0 || aws.ToString(again.NextForwardToken) != aws.ToString(wire.NextForwardToken) {
+		t.Fatalf("forward at the end: %d events, token %q, err %v", len(again.Events), aws.ToString(again.NextForwardToken), err)
+	}
+	f, err := srv.LogsClient.FilterLogEvents(ctx, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("/ecs/web"), FilterPattern: aws.String(`ERROR`)})
+	if err != nil || len(f.Events) != 1 || aws.ToString(f.Events[0].LogStreamName) != stream {
+		t.Fatalf("filter: %+v, %v", f, err)
+	}
+	now := srv.ECS.Now().UnixMilli()
+	put, err := srv.LogsClient.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String(stream),
+		LogEvents: []lt.InputLogEvent{{Timestamp: aws.Int64(now), Message: aws.String("ok")}, {Timestamp: aws.Int64(now + 3*3600_000), Message: aws.String("late")}}})
+	if err != nil || put.RejectedLogEventsInfo == nil || aws.ToInt32(put.RejectedLogEventsInfo.TooNewLogEventStartIndex) != 1 {
+		t.Fatalf("put: %+v, %v", put, err)
+	}
+	_, err = srv.LogsClient.DescribeLogStreams(ctx, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("/nope")})
+	var nf *lt.ResourceNotFoundException
+	if !errors.As(err, &nf) || aws.ToString(nf.Message) != "The specified log group does not exist." {
+		t.Fatalf("DescribeLogStreams on a missing group: %v", err)
+	}
+	_, err = srv.LogsClient.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String(stream),
+		LogEvents: []lt.InputLogEvent{{Timestamp: aws.Int64(now), Message: aws.String("b")}, {Timestamp: aws.Int64(now - 1), Message: aws.String("a")}}})
+	var ip *lt.InvalidParameterException
+	if !errors.As(err, &ip) || !strings.Contains(aws.ToString(ip.Message), "chronological order") {
+		t.Fatalf("out of order: %v", err)
+	}
+	if ops := srv.Handler.LogsOperations(); len(ops) != 11 {
+		t.Fatalf("Logs operations %v, want 11", ops)
+	}
+}
+
+const boto3LogsScenario = `
+import sys, boto3
+c = boto3.client("logs", endpoint_url=sys.argv[1], region_name="us-east-1",
+                 aws_access_key_id="x", aws_secret_access_key="x")
+stream = sys.argv[2]
+r = c.get_log_events(logGroupName="/ecs/web", logStreamName=stream, startFromHead=True)
+print(" | ".join(e["message"] for e in r["events"]), type(r["events"][0]["timestamp"]).__name__)
+r = c.filter_log_events(logGroupName="/ecs/web", filterPattern='"duplicate key"')
+print(len(r["events"]), r["events"][0]["logStreamName"] == stream)
+try:
+    c.get_log_events(logGroupName="/ecs/web", logStreamName="nope")
+except c.exceptions.ResourceNotFoundException as e:
+    print("ResourceNotFoundException", e.response["Error"]["Message"])
+`
+
+func TestBoto3ReadsLogsFromServer(t *testing.T) {
+	needTool(t, "python3", "install python3 and boto3")
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
+	}
+	srv := logsServer(t)
+	id := runScripted(t, srv)
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3LogsScenario, srv.URL, "web/app/"+id)
+	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("boto3 logs scenario: %v\n%s", err, out)
+	}
+	want := "migrating 1 of 2 | migrating 2 of 2 | ERROR: duplicate key int\n1 True\nResourceNotFoundException The specified log stream does not exist.\n"
+	if string(out) != want {
+		t.Errorf("boto3 printed %q, want %q", out, want)
+	}
+}
+
+// The AWS CLI v1 reads the fake's logs: get-log-events and
+// filter-log-events (aws logs tail exists only in CLI v2).
+func TestAWSCLIReadsLogsFromServer(t *testing.T) {
+	needTool(t, "aws", "pip install awscli")
+	srv := logsServer(t)
+	id := runScripted(t, srv)
+	out, stderr, err := awsCLI(t, srv, "logs", "get-log-events", "--log-group-name", "/ecs/web", "--log-stream-name", "web/app/"+id,
+		"--start-from-head", "--query", "events[].message", "--output", "text")
+	if err != nil || strings.TrimSpace(out) != "migrating 1 of 2\tmigrating 2 of 2\tERROR: duplicate key" {
+		t.Fatalf("get-log-events: %q %v %s", out, err, stderr)
+	}
+	out, stderr, err = awsCLI(t, srv, "logs", "filter-log-events", "--log-group-name", "/ecs/web", "--log-stream-name-prefix", "web/app/",
+		"--filter-pattern", "?ERROR ?WARN", "--query", "events[].[logStreamName,message]", "--output", "text")
+	if err != nil || strings.TrimSpace(out) != "web/app/"+id+"\tERROR: duplicate key" {
+		t.Fatalf("filter-log-events: %q %v %s", out, err, stderr)
+	}
+	_, stderr, err = awsCLI(t, srv, "logs", "get-log-events", "--log-group-name", "/ecs/nope", "--log-stream-name", "x")
+	if err == nil || !strings.Contains(stderr, "(ResourceNotFoundException) when calling the GetLogEvents operation: The specified log group does not exist.") {
+		t.Fatalf("missing group: %v %q", err, stderr)
+	}
+}
