@@ -82,6 +82,9 @@ func (d *deployer) Logs(ctx context.Context, in LogsInput, fn func(LogLine)) err
 		}
 		slices.SortStableFunc(lines, func(a, b LogLine) int { return a.At.Compare(b.At) })
 		for _, l := range lines {
+			if ctx.Err() != nil {
+				return nil // cancelled by the caller, maybe from fn
+			}
 			if in.Container == "" || l.Container == in.Container {
 				fn(l)
 			}

@@ -175,3 +175,45 @@ func TestAWSCLIReadsLogsFromServer(t *testing.T) {
 		t.Fatalf("missing group: %v %q", err, stderr)
 	}
 }
+
+// awsV2 returns the path of an AWS CLI v2 binary, or skips: `aws logs
+// tail` exists only in v2 (Debian's awscli package is v2; pip's is v1).
+func awsV2(t *testing.T) string {
+	t.Helper()
+	if testing.Short() {
+		t.Skip("-short: skipping the test that starts an external client process")
+	}
+	cands := []string{"/usr/bin/aws", "/usr/local/bin/aws"}
+	if p, err := exec.LookPath("aws"); err == nil {
+		cands = append([]string{p}, cands...)
+	}
+	for _, p := range cands {
+		if out, err := exec.Command(p, "--version").CombinedOutput(); err == nil && strings.HasPrefix(string(out), "aws-cli/2") {
+			return p
+		}
+	}
+	t.Skip("no AWS CLI v2 found (aws logs tail is v2 only); apt-get install awscli on Debian 12 installs v2")
+	return ""
+}
+
+// `aws logs tail` (CLI v2) prints the fake's lines with their stream;
+// --since takes a virtual-time timestamp since the fake's clock is not the
+// wall clock.
+func TestAWSCLIv2LogsTail(t *testing.T) {
+	bin := awsV2(t)
+	srv := logsServer(t)
+	id := runScripted(t, srv)
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), bin, "--endpoint-url", srv.URL, "logs", "tail", "/ecs/web", "--since", "2024-12-31T00:00:00Z", "--format", "short")
+	cmd.Env = append(os.Environ(), "AWS_ACCESS_KEY_ID=x", "AWS_SECRET_ACCESS_KEY=x", "AWS_DEFAULT_REGION=us-east-1", "AWS_PAGER=",
+		"AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"), "AWS_EC2_METADATA_DISABLED=true")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("aws logs tail: %v\n%s", err, out)
+	}
+	t.Logf("%s (stream web/app/%s)", out, id)
+	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
+	if len(lines) != 3 || !strings.HasSuffix(lines[0], " migrating 1 of 2") || !strings.HasSuffix(lines[2], " ERROR: duplicate key") {
+		t.Fatalf("aws logs tail printed %q", out)
+	}
+}
