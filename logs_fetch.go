@@ -101,6 +101,9 @@ func (d *deployer) lastLines(ctx context.Context, cfg config, cd types.Container
 	case t.StopCode == types.TaskStopCodeTaskFailedToStart:
 		cl.NoLines = "the task failed to start, so the container printed nothing"
 		return cl
+	case t.StartedAt == nil && !anyExitCode(t):
+		cl.NoLines = "the task stopped before its containers started, so they printed nothing"
+		return cl
 	case cfg.logs == nil:
 		cl.NoLines = "no CloudWatch Logs client (give New WithLogs, or use NewFromConfig)"
 		return cl
@@ -132,4 +135,14 @@ func logsErrorReason(err error) string {
 		}
 	}
 	return "reading CloudWatch Logs failed: " + err.Error()
+}
+
+// anyExitCode reports whether a container of t ran (has an exit code).
+func anyExitCode(t types.Task) bool {
+	for _, c := range t.Containers {
+		if c.ExitCode != nil {
+			return true
+		}
+	}
+	return false
 }
