@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"container/heap"
 	"context"
 	"fmt"
 	"math"
@@ -21,10 +20,13 @@ const (
 	maxReadEvents = 10_000
 	maxReadBytes  = 1 << 20
 	// FilterScanBudget is how many events one FilterLogEvents call
-	// examines at most; past it the call returns what it found with a
-	// nextToken, as CloudWatch Logs may return a partial (even empty)
-	// page with a token while more events remain.
+	// examines at most, and FilterJSONBudget how many of them a JSON
+	// pattern may parse; each stream gets an equal share (at least one
+	// event). Past it the call returns what it found with a nextToken, as
+	// CloudWatch Logs may return a partial (even empty) page with a token
+	// while more events remain.
 	FilterScanBudget = 200_000
+	FilterJSONBudget = 5_000
 )
 
 // Tokens: "f/<ts><seq>" reads forward after that event, "b/<ts><seq>"
@@ -187,28 +189,6 @@ func lowerTS(evs []logEvent, ts int64) int {
 	return i
 }
 
-// cursor walks one stream in a FilterLogEvents merge.
-type cursor struct {
-	s   *logStream
-	i   int // next event
-	end int // first event past the range
-}
-
-type cursorHeap []*cursor
-
-func (h cursorHeap) Len() int { return len(h) }
-func (h cursorHeap) Less(a, b int) bool {
-	return h[a].s.events[h[a].i].key().less(h[b].s.events[h[b].i].key())
-}
-func (h cursorHeap) Swap(a, b int) { h[a], h[b] = h[b], h[a] }
-func (h *cursorHeap) Push(x any)   { *h = append(*h, x.(*cursor)) }
-func (h *cursorHeap) Pop() any {
-	old := *h
-	c := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return c
-}
-
 // FilterLogEvents searches a group's streams (all, logStreamNames or a
 // logStreamNamePrefix) for events matching filterPattern in [startTime,
 // endTime), interleaved across streams in timestamp order. A page holds up
@@ -276,55 +256,11 @@ func (l *Logs) FilterLogEvents(ctx context.Context, in *cloudwatchlogs.FilterLog
 		}
 	}
 	slices.SortFunc(streams, func(a, b *logStream) int { return strings.Compare(a.name, b.name) })
-	h := make(cursorHeap, 0, len(streams))
-	for _, s := range streams {
-		i := lowerTS(s.events, lo)
-		if after.ts >= 0 {
-			k, _ := slices.BinarySearchFunc(s.events, after, func(ev logEvent, k eventKey) int {
-				if ev.key().less(k) || ev.key() == k {
-					return -1
-				}
-				return 1
-			})
-			i = max(i, k)
-		}
-		if end := lowerTS(s.events, hi); i < end {
-			h = append(h, &cursor{s: s, i: i, end: end})
-		}
-	}
-	heap.Init(&h)
-	out := &cloudwatchlogs.FilterLogEventsOutput{Events: []types.FilteredLogEvent{}}
-	scanned, bytes := 0, 0
-	var last eventKey
-	for h.Len() > 0 {
-		if len(out.Events) == n || scanned == FilterScanBudget {
-			out.NextToken = aws.String(encodeKey("x", last))
-			break
-		}
-		c := h[0]
-		ev := &c.s.events[c.i]
-		if pat.Match(ev.msg) {
-			if bytes+len(ev.msg) > maxReadBytes {
-				out.NextToken = aws.String(encodeKey("x", last))
-				break
-			}
-			bytes += len(ev.msg) + LogEventOverhead
-			out.Events = append(out.Events, types.FilteredLogEvent{
-				EventId: aws.String(fmt.Sprintf("%020d%020d", ev.ts, ev.seq)), LogStreamName: aws.String(c.s.name),
-				Timestamp: aws.Int64(ev.ts), IngestionTime: aws.Int64(ev.ingest), Message: aws.String(ev.msg),
-			})
-		}
-		last = ev.key()
-		scanned++
-		if c.i++; c.i == c.end {
-			heap.Pop(&h)
-		} else {
-			heap.Fix(&h, 0)
-		}
-	}
+	page := filterStreams(streams, pat, after, lo, hi, n, FilterScanBudget, FilterJSONBudget)
+	out := page.output()
 	out.SearchedLogStreams = make([]types.SearchedLogStream, len(streams))
 	for i, s := range streams {
-		out.SearchedLogStreams[i] = types.SearchedLogStream{LogStreamName: aws.String(s.name), SearchedCompletely: aws.Bool(out.NextToken == nil)}
+		out.SearchedLogStreams[i] = types.SearchedLogStream{LogStreamName: aws.String(s.name), SearchedCompletely: aws.Bool(page.complete[i])}
 	}
 	return out, nil
 }

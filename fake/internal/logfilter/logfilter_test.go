@@ -120,3 +120,25 @@ func FuzzParse(f *testing.F) {
 		p.Match(msg) // must not panic
 	})
 }
+
+// The text prefilter of JSON patterns never changes an answer: a message
+// that hides a needed text behind an escape is still parsed and matched.
+func TestJSONPrefilterKeepsEscapedMatches(t *testing.T) {
+	p, err := Parse(`{ $.level = "error" && $.code > 1 }`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for msg, want := range map[string]bool{
+		`{"level":"error","code":2}`:           true,
+		`{"le\u0076el":"err\u006fr","code":2}`: true,
+		`{"level":"warn","code":2}`:            false,
+		`{"lvl":"error","code":2}`:             false,
+		`{"level":"error","code":1}`:           false,
+		`{"level":"error","code":2,"x":"\\n"}`: true,
+		`  {"level":"error","code":5} `:        true,
+	} {
+		if got := p.Match(msg); got != want {
+			t.Errorf("Match(%s) = %v, want %v", msg, got, want)
+		}
+	}
+}

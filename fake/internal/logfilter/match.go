@@ -17,20 +17,41 @@ func (p *Pattern) IsJSON() bool { return p != nil && p.json != nil }
 
 // Match reports whether a log event's message matches the pattern.
 func (p *Pattern) Match(msg string) bool {
+	ok, _ := p.MatchCost(msg)
+	return ok
+}
+
+// MatchCost is Match, also saying whether the message had to be parsed as
+// JSON (the costly case callers budget for).
+func (p *Pattern) MatchCost(msg string) (match, parsed bool) {
 	if p == nil {
-		return true
+		return true, false
 	}
 	if p.json != nil {
-		t := strings.TrimLeft(msg, " \t\r\n")
+		t := msg
+		for len(t) > 0 && isSpace(t[0]) {
+			t = t[1:]
+		}
 		if len(t) == 0 || t[0] != '{' {
-			return false
+			return false, false
+		}
+		if !strings.Contains(t, "\\") { // escapes could hide a needed text
+			for _, need := range p.need {
+				if !strings.Contains(t, need) {
+					return false, false
+				}
+			}
 		}
 		var doc map[string]any
 		if json.Unmarshal([]byte(t), &doc) != nil {
-			return false
+			return false, true
 		}
-		return p.json.eval(doc)
+		return p.json.eval(doc), true
 	}
+	return p.matchTerms(msg), false
+}
+
+func (p *Pattern) matchTerms(msg string) bool {
 	for _, t := range p.all {
 		if !strings.Contains(msg, t) {
 			return false

@@ -1,7 +1,9 @@
 package logfilter
 
 import (
+	"cmp"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -16,6 +18,10 @@ type Pattern struct {
 	none []string // none may appear
 	any  []string // at least one must appear, when not empty
 	json node     // non-nil: a JSON pattern
+	// need lists texts a JSON pattern's matches must contain (member names
+	// and plain string values of conditions that must all hold), checked
+	// before parsing a message.
+	need []string
 }
 
 // Error is a malformed pattern: what is wrong and where (a byte offset).
@@ -56,7 +62,16 @@ func Parse(s string) (*Pattern, error) {
 		if p.pos != len(s) {
 			return nil, errAt(p.pos, "unexpected text after the JSON pattern")
 		}
-		return &Pattern{json: n}, nil
+		// Values first: they are rarer in messages than member names.
+		need := required(n)
+		isKey := func(s string) int {
+			if s[0] == '"' {
+				return 1
+			}
+			return 0
+		}
+		slices.SortStableFunc(need, func(a, b string) int { return cmp.Compare(isKey(a), isKey(b)) })
+		return &Pattern{json: n, need: need}, nil
 	case t[0] == '[':
 		return nil, errAt(strings.Index(s, "["), "space-delimited patterns ([...]) are not supported by the fake")
 	case t[0] == '%':
@@ -341,4 +356,43 @@ func (p *jsonParser) cond() (node, error) {
 
 func isIdent(c byte) bool {
 	return c == '_' || c == '-' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
+}
+
+// required lists texts every message matching n contains verbatim: the
+// quoted member name of each condition that needs its member, and plain
+// string values compared with =, for the conditions an && requires.
+func required(n node) []string {
+	switch x := n.(type) {
+	case andNode:
+		var out []string
+		for _, c := range x {
+			out = append(out, required(c)...)
+		}
+		return out
+	case *cond:
+		var out []string
+		if x.op == "notexists" {
+			return nil
+		}
+		if last := x.sel[len(x.sel)-1]; last.index < 0 && plain(last.name) {
+			out = append(out, `"`+last.name+`"`)
+		}
+		if x.op == "=" && !x.isNum && x.str != "" && plain(x.str) {
+			out = append(out, x.str)
+		}
+		return out
+	}
+	return nil // an || needs none of its branches in particular
+}
+
+// plain reports whether s appears in JSON text exactly as written (no
+// character that JSON escapes or a wildcard).
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c >= 0x7f || c == '"' || c == '\\' || c == '*' {
+			return false
+		}
+	}
+	return true
 }
