@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -41,9 +42,9 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 	}
 	for _, want := range []string{
 		"== 1/11 Build a task definition", "== 11/11 Final status",
-		"  00:00:22 migrations done",
+		" migrations done\n",
 		"      | FATAL: environment variable DATABASE_URL is not set",
-		"rolled back by the deployer to web:2",
+		"rolled back by the ",
 		"PROVISIONING -> PENDING", "ACTIVATING -> RUNNING", "-> STOPPED",
 		"has reached a steady state.",
 		"deployment failed: tasks failed to start.",
@@ -211,7 +212,7 @@ func TestStoryMigrationPrintsOutputAndExitCode(t *testing.T) {
 	if l == nil || len(l.Lines) != 3 || l.Lines[2].Message != "migrations done" || l.Group != "/ecs/web" {
 		t.Fatalf("migration output %+v", l)
 	}
-	if !strings.Contains(text, "container web: exit code 0\n  00:00:20 applying migration 001_create_orders\n") {
+	if ok, _ := regexp.MatchString(`container web: exit code 0\n  \d\d:\d\d:\d\d applying migration 001_create_orders\n`, text); !ok {
 		t.Errorf("story output lacks the migration's exit code and lines:\n%s", text)
 	}
 }
@@ -221,8 +222,10 @@ func TestStoryMigrationPrintsOutputAndExitCode(t *testing.T) {
 func TestStoryCrashingReleaseShowsLastLogLines(t *testing.T) {
 	out, _, _ := playOnFake(t)
 	c := out.Crashed
-	if c == nil || !c.RolledBack || c.RollbackBy != "deployer" || c.RollbackTaskDefinition != out.Revisions[1] {
-		t.Fatalf("crashed release %+v, want rolled back by the deployer to %s", c, out.Revisions[1])
+	// The Deployer rolls back at its deadline unless the circuit breaker,
+	// which counts crash loops too, did first.
+	if c == nil || !c.RolledBack || (c.RollbackBy != "deployer" && c.RollbackBy != "circuit-breaker") || c.RollbackTaskDefinition != out.Revisions[1] {
+		t.Fatalf("crashed release %+v, want rolled back to %s", c, out.Revisions[1])
 	}
 	if len(c.StoppedTasks) == 0 {
 		t.Fatal("no stopped tasks")
