@@ -230,8 +230,9 @@ func (l *Logs) CreateLogStream(ctx context.Context, in *cloudwatchlogs.CreateLog
 }
 
 func (s *logStream) view() types.LogStream {
-	out := types.LogStream{Arn: aws.String(s.arn), LogStreamName: aws.String(s.name), CreationTime: aws.Int64(ms(s.created)),
-		StoredBytes: aws.Int64(s.bytes)}
+	// storedBytes of streams is deprecated and not reported (AWS reports 0
+	// since 2019); the group's storedBytes is.
+	out := types.LogStream{Arn: aws.String(s.arn), LogStreamName: aws.String(s.name), CreationTime: aws.Int64(ms(s.created))}
 	if len(s.events) > 0 {
 		out.FirstEventTimestamp = aws.Int64(s.events[0].ts)
 		out.LastEventTimestamp = aws.Int64(s.events[len(s.events)-1].ts)

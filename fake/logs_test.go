@@ -167,9 +167,12 @@ func TestPutLogEventsBatchRulesRejectTheWholeBatch(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) { wantLogsErr[*lt.InvalidParameterException](t, err, c.msg) })
 	}
 	out, _ := l.DescribeLogStreams(bg, &cloudwatchlogs.DescribeLogStreamsInput{LogGroupName: aws.String("g")})
-	if s := out.LogStreams[0]; s.FirstEventTimestamp != nil || aws.ToInt64(s.StoredBytes) != 0 {
-		t.Fatalf("rejected batches stored events: %+v", s)
+	gs, _ := l.DescribeLogGroups(bg, &cloudwatchlogs.DescribeLogGroupsInput{})
+	if s := out.LogStreams[0]; s.FirstEventTimestamp != nil || aws.ToInt64(gs.LogGroups[0].StoredBytes) != 0 {
+		t.Fatalf("rejected batches stored events: %+v, group %+v", s, gs.LogGroups[0])
 	}
+	_, err := l.FilterLogEvents(bg, &cloudwatchlogs.FilterLogEventsInput{LogGroupName: aws.String("g"), NextToken: aws.String("f/123")})
+	wantLogsErr[*lt.InvalidParameterException](t, err, "The specified nextToken is invalid.")
 }
 
 // CloudWatch Logs API Reference, PutLogEvents: events more than 14 days
