@@ -217,3 +217,39 @@ func TestAWSCLIv2LogsTail(t *testing.T) {
 		t.Fatalf("aws logs tail printed %q", out)
 	}
 }
+
+// A PutLogEvents batch at the documented 1,048,576-byte limit is accepted
+// over HTTP (its JSON is larger than the 1 MiB ECS request limit); one
+// byte more is refused with InvalidParameterException, nothing stored.
+func TestFullSizeLogBatchOverHTTP(t *testing.T) {
+	srv := logsServer(t)
+	ctx := t.Context()
+	if _, err := srv.LogsClient.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("big")}); err != nil {
+		t.Fatal(err)
+	}
+	now := srv.ECS.Now().UnixMilli()
+	batch := func(last int) []lt.InputLogEvent {
+		evs := make([]lt.InputLogEvent, 10)
+		for i := range evs {
+			n := fake.MaxLogBatchBytes/10 - fake.LogEventOverhead
+			if i == 9 {
+				n = last
+			}
+			evs[i] = lt.InputLogEvent{Timestamp: aws.Int64(now), Message: aws.String(strings.Repeat("x", n))}
+		}
+		return evs
+	}
+	exact := fake.MaxLogBatchBytes - 9*(fake.MaxLogBatchBytes/10) - fake.LogEventOverhead
+	_, err := srv.LogsClient.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("big"), LogEvents: batch(exact + 1)})
+	var ip *lt.InvalidParameterException
+	if !errors.As(err, &ip) || !strings.HasPrefix(aws.ToString(ip.Message), "Upload too large: 1048577 bytes") {
+		t.Fatalf("one byte over: %v", err)
+	}
+	if _, err := srv.LogsClient.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("big"), LogEvents: batch(exact)}); err != nil {
+		t.Fatalf("a batch of exactly 1,048,576 bytes: %v", err)
+	}
+	gs, err := srv.LogsClient.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/ecs/web")})
+	if err != nil || aws.ToInt64(gs.LogGroups[0].StoredBytes) != int64(fake.MaxLogBatchBytes-10*fake.LogEventOverhead) {
+		t.Fatalf("stored bytes %v, err %v", aws.ToInt64(gs.LogGroups[0].StoredBytes), err)
+	}
+}
