@@ -168,7 +168,11 @@ func (l *Logs) GetLogEvents(ctx context.Context, in *cloudwatchlogs.GetLogEvents
 		if forward {
 			out.NextBackwardToken = aws.String(encodeKey("b", eventKey{after.ts, after.seq + 1}))
 		} else {
-			out.NextForwardToken = aws.String(encodeKey("f", eventKey{before.ts, before.seq - 1}))
+			prev := eventKey{before.ts, before.seq - 1}
+			if before.seq == 0 {
+				prev = eventKey{before.ts - 1, math.MaxUint64}
+			}
+			out.NextForwardToken = aws.String(encodeKey("f", prev))
 		}
 	default:
 		// An empty window: read forward from the start of the range.
