@@ -121,6 +121,11 @@ func (e *ECS) logsRunningLocked(t *task, now time.Time) {
 		return
 	}
 	s.out = &lineScript{lines: f.Lines, every: f.Every, repeat: f.Repeat, last: f.LastLine, start: now}
+	if n := len(e.logs.live); n >= 64 && n == cap(e.logs.live) {
+		// Drop finished scripts before growing (amortised O(1); reads
+		// also drop them), so the list follows the running containers.
+		e.logs.live = slices.DeleteFunc(e.logs.live, func(s *logStream) bool { return s.out.finished || s.g.deleted })
+	}
 	e.logs.live = append(e.logs.live, s)
 	e.Logs().flushStreamLocked(s, now)
 }
