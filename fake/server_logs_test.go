@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -251,5 +252,30 @@ func TestFullSizeLogBatchOverHTTP(t *testing.T) {
 	gs, err := srv.LogsClient.DescribeLogGroups(ctx, &cloudwatchlogs.DescribeLogGroupsInput{LogGroupNamePrefix: aws.String("/ecs/web")})
 	if err != nil || aws.ToInt64(gs.LogGroups[0].StoredBytes) != int64(fake.MaxLogBatchBytes-10*fake.LogEventOverhead) {
 		t.Fatalf("stored bytes %v, err %v", aws.ToInt64(gs.LogGroups[0].StoredBytes), err)
+	}
+}
+
+// Operation faults reach Logs operations over the controls too, named
+// "Logs.<Operation>", and come back as the Logs exception the SDK decodes;
+// an output fault is accepted in its JSON form.
+func TestLogsFaultsOverTheControls(t *testing.T) {
+	srv := logsServer(t)
+	postControl(t, srv, "/_fake/v1/faults", map[string]any{"operation": "Logs.DescribeLogGroups", "error": "ThrottlingException", "times": 1})
+	postControl(t, srv, "/_fake/v1/faults", map[string]any{"image": "web:1", "action": "output", "lines": []string{"hello"}, "every": "1s", "repeat": true, "lastLine": "bye"})
+	cli := srv.NewLogsClient(func(o *cloudwatchlogs.Options) { o.RetryMaxAttempts = 1 })
+	_, err := cli.DescribeLogGroups(t.Context(), &cloudwatchlogs.DescribeLogGroupsInput{})
+	var th *lt.ThrottlingException
+	if !errors.As(err, &th) || aws.ToString(th.Message) != "Rate exceeded" {
+		t.Fatalf("DescribeLogGroups with a scripted fault: %v", err)
+	}
+	if _, err := cli.DescribeLogGroups(t.Context(), &cloudwatchlogs.DescribeLogGroupsInput{}); err != nil {
+		t.Fatalf("after the fault: %v", err)
+	}
+	if n := srv.ECS.CallCount("Logs.DescribeLogGroups"); n != 2 {
+		t.Fatalf("Logs.DescribeLogGroups called %d times, want 2", n)
+	}
+	status, doc := control(t, srv, "POST", "/_fake/v1/faults", `{"image": "x", "action": "output", "lines": []}`)
+	if status != 400 || !strings.Contains(fmt.Sprint(doc), "an output fault needs at least one line") {
+		t.Fatalf("empty output fault: %d %v", status, doc)
 	}
 }
