@@ -56,9 +56,10 @@ type callLog struct {
 	seq   uint64
 }
 
-// recordCallLocked appends a call with a bounded summary of in, dropping
-// the oldest half of the log when it exceeds its bounds.
+// recordCallLocked counts the call and appends it with a bounded summary
+// of in, dropping the oldest half of the log when it exceeds its bounds.
 func (e *ECS) recordCallLocked(op string, in any, now time.Time) {
+	e.counts[op]++
 	l := &e.callLog
 	if len(l.calls) >= 2*maxCalls || l.bytes >= 2*maxCallLogBytes {
 		l.trim()

@@ -13,8 +13,8 @@ import (
 	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
-// heapInUse returns the live heap after a full collection.
-func heapInUse() uint64 {
+// liveHeapBytes returns the live heap after a full collection.
+func liveHeapBytes() uint64 {
 	var m runtime.MemStats
 	runtime.GC()
 	runtime.GC()
@@ -38,7 +38,7 @@ func TestCallLogBoundedByBytes(t *testing.T) {
 
 	big := []byte(`{"family":"big","containerDefinitions":[{"name":"a","image":"nginx","memory":128,"environment":[{"name":"X","value":"` +
 		strings.Repeat("v", 1<<20-200) + `"}]}]}`)
-	h0 := heapInUse()
+	h0 := liveHeapBytes()
 	const n = 120
 	sendBig := func(k int) {
 		for range k {
@@ -49,7 +49,7 @@ func TestCallLogBoundedByBytes(t *testing.T) {
 		}
 	}
 	sendBig(n)
-	retained := int64(heapInUse()) - int64(h0)
+	retained := int64(liveHeapBytes()) - int64(h0)
 	t.Logf("%d requests of 1 MiB: heap grew by %.2f MB", n, float64(retained)/(1<<20))
 	if retained > 4<<20 {
 		t.Errorf("heap grew by %.1f MB after %d large requests, want < 4 MB", float64(retained)/(1<<20), n)

@@ -48,6 +48,9 @@ type ECS struct {
 	journal journal
 	start   time.Time
 	counts  map[string]int
+
+	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
+	logs logStore
 }
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual
@@ -65,6 +68,9 @@ func New(opts ...Option) *ECS {
 	}
 	cfg.timing = cfg.timing.withDefaults()
 	cfg.quotas = cfg.quotas.withDefaults()
+	if cfg.logStreamCap <= 0 {
+		cfg.logStreamCap = DefaultLogStreamCap
+	}
 	e := &ECS{cfg: cfg, clock: cfg.clock}
 	e.simNow = e.clock.Now()
 	e.start = e.simNow
@@ -91,6 +97,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.callLog.reset()
 	e.counts = map[string]int{}
+	e.logs = newLogStore()
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -163,9 +170,8 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
-	e.journalCallLocked(ctx, "ecs", op, in, now)
+	e.journalCallLocked(ctx, "ecs", op, op, in, now)
 	e.recordCallLocked(op, in, now)
-	e.counts[op]++
 	if err := e.opFaultLocked(op); err != nil {
 		e.noteCallErrorLocked(err)
 		return now, err

@@ -52,9 +52,11 @@ type journal struct {
 func WithSnapshots() Option { return func(c *config) { c.snapshots = true } }
 
 // journalCallLocked journals an API call of service ("ecs" for ECS
-// operations) with its SDK input.
-func (e *ECS) journalCallLocked(ctx context.Context, service, op string, in any, now time.Time) {
-	if !e.journal.on || (readOnly(op) && len(e.opFaults[op]) == 0 && len(e.opFaults["*"]) == 0) {
+// operations, "logs" for CloudWatch Logs) with its SDK input; faultKey is
+// the name operation faults use for it (reads are journaled only while
+// one could strike).
+func (e *ECS) journalCallLocked(ctx context.Context, service, op, faultKey string, in any, now time.Time) {
+	if !e.journal.on || (readOnly(op) && len(e.opFaults[faultKey]) == 0 && len(e.opFaults["*"]) == 0) {
 		return
 	}
 	b, err := awsjson.Marshal(in)
@@ -88,7 +90,12 @@ func (e *ECS) journalControlLocked(op string, args any, now time.Time) {
 
 // readOnly reports whether an API operation only reads the world.
 func readOnly(op string) bool {
-	return strings.HasPrefix(op, "Describe") || strings.HasPrefix(op, "List")
+	for _, p := range []string{"Describe", "List", "Get", "Filter"} {
+		if strings.HasPrefix(op, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func (j *journal) add(en journalEntry) {

@@ -89,6 +89,8 @@ type config struct {
 	quotas  Quotas // quotas.go
 	// snapshots keeps the journal Snapshot saves (journal.go).
 	snapshots bool
+	// logStreamCap bounds the events per log stream (WithLogStreamCap).
+	logStreamCap int
 	// consistency is how long reads may lag writes (WithEventualConsistency).
 	consistency time.Duration
 }

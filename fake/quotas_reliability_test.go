@@ -85,7 +85,7 @@ func TestQuotasStopUnboundedGrowth(t *testing.T) {
 		t.Errorf("UpdateService desiredCount 5 past 4: %v", err)
 	}
 	before := stateDump(t, e)
-	h0 := heapInUse()
+	h0 := liveHeapBytes()
 	var failures int
 	p := probeWhile(t, srv.URL, func() {
 		for i := range 300 {
@@ -105,7 +105,7 @@ func TestQuotasStopUnboundedGrowth(t *testing.T) {
 			}
 		}
 	})
-	grew := int64(heapInUse()) - int64(h0)
+	grew := int64(liveHeapBytes()) - int64(h0)
 	t.Logf("300 requests past the quotas: %d LimitExceededException, heap grew %.2f MB; other client: %d calls, p50 %v, worst %v",
 		failures, float64(grew)/(1<<20), p.calls, p.p50, p.worst)
 	if after := stateDump(t, e); after != before {

@@ -167,15 +167,17 @@ type replayFunc func(ctx context.Context, e *ECS, op string, input []byte) error
 // service added to the world adds its own entry (its section of the
 // snapshot).
 var journalReplayers = map[string]replayFunc{
-	"ecs":     replayECS,
+	"ecs":     func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e, op, in) },
+	"logs":    func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e.Logs(), op, in) },
 	"control": replayControl,
 }
 
-// replayECS calls the ECS operation op with the wire-form input.
-func replayECS(ctx context.Context, e *ECS, op string, input []byte) error {
-	m := reflect.ValueOf(e).MethodByName(op)
+// replaySDK calls the operation op of a service view (a method with the
+// SDK client's shape) with the wire-form input.
+func replaySDK(ctx context.Context, view any, op string, input []byte) error {
+	m := reflect.ValueOf(view).MethodByName(op)
 	if !m.IsValid() || m.Type().NumIn() != 3 || m.Type().In(1).Kind() != reflect.Pointer {
-		return fmt.Errorf("unknown ECS operation %q", op)
+		return fmt.Errorf("unknown operation %q", op)
 	}
 	in := reflect.New(m.Type().In(1).Elem())
 	if err := awsjson.Unmarshal(input, in.Interface(), awsjson.UnmarshalOptions{}); err != nil {

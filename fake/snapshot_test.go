@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
+	logstypes "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -160,5 +162,39 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	_ = m.InjectFault(fake.Fault{Action: fake.FaultExit, Match: func(fake.FaultTarget) bool { return true }})
 	if _, err := m.Snapshot(); err == nil || !strings.Contains(err.Error(), "Match predicate") {
 		t.Errorf("Snapshot with a Match fault: %v", err)
+	}
+}
+
+// The journal has a section per service of the world: CloudWatch Logs
+// calls are saved and replayed like ECS's.
+func TestSnapshotKeepsLogs(t *testing.T) {
+	ctx := context.Background()
+	a := fake.New(fake.WithSnapshots())
+	logs := a.Logs()
+	if _, err := logs.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/ecs/web")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := logs.CreateLogStream(ctx, &cloudwatchlogs.CreateLogStreamInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("s")}); err != nil {
+		t.Fatal(err)
+	}
+	a.Advance(time.Minute)
+	ts := a.Now().UnixMilli()
+	if _, err := logs.PutLogEvents(ctx, &cloudwatchlogs.PutLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("s"),
+		LogEvents: []logstypes.InputLogEvent{{Message: aws.String("hello"), Timestamp: aws.Int64(ts)}}}); err != nil {
+		t.Fatal(err)
+	}
+	snap, err := a.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := fake.Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range []*fake.ECS{a, b} {
+		out, err := e.Logs().GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("s")})
+		if err != nil || len(out.Events) != 1 || aws.ToString(out.Events[0].Message) != "hello" {
+			t.Fatalf("events (%p): %+v %v", e, out, err)
+		}
 	}
 }
