@@ -361,6 +361,9 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	if in.Sort != "" && in.Sort != types.SortOrderAsc && in.Sort != types.SortOrderDesc {
 		return nil, errInvalidParam("sort: must be ASC or DESC.")
 	}
+	if in.FamilyPrefix != nil {
+		return e.listFamilyLocked(*in.FamilyPrefix, status, in.Sort == types.SortOrderDesc, in.NextToken, in.MaxResults, now)
+	}
 	names := make([]string, 0, len(e.families))
 	for n := range e.families {
 		if in.FamilyPrefix == nil || *in.FamilyPrefix == n {
