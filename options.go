@@ -19,6 +19,12 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+
+	// clockSet and jitterSeedSet say whether WithClock / WithJitterSeed were
+	// given; otherwise New takes them from the API (apienv.go).
+	clockSet      bool
+	jitterSeed    int64
+	jitterSeedSet bool
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute
@@ -41,13 +47,16 @@ func (c config) with(opts []Option) config {
 	return c
 }
 
-// WithClock replaces the clock all waiting goes through (for example a
-// *fake.ECS, whose Sleep advances virtual time). Give it to New: the
-// backoff between retried API calls uses the clock New was given.
+// WithClock replaces the clock all waiting goes through. Give it to New:
+// the backoff between retried API calls uses the clock New was given.
+// Without it New uses the API itself when it implements Clock (*fake.ECS
+// does: its Sleep advances virtual time) and the wall clock otherwise; a
+// fake served over HTTP needs WithClock(fake.RemoteClock(...)) when it runs
+// with manual time.
 func WithClock(c Clock) Option {
 	return func(cfg *config) {
 		if c != nil {
-			cfg.clock = c
+			cfg.clock, cfg.clockSet = c, true
 		}
 	}
 }

@@ -42,6 +42,11 @@ type ECS struct {
 	opFaults map[string][]*opFault
 	calls    []Call
 	counts   map[string]int
+
+	// latency is what each API call takes (latency.go); retryer, when set,
+	// retries injected transient faults as the SDK would (retries.go).
+	latency time.Duration
+	retryer *sdkRetryer
 }
 
 // maxCalls bounds the call log: Calls returns at least the last maxCalls
@@ -62,7 +67,7 @@ func New(opts ...Option) *ECS {
 		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
 	}
 	cfg.timing = cfg.timing.withDefaults()
-	e := &ECS{cfg: cfg, clock: cfg.clock}
+	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
 	e.resetLocked()
 	return e
@@ -86,6 +91,10 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.retryer = nil
+	if e.cfg.sdkRetries {
+		e.retryer = newSDKRetryer(e.cfg.seed)
+	}
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -156,6 +165,9 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	if err := ctx.Err(); err != nil {
 		return e.simNow, err
 	}
+	if err := e.passLocked(ctx, e.latency); err != nil {
+		return e.simNow, err
+	}
 	now := e.catchUpLocked()
 	if len(e.calls) >= 2*maxCalls {
 		// Keep memory bounded: drop the oldest half.
@@ -163,8 +175,8 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	}
 	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
 	e.counts[op]++
-	if err := e.opFaultLocked(op); err != nil {
-		return now, err
+	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+		return e.simNow, err
 	}
-	return now, nil
+	return e.simNow, nil
 }

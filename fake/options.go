@@ -62,6 +62,11 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+
+	// Call latency and in-process SDK retries (latency.go, retries.go).
+	callLatency    time.Duration
+	callLatencySet bool
+	sdkRetries     bool
 }
 
 // Option configures a fake ECS built by New.

@@ -33,6 +33,7 @@ package fake
 
 import (
 	"context"
+	"log"
 	"net/http"
 	"strings"
 
@@ -56,6 +57,10 @@ type Server struct {
 	ecs     *ECS
 	api     http.Handler
 	onReset func(context.Context, *ECS) error
+
+	// log and still: the -speed 0 polling hint (server_standstill.go).
+	log   *log.Logger
+	still standstill
 }
 
 // ServerOption configures NewServer.
@@ -99,5 +104,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
+	s.hintStandstill(w, r)
 	s.api.ServeHTTP(w, r)
 }
