@@ -59,13 +59,13 @@ func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskD
 			opt(&o)
 		}
 	}
-	uo := awsjson.UnmarshalOptions{DisallowUnknownFields: !o.ignoreUnknown}
+	uo := o.unmarshalOptions()
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil || top == nil {
 		// Let the codec name the problem (malformed JSON, not an object, ...).
 		var in ecs.RegisterTaskDefinitionInput
 		if derr := awsjson.Unmarshal(data, &in, uo); derr != nil {
-			return nil, errors.Join(decodeProblem(derr, ""))
+			return nil, decodeProblems(derr, "")
 		}
 		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
 	}
@@ -73,7 +73,7 @@ func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskD
 	if _, ok := top["taskDefinition"]; ok {
 		var doc describeDocument
 		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
-			return nil, errors.Join(decodeProblem(err, ""))
+			return nil, decodeProblems(err, "")
 		}
 		if doc.TaskDefinition == nil {
 			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
@@ -97,6 +97,7 @@ func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskD
 // loadRegisterForm decodes the register form, type-checking and dropping
 // read-only members that a copy of describe output may carry.
 func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, error) {
+	var problems []error
 	readOnly := map[string]json.RawMessage{}
 	for _, k := range readOnlyTaskDefinitionFields {
 		if v, ok := top[k]; ok {
@@ -111,7 +112,7 @@ func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOption
 		}
 		var td types.TaskDefinition
 		if err := awsjson.Unmarshal(b, &td, uo); err != nil {
-			return nil, errors.Join(decodeProblem(err, ""))
+			problems = append(problems, decodeProblemList(err, "", "taskDefinition", "the ECS task definition model")...)
 		}
 	}
 	b, err := json.Marshal(top)
@@ -120,27 +121,51 @@ func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOption
 	}
 	var in ecs.RegisterTaskDefinitionInput
 	if err := awsjson.Unmarshal(b, &in, uo); err != nil {
-		return nil, errors.Join(decodeProblem(err, ""))
+		problems = append(problems, decodeProblemList(err, "", "taskDefinition", "the ECS task definition model")...)
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
 	}
 	return &in, nil
 }
 
-// decodeProblem turns a codec error into a *ValidationError naming the
-// member's path.
-func decodeProblem(err error, prefix string) *ValidationError {
+// unmarshalOptions are the codec options of the loaders: ISO 8601
+// timestamps (AWS CLI v2) besides epoch seconds (CLI v1, the wire form),
+// and every member problem at once.
+func (o jsonOptions) unmarshalOptions() awsjson.UnmarshalOptions {
+	return awsjson.UnmarshalOptions{DisallowUnknownFields: !o.ignoreUnknown, ISO8601Timestamps: true, AllErrors: true}
+}
+
+// decodeProblems turns a codec error (one, or an errors.Join of several)
+// into an errors.Join of *ValidationError naming each member's path.
+func decodeProblems(err error, prefix string) error {
+	return errors.Join(decodeProblemList(err, prefix, "taskDefinition", "the ECS task definition model")...)
+}
+
+// problemList flattens a codec error (one, or an errors.Join of several)
+// into *ValidationErrors naming each member's path, for a document whose
+// root is named root and whose model is described by model.
+func decodeProblemList(err error, prefix, root, model string) []error {
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range many.Unwrap() {
+			out = append(out, decodeProblemList(e, prefix, root, model)...)
+		}
+		return out
+	}
 	var uf *awsjson.UnknownFieldError
 	if errors.As(err, &uf) {
-		return &ValidationError{Field: prefix + uf.Path, Rule: "unknown field (not in the ECS task definition model)"}
+		return []error{&ValidationError{Field: prefix + uf.Path, Rule: "unknown field (not in " + model + ")"}}
 	}
 	var de *awsjson.DecodeError
 	if errors.As(err, &de) {
 		field := prefix + de.Path
 		if field == "" {
-			field = "taskDefinition"
+			field = root
 		}
-		return &ValidationError{Field: field, Rule: de.Msg}
+		return []error{&ValidationError{Field: field, Rule: de.Msg}}
 	}
-	return &ValidationError{Field: "taskDefinition", Rule: err.Error()}
+	return []error{&ValidationError{Field: root, Rule: err.Error()}}
 }
 
 // MarshalTaskDefinitionJSON writes in as the JSON that

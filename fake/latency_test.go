@@ -116,4 +116,3 @@ func TestStandstillHintWhenPollingWhileVirtualTimeStandsStill(t *testing.T) {
 		}
 	}
 }
-
