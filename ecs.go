@@ -26,7 +26,7 @@ var _ Deployer = (*deployer)(nil)
 // errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
 	cfg := adoptAPIEnvironment(api, defaultConfig().with(opts))
-	return &deployer{api: withRetry(api, cfg), cfg: cfg}
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's
