@@ -21,20 +21,15 @@ import (
 // placement, capacity provider strategy, launch type, platform version,
 // health check grace period, tags and the other settings of
 // CreateService. Not compared: serviceName, cluster and clientToken (who,
-// not what), taskDefinition (Diff compares task definitions), desiredCount
-// when want leaves it unset (it is then kept, as autoscaling may own it),
-// and role when want leaves it unset (ECS fills in its service-linked
-// role). Neither input is modified.
+// not what) and taskDefinition (Diff compares task definitions). Members
+// that UpdateService keeps when they are left out are kept when want
+// leaves them unset: desiredCount (autoscaling may own it), launchType
+// (with no capacity provider strategy either), role (ECS fills in its
+// service-linked role) and tags. Neither input is modified.
 func ServiceDiff(current, want *ecs.CreateServiceInput) string {
-	a, b := NormalizeService(current), NormalizeService(want)
+	a, b := NormalizeService(current), NormalizeService(withKept(current, want))
 	for _, x := range []*ecs.CreateServiceInput{a, b} {
 		x.ServiceName, x.Cluster, x.ClientToken, x.TaskDefinition = nil, nil, nil, nil
-	}
-	if want == nil || want.DesiredCount == nil {
-		a.DesiredCount, b.DesiredCount = nil, nil
-	}
-	if want == nil || want.Role == nil {
-		a.Role, b.Role = nil, nil
 	}
 	r := &diffReporter{}
 	gocmp.Equal(a, b, cmpopts.EquateEmpty(), gocmp.FilterPath(unexportedField, gocmp.Ignore()), gocmp.Reporter(r))
@@ -108,4 +103,29 @@ func NormalizeService(in *ecs.CreateServiceInput) *ecs.CreateServiceInput {
 		return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(deref(a.Expression), deref(b.Expression)))
 	})
 	return out
+}
+
+// withKept returns want with the members it leaves unset that an update
+// keeps taken from cur (see ServiceDiff); want is not modified.
+func withKept(cur, want *ecs.CreateServiceInput) *ecs.CreateServiceInput {
+	if want == nil {
+		want = &ecs.CreateServiceInput{}
+	}
+	if cur == nil {
+		return want
+	}
+	out := *want
+	if out.DesiredCount == nil {
+		out.DesiredCount = cur.DesiredCount
+	}
+	if out.LaunchType == "" && len(out.CapacityProviderStrategy) == 0 {
+		out.LaunchType, out.CapacityProviderStrategy = cur.LaunchType, cur.CapacityProviderStrategy
+	}
+	if out.Role == nil {
+		out.Role = cur.Role
+	}
+	if out.Tags == nil {
+		out.Tags = cur.Tags
+	}
+	return &out
 }
