@@ -17,8 +17,8 @@ import (
 // desired count, maximumPercent and subnets as given.
 func webDefinition(desired, maxPercent int32, subnet string) *ecs.CreateServiceInput {
 	return &ecs.CreateServiceInput{ServiceName: ptr("web"), Cluster: ptr("prod"), DesiredCount: ptr(desired),
-		LaunchType: types.LaunchTypeFargate,
-		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{subnet}}},
+		LaunchType:              types.LaunchTypeFargate,
+		NetworkConfiguration:    &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{subnet}}},
 		DeploymentConfiguration: &types.DeploymentConfiguration{MaximumPercent: ptr(maxPercent), MinimumHealthyPercent: ptr(int32(100))}}
 }
 

@@ -20,6 +20,8 @@
 //	                           {"family", "action": "exit", "exitCode": 1, "after": "30s", "times", "probability"}
 //	                           or an operation fault (FailOperation):
 //	                           {"operation": "DescribeServices", "error": "ThrottlingException", "times": 3, "probability": 0.3}
+//	GET    /_fake/v1/faults    {"faults": [{"taskFault" | "operation", "error", "fired", "exhausted"}]}:
+//	                           every fault in force and how often it fired (Faults)
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
