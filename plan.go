@@ -139,7 +139,7 @@ func (d *deployer) Plan(ctx context.Context, in DeployInput, opts ...Option) (*P
 // planTaskDefinition works out the wanted task definition as Deploy's
 // prepare does, with reads only.
 func (d *deployer) planTaskDefinition(ctx context.Context, in DeployInput, p *Plan) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &p.CurrentTaskDefinition})
+	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&p.CurrentTaskDefinition))
 	if err != nil {
 		return wrapAPI("DescribeTaskDefinition", err)
 	}
@@ -150,6 +150,7 @@ func (d *deployer) planTaskDefinition(ctx context.Context, in DeployInput, p *Pl
 			return err
 		}
 	}
+	cur = registeredForDiff(out, want)
 	if err := ValidateTaskDefinitionInput(want); err != nil {
 		return err
 	}
@@ -162,9 +163,9 @@ func (d *deployer) planTaskDefinition(ctx context.Context, in DeployInput, p *Pl
 	} else {
 		p.TaskDefinitionDiff = fmt.Sprintf("family: %q -> %q", valueOf(cur.Family), family)
 	}
-	latest, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &family})
+	latest, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&family))
 	switch err = wrapAPI("DescribeTaskDefinition", err); {
-	case err == nil && latest.TaskDefinition != nil && Diff(RegisterInput(latest.TaskDefinition), want) == "":
+	case err == nil && latest.TaskDefinition != nil && Diff(registeredForDiff(latest, want), want) == "":
 		p.TaskDefinition = valueOf(latest.TaskDefinition.TaskDefinitionArn)
 		return nil
 	case err != nil && !errors.Is(err, ErrTaskDefinitionNotFound):
@@ -298,4 +299,22 @@ func SetImage(td *ecs.RegisterTaskDefinitionInput, container, image string) erro
 	}
 	*td = *cp
 	return nil
+}
+
+// describeWithTags asks for a task definition with its tags, which a
+// wanted definition's tags are compared with.
+func describeWithTags(ref *string) *ecs.DescribeTaskDefinitionInput {
+	return &ecs.DescribeTaskDefinitionInput{TaskDefinition: ref, Include: []types.TaskDefinitionField{types.TaskDefinitionFieldTags}}
+}
+
+// registeredForDiff is the registered definition of out as a register
+// request to compare want with: with its tags when want sets tags (a
+// definition loaded from describe-task-definition --include TAGS output
+// has them), without when want leaves them out (not compared).
+func registeredForDiff(out *ecs.DescribeTaskDefinitionOutput, want *ecs.RegisterTaskDefinitionInput) *ecs.RegisterTaskDefinitionInput {
+	in := RegisterInput(out.TaskDefinition)
+	if in != nil && want != nil && want.Tags != nil {
+		in.Tags = out.Tags
+	}
+	return in
 }

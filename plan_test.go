@@ -195,3 +195,29 @@ func TestSetImage(t *testing.T) {
 		t.Fatalf("unknown container: %v", err)
 	}
 }
+
+// A task definition loaded with its tags (describe-task-definition
+// --include TAGS) is compared with the registered revision's tags: the
+// same file twice deploys nothing, a tag change registers a revision.
+func TestDeployComparesTaskDefinitionTags(t *testing.T) {
+	env := newFakeEnv(t)
+	td := taskDef("web", "web:1")
+	td.Tags = []types.Tag{{Key: ptr("team"), Value: ptr("a")}}
+	reg, err := env.d.Register(t.Context(), td)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := env.d.CreateService(t.Context(), &ecs.CreateServiceInput{Cluster: ptr("prod"), ServiceName: ptr("web"),
+		TaskDefinition: ptr(reg.Arn), DesiredCount: ptr(int32(1)), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: awsvpc}); err != nil {
+		t.Fatal(err)
+	}
+	res, err := env.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", TaskDefinition: td})
+	if err != nil || !res.NoChange || env.e.CallCount("RegisterTaskDefinition") != 1 {
+		t.Fatalf("same tagged definition: %+v %v, %d registrations", res, err, env.e.CallCount("RegisterTaskDefinition"))
+	}
+	td.Tags = []types.Tag{{Key: ptr("team"), Value: ptr("b")}}
+	p, err := env.d.Plan(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", TaskDefinition: td})
+	if err != nil || !p.RegistersRevision || !strings.Contains(p.TaskDefinitionDiff, `tags[team].value: "a" -> "b"`) {
+		t.Fatalf("tag change: %+v %v", p, err)
+	}
+}

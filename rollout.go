@@ -116,7 +116,7 @@ func validateDeployInput(in DeployInput) error {
 // prepare works out the wanted task definition, compares it with the
 // service's current one and registers it when it changed.
 func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, current string, res *DeployResult) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &current})
+	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&current))
 	if err != nil {
 		return wrapAPI("DescribeTaskDefinition", err)
 	}
@@ -127,6 +127,7 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 			return err
 		}
 	}
+	cur = registeredForDiff(out, want)
 	if valueOf(want.Family) == valueOf(cur.Family) {
 		res.Diff = Diff(cur, want)
 		if res.Diff == "" {
