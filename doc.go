@@ -28,7 +28,7 @@
 // Every wait goes through a Clock. New uses the API itself when it is one
 // (*fake.ECS: waits advance virtual time and take no wall time), and the
 // wall clock otherwise (AWS). A fake served over HTTP (fake.Server,
-// cmd/ecsfake) with -speed 0 needs WithClock(fake.RemoteClock(...)); with
+// cmd/ecsfake) with -speed 0 needs WithClock(clock) with a fake.NewRemoteClock; with
 // -speed N it follows the wall clock. Inside testing/synctest use
 // fake.WithClock(fake.RealTime(1)): the bubble's synthetic time drives both.
 //

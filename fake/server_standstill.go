@@ -21,7 +21,7 @@ const StandstillPolls = 3
 
 // standstillHint is the text of the header and of the log line.
 const standstillHint = "virtual time is standing still (manual clock, ecsfake -speed 0): " +
-	"POST /_fake/v1/advance to move it, give the client fake.RemoteClock as its clock, or run ecsfake with -speed 1"
+	"POST /_fake/v1/advance to move it, give the client a fake.NewRemoteClock as its clock, or run ecsfake with -speed 1"
 
 // WithLogger makes Server log notable events to l: once per virtual
 // instant, that a client keeps polling while virtual time stands still.
