@@ -63,7 +63,9 @@ func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any) error
 		return err
 	}
 	if err == nil {
-		_ = r.std.GetInitialToken()(nil) // a first-attempt success refills the bucket
+		if release, terr := r.std.GetAttemptToken(ctx); terr == nil {
+			_ = release(nil) // a first-attempt success refills the bucket
+		}
 		return nil
 	}
 	for attempt := 1; attempt < r.std.MaxAttempts() && r.std.IsErrorRetryable(err); attempt++ {
