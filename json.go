@@ -69,34 +69,43 @@ func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskD
 		}
 		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
 	}
+	const root, model = "taskDefinition", "the ECS task definition model"
 	var in *ecs.RegisterTaskDefinitionInput
+	var problems []error
 	if _, ok := top["taskDefinition"]; ok {
 		var doc describeDocument
-		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
-			return nil, decodeProblems(err, "")
+		list, fatal := memberProblems(awsjson.Unmarshal(data, &doc, uo), root, model)
+		if fatal != nil {
+			return nil, fatal
 		}
-		if doc.TaskDefinition == nil {
+		problems = list
+		if doc.TaskDefinition == nil && len(problems) == 0 {
 			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
 		}
-		in = RegisterInput(doc.TaskDefinition)
-		in.Tags = doc.Tags
+		if doc.TaskDefinition != nil {
+			in = RegisterInput(doc.TaskDefinition)
+			in.Tags = doc.Tags
+		}
 	} else {
-		var err error
-		if in, err = loadRegisterForm(top, uo); err != nil {
-			return nil, err
+		var fatal error
+		if in, problems, fatal = loadRegisterForm(top, uo); fatal != nil {
+			return nil, fatal
 		}
 	}
-	if !o.skipValidation {
-		if err := ValidateTaskDefinitionInput(in); err != nil {
-			return nil, err
-		}
+	if in != nil && !o.skipValidation {
+		problems = withValidation(problems, ValidateTaskDefinitionInput(in))
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
 	}
 	return in, nil
 }
 
 // loadRegisterForm decodes the register form, type-checking and dropping
-// read-only members that a copy of describe output may carry.
-func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, error) {
+// read-only members that a copy of describe output may carry. It returns
+// what it decoded with the member problems, or a fatal error.
+func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, []error, error) {
+	const root, model = "taskDefinition", "the ECS task definition model"
 	var problems []error
 	readOnly := map[string]json.RawMessage{}
 	for _, k := range readOnlyTaskDefinitionFields {
@@ -108,25 +117,25 @@ func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOption
 	if len(readOnly) > 0 {
 		b, err := json.Marshal(readOnly)
 		if err != nil {
-			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+			return nil, nil, errors.Join(&ValidationError{Field: root, Rule: err.Error()})
 		}
 		var td types.TaskDefinition
-		if err := awsjson.Unmarshal(b, &td, uo); err != nil {
-			problems = append(problems, decodeProblemList(err, "", "taskDefinition", "the ECS task definition model")...)
+		list, fatal := memberProblems(awsjson.Unmarshal(b, &td, uo), root, model)
+		if fatal != nil {
+			return nil, nil, fatal
 		}
+		problems = append(problems, list...)
 	}
 	b, err := json.Marshal(top)
 	if err != nil {
-		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+		return nil, nil, errors.Join(&ValidationError{Field: root, Rule: err.Error()})
 	}
 	var in ecs.RegisterTaskDefinitionInput
-	if err := awsjson.Unmarshal(b, &in, uo); err != nil {
-		problems = append(problems, decodeProblemList(err, "", "taskDefinition", "the ECS task definition model")...)
+	list, fatal := memberProblems(awsjson.Unmarshal(b, &in, uo), root, model)
+	if fatal != nil {
+		return nil, nil, fatal
 	}
-	if len(problems) > 0 {
-		return nil, errors.Join(problems...)
-	}
-	return &in, nil
+	return &in, append(problems, list...), nil
 }
 
 // unmarshalOptions are the codec options of the loaders: ISO 8601

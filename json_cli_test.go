@@ -156,3 +156,36 @@ func TestLoadersReportSyntaxErrorsWithLineAndColumn(t *testing.T) {
 		t.Errorf("truncated: %v", err)
 	}
 }
+
+// A mistyped member and a broken rule elsewhere are reported together; the
+// rule is not repeated for the mistyped member itself.
+func TestLoadServiceJSONReportsTypeAndRuleProblemsTogether(t *testing.T) {
+	_, err := ecsdeploy.LoadServiceJSON([]byte(`{"serviceName": "web", "desiredCount": "2", "launchType": "FARGATE",
+	  "deploymentConfiguration": {"maximumPercent": 50, "minimumHealthyPercent": 100}}`))
+	got := validationFields(t, err)
+	if len(got) < 2 || got[0] != "desiredCount" || !strings.Contains(strings.Join(got, ","), "deploymentConfiguration") {
+		t.Fatalf("fields %v\n%v", got, err)
+	}
+	if strings.Contains(err.Error(), "desiredCount: is required") {
+		t.Fatalf("the mistyped member is also reported as missing:\n%v", err)
+	}
+}
+
+// One described service on its own (jq '.services[0]' of describe-services)
+// loads like the whole output.
+func TestLoadServiceJSONReadsOneDescribedService(t *testing.T) {
+	b := readFixture(t, "cli/v2-describe-services.json")
+	whole, err := ecsdeploy.LoadServiceJSON(b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	one := s[strings.Index(s, "[")+1 : strings.LastIndex(s, "],\n    \"failures\"")]
+	svc, err := ecsdeploy.LoadServiceJSON([]byte(one))
+	if err != nil {
+		t.Fatalf("one service: %v", err)
+	}
+	if d := ecsdeploy.ServiceDiff(whole, svc); d != "" || aws.ToString(svc.Cluster) != "default" {
+		t.Fatalf("differs:\n%s", d)
+	}
+}

@@ -43,7 +43,8 @@ type serviceDocument struct {
 // keep the service's current ones. Unknown members are errors unless
 // IgnoreUnknownFields is given; unless SkipValidation is given the result
 // is validated like ValidateServiceInput. Every problem is reported at
-// once, as *ValidationErrors naming the member, inside an errors.Join;
+// once — unknown and mistyped members together with the rules the rest
+// breaks — as *ValidationErrors naming the member, inside an errors.Join;
 // syntax errors give their line and column.
 func LoadServiceJSON(data []byte, opts ...JSONOption) (*ecs.CreateServiceInput, error) {
 	var o jsonOptions
@@ -53,47 +54,60 @@ func LoadServiceJSON(data []byte, opts ...JSONOption) (*ecs.CreateServiceInput, 
 		}
 	}
 	uo := o.unmarshalOptions()
-	problems := func(err error, prefix string) error {
-		return errors.Join(decodeProblemList(err, prefix, "service", serviceModel)...)
-	}
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil || top == nil {
 		var in ecs.CreateServiceInput
 		if derr := awsjson.Unmarshal(data, &in, uo); derr != nil {
-			return nil, problems(derr, "")
+			return nil, errors.Join(decodeProblemList(derr, "", "service", serviceModel)...)
 		}
 		return nil, errors.Join(&ValidationError{Field: "service", Rule: "must be a JSON object"})
 	}
 	var in *ecs.CreateServiceInput
+	var problems []error
+	decode := func(v any) error {
+		list, fatal := memberProblems(awsjson.Unmarshal(data, v, uo), "service", serviceModel)
+		problems = list
+		return fatal
+	}
 	switch {
 	case top["services"] != nil:
 		var doc describeServicesDocument
-		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
-			return nil, problems(err, "")
-		}
-		if len(doc.Services) != 1 {
-			return nil, errors.Join(&ValidationError{Field: "services", Rule: fmt.Sprintf("must hold exactly one service to load, got %d", len(doc.Services))})
-		}
-		in = CreateInput(&doc.Services[0])
-	case top["service"] != nil:
-		var doc serviceDocument
-		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
-			return nil, problems(err, "")
-		}
-		in = CreateInput(doc.Service)
-	default:
-		in = &ecs.CreateServiceInput{}
-		if err := awsjson.Unmarshal(data, in, uo); err != nil {
-			return nil, problems(err, "")
-		}
-	}
-	if in == nil {
-		return nil, errors.Join(&ValidationError{Field: "service", Rule: "must be a JSON object"})
-	}
-	if !o.skipValidation {
-		if err := validateServiceFile(in); err != nil {
+		if err := decode(&doc); err != nil {
 			return nil, err
 		}
+		if len(doc.Services) != 1 && len(problems) == 0 {
+			return nil, errors.Join(&ValidationError{Field: "services", Rule: fmt.Sprintf("must hold exactly one service to load, got %d", len(doc.Services))})
+		}
+		if len(doc.Services) == 1 {
+			in = CreateInput(&doc.Services[0])
+		}
+	case top["service"] != nil:
+		var doc serviceDocument
+		if err := decode(&doc); err != nil {
+			return nil, err
+		}
+		in = CreateInput(doc.Service)
+	case top["serviceArn"] != nil || top["clusterArn"] != nil:
+		// One described service on its own (`jq '.services[0]'`).
+		var svc types.Service
+		if err := decode(&svc); err != nil {
+			return nil, err
+		}
+		in = CreateInput(&svc)
+	default:
+		in = &ecs.CreateServiceInput{}
+		if err := decode(in); err != nil {
+			return nil, err
+		}
+	}
+	if in == nil && len(problems) == 0 {
+		return nil, errors.Join(&ValidationError{Field: "service", Rule: "must be a JSON object"})
+	}
+	if in != nil && !o.skipValidation {
+		problems = withValidation(problems, validateServiceFile(in))
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
 	}
 	return in, nil
 }
