@@ -87,6 +87,7 @@ type testLog struct {
 	done bool
 }
 
+// Write logs every complete line of p with t.Log.
 func (l *testLog) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
