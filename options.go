@@ -19,6 +19,9 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	// visibleGrace: how long a wait takes "service not found" for a
+	// service not visible yet (set after CreateService; consistency.go).
+	visibleGrace time.Duration
 
 	// clockSet and jitterSeedSet say whether WithClock / WithJitterSeed were
 	// given; otherwise New takes them from the API (apienv.go).
