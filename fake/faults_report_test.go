@@ -83,3 +83,21 @@ func TestFaultsReportHowOftenEachFaultFired(t *testing.T) {
 }
 
 func ptrInt32(v int32) *int32 { return &v }
+
+// Over HTTP an explicitly empty selector is refused (leaving it out
+// selects every task).
+func TestControlFaultsRejectEmptySelector(t *testing.T) {
+	srv := httptest.NewServer(NewServer(New()))
+	defer srv.Close()
+	for _, body := range []string{`{"image": "", "action": "fail-start"}`, `{"family": "", "action": "exit"}`, `{"image": "web:?", "action": "exit"}`} {
+		resp, err := http.Post(srv.URL+"/_fake/v1/faults", "application/json", strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != 400 || !strings.Contains(string(b), "can never match") {
+			t.Errorf("%s: %d %s", body, resp.StatusCode, b)
+		}
+	}
+}
