@@ -54,8 +54,10 @@ func (c config) with(opts []Option) config {
 // the backoff between retried API calls uses the clock New was given.
 // Without it New uses the API itself when it implements Clock (*fake.ECS
 // does: its Sleep advances virtual time) and the wall clock otherwise; a
-// fake served over HTTP needs WithClock(fake.RemoteClock(...)) when it runs
-// with manual time.
+// fake served over HTTP needs WithClock with a fake.NewRemoteClock when it
+// runs with manual time, and a wrapper of your own around *fake.ECS needs
+// WithClock(theFake) unless it embeds *fake.ECS (which promotes Now and
+// Sleep).
 func WithClock(c Clock) Option {
 	return func(cfg *config) {
 		if c != nil {
