@@ -90,8 +90,9 @@ func orDefault(s, def string) string {
 // start. Bad input is reported before any call, every problem at once
 // (*ValidationError each, naming the field); changes UpdateService cannot
 // make in place are reported the same way after the service is read.
-func (d *deployer) Plan(ctx context.Context, in DeployInput, opts ...Option) (*Plan, error) {
-	_ = d.cfg.with(opts)
+// Plan neither waits nor emits events; options are accepted so that the
+// options of a Deploy call can be passed unchanged.
+func (d *deployer) Plan(ctx context.Context, in DeployInput, _ ...Option) (*Plan, error) {
 	in = withServiceDefinitionTarget(in)
 	if err := validatePlanInput(in); err != nil {
 		return nil, err
