@@ -221,3 +221,16 @@ func TestDeployComparesTaskDefinitionTags(t *testing.T) {
 		t.Fatalf("tag change: %+v %v", p, err)
 	}
 }
+
+// Members a service definition leaves unset are kept: a file without
+// desiredCount, launchType, tags or deploymentController changes none of
+// them.
+func TestServiceDefinitionKeepsUnsetMembers(t *testing.T) {
+	cur := &types.Service{ServiceName: ptr("web"), DesiredCount: 4, LaunchType: types.LaunchTypeFargate,
+		DeploymentController: &types.DeploymentController{Type: types.DeploymentControllerTypeCodeDeploy},
+		Tags:                 []types.Tag{{Key: ptr("team"), Value: ptr("a")}}}
+	want := &ecs.CreateServiceInput{ServiceName: ptr("web")}
+	if d := ecsdeploy.ServiceDiff(ecsdeploy.CreateInput(cur), want); d != "" {
+		t.Fatalf("diff of a file that sets nothing:\n%s", d)
+	}
+}

@@ -25,7 +25,7 @@ import (
 // that UpdateService keeps when they are left out are kept when want
 // leaves them unset: desiredCount (autoscaling may own it), launchType
 // (with no capacity provider strategy either), role (ECS fills in its
-// service-linked role) and tags. Neither input is modified.
+// service-linked role), tags and deploymentController. Neither input is modified.
 func ServiceDiff(current, want *ecs.CreateServiceInput) string {
 	a, b := NormalizeService(current), NormalizeService(withKept(current, want))
 	for _, x := range []*ecs.CreateServiceInput{a, b} {
@@ -126,6 +126,9 @@ func withKept(cur, want *ecs.CreateServiceInput) *ecs.CreateServiceInput {
 	}
 	if out.Tags == nil {
 		out.Tags = cur.Tags
+	}
+	if out.DeploymentController == nil {
+		out.DeploymentController = cur.DeploymentController
 	}
 	return &out
 }
