@@ -50,6 +50,10 @@ type Deployer interface {
 	// definition diff, whether a revision would be registered, the service
 	// changes and the deployment the update would start.
 	Plan(ctx context.Context, in DeployInput, opts ...Option) (*Plan, error)
+	// Logs streams the log lines of a service's or a task's awslogs
+	// containers to fn (see LogsInput); following ends cleanly when ctx
+	// is done.
+	Logs(ctx context.Context, in LogsInput, fn func(LogLine)) error
 }
 
 // RegisterResult is what Register did.
@@ -254,6 +258,10 @@ type ContainerExit struct {
 	Reason string
 	// Essential reports whether the container is essential, when known.
 	Essential bool
+	// Logs holds the essential container's last log lines (awslogs), or
+	// why there are none; nil for other containers or when fetching is
+	// off (WithLogLines(0)).
+	Logs *ContainerLogs
 }
 
 // String is "container web exit 1 (reason)".

@@ -31,4 +31,11 @@
 // for code that calls *ECS directly; WithCallLatency sets how much virtual
 // time each call takes (20 ms by default with RealTime, so the SDK's
 // waiters under testing/synctest behave as against ECS).
+//
+// CloudWatch Logs: Logs returns a view of the same world with the
+// signatures of *cloudwatchlogs.Client (groups, streams, PutLogEvents,
+// GetLogEvents, FilterLogEvents with filter patterns, retention, tags).
+// Containers whose task definition uses the awslogs driver write to their
+// stream; FaultOutput scripts what they print. Server answers Logs on the
+// same endpoint (X-Amz-Target Logs_20140328.*).
 package fake

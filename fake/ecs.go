@@ -47,6 +47,9 @@ type ECS struct {
 	// retries injected transient faults as the SDK would (retries.go).
 	latency time.Duration
 	retryer *sdkRetryer
+
+	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
+	logs logStore
 }
 
 // maxCalls bounds the call log: Calls returns at least the last maxCalls
@@ -67,6 +70,9 @@ func New(opts ...Option) *ECS {
 		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
 	}
 	cfg.timing = cfg.timing.withDefaults()
+	if cfg.logStreamCap <= 0 {
+		cfg.logStreamCap = DefaultLogStreamCap
+	}
 	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
 	e.resetLocked()
@@ -91,6 +97,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.logs = newLogStore()
 	e.retryer = nil
 	if e.cfg.sdkRetries {
 		e.retryer = newSDKRetryer(e.cfg.seed)
@@ -169,14 +176,19 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
+	e.recordCallLocked(op, in, now)
+	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+		return e.simNow, err
+	}
+	return e.simNow, nil
+}
+
+// recordCallLocked appends a call to the bounded call log and counts it.
+func (e *ECS) recordCallLocked(op string, in any, now time.Time) {
 	if len(e.calls) >= 2*maxCalls {
 		// Keep memory bounded: drop the oldest half.
 		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
 	}
 	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
 	e.counts[op]++
-	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
-		return e.simNow, err
-	}
-	return e.simNow, nil
 }

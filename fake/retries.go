@@ -80,9 +80,7 @@ func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any) error
 		if serr := e.passLocked(ctx, delay); serr != nil {
 			return serr
 		}
-		now := e.catchUpLocked()
-		e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
-		e.counts[op]++
+		e.recordCallLocked(op, in, e.catchUpLocked())
 		if err = e.opFaultLocked(op); err == nil {
 			_ = release(nil) // a successful retry refunds its cost
 			return nil

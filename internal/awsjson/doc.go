@@ -31,6 +31,11 @@
 // strings, as AWS CLI v2 prints them; AllErrors keeps decoding past unknown or mistyped members
 // and returns every one of them, as an errors.Join.
 //
+// The same codec serves CloudWatch Logs (the fake's Logs view, prefix Logs_20140328): its types
+// carry timestamps as int64 milliseconds (creationTime, timestamp, startTime), which are plain
+// numbers here, checked by the Logs tests of package fake with the SDK's Logs client, boto3 and
+// the AWS CLI.
+//
 // # Handler
 //
 // NewHandler dispatches "POST /" by X-Amz-Target to the service's methods shaped like the SDK
