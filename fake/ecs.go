@@ -49,6 +49,11 @@ type ECS struct {
 	start   time.Time
 	counts  map[string]int
 
+	// latency is what each API call takes (latency.go); retryer, when set,
+	// retries injected transient faults as the SDK would (retries.go).
+	latency time.Duration
+	retryer *sdkRetryer
+
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
 }
@@ -71,7 +76,7 @@ func New(opts ...Option) *ECS {
 	if cfg.logStreamCap <= 0 {
 		cfg.logStreamCap = DefaultLogStreamCap
 	}
-	e := &ECS{cfg: cfg, clock: cfg.clock}
+	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
 	e.start = e.simNow
 	e.journal.on = cfg.snapshots
@@ -98,6 +103,10 @@ func (e *ECS) resetLocked() {
 	e.callLog.reset()
 	e.counts = map[string]int{}
 	e.logs = newLogStore()
+	e.retryer = nil
+	if e.cfg.sdkRetries {
+		e.retryer = newSDKRetryer(e.cfg.seed)
+	}
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -169,12 +178,15 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	if err := ctx.Err(); err != nil {
 		return e.simNow, err
 	}
+	if err := e.passLocked(ctx, e.latency); err != nil {
+		return e.simNow, err
+	}
 	now := e.catchUpLocked()
 	e.journalCallLocked(ctx, "ecs", op, op, in, now)
 	e.recordCallLocked(op, in, now)
-	if err := e.opFaultLocked(op); err != nil {
+	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
 		e.noteCallErrorLocked(err)
-		return now, err
+		return e.simNow, err
 	}
-	return now, nil
+	return e.simNow, nil
 }

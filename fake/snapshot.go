@@ -51,6 +51,10 @@ type snapshotConfig struct {
 	Quotas  Quotas   `json:"quotas"`
 	// Consistency is WithEventualConsistency's lag.
 	Consistency time.Duration `json:"eventualConsistency,omitempty"`
+	// CallLatency is the virtual time each call took (WithCallLatency or
+	// its default); SDKRetries is WithStandardRetries.
+	CallLatency time.Duration `json:"callLatency,omitempty"`
+	SDKRetries  bool          `json:"sdkRetries,omitempty"`
 }
 
 // Snapshot returns the whole world as a versioned JSON document that
@@ -82,7 +86,8 @@ func (e *ECS) snapshotFile() (snapshotFile, error) {
 	j := e.journal.entries
 	return snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Start: e.start, Now: now,
 		Config: snapshotConfig{Region: e.cfg.region, Account: e.cfg.account, Seed: e.cfg.seed, AZs: e.cfg.azs,
-			Timing: e.cfg.timing, Quotas: e.cfg.quotas, Consistency: e.cfg.consistency},
+			Timing: e.cfg.timing, Quotas: e.cfg.quotas, Consistency: e.cfg.consistency,
+			CallLatency: e.latency, SDKRetries: e.cfg.sdkRetries},
 		Journal: j[:len(j):len(j)], Counts: maps.Clone(e.counts), Calls: slices.Clone(e.callLog.calls), CallSeq: e.callLog.seq}, nil
 }
 
@@ -112,9 +117,15 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 		o(&asked)
 	}
 	clock := NewManualClock(f.Start)
-	e := New(WithRegion(f.Config.Region), WithAccount(f.Config.Account), WithSeed(f.Config.Seed),
+	// Each journal entry is at the virtual time its call ran, after its
+	// latency: the replay adds none, then the world gets its own back.
+	cfgOpts := []Option{WithRegion(f.Config.Region), WithAccount(f.Config.Account), WithSeed(f.Config.Seed),
 		WithAvailabilityZones(f.Config.AZs...), WithTiming(f.Config.Timing), WithQuotas(f.Config.Quotas),
-		WithEventualConsistency(f.Config.Consistency), WithClock(clock), WithSnapshots())
+		WithEventualConsistency(f.Config.Consistency), WithClock(clock), WithSnapshots(), WithCallLatency(0)}
+	if f.Config.SDKRetries {
+		cfgOpts = append(cfgOpts, WithStandardRetries())
+	}
+	e := New(cfgOpts...)
 	last := f.Start
 	for i, en := range f.Journal {
 		if en.At.Before(last) || en.At.After(f.Now) {
@@ -140,6 +151,7 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 	if e.counts == nil {
 		e.counts = map[string]int{}
 	}
+	e.latency = f.Config.CallLatency
 	e.callLog = callLog{calls: f.Calls, seq: f.CallSeq}
 	for _, c := range f.Calls {
 		e.callLog.bytes += len(c.Request) + callOverhead

@@ -20,10 +20,10 @@ import (
 // midRollout builds a world WithSnapshots in the middle of a rolling
 // deployment, with a probabilistic crash fault and a probabilistic
 // operation fault (both draw from the world's random source).
-func midRollout(t *testing.T) (*fake.ECS, []string) {
+func midRollout(t *testing.T, opts ...fake.Option) (*fake.ECS, []string) {
 	t.Helper()
 	ctx := context.Background()
-	e := fake.New(fake.WithSnapshots(), fake.WithSeed(7))
+	e := fake.New(append([]fake.Option{fake.WithSnapshots(), fake.WithSeed(7)}, opts...)...)
 	if _, err := e.CreateCluster(ctx, &ecs.CreateClusterInput{}); err != nil {
 		t.Fatal(err)
 	}
@@ -66,8 +66,20 @@ func midRollout(t *testing.T) (*fake.ECS, []string) {
 // drawn from the random source, deployments and events, checked with
 // everything observable through the API after every step.
 func TestRestoredWorldContinuesExactlyAsTheOriginal(t *testing.T) {
+	for name, opts := range map[string][]fake.Option{
+		"default": nil,
+		// Calls that take virtual time, and in-fake SDK retries (their
+		// backoff moves the clock inside a call).
+		"latency and retries": {fake.WithCallLatency(700 * time.Millisecond), fake.WithStandardRetries()},
+		"eventual consistency": {fake.WithEventualConsistency(20 * time.Second)},
+	} {
+		t.Run(name, func(t *testing.T) { restoredContinuesExactly(t, opts...) })
+	}
+}
+
+func restoredContinuesExactly(t *testing.T, opts ...fake.Option) {
 	ctx := context.Background()
-	a, insts := midRollout(t)
+	a, insts := midRollout(t, opts...)
 	snap, err := a.Snapshot()
 	if err != nil {
 		t.Fatal(err)

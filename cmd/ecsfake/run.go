@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"time"
 
@@ -49,7 +50,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		go saveEvery(e, o.state, o.stateEvery, stopSaving, stderr)
 	}
 
-	srv := newHardenedServer(ln, fake.NewServer(e, fake.WithResetHook(setup)), o.limits, context.WithoutCancel(ctx))
+	handler := fake.NewServer(e, fake.WithResetHook(setup), fake.WithLogger(log.New(stderr, "ecsfake: ", log.LstdFlags)))
+	srv := newHardenedServer(ln, handler, o.limits, context.WithoutCancel(ctx))
 	served := make(chan error, 1)
 	go func() { served <- srv.serve() }()
 	select {
