@@ -70,7 +70,7 @@ func TestRestoredWorldContinuesExactlyAsTheOriginal(t *testing.T) {
 		"default": nil,
 		// Calls that take virtual time, and in-fake SDK retries (their
 		// backoff moves the clock inside a call).
-		"latency and retries": {fake.WithCallLatency(700 * time.Millisecond), fake.WithStandardRetries()},
+		"latency and retries":  {fake.WithCallLatency(700 * time.Millisecond), fake.WithStandardRetries()},
 		"eventual consistency": {fake.WithEventualConsistency(20 * time.Second)},
 	} {
 		t.Run(name, func(t *testing.T) { restoredContinuesExactly(t, opts...) })
