@@ -42,6 +42,10 @@ type ECS struct {
 	opFaults map[string][]*opFault
 	calls    []Call
 	counts   map[string]int
+
+	// elb is the Elastic Load Balancing v2 world (elbv2*.go): load
+	// balancers, target groups, targets and their health faults.
+	elb *elbWorld
 }
 
 // maxCalls bounds the call log: Calls returns at least the last maxCalls
@@ -86,6 +90,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.elb = newELBWorld()
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its

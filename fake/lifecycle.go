@@ -83,6 +83,7 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 	}
 	t.health = aggregateHealth(t.containers)
 	e.setStatusLocked(t, statusRunning, now, "")
+	e.lbTaskRunningLocked(t, now) // register with the service's target groups
 	// Docker runs the first health check one interval after start; a
 	// success makes the container HEALTHY.
 	for i, c := range t.containers {
@@ -178,7 +179,8 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 	switch t.lastStatus {
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
-		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating), func(now time.Time) {
+		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay
+		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating+drain), func(now time.Time) {
 			e.enterStoppingLocked(t, now)
 		})
 	default:
@@ -221,6 +223,7 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 		c.lastStatus = statusStopped
 	}
 	e.setStatusLocked(t, statusStopped, now, t.stoppedReason)
+	e.lbTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
 	e.scheduleLocked(now.Add(e.cfg.timing.Retention), func(time.Time) { e.forgetLocked(t) })
 }

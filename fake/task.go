@@ -78,10 +78,14 @@ type task struct {
 	ports         []int // host ports held on inst
 	overrides     *types.TaskOverride
 	eni           string
-	version       int64
-	fate          fate
-	released      bool
-	forgotten     bool // dropped after retention; skipped in c.tasks
+	// privateIP is an awsvpc task's address; lb its load-balancer targets
+	// (elbv2_ecs.go).
+	privateIP string
+	lb        *lbTask
+	version   int64
+	fate      fate
+	released  bool
+	forgotten bool // dropped after retention; skipped in c.tasks
 	// svc is the service that owns the task (nil for standalone tasks);
 	// failureCounted and healthyCounted are the planner's marks.
 	svc            *service
@@ -183,6 +187,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
+		t.taskNetworkDetails(&out)
 	}
 	return out
 }

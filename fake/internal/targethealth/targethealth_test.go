@@ -172,7 +172,7 @@ func TestEvaluateMatchesCheckByCheckSimulation(t *testing.T) {
 			RegistrationDelay:  sec(rapid.IntRange(0, 30).Draw(rt, "reg")),
 		}
 		b := Behaviour{Fail: rapid.Bool().Draw(rt, "fail"), FailFrom: t0.Add(sec(rapid.IntRange(0, 2000).Draw(rt, "from"))),
-			Flap: sec(rapid.IntRange(0, 900).Draw(rt, "flap")),
+			Flap:   sec(rapid.IntRange(0, 900).Draw(rt, "flap")),
 			Reason: rapid.SampledFrom([]string{ReasonTimeout, ReasonResponseCodeMismatch, ""}).Draw(rt, "reason")}
 		tg := Target{RegisteredAt: t0}
 		now := t0
