@@ -77,3 +77,5 @@ func wantAPIError[T error](t *testing.T, err error, code string) T {
 }
 
 func secs(n int) time.Duration { return time.Duration(n) * time.Second }
+
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
