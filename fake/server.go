@@ -37,6 +37,7 @@ import (
 	"strings"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+	"github.com/ecsdeploy/ecsdeploy/internal/awsquery"
 )
 
 // ControlPrefix is the path under which Server serves the fake's controls
@@ -55,6 +56,7 @@ const MaxRequestBytes = 1 << 20
 type Server struct {
 	ecs     *ECS
 	api     http.Handler
+	query   *awsquery.Handler // ELBv2 over the Query protocol (server_query.go)
 	onReset func(context.Context, *ECS) error
 }
 
@@ -82,6 +84,7 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		}
 		return ContextWithRegion(ctx, region)
 	}))
+	s.query = newQueryHandler(e)
 	return s
 }
 
@@ -97,6 +100,10 @@ func (s *Server) Operations() []string { return awsjson.Operations(s.ecs) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
 		s.serveControl(w, r)
+		return
+	}
+	if isQueryRequest(r) {
+		s.query.ServeHTTP(w, r)
 		return
 	}
 	s.api.ServeHTTP(w, r)
