@@ -520,7 +520,7 @@ func (e *ECS) refreshTargetGroupUseLocked(now time.Time) {
 			tg.inUseSince = now
 		}
 		for _, t := range tg.targets {
-			if t.th.DeregisteredAt.IsZero() {
+			if !t.removed && t.th.DeregisteredAt.IsZero() {
 				t.th.FirstCheck, t.th.Checks, t.th.Streak = time.Time{}, 0, 0
 			}
 		}

@@ -28,8 +28,11 @@ type targetGroup struct {
 	hc         healthCheck
 	attrs      map[string]string
 	createdAt  time.Time
-	// targets in registration order.
+	// targets in registration order, removed ones included until the
+	// slice is compacted (dead counts them); byKey indexes the live ones.
 	targets []*target
+	dead    int
+	byKey   map[targetKey]*target
 	// inUse is true while a listener or rule forwards to the group;
 	// inUseSince is when it last became so; lb is the load balancer.
 	inUse      bool
@@ -303,7 +306,7 @@ func (x *ELBv2) CreateTargetGroup(ctx context.Context, in *elbv2.CreateTargetGro
 	tg := &targetGroup{
 		arn:  fmt.Sprintf("arn:aws:elasticloadbalancing:%s:%s:targetgroup/%s/%s", e.regionFor(ctx), e.cfg.account, name, e.hexID(16)),
 		name: name, protocol: in.Protocol, protoVer: protoVer, port: *in.Port, targetType: tt, vpc: *in.VpcId,
-		ipType: ipType, hc: hc, attrs: defaultTGAttributes(in.Protocol), createdAt: now,
+		ipType: ipType, hc: hc, attrs: defaultTGAttributes(in.Protocol), createdAt: now, byKey: map[targetKey]*target{},
 	}
 	w.tgs = append(w.tgs, tg)
 	w.tgByArn[tg.arn] = tg
@@ -457,7 +460,7 @@ func (x *ELBv2) ModifyTargetGroup(ctx context.Context, in *elbv2.ModifyTargetGro
 	x.e.evalGroupLocked(tg, now)
 	tg.hc = hc
 	for _, t := range tg.targets { // the next check runs now, at the new interval
-		if !t.th.FirstCheck.IsZero() && !now.Before(t.th.FirstCheck) {
+		if !t.removed && !t.th.FirstCheck.IsZero() && !now.Before(t.th.FirstCheck) {
 			t.th.FirstCheck, t.th.Checks = now, 0
 		}
 	}
@@ -485,11 +488,12 @@ func (x *ELBv2) DeleteTargetGroup(ctx context.Context, in *elbv2.DeleteTargetGro
 		return nil, &elbtypes.ResourceInUseException{Message: aws.String(
 			fmt.Sprintf("Target group '%s' is currently in use by a listener or a rule", tg.arn))}
 	}
-	for _, t := range tg.targets {
-		t.removed = true
-		x.e.targetGoneLocked(tg, t)
+	for _, t := range slices.Clone(tg.targets) {
+		if !t.removed {
+			tg.remove(t)
+			x.e.targetGoneLocked(tg, t)
+		}
 	}
-	tg.targets = nil
 	delete(w.tgByArn, tg.arn)
 	delete(w.tags, tg.arn)
 	w.tgs = slices.DeleteFunc(w.tgs, func(o *targetGroup) bool { return o == tg })

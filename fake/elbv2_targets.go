@@ -83,13 +83,35 @@ func (e *ECS) checkTargetIDLocked(tg *targetGroup, id string) error {
 	return nil
 }
 
-func (tg *targetGroup) find(id string, port int32) *target {
-	for _, t := range tg.targets {
-		if t.id == id && t.port == port {
-			return t
-		}
+// targetKey identifies a target in its group.
+type targetKey struct {
+	id   string
+	port int32
+}
+
+func (tg *targetGroup) find(id string, port int32) *target { return tg.byKey[targetKey{id, port}] }
+
+// add appends a new target.
+func (tg *targetGroup) add(t *target) {
+	tg.targets = append(tg.targets, t)
+	tg.byKey[targetKey{t.id, t.port}] = t
+}
+
+// remove marks t removed; the slice is compacted once half of it is dead,
+// so removal is O(1) amortised.
+func (tg *targetGroup) remove(t *target) {
+	if t.removed {
+		return
 	}
-	return nil
+	t.removed = true
+	if tg.byKey[targetKey{t.id, t.port}] == t {
+		delete(tg.byKey, targetKey{t.id, t.port})
+	}
+	tg.dead++
+	if tg.dead*2 > len(tg.targets) {
+		tg.targets = slices.DeleteFunc(tg.targets, func(o *target) bool { return o.removed })
+		tg.dead = 0
+	}
 }
 
 // RegisterTargets registers targets (ip addresses or EC2 instance ids, by
@@ -140,13 +162,12 @@ func (e *ECS) registerTargetLocked(tg *targetGroup, id string, port int32, az st
 		return old
 	} else if old != nil {
 		// Registering a draining target again: it starts over.
-		old.removed = true
+		tg.remove(old)
 		e.targetGoneLocked(tg, old)
-		tg.targets = slices.DeleteFunc(tg.targets, func(o *target) bool { return o == old })
 	}
 	tgt := &target{id: id, port: port, az: az, task: t, th: targethealth.Target{RegisteredAt: now}}
 	tgt.behaviour, tgt.code = e.healthBehaviourLocked(tg, tgt, now)
-	tg.targets = append(tg.targets, tgt)
+	tg.add(tgt)
 	e.evalTargetLocked(tg, tgt, now)
 	return tgt
 }
@@ -229,7 +250,9 @@ func (x *ELBv2) DescribeTargetHealth(ctx context.Context, in *elbv2.DescribeTarg
 	out := &elbv2.DescribeTargetHealthOutput{TargetHealthDescriptions: []elbtypes.TargetHealthDescription{}}
 	if len(in.Targets) == 0 {
 		for _, t := range tg.targets {
-			out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, tg.describe(t))
+			if !t.removed {
+				out.TargetHealthDescriptions = append(out.TargetHealthDescriptions, tg.describe(t))
+			}
 		}
 		return out, nil
 	}
@@ -284,8 +307,7 @@ func (e *ECS) evalTargetLocked(tg *targetGroup, t *target, now time.Time) {
 	r := targethealth.Evaluate(t.th, tg.settings(), t.behaviour, tg.inUse, tg.inUseSince, now)
 	t.th = r.Target
 	if r.Removed {
-		t.removed = true
-		tg.targets = slices.DeleteFunc(tg.targets, func(o *target) bool { return o == t })
+		tg.remove(t)
 		e.targetGoneLocked(tg, t)
 		return
 	}
@@ -312,6 +334,6 @@ func (e *ECS) evalTargetLocked(tg *targetGroup, t *target, now time.Time) {
 // evalGroupLocked brings every target of tg up to now.
 func (e *ECS) evalGroupLocked(tg *targetGroup, now time.Time) {
 	for _, t := range slices.Clone(tg.targets) {
-		e.evalTargetLocked(tg, t, now)
+		e.evalTargetLocked(tg, t, now) // skips removed targets
 	}
 }
