@@ -174,7 +174,8 @@ func (e *ECS) registerTargetLocked(tg *targetGroup, id string, port int32, az st
 
 // DeregisterTargets deregisters targets: each drains for the group's
 // deregistration delay (at once when the group is unused), then is removed.
-// A target that is not registered is InvalidTarget.
+// "If the specified target does not exist, the action returns
+// successfully" (API Reference, DeregisterTargets).
 func (x *ELBv2) DeregisterTargets(ctx context.Context, in *elbv2.DeregisterTargetsInput, _ ...func(*elbv2.Options)) (*elbv2.DeregisterTargetsOutput, error) {
 	if in == nil {
 		in = &elbv2.DeregisterTargetsInput{}
@@ -197,12 +198,9 @@ func (x *ELBv2) DeregisterTargets(ctx context.Context, in *elbv2.DeregisterTarge
 	}
 	var found []*target
 	for _, d := range in.Targets {
-		t := tg.find(*d.Id, portOr(d.Port, tg.port))
-		if t == nil {
-			return nil, &elbtypes.InvalidTargetException{Message: aws.String(fmt.Sprintf(
-				"The following targets are not registered in target group '%s': '%s'", tg.arn, *d.Id))}
+		if t := tg.find(*d.Id, portOr(d.Port, tg.port)); t != nil {
+			found = append(found, t)
 		}
-		found = append(found, t)
 	}
 	for _, t := range found {
 		e.deregisterTargetLocked(tg, t, now)
