@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // deployer is the one Deployer implementation, over API.
@@ -26,10 +27,11 @@ func New(api API, opts ...Option) Deployer {
 	return &deployer{api: withRetry(api, cfg), cfg: cfg}
 }
 
-// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's
+// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
+// balancers through elasticloadbalancingv2.NewFromConfig(cfg). The SDK's
 // standard retryer retries throttling; waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
-	return New(ecs.NewFromConfig(cfg), opts...)
+	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg))}, opts...)...)
 }
 
 func (d *deployer) emit(cfg config, evs ...Event) {
@@ -51,7 +53,9 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	if err != nil {
 		return nil, err
 	}
-	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}, nil
+	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
+	st.TargetGroups, err = d.targetGroupHealth(ctx, d.cfg, *svc)
+	return st, err
 }
 
 // Wait waits until the service is steady on a COMPLETED PRIMARY deployment.
@@ -140,7 +144,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // Scale changes the desired count only and waits until the service runs it.

@@ -19,6 +19,7 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	elb            LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute

@@ -210,6 +210,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 		e.Err = err
 	}
 	e.StoppedTasks = stopped
+	e.LoadBalancer = d.explainLoadBalancer(ctx, cfg, cluster, service, stopped)
 	d.emit(cfg, tr.stoppedTasks(stopped, cfg.clock.Now())...)
 	return e
 }
