@@ -44,6 +44,15 @@ func fakeBackend(t testing.TB, launch types.LaunchType) (ecsdeploytest.Backend, 
 		},
 		FailOperation: func(_ *testing.T, op, code string, times int) { e.FailOperation(op, code, times, 0) },
 		Calls:         e.CallCounts,
+		LoadBalancers: e.ELBv2(),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(e.ELBv2(), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			image := "registry.example/" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + ":unhealthy"
+			if err := e.ELBv2().InjectHealthFault(fake.TargetHealthFault{Image: image}); err != nil {
+				t.Fatalf("InjectHealthFault: %v", err)
+			}
+			return image
+		},
 	}
 	if launch == types.LaunchTypeEc2 {
 		for range 2 {

@@ -74,6 +74,9 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		return res, err // ctx done, or a non-transient API error
 	}
 	if err == nil && o.kind == outcomeCompleted {
+		if err := d.waitTargetsHealthy(ctx, cfg, res.Status); err != nil { // loadbalancer.go
+			return res, err
+		}
 		d.prune(ctx, cfg, in.Cluster, in.Service, res.TaskDefinitionArn)
 		return res, nil
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/ecsdeploy/ecsdeploy/ecsdeploytest"
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -76,6 +77,24 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 			}
 			return counts
 		},
+		LoadBalancers: conformanceELBv2(srv),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/unhealthy-%d:1", n)
+			if err := ctl.InjectHealthFault(t.Context(), fake.TargetHealthFault{Image: image, Code: 500}); err != nil {
+				t.Fatal(err)
+			}
+			return image
+		},
+	})
+}
+
+// conformanceELBv2 is an *elasticloadbalancingv2.Client for srv whose
+// retries do not wait in real time.
+func conformanceELBv2(srv *faketest.Server) *elasticloadbalancingv2.Client {
+	return srv.NewELBv2Client(func(o *elasticloadbalancingv2.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
 	})
 }
 
@@ -118,6 +137,16 @@ func TestConformanceOverHTTPEC2(t *testing.T) {
 		},
 		FailOperation: func(_ *testing.T, op, code string, times int) { srv.ECS.FailOperation(op, code, times, 0) },
 		Calls:         srv.ECS.CallCounts,
+		LoadBalancers: conformanceELBv2(srv),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/unhealthy-%d:1", n)
+			if err := srv.ECS.ELBv2().InjectHealthFault(fake.TargetHealthFault{Image: image}); err != nil {
+				t.Fatal(err)
+			}
+			return image
+		},
 	})
 }
 
