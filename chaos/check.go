@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // MaxServiceEvents is how many events ECS keeps per service.
@@ -22,6 +24,9 @@ type Snapshot struct {
 	Missing []string
 	// Tasks are every task the fake still remembers in the cluster.
 	Tasks []types.Task
+	// LoadBalanced is the load-balancer view of the tasks of services
+	// with target groups (check_lb.go).
+	LoadBalanced []fake.LoadBalancedTask
 }
 
 // Expect is what the driver of a scenario knows must hold.
@@ -63,13 +68,17 @@ type Checker struct {
 	start    time.Time
 	services map[string]*serviceMemory
 	overdue  map[string]bool // deployments already reported past deadline
+	lbBad    map[string]bool // tasks already reported by checkLoadBalanced
+	// lbSettled holds, for tasks behind a load balancer, whether all their
+	// targets are healthy (check_lb.go), for the current snapshot.
+	lbSettled map[string]bool
 	// Checks counts the individual invariant evaluations made.
 	Checks int
 }
 
 // NewChecker returns a Checker whose violations are timed from start.
 func NewChecker(start time.Time) *Checker {
-	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}}
+	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}, lbBad: map[string]bool{}}
 }
 
 // Check evaluates every invariant on s and returns the violations.
@@ -82,6 +91,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 	for _, t := range s.Tasks {
 		byGroup[aws.ToString(t.Group)] = append(byGroup[aws.ToString(t.Group)], t)
 	}
+	c.lbSettled = lbSettled(s)
 	seen := map[string]bool{}
 	for _, svc := range s.Services {
 		name := aws.ToString(svc.ServiceName)
@@ -95,6 +105,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 		}
 	}
 	c.checkTasks(s, x, bad)
+	c.checkLoadBalanced(s, bad)
 	return out
 }
 
@@ -136,8 +147,10 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy {
 			healthy++
 			// Healthy in the scheduler's sense: HEALTHY, or without a
-			// verdict 40 s after it started (ECS's rule without checks).
-			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) {
+			// verdict 40 s after it started (ECS's rule without checks);
+			// behind a load balancer, once its targets are healthy.
+			lbOK, behindLB := c.lbSettled[aws.ToString(t.TaskArn)]
+			if (!behindLB || lbOK) && (t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) || lbOK) {
 				settled++
 			}
 		}

@@ -56,8 +56,8 @@ func TestRealECS(t *testing.T) {
 		elb := elasticloadbalancingv2.NewFromConfig(cfg)
 		b.LoadBalancers = elb
 		b.TargetGroup = ecsdeploytest.TargetGroupsOn(elb, vpcID, vpc.Subnets)
-		// busybox answers no HTTP on port 80: its targets fail the health checks.
-		b.FailingHealthCheckImage = func(*testing.T) string { return "public.ecr.aws/docker/library/busybox:stable" }
+		// redis keeps running but answers no HTTP on port 80: its targets fail the health checks.
+		b.FailingHealthCheckImage = func(*testing.T) string { return "public.ecr.aws/docker/library/redis:7" }
 	}
 	ecsdeploytest.Run(t, b)
 }

@@ -180,12 +180,9 @@ func (e *ECS) targetChangedLocked(t *target) {
 	}
 }
 
-// targetGoneLocked forgets a removed target on the task side.
+// targetGoneLocked tells the task's service that a target was removed (the
+// task keeps it in its list, marked removed, for inspection).
 func (e *ECS) targetGoneLocked(_ *targetGroup, t *target) {
-	if t.task == nil || t.task.lb == nil {
-		return
-	}
-	t.task.lb.targets = slices.DeleteFunc(t.task.lb.targets, func(r lbTaskTarget) bool { return r.t == t })
 	e.targetChangedLocked(t)
 }
 
@@ -201,6 +198,10 @@ func (e *ECS) lbPlanHealthLocked(t *task) plan.LoadBalancerHealth {
 	}
 	h.Healthy = true
 	for _, r := range t.lb.targets {
+		if r.t.removed { // its group was deleted, or it drained
+			h.Healthy = false
+			continue
+		}
 		switch r.t.th.State {
 		case targethealth.Healthy:
 		case targethealth.Unhealthy:

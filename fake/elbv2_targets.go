@@ -32,6 +32,8 @@ type target struct {
 	task *task
 	// containerPort is the container port of an ECS target.
 	containerPort int32
+	// everHealthy is set once the target has been healthy (inspection).
+	everHealthy bool
 }
 
 // maxTargetsPerCall bounds RegisterTargets/DeregisterTargets/
@@ -304,6 +306,11 @@ func (e *ECS) evalTargetLocked(tg *targetGroup, t *target, now time.Time) {
 	}
 	r := targethealth.Evaluate(t.th, tg.settings(), t.behaviour, tg.inUse, tg.inUseSince, now)
 	t.th = r.Target
+	for _, c := range r.Changes {
+		if c.To == targethealth.Healthy {
+			t.everHealthy = true
+		}
+	}
 	if r.Removed {
 		tg.remove(t)
 		e.targetGoneLocked(tg, t)
