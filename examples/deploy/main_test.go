@@ -45,7 +45,13 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 		"has reached a steady state.",
 		"deployment failed: tasks failed to start.",
 		"rolling back to deployment ecs-svc/",
-		"why: the image could not be pulled",
+		"registered 2 targets in (target-group arn:aws:elasticloadbalancing:",
+		"deregistered 1 targets in (target-group arn:aws:elasticloadbalancing:",
+		"targetgroup/web/", ": 2 healthy",
+		"is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/",
+		"why: the load balancer's target group marked the task unhealthy",
+		"load balancer: 3 tasks failed ELB health checks in", "Target.ResponseCodeMismatch (Health checks failed with these codes: [502])",
+		"health check HTTP port traffic-port path / expecting 200",
 		"The story ended as expected: web runs web:2 again after the rollback.",
 	} {
 		if !strings.Contains(stdout.String(), want) {
@@ -88,7 +94,7 @@ func TestStoryOneOffTasksStoppedByUser(t *testing.T) {
 	}
 }
 
-func TestStoryBrokenImageRolledBackByCircuitBreaker(t *testing.T) {
+func TestStoryBrokenReleaseFailsELBHealthChecksAndRollsBack(t *testing.T) {
 	out, _, _ := playOnFake(t)
 	b := out.Broken
 	if b == nil {
@@ -101,15 +107,20 @@ func TestStoryBrokenImageRolledBackByCircuitBreaker(t *testing.T) {
 	if !strings.HasSuffix(b.Reason, "tasks failed to start.") {
 		t.Errorf("reason %q", b.Reason)
 	}
-	pulls := 0
+	// On the fake the broken release fails the load balancer's health
+	// checks (a pull failure is what it does on AWS).
+	elb := 0
 	for _, st := range b.StoppedTasks {
-		if st.StopCode == types.TaskStopCodeTaskFailedToStart && strings.HasPrefix(st.StoppedReason, "CannotPullContainerError:") {
-			pulls++
+		if st.StopCode == types.TaskStopCodeServiceSchedulerInitiated && strings.HasPrefix(st.StoppedReason, "Task failed ELB health checks in (target-group ") {
+			elb++
 		}
 	}
 	// desired 2: circuit breaker threshold max(3, ceil(0.5*2)) = 3.
-	if pulls < 3 {
-		t.Errorf("%d tasks failed to pull, want at least the threshold 3: %v", pulls, b.StoppedTasks)
+	if elb < 3 {
+		t.Errorf("%d tasks failed ELB health checks, want at least the threshold 3: %v", elb, b.StoppedTasks)
+	}
+	if len(b.LoadBalancer) != 1 || b.LoadBalancer[0].Reason != "Target.ResponseCodeMismatch" || b.LoadBalancer[0].Hint == "" {
+		t.Errorf("load balancer explanation %+v", b.LoadBalancer)
 	}
 }
 
