@@ -26,6 +26,13 @@
 //	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
 //	                           ?operation=RunTask keeps only those calls; inputs are in wire form
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//	POST   /_fake/v1/target-health-faults  a TargetHealthFault (control_elbv2.go):
+//	                           {"image": "web:bad", "code": 503, "after": "2m", "flap": "5m"}
+//	DELETE /_fake/v1/target-health-faults  removes every target health fault
+//
+// Elastic Load Balancing v2 is served on the same endpoint over the AWS
+// Query protocol (a form-encoded POST with Action=...&Version=2015-12-01,
+// XML answers; see internal/awsquery).
 //
 // ControlClient is the Go client of these controls, and RemoteClock gives a
 // Deployer the virtual time of a server running with manual time.
