@@ -23,7 +23,7 @@ var _ Deployer = (*deployer)(nil)
 // WithClock(fake) for virtual time). Any api other than an *ecs.Client
 // gets retries of transient errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
-	cfg := defaultConfig().with(opts)
+	cfg := withNeighbours(api, defaultConfig()).with(opts)
 	return &deployer{api: withRetry(api, cfg), cfg: cfg}
 }
 

@@ -12,6 +12,21 @@ import (
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
+// loadBalancerSource is an API that also offers its load balancers (the
+// fake's *fake.ECS does).
+type loadBalancerSource interface {
+	LoadBalancers() LoadBalancerAPI
+}
+
+// withNeighbours sets the load balancers of an API that offers them, so
+// New(f) on a fake sees its target groups without WithLoadBalancers.
+func withNeighbours(api API, cfg config) config {
+	if s, ok := api.(loadBalancerSource); ok {
+		cfg.elb = s.LoadBalancers()
+	}
+	return cfg
+}
+
 // LoadBalancerAPI is the part of *elasticloadbalancingv2.Client the
 // Deployer calls to see a service's target groups. The SDK client and the
 // fake's *fake.ELBv2 satisfy it.
@@ -25,8 +40,8 @@ type LoadBalancerAPI interface {
 // CreateService, UpdateService and Deploy report success only once the
 // service's targets are healthy, and a deployment that failed load
 // balancer health checks is explained with the target's reason and the
-// group's health check. NewFromConfig sets it; with the fake, pass
-// f.ELBv2().
+// group's health check. NewFromConfig sets it; New(f) on a *fake.ECS
+// finds the fake's by itself.
 func WithLoadBalancers(api LoadBalancerAPI) Option { return func(c *config) { c.elb = api } }
 
 // TargetGroupHealth counts a target group's targets by state.

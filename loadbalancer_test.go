@@ -45,7 +45,7 @@ func newLBEnv(t *testing.T) *lbEnv {
 		Protocol: elbtypes.ProtocolEnumHttp, DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: &arn}}}); err != nil {
 		t.Fatal(err)
 	}
-	d := ecsdeploy.New(e, ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5*time.Second), ecsdeploy.WithLoadBalancers(x))
+	d := ecsdeploy.New(e, ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5*time.Second)) // finds f.ELBv2() by itself
 	return &lbEnv{e: e, x: x, d: d, tg: arn}
 }
 

@@ -3,6 +3,8 @@ package fake
 import (
 	"cmp"
 	"slices"
+
+	"github.com/ecsdeploy/ecsdeploy"
 )
 
 // LoadBalancedTask is the load-balancer view of one ECS task of a service
@@ -65,3 +67,14 @@ func (e *ECS) LoadBalancedTasks(cluster string) []LoadBalancedTask {
 	}
 	return out
 }
+
+// LoadBalancers returns the world's ELBv2 as the Deployer's
+// ecsdeploy.LoadBalancerAPI: ecsdeploy.New(f) finds it by itself.
+func (e *ECS) LoadBalancers() ecsdeploy.LoadBalancerAPI { return e.ELBv2() }
+
+var (
+	_ ecsdeploy.LoadBalancerAPI = (*ELBv2)(nil)
+	_ interface {
+		LoadBalancers() ecsdeploy.LoadBalancerAPI
+	} = (*ECS)(nil)
+)
