@@ -88,6 +88,7 @@ func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		return nil, wrapAPI("CreateService", err)
 	}
 	d.action(cfg, "created service %s", valueOf(in.ServiceName))
+	cfg.visibleGrace = visibilityGrace
 	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
 }
 
@@ -127,7 +128,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, func(s *types.Service) outcome {
+	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
 			// COMPLETED, and the service runs what it should.
@@ -136,7 +137,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 			}
 		}
 		return o
-	})
+	}))
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *svc, Deployment: p})
 		return st, err
@@ -172,6 +173,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if desired == 0 {
 		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
 	}
+	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
 	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)})

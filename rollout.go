@@ -65,6 +65,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if newDeployment {
 		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
 	}
+	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
 	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, judgeFn)
 	if st != nil {
 		res.Status = st

@@ -211,6 +211,8 @@ func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what 
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return last, lastOutcome, waitErr(ctx.Err())
+		case err != nil && errors.Is(err, ErrServiceNotFound) && now.Sub(start) < cfg.visibleGrace:
+			// just created, not visible yet (consistency.go): poll again
 		case err != nil && !isTransient(err):
 			return last, lastOutcome, err
 		case err == nil:
