@@ -74,7 +74,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // CreateService creates the service and waits for its first deployment.
@@ -182,7 +182,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // DeleteService scales to 0, waits for the tasks to stop, deletes the

@@ -274,6 +274,9 @@ func (x *ELBv2) CreateTargetGroup(ctx context.Context, in *elbv2.CreateTargetGro
 	if err := checkHealthCheck(hc); err != nil {
 		return nil, err
 	}
+	if !hc.enabled {
+		return nil, errELBValidation(fmt.Sprintf("Health checks cannot be disabled for target groups with target type '%s'", tt))
+	}
 	if err := checkELBTags(in.Tags); err != nil {
 		return nil, err
 	}
@@ -455,6 +458,9 @@ func (x *ELBv2) ModifyTargetGroup(ctx context.Context, in *elbv2.ModifyTargetGro
 	}
 	if err := checkHealthCheck(hc); err != nil {
 		return nil, err
+	}
+	if !hc.enabled {
+		return nil, errELBValidation(fmt.Sprintf("Health checks cannot be disabled for target groups with target type '%s'", tg.targetType))
 	}
 	// Bring every target up to now under the old settings first.
 	x.e.evalGroupLocked(tg, now)

@@ -56,8 +56,21 @@ func checkTargetDescriptions(ts []elbtypes.TargetDescription) error {
 	return nil
 }
 
-// targetID checks a target id against the group's target type.
-func (e *ECS) checkTargetIDLocked(tg *targetGroup, id string) error {
+// runningInstancesLocked is the set of EC2 instance ids of the fake's
+// container instances that are not INACTIVE (targets of instance groups).
+func (e *ECS) runningInstancesLocked() map[string]bool {
+	ids := make(map[string]bool, len(e.instances))
+	for _, in := range e.instances {
+		if in.status != "INACTIVE" {
+			ids[in.ec2ID] = true
+		}
+	}
+	return ids
+}
+
+// checkTargetID checks a target id against the group's target type
+// (running holds the instance ids that can be registered).
+func checkTargetID(tg *targetGroup, id string, running map[string]bool) error {
 	switch tg.targetType {
 	case elbtypes.TargetTypeEnumIp:
 		a, err := netip.ParseAddr(id)
@@ -71,14 +84,7 @@ func (e *ECS) checkTargetIDLocked(tg *targetGroup, id string) error {
 		if !strings.HasPrefix(id, "i-") {
 			return errELBValidation(fmt.Sprintf("Instance ID '%s' is not valid", id))
 		}
-		known := false
-		for _, in := range e.instances {
-			if in.ec2ID == id && in.status != "INACTIVE" {
-				known = true
-				break
-			}
-		}
-		if !known {
+		if !running[id] {
 			return &elbtypes.InvalidTargetException{Message: aws.String(fmt.Sprintf("The following targets are not in a running state and cannot be registered: '%s'", id))}
 		}
 	}
@@ -140,8 +146,12 @@ func (x *ELBv2) RegisterTargets(ctx context.Context, in *elbv2.RegisterTargetsIn
 	if err != nil {
 		return nil, err
 	}
+	var running map[string]bool
+	if tg.targetType == elbtypes.TargetTypeEnumInstance {
+		running = e.runningInstancesLocked()
+	}
 	for _, d := range in.Targets {
-		if err := e.checkTargetIDLocked(tg, *d.Id); err != nil {
+		if err := checkTargetID(tg, *d.Id, running); err != nil {
 			return nil, err
 		}
 	}

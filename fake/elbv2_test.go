@@ -143,6 +143,8 @@ func TestTargetGroupHealthCheckBounds(t *testing.T) {
 		{"path", func(in *elbv2.CreateTargetGroupInput) { in.HealthCheckPath = aws.String("health") }, "ValidationError"},
 		{"matcher", func(in *elbv2.CreateTargetGroupInput) { in.Matcher = &elbtypes.Matcher{HttpCode: aws.String("ok")} }, "ValidationError"},
 		{"no vpc", func(in *elbv2.CreateTargetGroupInput) { in.VpcId = nil }, "ValidationError"},
+		// "If the target type is instance, ip, or alb, health checks are always enabled" (CreateTargetGroup).
+		{"health checks disabled", func(in *elbv2.CreateTargetGroupInput) { in.HealthCheckEnabled = aws.Bool(false) }, "ValidationError"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
