@@ -2,6 +2,7 @@ package fake_test
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -221,6 +222,12 @@ func TestAWSCLIELBv2DescribeTargetHealth(t *testing.T) {
 	}
 	if _, stderr, err := awsCLI(t, srv, "elbv2", "wait", "target-in-service", "--target-group-arn", arn, "--targets", "Id=10.0.0.8"); err != nil {
 		t.Errorf("wait target-in-service: %v %s", err, stderr)
+	}
+	// The CLI's ELBv2 calls are in the same call log as ECS's.
+	status, doc := control(t, srv, "GET", "/_fake/v1/calls?operation=RegisterTargets", "")
+	calls, _ := doc["calls"].([]any)
+	if status != 200 || len(calls) != 1 || !strings.Contains(fmt.Sprint(calls[0]), "10.0.0.9") {
+		t.Errorf("call log: %d %v", status, doc)
 	}
 	_, stderr, err = awsCLI(t, srv, "elbv2", "describe-target-health", "--target-group-arn", arn+"x")
 	if err == nil || !strings.Contains(stderr, "TargetGroupNotFound") || !strings.Contains(stderr, "One or more target groups not found") {
