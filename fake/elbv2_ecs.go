@@ -64,8 +64,13 @@ func (t *task) taskNetworkDetails(out *types.Task) {
 		return
 	}
 	a := &out.Attachments[0]
+	dns := "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + ".ec2.internal" // us-east-1's form
+	if region := t.c.region; region != "us-east-1" {
+		dns = "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + "." + region + ".compute.internal"
+	}
 	a.Details = append(a.Details,
 		types.KeyValuePair{Name: aws.String("networkInterfaceId"), Value: aws.String("eni-" + strings.ReplaceAll(t.eni, "-", "")[:17])},
+		types.KeyValuePair{Name: aws.String("privateDnsName"), Value: aws.String(dns)},
 		types.KeyValuePair{Name: aws.String("privateIPv4Address"), Value: aws.String(t.privateIP)})
 	for i := range out.Containers {
 		out.Containers[i].NetworkInterfaces = []types.NetworkInterface{{AttachmentId: aws.String(t.eni), PrivateIpv4Address: aws.String(t.privateIP)}}

@@ -88,8 +88,9 @@ func TestServiceTaskRegisteredOnRunningAndGatedOnTargetHealth(t *testing.T) {
 	ips := map[string]bool{}
 	for _, tk := range tasks {
 		ip := detail(tk, "privateIPv4Address")
-		if !strings.HasPrefix(ip, "10.0.") || aws.ToString(tk.Containers[0].NetworkInterfaces[0].PrivateIpv4Address) != ip {
-			t.Fatalf("task IP %q", ip)
+		if !strings.HasPrefix(ip, "10.0.") || aws.ToString(tk.Containers[0].NetworkInterfaces[0].PrivateIpv4Address) != ip ||
+			detail(tk, "privateDnsName") != "ip-"+strings.ReplaceAll(ip, ".", "-")+".ec2.internal" {
+			t.Fatalf("task IP %q, DNS name %q", ip, detail(tk, "privateDnsName"))
 		}
 		ips[ip] = true
 	}
