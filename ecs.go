@@ -54,8 +54,8 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 		return nil, err
 	}
 	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
-	st.TargetGroups, err = d.targetGroupHealth(ctx, d.cfg, *svc)
-	return st, err
+	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
+	return st, nil
 }
 
 // Wait waits until the service is steady on a COMPLETED PRIMARY deployment.

@@ -135,13 +135,14 @@ func (d *deployer) targetGroupHealth(ctx context.Context, cfg config, svc types.
 	return out, nil
 }
 
-// waitTargetsHealthy is the last step of a successful create, update or
-// deploy of a service with load balancers: it polls the target groups
-// until each has as many healthy targets as the service runs tasks and
-// none initial or unhealthy (draining ones are old tasks leaving), and
-// records the counts on st. ECS's own steady state can come first (the
-// services-stable waiter is known to return before the targets of a new
-// service are healthy).
+// waitTargetsHealthy is the last step of a successful create, update,
+// deploy, scale or wait of a service with load balancers: it polls the
+// target groups until each has as many healthy targets as the service runs
+// tasks and none initial or unhealthy (draining ones are old tasks
+// leaving), and records the counts on st. ECS's own steady state can come
+// first (the services-stable waiter is known to return before the targets
+// of a new service are healthy). When target health cannot be read it says
+// so in an ActionEvent and does not fail the call.
 func (d *deployer) waitTargetsHealthy(ctx context.Context, cfg config, st *Status) error {
 	if cfg.elb == nil || st == nil || len(serviceTargetGroups(st.Service)) == 0 {
 		return nil
@@ -151,7 +152,10 @@ func (d *deployer) waitTargetsHealthy(ctx context.Context, cfg config, st *Statu
 	for {
 		hs, err := d.targetGroupHealth(ctx, cfg, st.Service)
 		if err != nil {
-			return err
+			// ECS already reported success; a caller without ELB read
+			// access (or an ELB outage) must not turn it into a failure.
+			d.action(cfg, "could not read the target health of service %s: %v", valueOf(st.Service.ServiceName), err)
+			return nil
 		}
 		st.TargetGroups = hs
 		ready := true

@@ -116,3 +116,27 @@ func TestDeployExplainsELBHealthCheckFailure(t *testing.T) {
 		}
 	}
 }
+
+// Without read access to ELB (or when it fails), a deployment ECS completed is still a success:
+// the Deployer says it could not read target health and Status has no counts.
+func TestTargetHealthReadErrorsDoNotFailADeploy(t *testing.T) {
+	l := newLBEnv(t)
+	l.createService(t, "web:1", 1)
+	l.e.FailOperation("DescribeTargetHealth", "AccessDeniedException", 0, 0)
+	var notes []string
+	d := ecsdeploy.New(l.e, ecsdeploy.WithClock(l.e), ecsdeploy.WithRetryAttempts(1), ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+		if a, ok := ev.(*ecsdeploy.ActionEvent); ok {
+			notes = append(notes, a.Message)
+		}
+	}))
+	if _, err := d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "web:2"}); err != nil {
+		t.Fatalf("Deploy: %v", err)
+	}
+	if !strings.Contains(strings.Join(notes, "\n"), "could not read the target health of service web") {
+		t.Errorf("no note about target health: %q", notes)
+	}
+	st, err := d.Status(t.Context(), "prod", "web")
+	if err != nil || st.TargetGroups != nil {
+		t.Errorf("Status: %v, target groups %v", err, st.TargetGroups)
+	}
+}

@@ -247,7 +247,7 @@ func (x *ELBv2) DescribeTargetHealth(ctx context.Context, in *elbv2.DescribeTarg
 	if err := checkTargetDescriptions(in.Targets); err != nil {
 		return nil, err
 	}
-	now, unlock, err := x.begin(ctx, "DescribeTargetHealth", in)
+	_, unlock, err := x.begin(ctx, "DescribeTargetHealth", in)
 	defer unlock()
 	if err != nil {
 		return nil, err
@@ -266,7 +266,6 @@ func (x *ELBv2) DescribeTargetHealth(ctx context.Context, in *elbv2.DescribeTarg
 		}
 		return out, nil
 	}
-	_ = now
 	for _, d := range in.Targets {
 		port := portOr(d.Port, tg.port)
 		if t := tg.find(*d.Id, port); t != nil {

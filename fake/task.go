@@ -79,19 +79,20 @@ type task struct {
 	ports         []int // host ports held on inst
 	overrides     *types.TaskOverride
 	eni           string
-	// privateIP is an awsvpc task's address; lb its load-balancer targets
-	// (elbv2_ecs.go).
-	privateIP string
-	lb        *lbTask
-	version   int64
-	fate      fate
-	released  bool
-	forgotten bool // dropped after retention; skipped in c.tasks
+	version       int64
+	fate          fate
+	released      bool
+	forgotten     bool // dropped after retention; skipped in c.tasks
 	// svc is the service that owns the task (nil for standalone tasks);
 	// failureCounted and healthyCounted are the planner's marks.
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+
+	// privateIP is an awsvpc task's address; lb its load-balancer targets
+	// (elbv2_ecs.go).
+	privateIP string
+	lb        *lbTask
 }
 
 func timePtr(t time.Time) *time.Time {
