@@ -149,13 +149,15 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		if want == "RUNNING" && last != "STOPPED" {
 			kept++
 		}
-		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy {
+		// Behind a load balancer a task is healthy (for min-healthy too)
+		// only once its targets are (check_lb.go).
+		lbOK, behindLB := c.lbSettled[aws.ToString(t.TaskArn)]
+		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy && (!behindLB || lbOK) {
 			healthy++
 			// Healthy in the scheduler's sense: HEALTHY, or without a
 			// verdict 40 s after it started (ECS's rule without checks);
 			// behind a load balancer, once its targets are healthy.
-			lbOK, behindLB := c.lbSettled[aws.ToString(t.TaskArn)]
-			if (!behindLB || lbOK) && (t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) || lbOK) {
+			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) || lbOK {
 				settled++
 			}
 		}
