@@ -467,6 +467,42 @@ func (x *ELBv2) DescribeRules(ctx context.Context, in *elbv2.DescribeRulesInput,
 	return out, nil
 }
 
+// ModifyRule replaces a rule's conditions and/or actions (weights of a
+// weighted forward included). The default rule takes no conditions.
+func (x *ELBv2) ModifyRule(ctx context.Context, in *elbv2.ModifyRuleInput, _ ...func(*elbv2.Options)) (*elbv2.ModifyRuleOutput, error) {
+	if in == nil {
+		in = &elbv2.ModifyRuleInput{}
+	}
+	now, unlock, err := x.begin(ctx, "ModifyRule", in)
+	defer unlock()
+	if err != nil {
+		return nil, err
+	}
+	e := x.e
+	r := e.elb.rules[aws.ToString(in.RuleArn)]
+	if r == nil {
+		return nil, errRuleNotFound()
+	}
+	if r.isDefault() && len(in.Conditions) > 0 {
+		return nil, &elbtypes.OperationNotPermittedException{Message: aws.String(fmt.Sprintf("Conditions cannot be set on the default rule '%s'", r.arn))}
+	}
+	if in.Conditions != nil && len(in.Conditions) == 0 && !r.isDefault() {
+		return nil, errELBValidation("At least one condition must be specified")
+	}
+	actions := r.actions
+	if in.Actions != nil {
+		if actions, err = e.checkActionsLocked(r.l.lb, r.l.protocol, in.Actions, "Actions"); err != nil {
+			return nil, err
+		}
+	}
+	if in.Conditions != nil && !r.isDefault() {
+		r.conditions = slices.Clone(in.Conditions)
+	}
+	r.actions = actions
+	e.refreshTargetGroupUseLocked(now)
+	return &elbv2.ModifyRuleOutput{Rules: []elbtypes.Rule{r.view()}}, nil
+}
+
 // DeleteRule deletes a rule; the default rule cannot be deleted.
 func (x *ELBv2) DeleteRule(ctx context.Context, in *elbv2.DeleteRuleInput, _ ...func(*elbv2.Options)) (*elbv2.DeleteRuleOutput, error) {
 	if in == nil {

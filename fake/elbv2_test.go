@@ -335,6 +335,13 @@ func TestListenerWeightedForwardAndRules(t *testing.T) {
 	}
 	_, err = x.DeleteRule(bg, &elbv2.DeleteRuleInput{RuleArn: rules.Rules[1].RuleArn})
 	wantAPIError[*elbtypes.OperationNotPermittedException](t, err, "OperationNotPermitted")
+	// Blue/green by rule: shift the rule's weights.
+	mod, err := x.ModifyRule(bg, &elbv2.ModifyRuleInput{RuleArn: r.Rules[0].RuleArn, Actions: []elbtypes.Action{{Type: "forward",
+		ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
+			{TargetGroupArn: aws.String(s.tg), Weight: aws.Int32(20)}, {TargetGroupArn: aws.String(green), Weight: aws.Int32(80)}}}}}})
+	if err != nil || *mod.Rules[0].Actions[0].ForwardConfig.TargetGroups[1].Weight != 80 || mod.Rules[0].Conditions[0].Values[0] != "/api/*" {
+		t.Fatalf("ModifyRule: %v %+v", err, mod)
+	}
 	if _, err := x.DeleteRule(bg, &elbv2.DeleteRuleInput{RuleArn: r.Rules[0].RuleArn}); err != nil {
 		t.Fatal(err)
 	}

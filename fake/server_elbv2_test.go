@@ -234,3 +234,15 @@ func TestAWSCLIELBv2DescribeTargetHealth(t *testing.T) {
 		t.Errorf("unknown target group: %v %q", err, stderr)
 	}
 }
+
+// The ELBv2 operations served are exactly those docs/fidelity.md lists.
+func TestServerELBv2Operations(t *testing.T) {
+	srv := faketest.NewServer(t)
+	want := []string{"AddTags", "CreateListener", "CreateLoadBalancer", "CreateRule", "CreateTargetGroup", "DeleteListener",
+		"DeleteLoadBalancer", "DeleteRule", "DeleteTargetGroup", "DeregisterTargets", "DescribeListeners", "DescribeLoadBalancers",
+		"DescribeRules", "DescribeTags", "DescribeTargetGroupAttributes", "DescribeTargetGroups", "DescribeTargetHealth",
+		"ModifyListener", "ModifyRule", "ModifyTargetGroup", "ModifyTargetGroupAttributes", "RegisterTargets", "RemoveTags"}
+	if got := srv.Handler.ELBv2Operations(); strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("ELBv2 operations %v, want %v", got, want)
+	}
+}
