@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -24,14 +25,18 @@ var _ Deployer = (*deployer)(nil)
 // gets retries of transient errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
 	cfg := withNeighbours(api, defaultConfig()).with(opts)
+	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
+		cfg.logs = lp.LogsAPI()
+	}
 	return &deployer{api: withRetry(api, cfg), cfg: cfg}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
-// balancers through elasticloadbalancingv2.NewFromConfig(cfg). The SDK's
+// balancers through elasticloadbalancingv2.NewFromConfig(cfg) and reading
+// container logs through cloudwatchlogs.NewFromConfig(cfg). The SDK's
 // standard retryer retries throttling; waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
-	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg))}, opts...)...)
+	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg)), WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
 }
 
 func (d *deployer) emit(cfg config, evs ...Event) {

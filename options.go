@@ -20,6 +20,10 @@ type config struct {
 	maxStoppedSeen int
 	retryAttempts  int
 	elb            LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
+	// logs reads container output (logs.go); logLines is how many last
+	// lines each failed essential container carries.
+	logs     LogsAPI
+	logLines int
 	// visibleGrace: how long a wait takes "service not found" for a
 	// service not visible yet (set after CreateService; consistency.go).
 	visibleGrace time.Duration
@@ -33,7 +37,7 @@ const (
 )
 
 func defaultConfig() config {
-	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100, retryAttempts: DefaultRetryAttempts}
+	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100, retryAttempts: DefaultRetryAttempts, logLines: DefaultLogLines}
 }
 
 func (c config) with(opts []Option) config {

@@ -35,13 +35,30 @@ func TestDeployRecognisesRevivedRollbackOfCrashLoop(t *testing.T) {
 	}
 	goodID := valueOf(before.Services[0].Deployments[0].Id)
 	start := f.e.Now()
-	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"})
+	var revivedSeen, rollingBackEvent bool
+	events := ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+		switch e := ev.(type) {
+		case *ecsdeploy.DeploymentEvent:
+			if e.ID == goodID && e.Status == "PRIMARY" && e.RolloutState == types.DeploymentRolloutStateInProgress &&
+				e.RolloutStateReason == "ECS deployment circuit breaker: rolling back to deploymentId "+goodID+"." {
+				revivedSeen = true
+			}
+		case *ecsdeploy.ServiceEvent:
+			if e.Message == "(service web) rolling back to deployment "+goodID+"." {
+				rollingBackEvent = true
+			}
+		}
+	})
+	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"}, events)
 	var df *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &df) {
 		t.Fatalf("err = %v, want a DeploymentFailedError", err)
 	}
 	if !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old {
 		t.Fatalf("RolledBack=%v by %q to %s, want the circuit breaker's rollback to %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, old)
+	}
+	if !revivedSeen || !rollingBackEvent {
+		t.Errorf("events: revived deployment reported %v, rolling-back service event %v; want both", revivedSeen, rollingBackEvent)
 	}
 	if took := f.e.Now().Sub(start); took > 10*time.Minute {
 		t.Errorf("crash loop detected after %s", took)

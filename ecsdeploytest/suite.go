@@ -51,6 +51,8 @@ func Run(t *testing.T, b Backend) {
 		{"LoadBalancerHealthCheckFailureRollsBack", s.lbHealthCheckFailure},
 		{"LoadBalancerDrainInRolloutDuration", s.lbDrainDuration},
 		{"LoadBalancerDeployDuringDraining", s.lbDeployDuringDraining},
+		{"CrashLoopingReleaseShowsLastLogLines", s.crashLoopLogs},
+		{"MigrationTaskOutputAndExitCode", s.migrationLogs},
 	} {
 		t.Run(sc.name, sc.fn)
 	}

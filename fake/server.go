@@ -64,6 +64,7 @@ type Server struct {
 	ecs     *ECS
 	api     http.Handler
 	query   *awsquery.Handler // ELBv2 over the Query protocol (server_query.go)
+	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 }
 
@@ -92,6 +93,7 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		return ContextWithRegion(ctx, region)
 	}))
 	s.query = newQueryHandler(e)
+	s.logs = newLogsHandler(e)
 	return s
 }
 
@@ -111,6 +113,10 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isQueryRequest(r) {
 		s.query.ServeHTTP(w, r)
+		return
+	}
+	if isLogsRequest(r) {
+		s.logs.ServeHTTP(w, r)
 		return
 	}
 	s.api.ServeHTTP(w, r)

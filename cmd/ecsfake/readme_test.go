@@ -94,6 +94,9 @@ func TestReadmeCommands(t *testing.T) {
 		"healthy\t",             // describe-target-health: instance targets on dynamic host ports
 		"(service web-lb) registered 2 targets in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/",
 		`"targetHealthFault":{"image":"web:slow","reason":"Target.ResponseCodeMismatch","code":503,"after":"2m"}`,
+		"STOPPED\t3\n",
+		"migrating 1 of 2\tmigrating 2 of 2\tERROR: duplicate key\n",
+		"\tERROR: duplicate key\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("README commands' output lacks %q:\n%s", want, out)

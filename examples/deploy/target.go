@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -39,6 +40,10 @@ type target struct {
 	// fake's own ALB, or -target-group with -aws); nil and "" without.
 	elb         ecsdeploy.LoadBalancerAPI
 	targetGroup string
+	// logs is CloudWatch Logs (the fake's, or a *cloudwatchlogs.Client)
+	// and region the region its awslogs options name.
+	logs   logsClient
+	region string
 }
 
 // connect returns the fake (default) or AWS (-aws) target.
@@ -83,30 +88,36 @@ func connectFake(ctx context.Context, o options) (*target, error) {
 	if role == "" {
 		role = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
 	}
+	if err := scriptFake(f, o); err != nil {
+		return nil, err
+	}
 	tg, err := fakeTargetGroup(ctx, f.ELBv2(), subnets)
 	if err != nil {
 		return nil, err
 	}
 	return &target{api: f, clock: f, fake: f, where: where, cluster: cluster,
-		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role, elb: f.ELBv2(), targetGroup: tg}, nil
+		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role, logs: f.Logs(), region: region,
+		elb: f.ELBv2(), targetGroup: tg}, nil
 }
 
 // fakeTargetGroup gives the story an internet-facing ALB with an HTTP:80
 // listener forwarding to target group "web" (ip targets, health check
-// GET / every 30 s, deregistration delay 30 s so the draining shows).
+// GET / every 10 s, healthy after 3 passes, deregistration delay 5 s so
+// the draining shows without slowing the story down).
 func fakeTargetGroup(ctx context.Context, x *fake.ELBv2, subnets []string) (string, error) {
 	lb, err := x.CreateLoadBalancer(ctx, &elasticloadbalancingv2.CreateLoadBalancerInput{Name: aws.String("demo"), Subnets: []string{"subnet-us-east-1a", "subnet-us-east-1b"}})
 	if err != nil {
 		return "", fmt.Errorf("creating the load balancer on the fake: %w", err)
 	}
 	tg, err := x.CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{Name: aws.String("web"), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), VpcId: aws.String("vpc-0demo"), TargetType: elbtypes.TargetTypeEnumIp})
+		Port: aws.Int32(80), VpcId: aws.String("vpc-0demo"), TargetType: elbtypes.TargetTypeEnumIp,
+		HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(3)})
 	if err != nil {
 		return "", fmt.Errorf("creating the target group on the fake: %w", err)
 	}
 	arn := tg.TargetGroups[0].TargetGroupArn
 	if _, err := x.ModifyTargetGroupAttributes(ctx, &elasticloadbalancingv2.ModifyTargetGroupAttributesInput{TargetGroupArn: arn,
-		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("30")}}}); err != nil {
+		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("5")}}}); err != nil {
 		return "", err
 	}
 	if _, err := x.CreateListener(ctx, &elasticloadbalancingv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
@@ -126,6 +137,10 @@ func connectAWS(ctx context.Context, o options) (*target, error) {
 	}
 	if len(o.subnets) == 0 {
 		missing = append(missing, "-subnets (comma-separated subnet IDs where the Fargate tasks run)")
+	}
+	if o.executionRole == "" {
+		missing = append(missing, "-execution-role (the task execution role ARN, e.g. arn:aws:iam::ACCOUNT:role/ecsTaskExecutionRole: "+
+			"Fargate tasks need one to send their output to CloudWatch Logs)")
 	}
 	var load []func(*config.LoadOptions) error
 	if o.region != "" {
@@ -160,7 +175,8 @@ func connectAWS(ctx context.Context, o options) (*target, error) {
 			o.cluster, cfg.Region, o.cluster, cfg.Region)
 	}
 	t := &target{api: client, clock: ecsdeploy.RealClock{}, where: "Amazon ECS in " + cfg.Region, cluster: o.cluster,
-		network: awsvpc(o.subnets, o.securityGroups, o.assignPublicIP), executionRole: o.executionRole}
+		network: awsvpc(o.subnets, o.securityGroups, o.assignPublicIP), executionRole: o.executionRole,
+		logs: cloudwatchlogs.NewFromConfig(cfg), region: cfg.Region}
 	if o.targetGroup != "" {
 		t.elb, t.targetGroup = elasticloadbalancingv2.NewFromConfig(cfg), o.targetGroup
 	}
