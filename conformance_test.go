@@ -55,8 +55,8 @@ func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ec
 			}
 			return image
 		},
-		Logs:          e.Logs(),
-		LogGroup:      "/ecsdeploytest/conformance",
+		Logs:     e.Logs(),
+		LogGroup: "/ecsdeploytest/conformance",
 		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
 			image := fmt.Sprintf("registry.example/%s:print%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), code)
 			printing(t, e.InjectFault, image, lines, code)

@@ -95,7 +95,8 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 	}
 	t.health = aggregateHealth(t.containers)
 	e.setStatusLocked(t, statusRunning, now, "")
-	e.lbTaskRunningLocked(t, now) // register with the service's target groups
+	// Register with the service's target groups (elbv2_ecs.go).
+	e.lbTaskRunningLocked(t, now)
 	e.logsRunningLocked(t, now) // scripted output (logs_awslogs.go)
 	// Docker runs the first health check one interval after start; a
 	// success makes the container HEALTHY.

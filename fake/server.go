@@ -61,9 +61,10 @@ const MaxRequestBytes = 1 << 20
 // fake's controls under ControlPrefix. It is an http.Handler; it is safe
 // for any number of concurrent clients.
 type Server struct {
-	ecs     *ECS
-	api     http.Handler
-	query   *awsquery.Handler // ELBv2 over the Query protocol (server_query.go)
+	ecs *ECS
+	api http.Handler
+	// query serves ELBv2 over the Query protocol (server_query.go).
+	query   *awsquery.Handler
 	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 }
