@@ -538,8 +538,8 @@ func (tg *targetGroup) attributes() []elbtypes.TargetGroupAttribute {
 }
 
 // ModifyTargetGroupAttributes sets attributes (all or none: one invalid
-// attribute changes nothing). A new deregistration delay also applies to
-// targets already draining (the fake keeps no per-target copy).
+// attribute changes nothing). A new deregistration delay applies to
+// targets deregistered afterwards; those already draining keep theirs.
 func (x *ELBv2) ModifyTargetGroupAttributes(ctx context.Context, in *elbv2.ModifyTargetGroupAttributesInput, _ ...func(*elbv2.Options)) (*elbv2.ModifyTargetGroupAttributesOutput, error) {
 	if in == nil {
 		in = &elbv2.ModifyTargetGroupAttributesInput{}

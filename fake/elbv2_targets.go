@@ -226,10 +226,10 @@ func (e *ECS) deregisterTargetLocked(tg *targetGroup, t *target, now time.Time) 
 		if t.removed {
 			return 0
 		}
-		return max(t.th.DeregisteredAt.Add(tg.deregistrationDelay()).Sub(now), 0)
+		return max(t.th.DrainUntil.Sub(now), 0)
 	}
 	e.evalTargetLocked(tg, t, now)
-	t.th.DeregisteredAt = now
+	t.th.DeregisteredAt, t.th.DrainUntil = now, now.Add(tg.deregistrationDelay())
 	e.evalTargetLocked(tg, t, now)
 	if t.removed {
 		return 0

@@ -230,6 +230,11 @@ func TestTargetHealthLifecycleOverTheAPI(t *testing.T) {
 	if r := health(t, x, tg)[0].TargetHealth; r.State != "draining" || r.Reason != "Target.DeregistrationInProgress" {
 		t.Fatalf("%+v", r)
 	}
+	// A new delay applies to targets deregistered afterwards, not to this one.
+	if _, err := x.ModifyTargetGroupAttributes(bg, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(tg),
+		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("10")}}}); err != nil {
+		t.Fatal(err)
+	}
 	e.Advance(secs(299))
 	if len(health(t, x, tg)) != 1 {
 		t.Fatal("gone before the deregistration delay")

@@ -131,6 +131,10 @@ type Target struct {
 	RegisteredAt time.Time
 	// DeregisteredAt is when DeregisterTargets removed it (zero while registered).
 	DeregisteredAt time.Time
+	// DrainUntil, when set, is when draining ends (the deregistration delay
+	// in force at deregistration); zero means DeregisteredAt plus the
+	// Settings' delay.
+	DrainUntil time.Time
 	// State, Reason are the current TargetHealth values.
 	State  State
 	Reason string
@@ -180,6 +184,9 @@ func Evaluate(t Target, s Settings, b Behaviour, inUse bool, inUseSince, now tim
 	}
 	if !t.DeregisteredAt.IsZero() {
 		end := t.DeregisteredAt.Add(s.DeregistrationDelay)
+		if !t.DrainUntil.IsZero() {
+			end = t.DrainUntil
+		}
 		if t.State == Unused || t.State == "" || !now.Before(end) {
 			r.Removed = true
 			return r
