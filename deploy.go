@@ -194,6 +194,9 @@ type Status struct {
 	Service types.Service
 	// Deployment is the deployment waited for (or the PRIMARY), nil if gone.
 	Deployment *types.Deployment
+	// TargetGroups counts the targets of the service's target groups by
+	// state (with WithLoadBalancers; see loadbalancer.go).
+	TargetGroups []TargetGroupHealth
 }
 
 // String summarises the status in one line.

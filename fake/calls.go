@@ -27,8 +27,10 @@ type Call struct {
 	At time.Time
 	// Request is a bounded summary of the request in wire form (a JSON
 	// object): top-level scalar members as sent (strings cut to 128
-	// bytes), lists of at most 10 strings as sent, and every other list,
-	// map or structure as a short text such as "[3 items]" or "{...}".
+	// bytes), lists of at most 10 strings as sent, lists of at most 10
+	// small structures (8 fields at most, such as ELB targets) as their
+	// scalar members, and every other list, map or structure as a short
+	// text such as "[3 items]" or "{...}".
 	Request json.RawMessage
 	// Error is the error code of an injected fault or of a validation
 	// failure found before the operation ran ("" otherwise).
@@ -47,6 +49,7 @@ const (
 	// kept up to maxSummaryList items.
 	maxSummaryString = 128
 	maxSummaryList   = 10
+	maxSmallFields   = 8
 )
 
 // callLog is the fake's bounded record of API calls.
@@ -167,6 +170,9 @@ func summarizeMember(v reflect.Value) (any, bool) {
 			}
 			return items, true
 		}
+		if items, ok := smallStructs(v); ok {
+			return items, true
+		}
 		return fmt.Sprintf("[%d items]", v.Len()), true
 	case reflect.Struct:
 		if t, ok := v.Interface().(time.Time); ok {
@@ -180,6 +186,45 @@ func summarizeMember(v reflect.Value) (any, bool) {
 		return "{...}", true
 	}
 	return nil, false
+}
+
+// smallStructs summarises a list of at most maxSummaryList small
+// structures (at most maxSmallFields fields, e.g. ELB target descriptions:
+// key identifiers) as their scalar members; ok is false for anything else.
+func smallStructs(v reflect.Value) ([]map[string]any, bool) {
+	et := v.Type().Elem()
+	if et.Kind() == reflect.Pointer {
+		et = et.Elem()
+	}
+	if v.Kind() != reflect.Slice || v.Len() > maxSummaryList || et.Kind() != reflect.Struct || et.NumField() > maxSmallFields {
+		return nil, false
+	}
+	items := make([]map[string]any, 0, v.Len())
+	for i := range v.Len() {
+		el := v.Index(i)
+		if el.Kind() == reflect.Pointer {
+			if el.IsNil() {
+				continue
+			}
+			el = el.Elem()
+		}
+		m := map[string]any{}
+		for j := range et.NumField() {
+			f := et.Field(j)
+			if !f.IsExported() || f.Anonymous {
+				continue
+			}
+			fv := el.Field(j)
+			if k := fv.Kind(); k == reflect.Slice || k == reflect.Map || k == reflect.Struct || k == reflect.Interface {
+				continue
+			}
+			if s, ok := summarizeMember(fv); ok {
+				m[wireMemberName(f.Name)] = s
+			}
+		}
+		items = append(items, m)
+	}
+	return items, true
 }
 
 // clipString cuts s to at most max bytes at a UTF-8 boundary, marking the

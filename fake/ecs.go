@@ -54,6 +54,10 @@ type ECS struct {
 	latency time.Duration
 	retryer *sdkRetryer
 
+	// elb is the Elastic Load Balancing v2 world (elbv2*.go): load
+	// balancers, target groups, targets and their health faults.
+	elb *elbWorld
+
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
 }
@@ -102,6 +106,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.callLog.reset()
 	e.counts = map[string]int{}
+	e.elb = newELBWorld()
 	e.logs = newLogStore()
 	e.retryer = nil
 	if e.cfg.sdkRetries {
@@ -168,10 +173,17 @@ func (e *ECS) Sleep(ctx context.Context, d time.Duration) error {
 	return nil
 }
 
-// beginLocked starts an API call: it checks ctx, records the call, runs the
-// simulation up to now and applies any injected operation fault. The caller
-// holds e.mu.
+// beginLocked starts an ECS API call: it checks ctx, records the call, runs
+// the simulation up to now and applies any injected operation fault. The
+// caller holds e.mu.
 func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, error) {
+	return e.beginServiceLocked(ctx, "ecs", op, in)
+}
+
+// beginServiceLocked is beginLocked for an operation of service ("ecs",
+// "elbv2", ...): the journal files the call under that service's replayer
+// (snapshot.go).
+func (e *ECS) beginServiceLocked(ctx context.Context, service, op string, in any) (time.Time, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -182,7 +194,7 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
-	e.journalCallLocked(ctx, "ecs", op, op, in, now)
+	e.journalCallLocked(ctx, service, op, op, in, now)
 	e.recordCallLocked(op, in, now)
 	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
 		e.noteCallErrorLocked(err)

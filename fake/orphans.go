@@ -30,6 +30,11 @@ func (e *ECS) orphanTasksLocked(inst *instance, now time.Time) []*task {
 	}
 	slices.SortFunc(ts, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
 	for _, t := range ts {
+		// "Any containers in orphaned service tasks that are registered
+		// with a Classic Load Balancer or an Application Load Balancer
+		// target group are deregistered. They begin connection draining"
+		// (same page).
+		e.lbTaskStoppingLocked(t, now)
 		t.orphaned = true
 		t.version++
 		e.unindexTaskLocked(t)

@@ -33,6 +33,13 @@
 //	                           wire form (see Call); pages of ?limit= calls (default 100, at most 1000)
 //	                           after ?after=<seq>; "nextAfter" is the next page's after
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//	POST   /_fake/v1/target-health-faults  a TargetHealthFault (control_elbv2.go):
+//	                           {"image": "web:bad", "code": 503, "after": "2m", "flap": "5m"}
+//	DELETE /_fake/v1/target-health-faults  removes every target health fault
+//
+// Elastic Load Balancing v2 is served on the same endpoint over the AWS
+// Query protocol (a form-encoded POST with Action=...&Version=2015-12-01,
+// XML answers; see internal/awsquery).
 //
 // ControlClient is the Go client of these controls, and RemoteClock gives a
 // Deployer the virtual time of a server running with manual time.
@@ -45,6 +52,7 @@ import (
 	"strings"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+	"github.com/ecsdeploy/ecsdeploy/internal/awsquery"
 )
 
 // ControlPrefix is the path under which Server serves the fake's controls
@@ -61,8 +69,10 @@ const MaxRequestBytes = 1 << 20
 // fake's controls under ControlPrefix. It is an http.Handler; it is safe
 // for any number of concurrent clients.
 type Server struct {
-	ecs     *ECS
-	api     http.Handler
+	ecs *ECS
+	api http.Handler
+	// query serves ELBv2 over the Query protocol (server_query.go).
+	query   *awsquery.Handler
 	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 
@@ -95,6 +105,7 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		}
 		return ContextWithRegion(ctx, region)
 	}))
+	s.query = newQueryHandler(e)
 	s.logs = newLogsHandler(e)
 	return s
 }
@@ -111,6 +122,10 @@ func (s *Server) Operations() []string { return awsjson.Operations(s.ecs) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
 		s.serveControl(w, r)
+		return
+	}
+	if isQueryRequest(r) {
+		s.query.ServeHTTP(w, r)
 		return
 	}
 	if isLogsRequest(r) {

@@ -179,8 +179,11 @@ type replayFunc func(ctx context.Context, e *ECS, op string, input []byte) error
 // service added to the world adds its own entry (its section of the
 // snapshot).
 var journalReplayers = map[string]replayFunc{
-	"ecs":     func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e, op, in) },
-	"logs":    func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e.Logs(), op, in) },
+	"ecs":  func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e, op, in) },
+	"logs": func(ctx context.Context, e *ECS, op string, in []byte) error { return replaySDK(ctx, e.Logs(), op, in) },
+	"elbv2": func(ctx context.Context, e *ECS, op string, in []byte) error {
+		return replaySDK(ctx, e.ELBv2(), op, in)
+	},
 	"control": replayControl,
 }
 
@@ -228,6 +231,14 @@ func replayControl(_ context.Context, e *ECS, op string, input []byte) error {
 		e.FailOperation(a.Op, a.Code, a.Times, a.Probability)
 	case "ClearFaults":
 		e.ClearFaults()
+	case "InjectHealthFault":
+		var f TargetHealthFault
+		if err := json.Unmarshal(input, &f); err != nil {
+			return err
+		}
+		return e.ELBv2().InjectHealthFault(f)
+	case "ClearHealthFaults":
+		e.ELBv2().ClearHealthFaults()
 	case "Reset":
 		e.Reset()
 	default:

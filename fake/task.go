@@ -94,6 +94,11 @@ type task struct {
 	// orphaned: the task's instance was deregistered with force; ECS no
 	// longer monitors or counts it (orphans.go).
 	orphaned bool
+
+	// privateIP is an awsvpc task's address; lb its load-balancer targets
+	// (elbv2_ecs.go).
+	privateIP string
+	lb        *lbTask
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -190,6 +195,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
+		t.taskNetworkDetails(&out)
 	}
 	return out
 }
