@@ -8,6 +8,7 @@ import (
 // event is one scheduled piece of simulation work.
 type event struct {
 	at  time.Time
+	key int64 // at.UnixNano(): the heap compares integers, not time.Time
 	seq uint64
 	fn  func(now time.Time)
 }
@@ -18,8 +19,8 @@ type eventQueue []*event
 
 func (q eventQueue) Len() int { return len(q) }
 func (q eventQueue) Less(i, j int) bool {
-	if !q[i].at.Equal(q[j].at) {
-		return q[i].at.Before(q[j].at)
+	if q[i].key != q[j].key {
+		return q[i].key < q[j].key
 	}
 	return q[i].seq < q[j].seq
 }
@@ -42,5 +43,5 @@ func (e *ECS) scheduleLocked(at time.Time, fn func(now time.Time)) {
 		at = e.simNow
 	}
 	e.seq++
-	heap.Push(&e.events, &event{at: at, seq: e.seq, fn: fn})
+	heap.Push(&e.events, &event{at: at, key: at.UnixNano(), seq: e.seq, fn: fn})
 }
