@@ -48,7 +48,7 @@ func TestDeployAPIEconomy(t *testing.T) {
 			}
 			polls := int(took / poll)
 			calls := delta(before, f.e.CallCounts())
-			want := map[string]int{"RegisterTaskDefinition": 1, "UpdateService": 1, "DescribeTaskDefinition": 2}
+			want := map[string]int{"RegisterTaskDefinition": 1, "UpdateService": 1, "DescribeTaskDefinition": 1}
 			for op, n := range calls {
 				switch op {
 				case "DescribeServices":
@@ -99,7 +99,7 @@ func TestDeployRidesOutRandomThrottlingAndServerErrors(t *testing.T) {
 			t.Errorf("seed %d: result %s on %s, want web:2 COMPLETED", seed, res.Status, res.TaskDefinitionArn)
 		}
 		calls := delta(before, f.e.CallCounts())
-		if calls["UpdateService"] < 1 || calls["RegisterTaskDefinition"] < 1 || calls["DescribeTaskDefinition"] < 2 {
+		if calls["UpdateService"] < 1 || calls["RegisterTaskDefinition"] < 1 || calls["DescribeTaskDefinition"] < 1 {
 			t.Errorf("seed %d: calls %v, want every step made", seed, calls)
 		}
 		t.Logf("seed %d: calls with retries %v", seed, calls)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -14,6 +15,9 @@ import (
 type deployer struct {
 	api API
 	cfg config
+	// hc remembers which task definitions have health checks (for the
+	// poll schedule's 40-second prediction).
+	hc *healthChecks
 }
 
 var _ Deployer = (*deployer)(nil)
@@ -23,7 +27,7 @@ var _ Deployer = (*deployer)(nil)
 // gets retries of transient errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
 	cfg := defaultConfig().with(opts)
-	return &deployer{api: withRetry(api, cfg), cfg: cfg}
+	return &deployer{api: withRetry(api, cfg), cfg: cfg, hc: &healthChecks{}}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's
@@ -45,6 +49,16 @@ func (d *deployer) action(cfg config, format string, args ...any) {
 	d.emit(cfg, &ActionEvent{At: cfg.clock.Now(), Message: fmt.Sprintf(format, args...)})
 }
 
+// schedule returns the poll schedule of one wait on a service last read
+// as before (nil: not read), whose history may tell its drain time.
+func (d *deployer) schedule(cfg config, before *types.Service) *pollSchedule {
+	var drain time.Duration
+	if before != nil {
+		drain = learnedDrain(before)
+	}
+	return newPollSchedule(cfg, d.hc.of, drain)
+}
+
 // Status reads the service once; Deployment is its PRIMARY deployment.
 func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status, error) {
 	svc, err := d.describeService(ctx, cluster, service)
@@ -63,7 +77,8 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	}
 	tr := newTracker(cfg.clock.Now())
 	tr.prime(svc)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be steady", false, tr, steadyOutcome)
+	st, o, err := d.poll(ctx, cfg, waitSpec{cluster: cluster, service: service, what: "service " + service + " to be steady",
+		sched: d.schedule(cfg, svc)}, tr, steadyOutcome)
 	if err != nil {
 		return st, err
 	}
@@ -123,7 +138,8 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, func(s *types.Service) outcome {
+	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, sched: d.schedule(cfg, before)}
+	st, o, err := d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
 			// COMPLETED, and the service runs what it should.
@@ -168,7 +184,8 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if desired == 0 {
 		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
 	}
-	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
+	w := waitSpec{cluster: cluster, service: service, what: fmt.Sprintf("service %s to run %d tasks", service, desired), after: out.Service, sched: d.schedule(cfg, before)}
+	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)})
 		return st, err
@@ -186,7 +203,8 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 	if _, err := d.Scale(ctx, cluster, service, 0, opts...); err != nil {
 		return err
 	}
-	if _, err := d.api.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: optional(cluster), Service: &service}); err != nil {
+	out, err := d.api.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: optional(cluster), Service: &service})
+	if err != nil {
 		return wrapAPI("DeleteService", err)
 	}
 	d.action(cfg, "deleted service %s", service)
@@ -194,7 +212,8 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 		return nil
 	}
 	tr := newTracker(cfg.clock.Now())
-	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", true, tr, func(s *types.Service) outcome {
+	w := waitSpec{cluster: cluster, service: service, what: "service " + service + " to be INACTIVE", after: out.Service}
+	_, _, err = d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
 		if valueOf(s.Status) == "INACTIVE" {
 			return outcome{kind: outcomeCompleted}
 		}

@@ -19,6 +19,8 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	fixedPolling   bool
+	rollbackNoWait bool
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute
@@ -64,7 +66,11 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithPollInterval sets how often waits call DescribeServices/DescribeTasks.
+// WithPollInterval sets the shortest step between two reads of a wait
+// (DescribeServices/DescribeTasks). Service waits poll adaptively: at this
+// step when counts move, up to three times it while nothing does, and not
+// at all while nothing can complete (the 40-second rule and the old
+// tasks' drain); see WithFixedPolling.
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -75,7 +81,11 @@ func WithPollInterval(d time.Duration) Option {
 
 // WithRollback makes Deploy roll back on failure when ECS did not (no
 // circuit-breaker rollback): to the task definition of the service's last
-// COMPLETED deployment.
+// COMPLETED deployment. Whoever started the rollback (ECS's circuit
+// breaker or the Deployer), Deploy then waits for the rollback deployment
+// to finish, bounded by a timeout of its own (WithTimeout), and reports
+// which happened in DeploymentFailedError (RollbackStarted, RolledBack,
+// RollbackState); WithRollbackNoWait returns once it started.
 func WithRollback() Option { return func(c *config) { c.rollback = true } }
 
 // WithDeregisterFailed makes Deploy deregister the revision it registered
@@ -100,3 +110,13 @@ func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = tru
 // jitter backoff, sleeping through the Deployer's clock. n <= 1 turns these
 // retries off. It takes effect when given to New.
 func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts = n } }
+
+// WithFixedPolling makes service waits read every poll interval, as before
+// adaptive polling (more calls; the same detection latency at most).
+func WithFixedPolling() Option { return func(c *config) { c.fixedPolling = true } }
+
+// WithRollbackNoWait makes a Deploy with WithRollback return as soon as a
+// rollback has started, instead of waiting (bounded by the timeout) for
+// the rollback deployment to finish; DeploymentFailedError then reports
+// RollbackStarted with the rollback's last seen state.
+func WithRollbackNoWait() Option { return func(c *config) { c.rollbackNoWait = true } }

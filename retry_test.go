@@ -70,15 +70,27 @@ func TestRetryNotForPermanentErrors(t *testing.T) {
 	}
 }
 
-// TestRetryNotWrappingSDKClient: an *ecs.Client keeps its own retryer.
-func TestRetryNotWrappingSDKClient(t *testing.T) {
+// TestRetryWrapsSDKClientWithOneSDKAttempt: an *ecs.Client is wrapped
+// too, and each of its calls is made with one SDK attempt, so that the
+// retries happen on the Deployer's clock within the wait's deadline
+// (issue #17.6), not in the SDK's wall-clock backoff.
+func TestRetryWrapsSDKClientWithOneSDKAttempt(t *testing.T) {
 	c := ecs.New(ecs.Options{Region: "us-east-1"})
-	if d := New(c).(*deployer); d.api != API(c) {
-		t.Errorf("*ecs.Client was wrapped in %T", d.api)
+	r, ok := New(c).(*deployer).api.(*retryAPI)
+	if !ok || !r.sdk || r.next != API(c) {
+		t.Fatalf("*ecs.Client wrapped as %T, want *retryAPI marked sdk", New(c).(*deployer).api)
+	}
+	var o ecs.Options
+	for _, fn := range r.opts([]func(*ecs.Options){func(o *ecs.Options) { o.Region = "eu-west-1" }}) {
+		fn(&o)
+	}
+	if o.RetryMaxAttempts != 1 || o.Region != "eu-west-1" {
+		t.Errorf("options = attempts %d region %q, want 1 attempt and the caller's option kept", o.RetryMaxAttempts, o.Region)
 	}
 	if d := New(&scripted{}).(*deployer); d.api == nil {
 		t.Error("no API")
-	} else if _, ok := d.api.(*retryAPI); !ok {
-		t.Errorf("a non-SDK API is %T, want the retry wrapper", d.api)
+	}
+	if d := New(c, WithRetryAttempts(1)).(*deployer); d.api != API(c) {
+		t.Errorf("retries off: *ecs.Client wrapped in %T", d.api)
 	}
 }
