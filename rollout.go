@@ -247,7 +247,7 @@ func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *Rol
 // wait comes one schedule step later (no extra call).
 func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after *types.Service, ferr *DeploymentFailedError) {
 	id := ferr.RollbackDeploymentID
-	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, nil)}
+	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after)}
 	st, o, err := d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted && steadyOutcome(s).kind != outcomeCompleted {
