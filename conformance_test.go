@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -16,9 +17,9 @@ import (
 // with one cluster: Fargate, or EC2 with two instances. Waits go through
 // the fake's clock (virtual time); faults, capacity and call counts use
 // the fake's inspection API.
-func fakeBackend(t testing.TB, launch types.LaunchType) (ecsdeploytest.Backend, *fake.ECS) {
+func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ecsdeploytest.Backend, *fake.ECS) {
 	t.Helper()
-	e := fake.New()
+	e := fake.New(opts...)
 	const cluster = "conformance"
 	if _, err := e.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: ptr(cluster)}); err != nil {
 		t.Fatalf("CreateCluster: %v", err)
@@ -75,6 +76,19 @@ func TestConformanceFargate(t *testing.T) {
 func TestConformanceEC2(t *testing.T) {
 	b, _ := fakeBackend(t, types.LaunchTypeEc2)
 	ecsdeploytest.Run(t, b)
+}
+
+// TestConformanceEventualConsistency runs the whole suite with reads
+// lagging writes by up to 20 s of virtual time (fake.WithEventualConsistency):
+// the Deployer must not take a not-yet-visible task, service or deployment
+// for a failure.
+func TestConformanceEventualConsistency(t *testing.T) {
+	for _, launch := range []types.LaunchType{types.LaunchTypeFargate, types.LaunchTypeEc2} {
+		t.Run(string(launch), func(t *testing.T) {
+			b, _ := fakeBackend(t, launch, fake.WithEventualConsistency(20*time.Second))
+			ecsdeploytest.Run(t, b)
+		})
+	}
 }
 
 func ptr[T any](v T) *T { return &v }

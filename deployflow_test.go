@@ -164,8 +164,10 @@ func TestDeployerRollbackOnTimeoutToLastCompletedAndDeregistersFailed(t *testing
 	if !errors.As(err, &df) || !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want DeploymentFailedError wrapping ErrTimeout", err)
 	}
-	if took := clock.Now().Sub(start); took != time.Minute+2*DefaultPollInterval {
-		t.Errorf("took %s, want 1m (timeout) + the first read after the rollback's update (2 polls)", took)
+	// The rollback's tasks (no health check) cannot count healthy before
+	// the 40-second rule: its first read comes 40 s + one poll after its update.
+	if took := clock.Now().Sub(start); took != time.Minute+40*time.Second+DefaultPollInterval {
+		t.Errorf("took %s, want 1m (timeout) + the first read after the rollback's update (45 s)", took)
 	}
 	if !df.RollbackStarted || !df.RolledBack || df.RollbackState != completed || df.RollbackDeploymentID != "ecs-svc/3" || df.RollbackBy != "deployer" || shortTD(df.RollbackTaskDefinition) != "web:1" {
 		t.Errorf("rollback = %v %q %s (%v)", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, df.RollbackErr)

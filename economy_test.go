@@ -115,11 +115,11 @@ func runEconomy(ctx context.Context, tb testing.TB, w economyWorld) []economyRes
 		tb.Fatalf("Wait: %v", err)
 	}
 	var revived bool
+	before, err := d.Status(ctx, "prod", "web") // not part of the scenario
+	if err != nil {
+		tb.Fatal(err)
+	}
 	measure("failing-deploy+rollback", func() func() time.Time {
-		before, err := d.Status(ctx, "prod", "web")
-		if err != nil {
-			tb.Fatal(err)
-		}
 		_, df := failing("nginx:bad2", ecsdeploy.WithRollback())
 		revived = df.RollbackDeploymentID == aws.ToString(before.Deployment.Id)
 		if !df.RolledBack || df.RollbackState != types.DeploymentRolloutStateCompleted {
@@ -189,11 +189,7 @@ func TestDeployEconomyTargets(t *testing.T) {
 		t.Logf("%-24s %2d calls (ecspresso %d), detected after %v, took %v: %v", r.scenario, r.total(), ecspressoCalls[r.scenario], r.detect, r.took, r.calls)
 		limit := ecspressoCalls[r.scenario] / 2
 		if r.scenario == "failing-deploy+rollback" && !r.revived {
-			// Not reached while the fake rolls back with a new deployment
-			// (its shape before issue #11.2): waiting for that one takes 4
-			// reads; ECS (and the fake after #11.2) revives the last
-			// COMPLETED deployment, which completes as the failed one drains.
-			limit = 15
+			t.Errorf("the breaker's rollback made a new deployment; ECS (and the fake, issue #11.2) revives the last COMPLETED one")
 		}
 		if r.total() > limit {
 			t.Errorf("%s: %d calls, want <= %d (half of ecspresso's %d): %v", r.scenario, r.total(), limit, ecspressoCalls[r.scenario], r.calls)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -52,11 +51,11 @@ func (d *deployer) action(cfg config, format string, args ...any) {
 // schedule returns the poll schedule of one wait on a service last read
 // as before (nil: not read), whose history may tell its drain time.
 func (d *deployer) schedule(cfg config, before *types.Service) *pollSchedule {
-	var drain time.Duration
+	var h history
 	if before != nil {
-		drain = learnedDrain(before)
+		h = learnHistory(before)
 	}
-	return newPollSchedule(cfg, d.hc.of, drain)
+	return newPollSchedule(cfg, d.hc.of, h)
 }
 
 // Status reads the service once; Deployment is its PRIMARY deployment.
@@ -99,6 +98,7 @@ func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 		return nil, wrapAPI("CreateService", err)
 	}
 	d.action(cfg, "created service %s", valueOf(in.ServiceName))
+	cfg.visibleGrace = visibilityGrace
 	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
 }
 
@@ -139,7 +139,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 	}
 	id := valueOf(p.Id)
 	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, sched: d.schedule(cfg, before)}
-	st, o, err := d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
+	st, o, err := d.poll(ctx, cfg, w, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
 			// COMPLETED, and the service runs what it should.
@@ -148,7 +148,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 			}
 		}
 		return o
-	})
+	}))
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *svc, Deployment: p})
 		return st, err
@@ -184,6 +184,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if desired == 0 {
 		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
 	}
+	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
 	w := waitSpec{cluster: cluster, service: service, what: fmt.Sprintf("service %s to run %d tasks", service, desired), after: out.Service, sched: d.schedule(cfg, before)}
 	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
 	if err != nil {

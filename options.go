@@ -21,6 +21,9 @@ type config struct {
 	retryAttempts  int
 	fixedPolling   bool
 	rollbackNoWait bool
+	// visibleGrace: how long a wait takes "service not found" for a
+	// service not visible yet (set after CreateService; consistency.go).
+	visibleGrace time.Duration
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute

@@ -18,7 +18,7 @@ const healthyAfterRunning = 40 * time.Second
 // defaultDrain is how long the Deployer expects old tasks to take from
 // the moment they are stopped to the deployment's completion (DEACTIVATING,
 // STOPPING, DEPROVISIONING) when the service's own history does not say.
-const defaultDrain = 15 * time.Second
+const defaultDrain = 20 * time.Second
 
 // predictionMargin is added to a predicted instant so that the poll lands
 // just after it rather than just before it.
@@ -28,7 +28,7 @@ const predictionMargin = time.Second
 // predictions assume that ECS's clock runs at the Deployer's pace (true on
 // AWS); a sped-up fake read on the wall clock with a short poll interval
 // would otherwise be read too late.
-const maxPredictedSteps = 12
+const maxPredictedSteps = 24
 
 // pollSchedule decides how long to wait before the next DescribeServices
 // of a wait. It is a pure decision: it reads the readings it is given and
@@ -55,10 +55,19 @@ type pollSchedule struct {
 	// essential container health check (nil: unknown, which disables the
 	// 40-second prediction).
 	healthCheck func(arn string) *bool
-	// drain is the expected time from the old tasks' stop to completion.
-	drain time.Duration
+	// drain is the expected time from the old tasks' stop to completion;
+	// pull the expected time from a task's launch to RUNNING (0: unknown).
+	drain, pull time.Duration
 
 	lastKey     string
+	lastFailed  int32
+	firstQuiet  bool
+	firstDrain  time.Duration
+	// waveFail is how long the deployment's first wave of tasks took to
+	// fail (createdAt to the first failedTasks change), waveAt when the
+	// latest wave was launched (0: no failure seen).
+	waveFail time.Duration
+	waveAt   time.Time
 	lastAt      time.Time
 	lastRunning int32
 	lastState   types.DeploymentRolloutState
@@ -70,11 +79,12 @@ type pollSchedule struct {
 
 // newPollSchedule returns the schedule for one wait; fixed means every
 // step is fast (the pre-adaptive behaviour, WithFixedPolling).
-func newPollSchedule(cfg config, healthCheck func(arn string) *bool, drain time.Duration) *pollSchedule {
+func newPollSchedule(cfg config, healthCheck func(arn string) *bool, h history) *pollSchedule {
+	drain := h.drain
 	if drain <= 0 {
 		drain = defaultDrain
 	}
-	s := &pollSchedule{fast: cfg.poll, slow: 3 * cfg.poll, healthCheck: healthCheck, drain: drain}
+	s := &pollSchedule{fast: cfg.poll, slow: 3 * cfg.poll, healthCheck: healthCheck, drain: drain, pull: h.pull}
 	if cfg.fixedPolling {
 		s.slow, s.healthCheck = cfg.poll, nil
 	}
@@ -87,6 +97,16 @@ func (s *pollSchedule) first() time.Duration {
 	if s.slow == s.fast {
 		return s.fast
 	}
+	if s.firstQuiet {
+		wait := healthyAfterRunning + s.fast
+		if s.pull > 0 {
+			// Nothing completes before the tasks run (4/5 of the pull the
+			// service's history shows, to err early) plus 40 s, plus the
+			// old tasks' drain when there are old tasks.
+			wait = s.pull*4/5 + healthyAfterRunning + s.firstDrain + predictionMargin
+		}
+		return min(wait, maxPredictedSteps*s.fast)
+	}
 	return 2 * s.fast
 }
 
@@ -96,6 +116,12 @@ func (s *pollSchedule) prime(svc *types.Service, ours *types.Deployment, now tim
 	s.lastKey, s.lastAt = countsKey(svc), now
 	if ours != nil {
 		s.lastRunning, s.lastState = ours.RunningCount, ours.RolloutState
+		// A new deployment whose tasks are not running yet: nothing can
+		// complete before they run plus 40 s.
+		s.firstQuiet = ours.RunningCount == 0 && ours.DesiredCount > 0 && s.quiet(svc, ours)
+		if 2*othersTasks(svc, valueOf(ours.Id)) >= ours.DesiredCount {
+			s.firstDrain = s.drain
+		}
 	}
 	s.step = s.first()
 }
@@ -115,9 +141,42 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	if ours == nil || ours.RolloutState != types.DeploymentRolloutStateInProgress && ours.RolloutState != "" {
 		return s.fast
 	}
+	// changedAt is when this reading's change happened: the deployment's
+	// updatedAt when it falls since the previous read, else the earliest
+	// instant it may have happened (so predictions err early).
+	changedAt := now
+	if !prevAt.IsZero() {
+		changedAt = prevAt
+	}
+	if u := valueOf(ours.UpdatedAt); changed && !u.IsZero() && !u.After(now) && (prevAt.IsZero() || u.After(prevAt)) {
+		changedAt = u
+	}
+	if ours.FailedTasks > s.lastFailed {
+		// A wave of tasks failed and ECS launched the next one: that wave
+		// cannot fail sooner than about the first one took.
+		if s.lastFailed == 0 && ours.CreatedAt != nil {
+			s.waveFail = changedAt.Sub(*ours.CreatedAt)
+		}
+		s.waveAt = changedAt
+	}
+	s.lastFailed = ours.FailedTasks
 	allRunning := ours.DesiredCount > 0 && ours.RunningCount == ours.DesiredCount && ours.PendingCount == 0
 	if !allRunning {
 		s.runningSince = time.Time{}
+		if s.quiet(svc, ours) {
+			// Nothing can complete before the last task runs plus 40 s,
+			// and its tasks cannot trip the breaker.
+			s.step = s.fast
+			return min(healthyAfterRunning+s.fast, maxPredictedSteps*s.fast)
+		}
+		if s.waveFail > 0 && !s.waveAt.IsZero() {
+			if earliest := s.waveAt.Add(s.waveFail * 4 / 5); earliest.After(now.Add(s.fast)) {
+				s.step = s.fast
+				return min(earliest.Sub(now), maxPredictedSteps*s.fast)
+			}
+			s.step = s.fast
+			return s.fast
+		}
 		if progressed {
 			s.step = s.fast
 		} else if s.step = 2 * s.step; s.step > s.slow {
@@ -126,23 +185,9 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 		return s.step
 	}
 	if s.runningSince.IsZero() {
-		// The last task turned RUNNING between the previous read and this
-		// one. ECS stamps the count change in the deployment's updatedAt:
-		// trust it when it falls in that interval; otherwise assume the
-		// earliest instant, so that the prediction is early, never late.
-		s.runningSince = now
-		if !prevAt.IsZero() {
-			s.runningSince = prevAt
-		}
-		if u := valueOf(ours.UpdatedAt); changed && !u.IsZero() && !u.After(now) && (prevAt.IsZero() || u.After(prevAt)) {
-			s.runningSince = u
-		}
+		s.runningSince = changedAt // the last task turned RUNNING then
 	}
-	var hc *bool
-	if s.healthCheck != nil {
-		hc = s.healthCheck(valueOf(ours.TaskDefinition))
-	}
-	if hc == nil || *hc || len(svc.LoadBalancers) > 0 {
+	if !s.fortyRule(svc, ours) {
 		// Health checks (container or load balancer) pass on their own
 		// schedule, and an unknown task definition may have one: read at
 		// the fast step.
@@ -159,6 +204,36 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	}
 	wait := expect.Add(predictionMargin).Sub(now)
 	return max(s.fast, min(wait, maxPredictedSteps*s.fast))
+}
+
+// fortyRule reports whether ours's tasks count healthy by the 40-second
+// rule: its task definition is known to have no health check and the
+// service has no load balancer.
+func (s *pollSchedule) fortyRule(svc *types.Service, ours *types.Deployment) bool {
+	if s.healthCheck == nil || len(svc.LoadBalancers) > 0 {
+		return false
+	}
+	hc := s.healthCheck(valueOf(ours.TaskDefinition))
+	return hc != nil && !*hc
+}
+
+// quiet reports whether, with ours not yet all RUNNING, nothing decisive
+// can happen within the 40-second rule: the tasks count healthy by it, and
+// even if every task of the deployment failed (those in flight, and those
+// that stopped but are not counted yet) the circuit breaker would not trip
+// (failedTasks + desiredCount stays under its threshold,
+// ceil(desired/2) clamped to [3, 200]; developer guide "deployment circuit
+// breaker"), or the breaker is off.
+func (s *pollSchedule) quiet(svc *types.Service, ours *types.Deployment) bool {
+	if !s.fortyRule(svc, ours) {
+		return false
+	}
+	dc := svc.DeploymentConfiguration
+	if dc == nil || dc.DeploymentCircuitBreaker == nil || !dc.DeploymentCircuitBreaker.Enable {
+		return true
+	}
+	threshold := min(max((ours.DesiredCount+1)/2, 3), 200)
+	return ours.FailedTasks+ours.DesiredCount < threshold
 }
 
 // countsKey summarises what a reading says about progress: every
@@ -183,27 +258,50 @@ func othersTasks(svc *types.Service, id string) int32 {
 	return n
 }
 
-// learnedDrain returns how long the service's previous deployment took
-// from its "has stopped N running tasks" event to its "deployment
-// completed" event, as the service's own history shows it (0 when it does
-// not): the best estimate of this deployment's drain.
-func learnedDrain(svc *types.Service) time.Duration {
-	var completed time.Time
-	for _, e := range svc.Events { // newest first
+// history is what the service's own events say about its previous
+// successful deployment: how long its tasks took from launch to RUNNING
+// (pull) and its old tasks from stop to completion (drain); zero when the
+// events do not tell.
+type history struct {
+	pull, drain time.Duration
+}
+
+// learnHistory reads svc's events (newest first) back from the latest
+// "deployment completed": an optional "has stopped N running tasks"
+// (stop), then "has started N tasks" (start). The tasks count healthy 40 s
+// after RUNNING, so pull = (stop or completion) - start - 40 s, and drain =
+// completion - stop. A completion that follows a failure (a rollback's)
+// is skipped for an older one.
+func learnHistory(svc *types.Service) history {
+	var completed, stopped time.Time
+	for _, e := range svc.Events {
 		m, at := valueOf(e.Message), valueOf(e.CreatedAt)
 		switch {
-		case completed.IsZero() && strings.HasSuffix(m, ") deployment completed."):
-			completed = at
-		case !completed.IsZero() && strings.Contains(m, ") has stopped ") && strings.Contains(m, " running tasks"):
-			if d := completed.Sub(at); d > 0 && d < 10*time.Minute {
-				return d
+		case completed.IsZero():
+			if strings.HasSuffix(m, ") deployment completed.") {
+				completed = at
 			}
-			return 0
-		case !completed.IsZero() && strings.Contains(m, ") has started "):
-			return 0 // that deployment stopped no task
+		case strings.Contains(m, ") deployment failed") || strings.Contains(m, ") rolling back to "):
+			// That completion was a rollback's: learn from an older one.
+			completed, stopped = time.Time{}, time.Time{}
+		case stopped.IsZero() && strings.Contains(m, ") has stopped ") && strings.Contains(m, " running tasks"):
+			stopped = at
+		case strings.Contains(m, ") has started "):
+			h := history{}
+			healthy := completed
+			if !stopped.IsZero() {
+				healthy, h.drain = stopped, completed.Sub(stopped)
+			}
+			if p := healthy.Sub(at) - healthyAfterRunning; p > 0 && p < 10*time.Minute {
+				h.pull = p
+			}
+			if h.drain < 0 || h.drain > 10*time.Minute {
+				h.drain = 0
+			}
+			return h
 		}
 	}
-	return 0
+	return history{}
 }
 
 // taskDefinitionHealthCheck reports whether td has an essential container

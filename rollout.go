@@ -72,6 +72,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if newDeployment {
 		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
 	}
+	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
 	w := waitSpec{cluster: in.Cluster, service: in.Service, what: "deployment " + res.DeploymentID + " to complete",
 		after: out.Service, deadline: deadline, sched: d.schedule(cfg, svc)}
 	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
@@ -96,7 +97,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	rcancel()
 	switch {
 	case ferr.RollbackStarted && cfg.rollback && !cfg.rollbackNoWait && !ferr.RolledBack:
-		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, ferr)
+		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, nil, ferr)
 	case !ferr.RollbackStarted && cfg.rollback:
 		d.rollbackTo(ctx, cfg, tr, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
@@ -245,16 +246,24 @@ func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *Rol
 // deployment ferr names to complete, and records how it ended on ferr.
 // after is the last reading of the service, so the first read of this
 // wait comes one schedule step later (no extra call).
-func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after *types.Service, ferr *DeploymentFailedError) {
+//
+// written is the response of the Deployer's own rollback update (nil for
+// the circuit breaker's): until reads show it, they count as pending
+// (eventual consistency, consistency.go).
+func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after, written *types.Service, ferr *DeploymentFailedError) {
 	id := ferr.RollbackDeploymentID
 	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after)}
-	st, o, err := d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
+	j := func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted && steadyOutcome(s).kind != outcomeCompleted {
 			o.kind = outcomePending
 		}
 		return o
-	})
+	}
+	if written != nil {
+		j = afterWrite(written, cfg.clock.Now(), cfg.clock, j)
+	}
+	st, o, err := d.poll(ctx, cfg, w, tr, j)
 	if st != nil && st.Deployment != nil {
 		ferr.RollbackState = st.Deployment.RolloutState
 	}
@@ -296,7 +305,7 @@ func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, clus
 	if cfg.rollbackNoWait || p == nil {
 		return
 	}
-	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, ferr)
+	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, ferr)
 }
 
 // Rollback deploys the last COMPLETED task definition (or in.TaskDefinition).

@@ -108,6 +108,9 @@ func (d *deployer) waitTasks(ctx context.Context, cfg config, in RunTaskInput, r
 			return &WaitError{Op: "tasks to be " + goal, Waited: now.Sub(start), Err: ctx.Err()}
 		case err != nil && !isTransient(err):
 			return err
+		case err == nil && len(tasks) < len(arns):
+			// Some tasks are not visible yet (ECS reads lag RunTask;
+			// consistency.go): poll again.
 		case err == nil:
 			res.Tasks = tasks
 			done, ferr := d.judgeTasks(ctx, cfg, tr, in.Wait, res)

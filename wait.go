@@ -218,7 +218,7 @@ func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker
 	}
 	sched := w.sched
 	if sched == nil {
-		sched = newPollSchedule(cfg, nil, 0)
+		sched = newPollSchedule(cfg, nil, history{})
 	}
 	wctx, cancel := withDeadline(ctx, cfg.clock, deadline)
 	defer cancel()
@@ -258,12 +258,17 @@ func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker
 			return last, lastOutcome, waitErr(ctx.Err())
 		case err != nil && (wctx.Err() != nil || pastDeadline(wctx, cfg.clock)) && (isTransient(err) || wctx.Err() != nil):
 			return last, lastOutcome, waitErr(ErrTimeout)
+		case err != nil && errors.Is(err, ErrServiceNotFound) && now.Sub(start) < cfg.visibleGrace:
+			// just created, not visible yet (consistency.go): poll again
 		case err != nil && !isTransient(err):
 			return last, lastOutcome, err
 		case err == nil:
 			d.emit(cfg, tr.observe(svc, now)...)
 			o := j(svc)
 			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
+			if err := ctx.Err(); err != nil {
+				return last, lastOutcome, waitErr(err) // cancelled while reporting this reading
+			}
 			if o.kind != outcomePending {
 				return last, o, nil
 			}

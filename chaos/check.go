@@ -63,13 +63,17 @@ type Checker struct {
 	start    time.Time
 	services map[string]*serviceMemory
 	overdue  map[string]bool // deployments already reported past deadline
+	// revived holds, per deployment seen COMPLETED, when it was first seen
+	// IN_PROGRESS again (a circuit-breaker rollback revives the last
+	// COMPLETED deployment: its deadline runs from then, not createdAt).
+	revived map[string]time.Time
 	// Checks counts the individual invariant evaluations made.
 	Checks int
 }
 
 // NewChecker returns a Checker whose violations are timed from start.
 func NewChecker(start time.Time) *Checker {
-	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}}
+	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}, revived: map[string]time.Time{}}
 }
 
 // Check evaluates every invariant on s and returns the violations.
@@ -199,11 +203,22 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		// Only the PRIMARY rollout must end: a deployment superseded while
 		// IN_PROGRESS stays ACTIVE with that state until drained, and a
 		// FAILED primary without rollback leaves it so (soak seed 11).
+		since := aws.ToTime(d.CreatedAt)
+		switch at, seen := c.revived[id]; {
+		case d.RolloutState == types.DeploymentRolloutStateCompleted:
+			c.revived[id] = time.Time{}
+		case seen && d.RolloutState == types.DeploymentRolloutStateInProgress:
+			if at.IsZero() {
+				at = s.Now
+				c.revived[id] = at
+			}
+			since = at
+		}
 		if x.DeploymentDeadline > 0 && aws.ToString(d.Status) == "PRIMARY" && d.RolloutState == types.DeploymentRolloutStateInProgress && d.CreatedAt != nil &&
-			s.Now.Sub(*d.CreatedAt) > x.DeploymentDeadline && !c.overdue[id] {
+			s.Now.Sub(since) > x.DeploymentDeadline && !c.overdue[id] {
 			c.overdue[id] = true
 			bad("deployment-deadline", name, "deployment %s (%s) IN_PROGRESS for %v: %s", id,
-				aws.ToString(d.TaskDefinition), s.Now.Sub(*d.CreatedAt), aws.ToString(d.RolloutStateReason))
+				aws.ToString(d.TaskDefinition), s.Now.Sub(since), aws.ToString(d.RolloutStateReason))
 		}
 	}
 	c.checkEvents(name, svc.Events, mem, bad)

@@ -40,7 +40,9 @@ type Backend struct {
 	Image, OtherImage string
 	// NamePrefix prefixes every family and service name (default "ecsdeploytest").
 	NamePrefix string
-	// Timeout bounds each successful wait (default 10 min); FailureTimeout
+	// Timeout bounds each successful wait (default 30 min: a real circuit
+	// breaker with rollback takes about 12 min, the throttle up to 27 min
+	// between attempts; docs/ecs-semantics.md "Timings"); FailureTimeout
 	// is the deadline the timeout scenarios use (default 3 min).
 	Timeout, FailureTimeout time.Duration
 	// PollInterval is the Deployer's poll interval (default 5 s).
@@ -99,7 +101,7 @@ func (b Backend) withDefaults() Backend {
 		b.NamePrefix = "ecsdeploytest"
 	}
 	if b.Timeout == 0 {
-		b.Timeout = 10 * time.Minute
+		b.Timeout = 30 * time.Minute
 	}
 	if b.FailureTimeout == 0 {
 		b.FailureTimeout = 3 * time.Minute

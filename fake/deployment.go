@@ -20,7 +20,8 @@ type deployment struct {
 	createdAt      time.Time
 	updatedAt      time.Time
 	reachedRunning bool
-	isRollback     bool
+	revivedAt      time.Time // when a circuit-breaker rollback made it PRIMARY again
+	unplaced       int       // tasks not placed since the last plan (plan.Deployment.PlacementFailures)
 	backoff        plan.Backoff
 	launchType     types.LaunchType
 	platform       string
@@ -39,7 +40,7 @@ func (e *ECS) deploymentIDLocked() string {
 
 // newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)
 // and demotes the previous PRIMARY to ACTIVE.
-func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollback bool, now time.Time) *deployment {
+func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, now time.Time) *deployment {
 	for _, d := range s.deployments {
 		if d.status == plan.StatusPrimary {
 			d.status = plan.StatusActive
@@ -49,13 +50,17 @@ func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, rollba
 	// The planner orders deployments by createdAt: keep it strictly
 	// increasing when several are made at one virtual instant.
 	created := now
-	if n := len(s.deployments); n > 0 && !created.After(s.deployments[n-1].createdAt) {
-		created = s.deployments[n-1].createdAt.Add(time.Nanosecond)
+	for _, d := range s.deployments {
+		for _, at := range []time.Time{d.createdAt, d.revivedAt} {
+			if !created.After(at) {
+				created = at.Add(time.Nanosecond)
+			}
+		}
 	}
 	d := &deployment{
 		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
 		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: created, updatedAt: now,
-		isRollback: rollback, launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
+		launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
 	}
 	if reason == "" {
 		reason = plan.InProgressReason(d.id)

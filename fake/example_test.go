@@ -46,7 +46,7 @@ func ExampleECS_InjectFault() {
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("web"), Image: aws.String("web:bad"), Memory: aws.Int32(256)}},
 	})
 	out, _ := e.RunTask(ctx, &ecs.RunTaskInput{TaskDefinition: aws.String("web")})
-	e.Advance(time.Minute)
+	e.Advance(2 * time.Minute) // the agent retries the pull for 88 s (Timing.PullFailure)
 	d, _ := e.DescribeTasks(ctx, &ecs.DescribeTasksInput{Tasks: []string{*out.Tasks[0].TaskArn}})
 	fmt.Println(*d.Tasks[0].LastStatus, d.Tasks[0].StopCode)
 	// Output:

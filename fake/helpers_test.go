@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -13,11 +14,19 @@ import (
 
 var bg = context.Background()
 
+// fastTiming is the lifecycle most tests want: seconds per transition and a
+// short service throttle (the defaults follow ECS's minutes; tests that
+// check the defaults build their fake with New() alone).
+var fastTiming = Timing{Provisioning: 10 * time.Second, Pull: 8 * time.Second, Activating: 2 * time.Second,
+	Deactivating: 2 * time.Second, Stopping: 5 * time.Second, Deprovisioning: 10 * time.Second,
+	PullFailure: 8 * time.Second, ThrottleBase: 10 * time.Second, ThrottleCap: 15 * time.Minute}
+
 // newCluster returns a fake with cluster "default" and n instances of
-// 2048 CPU / 4096 MiB spread over three AZs.
+// 2048 CPU / 4096 MiB spread over three AZs, on fastTiming unless opts
+// set a timing.
 func newCluster(t testing.TB, n int, opts ...Option) *ECS {
 	t.Helper()
-	e := New(opts...)
+	e := New(append([]Option{WithTiming(fastTiming)}, opts...)...)
 	if _, err := e.CreateCluster(bg, &ecs.CreateClusterInput{}); err != nil {
 		t.Fatal(err)
 	}

@@ -37,6 +37,10 @@ func (e *ECS) launchLocked(t *task, now time.Time) {
 	if t.awsvpc {
 		e.setStatusLocked(t, statusProvisioning, now, "")
 		e.afterLocked(t, statusProvisioning, now.Add(e.cfg.timing.Provisioning), func(now time.Time) {
+			if t.desiredStatus == statusStopped { // asked to stop while provisioning
+				e.enterStoppingLocked(t, now)
+				return
+			}
 			t.connectedAt = now
 			e.enterPendingLocked(t, now)
 		})
@@ -53,7 +57,11 @@ func (e *ECS) enterPendingLocked(t *task, now time.Time) {
 	for _, c := range t.containers {
 		c.lastStatus = statusPending
 	}
-	e.afterLocked(t, statusPending, now.Add(e.cfg.timing.Pull), func(now time.Time) {
+	pull := e.cfg.timing.Pull
+	if t.fate.failStart != "" {
+		pull = e.cfg.timing.PullFailure // the agent retries the pull before giving up
+	}
+	e.afterLocked(t, statusPending, now.Add(pull), func(now time.Time) {
 		t.pullStoppedAt = now
 		if t.fate.failStart != "" {
 			c := t.containers[t.fate.failContainer]
@@ -176,6 +184,15 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 	t.stoppedReason = reason
 	t.stoppingAt = now
 	switch t.lastStatus {
+	case statusProvisioning:
+		// The network interface being attached is attached first, then
+		// detached: the task leaves PROVISIONING when provisioning ends
+		// (launchLocked), straight to STOPPING. Calibrated on the published
+		// rollback timing (docs/ecs-semantics.md, "Timings").
+		t.version++
+		if t.svc != nil {
+			e.touchServiceLocked(t.svc)
+		}
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
 		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating), func(now time.Time) {
@@ -231,6 +248,8 @@ func (e *ECS) releaseLocked(t *task) {
 		return
 	}
 	t.released = true
+	t.td.live--
+	e.maybeDeleteTaskDefLocked(t.td)
 	if in := t.inst; in != nil {
 		in.cpuFree += t.cpu
 		in.memFree += t.mem

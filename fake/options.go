@@ -1,6 +1,10 @@
 package fake
 
-import "time"
+import (
+	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
 
 // Timing holds the durations of the task lifecycle in virtual time. Zero
 // fields take the defaults from DefaultTiming.
@@ -21,19 +25,36 @@ type Timing struct {
 	Deprovisioning time.Duration `json:"deprovisioning,omitempty"`
 	// Retention is how long STOPPED tasks stay describable (about an hour in ECS).
 	Retention time.Duration `json:"retention,omitempty"`
+	// PullFailure is how long a task whose image cannot be pulled (or that
+	// fails to start for another scripted reason) stays PENDING while the
+	// agent retries, before it stops with TaskFailedToStart.
+	PullFailure time.Duration `json:"pullFailure,omitempty"`
+	// ThrottleBase is the service throttle's delay after the first and second
+	// consecutive task that failed to start; it doubles per further failure
+	// ("Amazon ECS service throttle logic").
+	ThrottleBase time.Duration `json:"throttleBase,omitempty"`
+	// ThrottleCap is the longest service throttle delay (27 minutes in ECS).
+	ThrottleCap time.Duration `json:"throttleCap,omitempty"`
 }
 
 // DefaultTiming returns lifecycle durations close to what ECS shows for a
-// small image: seconds per transition, stopped tasks kept for one hour.
+// small image, stopped tasks kept for one hour, and the pull-retry and
+// service-throttle schedule calibrated on a published Fargate observation
+// (desired 1, an image that cannot be pulled: failedTasks 1, 2, 3 at 2m34s,
+// 4m46s, 11m00s, rollback completed at 11m44s; docs/ecs-semantics.md,
+// "Timings"). Tests that want speed shorten them with WithTiming.
 func DefaultTiming() Timing {
 	return Timing{
-		Provisioning:   10 * time.Second,
+		Provisioning:   44 * time.Second,
 		Pull:           8 * time.Second,
 		Activating:     2 * time.Second,
 		Deactivating:   2 * time.Second,
 		Stopping:       5 * time.Second,
-		Deprovisioning: 10 * time.Second,
+		Deprovisioning: 17 * time.Second,
 		Retention:      time.Hour,
+		PullFailure:    88 * time.Second,
+		ThrottleBase:   plan.DefaultThrottleBase,
+		ThrottleCap:    plan.DefaultThrottleCap,
 	}
 }
 
@@ -51,6 +72,9 @@ func (t Timing) withDefaults() Timing {
 	fill(&t.Stopping, d.Stopping)
 	fill(&t.Deprovisioning, d.Deprovisioning)
 	fill(&t.Retention, d.Retention)
+	fill(&t.PullFailure, d.PullFailure)
+	fill(&t.ThrottleBase, d.ThrottleBase)
+	fill(&t.ThrottleCap, d.ThrottleCap)
 	return t
 }
 
@@ -62,6 +86,8 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	// consistency is how long reads may lag writes (WithEventualConsistency).
+	consistency time.Duration
 }
 
 // Option configures a fake ECS built by New.

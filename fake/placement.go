@@ -200,7 +200,11 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 		bestKey  [5]int
 		lastFail = "AGENT"
 		failArn  string
-		random   = false
+		// memberOfFailed: a memberOf expression excluded an instance that
+		// had the resources ("API failure reasons": "MemberOf placement
+		// constraint unsatisfied"; ATTRIBUTE is for requiresAttributes).
+		memberOfFailed bool
+		random         = false
 	)
 	strategies := req.strategies
 	if req.targets != nil {
@@ -284,11 +288,13 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 			continue
 		}
 		ok := !n.distinct || in.groups[req.group] == 0
+		member := true
 		for _, x := range n.constraints {
-			ok = ok && x.eval(in)
+			member = member && x.eval(in)
 		}
-		if !ok {
+		if !ok || !member {
 			note(3, in)
+			memberOfFailed = memberOfFailed || !member
 			continue
 		}
 		note(4, in)
@@ -326,12 +332,19 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 	if stage < len(reasons) {
 		lastFail = reasons[stage]
 	}
+	if stage == 3 && memberOfFailed {
+		lastFail = memberOfUnsatisfied
+	}
 	if failArn == "" {
 		// No ACTIVE, connected instance at all.
 		lastFail = "AGENT"
 	}
 	return nil, &types.Failure{Arn: aws.String(failArn), Reason: aws.String(lastFail)}
 }
+
+// memberOfUnsatisfied is the failure reason of a task no instance's
+// attributes let through a memberOf constraint.
+const memberOfUnsatisfied = "MemberOf placement constraint unsatisfied."
 
 func less(a, b [5]int) bool {
 	for i := range a {
@@ -454,6 +467,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		c.azGroup[az] = map[string]int{}
 	}
 	c.azGroup[az][req.group]++
+	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
 	e.tasks[id] = t
 	c.tasks = append(c.tasks, t)

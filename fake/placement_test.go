@@ -34,8 +34,10 @@ func TestPlacementFailureReasons(t *testing.T) {
 		{"RESOURCE:PORTS static host port", tdWith("port", 0, aws.Int32(10), nil, pm(80, 8080)), 3, nil, 2, "RESOURCE:PORTS"},
 		{"RESOURCE:PORTS reserved port 22", tdWith("ssh", 0, aws.Int32(10), nil, pm(22, 22)), 1, nil, 0, "RESOURCE:PORTS"},
 		{"dynamic host ports never conflict", tdWith("dyn", 0, aws.Int32(10), nil, pm(80, 0)), 10, nil, 10, ""},
-		{"ATTRIBUTE memberOf", tdWith("attr", 0, aws.Int32(10), nil), 1,
-			[]types.PlacementConstraint{{Type: types.PlacementConstraintTypeMemberOf, Expression: aws.String("attribute:ecs.instance-type == m5.*")}}, 0, "ATTRIBUTE"},
+		// "API failure reasons": a memberOf no instance satisfies is its own
+		// reason (ATTRIBUTE is for missing requiresAttributes).
+		{"MemberOfPlacementConstraintUnsatisfied", tdWith("attr", 0, aws.Int32(10), nil), 1,
+			[]types.PlacementConstraint{{Type: types.PlacementConstraintTypeMemberOf, Expression: aws.String("attribute:ecs.instance-type == m5.*")}}, 0, "MemberOf placement constraint unsatisfied."},
 		{"distinctInstance", tdWith("dist", 0, aws.Int32(10), nil), 3,
 			[]types.PlacementConstraint{{Type: types.PlacementConstraintTypeDistinctInstance}}, 2, "ATTRIBUTE"},
 	}

@@ -19,10 +19,6 @@ import (
 // DRAINING instances, so that the planner replaces and drains them.
 const drainingDeployment = "draining"
 
-// placementRetry is how soon the scheduler tries again to place tasks that
-// found no capacity (capacity can appear without the service changing).
-const placementRetry = 15 * time.Second
-
 // unplacedRepeat is how long an identical "unable to place a task" event is
 // not repeated.
 const unplacedRepeat = 5 * time.Minute
@@ -47,15 +43,16 @@ func (e *ECS) wakeServiceLocked(s *service, at time.Time) {
 	e.scheduleLocked(at, func(time.Time) { e.touchServiceLocked(s) })
 }
 
-// scheduleServiceLocked plans one service at now and applies the plan. A
-// rollback deployment is created and planned again at once.
+// scheduleServiceLocked plans one service at now and applies the plan. After
+// a rollback revived a deployment, or tasks could not be placed, the
+// service is planned again at once.
 func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	if s.status == serviceInactive || len(s.deployments) == 0 {
 		return
 	}
 	e.applying = s
 	defer func() { e.applying = nil }()
-	for range 4 { // a rollback replans once; more would be a planner bug
+	for range 4 { // a rollback and a placement shortfall replan once each; more would be a planner bug
 		snap := e.snapshotLocked(s, now)
 		s.plans++
 		p := plan.Compute(snap)
@@ -82,14 +79,20 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		Now:         now,
 	}
 	if cb := cfg.DeploymentCircuitBreaker; cb != nil {
-		snap.Service.CircuitBreaker = plan.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback}
+		snap.Service.CircuitBreaker = plan.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback,
+			KeepFailuresOnHealthy: cb.ResetOnHealthyTask != nil && !*cb.ResetOnHealthyTask}
+		if tc := cb.ThresholdConfiguration; tc != nil {
+			snap.Service.CircuitBreaker.ThresholdType = plan.ThresholdType(tc.Type)
+			snap.Service.CircuitBreaker.ThresholdValue = int(tc.Value)
+		}
 	}
+	snap.Service.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
 	for _, d := range s.deployments {
 		snap.Deployments = append(snap.Deployments, plan.Deployment{
 			ID: d.id, Status: d.status, TaskDefinition: d.td.arn, DesiredCount: d.desired,
 			RolloutState: d.rolloutState, RolloutStateReason: d.reason, FailedTasks: d.failedTasks,
 			CreatedAt: d.createdAt, HasHealthCheck: hasEssentialHealthCheck(d.td),
-			ReachedRunning: d.reachedRunning, IsRollback: d.isRollback, Backoff: d.backoff,
+			ReachedRunning: d.reachedRunning, RevivedAt: d.revivedAt, PlacementFailures: d.unplaced, Backoff: d.backoff,
 		})
 	}
 	ts := s.snap[:0]
@@ -130,7 +133,8 @@ func hasEssentialHealthCheck(td *taskDef) bool {
 }
 
 // applyPlanLocked performs p on s in the plan package's order. It reports
-// whether a rollback deployment was created (the caller plans again).
+// whether s must be planned again at once: a rollback revived a deployment,
+// or tasks could not be placed (the planner counts them).
 func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now time.Time) bool {
 	// 1. Deployment updates.
 	for _, u := range p.Deployments {
@@ -140,22 +144,18 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 		}
 		d.status, d.desired, d.rolloutState, d.reason = u.Status, u.DesiredCount, u.RolloutState, u.RolloutStateReason
 		d.failedTasks, d.reachedRunning, d.backoff = u.FailedTasks, u.ReachedRunning, u.Backoff
+		d.revivedAt, d.unplaced = u.RevivedAt, u.PlacementFailures
 		d.updatedAt = now
 	}
-	// 2. A rollback deployment: create it and plan again (this plan starts
-	// and stops nothing). Its events (failed, rolling back) are kept.
-	if nd := p.NewDeployment; nd != nil {
+	// 2. A rollback revived the last COMPLETED deployment: plan again (this
+	// plan starts and stops nothing). Its events (failed, rolling back)
+	// are kept.
+	if p.RolledBackTo != "" {
 		e.applyMarksLocked(p)
 		s.marks = p.Service
 		for _, msg := range p.Events {
 			e.addEventLocked(s, msg, now)
 		}
-		td := e.taskDefByRefLocked(nd.TaskDefinition)
-		if td == nil { // the target revision was deleted: nothing to roll back to
-			e.setWakeupLocked(s, p.NextWakeup)
-			return false
-		}
-		e.newDeploymentLocked(s, td, nd.RolloutStateReason, true, now)
 		return true
 	}
 	// 3. Task marks; 4. service marks.
@@ -168,10 +168,13 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 		}
 	}
 	// 6. Starts.
-	retry := false
+	unplaced := false
 	for _, st := range p.Starts {
-		if !e.startServiceTasksLocked(s, st, now) {
-			retry = true
+		if n := e.startServiceTasksLocked(s, st, now); n > 0 {
+			if d := s.deploymentByID(st.DeploymentID); d != nil {
+				d.unplaced += n
+				unplaced = true
+			}
 		}
 	}
 	// 7. Events.
@@ -179,13 +182,9 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 		e.addEventLocked(s, msg, now)
 	}
 	// 8. Wake-ups.
-	wake := p.NextWakeup
-	if retry && (wake.IsZero() || wake.After(now.Add(placementRetry))) {
-		wake = now.Add(placementRetry)
-	}
-	e.setWakeupLocked(s, wake)
+	e.setWakeupLocked(s, p.NextWakeup)
 	e.pruneLocked(s, snap)
-	return false
+	return unplaced
 }
 
 // applyMarksLocked sets the planner's accounting flags on tasks.
@@ -246,14 +245,20 @@ func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
 		}
 	}
 	n := 0
+	var dropped []*taskDef
 	for i, d := range s.deployments {
 		if d.status != plan.StatusInactive || i == keep || len(s.deployments) == 1 {
 			s.deployments[n] = d
 			n++
+		} else {
+			dropped = append(dropped, d.td)
 		}
 	}
 	clear(s.deployments[n:])
 	s.deployments = s.deployments[:n]
+	for _, td := range dropped {
+		e.maybeDeleteTaskDefLocked(td)
+	}
 }
 
 // wakeServicesOnLocked plans, at now, every service with a task on inst

@@ -23,11 +23,11 @@ var serviceSpread = []types.PlacementStrategy{
 
 // startServiceTasksLocked places and launches the tasks of one plan.Start
 // and emits "has started N tasks" for those placed and "unable to place a
-// task" for the first that could not be. It reports whether all were placed.
-func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) bool {
+// task" for the first that could not be. It returns how many were not placed.
+func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) int {
 	d := s.deploymentByID(st.DeploymentID)
 	if d == nil || st.Count <= 0 {
-		return true
+		return 0
 	}
 	req := placementRequest{
 		count: st.Count, group: "service:" + s.name, startedBy: d.id, launchType: s.launchType,
@@ -54,7 +54,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 		// The request was validated when the service was created or updated;
 		// an error here means the service cannot place at all.
 		e.unplacedEventLocked(s, "(service "+s.name+") was unable to place a task. Reason: "+err.Error()+".", now)
-		return false
+		return st.Count
 	}
 	if len(started) > 0 {
 		ids := make([]string, len(started))
@@ -63,13 +63,17 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 			ids[i] = t.id
 		}
 		s.tasks = mergeByID(s.tasks, started)
-		e.addEventLocked(s, plan.StartedTasksEvent(s.name, ids), now)
+		msg := plan.StartedTasksEvent(s.name, ids)
+		if n := min(st.ReplacesUnhealthy, len(ids)); n > 0 {
+			msg += plan.ReplacedUnhealthySuffix(n)
+		}
+		e.addEventLocked(s, msg, now)
 	}
 	if len(failures) == 0 {
-		return true
+		return 0
 	}
 	e.unplacedEventLocked(s, unplacedMessage(s.name, failures[0]), now)
-	return false
+	return st.Count - len(started)
 }
 
 // unplacedMessage renders ECS's "unable to place a task" event for a
@@ -87,7 +91,7 @@ func unplacedMessage(svc string, f types.Failure) string {
 		return plan.UnableToPlaceEvent(svc, id, plan.ResourceMemory)
 	case "RESOURCE:PORTS":
 		return "(service " + svc + prefix + " The closest matching container-instance " + id + " is already using a port required by your task." + more
-	case "ATTRIBUTE":
+	case "ATTRIBUTE", memberOfUnsatisfied:
 		return "(service " + svc + prefix + " The closest matching container-instance " + id + " does not satisfy the placement constraints." + more
 	default:
 		return "(service " + svc + prefix + " Reason: No Container Instances were found in your cluster." + more

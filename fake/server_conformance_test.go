@@ -81,8 +81,16 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 
 // TestConformanceOverHTTPEC2 runs the suite on EC2 capacity, with hooks
 // calling the in-process fake behind the server.
-func TestConformanceOverHTTPEC2(t *testing.T) {
-	srv := faketest.NewServer(t)
+func TestConformanceOverHTTPEC2(t *testing.T) { conformanceOverHTTPEC2(t) }
+
+// TestConformanceOverHTTPEventualConsistency runs the EC2 suite over HTTP
+// with reads lagging writes by up to 20 s (fake.WithEventualConsistency).
+func TestConformanceOverHTTPEventualConsistency(t *testing.T) {
+	conformanceOverHTTPEC2(t, fake.WithEventualConsistency(20*time.Second))
+}
+
+func conformanceOverHTTPEC2(t *testing.T, opts ...fake.Option) {
+	srv := faketest.NewServer(t, opts...)
 	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance")}); err != nil {
 		t.Fatal(err)
 	}

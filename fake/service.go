@@ -27,6 +27,12 @@ type serviceKey struct {
 
 // service is one REPLICA service with its deployments, tasks and events.
 type service struct {
+	// Eventual consistency (consistency.go): reads before visibleAt do not
+	// see the service; reads before staleUntil see stale (the service as
+	// it was before the last UpdateService).
+	visibleAt, staleUntil time.Time
+	stale                 *types.Service
+
 	name, arn string
 	c         *cluster
 	status    string

@@ -186,7 +186,8 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	} else {
 		delete(e.tags, s.arn)
 	}
-	e.newDeploymentLocked(s, td, "", false, now)
+	e.newDeploymentLocked(s, td, "", now)
+	s.visibleAt = e.lagLocked(now)
 	if old := e.services[serviceKey{c, name}]; old != nil {
 		e.dropServiceLocked(old)
 	}
@@ -257,7 +258,15 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 	if v := aws.ToString(in.PlatformVersion); v != "" && s.launchType == types.LaunchTypeFargate {
 		platform = v
 	}
-	// Everything is valid: apply.
+	// Everything is valid: apply (reads may go on seeing the service as it
+	// was for a while: consistency.go).
+	if until := e.lagLocked(now); hidden(until, now) {
+		if s.staleView(now) == nil {
+			before := e.serviceViewLocked(s, false)
+			s.stale = &before
+		}
+		s.staleUntil = until
+	}
 	newDeployment := in.ForceNewDeployment || td != p.td || platform != s.platform ||
 		(in.NetworkConfiguration != nil && !sameJSON(in.NetworkConfiguration, s.netCfg)) ||
 		(in.LoadBalancers != nil && !sameJSON(in.LoadBalancers, s.loadBalancers))
@@ -282,7 +291,7 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		s.primary().desired = s.desired
 	}
 	if newDeployment {
-		e.newDeploymentLocked(s, td, "", false, now)
+		e.newDeploymentLocked(s, td, "", now)
 	}
 	e.wakeServiceLocked(s, now)
 	return &ecs.UpdateServiceOutput{Service: ptrTo(e.serviceViewLocked(s, false))}, nil
@@ -333,6 +342,9 @@ func (e *ECS) settleDrainingLocked(s *service, now time.Time) {
 	for _, d := range s.deployments {
 		d.status = "INACTIVE"
 		d.updatedAt = now
+	}
+	for _, d := range s.deployments {
+		e.maybeDeleteTaskDefLocked(d.td)
 	}
 }
 

@@ -73,7 +73,7 @@ func TestCreateServiceValidation(t *testing.T) {
 		{"DesiredCountRequiredForReplica", "InvalidParameterException", "desiredCount: must be specified for a REPLICA service.", func(in *ecs.CreateServiceInput) { in.DesiredCount = nil }},
 		{"DesiredCountNotNegative", "InvalidParameterException", "desiredCount: must not be negative.", func(in *ecs.CreateServiceInput) { in.DesiredCount = aws.Int32(-1) }},
 		{"TaskDefinitionNotFound", "ClientException", "TaskDefinition not found.", func(in *ecs.CreateServiceInput) { in.TaskDefinition = aws.String("nope:1") }},
-		{"InactiveTaskDefinitionCannotBackService", "ClientException", "TaskDefinition is inactive", func(in *ecs.CreateServiceInput) { in.TaskDefinition = aws.String(inactive) }},
+		{"InactiveTaskDefinitionCannotBackService", "InvalidParameterException", "TaskDefinition is inactive", func(in *ecs.CreateServiceInput) { in.TaskDefinition = aws.String(inactive) }},
 		{"MinimumHealthyPercentAtMost100", "InvalidParameterException", "", func(in *ecs.CreateServiceInput) {
 			in.DeploymentConfiguration = &types.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(101)}
 		}},
@@ -141,7 +141,7 @@ func TestUpdateServiceErrors(t *testing.T) {
 	_, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("nope")})
 	apiErr(t, err, "ServiceNotFoundException", "Service not found.")
 	_, err = e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(old)})
-	apiErr(t, err, "ClientException", "TaskDefinition is inactive")
+	apiErr(t, err, "InvalidParameterException", "TaskDefinition is inactive")
 	_, err = e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(-2)})
 	apiErr(t, err, "InvalidParameterException", "desiredCount: must not be negative.")
 	if _, err := e.DeleteService(bg, &ecs.DeleteServiceInput{Service: aws.String("web"), Force: aws.Bool(true)}); err != nil {

@@ -21,7 +21,7 @@ type tb interface {
 // of 2048 CPU / 4096 MiB.
 func clusterT(t tb, n int, opts ...Option) *ECS {
 	t.Helper()
-	e := New(opts...)
+	e := New(append([]Option{WithTiming(fastTiming)}, opts...)...)
 	if _, err := e.CreateCluster(bg, &ecs.CreateClusterInput{}); err != nil {
 		t.Fatal(err)
 	}
@@ -126,6 +126,9 @@ func countSvcTasks(e *ECS, name string) svcTaskCounts {
 	for _, t := range e.clusters["default"].tasks {
 		if t.forgotten || t.group != "service:"+name || t.lastStatus == statusStopped {
 			continue
+		}
+		if t.desiredStatus == statusStopped {
+			continue // being stopped: not RUNNING or PENDING for maximumPercent
 		}
 		c.live++
 		if t.lastStatus == statusRunning && t.desiredStatus == statusRunning {

@@ -17,7 +17,8 @@ func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInpu
 	if in == nil {
 		in = &ecs.DescribeServicesInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DescribeServices", in); err != nil {
+	now, err := e.beginLocked(ctx, "DescribeServices", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -37,12 +38,16 @@ func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInpu
 	out := &ecs.DescribeServicesOutput{Services: make([]types.Service, 0, len(in.Services)), Failures: []types.Failure{}}
 	for _, ref := range in.Services {
 		s := e.serviceLocked(c, ref)
-		if s == nil {
+		if s == nil || hidden(s.visibleAt, now) {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
 				arn = e.arn(c.region, "service/"+c.name+"/"+ref)
 			}
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			continue
+		}
+		if v := s.staleView(now); v != nil {
+			out.Services = append(out.Services, *v)
 			continue
 		}
 		out.Services = append(out.Services, e.serviceViewLocked(s, withTags))
@@ -59,7 +64,8 @@ func (e *ECS) ListServices(ctx context.Context, in *ecs.ListServicesInput, _ ...
 	if in == nil {
 		in = &ecs.ListServicesInput{}
 	}
-	if _, err := e.beginLocked(ctx, "ListServices", in); err != nil {
+	now, err := e.beginLocked(ctx, "ListServices", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -71,7 +77,7 @@ func (e *ECS) ListServices(ctx context.Context, in *ecs.ListServicesInput, _ ...
 	}
 	var arns []string
 	for _, s := range e.svcOrder {
-		if s.c != c || s.status != serviceActive ||
+		if s.c != c || s.status != serviceActive || hidden(s.visibleAt, now) ||
 			(in.LaunchType != "" && s.launchType != in.LaunchType) ||
 			(in.SchedulingStrategy != "" && in.SchedulingStrategy != types.SchedulingStrategyReplica) {
 			continue

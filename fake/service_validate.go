@@ -22,14 +22,7 @@ const (
 // UpdateService: it must exist and be ACTIVE (an INACTIVE revision cannot
 // back a new service or deployment).
 func (e *ECS) serviceTaskDefLocked(ref string) (*taskDef, error) {
-	td := e.taskDefByRefLocked(ref)
-	if td == nil {
-		return nil, errClient("TaskDefinition not found.")
-	}
-	if td.status != types.TaskDefinitionStatusActive {
-		return nil, errClient("TaskDefinition is inactive")
-	}
-	return td, nil
+	return e.launchableTaskDefLocked(ref)
 }
 
 // withDeploymentDefaults fills minimumHealthyPercent (100), maximumPercent
@@ -54,6 +47,20 @@ func withDeploymentDefaults(in *types.DeploymentConfiguration, old *types.Deploy
 		}
 		if in.DeploymentCircuitBreaker != nil {
 			cb := *in.DeploymentCircuitBreaker
+			if tc := cb.ThresholdConfiguration; tc != nil {
+				// API Reference, ThresholdConfiguration: type COUNT,
+				// BOUNDED_PERCENT or UNBOUNDED_PERCENT, and an integer value.
+				switch tc.Type {
+				case types.ThresholdTypeCount, types.ThresholdTypeBoundedPercent, types.ThresholdTypeUnboundedPercent:
+				default:
+					return cfg, errInvalidParam("deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.type: must be one of COUNT, BOUNDED_PERCENT, UNBOUNDED_PERCENT, got %q.", string(tc.Type))
+				}
+				if tc.Value < 1 {
+					return cfg, errInvalidParam("deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.value: must be at least 1, got %d.", tc.Value)
+				}
+				c := *tc
+				cb.ThresholdConfiguration = &c
+			}
 			cfg.DeploymentCircuitBreaker = &cb
 		}
 		if in.Alarms != nil {

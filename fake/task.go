@@ -49,6 +49,7 @@ type container struct {
 
 // task is one task and everything the service scheduler needs about it.
 type task struct {
+	visibleAt     time.Time // reads before it do not see the task (consistency.go)
 	id, arn       string
 	seq           uint64
 	c             *cluster

@@ -19,14 +19,7 @@ func (e *ECS) taskDefForRunLocked(ref *string) (*taskDef, error) {
 	if aws.ToString(ref) == "" {
 		return nil, errInvalidParam("taskDefinition: must be specified.")
 	}
-	td := e.taskDefByRefLocked(*ref)
-	if td == nil {
-		return nil, errClient("TaskDefinition not found.")
-	}
-	if td.status != types.TaskDefinitionStatusActive {
-		return nil, errClient("TaskDefinition is inactive")
-	}
-	return td, nil
+	return e.launchableTaskDefLocked(*ref)
 }
 
 // commonRunChecks validates what RunTask and StartTask share.
@@ -133,7 +126,9 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	if out.Failures == nil {
 		out.Failures = []types.Failure{}
 	}
+	visible := e.lagLocked(now)
 	for _, t := range started {
+		t.visibleAt = visible
 		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 	}
 	return out, nil
@@ -168,18 +163,25 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 	if td.def.NetworkMode == types.NetworkModeAwsvpc && !awsvpcConfigured(in.NetworkConfiguration) {
 		return nil, errInvalidParam("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 	}
-	insts := make([]*instance, len(in.ContainerInstances))
-	for i, ref := range in.ContainerInstances {
-		insts[i] = e.instanceLocked(c, ref)
-		if insts[i] == nil || insts[i].status == "INACTIVE" {
-			return nil, errInvalidParam("containerInstances[%d]: Container instance %s not found.", i, ref)
+	// An unknown or deregistered instance is a failure of the call, not an
+	// exception ("API failure reasons": MISSING, INACTIVE).
+	out := &ecs.StartTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
+	insts := make([]*instance, 0, len(in.ContainerInstances))
+	for _, ref := range in.ContainerInstances {
+		inst := e.instanceLocked(c, ref)
+		switch {
+		case inst == nil:
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+		case inst.status == "INACTIVE":
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(inst.arn), Reason: aws.String("INACTIVE")})
+		default:
+			insts = append(insts, inst)
 		}
 	}
 	group := aws.ToString(in.Group)
 	if group == "" {
 		group = "family:" + aws.ToString(td.def.Family)
 	}
-	out := &ecs.StartTaskOutput{Tasks: []types.Task{}, Failures: []types.Failure{}}
 	base := placementRequest{count: 1, group: group, startedBy: aws.ToString(in.StartedBy), launchType: types.LaunchTypeEc2,
 		overrides: in.Overrides, tags: in.Tags}
 	if _, err := needsFor(td, &base); err != nil {
@@ -193,7 +195,9 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 			return nil, err
 		}
 		out.Failures = append(out.Failures, failures...)
+		visible := e.lagLocked(now)
 		for _, t := range started {
+			t.visibleAt = visible
 			out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 		}
 	}
@@ -259,7 +263,8 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	if in == nil {
 		in = &ecs.DescribeTasksInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DescribeTasks", in); err != nil {
+	now, err := e.beginLocked(ctx, "DescribeTasks", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -276,7 +281,7 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	out := &ecs.DescribeTasksOutput{Tasks: make([]types.Task, 0, len(in.Tasks)), Failures: []types.Failure{}}
 	for _, ref := range in.Tasks {
 		t := e.taskLocked(c, ref)
-		if t == nil {
+		if t == nil || hidden(t.visibleAt, now) {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
 				arn = e.arn(c.region, "task/"+c.name+"/"+ref)
@@ -302,7 +307,8 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	if in == nil {
 		in = &ecs.ListTasksInput{}
 	}
-	if _, err := e.beginLocked(ctx, "ListTasks", in); err != nil {
+	now, err := e.beginLocked(ctx, "ListTasks", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -327,7 +333,7 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	var arns []string
 	for _, t := range c.tasks {
 		switch {
-		case t.forgotten, t.desiredStatus != desired,
+		case t.forgotten, t.desiredStatus != desired, hidden(t.visibleAt, now),
 			in.Family != nil && aws.ToString(t.td.def.Family) != *in.Family,
 			in.StartedBy != nil && t.startedBy != *in.StartedBy,
 			in.ServiceName != nil && t.group != "service:"+*in.ServiceName,

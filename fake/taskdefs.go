@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -23,10 +24,13 @@ type family struct {
 
 // taskDef is one registered revision.
 type taskDef struct {
-	arn      string
-	def      types.TaskDefinition // the stored description (deep enough copy)
-	status   types.TaskDefinitionStatus
-	cpu, mem int // task-level cpu units / MiB, 0 when unset
+	arn       string
+	def       types.TaskDefinition // the stored description (deep enough copy)
+	status    types.TaskDefinitionStatus
+	cpu, mem  int       // task-level cpu units / MiB, 0 when unset
+	live      int       // tasks of this revision that have not stopped
+	visibleAt time.Time // reads before it do not see the revision (consistency.go)
+	deleted   bool      // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
 
 // taskDefByRefLocked resolves "family", "family:rev" or the part after
@@ -52,10 +56,46 @@ func (e *ECS) taskDefByRefLocked(ref string) *taskDef {
 		return nil
 	}
 	rev, err := strconv.Atoi(revStr)
-	if err != nil || rev < 1 || rev > len(f.revs) {
+	if err != nil || rev < 1 || rev > len(f.revs) || f.revs[rev-1].deleted {
 		return nil
 	}
 	return f.revs[rev-1]
+}
+
+// badRevision returns ECS's error for a reference whose revision is not a
+// number, such as "family:latest": InvalidParameterException "Invalid
+// revision number. Number: latest" (observed); nil otherwise.
+func badRevision(ref string) error {
+	if _, rest, ok := arnResource(ref); ok {
+		ref = rest
+	}
+	_, revStr, hasRev := strings.Cut(ref, ":")
+	if !hasRev {
+		return nil
+	}
+	if _, err := strconv.Atoi(revStr); err != nil {
+		return errInvalidParam("Invalid revision number. Number: %s", revStr)
+	}
+	return nil
+}
+
+// launchableTaskDefLocked resolves the task definition of RunTask,
+// StartTask, CreateService and UpdateService: it must exist and be ACTIVE.
+// An INACTIVE revision is an InvalidParameterException "TaskDefinition is
+// inactive" (observed on RunTask; API Reference, DeregisterTaskDefinition:
+// an INACTIVE revision cannot run new tasks or back new services).
+func (e *ECS) launchableTaskDefLocked(ref string) (*taskDef, error) {
+	if err := badRevision(ref); err != nil {
+		return nil, err
+	}
+	td := e.taskDefByRefLocked(ref)
+	if td == nil {
+		return nil, errClient("TaskDefinition not found.")
+	}
+	if td.status != types.TaskDefinitionStatusActive {
+		return nil, errInvalidParam("TaskDefinition is inactive")
+	}
+	return td, nil
 }
 
 // parseUnits parses a task-level cpu or memory string: "256", "1 vCPU"
@@ -105,6 +145,10 @@ func validationToAPIError(err error) error {
 		return errClient("Container.image should not be null or empty.")
 	case ve.Field == "cpu" && strings.HasPrefix(ve.Rule, "Invalid 'cpu' setting for task."):
 		return errClient("Invalid 'cpu' setting for task.")
+	case strings.HasPrefix(ve.Rule, "Invalid setting for container '"),
+		strings.HasPrefix(ve.Rule, "When networkMode=awsvpc, the host ports and container ports"):
+		// ECS's own (observed) texts go on the wire without the field path.
+		return errClient("%s", ve.Rule)
 	}
 	msgs := make([]string, len(ves))
 	for i, v := range ves {
@@ -233,6 +277,7 @@ func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDe
 		RegisteredAt:            &registered,
 		RegisteredBy:            aws.String(fmt.Sprintf("arn:aws:iam::%s:root", e.cfg.account)),
 	}
+	td.visibleAt = e.lagLocked(now)
 	f.revs = append(f.revs, td)
 	if len(in.Tags) > 0 {
 		e.tags[arn] = mergeTags(nil, in.Tags)
@@ -291,7 +336,8 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	if in == nil {
 		in = &ecs.ListTaskDefinitionsInput{}
 	}
-	if _, err := e.beginLocked(ctx, "ListTaskDefinitions", in); err != nil {
+	now, err := e.beginLocked(ctx, "ListTaskDefinitions", in)
+	if err != nil {
 		return nil, err
 	}
 	status := in.Status
@@ -316,7 +362,7 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	var arns []string
 	for _, n := range names {
 		for _, td := range e.families[n].revs {
-			if td.status == status {
+			if td.status == status && !td.deleted && !hidden(td.visibleAt, now) {
 				arns = append(arns, td.arn)
 			}
 		}
@@ -359,9 +405,13 @@ func (e *ECS) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDe
 		if !strings.HasPrefix(n, aws.ToString(in.FamilyPrefix)) {
 			continue
 		}
-		active := false
+		active, kept := false, false
 		for _, td := range f.revs {
 			active = active || td.status == types.TaskDefinitionStatusActive
+			kept = kept || !td.deleted
+		}
+		if !kept {
+			continue // every revision deleted: the family is no longer returned
 		}
 		if status == types.TaskDefinitionFamilyStatusAll || (status == types.TaskDefinitionFamilyStatusActive) == active {
 			names = append(names, n)
@@ -375,8 +425,9 @@ func (e *ECS) ListTaskDefinitionFamilies(ctx context.Context, in *ecs.ListTaskDe
 	return &ecs.ListTaskDefinitionFamiliesOutput{Families: append([]string{}, pg...), NextToken: next}, nil
 }
 
-// DeregisterTaskDefinition marks a revision INACTIVE. It needs an explicit
-// revision (family:revision or ARN). Running tasks keep running.
+// DeregisterTaskDefinition marks an ACTIVE revision INACTIVE. It needs an
+// explicit revision (family:revision or ARN); an INACTIVE one is a
+// ClientException. Running tasks keep running.
 func (e *ECS) DeregisterTaskDefinition(ctx context.Context, in *ecs.DeregisterTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.DeregisterTaskDefinitionOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -402,11 +453,15 @@ func (e *ECS) DeregisterTaskDefinition(ctx context.Context, in *ecs.DeregisterTa
 	if td == nil || td.status == types.TaskDefinitionStatusDeleteInProgress {
 		return nil, errClient("The specified task definition does not exist.")
 	}
-	if td.status == types.TaskDefinitionStatusActive {
-		td.status = types.TaskDefinitionStatusInactive
-		at := now
-		td.def.DeregisteredAt = &at
+	if td.status != types.TaskDefinitionStatusActive {
+		// ECS refuses to deregister a revision twice with a ClientException
+		// (issue #11); the exact text is not published, this is the text
+		// ECS gives for an INACTIVE revision elsewhere (RunTask).
+		return nil, errClient("TaskDefinition is inactive")
 	}
+	td.status = types.TaskDefinitionStatusInactive
+	at := now
+	td.def.DeregisteredAt = &at
 	return &ecs.DeregisterTaskDefinitionOutput{TaskDefinition: td.view()}, nil
 }
 
@@ -444,6 +499,7 @@ func (e *ECS) DeleteTaskDefinitions(ctx context.Context, in *ecs.DeleteTaskDefin
 				td.def.DeleteRequestedAt = &at
 			}
 			out.TaskDefinitions = append(out.TaskDefinitions, *td.view())
+			e.maybeDeleteTaskDefLocked(td)
 		}
 	}
 	return out, nil

@@ -53,6 +53,23 @@ func TestTaskDefinitionDefaults(t *testing.T) {
 	}
 }
 
+// Deregistering an already INACTIVE revision is a ClientException, and
+// changes nothing.
+func TestDeregisterInactiveRevisionIsClientException(t *testing.T) {
+	e := New()
+	a := register(t, e, simpleTD("web", "img"))
+	if _, err := e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a}); err != nil {
+		t.Fatal(err)
+	}
+	before, _ := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	_, err := e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a})
+	apiErr(t, err, "ClientException", "TaskDefinition is inactive")
+	after, _ := e.DescribeTaskDefinition(bg, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &a})
+	if !after.TaskDefinition.DeregisteredAt.Equal(*before.TaskDefinition.DeregisteredAt) {
+		t.Errorf("deregisteredAt changed")
+	}
+}
+
 func TestDeregisterNeedsRevision(t *testing.T) {
 	e := New()
 	register(t, e, simpleTD("web", "img"))
@@ -60,13 +77,26 @@ func TestDeregisterNeedsRevision(t *testing.T) {
 	apiErr(t, err, "InvalidParameterException", "")
 }
 
-// INACTIVE task definitions cannot start new tasks.
+// INACTIVE task definitions cannot start new tasks: InvalidParameterException
+// "TaskDefinition is inactive" (observed on RunTask, e.g. DefangLabs/defang
+// pull request 775).
 func TestInactiveTaskDefinitionCannotRun(t *testing.T) {
 	e := newCluster(t, 1)
 	a := register(t, e, simpleTD("web", "img"))
 	e.DeregisterTaskDefinition(bg, &ecs.DeregisterTaskDefinitionInput{TaskDefinition: &a})
 	_, err := e.RunTask(bg, &ecs.RunTaskInput{TaskDefinition: &a})
-	apiErr(t, err, "ClientException", "TaskDefinition is inactive")
+	apiErr(t, err, "InvalidParameterException", "TaskDefinition is inactive")
+}
+
+// "family:latest" is no revision: InvalidParameterException "Invalid
+// revision number. Number: latest" on RunTask and CreateService.
+func TestLatestIsAnInvalidRevisionNumber(t *testing.T) {
+	e := newCluster(t, 1)
+	register(t, e, simpleTD("web", "img"))
+	_, err := e.RunTask(bg, &ecs.RunTaskInput{TaskDefinition: aws.String("web:latest")})
+	apiErr(t, err, "InvalidParameterException", "Invalid revision number. Number: latest")
+	_, err = e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("s"), TaskDefinition: aws.String("web:latest"), DesiredCount: aws.Int32(1)})
+	apiErr(t, err, "InvalidParameterException", "Invalid revision number. Number: latest")
 }
 
 func TestDeleteTaskDefinitions(t *testing.T) {

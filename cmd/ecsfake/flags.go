@@ -7,6 +7,7 @@ import (
 	"math"
 	"net"
 	"regexp"
+	"time"
 )
 
 // options are the command-line flags.
@@ -20,6 +21,7 @@ type options struct {
 	region         string
 	account        string
 	seed           int64
+	consistency    time.Duration // reads lag writes by up to this (fake.WithEventualConsistency)
 }
 
 var (
@@ -41,6 +43,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", "us-east-1", "region of ARNs for unsigned requests (signed requests use their SigV4 region)")
 	fs.StringVar(&o.account, "account", "123456789012", "12-digit account ID in ARNs")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of IDs and random placement; the same seed and calls give the same results")
+	fs.DurationVar(&o.consistency, "eventual-consistency", 0, "reads may lag RunTask, StartTask, CreateService, UpdateService and RegisterTaskDefinition by up to this much virtual time (seeded; 0 turns it off)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
 		fs.PrintDefaults()
@@ -56,6 +59,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-speed %v: must be 0 (manual time) or positive", o.speed)
 	case o.instances < 0 || o.instances > 10000:
 		return o, fmt.Errorf("-instances %d: must be in [0,10000]", o.instances)
+	case o.consistency < 0 || o.consistency > time.Hour:
+		return o, fmt.Errorf("-eventual-consistency %v: must be in [0,1h]", o.consistency)
 	case o.instanceCPU <= 0:
 		return o, fmt.Errorf("-instance-cpu %d: must be positive", o.instanceCPU)
 	case o.instanceMemory <= 0:

@@ -26,7 +26,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := []fake.Option{fake.WithRegion(o.region), fake.WithAccount(o.account), fake.WithSeed(o.seed)}
+	opts := []fake.Option{fake.WithRegion(o.region), fake.WithAccount(o.account), fake.WithSeed(o.seed),
+		fake.WithEventualConsistency(o.consistency)}
 	if o.speed > 0 {
 		opts = append(opts, fake.WithClock(fake.RealTime(o.speed)))
 	}

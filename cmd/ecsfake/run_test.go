@@ -275,6 +275,7 @@ func TestFlagsRejectBadValues(t *testing.T) {
 		{[]string{"-instance-memory", "-5"}, "-instance-memory -5: must be positive"},
 		{[]string{"-region", "mars"}, `-region "mars": must look like us-east-1`},
 		{[]string{"-account", "abc"}, `-account "abc": must be 12 digits`},
+		{[]string{"-eventual-consistency", "-1s"}, "-eventual-consistency -1s: must be in [0,1h]"},
 		{[]string{"serve"}, `unexpected argument "serve"`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
 	} {

@@ -30,9 +30,15 @@ func drawSnapshot(t *rapid.T) Snapshot {
 			FailedTasks:    rapid.IntRange(0, 10).Draw(t, "failedTasks"),
 			CreatedAt:      t0.Add(time.Duration(i-nd) * time.Hour),
 			HasHealthCheck: rapid.Bool().Draw(t, "hc"), ReachedRunning: rapid.Bool().Draw(t, "reached"),
-			IsRollback: rapid.Bool().Draw(t, "isRollback"),
-			Backoff:    Backoff{Failures: rapid.IntRange(0, 6).Draw(t, "backoff"), NotBefore: t0.Add(time.Duration(rapid.IntRange(-60, 60).Draw(t, "notBefore")) * time.Second)},
+			PlacementFailures: rapid.IntRange(0, 3).Draw(t, "unplaced"),
+			Backoff:           Backoff{Failures: rapid.IntRange(0, 6).Draw(t, "backoff"), NotBefore: t0.Add(time.Duration(rapid.IntRange(-60, 60).Draw(t, "notBefore")) * time.Second)},
 		})
+	}
+	// Sometimes an older deployment was revived by a rollback: it is then
+	// the primary (newest RevivedAt).
+	if nd > 1 && rapid.Bool().Draw(t, "revived") {
+		i := rapid.IntRange(0, nd-2).Draw(t, "revivedIndex")
+		s.Deployments[i].RevivedAt = t0.Add(-time.Minute)
 	}
 	statuses := []string{TaskPending, TaskRunning, TaskStopped, "PROVISIONING", "DEACTIVATING"}
 	healths := []types.HealthStatus{types.HealthStatusHealthy, types.HealthStatusUnhealthy, types.HealthStatusUnknown}
@@ -79,7 +85,7 @@ func TestPropertyAnySnapshot(t *testing.T) {
 		}
 		for _, tk := range s.Tasks {
 			byID[tk.ID] = tk
-			if tk.LastStatus != TaskStopped {
+			if tk.LastStatus != TaskStopped && tk.DesiredStatus != TaskStopped {
 				live++
 			}
 			if isHealthy(tk) {
@@ -104,15 +110,32 @@ func TestPropertyAnySnapshot(t *testing.T) {
 		starts := 0
 		for _, st := range p.Starts {
 			starts += st.Count
-			if st.DeploymentID != s.Deployments[len(s.Deployments)-1].ID || st.Count <= 0 {
+			if st.DeploymentID != newestDeployment(s.Deployments).ID || st.Count <= 0 {
 				t.Fatalf("bad start %+v", st)
 			}
 		}
 		if starts > 0 && live+starts > MaxTasks(s.Service.DesiredCount, s.Service.MaximumPercent) {
 			t.Fatalf("%d live + %d starts above max", live, starts)
 		}
-		if p.NewDeployment != nil && (len(p.Starts) > 0 || len(p.Stops) > 0) {
+		if p.RolledBackTo != "" && (len(p.Starts) > 0 || len(p.Stops) > 0) {
 			t.Fatalf("a rollback plan must not start or stop")
 		}
 	})
+}
+
+// newestDeployment is the test's own reading of "the primary": the latest of
+// CreatedAt and RevivedAt, the later one in the slice on a tie.
+func newestDeployment(ds []Deployment) *Deployment {
+	var best *Deployment
+	var at time.Time
+	for i := range ds {
+		since := ds[i].CreatedAt
+		if ds[i].RevivedAt.After(since) {
+			since = ds[i].RevivedAt
+		}
+		if best == nil || !since.Before(at) {
+			best, at = &ds[i], since
+		}
+	}
+	return best
 }

@@ -6,19 +6,28 @@ import (
 
 // account counts the primary deployment's new failures and healthy tasks
 // exactly once (marking the tasks), updates the circuit breaker and the
-// start-failure backoff, and reports whether the deployment is being rolled
-// back (the caller then stops planning: the applier creates the rollback
-// deployment and calls Compute again).
+// service throttle, and reports whether a rollback was started (the caller
+// then stops planning: the applier replans at once with the revived
+// deployment as PRIMARY).
 //
 // Circuit breaker (ECS Developer Guide, "How the Amazon ECS deployment circuit
-// breaker detects failures"): stage 1, until a task of the deployment has
-// reached RUNNING, counts tasks that fail to reach RUNNING; stage 2 counts
-// failed health checks. failedTasks resets when a task becomes healthy.
+// breaker detects failures"; re:Post knowledge center
+// "ecs-troubleshoot-deployment-failures"):
+//   - stage 1, until a task of the deployment has reached RUNNING, counts
+//     tasks that fail to reach RUNNING and tasks that cannot be placed;
+//   - stage 2 counts failed health checks;
+//   - in both stages a task that reached RUNNING and stopped because an
+//     essential container exited, before it was ever counted healthy,
+//     counts (a crash loop; AWS change of 2021-12, containers-roadmap #1206);
+//   - failedTasks resets when a task becomes healthy (resetOnHealthyTask).
+//
+// The throttle ("Amazon ECS service throttle logic") counts only tasks that
+// never reached RUNNING (failed starts and placement failures).
 func (c *computation) account() (rollingBack bool) {
 	p := c.primary
 	d := &p.next
 	stage1 := !p.orig.ReachedRunning
-	healthy, startFailures, healthFailures := 0, 0, 0
+	healthy, startFailures, healthFailures, crashes := 0, 0, 0, 0
 	for _, ts := range p.tasks {
 		t := ts.t
 		if !t.StartedAt.IsZero() {
@@ -34,6 +43,9 @@ func (c *computation) account() (rollingBack bool) {
 			case failedToStart(t):
 				mark.FailureCounted = true
 				startFailures++
+			case crashedBeforeHealthy(t):
+				mark.FailureCounted = true
+				crashes++
 			case ts.cond == condUnhealthy:
 				mark.FailureCounted = true
 				healthFailures++
@@ -43,15 +55,24 @@ func (c *computation) account() (rollingBack bool) {
 			c.plan.Marks = append(c.plan.Marks, mark)
 		}
 	}
-	if healthy > 0 { // resetOnHealthyTask, and the throttle ends once a task runs well
-		d.FailedTasks = 0
+	for _, ds := range c.deps {
+		ds.next.PlacementFailures = 0 // counted now (only the primary's matter)
+	}
+	startFailures += p.orig.PlacementFailures
+	cb := c.s.Service.CircuitBreaker
+	if healthy > 0 { // the throttle ends once a task runs well
+		if !cb.KeepFailuresOnHealthy {
+			d.FailedTasks = 0 // resetOnHealthyTask (default true)
+		}
 		d.Backoff = Backoff{}
 	}
 	if startFailures > 0 {
 		d.Backoff.Failures += startFailures
-		d.Backoff.NotBefore = c.s.Now.Add(BackoffDelay(d.Backoff.Failures))
-		if d.Backoff.Failures >= BackoffStartAfter {
+		d.Backoff.NotBefore = c.s.Now.Add(c.s.Service.Throttle.Delay(d.Backoff.Failures))
+		if m := &c.plan.Service; d.Backoff.Failures >= BackoffStartAfter &&
+			(m.UnableToStartAt.IsZero() || !c.s.Now.Before(m.UnableToStartAt.Add(UnableToStartRepeat))) {
 			c.event(UnableToStartConsistentlyEvent(c.s.Service.Name))
+			m.UnableToStartAt = c.s.Now
 		}
 	}
 	if d.RolloutState != types.DeploymentRolloutStateInProgress {
@@ -60,32 +81,43 @@ func (c *computation) account() (rollingBack bool) {
 	if d.RolloutStateReason == "" {
 		d.RolloutStateReason = InProgressReason(d.ID)
 	}
-	d.FailedTasks += healthFailures
+	d.FailedTasks += healthFailures + crashes
 	if stage1 {
 		d.FailedTasks += startFailures
 	}
-	cb := c.s.Service.CircuitBreaker
-	if !cb.Enable || d.FailedTasks < BreakerThreshold(c.s.Service.DesiredCount) {
+	if !cb.Enable || d.FailedTasks < cb.Threshold(c.s.Service.DesiredCount) {
 		return false
 	}
 	d.RolloutState = types.DeploymentRolloutStateFailed
 	d.RolloutStateReason = CircuitBreakerFailedReason
 	c.event(DeploymentFailedEvent(c.s.Service.Name, d.ID))
-	if !cb.Rollback || p.orig.IsRollback {
+	if !cb.Rollback || !p.orig.RevivedAt.IsZero() {
 		return false
 	}
 	target := c.lastCompleted()
 	if target == nil {
 		return false
 	}
-	c.plan.NewDeployment = &NewDeployment{
-		TaskDefinition:     target.TaskDefinition,
-		RolloutStateReason: RollbackReason(target.ID),
-		RollbackTo:         target.ID,
-	}
-	c.event(RollingBackEvent(c.s.Service.Name, target.ID))
-	c.wake(c.s.Now)
+	c.revive(target)
 	return true
+}
+
+// revive makes the last COMPLETED deployment the PRIMARY again (developer
+// guide, "deployment circuit breaker": on rollback it changes from COMPLETED
+// to IN_PROGRESS). It keeps its id and its tasks; failedTasks and the
+// throttle start afresh.
+func (c *computation) revive(target *depState) {
+	n := &target.next
+	n.Status = StatusPrimary
+	n.DesiredCount = c.s.Service.DesiredCount
+	n.RolloutState = types.DeploymentRolloutStateInProgress
+	n.RolloutStateReason = RollbackReason(n.ID)
+	n.FailedTasks = 0
+	n.Backoff = Backoff{}
+	n.RevivedAt = c.s.Now
+	c.plan.RolledBackTo = n.ID
+	c.event(RollingBackEvent(c.s.Service.Name, n.ID))
+	c.wake(c.s.Now)
 }
 
 // failedToStart reports whether a task stopped without reaching RUNNING for a
@@ -97,13 +129,20 @@ func failedToStart(t *Task) bool {
 	return t.StopCode != types.TaskStopCodeServiceSchedulerInitiated && t.StopCode != types.TaskStopCodeUserInitiated
 }
 
+// crashedBeforeHealthy reports whether a task reached RUNNING and stopped
+// because an essential container exited before it was ever counted healthy.
+func crashedBeforeHealthy(t *Task) bool {
+	return t.LastStatus == TaskStopped && !t.StoppedBeforeRunning && !t.StartedAt.IsZero() &&
+		t.StopCode == types.TaskStopCodeEssentialContainerExited && !t.HealthyCounted
+}
+
 // lastCompleted is the newest deployment other than the primary whose
 // rolloutState is COMPLETED, or nil.
-func (c *computation) lastCompleted() *Deployment {
+func (c *computation) lastCompleted() *depState {
 	for i := len(c.deps) - 1; i >= 0; i-- {
 		ds := c.deps[i]
 		if ds != c.primary && !ds.synthetic && ds.orig.RolloutState == types.DeploymentRolloutStateCompleted {
-			return ds.orig
+			return ds
 		}
 	}
 	return nil

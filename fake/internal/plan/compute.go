@@ -70,8 +70,9 @@ func (c *computation) index() {
 	// Deployments created at the same instant keep the Snapshot's order
 	// (oldest first): ids are random, so ordering by id could make an
 	// older deployment PRIMARY (found by the concurrency reliability test).
+	// A deployment a rollback revived counts from RevivedAt.
 	slices.SortStableFunc(c.deps, func(a, b *depState) int {
-		return a.orig.CreatedAt.Compare(b.orig.CreatedAt)
+		return a.orig.primarySince().Compare(b.orig.primarySince())
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState
@@ -120,13 +121,15 @@ func (c *computation) collectUpdates() {
 		n, o := ds.next, ds.orig
 		if n.Status == o.Status && n.DesiredCount == o.DesiredCount && n.RolloutState == o.RolloutState &&
 			n.RolloutStateReason == o.RolloutStateReason && n.FailedTasks == o.FailedTasks &&
-			n.ReachedRunning == o.ReachedRunning && n.Backoff == o.Backoff {
+			n.ReachedRunning == o.ReachedRunning && n.Backoff == o.Backoff && n.RevivedAt.Equal(o.RevivedAt) &&
+			n.PlacementFailures == o.PlacementFailures {
 			continue
 		}
 		c.plan.Deployments = append(c.plan.Deployments, DeploymentUpdate{
 			ID: n.ID, Status: n.Status, DesiredCount: n.DesiredCount, RolloutState: n.RolloutState,
 			RolloutStateReason: n.RolloutStateReason, FailedTasks: n.FailedTasks,
-			ReachedRunning: n.ReachedRunning, Backoff: n.Backoff,
+			ReachedRunning: n.ReachedRunning, Backoff: n.Backoff, RevivedAt: n.RevivedAt,
+			PlacementFailures: n.PlacementFailures,
 		})
 	}
 }
@@ -135,9 +138,12 @@ func (c *computation) collectUpdates() {
 // that still have tasks and INACTIVE on the others, and old deployments'
 // desiredCount to the tasks they keep after this plan's stops.
 func (c *computation) finishStatuses(stopped map[string]bool) {
-	rollingBack := c.plan.NewDeployment != nil
+	revived := c.plan.RolledBackTo
 	for _, ds := range c.deps {
-		if ds == c.primary && !rollingBack {
+		if !ds.synthetic && ds.next.ID == revived {
+			continue // made PRIMARY by revive
+		}
+		if ds == c.primary && revived == "" {
 			ds.next.Status = StatusPrimary
 			ds.next.DesiredCount = c.s.Service.DesiredCount
 			continue
@@ -169,11 +175,20 @@ func (c *computation) failedWhileRollingBack(ds *depState) bool {
 	if ds.synthetic || ds.next.RolloutState != types.DeploymentRolloutStateFailed {
 		return false
 	}
-	if c.plan.NewDeployment != nil {
-		return true // the rollback deployment is created by this plan
+	if c.plan.RolledBackTo != "" {
+		return true // the rollback is started by this plan
 	}
 	p := c.primary
-	return p != ds && p.orig.IsRollback && p.next.RolloutState == types.DeploymentRolloutStateInProgress
+	return p != ds && !p.orig.RevivedAt.IsZero() && p.next.RolloutState == types.DeploymentRolloutStateInProgress
+}
+
+// primarySince is when d became the newest deployment: when it was
+// created, or when a rollback revived it.
+func (d *Deployment) primarySince() time.Time {
+	if d.RevivedAt.After(d.CreatedAt) {
+		return d.RevivedAt
+	}
+	return d.CreatedAt
 }
 
 // isOld reports whether ds is not the primary deployment.

@@ -87,7 +87,7 @@ func TestDesiredCountOnlyScalingKeepsDeployment(t *testing.T) {
 	if got := started(p, newID); got != 2 {
 		t.Errorf("started %d, want 2", got)
 	}
-	if p.NewDeployment != nil {
+	if p.RolledBackTo != "" {
 		t.Errorf("scaling created a deployment")
 	}
 	if u, _ := update(p, newID); u.DesiredCount != 5 || u.RolloutState != types.DeploymentRolloutStateCompleted {

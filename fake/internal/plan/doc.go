@@ -13,17 +13,19 @@
 //
 //  1. For each DeploymentUpdate, copy every field onto the deployment and set
 //     its updatedAt to Snapshot.Now.
-//  2. If NewDeployment is set, create it (new id, createdAt Now, PRIMARY,
-//     IN_PROGRESS, the given reason and task definition, desiredCount =
-//     service desiredCount, IsRollback) and call Compute again at once; the
-//     plan that asked for it starts and stops nothing.
+//  2. If RolledBackTo is set (a circuit-breaker rollback revived that
+//     deployment: its update makes it PRIMARY and IN_PROGRESS again, same
+//     id, same tasks), apply marks and events and call Compute again at
+//     once; the plan that asked for it starts and stops nothing.
 //  3. Set the flags of every TaskMark on its task (flags are never cleared).
 //  4. Store Plan.Service as Service.Marks.
 //  5. For each Stop, set the task's desiredStatus to STOPPED with the given
 //     stopCode and stoppedReason.
 //  6. For each Start, place and launch Count tasks (startedBy = deployment
 //     id, group = "service:NAME"), emitting StartedTasksEvent for those placed
-//     and UnableToPlaceEvent for the first one that cannot be placed.
+//     and UnableToPlaceEvent for the first one that cannot be placed; add
+//     the tasks not placed to the deployment's PlacementFailures and call
+//     Compute again (it counts them toward the breaker and the throttle).
 //  7. Append Plan.Events in order (each newest so far).
 //  8. Call Compute again at NextWakeup (if not zero) and whenever a task of
 //     the service or the service itself changes. STOPPED tasks must stay in

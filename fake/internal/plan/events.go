@@ -19,6 +19,13 @@ func StartedTasksEvent(service string, taskIDs []string) string {
 	return "(service " + service + ") has started " + strconv.Itoa(len(taskIDs)) + " tasks: " + taskList(taskIDs) + "."
 }
 
+// ReplacedUnhealthySuffix is what ECS appends to StartedTasksEvent when n of
+// the started tasks replace tasks with an unhealthy status:
+// " Amazon ECS replaced N tasks due to an unhealthy status.".
+func ReplacedUnhealthySuffix(n int) string {
+	return " Amazon ECS replaced " + strconv.Itoa(n) + " tasks due to an unhealthy status."
+}
+
 // StoppedTasksEvent is "(service X) has stopped N running tasks: (task ID1) (task ID2).".
 // Compute already includes it in Plan.Events for the tasks it stops.
 func StoppedTasksEvent(service string, taskIDs []string) string {

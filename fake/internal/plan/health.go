@@ -20,8 +20,9 @@ const (
 	condUnhealthy                  // RUNNING, failing health checks past the grace period
 )
 
-// live reports whether the task counts toward maximumPercent: every task
-// that has not reached STOPPED, including ones still stopping (conservative).
+// live reports whether the task has not reached STOPPED (it still holds
+// resources and keeps its deployment listed). Tasks being stopped do not
+// count toward maximumPercent (see schedule).
 func live(t *Task) bool { return t.LastStatus != TaskStopped }
 
 // classify returns the task's condition at now and, when the condition can

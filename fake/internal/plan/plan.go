@@ -7,7 +7,7 @@ import (
 )
 
 // Plan is what Compute decided. The applier performs, in this order: apply
-// Deployments, create NewDeployment, set Marks, set Service marks, stop
+// Deployments, replan at once if RolledBackTo is set, set Marks, set Service marks, stop
 // Stops, start Starts (placing them), append Events (in slice order, so the
 // last one is the newest), and call Compute again at NextWakeup or on any
 // change of a task or of the service.
@@ -18,9 +18,10 @@ type Plan struct {
 	Stops []Stop
 	// Deployments holds the new values of every deployment that changed.
 	Deployments []DeploymentUpdate
-	// NewDeployment, when not nil, is a rollback deployment to create as the
-	// new PRIMARY; Compute must then be called again right away.
-	NewDeployment *NewDeployment
+	// RolledBackTo, when not empty, is the id of the last COMPLETED
+	// deployment a circuit-breaker rollback revived as PRIMARY (its update is
+	// in Deployments); the applier must then call Compute again right away.
+	RolledBackTo string
 	// Marks are per-task accounting marks to set.
 	Marks []TaskMark
 	// Service is the new value of Service.Marks.
@@ -41,6 +42,10 @@ type Start struct {
 	TaskDefinition string
 	// Count is the number of tasks to launch.
 	Count int
+	// ReplacesUnhealthy is how many of them replace tasks that failed their
+	// health checks: the "has started" event then ends with " Amazon ECS
+	// replaced N tasks due to an unhealthy status." (see StartedTasksEvent).
+	ReplacesUnhealthy int
 }
 
 // Stop asks the applier to stop a task (set desiredStatus STOPPED).
@@ -72,18 +77,10 @@ type DeploymentUpdate struct {
 	ReachedRunning bool
 	// Backoff is the new start-failure throttle state.
 	Backoff Backoff
-}
-
-// NewDeployment describes a rollback deployment to create. The applier gives
-// it an id and CreatedAt = Now, Status PRIMARY, RolloutState IN_PROGRESS,
-// DesiredCount = Service.DesiredCount and IsRollback = true.
-type NewDeployment struct {
-	// TaskDefinition is the task definition of the last COMPLETED deployment.
-	TaskDefinition string
-	// RolloutStateReason is "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/N."
-	RolloutStateReason string
-	// RollbackTo is the id of the deployment rolled back to.
-	RollbackTo string
+	// RevivedAt is the new Deployment.RevivedAt.
+	RevivedAt time.Time
+	// PlacementFailures is the new Deployment.PlacementFailures (zero once counted).
+	PlacementFailures int
 }
 
 // TaskMark asks the applier to set accounting flags on a task (flags are only

@@ -48,7 +48,7 @@ func (m *sim) deploy(td string, rollback bool, reason string) {
 	m.snap.Deployments = append(m.snap.Deployments, Deployment{
 		ID: id, Status: StatusPrimary, TaskDefinition: td, DesiredCount: m.snap.Service.DesiredCount,
 		RolloutState: types.DeploymentRolloutStateInProgress, RolloutStateReason: reason,
-		CreatedAt: m.snap.Now.Add(time.Duration(m.nextID) * time.Nanosecond), HasHealthCheck: m.hc, IsRollback: rollback,
+		CreatedAt: m.snap.Now.Add(time.Duration(m.nextID) * time.Nanosecond), HasHealthCheck: m.hc,
 	})
 }
 
@@ -142,8 +142,8 @@ func (m *sim) tick() Plan {
 		stops[st.TaskID] = true
 	}
 	for _, tk := range m.snap.Tasks {
-		if tk.LastStatus != TaskStopped {
-			live++
+		if tk.LastStatus != TaskStopped && tk.DesiredStatus != TaskStopped {
+			live++ // maximumPercent bounds tasks kept RUNNING or PENDING
 		}
 		if m.healthyTask(tk) {
 			healthyN++
@@ -172,9 +172,7 @@ func (m *sim) apply(p Plan) {
 		d := m.deployment(u.ID)
 		d.Status, d.DesiredCount, d.RolloutState, d.RolloutStateReason = u.Status, u.DesiredCount, u.RolloutState, u.RolloutStateReason
 		d.FailedTasks, d.ReachedRunning, d.Backoff = u.FailedTasks, u.ReachedRunning, u.Backoff
-	}
-	if nd := p.NewDeployment; nd != nil {
-		m.deploy(nd.TaskDefinition, true, nd.RolloutStateReason)
+		d.RevivedAt, d.PlacementFailures = u.RevivedAt, u.PlacementFailures
 	}
 	idx := map[string]int{}
 	for i, tk := range m.snap.Tasks {
@@ -236,7 +234,7 @@ func (m *sim) run(steps int, done func() bool, fault func(int)) bool {
 		}
 		for {
 			p := m.tick()
-			if p.NewDeployment == nil {
+			if p.RolledBackTo == "" {
 				break
 			}
 		}
@@ -300,6 +298,7 @@ func TestPropertyFailingRolloutTripsTheBreaker(t *testing.T) {
 		if !m.run(200, func() bool { return m.steady("td:1") }, nil) {
 			t.Fatalf("service creation did not reach steady state")
 		}
+		good := m.primary().ID
 		m.failing["td:bad"] = true
 		m.deploy("td:bad", false, "")
 		bad := m.primary().ID
@@ -326,8 +325,11 @@ func TestPropertyFailingRolloutTripsTheBreaker(t *testing.T) {
 		if !m.run(400, func() bool { return m.steady("td:1") }, nil) {
 			t.Fatalf("rollback did not converge on td:1: %+v", m.snap.Deployments)
 		}
-		if p := m.primary(); !p.IsRollback || p.ID == bad {
-			t.Fatalf("primary %+v is not the rollback deployment", p)
+		if p := m.primary(); p.RevivedAt.IsZero() || p.ID != good {
+			t.Fatalf("primary %+v is not the revived deployment %s", p, good)
+		}
+		if len(m.snap.Deployments) != 2 {
+			t.Fatalf("rollback created a deployment: %+v", m.snap.Deployments)
 		}
 	})
 }

@@ -9,8 +9,10 @@ import (
 // replacing tasks") and returns the set of task ids it stops.
 //
 //   - Starts: the primary deployment gets desiredCount minus its tasks that
-//     are pending, starting or healthy, limited so that all tasks not yet
-//     STOPPED stay within floor(desired*max/100). A FAILED deployment or one
+//     are pending, starting or healthy, limited so that the tasks the
+//     scheduler keeps (desiredStatus RUNNING, not yet STOPPED) stay within
+//     floor(desired*max/100): maximumPercent bounds tasks "in the RUNNING or
+//     PENDING state", so tasks already being stopped do not count. A FAILED deployment or one
 //     in start-failure backoff starts nothing.
 //   - Stops, in order: unhealthy tasks (of the primary: when replaced, when
 //     nothing can replace them, or one by one when maximumPercent forbids a
@@ -28,9 +30,10 @@ func (c *computation) schedule() map[string]bool {
 	for _, ds := range c.deps {
 		for _, ts := range ds.tasks {
 			if live(ts.t) {
-				liveTotal++
 				if ts.cond == condGone {
-					gone++ // being stopped
+					gone++ // being stopped: no longer counts toward maximumPercent
+				} else {
+					liveTotal++
 				}
 			}
 			switch ts.cond {
@@ -70,7 +73,16 @@ func (c *computation) schedule() map[string]bool {
 		}
 	}
 	if starts > 0 {
-		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts})
+		unhealthyN := 0
+		for _, ds := range c.deps {
+			for _, ts := range ds.tasks {
+				if ts.cond == condUnhealthy {
+					unhealthyN++
+				}
+			}
+		}
+		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts,
+			ReplacesUnhealthy: min(starts, unhealthyN)})
 	}
 
 	sel := newSelector(c.deps)
@@ -126,7 +138,7 @@ func (c *computation) schedule() map[string]bool {
 			}
 		}
 		stop(sel.pick(old, len(old), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
-	} else if over := liveTotal - gone - len(stops) - maxT; over > 0 {
+	} else if over := liveTotal - len(stops) - maxT; over > 0 {
 		// 2b. The primary failed and desiredCount was lowered since: older
 		// deployments keep running, but only within maximumPercent
 		// (found by chaos seed 103).

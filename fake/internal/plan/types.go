@@ -61,6 +61,8 @@ type Service struct {
 	HealthCheckGracePeriod time.Duration
 	// CircuitBreaker is deploymentConfiguration.deploymentCircuitBreaker.
 	CircuitBreaker CircuitBreaker
+	// Throttle is the service throttle schedule; the zero value is DefaultThrottle.
+	Throttle Throttle
 	// Marks are the planner's own bookkeeping; start with the zero value.
 	Marks ServiceMarks
 }
@@ -71,6 +73,13 @@ type CircuitBreaker struct {
 	Enable bool
 	// Rollback rolls a failed deployment back to the last COMPLETED one.
 	Rollback bool
+	// ThresholdType and ThresholdValue are thresholdConfiguration; an
+	// empty type means ECS's default (see CircuitBreaker.Threshold).
+	ThresholdType  ThresholdType
+	ThresholdValue int
+	// KeepFailuresOnHealthy is resetOnHealthyTask=false: a healthy task
+	// does not reset failedTasks (the default, false, resets it).
+	KeepFailuresOnHealthy bool
 }
 
 // ServiceMarks is the planner's memory about service-level events, so that an
@@ -83,6 +92,10 @@ type ServiceMarks struct {
 	// Blocked is true while the "unable to stop or start tasks" condition has
 	// been reported and still holds.
 	Blocked bool
+	// UnableToStartAt is when "is unable to consistently start tasks
+	// successfully." was last emitted (it is not repeated within
+	// UnableToStartRepeat).
+	UnableToStartAt time.Time
 }
 
 // Deployment is one deployment of the service.
@@ -101,7 +114,7 @@ type Deployment struct {
 	RolloutStateReason string
 	// FailedTasks is the circuit breaker's failure count.
 	FailedTasks int
-	// CreatedAt orders deployments: the newest non-INACTIVE one is PRIMARY.
+	// CreatedAt orders deployments (see RevivedAt): the newest is PRIMARY.
 	CreatedAt time.Time
 	// HasHealthCheck is true when the task definition has a health check on an
 	// essential container (tasks are healthy only when HEALTHY).
@@ -109,9 +122,15 @@ type Deployment struct {
 	// ReachedRunning is true once any task of the deployment has been RUNNING
 	// (circuit breaker stage 2).
 	ReachedRunning bool
-	// IsRollback marks a deployment created by a circuit-breaker rollback; it is
-	// never rolled back again.
-	IsRollback bool
+	// RevivedAt is when a circuit-breaker rollback made this (earlier
+	// COMPLETED) deployment PRIMARY again; zero if it never was. The
+	// deployment with the latest of CreatedAt and RevivedAt is the primary,
+	// and a revived primary is never rolled back again.
+	RevivedAt time.Time
+	// PlacementFailures is the number of the deployment's tasks the applier
+	// could not place since the last Compute; Compute counts them (breaker
+	// stage 1 and the service throttle) and sets the field back to zero.
+	PlacementFailures int
 	// Backoff is the start-failure throttle state.
 	Backoff Backoff
 }
