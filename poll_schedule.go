@@ -59,15 +59,15 @@ type pollSchedule struct {
 	// pull the expected time from a task's launch to RUNNING (0: unknown).
 	drain, pull time.Duration
 
-	lastKey     string
-	lastFailed  int32
-	firstQuiet  bool
-	firstDrain  time.Duration
+	lastKey    string
+	lastFailed int32
+	firstQuiet bool
+	firstDrain time.Duration
 	// waveFail is how long the deployment's first wave of tasks took to
 	// fail (createdAt to the first failedTasks change), waveAt when the
 	// latest wave was launched (0: no failure seen).
-	waveFail time.Duration
-	waveAt   time.Time
+	waveFail    time.Duration
+	waveAt      time.Time
 	lastAt      time.Time
 	lastRunning int32
 	lastState   types.DeploymentRolloutState
