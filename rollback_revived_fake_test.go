@@ -35,9 +35,23 @@ func TestDeployRecognisesRevivedRollbackOfCrashLoop(t *testing.T) {
 	}
 	goodID := valueOf(before.Services[0].Deployments[0].Id)
 	start := f.e.Now()
+	var revivedSeen, rollingBackEvent bool
+	events := ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+		switch e := ev.(type) {
+		case *ecsdeploy.DeploymentEvent:
+			if e.ID == goodID && e.Status == "PRIMARY" && e.RolloutState == types.DeploymentRolloutStateInProgress &&
+				e.RolloutStateReason == "ECS deployment circuit breaker: rolling back to deploymentId "+goodID+"." {
+				revivedSeen = true
+			}
+		case *ecsdeploy.ServiceEvent:
+			if e.Message == "(service web) rolling back to deployment "+goodID+"." {
+				rollingBackEvent = true
+			}
+		}
+	})
 	// WithRollback: Deploy also waits for the breaker's rollback to
 	// complete (issue #12.6), and names the revived deployment.
-	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"}, ecsdeploy.WithRollback())
+	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"}, events, ecsdeploy.WithRollback())
 	var df *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &df) {
 		t.Fatalf("err = %v, want a DeploymentFailedError", err)
@@ -46,6 +60,9 @@ func TestDeployRecognisesRevivedRollbackOfCrashLoop(t *testing.T) {
 		df.RollbackDeploymentID != goodID || df.RollbackState != types.DeploymentRolloutStateCompleted {
 		t.Fatalf("rollback started=%v completed=%v (deployment %s %s) by %q to %s, want the circuit breaker's rollback of %s to %s completed",
 			df.RollbackStarted, df.RolledBack, df.RollbackDeploymentID, df.RollbackState, df.RollbackBy, df.RollbackTaskDefinition, goodID, old)
+	}
+	if !revivedSeen || !rollingBackEvent {
+		t.Errorf("events: revived deployment reported %v, rolling-back service event %v; want both", revivedSeen, rollingBackEvent)
 	}
 	if took := f.e.Now().Sub(start); took > 10*time.Minute {
 		t.Errorf("crash loop detected after %s", took)

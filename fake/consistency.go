@@ -48,7 +48,7 @@ func (e *ECS) lagLocked(now time.Time) time.Time {
 // to a read at now.
 func hidden(visibleAt, now time.Time) bool { return now.Before(visibleAt) }
 
-// staleServiceLocked returns the view a read at now must see of s after an
+// staleView returns the view a read at now must see of s after an
 // UpdateService whose change is not yet visible, or nil.
 func (s *service) staleView(now time.Time) *types.Service {
 	if s.stale == nil || !hidden(s.staleUntil, now) {

@@ -250,3 +250,41 @@ func TestCircuitBreakerThresholdConfigurationCountOne(t *testing.T) {
 		DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, ThresholdConfiguration: &types.ThresholdConfiguration{Type: "SOMETIMES", Value: 1}}}})
 	apiErr(t, err, "InvalidParameterException", `deploymentConfiguration.deploymentCircuitBreaker.thresholdConfiguration.type: must be one of COUNT, BOUNDED_PERCENT, UNBOUNDED_PERCENT, got "SOMETIMES".`)
 }
+
+// Published observation (Fargate, desired 1, a container that exits on
+// start): the crash loop rolled back after 4 starts, about 3 minutes. The
+// default timing gives failedTasks 3 (FAILED, rollback) at 3m06s with the
+// fourth task started.
+func TestDefaultTimingCrashLoopRollsBackAfterFourStarts(t *testing.T) {
+	e := New()
+	if _, err := e.CreateCluster(bg, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	good := register(t, e, fargateTD("web", "img:good"))
+	crash := register(t, e, fargateTD("web", "img:exit-on-start"))
+	if err := e.InjectFault(Fault{Image: "img:exit-on-start", Action: FaultExit, ExitCode: 1}); err != nil {
+		t.Fatal(err)
+	}
+	createSvc(t, e, "web", good, 1, svcOpts{min: 100, max: 200, breaker: true, rollback: true, launchFargate: true})
+	stepUntil(t, e, 5*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", good) })
+	start := e.Now()
+	badID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(crash)})).Id)
+	var failedAt time.Duration
+	stepUntil(t, e, time.Second, 30*time.Minute, nil, func() bool {
+		d, ok := deploymentByID(svc(t, e, "web"), badID)
+		if !ok || d.RolloutState == types.DeploymentRolloutStateFailed {
+			failedAt = e.Now().Sub(start)
+			return true
+		}
+		return false
+	})
+	starts := 0
+	for _, tk := range e.Tasks("default") {
+		if aws.ToString(tk.StartedBy) == badID {
+			starts++
+		}
+	}
+	if starts != 4 || failedAt != 3*time.Minute+6*time.Second {
+		t.Fatalf("%d starts, rolled back at %v; want 4 starts and 3m06s", starts, failedAt)
+	}
+}

@@ -52,13 +52,15 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	}
 	e.applying = s
 	defer func() { e.applying = nil }()
-	for range 4 { // a rollback and a placement shortfall replan once each; more would be a planner bug
+	again := true
+	for i := 0; again && i < 4; i++ { // a rollback and a placement shortfall replan once each
 		snap := e.snapshotLocked(s, now)
 		s.plans++
 		p := plan.Compute(snap)
-		if !e.applyPlanLocked(s, snap, p, now) {
-			break
-		}
+		again = e.applyPlanLocked(s, snap, p, now)
+	}
+	if again { // still something to count: plan again from the event queue
+		e.setWakeupLocked(s, now)
 	}
 	e.settleDrainingLocked(s, now)
 }

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"slices"
 	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -47,7 +48,10 @@ func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInpu
 			continue
 		}
 		if v := s.staleView(now); v != nil {
-			out.Services = append(out.Services, *v)
+			stale := *v // callers may modify what they get: copy the lists
+			stale.Deployments = slices.Clone(v.Deployments)
+			stale.Events = slices.Clone(v.Events)
+			out.Services = append(out.Services, stale)
 			continue
 		}
 		out.Services = append(out.Services, e.serviceViewLocked(s, withTags))

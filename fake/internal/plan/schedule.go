@@ -12,8 +12,8 @@ import (
 //     are pending, starting or healthy, limited so that the tasks the
 //     scheduler keeps (desiredStatus RUNNING, not yet STOPPED) stay within
 //     floor(desired*max/100): maximumPercent bounds tasks "in the RUNNING or
-//     PENDING state", so tasks already being stopped do not count. A FAILED deployment or one
-//     in start-failure backoff starts nothing.
+//     PENDING state", so tasks already being stopped do not count. A FAILED
+//     deployment or one in start-failure backoff starts nothing.
 //   - Stops, in order: unhealthy tasks (of the primary: when replaced, when
 //     nothing can replace them, or one by one when maximumPercent forbids a
 //     replacement); tasks of older deployments (not-yet-healthy ones freely,
@@ -26,7 +26,8 @@ func (c *computation) schedule() map[string]bool {
 	desired := max(svc.DesiredCount, 0)
 	maxT := MaxTasks(desired, svc.MaximumPercent)
 	budget := -MinHealthy(desired, svc.MinimumHealthyPercent)
-	liveTotal, starting, gone := 0, 0, 0
+	// liveTotal counts the tasks kept RUNNING or PENDING (maximumPercent).
+	liveTotal, starting, gone, unhealthyN := 0, 0, 0, 0
 	for _, ds := range c.deps {
 		for _, ts := range ds.tasks {
 			if live(ts.t) {
@@ -41,6 +42,8 @@ func (c *computation) schedule() map[string]bool {
 				budget++
 			case condStarting:
 				starting++
+			case condUnhealthy:
+				unhealthyN++ // their replacements say so in the "has started" event
 			}
 		}
 	}
@@ -73,14 +76,6 @@ func (c *computation) schedule() map[string]bool {
 		}
 	}
 	if starts > 0 {
-		unhealthyN := 0
-		for _, ds := range c.deps {
-			for _, ts := range ds.tasks {
-				if ts.cond == condUnhealthy {
-					unhealthyN++
-				}
-			}
-		}
 		c.plan.Starts = append(c.plan.Starts, Start{DeploymentID: p.next.ID, TaskDefinition: p.next.TaskDefinition, Count: starts,
 			ReplacesUnhealthy: min(starts, unhealthyN)})
 	}
