@@ -16,9 +16,10 @@ import (
 
 // TestDeployAPIEconomy: with a 5 s poll a rolling deployment of 10 tasks
 // makes 1 RegisterTaskDefinition, 1 UpdateService, at most one
-// DescribeServices per poll plus the read before the update, the two
-// DescribeTaskDefinition reads change detection needs, and nothing else
-// (no DescribeTasks: nothing failed); Deploy returns at most one poll
+// DescribeServices per poll interval plus the read before the update
+// (adaptive polling makes far fewer: see TestDeployEconomyTargets), one
+// DescribeTaskDefinition (the current revision, read once), and nothing
+// else (no DescribeTasks: nothing failed); Deploy returns at most one poll
 // interval after the deployment turned COMPLETED.
 func TestDeployAPIEconomy(t *testing.T) {
 	const poll = 5 * time.Second

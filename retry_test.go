@@ -94,3 +94,38 @@ func TestRetryWrapsSDKClientWithOneSDKAttempt(t *testing.T) {
 		t.Errorf("retries off: *ecs.Client wrapped in %T", d.api)
 	}
 }
+
+// TestRetryStopsAtTheWaitDeadline (issue #17.6): a call carrying a wait's
+// deadline is not retried when the backoff would end past it, so retries
+// never stretch a wait beyond its timeout; and a Deploy against an API
+// throttling every call returns within its timeout plus reportGrace.
+func TestRetryStopsAtTheWaitDeadline(t *testing.T) {
+	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded", Fault: smithy.FaultClient}
+	api := &scripted{services: func(int) (*ecs.DescribeServicesOutput, error) { return nil, throttle }}
+	clock := newStepClock()
+	d := New(api, WithClock(clock)).(*deployer)
+	start := clock.Now()
+	ctx, cancel := withDeadline(t.Context(), clock, start.Add(3*time.Second))
+	defer cancel()
+	_, err := d.api.DescribeServices(ctx, &ecs.DescribeServicesInput{Services: []string{"web"}})
+	if !errors.Is(err, throttle) {
+		t.Fatalf("err = %v, want the throttling error", err)
+	}
+	if took := clock.Now().Sub(start); took > 3*time.Second {
+		t.Errorf("retries slept %v past a 3 s deadline", took)
+	}
+	if n := api.calls["DescribeServices"]; n < 1 || n >= DefaultRetryAttempts {
+		t.Errorf("%d attempts, want fewer than %d (cut by the deadline)", n, DefaultRetryAttempts)
+	}
+
+	// A whole Deploy: its first read is throttled for good.
+	clock = newStepClock()
+	start = clock.Now()
+	_, err = New(api, WithClock(clock), WithTimeout(3*time.Second)).Deploy(t.Context(), DeployInput{Service: "web", Image: "app:2"})
+	if !errors.Is(err, throttle) {
+		t.Fatalf("Deploy err = %v, want the throttling error", err)
+	}
+	if took := clock.Now().Sub(start); took > 3*time.Second+reportGrace {
+		t.Errorf("Deploy took %v against a 3 s timeout", took)
+	}
+}
