@@ -221,9 +221,8 @@ func (s *pollSchedule) fortyRule(svc *types.Service, ours *types.Deployment) boo
 // can happen within the 40-second rule: the tasks count healthy by it, and
 // even if every task of the deployment failed (those in flight, and those
 // that stopped but are not counted yet) the circuit breaker would not trip
-// (failedTasks + desiredCount stays under its threshold,
-// ceil(desired/2) clamped to [3, 200]; developer guide "deployment circuit
-// breaker"), or the breaker is off.
+// (failedTasks + desiredCount stays under its threshold, breakerThreshold;
+// developer guide "deployment circuit breaker"), or the breaker is off.
 func (s *pollSchedule) quiet(svc *types.Service, ours *types.Deployment) bool {
 	if !s.fortyRule(svc, ours) {
 		return false
@@ -232,8 +231,28 @@ func (s *pollSchedule) quiet(svc *types.Service, ours *types.Deployment) bool {
 	if dc == nil || dc.DeploymentCircuitBreaker == nil || !dc.DeploymentCircuitBreaker.Enable {
 		return true
 	}
-	threshold := min(max((ours.DesiredCount+1)/2, 3), 200)
-	return ours.FailedTasks+ours.DesiredCount < threshold
+	return ours.FailedTasks+ours.DesiredCount < breakerThreshold(dc.DeploymentCircuitBreaker, ours.DesiredCount)
+}
+
+// breakerThreshold is the circuit breaker's failure threshold for desired
+// tasks: ceil(0.5 * desired) clamped to [3, 200] by default, or as its
+// thresholdConfiguration says (API Reference, "ThresholdConfiguration":
+// BOUNDED_PERCENT clamped to [3, 200], UNBOUNDED_PERCENT at least 1,
+// COUNT the value itself).
+func breakerThreshold(cb *types.DeploymentCircuitBreaker, desired int32) int32 {
+	desired = max(desired, 0)
+	if tc := cb.ThresholdConfiguration; tc != nil {
+		pct := (desired*tc.Value + 99) / 100
+		switch tc.Type {
+		case types.ThresholdTypeBoundedPercent:
+			return min(max(pct, 3), 200)
+		case types.ThresholdTypeUnboundedPercent:
+			return max(pct, 1)
+		case types.ThresholdTypeCount:
+			return max(tc.Value, 1)
+		}
+	}
+	return min(max((desired+1)/2, 3), 200)
 }
 
 // countsKey summarises what a reading says about progress: every

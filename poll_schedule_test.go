@@ -66,6 +66,15 @@ func TestPollScheduleRules(t *testing.T) {
 			t.Errorf("first read after %v, want two polls", got)
 		}
 	})
+	t.Run("a COUNT 1 threshold can trip at the first failure: no quiet start", func(t *testing.T) {
+		s := newPollSchedule(cfg, hcKnown(false), history{})
+		svc, ours := schedSvc(2, 0, 0, 0, 2, 0, true)
+		svc.DeploymentConfiguration.DeploymentCircuitBreaker.ThresholdConfiguration = &types.ThresholdConfiguration{Type: types.ThresholdTypeCount, Value: 1}
+		s.prime(svc, ours, t0)
+		if got := s.first(); got != 2*cfg.poll {
+			t.Errorf("first read after %v, want two polls", got)
+		}
+	})
 	t.Run("learned pull and drain", func(t *testing.T) {
 		s := newPollSchedule(cfg, hcKnown(false), history{pull: 50 * time.Second, drain: 24 * time.Second})
 		svc, ours := schedSvc(2, 0, 0, 0, 2, 0, true)
