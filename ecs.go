@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -93,13 +94,16 @@ func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if in == nil || valueOf(in.ServiceName) == "" {
 		return nil, &ValidationError{Field: "serviceName", Rule: "is required"}
 	}
-	out, err := d.api.CreateService(ctx, in)
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	out, err := d.api.CreateService(cctx, in)
 	if err != nil {
 		return nil, wrapAPI("CreateService", err)
 	}
 	d.action(cfg, "created service %s", valueOf(in.ServiceName))
 	cfg.visibleGrace = visibilityGrace
-	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil, deadline)
 }
 
 // UpdateService updates the service and waits for the deployment the
@@ -109,21 +113,25 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if in == nil || valueOf(in.Service) == "" {
 		return nil, &ValidationError{Field: "service", Rule: "is required"}
 	}
-	before, err := d.activeService(ctx, valueOf(in.Cluster), valueOf(in.Service))
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	before, err := d.activeService(cctx, valueOf(in.Cluster), valueOf(in.Service))
 	if err != nil {
 		return nil, err
 	}
-	out, err := d.api.UpdateService(ctx, in)
+	out, err := d.api.UpdateService(cctx, in)
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}
 	d.action(cfg, "updated service %s", valueOf(in.Service))
-	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before)
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before, deadline)
 }
 
-// afterUpdate waits for the PRIMARY deployment of svc (the output of a
-// create or update) to complete, then for the service to be steady.
-func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service string, svc, before *types.Service) (*Status, error) {
+// afterUpdate waits, until deadline (the timeout from the create or update
+// call's start), for the PRIMARY deployment of svc (the output of a create
+// or update) to complete, then for the service to be steady.
+func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service string, svc, before *types.Service, deadline time.Time) (*Status, error) {
 	tr := newTracker(cfg.clock.Now())
 	if before != nil {
 		tr.prime(before)
@@ -138,7 +146,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
-	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, sched: d.schedule(cfg, before)}
+	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, deadline: deadline, sched: d.schedule(cfg, before)}
 	st, o, err := d.poll(ctx, cfg, w, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
@@ -165,11 +173,14 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if desired < 0 {
 		return nil, &ValidationError{Field: "desiredCount", Rule: "must be >= 0"}
 	}
-	before, err := d.activeService(ctx, cluster, service)
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	before, err := d.activeService(cctx, cluster, service)
 	if err != nil {
 		return nil, err
 	}
-	out, err := d.api.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, DesiredCount: &desired})
+	out, err := d.api.UpdateService(cctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, DesiredCount: &desired})
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}
@@ -185,7 +196,8 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
 	}
 	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
-	w := waitSpec{cluster: cluster, service: service, what: fmt.Sprintf("service %s to run %d tasks", service, desired), after: out.Service, sched: d.schedule(cfg, before)}
+	w := waitSpec{cluster: cluster, service: service, what: fmt.Sprintf("service %s to run %d tasks", service, desired), after: out.Service,
+		deadline: deadline, sched: d.schedule(cfg, before)}
 	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)})
