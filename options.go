@@ -60,7 +60,12 @@ func WithClock(c Clock) Option {
 // WithEvents sends progress Events to fn (see NewTextRenderer).
 func WithEvents(fn func(Event)) Option { return func(c *config) { c.events = fn } }
 
-// WithTimeout bounds each wait (on the Deployer's clock); 0 keeps the default.
+// WithTimeout bounds each wait on the Deployer's clock; 0 keeps the
+// default. For Deploy, CreateService, UpdateService and Scale it counts
+// from the call's start, and every API call they make carries that
+// deadline (retries never sleep past it); reading a failed deployment's
+// stopped tasks may take 5 s more, and a rollback wait (WithRollback) has
+// a timeout of its own.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
