@@ -74,11 +74,13 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithPollInterval sets the shortest step between two reads of a wait
-// (DescribeServices/DescribeTasks). Service waits poll adaptively: at this
-// step when counts move, up to three times it while nothing does, and not
-// at all while nothing can complete (the 40-second rule and the old
-// tasks' drain); see WithFixedPolling.
+// WithPollInterval sets the step between two reads of a wait
+// (DescribeServices/DescribeTasks) whenever ECS could report the outcome
+// before a later read: the Deployer then detects completion or failure
+// within this interval. Service waits read less often only while ECS's
+// rules or the service's own history say nothing decisive can happen (the
+// 40-second rule, a circuit breaker that cannot trip yet, the old tasks'
+// drain); see WithFixedPolling and docs/deployer.md, "API economy".
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -119,8 +121,9 @@ func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = tru
 // retries off. It takes effect when given to New.
 func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts = n } }
 
-// WithFixedPolling makes service waits read every poll interval, as before
-// adaptive polling (more calls; the same detection latency at most).
+// WithFixedPolling makes service waits read every poll interval, without
+// the adaptive schedule's predictions (more calls, the same detection
+// latency at most).
 func WithFixedPolling() Option { return func(c *config) { c.fixedPolling = true } }
 
 // WithRollbackNoWait makes a Deploy with WithRollback return as soon as a

@@ -15,11 +15,6 @@ import (
 // deployments"). Nothing decisive can happen in that window.
 const healthyAfterRunning = 40 * time.Second
 
-// defaultDrain is how long the Deployer expects old tasks to take from
-// the moment they are stopped to the deployment's completion (DEACTIVATING,
-// STOPPING, DEPROVISIONING) when the service's own history does not say.
-const defaultDrain = 20 * time.Second
-
 // predictionMargin is added to a predicted instant so that the poll lands
 // just after it rather than just before it.
 const predictionMargin = time.Second
@@ -32,113 +27,111 @@ const maxPredictedSteps = 24
 
 // pollSchedule decides how long to wait before the next DescribeServices
 // of a wait. It is a pure decision: it reads the readings it is given and
-// the time, never a clock or the API; its only memory is the previous
-// reading's counts and the current step.
+// the time, never a clock or the API; its only memory is what earlier
+// readings showed.
 //
-// The rules (docs/deployer.md, "API economy"):
-//   - the first read comes first (2 × fast) after an update whose response
-//     already showed the state;
-//   - while tasks start, the step is fast after progress (more tasks
-//     RUNNING, a rollout state change) and doubles, up to slow, while
-//     nothing moves (image pull, throttled relaunches);
-//   - once every task of the awaited deployment is RUNNING and the task
-//     definition has no health check, nothing can complete before the
-//     40-second rule has passed plus the old tasks' drain: the next read
-//     is at that instant (plus a margin), at most maxPredictedSteps fast
-//     steps away;
-//   - past a prediction, reads come every fast step until the outcome.
+// Its promise: whenever ECS can report the outcome (completion or
+// failure), the next read comes within one fast step of it; it waits
+// longer only while ECS's own rules say nothing decisive can happen, or
+// while the service's own history predicts it (docs/deployer.md, "API
+// economy"):
+//   - quiet: the awaited deployment's tasks are not all RUNNING, they count
+//     healthy by the 40-second rule, and even if all of them failed the
+//     circuit breaker would not trip: nothing can complete or fail within
+//     40 s of this read, so the next one is 40 s + one step later;
+//   - after an update, the first read waits 4/5 of the pull time (and
+//     drain) the service's last successful deployment took, + 40 s;
+//   - once every task was seen turning RUNNING (ECS stamps it in the
+//     deployment's updatedAt), completion cannot come before that instant +
+//     40 s + 4/5 of the learned drain of the old tasks;
+//   - a wave of failing tasks is not expected to fail sooner than 4/5 of
+//     the first wave's length;
+//   - otherwise every fast step (WithPollInterval).
+//
+// Predictions are capped at maxPredictedSteps fast steps.
 type pollSchedule struct {
-	// fast is the shortest step (WithPollInterval); slow the longest step
-	// while nothing can be predicted.
-	fast, slow time.Duration
+	// fast is the step when nothing is predicted (WithPollInterval).
+	fast time.Duration
+	// predict is off with WithFixedPolling.
+	predict bool
 	// healthCheck tells, for a task definition ARN, whether it has an
 	// essential container health check (nil: unknown, which disables the
 	// 40-second prediction).
 	healthCheck func(arn string) *bool
-	// drain is the expected time from the old tasks' stop to completion;
-	// pull the expected time from a task's launch to RUNNING (0: unknown).
+	// drain is the expected time from the old tasks' stop to completion
+	// (4/5 of the learned one, 0 when unknown); pull the expected time
+	// from a task's launch to RUNNING (0: unknown).
 	drain, pull time.Duration
 
 	lastKey    string
+	lastAt     time.Time
 	lastFailed int32
 	firstQuiet bool
 	firstDrain time.Duration
+	// sawStarting is set once a reading showed the awaited deployment's
+	// tasks not all RUNNING: only then is the moment they turned RUNNING
+	// known.
+	sawStarting bool
 	// waveFail is how long the deployment's first wave of tasks took to
 	// fail (createdAt to the first failedTasks change), waveAt when the
 	// latest wave was launched (0: no failure seen).
-	waveFail    time.Duration
-	waveAt      time.Time
-	lastAt      time.Time
-	lastRunning int32
-	lastState   types.DeploymentRolloutState
-	step        time.Duration
-	// runningSince is when the awaited deployment was first seen with all
-	// its tasks RUNNING (its updatedAt at that reading, when plausible).
+	waveFail time.Duration
+	waveAt   time.Time
+	// runningSince is when the awaited deployment's tasks all turned
+	// RUNNING (zero: not all RUNNING).
 	runningSince time.Time
 }
 
-// newPollSchedule returns the schedule for one wait; fixed means every
-// step is fast (the pre-adaptive behaviour, WithFixedPolling).
+// newPollSchedule returns the schedule for one wait, knowing the
+// service's history h.
 func newPollSchedule(cfg config, healthCheck func(arn string) *bool, h history) *pollSchedule {
-	drain := h.drain
-	if drain <= 0 {
-		drain = defaultDrain
-	}
-	s := &pollSchedule{fast: cfg.poll, slow: 3 * cfg.poll, healthCheck: healthCheck, drain: drain, pull: h.pull}
-	if cfg.fixedPolling {
-		s.slow, s.healthCheck = cfg.poll, nil
-	}
-	s.step = s.fast
-	return s
+	return &pollSchedule{fast: cfg.poll, predict: !cfg.fixedPolling, healthCheck: healthCheck, drain: h.drain * 4 / 5, pull: h.pull}
 }
 
 // first is the delay before the first read after an update.
 func (s *pollSchedule) first() time.Duration {
-	if s.slow == s.fast {
+	if !s.firstQuiet {
 		return s.fast
 	}
-	if s.firstQuiet {
-		wait := healthyAfterRunning + s.fast
-		if s.pull > 0 {
-			// Nothing completes before the tasks run (4/5 of the pull the
-			// service's history shows, to err early) plus 40 s, plus the
-			// old tasks' drain when there are old tasks.
-			wait = s.pull*4/5 + healthyAfterRunning + s.firstDrain + predictionMargin
-		}
-		return min(wait, maxPredictedSteps*s.fast)
+	wait := healthyAfterRunning + s.fast
+	if s.pull > 0 {
+		// Nothing completes before the tasks run (4/5 of the pull the
+		// service's history shows, to err early) plus 40 s, plus the old
+		// tasks' drain when there are old tasks.
+		wait = s.pull*4/5 + healthyAfterRunning + s.firstDrain + predictionMargin
 	}
-	return 2 * s.fast
+	return min(wait, maxPredictedSteps*s.fast)
 }
 
 // prime records the update's response (the state the first read is
 // compared with).
 func (s *pollSchedule) prime(svc *types.Service, ours *types.Deployment, now time.Time) {
 	s.lastKey, s.lastAt = countsKey(svc), now
-	if ours != nil {
-		s.lastRunning, s.lastState = ours.RunningCount, ours.RolloutState
-		// A new deployment whose tasks are not running yet: nothing can
-		// complete before they run plus 40 s.
-		s.firstQuiet = ours.RunningCount == 0 && ours.DesiredCount > 0 && s.quiet(svc, ours)
-		if 2*othersTasks(svc, valueOf(ours.Id)) >= ours.DesiredCount {
-			s.firstDrain = s.drain
-		}
+	if ours == nil || !s.predict {
+		return
 	}
-	s.step = s.first()
+	s.sawStarting = !allRunning(ours)
+	// A new deployment whose tasks are not running yet: nothing can
+	// complete before they run plus 40 s.
+	s.firstQuiet = ours.RunningCount == 0 && ours.DesiredCount > 0 && s.quiet(svc, ours)
+	if 2*othersTasks(svc, valueOf(ours.Id)) >= ours.DesiredCount {
+		s.firstDrain = s.drain
+	}
+}
+
+// allRunning reports whether every task of d is RUNNING.
+func allRunning(d *types.Deployment) bool {
+	return d.DesiredCount > 0 && d.RunningCount == d.DesiredCount && d.PendingCount == 0
 }
 
 // next returns the delay before the read after svc, read at now, in which
 // ours is the awaited deployment (nil when gone or unknown).
 func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time.Time) time.Duration {
 	key := countsKey(svc)
-	progressed := false
-	if ours != nil {
-		progressed = ours.RunningCount > s.lastRunning || ours.RolloutState != s.lastState
-		s.lastRunning, s.lastState = ours.RunningCount, ours.RolloutState
-	}
 	changed := key != s.lastKey
 	prevAt := s.lastAt
 	s.lastKey, s.lastAt = key, now
-	if ours == nil || ours.RolloutState != types.DeploymentRolloutStateInProgress && ours.RolloutState != "" {
+	if !s.predict || ours == nil || ours.RolloutState != types.DeploymentRolloutStateInProgress && ours.RolloutState != "" {
 		return s.fast
 	}
 	// changedAt is when this reading's change happened: the deployment's
@@ -153,46 +146,35 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	}
 	if ours.FailedTasks > s.lastFailed {
 		// A wave of tasks failed and ECS launched the next one: that wave
-		// cannot fail sooner than about the first one took.
+		// is not expected to fail sooner than 4/5 of the first one.
 		if s.lastFailed == 0 && ours.CreatedAt != nil {
 			s.waveFail = changedAt.Sub(*ours.CreatedAt)
 		}
 		s.waveAt = changedAt
 	}
 	s.lastFailed = ours.FailedTasks
-	allRunning := ours.DesiredCount > 0 && ours.RunningCount == ours.DesiredCount && ours.PendingCount == 0
-	if !allRunning {
-		s.runningSince = time.Time{}
+	if !allRunning(ours) {
+		s.runningSince, s.sawStarting = time.Time{}, true
 		if s.quiet(svc, ours) {
 			// Nothing can complete before the last task runs plus 40 s,
 			// and its tasks cannot trip the breaker.
-			s.step = s.fast
 			return min(healthyAfterRunning+s.fast, maxPredictedSteps*s.fast)
 		}
 		if s.waveFail > 0 && !s.waveAt.IsZero() {
 			if earliest := s.waveAt.Add(s.waveFail * 4 / 5); earliest.After(now.Add(s.fast)) {
-				s.step = s.fast
 				return min(earliest.Sub(now), maxPredictedSteps*s.fast)
 			}
-			s.step = s.fast
-			return s.fast
 		}
-		if progressed {
-			s.step = s.fast
-		} else if s.step = 2 * s.step; s.step > s.slow {
-			s.step = s.slow
-		}
-		return s.step
+		return s.fast
+	}
+	if !s.sawStarting || !s.fortyRule(svc, ours) {
+		// When they turned RUNNING is unknown, or health checks
+		// (container, load balancer, or an unknown task definition's)
+		// pass on their own schedule: read at the fast step.
+		return s.fast
 	}
 	if s.runningSince.IsZero() {
 		s.runningSince = changedAt // the last task turned RUNNING then
-	}
-	if !s.fortyRule(svc, ours) {
-		// Health checks (container or load balancer) pass on their own
-		// schedule, and an unknown task definition may have one: read at
-		// the fast step.
-		s.step = s.fast
-		return s.fast
 	}
 	expect := s.runningSince.Add(healthyAfterRunning)
 	if 2*othersTasks(svc, valueOf(ours.Id)) >= ours.DesiredCount {

@@ -54,16 +54,16 @@ func TestPollScheduleRules(t *testing.T) {
 		svc, ours := schedSvc(2, 0, 0, 0, 2, 0, true)
 		ours.TaskDefinition = aws.String("arn:td/other:1")
 		s.prime(svc, ours, t0)
-		if got := s.first(); got != 2*cfg.poll {
-			t.Errorf("first read after %v, want two polls", got)
+		if got := s.first(); got != cfg.poll {
+			t.Errorf("first read after %v, want one poll", got)
 		}
 	})
 	t.Run("breaker could trip: no quiet start", func(t *testing.T) {
 		s := newPollSchedule(cfg, hcKnown(false), history{})
 		svc, ours := schedSvc(6, 0, 0, 0, 6, 0, true) // threshold 3 <= 6 tasks
 		s.prime(svc, ours, t0)
-		if got := s.first(); got != 2*cfg.poll {
-			t.Errorf("first read after %v, want two polls", got)
+		if got := s.first(); got != cfg.poll {
+			t.Errorf("first read after %v, want one poll", got)
 		}
 	})
 	t.Run("a COUNT 1 threshold can trip at the first failure: no quiet start", func(t *testing.T) {
@@ -71,16 +71,16 @@ func TestPollScheduleRules(t *testing.T) {
 		svc, ours := schedSvc(2, 0, 0, 0, 2, 0, true)
 		svc.DeploymentConfiguration.DeploymentCircuitBreaker.ThresholdConfiguration = &types.ThresholdConfiguration{Type: types.ThresholdTypeCount, Value: 1}
 		s.prime(svc, ours, t0)
-		if got := s.first(); got != 2*cfg.poll {
-			t.Errorf("first read after %v, want two polls", got)
+		if got := s.first(); got != cfg.poll {
+			t.Errorf("first read after %v, want one poll", got)
 		}
 	})
 	t.Run("learned pull and drain", func(t *testing.T) {
 		s := newPollSchedule(cfg, hcKnown(false), history{pull: 50 * time.Second, drain: 24 * time.Second})
 		svc, ours := schedSvc(2, 0, 0, 0, 2, 0, true)
 		s.prime(svc, ours, t0)
-		if got, want := s.first(), 40*time.Second+40*time.Second+24*time.Second+time.Second; got != want {
-			t.Errorf("first read after %v, want 4/5 pull + 40 s + drain + 1 s = %v", got, want)
+		if got, want := s.first(), 40*time.Second+40*time.Second+24*time.Second*4/5+time.Second; got != want {
+			t.Errorf("first read after %v, want 4/5 pull + 40 s + 4/5 drain + 1 s = %v", got, want)
 		}
 	})
 	t.Run("all running since updatedAt, old tasks drain after", func(t *testing.T) {
@@ -88,8 +88,15 @@ func TestPollScheduleRules(t *testing.T) {
 		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, true)
 		s.prime(svc, ours, t0)
 		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, true)
-		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+24+1-60)*time.Second; got != want {
-			t.Errorf("next read after %v, want at RUNNING + 40 s + drain + 1 s (%v)", got, want)
+		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+1-60)*time.Second+24*time.Second*4/5; got != want {
+			t.Errorf("next read after %v, want at RUNNING + 40 s + 4/5 drain + 1 s (%v)", got, want)
+		}
+		s = newPollSchedule(cfg, hcKnown(false), history{}) // drain unknown: at the health instant
+		svc, ours = schedSvc(2, 0, 2, 0, 2, 0, true)
+		s.prime(svc, ours, t0)
+		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, true)
+		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+1-60)*time.Second; got != want {
+			t.Errorf("drain unknown: next read after %v, want at RUNNING + 40 s + 1 s (%v)", got, want)
 		}
 	})
 	t.Run("health check: fast", func(t *testing.T) {
@@ -120,17 +127,22 @@ func TestPollScheduleRules(t *testing.T) {
 			t.Errorf("past the prediction: next read after %v, want one poll", got)
 		}
 	})
-	t.Run("no prediction: doubling up to three polls", func(t *testing.T) {
+	t.Run("all RUNNING from the first reading: when is unknown, every poll", func(t *testing.T) {
+		s := newPollSchedule(cfg, hcKnown(false), history{})
+		svc, ours := schedSvc(2, 2, 0, 0, 0, 0, true)
+		s.prime(svc, ours, t0)
+		if got := s.next(svc, ours, at(time.Second)); got != cfg.poll {
+			t.Errorf("next read after %v, want one poll", got)
+		}
+	})
+	t.Run("no prediction: every poll", func(t *testing.T) {
 		s := newPollSchedule(cfg, nil, history{})
 		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, true)
 		s.prime(svc, ours, t0)
-		svc, ours = schedSvc(2, 1, 1, 0, 2, 0, true) // progress: one task RUNNING
-		got := []time.Duration{s.next(svc, ours, at(10*time.Second))}
-		for i := range 3 { // then nothing moves
-			got = append(got, s.next(svc, ours, at(time.Duration(i+2)*10*time.Second)))
-		}
-		if want := []time.Duration{5 * time.Second, 10 * time.Second, 15 * time.Second, 15 * time.Second}; !equalDurations(got, want) {
-			t.Errorf("steps %v, want %v", got, want)
+		for i := range 4 {
+			if got := s.next(svc, ours, at(time.Duration(i+1)*5*time.Second)); got != cfg.poll {
+				t.Fatalf("step %d: %v, want one poll", i, got)
+			}
 		}
 	})
 	t.Run("cap: a prediction never exceeds 24 polls", func(t *testing.T) {
