@@ -157,18 +157,6 @@ func TestPollScheduleRules(t *testing.T) {
 	})
 }
 
-func equalDurations(a, b []time.Duration) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}
-
 // learnHistory reads the previous successful deployment from the events;
 // a rollback's completion is skipped for an older one.
 func TestLearnHistoryFromServiceEvents(t *testing.T) {
