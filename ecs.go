@@ -10,6 +10,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // deployer is the one Deployer implementation, over API.
@@ -23,23 +24,27 @@ type deployer struct {
 
 var _ Deployer = (*deployer)(nil)
 
-// New returns a Deployer over api (an *ecs.Client, or a *fake.ECS with
-// WithClock(fake) for virtual time). Any api other than an *ecs.Client
-// gets retries of transient errors (see WithRetryAttempts).
+// New returns a Deployer over api: an *ecs.Client, or a *fake.ECS. Unless
+// WithClock says otherwise, an api that implements Clock is the Deployer's
+// clock, so New(fake.New()) waits in the fake's virtual time and never
+// sleeps in real time; an api that implements Seeded seeds the retry
+// jitter. Any api other than an *ecs.Client gets retries of transient
+// errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
-	cfg := defaultConfig().with(opts)
+	cfg := adoptAPIEnvironment(api, withNeighbours(api, defaultConfig()).with(opts))
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
-	return &deployer{api: withRetry(api, cfg), cfg: cfg, hc: &healthChecks{}}
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}}
 }
 
-// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), reading
+// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
+// balancers through elasticloadbalancingv2.NewFromConfig(cfg) and reading
 // container logs through cloudwatchlogs.NewFromConfig(cfg). Transient
 // errors are retried on the Deployer's clock within each wait's deadline
 // (see withRetry); waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
-	return New(ecs.NewFromConfig(cfg), append([]Option{WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
+	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg)), WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
 }
 
 func (d *deployer) emit(cfg config, evs ...Event) {
@@ -71,7 +76,9 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	if err != nil {
 		return nil, err
 	}
-	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}, nil
+	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
+	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
+	return st, nil
 }
 
 // Wait waits until the service is steady on a COMPLETED PRIMARY deployment.
@@ -91,7 +98,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // CreateService creates the service and waits for its first deployment.
@@ -170,7 +177,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // Scale changes the desired count only and waits until the service runs it.
@@ -212,7 +219,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // DeleteService scales to 0, waits for the tasks to stop, deletes the

@@ -110,6 +110,9 @@ type NotFoundError struct {
 	Cluster string
 	// Reason is the failure reason ECS gave (for example "MISSING"), if any.
 	Reason string
+	// Err is the API error that said so (a ClusterNotFoundException, ...),
+	// when there was one; errors.As reaches it.
+	Err error
 }
 
 // Error names what is missing, for example `service not found: "web" in cluster "prod" (MISSING)`.
@@ -121,11 +124,17 @@ func (e *NotFoundError) Error() string {
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
 	return s
 }
 
 // Is matches the Kind sentinel.
 func (e *NotFoundError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the API error, if any.
+func (e *NotFoundError) Unwrap() error { return e.Err }
 
 // WaitError is returned when a wait stops before its goal: because its own
 // deadline passed (errors.Is(err, ErrTimeout)) or because ctx was done
@@ -200,6 +209,9 @@ type DeploymentFailedError struct {
 	RollbackErr error
 	// Err is the underlying cause, for example a *WaitError on timeout.
 	Err error
+	// LoadBalancer explains tasks stopped for failing load balancer health
+	// checks, per target group (see loadbalancer.go).
+	LoadBalancer []LoadBalancerFailure
 }
 
 // Error gives the deployment, the reason, whether it rolled back, and the
@@ -230,6 +242,9 @@ func (e *DeploymentFailedError) Error() string {
 		} else {
 			fmt.Fprintf(&b, "; %d tasks (%s, ...) stopped: %s", count[c], first[c], c)
 		}
+	}
+	for _, f := range e.LoadBalancer {
+		b.WriteString("; " + f.String())
 	}
 	return b.String()
 }

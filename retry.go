@@ -61,7 +61,7 @@ func withRetry(api API, cfg config) API {
 	}
 	_, sdk := api.(*ecs.Client)
 	return &retryAPI{next: api, clock: cfg.clock, attempts: cfg.retryAttempts, sdk: sdk,
-		backoff: retry.NewExponentialJitterBackoff(maxRetryBackoff)}
+		backoff: newBackoff(cfg, maxRetryBackoff)}
 }
 
 // sdkOneAttempt makes an *ecs.Client call a single attempt (the retryer

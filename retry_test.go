@@ -76,9 +76,9 @@ func TestRetryNotForPermanentErrors(t *testing.T) {
 // (issue #17.6), not in the SDK's wall-clock backoff.
 func TestRetryWrapsSDKClientWithOneSDKAttempt(t *testing.T) {
 	c := ecs.New(ecs.Options{Region: "us-east-1"})
-	r, ok := New(c).(*deployer).api.(*retryAPI)
+	r, ok := New(c).(*deployer).api.(clusterNaming).API.(*retryAPI)
 	if !ok || !r.sdk || r.next != API(c) {
-		t.Fatalf("*ecs.Client wrapped as %T, want *retryAPI marked sdk", New(c).(*deployer).api)
+		t.Fatalf("*ecs.Client wrapped as %T, want *retryAPI marked sdk", New(c).(*deployer).api.(clusterNaming).API)
 	}
 	var o ecs.Options
 	for _, fn := range r.opts([]func(*ecs.Options){func(o *ecs.Options) { o.Region = "eu-west-1" }}) {
@@ -90,8 +90,8 @@ func TestRetryWrapsSDKClientWithOneSDKAttempt(t *testing.T) {
 	if d := New(&scripted{}).(*deployer); d.api == nil {
 		t.Error("no API")
 	}
-	if d := New(c, WithRetryAttempts(1)).(*deployer); d.api != API(c) {
-		t.Errorf("retries off: *ecs.Client wrapped in %T", d.api)
+	if d := New(c, WithRetryAttempts(1)).(*deployer); d.api.(clusterNaming).API != API(c) {
+		t.Errorf("retries off: *ecs.Client wrapped in %T", d.api.(clusterNaming).API)
 	}
 }
 

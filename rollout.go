@@ -19,25 +19,30 @@ import (
 // waiting for a rollback has a timeout of its own.
 func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (*DeployResult, error) {
 	cfg := d.cfg.with(opts)
+	in = withServiceDefinitionTarget(in)
 	if err := validateDeployInput(in); err != nil {
 		return nil, err
 	}
 	deadline := cfg.clock.Now().Add(cfg.timeout)
 	dctx, cancel := withDeadline(ctx, cfg.clock, deadline)
 	defer cancel()
-	svc, err := d.activeService(dctx, in.Cluster, in.Service)
+	svc, err := d.serviceForDeploy(dctx, in)
 	if err != nil {
 		return nil, err
 	}
 	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
+	svcChange, err := checkServiceDefinition(svc, in) // refused before any write
+	if err != nil {
+		return nil, err
+	}
 	res := &DeployResult{TaskDefinitionArn: current}
 	if in.TaskDefinition != nil || in.Image != "" {
 		if err := d.prepare(dctx, cfg, in, current, res); err != nil {
 			return res, err
 		}
 	}
-	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil {
+	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() {
 		res.NoChange = true
 		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 		d.action(cfg, "service %s: no changes", in.Service)
@@ -45,10 +50,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	}
 	up := &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service,
 		ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
-	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment()
 	if res.TaskDefinitionArn != current {
 		up.TaskDefinition = &res.TaskDefinitionArn
 	}
+	mergeServiceUpdate(up, svcChange)
 	out, err := d.api.UpdateService(dctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
@@ -84,6 +90,9 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		return res, err // ctx done, or a non-transient API error
 	}
 	if err == nil && o.kind == outcomeCompleted {
+		if err := d.waitTargetsHealthy(ctx, cfg, res.Status); err != nil { // loadbalancer.go
+			return res, err
+		}
 		d.prune(ctx, cfg, in.Cluster, in.Service, res.TaskDefinitionArn)
 		return res, nil
 	}
@@ -112,21 +121,22 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ForceNewDeployment or DesiredCount is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment or DesiredCount is required"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
 	}
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		errs = append(errs, &ValidationError{Field: "DesiredCount", Rule: "must be >= 0"})
 	}
+	errs = append(errs, validateDefinitions(in)...)
 	return errors.Join(errs...)
 }
 
 // prepare works out the wanted task definition, compares it with the
 // service's current one and registers it when it changed.
 func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, current string, res *DeployResult) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &current})
+	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&current))
 	if err != nil {
 		return wrapAPI("DescribeTaskDefinition", err)
 	}
@@ -138,6 +148,7 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 			return err
 		}
 	}
+	cur = registeredForDiff(out, want)
 	if valueOf(want.Family) == valueOf(cur.Family) {
 		res.Diff = Diff(cur, want)
 		if res.Diff == "" {
@@ -232,6 +243,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 		e.Err = err
 	}
 	e.StoppedTasks = stopped
+	e.LoadBalancer = d.explainLoadBalancer(ctx, cfg, cluster, service, stopped)
 	d.emit(cfg, tr.stoppedTasks(stopped, cfg.clock.Now())...)
 	return e
 }

@@ -37,6 +37,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeployNewImage", s.deployNewImage},
 		{"DeployFullTaskDefinition", s.deployFullTaskDefinition},
 		{"DeployUnchangedIsNoChange", s.deployUnchanged},
+		{"PlanThenDeployServiceDefinition", s.planThenDeployServiceDefinition},
 		{"ForceNewDeployment", s.forceNewDeployment},
 		{"ScaleUpAndDown", s.scale},
 		{"DeleteService", s.deleteService},
@@ -47,6 +48,10 @@ func Run(t *testing.T, b Backend) {
 		{"ContextCancelReturnsLastStatus", s.contextCancel},
 		{"RidesOutThrottlingAndServerErrors", s.transient},
 		{"NotFoundErrors", s.notFound},
+		{"LoadBalancerDeployBehindALB", s.lbDeploy},
+		{"LoadBalancerHealthCheckFailureRollsBack", s.lbHealthCheckFailure},
+		{"LoadBalancerDrainInRolloutDuration", s.lbDrainDuration},
+		{"LoadBalancerDeployDuringDraining", s.lbDeployDuringDraining},
 		{"CrashLoopingReleaseShowsLastLogLines", s.crashLoopLogs},
 		{"MigrationTaskOutputAndExitCode", s.migrationLogs},
 	} {

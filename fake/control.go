@@ -18,7 +18,7 @@ type controlRoute struct {
 }
 
 // controlNames lists the controls, sorted, for error messages.
-const controlNames = "advance, calls, faults, instances, reset, time"
+const controlNames = "advance, calls, faults, instances, reset, target-health-faults, time"
 
 // controlRoute returns the route for the control name (the path below
 // ControlPrefix) and request method; ok is false for an unknown name. When
@@ -31,9 +31,12 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 	case "time":
 		return controlRoute{http.MethodGet, (*Server).controlTime}, http.MethodGet, true
 	case "faults":
-		allow = http.MethodPost + ", " + http.MethodDelete
+		allow = http.MethodGet + ", " + http.MethodPost + ", " + http.MethodDelete
 		if method == http.MethodDelete {
 			return controlRoute{http.MethodDelete, (*Server).controlClearFaults}, allow, true
+		}
+		if method == http.MethodGet {
+			return controlRoute{http.MethodGet, (*Server).controlListFaults}, allow, true
 		}
 		return controlRoute{http.MethodPost, (*Server).controlFaults}, allow, true
 	case "instances":
@@ -42,6 +45,12 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 		return controlRoute{http.MethodGet, (*Server).controlCalls}, http.MethodGet, true
 	case "reset":
 		return controlRoute{http.MethodPost, (*Server).controlReset}, http.MethodPost, true
+	case "target-health-faults": // control_elbv2.go
+		allow = http.MethodPost + ", " + http.MethodDelete
+		if method == http.MethodDelete {
+			return controlRoute{http.MethodDelete, (*Server).controlTargetHealthFaults}, allow, true
+		}
+		return controlRoute{http.MethodPost, (*Server).controlTargetHealthFaults}, allow, true
 	}
 	return controlRoute{}, "", false
 }

@@ -43,6 +43,15 @@ type ECS struct {
 	calls    []Call
 	counts   map[string]int
 
+	// latency is what each API call takes (latency.go); retryer, when set,
+	// retries injected transient faults as the SDK would (retries.go).
+	latency time.Duration
+	retryer *sdkRetryer
+
+	// elb is the Elastic Load Balancing v2 world (elbv2*.go): load
+	// balancers, target groups, targets and their health faults.
+	elb *elbWorld
+
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
 }
@@ -68,7 +77,7 @@ func New(opts ...Option) *ECS {
 	if cfg.logStreamCap <= 0 {
 		cfg.logStreamCap = DefaultLogStreamCap
 	}
-	e := &ECS{cfg: cfg, clock: cfg.clock}
+	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
 	e.resetLocked()
 	return e
@@ -92,7 +101,12 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.elb = newELBWorld()
 	e.logs = newLogStore()
+	e.retryer = nil
+	if e.cfg.sdkRetries {
+		e.retryer = newSDKRetryer(e.cfg.seed)
+	}
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -163,12 +177,15 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	if err := ctx.Err(); err != nil {
 		return e.simNow, err
 	}
+	if err := e.passLocked(ctx, e.latency); err != nil {
+		return e.simNow, err
+	}
 	now := e.catchUpLocked()
 	e.recordCallLocked(op, in, now)
-	if err := e.opFaultLocked(op); err != nil {
-		return now, err
+	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+		return e.simNow, err
 	}
-	return now, nil
+	return e.simNow, nil
 }
 
 // recordCallLocked appends a call to the bounded call log and counts it.

@@ -23,12 +23,21 @@
 //	                           {"family", "action": "exit", "exitCode": 1, "after": "30s", "times", "probability"}
 //	                           or an operation fault (FailOperation):
 //	                           {"operation": "DescribeServices", "error": "ThrottlingException", "times": 3, "probability": 0.3}
+//	GET    /_fake/v1/faults    {"faults": [{"taskFault" | "operation", "error", "fired", "exhausted"}]}:
+//	                           every fault in force and how often it fired (Faults)
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
 //	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
 //	                           ?operation=RunTask keeps only those calls; inputs are in wire form
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//	POST   /_fake/v1/target-health-faults  a TargetHealthFault (control_elbv2.go):
+//	                           {"image": "web:bad", "code": 503, "after": "2m", "flap": "5m"}
+//	DELETE /_fake/v1/target-health-faults  removes every target health fault
+//
+// Elastic Load Balancing v2 is served on the same endpoint over the AWS
+// Query protocol (a form-encoded POST with Action=...&Version=2015-12-01,
+// XML answers; see internal/awsquery).
 //
 // ControlClient is the Go client of these controls, and RemoteClock gives a
 // Deployer the virtual time of a server running with manual time.
@@ -36,10 +45,12 @@ package fake
 
 import (
 	"context"
+	"log"
 	"net/http"
 	"strings"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+	"github.com/ecsdeploy/ecsdeploy/internal/awsquery"
 )
 
 // ControlPrefix is the path under which Server serves the fake's controls
@@ -56,13 +67,19 @@ const MaxRequestBytes = 1 << 20
 // fake's controls under ControlPrefix. It is an http.Handler; it is safe
 // for any number of concurrent clients.
 type Server struct {
-	ecs     *ECS
-	api     http.Handler
+	ecs *ECS
+	api http.Handler
+	// query serves ELBv2 over the Query protocol (server_query.go).
+	query   *awsquery.Handler
 	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 	// unserved answers, in their protocol's error shape, requests for
 	// services and operations not served (server_unserved.go).
 	unserved unserved
+
+	// log and still: the -speed 0 polling hint (server_standstill.go).
+	log   *log.Logger
+	still standstill
 }
 
 // ServerOption configures NewServer.
@@ -89,6 +106,10 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		}
 		return ContextWithRegion(ctx, region)
 	})))
+	s.query = newQueryHandler(e)
+	if s.unserved.logf == nil && s.log != nil {
+		s.unserved.logf = s.log.Printf
+	}
 	s.logs = newLogsHandler(e)
 	return s
 }
@@ -107,9 +128,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
+	if isQueryRequest(r) && !otherQueryService(r) {
+		s.query.ServeHTTP(w, r)
+		return
+	}
 	if isLogsRequest(r) {
 		s.logs.ServeHTTP(w, r)
 		return
 	}
+	s.hintStandstill(w, r)
 	s.api.ServeHTTP(w, r)
 }

@@ -109,6 +109,14 @@ func (u *unserved) note(service, op string) {
 	}
 }
 
+// otherQueryService reports whether a Query request is signed for a
+// service other than Elastic Load Balancing (STS, IAM, ...): those go to
+// the unserved answer instead of the ELBv2 handler.
+func otherQueryService(r *http.Request) bool {
+	svc := signingService(r.Header.Get("Authorization"))
+	return svc != "" && svc != "elasticloadbalancing"
+}
+
 // signingService returns the service of a SigV4 Authorization header's
 // credential scope (Credential=AKID/DATE/REGION/SERVICE/aws4_request).
 func signingService(auth string) string {

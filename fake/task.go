@@ -88,6 +88,11 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+
+	// privateIP is an awsvpc task's address; lb its load-balancer targets
+	// (elbv2_ecs.go).
+	privateIP string
+	lb        *lbTask
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -184,6 +189,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
+		t.taskNetworkDetails(&out)
 	}
 	return out
 }
