@@ -93,9 +93,10 @@ func (s *service) primary() *deployment {
 	return nil
 }
 
-// addEventLocked records a service event as the newest one.
+// addEventLocked records a service event as the newest one, stamped
+// strictly after the previous one (see eventStamp).
 func (e *ECS) addEventLocked(s *service, msg string, now time.Time) {
-	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(now), Message: aws.String(msg)}
+	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(s.eventStamp(now)), Message: aws.String(msg)}
 	if len(s.events) < maxServiceEvents {
 		s.events = append(s.events, types.ServiceEvent{})
 	}
