@@ -60,7 +60,7 @@ func TestHostileRequestsCostBoundedMemory(t *testing.T) {
 			[]byte(`{"family":"x","containerDefinitions":[{"name":"a","image":"nginx","memory":128,"ulimits":[` + ulimits + `]}]}`),
 			"ClientException", "taskDefinition: 350 more problems not listed (at most 50 are reported)", 16 << 10, 8 << 20},
 		{"500 KB X-Amz-Target", strings.Repeat("A", 500_000), []byte(`{}`),
-			"UnknownOperationException", "more bytes)\": unknown operation", 1 << 10, 8 << 20},
+			"UnknownOperationException", "(X-Amz-Target AAAAAAAA", 1 << 10, 8 << 20},
 		{"500 KB cluster name", "DescribeServices", []byte(`{"cluster":"` + strings.Repeat("c", 500_000) + `","services":["a"]}`),
 			"ClusterNotFoundException", "Cluster not found", 1 << 10, 16 << 20},
 		{"500 KB container instance", "DeregisterContainerInstance", []byte(`{"containerInstance":"` + strings.Repeat("i", 500_000) + `"}`),
