@@ -38,6 +38,10 @@ type ECS struct {
 	dirty    []*service
 	applying *service
 
+	// Capacity providers (capacity_spot.go): while spotUnavailable,
+	// FARGATE_SPOT launches fail as ECS reports a capacity shortage.
+	spotUnavailable bool
+
 	faults   []*faultState
 	opFaults map[string][]*opFault
 	calls    []Call
@@ -82,6 +86,7 @@ func (e *ECS) resetLocked() {
 	e.svcOrder = nil
 	e.dirty = nil
 	e.applying = nil
+	e.spotUnavailable = false
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil

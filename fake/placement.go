@@ -23,6 +23,9 @@ type placementRequest struct {
 	targets   []*instance
 	overrides *types.TaskOverride
 	tags      []types.Tag
+	// capacityProvider names the provider the tasks run on ("" for a
+	// launch type; capacity_place.go).
+	capacityProvider string
 }
 
 // needs is what one task of a definition takes from an instance.
@@ -411,7 +414,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		id: id, arn: e.arn(c.region, "task/"+c.name+"/"+id), seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType, az: az, inst: inst,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
-		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0,
+		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
 	}
 	if n.awsvpc {
 		t.eni = e.uuid()

@@ -64,6 +64,18 @@ func sdkScript() []step {
 			return &ecs.CreateClusterInput{ClusterName: cluster, Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}}}
 		}},
 		{op: "CreateCluster", in: func(results) any { return &ecs.CreateClusterInput{ClusterName: aws.String("spare")} }},
+		{op: "PutClusterCapacityProviders", in: func(results) any {
+			return &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("spare"), CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
+				DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 1},
+					{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3}}}
+		}},
+		{op: "PutClusterCapacityProviders", wantErr: "InvalidParameterException", in: func(results) any {
+			return &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("spare"), CapacityProviders: []string{"FARGATE"},
+				DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}}
+		}},
+		{op: "DescribeCapacityProviders", in: func(results) any {
+			return &ecs.DescribeCapacityProvidersInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT", "my-asg"}}
+		}},
 		{op: "RegisterContainerInstance", label: "i1", in: func(results) any {
 			return &ecs.RegisterContainerInstanceInput{Cluster: cluster,
 				TotalResources: []types.Resource{{Name: aws.String("CPU"), Type: aws.String("INTEGER"), IntegerValue: 2048},
