@@ -3,6 +3,7 @@ package fake
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -447,6 +448,45 @@ func TestUpdateServiceSwitchLaunchTypeAndStrategyNeedsForce(t *testing.T) {
 	for _, tk := range e.Tasks("default") {
 		if aws.ToString(tk.LastStatus) == "RUNNING" && tk.CapacityProviderName != nil {
 			t.Fatalf("launch-type task on provider %q", aws.ToString(tk.CapacityProviderName))
+		}
+	}
+}
+
+// TestSpotInterruptionByFamilyFractionAndTime: an interruption scheduled
+// for a later time strikes then, only on the family it names, and on the
+// fraction asked (rounded up); invalid fractions are refused.
+func TestSpotInterruptionByFamilyFractionAndTime(t *testing.T) {
+	e := spotCluster(t, nil)
+	web := register(t, e, fargateTD("web", "nginx"))
+	job := register(t, e, fargateTD("job", "busybox"))
+	spotOnly := []types.CapacityProviderStrategyItem{cpItem("FARGATE_SPOT", 0, 1)}
+	run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String(web), Count: aws.Int32(4), CapacityProviderStrategy: spotOnly, NetworkConfiguration: netCfg})
+	run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String(job), Count: aws.Int32(4), CapacityProviderStrategy: spotOnly, NetworkConfiguration: netCfg})
+	e.Advance(time.Minute)
+	at := e.Now().Add(10 * time.Minute)
+	if err := e.InterruptSpot(SpotInterruption{Family: "job", Fraction: 0.3, At: at}); err != nil {
+		t.Fatal(err)
+	}
+	count := func() map[string]int {
+		n := map[string]int{}
+		for _, tk := range e.Tasks("default") {
+			if tk.StopCode == types.TaskStopCodeSpotInterruption {
+				n[strings.Split(aws.ToString(tk.TaskDefinitionArn), "/")[1]]++
+			}
+		}
+		return n
+	}
+	e.Advance(10*time.Minute - time.Second)
+	if n := count(); len(n) != 0 {
+		t.Fatalf("interrupted before At: %v", n)
+	}
+	e.Advance(time.Second)
+	if n := count(); n["job:1"] != 2 || n["web:1"] != 0 {
+		t.Fatalf("interrupted %v, want 2 of 4 job tasks (0.3 rounded up) and no web task", n)
+	}
+	for _, bad := range []float64{-0.1, 1.5} {
+		if err := e.InterruptSpot(SpotInterruption{Fraction: bad}); err == nil {
+			t.Fatalf("fraction %v accepted", bad)
 		}
 	}
 }
