@@ -80,6 +80,11 @@ type DeployInput struct {
 	ForceNewDeployment bool
 	// DesiredCount, when set, changes the desired count in the same update.
 	DesiredCount *int32
+	// CapacityProviderStrategy, when not nil, moves the service to this
+	// strategy; an empty (non-nil) list returns it to its launch type. A
+	// change starts a new deployment (ECS requires forceNewDeployment for
+	// it, and Deploy sets it).
+	CapacityProviderStrategy []types.CapacityProviderStrategyItem
 }
 
 // DeployResult is what Deploy or Rollback did.
@@ -174,6 +179,10 @@ type Status struct {
 	Service types.Service
 	// Deployment is the deployment waited for (or the PRIMARY), nil if gone.
 	Deployment *types.Deployment
+	// Providers counts the service's RUNNING tasks per capacity provider
+	// (FARGATE, FARGATE_SPOT, ...). Deployer.Status fills it when the
+	// service uses a capacity provider strategy; it is nil otherwise.
+	Providers map[string]int
 }
 
 // String summarises the status in one line.

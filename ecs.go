@@ -51,7 +51,11 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	if err != nil {
 		return nil, err
 	}
-	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}, nil
+	providers, err := d.tasksByProvider(ctx, cluster, svc) // capacity.go
+	if err != nil {
+		return nil, err
+	}
+	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments), Providers: providers}, nil
 }
 
 // Wait waits until the service is steady on a COMPLETED PRIMARY deployment.
@@ -97,6 +101,9 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	}
 	before, err := d.activeService(ctx, valueOf(in.Cluster), valueOf(in.Service))
 	if err != nil {
+		return nil, err
+	}
+	if _, err := checkCapacitySwitch(before, in.CapacityProviderStrategy, in.ForceNewDeployment); err != nil { // capacity.go
 		return nil, err
 	}
 	out, err := d.api.UpdateService(ctx, in)

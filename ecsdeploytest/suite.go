@@ -39,6 +39,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeployUnchangedIsNoChange", s.deployUnchanged},
 		{"ForceNewDeployment", s.forceNewDeployment},
 		{"ScaleUpAndDown", s.scale},
+		{"CapacityProviderSplit", s.capacityProviderSplit},
 		{"DeleteService", s.deleteService},
 		{"CircuitBreakerRollback", s.circuitBreakerRollback},
 		{"DeployerRollbackWithoutBreaker", s.deployerRollback},
