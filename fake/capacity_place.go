@@ -165,13 +165,17 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		}
 		// Map the planner's picks that were not chosen to chosen tasks
 		// that were not picked.
-		keep := map[*task]bool{}
+		keep := make(map[*task]bool, len(chosen))
 		for _, t := range chosen {
 			keep[t] = true
 		}
+		wasMine := make(map[*task]bool, len(mine))
+		for _, t := range mine {
+			wasMine[t] = true
+		}
 		var in []*task
 		for _, t := range chosen {
-			if !slices.Contains(mine, t) {
+			if !wasMine[t] {
 				in = append(in, t)
 			}
 		}
