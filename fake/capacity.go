@@ -33,7 +33,7 @@ const (
 	maxStrategyWeigh = 1000
 )
 
-// ECS's texts for strategy errors. The first two are quoted from ECS
+// ECS's texts for strategy errors. The first four are quoted from ECS
 // answers (docs/ecs-semantics.md, "Capacity providers"); the others use the
 // API Reference's own sentences.
 const (
