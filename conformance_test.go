@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -50,6 +51,16 @@ func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ec
 		},
 		FailOperation: func(_ *testing.T, op, code string, times int) { e.FailOperation(op, code, times, 0) },
 		Calls:         e.CallCounts,
+		Logs:          e.Logs(),
+		LogGroup:      "/ecsdeploytest/conformance",
+		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
+			image := fmt.Sprintf("registry.example/%s:print%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), code)
+			printing(t, e.InjectFault, image, lines, code)
+			return image, nil
+		},
+	}
+	if _, err := e.Logs().CreateLogGroup(t.Context(), &cloudwatchlogs.CreateLogGroupInput{LogGroupName: ptr(b.LogGroup)}); err != nil {
+		t.Fatalf("CreateLogGroup: %v", err)
 	}
 	if launch == types.LaunchTypeEc2 {
 		for range 2 {
@@ -97,3 +108,15 @@ func TestConformanceEventualConsistency(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// printing scripts image to print lines, one a second, then exit with
+// code (a fake output fault plus an exit fault).
+func printing(t *testing.T, inject func(fake.Fault) error, image string, lines []string, code int32) {
+	t.Helper()
+	if err := inject(fake.Fault{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second}); err != nil {
+		t.Fatalf("InjectFault(output): %v", err)
+	}
+	if err := inject(fake.Fault{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second}); err != nil {
+		t.Fatalf("InjectFault(exit): %v", err)
+	}
+}

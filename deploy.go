@@ -46,6 +46,10 @@ type Deployer interface {
 	// Rollback deploys the task definition of the service's last COMPLETED
 	// deployment (or in.TaskDefinition when set) and waits for it.
 	Rollback(ctx context.Context, in RollbackInput, opts ...Option) (*DeployResult, error)
+	// Logs streams the log lines of a service's or a task's awslogs
+	// containers to fn (see LogsInput); following ends cleanly when ctx
+	// is done.
+	Logs(ctx context.Context, in LogsInput, fn func(LogLine)) error
 }
 
 // RegisterResult is what Register did.
@@ -247,6 +251,10 @@ type ContainerExit struct {
 	Reason string
 	// Essential reports whether the container is essential, when known.
 	Essential bool
+	// Logs holds the essential container's last log lines (awslogs), or
+	// why there are none; nil for other containers or when fetching is
+	// off (WithLogLines(0)).
+	Logs *ContainerLogs
 }
 
 // String is "container web exit 1 (reason)".

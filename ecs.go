@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
@@ -23,13 +24,17 @@ var _ Deployer = (*deployer)(nil)
 // gets retries of transient errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
 	cfg := defaultConfig().with(opts)
+	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
+		cfg.logs = lp.LogsAPI()
+	}
 	return &deployer{api: withRetry(api, cfg), cfg: cfg}
 }
 
-// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg). The SDK's
+// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), reading
+// container logs through cloudwatchlogs.NewFromConfig(cfg). The SDK's
 // standard retryer retries throttling; waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
-	return New(ecs.NewFromConfig(cfg), opts...)
+	return New(ecs.NewFromConfig(cfg), append([]Option{WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
 }
 
 func (d *deployer) emit(cfg config, evs ...Event) {

@@ -19,6 +19,10 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	// logs reads container output (logs.go); logLines is how many last
+	// lines each failed essential container carries.
+	logs     LogsAPI
+	logLines int
 	// visibleGrace: how long a wait takes "service not found" for a
 	// service not visible yet (set after CreateService; consistency.go).
 	visibleGrace time.Duration
@@ -32,7 +36,7 @@ const (
 )
 
 func defaultConfig() config {
-	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100, retryAttempts: DefaultRetryAttempts}
+	return config{clock: RealClock{}, timeout: DefaultTimeout, poll: DefaultPollInterval, maxStoppedSeen: 100, retryAttempts: DefaultRetryAttempts, logLines: DefaultLogLines}
 }
 
 func (c config) with(opts []Option) config {

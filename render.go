@@ -49,9 +49,13 @@ func (r *TextRenderer) Render(e Event) {
 	}
 	if r.TimeFormat != "" && !e.Time().IsZero() {
 		fmt.Fprintf(r.w, "%s %s\n", e.Time().UTC().Format(r.TimeFormat), text)
-		return
+	} else {
+		fmt.Fprintln(r.w, text)
 	}
-	fmt.Fprintln(r.w, text)
+	if ev, ok := e.(*TaskStoppedEvent); ok {
+		// The containers' last log lines go under the stop reason.
+		fmt.Fprint(r.w, ev.Task.LogText())
+	}
 }
 
 // PrintTable writes the service's one-line summary and its deployments as

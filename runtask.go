@@ -144,7 +144,7 @@ func (d *deployer) judgeTasks(ctx context.Context, cfg config, tr *tracker, wait
 	}
 	if wait == WaitRunning {
 		if len(stopped) > 0 {
-			st := d.toStopped(ctx, stopped)
+			st := d.toStopped(ctx, cfg, stopped)
 			d.emit(cfg, tr.stoppedTasks(st, cfg.clock.Now())...)
 			return true, &TaskFailedError{Tasks: st}
 		}
@@ -153,7 +153,7 @@ func (d *deployer) judgeTasks(ctx context.Context, cfg config, tr *tracker, wait
 	if len(stopped) < len(res.Tasks) {
 		return false, nil
 	}
-	res.Stopped = d.toStopped(ctx, stopped)
+	res.Stopped = d.toStopped(ctx, cfg, stopped)
 	d.emit(cfg, tr.stoppedTasks(res.Stopped, cfg.clock.Now())...)
 	var failed []StoppedTask
 	for _, st := range res.Stopped {
@@ -183,26 +183,22 @@ func taskFailed(t StoppedTask) bool {
 
 // toStopped converts tasks, marking essential containers from their task
 // definitions (essential defaults to true; unknown definitions count all
-// containers as essential).
-func (d *deployer) toStopped(ctx context.Context, tasks []types.Task) []StoppedTask {
-	essential := map[string]map[string]bool{}
+// containers as essential), with the essential containers' last log
+// lines (see addLogs).
+func (d *deployer) toStopped(ctx context.Context, cfg config, tasks []types.Task) []StoppedTask {
+	cache := taskDefs{}
 	out := make([]StoppedTask, 0, len(tasks))
 	for _, t := range tasks {
-		tdArn := valueOf(t.TaskDefinitionArn)
-		ess, ok := essential[tdArn]
-		if !ok && tdArn != "" {
+		var ess map[string]bool
+		if defs := d.containerDefs(ctx, cache, valueOf(t.TaskDefinitionArn)); defs != nil {
 			ess = map[string]bool{}
-			if o, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &tdArn}); err == nil && o.TaskDefinition != nil {
-				for _, c := range o.TaskDefinition.ContainerDefinitions {
-					ess[valueOf(c.Name)] = c.Essential == nil || *c.Essential
-				}
-			} else {
-				ess = nil
+			for name, c := range defs {
+				ess[name] = c.Essential == nil || *c.Essential
 			}
-			essential[tdArn] = ess
 		}
 		out = append(out, stoppedTask(t, ess))
 	}
+	d.addLogs(ctx, cfg, tasks, out, cache)
 	return out
 }
 
@@ -266,6 +262,7 @@ func (d *deployer) stoppedTasks(ctx context.Context, cfg config, cluster, deploy
 	for i, t := range tasks {
 		out[i] = stoppedTask(t, nil)
 	}
+	d.addLogs(ctx, cfg, tasks, out, taskDefs{})
 	return out, nil
 }
 

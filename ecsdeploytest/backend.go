@@ -8,6 +8,7 @@
 package ecsdeploytest
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -69,6 +70,18 @@ type Backend struct {
 	// Calls returns how many times each ECS operation (e.g.
 	// "DescribeServices") was called so far. Nil skips the API-economy checks.
 	Calls func() map[string]int
+
+	// Logs is the CloudWatch Logs endpoint of the backend and LogGroup an
+	// existing log group the log scenarios' containers write to (awslogs,
+	// stream prefix "ecsdeploytest", region LogRegion, default
+	// us-east-1). PrintingContainer returns an image and command whose
+	// essential container prints lines (about one a second) and then
+	// exits with code. Any of them nil or empty skips the log scenarios.
+	// With Calls, the fake's "Logs.GetLogEvents" count bounds the calls.
+	Logs              ecsdeploy.LogsAPI
+	LogGroup          string
+	LogRegion         string
+	PrintingContainer func(t *testing.T, lines []string, code int32) (image string, command []string)
 }
 
 // Default images: public, small, and keep running.
@@ -91,7 +104,23 @@ func ShellExit(image string) func(*testing.T, int32) (string, []string) {
 	}
 }
 
+// ShellPrint returns a PrintingContainer hook for real ECS: a busybox
+// image running `sh -c "echo line; sleep 1; ...; exit code"`.
+func ShellPrint(image string) func(*testing.T, []string, int32) (string, []string) {
+	return func(_ *testing.T, lines []string, code int32) (string, []string) {
+		var script []string
+		for _, l := range lines {
+			script = append(script, "echo '"+strings.ReplaceAll(l, "'", `'\''`)+"'", "sleep 1")
+		}
+		script = append(script, "exit "+itoa(code))
+		return image, []string{"sh", "-c", strings.Join(script, "; ")}
+	}
+}
+
 func (b Backend) withDefaults() Backend {
+	if b.LogRegion == "" {
+		b.LogRegion = "us-east-1"
+	}
 	if b.LaunchType == "" {
 		b.LaunchType = types.LaunchTypeFargate
 	}

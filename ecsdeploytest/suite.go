@@ -48,6 +48,8 @@ func Run(t *testing.T, b Backend) {
 		{"ContextCancelReturnsLastStatus", s.contextCancel},
 		{"RidesOutThrottlingAndServerErrors", s.transient},
 		{"NotFoundErrors", s.notFound},
+		{"CrashLoopingReleaseShowsLastLogLines", s.crashLoopLogs},
+		{"MigrationTaskOutputAndExitCode", s.migrationLogs},
 	} {
 		t.Run(sc.name, sc.fn)
 	}

@@ -10,7 +10,7 @@ import (
 // taskFaultMembers and operationFaultMembers are the members of the two
 // fault forms POST /_fake/v1/faults accepts.
 func taskFaultMembers() []string {
-	return []string{"action", "after", "exitCode", "family", "image", "probability", "reason", "times"}
+	return []string{"action", "after", "every", "exitCode", "family", "image", "lastLine", "lines", "probability", "reason", "repeat", "times"}
 }
 
 func operationFaultMembers() []string { return []string{"error", "operation", "probability", "times"} }
@@ -89,8 +89,10 @@ func (s *Server) injectOperationFault(body []byte) (any, error) {
 }
 
 // validOperationName accepts 1-64 ASCII letters and digits starting with
-// an upper-case letter, the shape of ECS operation and error names.
+// an upper-case letter, the shape of ECS operation and error names, and
+// the same after "Logs." for CloudWatch Logs operations.
 func validOperationName(s string) bool {
+	s = strings.TrimPrefix(s, LogsCallPrefix)
 	if len(s) == 0 || len(s) > 64 || s[0] < 'A' || s[0] > 'Z' {
 		return false
 	}

@@ -139,7 +139,7 @@ func TestControlErrorsNameTheFieldAndRule(t *testing.T) {
 		{"advance unknown member", "POST", "/_fake/v1/advance", `{"duration":"1s","speed":2}`, 400, `"speed": unknown field`},
 		{"advance malformed JSON", "POST", "/_fake/v1/advance", `{"duration":`, 400, "request body"},
 		{"advance trailing data", "POST", "/_fake/v1/advance", `{"duration":"1s"} {}`, 400, "unexpected data after the JSON object"},
-		{"fault bad action", "POST", "/_fake/v1/faults", `{"image":"x","action":"explode"}`, 400, `fault action "explode": must be fail-start, exit or unhealthy`},
+		{"fault bad action", "POST", "/_fake/v1/faults", `{"image":"x","action":"explode"}`, 400, `fault action "explode": must be fail-start, exit, unhealthy or output`},
 		{"fault unknown member", "POST", "/_fake/v1/faults", `{"image":"x","action":"exit","code":3}`, 400, "code: unknown field"},
 		{"fault bad probability", "POST", "/_fake/v1/faults", `{"action":"exit","probability":2}`, 400, "probability must be in [0,1]"},
 		{"fault after not a duration", "POST", "/_fake/v1/faults", `{"action":"exit","after":"later"}`, 400, "fault.after"},

@@ -27,4 +27,11 @@
 // Faults (InjectFault, FailOperation, LoseInstance) and inspection (Calls,
 // CallCounts, Tasks, TaskHistory) script and observe failures, in the
 // spirit of cloud.google.com/go/pubsub/pstest.
+//
+// CloudWatch Logs: Logs returns a view of the same world with the
+// signatures of *cloudwatchlogs.Client (groups, streams, PutLogEvents,
+// GetLogEvents, FilterLogEvents with filter patterns, retention, tags).
+// Containers whose task definition uses the awslogs driver write to their
+// stream; FaultOutput scripts what they print. Server answers Logs on the
+// same endpoint (X-Amz-Target Logs_20140328.*).
 package fake

@@ -46,6 +46,9 @@ type ECS struct {
 	opFaults map[string][]*opFault
 	calls    []Call
 	counts   map[string]int
+
+	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
+	logs logStore
 }
 
 // maxCalls bounds the call log: Calls returns at least the last maxCalls
@@ -66,6 +69,9 @@ func New(opts ...Option) *ECS {
 		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
 	}
 	cfg.timing = cfg.timing.withDefaults()
+	if cfg.logStreamCap <= 0 {
+		cfg.logStreamCap = DefaultLogStreamCap
+	}
 	e := &ECS{cfg: cfg, clock: cfg.clock}
 	e.simNow = e.clock.Now()
 	e.resetLocked()
@@ -91,6 +97,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.logs = newLogStore()
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -162,14 +169,19 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
+	e.recordCallLocked(op, in, now)
+	if err := e.opFaultLocked(op); err != nil {
+		return now, err
+	}
+	return now, nil
+}
+
+// recordCallLocked appends a call to the bounded call log and counts it.
+func (e *ECS) recordCallLocked(op string, in any, now time.Time) {
 	if len(e.calls) >= 2*maxCalls {
 		// Keep memory bounded: drop the oldest half.
 		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
 	}
 	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
 	e.counts[op]++
-	if err := e.opFaultLocked(op); err != nil {
-		return now, err
-	}
-	return now, nil
 }

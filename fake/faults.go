@@ -19,6 +19,12 @@ const (
 	// UNHEALTHY After the task reached RUNNING. Only containers with a
 	// health check match.
 	FaultUnhealthy FaultAction = "unhealthy"
+	// FaultOutput scripts what the matching container prints once RUNNING:
+	// Lines, one every Every (all at once when Every is 0), cycling while
+	// it runs when Repeat is set, and LastLine when ECS stops it. The
+	// lines reach CloudWatch Logs when the container uses awslogs. It
+	// combines with an exit fault: a few lines, then exit 1.
+	FaultOutput FaultAction = "output"
 )
 
 // FaultTarget is what a Fault predicate sees: one container of a task
@@ -60,6 +66,11 @@ type Fault struct {
 	Times int
 	// Probability, when in (0,1), makes each match strike with that chance.
 	Probability float64
+	// Lines, Every, Repeat and LastLine are an output fault's script.
+	Lines    []string
+	Every    time.Duration
+	Repeat   bool
+	LastLine string
 }
 
 type faultState struct {
@@ -79,8 +90,12 @@ type opFault struct {
 func (e *ECS) InjectFault(f Fault) error {
 	switch f.Action {
 	case FaultFailStart, FaultExit, FaultUnhealthy:
+	case FaultOutput:
+		if err := checkOutputFault(f); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("fault action %q: must be fail-start, exit or unhealthy", f.Action)
+		return fmt.Errorf("fault action %q: must be fail-start, exit, unhealthy or output", f.Action)
 	}
 	if f.Probability < 0 || f.Probability > 1 || f.Times < 0 || f.After < 0 {
 		return fmt.Errorf("fault: probability must be in [0,1], times and after must not be negative")
@@ -111,6 +126,15 @@ func (e *ECS) FailOperation(op, errCode string, times int, probability float64) 
 
 // opFaultLocked returns the injected error for op, if one strikes.
 func (e *ECS) opFaultLocked(op string) error {
+	if code, ok := e.opFaultCodeLocked(op); ok {
+		return errForCode(code, "")
+	}
+	return nil
+}
+
+// opFaultCodeLocked returns the error code of the injected fault for op,
+// if one strikes (each service types it as its own exception).
+func (e *ECS) opFaultCodeLocked(op string) (string, bool) {
 	for _, key := range []string{op, "*"} {
 		for _, f := range e.opFaults[key] {
 			if f.times > 0 && f.used >= f.times {
@@ -120,10 +144,10 @@ func (e *ECS) opFaultLocked(op string) error {
 				continue
 			}
 			f.used++
-			return errForCode(f.code, "")
+			return f.code, true
 		}
 	}
-	return nil
+	return "", false
 }
 
 // fate is what injected faults decided for one task.
@@ -138,6 +162,8 @@ type fate struct {
 	unhealthy      bool
 	unhealthyCont  int
 	unhealthyAfter time.Duration
+	output         *Fault // an output script, nil when none
+	outputCont     int
 }
 
 // fateLocked applies the injected faults to a task about to start.
@@ -185,6 +211,8 @@ func (e *ECS) fateLocked(t *task) fate {
 			ft.exit, ft.exitContainer, ft.exitCode, ft.exitReason, ft.exitAfter = true, idx, f.ExitCode, f.Reason, f.After
 		case FaultUnhealthy:
 			ft.unhealthy, ft.unhealthyCont, ft.unhealthyAfter = true, idx, f.After
+		case FaultOutput:
+			ft.output, ft.outputCont = &fs.f, idx
 		}
 	}
 	return ft

@@ -16,15 +16,22 @@ type faultJSON struct {
 	After       string      `json:"after,omitempty"`
 	Times       int         `json:"times,omitempty"`
 	Probability float64     `json:"probability,omitempty"`
+	Lines       []string    `json:"lines,omitempty"`
+	Every       string      `json:"every,omitempty"`
+	Repeat      bool        `json:"repeat,omitempty"`
+	LastLine    string      `json:"lastLine,omitempty"`
 }
 
 // MarshalJSON writes the fault with After as a duration string ("1m30s");
 // the Match predicate is not serialised.
 func (f Fault) MarshalJSON() ([]byte, error) {
 	j := faultJSON{Image: f.Image, Family: f.Family, Action: f.Action, Reason: f.Reason, ExitCode: f.ExitCode,
-		Times: f.Times, Probability: f.Probability}
+		Times: f.Times, Probability: f.Probability, Lines: f.Lines, Repeat: f.Repeat, LastLine: f.LastLine}
 	if f.After != 0 {
 		j.After = f.After.String()
+	}
+	if f.Every != 0 {
+		j.Every = f.Every.String()
 	}
 	return json.Marshal(j)
 }
@@ -40,7 +47,14 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 		return err
 	}
 	*f = Fault{Image: raw.Image, Family: raw.Family, Action: raw.Action, Reason: raw.Reason, ExitCode: raw.ExitCode,
-		Times: raw.Times, Probability: raw.Probability}
+		Times: raw.Times, Probability: raw.Probability, Lines: raw.Lines, Repeat: raw.Repeat, LastLine: raw.LastLine}
+	if raw.Every != "" {
+		d, err := time.ParseDuration(raw.Every)
+		if err != nil {
+			return fmt.Errorf("fault.every: %v", err)
+		}
+		f.Every = d
+	}
 	if len(raw.After) == 0 || string(raw.After) == "null" {
 		return nil
 	}

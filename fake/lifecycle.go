@@ -72,6 +72,10 @@ func (e *ECS) enterPendingLocked(t *task, now time.Time) {
 		for _, c := range t.containers {
 			c.runtimeID = e.hexID(64)
 		}
+		if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go
+			e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
+			return
+		}
 		e.setStatusLocked(t, statusActivating, now, "")
 		e.afterLocked(t, statusActivating, now.Add(e.cfg.timing.Activating), func(now time.Time) {
 			e.enterRunningLocked(t, now)
@@ -91,6 +95,7 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 	}
 	t.health = aggregateHealth(t.containers)
 	e.setStatusLocked(t, statusRunning, now, "")
+	e.logsRunningLocked(t, now) // scripted output (logs_awslogs.go)
 	// Docker runs the first health check one interval after start; a
 	// success makes the container HEALTHY.
 	for i, c := range t.containers {
@@ -121,6 +126,7 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 			c.exitCode = &code
 			c.lastStatus = statusStopped
 			c.reason = t.fate.exitReason
+			e.logsContainerStoppedLocked(c, now, false)
 			if c.essential {
 				e.stopTaskLocked(t, types.TaskStopCodeEssentialContainerExited, "Essential container in task exited", now)
 				return
@@ -206,6 +212,11 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 // enterStoppingLocked sends SIGTERM: containers exit after the Stopping
 // duration.
 func (e *ECS) enterStoppingLocked(t *task, now time.Time) {
+	for _, c := range t.containers {
+		if c.lastStatus == statusRunning {
+			e.logsContainerStoppedLocked(c, now, true) // SIGTERM: the script's last line
+		}
+	}
 	e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
 	e.afterLocked(t, statusStopping, now.Add(e.cfg.timing.Stopping), func(now time.Time) {
 		t.execStoppedAt = now
@@ -238,6 +249,7 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 		c.lastStatus = statusStopped
 	}
 	e.setStatusLocked(t, statusStopped, now, t.stoppedReason)
+	e.logsTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
 	e.scheduleLocked(now.Add(e.cfg.timing.Retention), func(time.Time) { e.forgetLocked(t) })
 }

@@ -86,6 +86,8 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	// logStreamCap bounds the events per log stream (WithLogStreamCap).
+	logStreamCap int
 	// consistency is how long reads may lag writes (WithEventualConsistency).
 	consistency time.Duration
 }

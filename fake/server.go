@@ -55,6 +55,7 @@ const MaxRequestBytes = 1 << 20
 type Server struct {
 	ecs     *ECS
 	api     http.Handler
+	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 }
 
@@ -82,6 +83,7 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		}
 		return ContextWithRegion(ctx, region)
 	}))
+	s.logs = newLogsHandler(e)
 	return s
 }
 
@@ -97,6 +99,10 @@ func (s *Server) Operations() []string { return awsjson.Operations(s.ecs) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
 		s.serveControl(w, r)
+		return
+	}
+	if isLogsRequest(r) {
+		s.logs.ServeHTTP(w, r)
 		return
 	}
 	s.api.ServeHTTP(w, r)

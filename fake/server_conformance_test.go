@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -78,7 +79,33 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 			}
 			return counts
 		},
+		Logs:     srv.LogsClient,
+		LogGroup: conformanceLogGroup(t, srv),
+		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
+			n++
+			image := fmt.Sprintf("registry.example/prints-%d:1", n)
+			for _, f := range []fake.Fault{
+				{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second},
+				{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second},
+			} {
+				if err := ctl.InjectFault(t.Context(), f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return image, nil
+		},
 	})
+}
+
+// conformanceLogGroup creates the log group of the log scenarios over the
+// wire.
+func conformanceLogGroup(t *testing.T, srv *faketest.Server) string {
+	t.Helper()
+	const g = "/ecsdeploytest/conformance"
+	if _, err := srv.LogsClient.CreateLogGroup(t.Context(), &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String(g)}); err != nil {
+		t.Fatal(err)
+	}
+	return g
 }
 
 // TestConformanceOverHTTPEC2 runs the suite on EC2 capacity, with hooks
@@ -128,6 +155,21 @@ func conformanceOverHTTPEC2(t *testing.T, opts ...fake.Option) {
 		},
 		FailOperation: func(_ *testing.T, op, code string, times int) { srv.ECS.FailOperation(op, code, times, 0) },
 		Calls:         srv.ECS.CallCounts,
+		Logs:          srv.LogsClient,
+		LogGroup:      conformanceLogGroup(t, srv),
+		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
+			n++
+			image := fmt.Sprintf("registry.example/prints-%d:1", n)
+			for _, f := range []fake.Fault{
+				{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second},
+				{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second},
+			} {
+				if err := srv.ECS.InjectFault(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			return image, nil
+		},
 	})
 }
 

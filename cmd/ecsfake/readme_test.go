@@ -90,6 +90,9 @@ func TestReadmeCommands(t *testing.T) {
 		`"taskFault":{"image":"web:bad","action":"fail-start","reason":"CannotPullContainerError: pull access denied"}`,
 		`"operationFault":{"operation":"DescribeServices","error":"ThrottlingException","times":2,"probability":0}`,
 		`"operation":"UpdateService"`,
+		"STOPPED\t3\n",
+		"migrating 1 of 2\tmigrating 2 of 2\tERROR: duplicate key\n",
+		"\tERROR: duplicate key\n",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("README commands' output lacks %q:\n%s", want, out)

@@ -98,6 +98,9 @@ AWS CLI (any credentials work):
   aws ecs list-clusters
 or per command:
   aws --endpoint-url %[1]s ecs list-clusters
+CloudWatch Logs (awslogs containers) on the same endpoint:
+  export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%[1]s
+  aws logs describe-log-groups
 
 Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
   client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(%[1]q) })

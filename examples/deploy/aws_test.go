@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"strings"
 	"testing"
 
@@ -31,18 +32,26 @@ func TestRunAWSModeAgainstFakeServer(t *testing.T) {
 	if err := e.InjectFault(fake.Fault{Image: broken, Action: fake.FaultFailStart}); err != nil {
 		t.Fatal(err)
 	}
+	// What the migration and the crashing release print (on AWS their
+	// shell commands do it).
+	o, _ := parseFlags(nil, io.Discard)
+	if err := scriptFake(e, o); err != nil {
+		t.Fatal(err)
+	}
 	t.Setenv("AWS_ENDPOINT_URL_ECS", srv.URL)
+	t.Setenv("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", srv.URL)
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
 
 	var stdout, stderr bytes.Buffer
 	code := run(ctx, []string{"-aws", "-region", faketest.Region, "-cluster", "prod", "-subnets", "subnet-0a,subnet-0b",
-		"-security-groups", "sg-01", "-poll", "20ms", "-timeout", "2m"}, &stdout, &stderr)
+		"-security-groups", "sg-01", "-execution-role", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole", "-poll", "20ms", "-timeout", "2m", "-crash-wait", "2s"}, &stdout, &stderr)
 	if code != exitOK {
 		t.Fatalf("exit %d\nstderr: %s\nstdout:\n%s", code, stderr.String(), stdout.String())
 	}
 	for _, want := range []string{"Playing the ECS story on Amazon ECS in us-east-1", "family ecsdeploy-demo",
-		"runs ecsdeploy-demo:2 again after the rollback", "Deleting service ecsdeploy-demo"} {
+		"runs ecsdeploy-demo:2 again after the rollback", "Deleting service ecsdeploy-demo",
+		"created log group /ecs/ecsdeploy-demo", " migrations done\n", "      | FATAL: environment variable DATABASE_URL is not set\n"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("output lacks %q", want)
 		}
@@ -67,7 +76,8 @@ func TestRunAWSModeClusterMissing(t *testing.T) {
 	t.Setenv("AWS_ACCESS_KEY_ID", "AKIDFAKE")
 	t.Setenv("AWS_SECRET_ACCESS_KEY", "fake-secret")
 	var stdout, stderr bytes.Buffer
-	code := run(context.Background(), []string{"-aws", "-region", faketest.Region, "-cluster", "nope", "-subnets", "subnet-0a"}, &stdout, &stderr)
+	code := run(context.Background(), []string{"-aws", "-region", faketest.Region, "-cluster", "nope", "-subnets", "subnet-0a",
+		"-execution-role", "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"}, &stdout, &stderr)
 	if code != exitFailed || !strings.Contains(stderr.String(), `cluster "nope" not found`) || !strings.Contains(stderr.String(), "aws ecs create-cluster") {
 		t.Errorf("exit %d, stderr %q; want 1 and how to create the cluster", code, stderr.String())
 	}

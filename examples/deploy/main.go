@@ -1,17 +1,22 @@
 // Command deploy is a custom deploy script as a user of ecsdeploy would
 // write it. It plays the whole Amazon ECS story:
 //
-//  1. build a task definition from an image reference;
-//  2. register it (revision 1);
-//  3. run 2 one-off tasks and watch them go PENDING -> RUNNING;
-//  4. stop them;
-//  5. create a service (desired 2, minimumHealthyPercent 50,
+//  1. build a task definition from an image reference (logging to
+//     CloudWatch Logs with the awslogs driver);
+//  2. register it (revision 1), creating the log group if needed;
+//  3. run a one-off migration task to completion and print its output and
+//     exit code;
+//  4. run 2 one-off tasks and watch them go PENDING -> RUNNING;
+//  5. stop them;
+//  6. create a service (desired 2, minimumHealthyPercent 50,
 //     maximumPercent 200, deployment circuit breaker with rollback);
-//  6. deploy revision 2 with a new image (rolling update);
-//  7. force a new deployment of the same revision;
-//  8. deploy an image that cannot be pulled, watch the circuit breaker fail
+//  7. deploy revision 2 with a new image (rolling update);
+//  8. force a new deployment of the same revision;
+//  9. deploy an image that cannot be pulled, watch the circuit breaker fail
 //     the deployment and roll back, and explain the stopped tasks' reason;
-//  9. print the final status.
+//  10. deploy a release that crashes on start, roll it back, and print the
+//     crashed containers' last log lines under their stop reason;
+//  11. print the final status.
 //
 // By default it runs against the in-memory fake ECS in virtual time, so
 // the story takes a second and needs no AWS account:
@@ -27,7 +32,12 @@
 // exist; the tasks run on Fargate in the given subnets:
 //
 //	go run ./examples/deploy -aws -region eu-west-1 -cluster demo \
-//	    -subnets subnet-0abc,subnet-0def -security-groups sg-0123
+//	    -subnets subnet-0abc,subnet-0def -security-groups sg-0123 \
+//	    -execution-role arn:aws:iam::123456789012:role/ecsTaskExecutionRole
+//
+// The story creates the log group /ecs/<family> when it does not exist
+// (logs:CreateLogGroup) and reads the containers' output from it
+// (logs:GetLogEvents); the execution role lets the tasks write there.
 //
 // On AWS it deletes the service it created at the end unless -keep is
 // given. Exit codes: 0 the story ended as expected, 1 it did not (or AWS
@@ -67,6 +77,8 @@ type options struct {
 	image          string
 	newImage       string
 	brokenImage    string
+	crashImage     string
+	crashWait      time.Duration
 	speed          float64
 	poll           time.Duration
 	timeout        time.Duration
@@ -113,7 +125,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs := flag.NewFlagSet("deploy", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	fs.Usage = func() {
-		fmt.Fprintln(stderr, "usage: deploy [-speed N] | deploy -aws -cluster NAME -subnets IDS [-security-groups IDS] [-execution-role ARN] [-region R] [-keep]")
+		fmt.Fprintln(stderr, "usage: deploy [-speed N] | deploy -aws -cluster NAME -subnets IDS -execution-role ARN [-security-groups IDS] [-region R] [-keep]")
 		fmt.Fprintln(stderr, "Plays the whole ECS story on the in-memory fake, or with -aws on Amazon ECS.")
 		fs.PrintDefaults()
 	}
@@ -129,6 +141,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.image, "image", "public.ecr.aws/nginx/nginx:1.27", "image of revision 1")
 	fs.StringVar(&o.newImage, "new-image", "public.ecr.aws/nginx/nginx:1.28", "image of revision 2")
 	fs.StringVar(&o.brokenImage, "broken-image", "public.ecr.aws/nginx/nginx:0.0-does-not-exist", "an image that cannot be pulled (on the fake a scripted fault makes sure)")
+	fs.StringVar(&o.crashImage, "crash-image", "public.ecr.aws/docker/library/busybox:1.36", "an image with sh: the crashing release prints a few lines and exits 1 (on the fake scripted output)")
+	fs.DurationVar(&o.crashWait, "crash-wait", 2*time.Minute, "how long the crashing release may try before the deployer rolls it back")
 	fs.Float64Var(&o.speed, "speed", 0, "fake only: run the fake's clock N times faster than the wall clock (0: pure virtual time, instant)")
 	fs.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll ECS while waiting")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "longest wait for one step")
@@ -149,8 +163,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if o.speed > 0 && o.aws {
 		problems = append(problems, "-speed applies to the fake only, not with -aws")
 	}
-	if o.poll <= 0 || o.timeout <= 0 {
-		problems = append(problems, "-poll and -timeout must be > 0")
+	if o.poll <= 0 || o.timeout <= 0 || o.crashWait <= 0 {
+		problems = append(problems, "-poll, -timeout and -crash-wait must be > 0")
 	}
 	if len(problems) > 0 {
 		err := errors.New(strings.Join(problems, "; "))

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"io"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -40,7 +41,10 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 		t.Errorf("stderr not empty: %s", stderr.String())
 	}
 	for _, want := range []string{
-		"== 1/9 Build a task definition", "== 9/9 Final status",
+		"== 1/11 Build a task definition", "== 11/11 Final status",
+		" migrations done\n",
+		"      | FATAL: environment variable DATABASE_URL is not set",
+		"rolled back by the ",
 		"PROVISIONING -> PENDING", "ACTIVATING -> RUNNING", "-> STOPPED",
 		"has reached a steady state.",
 		"deployment failed: tasks failed to start.",
@@ -54,9 +58,9 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 	}
 }
 
-func TestStoryRegistersThreeRevisions(t *testing.T) {
+func TestStoryRegistersFourRevisions(t *testing.T) {
 	out, _, _ := playOnFake(t)
-	want := []string{"web:1", "web:2", "web:3"}
+	want := []string{"web:1", "web:2", "web:3", "web:4"}
 	if len(out.Revisions) != len(want) {
 		t.Fatalf("revisions %v, want %v", out.Revisions, want)
 	}
@@ -119,18 +123,22 @@ func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
 	if aws.ToString(svc.TaskDefinition) != out.Revisions[1] || svc.RunningCount != 2 || svc.DesiredCount != 2 {
 		t.Errorf("final: %s running %d/%d, want %s 2/2", aws.ToString(svc.TaskDefinition), svc.RunningCount, svc.DesiredCount, out.Revisions[1])
 	}
-	// create, new image, forced, broken: four distinct deployments.
+	// create, new image, forced, broken, crashing: five distinct deployments.
 	seen := map[string]bool{}
 	for _, id := range out.Deployments {
 		if !strings.HasPrefix(id, "ecs-svc/") || seen[id] {
-			t.Errorf("deployments %v: want 4 distinct ecs-svc/ ids", out.Deployments)
+			t.Errorf("deployments %v: want 5 distinct ecs-svc/ ids", out.Deployments)
 		}
 		seen[id] = true
 	}
-	// The calls a user would expect: 3 registrations, one RunTask for 2
-	// tasks, 2 StopTask, 1 CreateService, 3 UpdateService.
+	// The calls a user would expect: 4 registrations, one RunTask for the
+	// migration and one for 2 tasks, 2 StopTask, 1 CreateService, 5
+	// UpdateService (3 deploys, the crashing release and its rollback), one
+	// log group, and one GetLogEvents per crashed container and for the
+	// migration.
 	calls := tgt.fake.CallCounts()
-	for op, n := range map[string]int{"RegisterTaskDefinition": 3, "RunTask": 1, "StopTask": 2, "CreateService": 1, "UpdateService": 3} {
+	for op, n := range map[string]int{"RegisterTaskDefinition": 4, "RunTask": 2, "StopTask": 2, "CreateService": 1, "UpdateService": 5,
+		"Logs.CreateLogGroup": 1, "Logs.GetLogEvents": 1 + len(out.Crashed.StoppedTasks)} {
 		if calls[op] != n {
 			t.Errorf("%s called %d times, want %d", op, calls[op], n)
 		}
@@ -191,4 +199,41 @@ func noAWS(t *testing.T) {
 	t.Setenv("AWS_CONFIG_FILE", dir+"/config")
 	t.Setenv("AWS_SHARED_CREDENTIALS_FILE", dir+"/credentials")
 	t.Setenv("AWS_EC2_METADATA_DISABLED", "true")
+}
+
+// Step 3: the migration's output and exit code come back from RunTask.
+func TestStoryMigrationPrintsOutputAndExitCode(t *testing.T) {
+	out, _, text := playOnFake(t)
+	m := out.Migration
+	if m == nil || len(m.Containers) != 1 || m.Containers[0].ExitCode == nil || *m.Containers[0].ExitCode != 0 {
+		t.Fatalf("migration %+v, want one container with exit code 0", m)
+	}
+	l := m.Containers[0].Logs
+	if l == nil || len(l.Lines) != 3 || l.Lines[2].Message != "migrations done" || l.Group != "/ecs/web" {
+		t.Fatalf("migration output %+v", l)
+	}
+	if ok, _ := regexp.MatchString(`container web: exit code 0\n  \d\d:\d\d:\d\d applying migration 001_create_orders\n`, text); !ok {
+		t.Errorf("story output lacks the migration's exit code and lines:\n%s", text)
+	}
+}
+
+// Step 10: every crashed task of the failed release carries the
+// container's last lines, and the Deployer rolled back.
+func TestStoryCrashingReleaseShowsLastLogLines(t *testing.T) {
+	out, _, _ := playOnFake(t)
+	c := out.Crashed
+	// The Deployer rolls back at its deadline unless the circuit breaker,
+	// which counts crash loops too, did first.
+	if c == nil || !c.RolledBack || (c.RollbackBy != "deployer" && c.RollbackBy != "circuit-breaker") || c.RollbackTaskDefinition != out.Revisions[1] {
+		t.Fatalf("crashed release %+v, want rolled back to %s", c, out.Revisions[1])
+	}
+	if len(c.StoppedTasks) == 0 {
+		t.Fatal("no stopped tasks")
+	}
+	for _, st := range c.StoppedTasks {
+		l := st.Containers[0].Logs
+		if l == nil || len(l.Lines) != 3 || l.Lines[2].Message != "FATAL: environment variable DATABASE_URL is not set" {
+			t.Errorf("task %s logs %+v", st.TaskArn, l)
+		}
+	}
 }

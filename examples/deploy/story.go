@@ -31,6 +31,8 @@ type outcome struct {
 	// Revisions are the task definition ARNs registered: the first
 	// image, the new image, the broken image.
 	Revisions []string
+	// Migration is the one-off migration task, with its output.
+	Migration *ecsdeploy.StoppedTask
 	// OneOff are the one-off tasks as last seen (STOPPED).
 	OneOff []types.Task
 	// Deployments are the deployment ids of the service, in order: the
@@ -38,18 +40,25 @@ type outcome struct {
 	Deployments []string
 	// Broken is the error the broken deployment returned.
 	Broken *ecsdeploy.DeploymentFailedError
+	// Crashed is the error the crashing release returned (with the
+	// containers' last log lines).
+	Crashed *ecsdeploy.DeploymentFailedError
 	// Final is the service's last status.
 	Final *ecsdeploy.Status
 }
 
 // steps is the number of numbered steps the story prints.
-const steps = 9
+const steps = 11
 
 func newStory(t *target, o options, w io.Writer) *story {
 	r := ecsdeploy.NewTextRenderer(w)
 	r.TimeFormat = timeFormat
+	var logs ecsdeploy.LogsAPI
+	if t.logs != nil {
+		logs = t.logs
+	}
 	d := ecsdeploy.New(t.api, ecsdeploy.WithClock(t.clock), ecsdeploy.WithEvents(r.Render),
-		ecsdeploy.WithPollInterval(o.poll), ecsdeploy.WithTimeout(o.timeout))
+		ecsdeploy.WithPollInterval(o.poll), ecsdeploy.WithTimeout(o.timeout), ecsdeploy.WithLogs(logs))
 	return &story{t: t, o: o, d: d, w: w}
 }
 
@@ -82,6 +91,9 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 		return out, err
 	}
 	out.Revisions = append(out.Revisions, rev1)
+	if out.Migration, err = s.runMigration(ctx, rev1); err != nil {
+		return out, err
+	}
 	if out.OneOff, err = s.runTasks(ctx, rev1); err != nil {
 		return out, err
 	}
@@ -119,6 +131,12 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 	out.Revisions = append(out.Revisions, out.Broken.TaskDefinition)
 	out.Deployments = append(out.Deployments, out.Broken.DeploymentID)
 
+	if out.Crashed, err = s.deployCrashing(ctx); err != nil {
+		return out, err
+	}
+	out.Revisions = append(out.Revisions, out.Crashed.TaskDefinition)
+	out.Deployments = append(out.Deployments, out.Crashed.DeploymentID)
+
 	s.header("Final status")
 	if out.Final, err = s.d.Status(ctx, s.t.cluster, s.o.service); err != nil {
 		return out, err
@@ -131,17 +149,31 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 	return out, nil
 }
 
-// buildTaskDefinition is step 1: a Fargate task definition from an image.
-func (s *story) buildTaskDefinition() (*ecs.RegisterTaskDefinitionInput, error) {
-	s.header("Build a task definition from the image %s", s.o.image)
-	b := ecsdeploy.NewTaskDefinition(s.o.family).Fargate().CPU(256).Memory(512).
-		Container(ecsdeploy.NewContainer("web", s.o.image).Port(80).Env("GREETING", "hello from ecsdeploy"))
+// taskDefinition builds the story's Fargate task definition: container
+// web on image (with command, when set), logging to the story's log group.
+func (s *story) taskDefinition(image string, command []string) (*ecs.RegisterTaskDefinitionInput, error) {
+	c := ecsdeploy.NewContainer("web", image).Port(80).Env("GREETING", "hello from ecsdeploy").
+		Logs(ecsdeploy.AWSLogs(s.logGroup(), s.t.region, "demo"))
+	if len(command) > 0 {
+		c.Command(command...)
+	}
+	b := ecsdeploy.NewTaskDefinition(s.o.family).Fargate().CPU(256).Memory(512).Container(c)
 	if s.t.executionRole != "" {
 		b.ExecutionRole(s.t.executionRole)
 	}
 	td, err := b.Build()
 	if err != nil {
 		return nil, fmt.Errorf("building the task definition: %w", err)
+	}
+	return td, nil
+}
+
+// buildTaskDefinition is step 1: a Fargate task definition from an image.
+func (s *story) buildTaskDefinition() (*ecs.RegisterTaskDefinitionInput, error) {
+	s.header("Build a task definition from the image %s", s.o.image)
+	td, err := s.taskDefinition(s.o.image, nil)
+	if err != nil {
+		return nil, err
 	}
 	js, err := ecsdeploy.MarshalTaskDefinitionJSON(td)
 	if err != nil {
@@ -154,6 +186,9 @@ func (s *story) buildTaskDefinition() (*ecs.RegisterTaskDefinitionInput, error) 
 // register is step 2.
 func (s *story) register(ctx context.Context, td *ecs.RegisterTaskDefinitionInput) (string, error) {
 	s.header("Register the task definition")
+	if err := s.ensureLogGroup(ctx); err != nil {
+		return "", err
+	}
 	reg, err := s.d.Register(ctx, td)
 	if err != nil {
 		return "", fmt.Errorf("registering %s: %w", s.o.family, err)

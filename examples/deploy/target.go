@@ -9,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
@@ -33,6 +34,10 @@ type target struct {
 	network *types.NetworkConfiguration
 	// executionRole is the task execution role ARN ("" for none).
 	executionRole string
+	// logs is CloudWatch Logs (the fake's, or a *cloudwatchlogs.Client)
+	// and region the region its awslogs options name.
+	logs   logsClient
+	region string
 }
 
 // connect returns the fake (default) or AWS (-aws) target.
@@ -77,8 +82,11 @@ func connectFake(ctx context.Context, o options) (*target, error) {
 	if role == "" {
 		role = "arn:aws:iam::123456789012:role/ecsTaskExecutionRole"
 	}
+	if err := scriptFake(f, o); err != nil {
+		return nil, err
+	}
 	return &target{api: f, clock: f, fake: f, where: where, cluster: cluster,
-		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role}, nil
+		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role, logs: f.Logs(), region: region}, nil
 }
 
 // connectAWS loads the default AWS configuration, checks that credentials,
@@ -91,6 +99,10 @@ func connectAWS(ctx context.Context, o options) (*target, error) {
 	}
 	if len(o.subnets) == 0 {
 		missing = append(missing, "-subnets (comma-separated subnet IDs where the Fargate tasks run)")
+	}
+	if o.executionRole == "" {
+		missing = append(missing, "-execution-role (the task execution role ARN, e.g. arn:aws:iam::ACCOUNT:role/ecsTaskExecutionRole: "+
+			"Fargate tasks need one to send their output to CloudWatch Logs)")
 	}
 	var load []func(*config.LoadOptions) error
 	if o.region != "" {
@@ -125,7 +137,8 @@ func connectAWS(ctx context.Context, o options) (*target, error) {
 			o.cluster, cfg.Region, o.cluster, cfg.Region)
 	}
 	return &target{api: client, clock: ecsdeploy.RealClock{}, where: "Amazon ECS in " + cfg.Region, cluster: o.cluster,
-		network: awsvpc(o.subnets, o.securityGroups, o.assignPublicIP), executionRole: o.executionRole}, nil
+		network: awsvpc(o.subnets, o.securityGroups, o.assignPublicIP), executionRole: o.executionRole,
+		logs: cloudwatchlogs.NewFromConfig(cfg), region: cfg.Region}, nil
 }
 
 // checkCredentials asks the default chain for credentials, giving the

@@ -17,6 +17,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -37,6 +38,9 @@ type Server struct {
 	Client *ecs.Client
 	// Handler is the fake.Server answering the requests.
 	Handler *fake.Server
+	// LogsClient is a *cloudwatchlogs.Client for the same endpoint (the
+	// fake's CloudWatch Logs), configured like Client.
+	LogsClient *cloudwatchlogs.Client
 
 	http *http.Client
 }
@@ -65,7 +69,19 @@ func NewServerFor(t testing.TB, e *fake.ECS, opts ...fake.ServerOption) *Server 
 		ts.Close()
 	})
 	s.Client = s.NewClient()
+	s.LogsClient = s.NewLogsClient()
 	return s
+}
+
+// NewLogsClient returns another *cloudwatchlogs.Client for the server.
+func (s *Server) NewLogsClient(optFns ...func(*cloudwatchlogs.Options)) *cloudwatchlogs.Client {
+	base := func(o *cloudwatchlogs.Options) {
+		o.BaseEndpoint = aws.String(s.URL)
+		o.Region = Region
+		o.Credentials = credentials.NewStaticCredentialsProvider("AKIDFAKE", "fake-secret", "")
+		o.HTTPClient = s.http
+	}
+	return cloudwatchlogs.New(cloudwatchlogs.Options{}, append([]func(*cloudwatchlogs.Options){base}, optFns...)...)
 }
 
 // NewClient returns another *ecs.Client for the server; optFns adjust its

@@ -27,6 +27,11 @@
 // than 64 levels are errors, never panics (FuzzUnmarshal). Unknown members are ignored unless
 // UnmarshalOptions.DisallowUnknownFields is set, then they are an *UnknownFieldError.
 //
+// The same codec serves CloudWatch Logs (the fake's Logs view, prefix Logs_20140328): its types
+// carry timestamps as int64 milliseconds (creationTime, timestamp, startTime), which are plain
+// numbers here, checked by the Logs tests of package fake with the SDK's Logs client, boto3 and
+// the AWS CLI.
+//
 // # Handler
 //
 // NewHandler dispatches "POST /" by X-Amz-Target to the service's methods shaped like the SDK

@@ -41,6 +41,16 @@ func WithContext(f func(ctx context.Context, region string) context.Context) Han
 	return func(h *handler) { h.withContext = f }
 }
 
+// WithMaxBodyBytes sets the largest request body accepted (default MaxBodyBytes). CloudWatch Logs
+// needs more than 1 MiB: a PutLogEvents batch may carry 1,048,576 bytes of messages plus its JSON.
+func WithMaxBodyBytes(n int64) HandlerOption {
+	return func(h *handler) {
+		if n > 0 {
+			h.maxBody = n
+		}
+	}
+}
+
 // WithDisallowUnknownFields makes request members unknown to the input type a
 // SerializationException naming the member, instead of being ignored.
 func WithDisallowUnknownFields() HandlerOption {
@@ -52,6 +62,7 @@ type handler struct {
 	withContext func(context.Context, string) context.Context
 	opts        UnmarshalOptions
 	ops         map[string]operation
+	maxBody     int64
 	requests    atomic.Uint64
 	buffers     sync.Pool // *[]byte response buffers
 }
@@ -69,7 +80,7 @@ type handler struct {
 // InternalFailure (500); a panic in the service is recovered and answered as ServerException (500).
 // SigV4 signatures are accepted without checking.
 func NewHandler(service any, opts ...HandlerOption) http.Handler {
-	h := &handler{prefix: DefaultPrefix, ops: operationsOf(service)}
+	h := &handler{prefix: DefaultPrefix, ops: operationsOf(service), maxBody: MaxBodyBytes}
 	for _, o := range opts {
 		o(h)
 	}
@@ -91,7 +102,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
 		return
 	}
-	body, status, code, msg := readBody(w, r)
+	body, status, code, msg := readBody(w, r, h.maxBody)
 	if status != 0 {
 		writeError(w, status, code, msg)
 		return
@@ -129,19 +140,19 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// readBody reads at most MaxBodyBytes of the request body; an empty body reads as "{}". On
+// readBody reads at most limit bytes of the request body; an empty body reads as "{}". On
 // failure it returns the HTTP status, error code and message to answer.
-func readBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, code, msg string) {
+func readBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte, status int, code, msg string) {
 	reqBody := r.Body
 	if reqBody == nil {
 		reqBody = http.NoBody
 	}
-	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, MaxBodyBytes))
+	body, err := io.ReadAll(http.MaxBytesReader(w, reqBody, limit))
 	if err != nil {
 		var tooBig *http.MaxBytesError
 		if errors.As(err, &tooBig) {
 			return nil, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException",
-				fmt.Sprintf("request body exceeds %d bytes", MaxBodyBytes)
+				fmt.Sprintf("request body exceeds %d bytes", limit)
 		}
 		return nil, http.StatusBadRequest, "SerializationException", "reading request body: " + err.Error()
 	}
