@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"maps"
 	"slices"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -44,6 +45,9 @@ const (
 	msgOneBase               = "Only one capacity provider in a capacity provider strategy can have a base defined."
 	msgSomeWeight            = "At least one capacity provider in a capacity provider strategy must have a weight greater than zero."
 	msgTooManyItems          = "A capacity provider strategy can contain a maximum of 20 capacity providers."
+	// msgMixed is the text the AWS CDK mirrors for ECS's rule (Developer
+	// Guide: a strategy holds Fargate or Auto Scaling group providers).
+	msgMixed = "A capacity provider strategy cannot contain a mix of capacity providers using Auto Scaling groups and Fargate providers. Specify one or the other and try again."
 	// capacityUnavailable is the failure reason of a FARGATE_SPOT launch
 	// while Spot has no capacity (re:Post knowledge center,
 	// "ecs-fargate-runtask-capacity").
@@ -126,10 +130,20 @@ func checkStrategyShape(field string, cps []types.CapacityProviderStrategyItem) 
 }
 
 // checkStrategyFor checks a strategy against the providers associated
-// with a cluster (every provider of the strategy must be one of them).
+// with a cluster (every provider of the strategy must be one of them) and
+// refuses a mix of Fargate and Auto Scaling group providers.
 func checkStrategyFor(providers []string, field string, cps []types.CapacityProviderStrategyItem) error {
 	if err := checkStrategyShape(field, cps); err != nil {
 		return err
+	}
+	fargate := slices.ContainsFunc(cps, func(it types.CapacityProviderStrategyItem) bool {
+		return builtinProvider(aws.ToString(it.CapacityProvider))
+	})
+	asg := slices.ContainsFunc(cps, func(it types.CapacityProviderStrategyItem) bool {
+		return !builtinProvider(aws.ToString(it.CapacityProvider))
+	})
+	if fargate && asg {
+		return errInvalidParam("%s", msgMixed)
 	}
 	for _, it := range cps {
 		if !slices.Contains(providers, aws.ToString(it.CapacityProvider)) {
@@ -139,13 +153,14 @@ func checkStrategyFor(providers []string, field string, cps []types.CapacityProv
 	return nil
 }
 
-// checkClusterProviders checks the capacityProviders and
+// checkClusterProvidersLocked checks the capacityProviders and
 // defaultCapacityProviderStrategy of CreateCluster and
-// PutClusterCapacityProviders: known providers (the fake knows FARGATE
-// and FARGATE_SPOT), each once, and a default strategy over them.
-func checkClusterProviders(providers []string, def []types.CapacityProviderStrategyItem) error {
+// PutClusterCapacityProviders: known providers (FARGATE, FARGATE_SPOT and
+// the Auto Scaling group providers created), each once, and a default
+// strategy over them.
+func (e *ECS) checkClusterProvidersLocked(providers []string, def []types.CapacityProviderStrategyItem) error {
 	for i, p := range providers {
-		if !builtinProvider(p) {
+		if !builtinProvider(p) && e.providers[p] == nil {
 			return errInvalidParam("capacityProviders[%d]: The specified capacity provider %s does not exist. Specify a valid capacity provider and try again.", i, p)
 		}
 		if slices.Contains(providers[:i], p) {
@@ -166,19 +181,28 @@ func (e *ECS) launchChoiceLocked(c *cluster, lt types.LaunchType, cps []types.Ca
 	case lt != "":
 		return lt, nil, nil
 	case len(cps) == 0 && len(c.defaultStrategy) > 0:
-		return types.LaunchTypeFargate, cloneStrategy(c.defaultStrategy), nil
+		return strategyLaunchType(c.defaultStrategy), cloneStrategy(c.defaultStrategy), nil
 	case len(cps) == 0:
 		return types.LaunchTypeEc2, nil, nil
 	}
 	if err := checkStrategyFor(c.providers, "capacityProviderStrategy", cps); err != nil {
 		return "", nil, err
 	}
-	return types.LaunchTypeFargate, cloneStrategy(cps), nil
+	return strategyLaunchType(cps), cloneStrategy(cps), nil
+}
+
+// strategyLaunchType is the launch type of a strategy's providers:
+// FARGATE for FARGATE and FARGATE_SPOT, EC2 for Auto Scaling group providers.
+func strategyLaunchType(cps []types.CapacityProviderStrategyItem) types.LaunchType {
+	if len(cps) > 0 && !builtinProvider(aws.ToString(cps[0].CapacityProvider)) {
+		return types.LaunchTypeEc2
+	}
+	return types.LaunchTypeFargate
 }
 
 // updateLaunchChoiceLocked resolves UpdateService's capacityProviderStrategy
-// for s: nil keeps what s has; an empty list returns a service on Fargate
-// providers to the FARGATE launch type; a strategy replaces the launch type
+// for s: nil keeps what s has; an empty list returns a service on providers
+// to their launch type (FARGATE or EC2); a strategy replaces the launch type
 // or strategy. Any change needs forceNewDeployment (ECS Developer Guide,
 // "Capacity provider strategies": a service can be updated to use a
 // strategy instead of a launch type, but a new deployment must be forced);
@@ -192,7 +216,7 @@ func (e *ECS) updateLaunchChoiceLocked(c *cluster, s *service, cps []types.Capac
 		if s.cps == nil {
 			return lt, out, false, nil
 		}
-		lt, out = types.LaunchTypeFargate, nil
+		lt, out = strategyLaunchType(s.cps), nil
 	default:
 		if err := checkStrategyFor(c.providers, "capacityProviderStrategy", cps); err != nil {
 			return "", nil, false, err
@@ -200,7 +224,7 @@ func (e *ECS) updateLaunchChoiceLocked(c *cluster, s *service, cps []types.Capac
 		if sameJSON(cps, s.cps) {
 			return lt, out, false, nil
 		}
-		lt, out = types.LaunchTypeFargate, cloneStrategy(cps)
+		lt, out = strategyLaunchType(cps), cloneStrategy(cps)
 	}
 	if !force {
 		return "", nil, false, errInvalidParam("%s", msgForceToSwitch)
@@ -262,7 +286,7 @@ func (e *ECS) PutClusterCapacityProviders(ctx context.Context, in *ecs.PutCluste
 	if err != nil {
 		return nil, err
 	}
-	if err := checkClusterProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+	if err := e.checkClusterProvidersLocked(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
 		return nil, err
 	}
 	for _, p := range c.providers {
@@ -291,6 +315,9 @@ func (e *ECS) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCap
 	refs := in.CapacityProviders
 	if len(refs) == 0 {
 		refs = []string{providerFargate, providerFargateSpot}
+		for _, n := range slices.Sorted(maps.Keys(e.providers)) {
+			refs = append(refs, n)
+		}
 	}
 	if len(refs) > 100 {
 		return nil, errInvalidParam("capacityProviders can have at most 100 items.")
@@ -307,6 +334,10 @@ func (e *ECS) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCap
 	var failures []types.Failure
 	for i, name := range names {
 		arn := e.arn(region, "capacity-provider/"+name)
+		if cp := e.providers[name]; cp != nil {
+			all = append(all, *e.providerViewLocked(cp))
+			continue
+		}
 		if !builtinProvider(name) {
 			if kind, _, ok := arnResource(refs[i]); ok && kind == "capacity-provider" {
 				arn = refs[i]

@@ -63,6 +63,10 @@ func (e *ECS) startSplitLocked(c *cluster, td *taskDef, req placementRequest, it
 		}
 		r := req
 		r.count, r.capacityProvider, r.launchType = per[i], it.Provider, types.LaunchTypeFargate
+		if !builtinProvider(it.Provider) {
+			// An Auto Scaling group provider: EC2 on its group's instances.
+			r.launchType, r.pool = types.LaunchTypeEc2, e.asgInstancesLocked(it.Provider)
+		}
 		got, fs, err := e.startTasksLocked(c, td, r, now)
 		if err != nil {
 			return started, failures, err

@@ -71,7 +71,7 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if err := checkClusterProviders(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+	if err := e.checkClusterProvidersLocked(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
 		return nil, err
 	}
 	if c := e.clusters[name]; c != nil && c.status == "ACTIVE" {

@@ -26,6 +26,9 @@ type placementRequest struct {
 	// capacityProvider names the provider the tasks run on ("" for a
 	// launch type; capacity_place.go).
 	capacityProvider string
+	// pool, when not nil, are the only instances considered (an Auto
+	// Scaling group provider's instances); strategies still apply.
+	pool []*instance
 }
 
 // needs is what one task of a definition takes from an instance.
@@ -195,6 +198,9 @@ func portsFree(in *instance, n *needs) bool {
 // each instance once (O(instances) per task).
 func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*instance, *types.Failure) {
 	cands := c.instances
+	if req.pool != nil {
+		cands = req.pool
+	}
 	if req.targets != nil {
 		cands = req.targets
 	}
