@@ -5,11 +5,13 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
+	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
 )
 
 var spotSplit = []types.CapacityProviderStrategyItem{
@@ -37,12 +39,26 @@ func fargateShare(n int) int {
 }
 
 // TestDeployCapacityStrategySplitAtEveryStep is issue #14's acceptance
-// scenario in process: a service on FARGATE base 1 + FARGATE_SPOT 1:3 is
-// created, deployed and scaled by the Deployer, and at every event the
-// Deployer reports each deployment's live tasks are split as ECS splits
-// them; Status counts the RUNNING tasks per provider.
+// scenario, in process and over HTTP (the Go SDK client against
+// fake.Server): a service on FARGATE base 1 + FARGATE_SPOT 1:3 (the
+// cluster's default strategy) is created, deployed and scaled by the
+// Deployer, and at every event the Deployer reports each deployment's live
+// tasks are split as ECS splits them; Status counts the RUNNING tasks per
+// provider.
 func TestDeployCapacityStrategySplitAtEveryStep(t *testing.T) {
-	e := fake.New()
+	t.Run("InProcess", func(t *testing.T) {
+		e := fake.New()
+		splitAtEveryStep(t, e, e)
+	})
+	t.Run("OverHTTP", func(t *testing.T) {
+		srv := faketest.NewServer(t)
+		splitAtEveryStep(t, srv.ECS, srv.NewClient(func(o *ecs.Options) {
+			o.Retryer = aws.NopRetryer{}
+		}))
+	})
+}
+
+func splitAtEveryStep(t *testing.T, e *fake.ECS, api ecsdeploy.API) {
 	if _, err := e.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: ptr("prod"),
 		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}, DefaultCapacityProviderStrategy: spotSplit}); err != nil {
 		t.Fatal(err)
@@ -72,7 +88,7 @@ func TestDeployCapacityStrategySplitAtEveryStep(t *testing.T) {
 		}
 		checks++
 	}
-	d := ecsdeploy.New(e, ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5*time.Second), ecsdeploy.WithEvents(check))
+	d := ecsdeploy.New(api, ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5*time.Second), ecsdeploy.WithEvents(check))
 	td, err := d.Register(t.Context(), taskDef("web", "nginx:1"))
 	if err != nil {
 		t.Fatal(err)
