@@ -46,6 +46,10 @@ type Deployer interface {
 	// Rollback deploys the task definition of the service's last COMPLETED
 	// deployment (or in.TaskDefinition when set) and waits for it.
 	Rollback(ctx context.Context, in RollbackInput, opts ...Option) (*DeployResult, error)
+	// Plan says what Deploy would do with in, from reads only: the task
+	// definition diff, whether a revision would be registered, the service
+	// changes and the deployment the update would start.
+	Plan(ctx context.Context, in DeployInput, opts ...Option) (*Plan, error)
 	// Logs streams the log lines of a service's or a task's awslogs
 	// containers to fn (see LogsInput); following ends cleanly when ctx
 	// is done.
@@ -65,8 +69,9 @@ type RegisterResult struct {
 	Diff string
 }
 
-// DeployInput says what to deploy. Set exactly one of TaskDefinition or
-// Image; or neither with ForceNewDeployment to restart the current revision.
+// DeployInput says what to deploy. Set at most one of TaskDefinition or
+// Image; ServiceDefinition may come with either or alone; or none of them
+// with ForceNewDeployment to restart the current revision.
 type DeployInput struct {
 	// Cluster is the cluster name or ARN ("" means the default cluster).
 	Cluster string
@@ -89,6 +94,17 @@ type DeployInput struct {
 	// change starts a new deployment (ECS requires forceNewDeployment for
 	// it, and Deploy sets it).
 	CapacityProviderStrategy []types.CapacityProviderStrategyItem
+	// ServiceDefinition, when set, is the service's full definition (from
+	// LoadServiceJSON or NewService(...).Build()): Deploy changes whatever
+	// differs from the running service (see ServiceDiff) in the same
+	// UpdateService, and refuses, before any call that writes, changes
+	// UpdateService cannot make in place (launch type, scheduling
+	// strategy, role, tags, deployment controller, a launch type <->
+	// capacity provider strategy move without ForceNewDeployment). Its
+	// serviceName and cluster fill Service and Cluster when those are
+	// empty; its taskDefinition is ignored (TaskDefinition or Image says
+	// what runs); members it leaves unset are kept (desiredCount, ...).
+	ServiceDefinition *ecs.CreateServiceInput
 }
 
 // DeployResult is what Deploy or Rollback did.

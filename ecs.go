@@ -19,15 +19,18 @@ type deployer struct {
 
 var _ Deployer = (*deployer)(nil)
 
-// New returns a Deployer over api (an *ecs.Client, or a *fake.ECS with
-// WithClock(fake) for virtual time). Any api other than an *ecs.Client
-// gets retries of transient errors (see WithRetryAttempts).
+// New returns a Deployer over api: an *ecs.Client, or a *fake.ECS. Unless
+// WithClock says otherwise, an api that implements Clock is the Deployer's
+// clock, so New(fake.New()) waits in the fake's virtual time and never
+// sleeps in real time; an api that implements Seeded seeds the retry
+// jitter. Any api other than an *ecs.Client gets retries of transient
+// errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
-	cfg := defaultConfig().with(opts)
+	cfg := adoptAPIEnvironment(api, defaultConfig().with(opts))
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
-	return &deployer{api: withRetry(api, cfg), cfg: cfg}
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), reading

@@ -109,6 +109,9 @@ type NotFoundError struct {
 	Cluster string
 	// Reason is the failure reason ECS gave (for example "MISSING"), if any.
 	Reason string
+	// Err is the API error that said so (a ClusterNotFoundException, ...),
+	// when there was one; errors.As reaches it.
+	Err error
 }
 
 // Error names what is missing, for example `service not found: "web" in cluster "prod" (MISSING)`.
@@ -120,11 +123,17 @@ func (e *NotFoundError) Error() string {
 	if e.Reason != "" {
 		s += " (" + e.Reason + ")"
 	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
 	return s
 }
 
 // Is matches the Kind sentinel.
 func (e *NotFoundError) Is(target error) bool { return target == e.Kind }
+
+// Unwrap returns the API error, if any.
+func (e *NotFoundError) Unwrap() error { return e.Err }
 
 // WaitError is returned when a wait stops before its goal: because its own
 // deadline passed (errors.Is(err, ErrTimeout)) or because ctx was done

@@ -37,7 +37,7 @@ func release(ctx context.Context, d ecsdeploy.Deployer, image string) (string, e
 func Example_unitTestWithFake() {
 	ctx := context.Background()
 	e := fake.New()
-	d := ecsdeploy.New(e, ecsdeploy.WithClock(e)) // every wait advances the fake's virtual clock
+	d := ecsdeploy.New(e) // *fake.ECS is its own clock: every wait advances virtual time
 
 	// Arrange: a cluster, a task definition and a steady service of 3 tasks.
 	e.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("prod")})

@@ -20,7 +20,7 @@ import (
 // it fails, in the *TaskFailedError. On the fake an output fault says what
 // the container prints; ecsdeploy.New(fake) reads the fake's CloudWatch
 // Logs by itself (with AWS, NewFromConfig builds a Logs client).
-func ExampleDeployer_RunTask_migrationOutput() {
+func ExampleDeployer_runTaskMigrationOutput() {
 	ctx := context.Background()
 	e := fake.New()
 	e.CreateCluster(ctx, &ecs.CreateClusterInput{})

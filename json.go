@@ -59,44 +59,54 @@ func LoadTaskDefinitionJSON(data []byte, opts ...JSONOption) (*ecs.RegisterTaskD
 			opt(&o)
 		}
 	}
-	uo := awsjson.UnmarshalOptions{DisallowUnknownFields: !o.ignoreUnknown}
+	uo := o.unmarshalOptions()
 	var top map[string]json.RawMessage
 	if err := json.Unmarshal(data, &top); err != nil || top == nil {
 		// Let the codec name the problem (malformed JSON, not an object, ...).
 		var in ecs.RegisterTaskDefinitionInput
 		if derr := awsjson.Unmarshal(data, &in, uo); derr != nil {
-			return nil, errors.Join(decodeProblem(derr, ""))
+			return nil, decodeProblems(derr, "")
 		}
 		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
 	}
+	const root, model = "taskDefinition", "the ECS task definition model"
 	var in *ecs.RegisterTaskDefinitionInput
+	var problems []error
 	if _, ok := top["taskDefinition"]; ok {
 		var doc describeDocument
-		if err := awsjson.Unmarshal(data, &doc, uo); err != nil {
-			return nil, errors.Join(decodeProblem(err, ""))
+		list, fatal := memberProblems(awsjson.Unmarshal(data, &doc, uo), root, model)
+		if fatal != nil {
+			return nil, fatal
 		}
-		if doc.TaskDefinition == nil {
+		problems = list
+		if doc.TaskDefinition == nil && len(problems) == 0 {
 			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must be a JSON object"})
 		}
-		in = RegisterInput(doc.TaskDefinition)
-		in.Tags = doc.Tags
+		if doc.TaskDefinition != nil {
+			in = RegisterInput(doc.TaskDefinition)
+			in.Tags = doc.Tags
+		}
 	} else {
-		var err error
-		if in, err = loadRegisterForm(top, uo); err != nil {
-			return nil, err
+		var fatal error
+		if in, problems, fatal = loadRegisterForm(top, uo); fatal != nil {
+			return nil, fatal
 		}
 	}
-	if !o.skipValidation {
-		if err := ValidateTaskDefinitionInput(in); err != nil {
-			return nil, err
-		}
+	if in != nil && !o.skipValidation {
+		problems = withValidation(problems, ValidateTaskDefinitionInput(in))
+	}
+	if len(problems) > 0 {
+		return nil, errors.Join(problems...)
 	}
 	return in, nil
 }
 
 // loadRegisterForm decodes the register form, type-checking and dropping
-// read-only members that a copy of describe output may carry.
-func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, error) {
+// read-only members that a copy of describe output may carry. It returns
+// what it decoded with the member problems, or a fatal error.
+func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOptions) (*ecs.RegisterTaskDefinitionInput, []error, error) {
+	const root, model = "taskDefinition", "the ECS task definition model"
+	var problems []error
 	readOnly := map[string]json.RawMessage{}
 	for _, k := range readOnlyTaskDefinitionFields {
 		if v, ok := top[k]; ok {
@@ -107,40 +117,64 @@ func loadRegisterForm(top map[string]json.RawMessage, uo awsjson.UnmarshalOption
 	if len(readOnly) > 0 {
 		b, err := json.Marshal(readOnly)
 		if err != nil {
-			return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+			return nil, nil, errors.Join(&ValidationError{Field: root, Rule: err.Error()})
 		}
 		var td types.TaskDefinition
-		if err := awsjson.Unmarshal(b, &td, uo); err != nil {
-			return nil, errors.Join(decodeProblem(err, ""))
+		list, fatal := memberProblems(awsjson.Unmarshal(b, &td, uo), root, model)
+		if fatal != nil {
+			return nil, nil, fatal
 		}
+		problems = append(problems, list...)
 	}
 	b, err := json.Marshal(top)
 	if err != nil {
-		return nil, errors.Join(&ValidationError{Field: "taskDefinition", Rule: err.Error()})
+		return nil, nil, errors.Join(&ValidationError{Field: root, Rule: err.Error()})
 	}
 	var in ecs.RegisterTaskDefinitionInput
-	if err := awsjson.Unmarshal(b, &in, uo); err != nil {
-		return nil, errors.Join(decodeProblem(err, ""))
+	list, fatal := memberProblems(awsjson.Unmarshal(b, &in, uo), root, model)
+	if fatal != nil {
+		return nil, nil, fatal
 	}
-	return &in, nil
+	return &in, append(problems, list...), nil
 }
 
-// decodeProblem turns a codec error into a *ValidationError naming the
-// member's path.
-func decodeProblem(err error, prefix string) *ValidationError {
+// unmarshalOptions are the codec options of the loaders: ISO 8601
+// timestamps (AWS CLI v2) besides epoch seconds (CLI v1, the wire form),
+// and every member problem at once.
+func (o jsonOptions) unmarshalOptions() awsjson.UnmarshalOptions {
+	return awsjson.UnmarshalOptions{DisallowUnknownFields: !o.ignoreUnknown, ISO8601Timestamps: true, AllErrors: true}
+}
+
+// decodeProblems turns a codec error (one, or an errors.Join of several)
+// into an errors.Join of *ValidationError naming each member's path.
+func decodeProblems(err error, prefix string) error {
+	return errors.Join(decodeProblemList(err, prefix, "taskDefinition", "the ECS task definition model")...)
+}
+
+// problemList flattens a codec error (one, or an errors.Join of several)
+// into *ValidationErrors naming each member's path, for a document whose
+// root is named root and whose model is described by model.
+func decodeProblemList(err error, prefix, root, model string) []error {
+	if many, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range many.Unwrap() {
+			out = append(out, decodeProblemList(e, prefix, root, model)...)
+		}
+		return out
+	}
 	var uf *awsjson.UnknownFieldError
 	if errors.As(err, &uf) {
-		return &ValidationError{Field: prefix + uf.Path, Rule: "unknown field (not in the ECS task definition model)"}
+		return []error{&ValidationError{Field: prefix + uf.Path, Rule: "unknown field (not in " + model + ")"}}
 	}
 	var de *awsjson.DecodeError
 	if errors.As(err, &de) {
 		field := prefix + de.Path
 		if field == "" {
-			field = "taskDefinition"
+			field = root
 		}
-		return &ValidationError{Field: field, Rule: de.Msg}
+		return []error{&ValidationError{Field: field, Rule: de.Msg}}
 	}
-	return &ValidationError{Field: "taskDefinition", Rule: err.Error()}
+	return []error{&ValidationError{Field: root, Rule: err.Error()}}
 }
 
 // MarshalTaskDefinitionJSON writes in as the JSON that

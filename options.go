@@ -26,6 +26,12 @@ type config struct {
 	// visibleGrace: how long a wait takes "service not found" for a
 	// service not visible yet (set after CreateService; consistency.go).
 	visibleGrace time.Duration
+
+	// clockSet and jitterSeedSet say whether WithClock / WithJitterSeed were
+	// given; otherwise New takes them from the API (apienv.go).
+	clockSet      bool
+	jitterSeed    int64
+	jitterSeedSet bool
 }
 
 // Defaults: a 5 s poll (the API economy figure) and a 15 minute
@@ -48,13 +54,18 @@ func (c config) with(opts []Option) config {
 	return c
 }
 
-// WithClock replaces the clock all waiting goes through (for example a
-// *fake.ECS, whose Sleep advances virtual time). Give it to New: the
-// backoff between retried API calls uses the clock New was given.
+// WithClock replaces the clock all waiting goes through. Give it to New:
+// the backoff between retried API calls uses the clock New was given.
+// Without it New uses the API itself when it implements Clock (*fake.ECS
+// does: its Sleep advances virtual time) and the wall clock otherwise; a
+// fake served over HTTP needs WithClock with a fake.NewRemoteClock when it
+// runs with manual time, and a wrapper of your own around *fake.ECS needs
+// WithClock(theFake) unless it embeds *fake.ECS (which promotes Now and
+// Sleep).
 func WithClock(c Clock) Option {
 	return func(cfg *config) {
 		if c != nil {
-			cfg.clock = c
+			cfg.clock, cfg.clockSet = c, true
 		}
 	}
 }

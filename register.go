@@ -30,13 +30,13 @@ func (d *deployer) register(ctx context.Context, cfg config, in *ecs.RegisterTas
 	}
 	res := &RegisterResult{}
 	if cfg.onlyIfChanged {
-		out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: in.Family})
+		out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(in.Family))
 		switch err = wrapAPI("DescribeTaskDefinition", err); {
 		case err == nil && out.TaskDefinition != nil:
 			if latest := valueOf(out.TaskDefinition.TaskDefinitionArn); known.arn != "" && latest == known.arn {
 				res.Diff = known.diff
 			} else {
-				res.Diff = Diff(RegisterInput(out.TaskDefinition), in)
+				res.Diff = Diff(registeredForDiff(out, in), in)
 			}
 			if res.Diff == "" {
 				res.TaskDefinition, res.Arn = out.TaskDefinition, valueOf(out.TaskDefinition.TaskDefinitionArn)

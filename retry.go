@@ -51,7 +51,7 @@ func withRetry(api API, cfg config) API {
 		return api
 	}
 	return &retryAPI{next: api, clock: cfg.clock, attempts: cfg.retryAttempts,
-		backoff: retry.NewExponentialJitterBackoff(maxRetryBackoff)}
+		backoff: newBackoff(cfg, maxRetryBackoff)}
 }
 
 // call runs fn until it succeeds, fails with an error that is not

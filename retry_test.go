@@ -73,12 +73,12 @@ func TestRetryNotForPermanentErrors(t *testing.T) {
 // TestRetryNotWrappingSDKClient: an *ecs.Client keeps its own retryer.
 func TestRetryNotWrappingSDKClient(t *testing.T) {
 	c := ecs.New(ecs.Options{Region: "us-east-1"})
-	if d := New(c).(*deployer); d.api != API(c) {
-		t.Errorf("*ecs.Client was wrapped in %T", d.api)
+	if d := New(c).(*deployer); d.api.(clusterNaming).API != API(c) {
+		t.Errorf("*ecs.Client was wrapped in %T", d.api.(clusterNaming).API)
 	}
 	if d := New(&scripted{}).(*deployer); d.api == nil {
 		t.Error("no API")
-	} else if _, ok := d.api.(*retryAPI); !ok {
-		t.Errorf("a non-SDK API is %T, want the retry wrapper", d.api)
+	} else if _, ok := d.api.(clusterNaming).API.(*retryAPI); !ok {
+		t.Errorf("a non-SDK API is %T, want the retry wrapper", d.api.(clusterNaming).API)
 	}
 }

@@ -15,10 +15,11 @@ import (
 // and waits until the deployment that update started is COMPLETED.
 func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (*DeployResult, error) {
 	cfg := d.cfg.with(opts)
+	in = withServiceDefinitionTarget(in)
 	if err := validateDeployInput(in); err != nil {
 		return nil, err
 	}
-	svc, err := d.activeService(ctx, in.Cluster, in.Service)
+	svc, err := d.serviceForDeploy(ctx, in)
 	if err != nil {
 		return nil, err
 	}
@@ -29,13 +30,17 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	}
 	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
+	svcChange, err := checkServiceDefinition(svc, in) // refused before any write
+	if err != nil {
+		return nil, err
+	}
 	res := &DeployResult{TaskDefinitionArn: current}
 	if in.TaskDefinition != nil || in.Image != "" {
 		if err := d.prepare(ctx, cfg, in, current, res); err != nil {
 			return res, err
 		}
 	}
-	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !switchCapacity {
+	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() && !switchCapacity {
 		res.NoChange = true
 		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 		d.action(cfg, "service %s: no changes", in.Service)
@@ -46,10 +51,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if switchCapacity {
 		up.CapacityProviderStrategy = in.CapacityProviderStrategy
 	}
-	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || switchCapacity
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment() || switchCapacity
 	if res.TaskDefinitionArn != current {
 		up.TaskDefinition = &res.TaskDefinitionArn
 	}
+	mergeServiceUpdate(up, svcChange)
 	out, err := d.api.UpdateService(ctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
@@ -104,21 +110,24 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.CapacityProviderStrategy == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ForceNewDeployment, DesiredCount or CapacityProviderStrategy is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.CapacityProviderStrategy == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount or CapacityProviderStrategy is required"})
+	case in.CapacityProviderStrategy != nil && in.ServiceDefinition != nil && in.ServiceDefinition.CapacityProviderStrategy != nil:
+		errs = append(errs, &ValidationError{Field: "CapacityProviderStrategy", Rule: "must be empty when ServiceDefinition sets capacityProviderStrategy"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
 	}
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		errs = append(errs, &ValidationError{Field: "DesiredCount", Rule: "must be >= 0"})
 	}
+	errs = append(errs, validateDefinitions(in)...)
 	return errors.Join(errs...)
 }
 
 // prepare works out the wanted task definition, compares it with the
 // service's current one and registers it when it changed.
 func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, current string, res *DeployResult) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &current})
+	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&current))
 	if err != nil {
 		return wrapAPI("DescribeTaskDefinition", err)
 	}
@@ -129,6 +138,7 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 			return err
 		}
 	}
+	cur = registeredForDiff(out, want)
 	if valueOf(want.Family) == valueOf(cur.Family) {
 		res.Diff = Diff(cur, want)
 		if res.Diff == "" {

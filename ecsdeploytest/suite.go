@@ -37,6 +37,7 @@ func Run(t *testing.T, b Backend) {
 		{"DeployNewImage", s.deployNewImage},
 		{"DeployFullTaskDefinition", s.deployFullTaskDefinition},
 		{"DeployUnchangedIsNoChange", s.deployUnchanged},
+		{"PlanThenDeployServiceDefinition", s.planThenDeployServiceDefinition},
 		{"ForceNewDeployment", s.forceNewDeployment},
 		{"ScaleUpAndDown", s.scale},
 		{"CapacityProviderSplit", s.capacityProviderSplit},

@@ -31,9 +31,12 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 	case "time":
 		return controlRoute{http.MethodGet, (*Server).controlTime}, http.MethodGet, true
 	case "faults":
-		allow = http.MethodPost + ", " + http.MethodDelete
+		allow = http.MethodGet + ", " + http.MethodPost + ", " + http.MethodDelete
 		if method == http.MethodDelete {
 			return controlRoute{http.MethodDelete, (*Server).controlClearFaults}, allow, true
+		}
+		if method == http.MethodGet {
+			return controlRoute{http.MethodGet, (*Server).controlListFaults}, allow, true
 		}
 		return controlRoute{http.MethodPost, (*Server).controlFaults}, allow, true
 	case "instances":

@@ -53,6 +53,11 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	if _, ok := members["operation"]; ok {
 		return s.injectOperationFault(body)
 	}
+	for _, sel := range []string{"image", "family"} {
+		if v, ok := members[sel]; ok && strings.TrimSpace(string(v)) == `""` {
+			return nil, badRequest("%s: empty selector can never match; leave %s out to match every task", sel, sel)
+		}
+	}
 	var f Fault
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, badRequest("fault: %s", jsonErrorText(err))

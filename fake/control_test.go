@@ -158,7 +158,7 @@ func TestControlErrorsNameTheFieldAndRule(t *testing.T) {
 		{"control root", "GET", "/_fake/v1", ``, 404, "unknown control"},
 		{"advance with GET", "GET", "/_fake/v1/advance", ``, 405, "method not allowed; use POST"},
 		{"calls with POST", "POST", "/_fake/v1/calls", `{}`, 405, "use GET"},
-		{"faults with PUT", "PUT", "/_fake/v1/faults", `{}`, 405, "use POST, DELETE"},
+		{"faults with PUT", "PUT", "/_fake/v1/faults", `{}`, 405, "use GET, POST, DELETE"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, doc := control(t, srv, tc.method, tc.path, tc.body)
@@ -395,14 +395,14 @@ func TestServerRejectsBodiesOver1MiB(t *testing.T) {
 
 func TestControlWrongMethodSetsAllow(t *testing.T) {
 	srv := ec2Cluster(t)
-	req, _ := http.NewRequestWithContext(t.Context(), "GET", srv.URL+"/_fake/v1/faults", nil)
+	req, _ := http.NewRequestWithContext(t.Context(), "PATCH", srv.URL+"/_fake/v1/faults", nil)
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		t.Fatal(err)
 	}
 	resp.Body.Close()
-	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "POST, DELETE" {
-		t.Errorf("GET faults: %d Allow %q, want 405 with Allow: POST, DELETE", resp.StatusCode, resp.Header.Get("Allow"))
+	if resp.StatusCode != 405 || resp.Header.Get("Allow") != "GET, POST, DELETE" {
+		t.Errorf("PATCH faults: %d Allow %q, want 405 with Allow: GET, POST, DELETE", resp.StatusCode, resp.Header.Get("Allow"))
 	}
 }
 

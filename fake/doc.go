@@ -25,8 +25,12 @@
 // follow the container health-check / 40-second rule, not target health.
 //
 // Faults (InjectFault, FailOperation, LoseInstance) and inspection (Calls,
-// CallCounts, Tasks, TaskHistory) script and observe failures, in the
-// spirit of cloud.google.com/go/pubsub/pstest.
+// CallCounts, Faults, Tasks, TaskHistory) script and observe failures, in
+// the spirit of cloud.google.com/go/pubsub/pstest. WithStandardRetries
+// retries injected transient faults as the SDK's standard retryer would,
+// for code that calls *ECS directly; WithCallLatency sets how much virtual
+// time each call takes (20 ms by default with RealTime, so the SDK's
+// waiters under testing/synctest behave as against ECS).
 //
 // CloudWatch Logs: Logs returns a view of the same world with the
 // signatures of *cloudwatchlogs.Client (groups, streams, PutLogEvents,

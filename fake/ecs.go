@@ -50,6 +50,11 @@ type ECS struct {
 	calls    []Call
 	counts   map[string]int
 
+	// latency is what each API call takes (latency.go); retryer, when set,
+	// retries injected transient faults as the SDK would (retries.go).
+	latency time.Duration
+	retryer *sdkRetryer
+
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
 }
@@ -75,7 +80,7 @@ func New(opts ...Option) *ECS {
 	if cfg.logStreamCap <= 0 {
 		cfg.logStreamCap = DefaultLogStreamCap
 	}
-	e := &ECS{cfg: cfg, clock: cfg.clock}
+	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
 	e.resetLocked()
 	return e
@@ -103,6 +108,10 @@ func (e *ECS) resetLocked() {
 	e.calls = nil
 	e.counts = map[string]int{}
 	e.logs = newLogStore()
+	e.retryer = nil
+	if e.cfg.sdkRetries {
+		e.retryer = newSDKRetryer(e.cfg.seed)
+	}
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
@@ -173,12 +182,15 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	if err := ctx.Err(); err != nil {
 		return e.simNow, err
 	}
+	if err := e.passLocked(ctx, e.latency); err != nil {
+		return e.simNow, err
+	}
 	now := e.catchUpLocked()
 	e.recordCallLocked(op, in, now)
-	if err := e.opFaultLocked(op); err != nil {
-		return now, err
+	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+		return e.simNow, err
 	}
-	return now, nil
+	return e.simNow, nil
 }
 
 // recordCallLocked appends a call to the bounded call log and counts it.

@@ -87,6 +87,9 @@ type opFault struct {
 }
 
 // InjectFault adds a task fault; it applies to tasks started afterwards.
+// A fault that can never match (a blank Image, an Image with characters
+// no image reference has, a Family that is not a family name) is an
+// error; Faults reports how often each fault fired.
 func (e *ECS) InjectFault(f Fault) error {
 	switch f.Action {
 	case FaultFailStart, FaultExit, FaultUnhealthy:
@@ -99,6 +102,9 @@ func (e *ECS) InjectFault(f Fault) error {
 	}
 	if f.Probability < 0 || f.Probability > 1 || f.Times < 0 || f.After < 0 {
 		return fmt.Errorf("fault: probability must be in [0,1], times and after must not be negative")
+	}
+	if err := f.checkSelectors(); err != nil {
+		return err
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()

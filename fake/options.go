@@ -90,6 +90,11 @@ type config struct {
 	logStreamCap int
 	// consistency is how long reads may lag writes (WithEventualConsistency).
 	consistency time.Duration
+
+	// Call latency and in-process SDK retries (latency.go, retries.go).
+	callLatency    time.Duration
+	callLatencySet bool
+	sdkRetries     bool
 }
 
 // Option configures a fake ECS built by New.

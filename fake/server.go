@@ -20,6 +20,8 @@
 //	                           {"family", "action": "exit", "exitCode": 1, "after": "30s", "times", "probability"}
 //	                           or an operation fault (FailOperation):
 //	                           {"operation": "DescribeServices", "error": "ThrottlingException", "times": 3, "probability": 0.3}
+//	GET    /_fake/v1/faults    {"faults": [{"taskFault" | "operation", "error", "fired", "exhausted"}]}:
+//	                           every fault in force and how often it fired (Faults)
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
@@ -33,6 +35,7 @@ package fake
 
 import (
 	"context"
+	"log"
 	"net/http"
 	"strings"
 
@@ -57,6 +60,10 @@ type Server struct {
 	api     http.Handler
 	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
+
+	// log and still: the -speed 0 polling hint (server_standstill.go).
+	log   *log.Logger
+	still standstill
 }
 
 // ServerOption configures NewServer.
@@ -105,5 +112,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.logs.ServeHTTP(w, r)
 		return
 	}
+	s.hintStandstill(w, r)
 	s.api.ServeHTTP(w, r)
 }

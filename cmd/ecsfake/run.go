@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log"
 	"net"
 	"net/http"
 	"time"
@@ -44,7 +45,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	printBanner(stdout, url, o)
 
 	srv := &http.Server{
-		Handler:           fake.NewServer(e, fake.WithResetHook(setup)),
+		Handler:           fake.NewServer(e, fake.WithResetHook(setup), fake.WithLogger(log.New(stderr, "ecsfake: ", log.LstdFlags))),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },

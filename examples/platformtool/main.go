@@ -8,11 +8,14 @@
 //	platformtool -spec service.json -rollback
 //	platformtool -spec service.json -status
 //
-// The spec is the JSON of `aws ecs create-service --cli-input-json`
-// (taskDefinition may be left out: the tool registers -taskdef and uses that
-// revision); the task definition is the JSON of `aws ecs
-// register-task-definition --cli-input-json` or the output of `aws ecs
-// describe-task-definition`. Unknown fields are errors.
+// The spec is the JSON of `aws ecs create-service --cli-input-json` or the
+// output of `aws ecs describe-services` (taskDefinition may be left out:
+// the tool registers -taskdef and uses that revision); the task definition
+// is the JSON of `aws ecs register-task-definition --cli-input-json` or the
+// output of `aws ecs describe-task-definition`, from AWS CLI v1 or v2.
+// Unknown fields are errors, all reported at once. -diff prints the
+// Deployer's Plan; -deploy deploys the task definition and the whole spec
+// in one Deploy. The tool uses only the exported API of ecsdeploy.
 //
 // Target: by default an in-memory fake ECS with the spec's cluster, in
 // virtual time. It lives for one run, so it is a rehearsal: -deploy creates

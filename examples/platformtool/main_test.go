@@ -283,7 +283,7 @@ func TestClusterMissingExits4(t *testing.T) {
 			v := newEnv(t)
 			_, _, errOut := v.run(append([]string{"-spec", specFile, "-cluster", "staging"}, mode...)...)
 			v.must(exitNotFound, append([]string{"-spec", specFile, "-cluster", "staging"}, mode...)...)
-			if !strings.Contains(errOut, `cluster "staging" not found`) {
+			if !strings.Contains(errOut, `cluster not found: "staging"`) {
 				t.Errorf("stderr %q does not say the cluster is missing", errOut)
 			}
 		})

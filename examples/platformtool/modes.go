@@ -18,7 +18,6 @@ import (
 type tool struct {
 	o       options
 	d       ecsdeploy.Deployer
-	api     ecsdeploy.API
 	w       io.Writer
 	cluster string
 	service string
@@ -54,7 +53,6 @@ func execute(ctx context.Context, o options, w io.Writer, conn connector) (int, 
 	}
 	r := ecsdeploy.NewTextRenderer(w)
 	r.TimeFormat = "15:04:05"
-	t.api = tgt.api
 	t.d = ecsdeploy.New(tgt.api, ecsdeploy.WithClock(tgt.clock), ecsdeploy.WithEvents(r.Render),
 		ecsdeploy.WithPollInterval(o.poll), ecsdeploy.WithTimeout(o.timeout))
 	fmt.Fprintf(w, "%s: service %s in cluster %s on %s\n", o.mode, t.service, orDefault(t.cluster, "default"), tgt.where)
@@ -74,11 +72,8 @@ func execute(ctx context.Context, o options, w io.Writer, conn connector) (int, 
 // no longer ACTIVE).
 func (t *tool) current(ctx context.Context) (st *ecsdeploy.Status, ok bool, err error) {
 	st, err = t.d.Status(ctx, t.cluster, t.service)
-	if errors.Is(err, ecsdeploy.ErrClusterNotFound) {
-		// ECS's message ("Cluster not found.") does not say which one.
-		return nil, false, fmt.Errorf("cluster %q not found: %w", orDefault(t.cluster, "default"), err)
-	}
-	if errors.Is(err, ecsdeploy.ErrServiceNotFound) {
+	if errors.Is(err, ecsdeploy.ErrClusterNotFound) || errors.Is(err, ecsdeploy.ErrServiceNotFound) {
+		// The Deployer's error names the cluster or service.
 		return nil, false, err
 	}
 	if err != nil {
@@ -94,22 +89,16 @@ func (t *tool) current(ctx context.Context) (st *ecsdeploy.Status, ok bool, err 
 	return st, true, nil
 }
 
-// changes returns the task definition diff and the service diff against
-// the deployed service.
-func (t *tool) changes(ctx context.Context, svc *types.Service) (tdDiff string, svcDiff []string, err error) {
-	out, err := t.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: svc.TaskDefinition})
-	if err != nil {
-		return "", nil, fmt.Errorf("describing the deployed task definition: %w", err)
-	}
-	cur := ecsdeploy.RegisterInput(out.TaskDefinition)
-	want := *t.td
-	want.Tags = nil // tags are not part of a described task definition
-	if aws.ToString(cur.Family) != aws.ToString(want.Family) {
-		tdDiff = fmt.Sprintf("family: %q -> %q", aws.ToString(cur.Family), aws.ToString(want.Family))
-	} else {
-		tdDiff = ecsdeploy.Diff(cur, &want)
-	}
-	return tdDiff, serviceDiff(svc, t.spec), nil
+// plan asks the Deployer what -deploy would change on the running
+// service: the task definition diff, whether a revision is registered, the
+// service changes and the deployment (reads only).
+func (t *tool) plan(ctx context.Context) (*ecsdeploy.Plan, error) {
+	return t.d.Plan(ctx, t.deployInput())
+}
+
+// deployInput deploys the task definition file and the whole service spec.
+func (t *tool) deployInput() ecsdeploy.DeployInput {
+	return ecsdeploy.DeployInput{Cluster: t.cluster, Service: t.service, TaskDefinition: t.td, ServiceDefinition: t.spec}
 }
 
 // diff prints what -deploy would change: exit 3 when something would.
@@ -126,30 +115,20 @@ func (t *tool) diff(ctx context.Context) (int, error) {
 			t.service, aws.ToString(t.td.Family), aws.ToInt32(t.spec.DesiredCount))
 		return exitDiff, nil
 	}
-	tdDiff, svcDiff, err := t.changes(ctx, &st.Service)
+	p, err := t.plan(ctx)
 	if err != nil {
-		return exitFailed, err
+		return t.failed(err)
 	}
-	if tdDiff == "" && len(svcDiff) == 0 {
+	if p.NoChange {
 		fmt.Fprintf(t.w, "no changes: service %s runs %s as specified\n", t.service, afterSlash(aws.ToString(st.Service.TaskDefinition)))
 		return exitOK, nil
 	}
-	if tdDiff != "" {
-		fmt.Fprintf(t.w, "task definition (deployed %s -> new revision):\n", afterSlash(aws.ToString(st.Service.TaskDefinition)))
-		for _, l := range strings.Split(tdDiff, "\n") {
-			fmt.Fprintln(t.w, "  "+l)
-		}
-	}
-	if len(svcDiff) > 0 {
-		fmt.Fprintln(t.w, "service:")
-		for _, l := range svcDiff {
-			fmt.Fprintln(t.w, "  "+l)
-		}
-	}
+	fmt.Fprint(t.w, p)
 	return exitDiff, nil
 }
 
-// deploy creates the service or rolls out the changes and waits.
+// deploy creates the service, or shows the plan and deploys the task
+// definition and the service spec in one UpdateService, and waits.
 func (t *tool) deploy(ctx context.Context) (int, error) {
 	st, ok, err := t.current(ctx)
 	if !ok {
@@ -161,31 +140,22 @@ func (t *tool) deploy(ctx context.Context) (int, error) {
 		}
 		return t.create(ctx)
 	}
-	tdDiff, svcDiff, err := t.changes(ctx, &st.Service)
+	p, err := t.plan(ctx)
 	if err != nil {
-		return exitFailed, err
+		return t.failed(err)
 	}
-	if tdDiff == "" && len(svcDiff) == 0 {
+	if p.NoChange {
 		fmt.Fprintf(t.w, "no changes: service %s already runs %s as specified\n", t.service, afterSlash(aws.ToString(st.Service.TaskDefinition)))
 		return exitOK, nil
 	}
-	if needsUpdateService(svcDiff) {
-		return t.update(ctx, svcDiff)
-	}
-	in := ecsdeploy.DeployInput{Cluster: t.cluster, Service: t.service, TaskDefinition: t.td}
-	if len(svcDiff) > 0 {
-		in.DesiredCount = t.spec.DesiredCount
-	}
+	fmt.Fprint(t.w, p)
 	var opts []ecsdeploy.Option
 	if !t.o.noRollbk {
 		opts = append(opts, ecsdeploy.WithRollback())
 	}
-	res, err := t.d.Deploy(ctx, in, opts...)
+	res, err := t.d.Deploy(ctx, t.deployInput(), opts...)
 	if err != nil {
 		return t.failed(err)
-	}
-	if res.Diff != "" {
-		fmt.Fprintf(t.w, "changes:\n  %s\n", strings.ReplaceAll(res.Diff, "\n", "\n  "))
 	}
 	fmt.Fprintf(t.w, "deployed: service %s runs %s (deployment %s)\n", t.service, afterSlash(res.TaskDefinitionArn), res.DeploymentID)
 	return exitOK, nil
@@ -206,28 +176,6 @@ func (t *tool) create(ctx context.Context) (int, error) {
 	}
 	fmt.Fprintf(t.w, "deployed: service %s created with %s, %d/%d tasks running\n", t.service, afterSlash(reg.Arn),
 		st.Service.RunningCount, st.Service.DesiredCount)
-	return exitOK, nil
-}
-
-// update applies service settings that need UpdateService (deployment
-// configuration, network, ...) together with the task definition.
-func (t *tool) update(ctx context.Context, svcDiff []string) (int, error) {
-	for _, l := range svcDiff {
-		if strings.HasSuffix(l, "(needs a new service)") {
-			return exitFailed, fmt.Errorf("cannot update service %s in place: %s", t.service, l)
-		}
-	}
-	reg, err := t.d.Register(ctx, t.td, ecsdeploy.WithOnlyIfChanged())
-	if err != nil {
-		return t.failed(err)
-	}
-	in := *t.spec
-	in.TaskDefinition = aws.String(reg.Arn)
-	fmt.Fprintf(t.w, "service changes:\n  %s\n", strings.Join(svcDiff, "\n  "))
-	if _, err := t.d.UpdateService(ctx, ecsdeploy.UpdateInputFromCreate(&in)); err != nil {
-		return t.failed(err)
-	}
-	fmt.Fprintf(t.w, "deployed: service %s runs %s\n", t.service, afterSlash(reg.Arn))
 	return exitOK, nil
 }
 
@@ -273,8 +221,6 @@ func (t *tool) failed(err error) (int, error) {
 	var df *ecsdeploy.DeploymentFailedError
 	var ve *ecsdeploy.ValidationError
 	switch {
-	case errors.Is(err, ecsdeploy.ErrClusterNotFound) && !strings.Contains(err.Error(), "cluster \""):
-		return exitNotFound, fmt.Errorf("cluster %q not found: %w", orDefault(t.cluster, "default"), err)
 	case isNotFound(err):
 		return exitNotFound, err
 	case errors.As(err, &ve):

@@ -10,7 +10,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/ecsdeploy/ecsdeploy"
-	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
 )
 
 // inputError is a problem with the -spec or -taskdef file (exit 2).
@@ -31,32 +30,27 @@ func indentJoined(err error) string {
 	return "\n  " + strings.Join(lines, "\n  ")
 }
 
-// loadSpec reads a service spec in the format of
-// `aws ecs create-service --cli-input-json` (camelCase members; unknown
-// members are errors naming their path). Its taskDefinition may be left
-// out: the tool fills in the revision it registers.
+// loadSpec reads a service spec in any form ecsdeploy.LoadServiceJSON
+// takes: the JSON of `aws ecs create-service --cli-input-json`, or the
+// output of `aws ecs describe-services` from AWS CLI v1 or v2. Unknown and
+// mistyped members are all reported at once, each naming its path. Its
+// taskDefinition may be left out: the tool fills in the revision it
+// registers.
 func loadSpec(path string) (*ecs.CreateServiceInput, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, &inputError{file: path, err: err}
 	}
-	var in ecs.CreateServiceInput
-	if err := awsjson.Unmarshal(b, &in, awsjson.UnmarshalOptions{DisallowUnknownFields: true}); err != nil {
-		var uf *awsjson.UnknownFieldError
-		if errors.As(err, &uf) {
-			err = fmt.Errorf("%s: unknown field (not in the CreateService request)", uf.Path)
-		}
+	in, err := ecsdeploy.LoadServiceJSON(b)
+	if err != nil {
 		return nil, &inputError{file: path, err: err}
 	}
-	if aws.ToString(in.ServiceName) == "" {
-		return nil, &inputError{file: path, err: errors.New("serviceName: is required")}
-	}
-	return &in, nil
+	return in, nil
 }
 
 // loadTaskDef reads a task definition in either AWS CLI form
-// (register-task-definition input or describe-task-definition output) and
-// validates it, all problems at once.
+// (register-task-definition input or describe-task-definition output, CLI
+// v1 or v2) and validates it, all problems at once.
 func loadTaskDef(path string) (*ecs.RegisterTaskDefinitionInput, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -79,19 +73,14 @@ func setImage(td *ecs.RegisterTaskDefinitionInput, flagValue string) error {
 	if !named {
 		name, image = "", flagValue
 	}
-	var names []string
-	for i := range td.ContainerDefinitions {
-		c := &td.ContainerDefinitions[i]
-		names = append(names, aws.ToString(c.Name))
-		if (named && aws.ToString(c.Name) == name) || (!named && len(td.ContainerDefinitions) == 1) {
-			c.Image = aws.String(image)
-			return nil
+	if err := ecsdeploy.SetImage(td, name, image); err != nil {
+		var ve *ecsdeploy.ValidationError
+		if errors.As(err, &ve) {
+			return fmt.Errorf("-image: %s", ve.Rule)
 		}
+		return fmt.Errorf("-image: %w", err)
 	}
-	if !named {
-		return fmt.Errorf("-image: the task definition has %d containers (%s); use -image CONTAINER=IMAGE", len(names), strings.Join(names, ", "))
-	}
-	return fmt.Errorf("-image: no container %q in the task definition (containers: %s)", name, strings.Join(names, ", "))
+	return nil
 }
 
 // serviceFor returns the spec with ECS's defaults made explicit and the

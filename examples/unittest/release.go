@@ -12,7 +12,7 @@
 // The pattern:
 //
 //	e := fake.New()                                   // an in-memory ECS, manual virtual clock
-//	d := ecsdeploy.New(e, ecsdeploy.WithClock(e))     // every wait advances the fake's clock
+//	d := ecsdeploy.New(e)                             // the fake is its clock: every wait advances it
 //	e.InjectFault(fake.Fault{Image: "*:broken", Action: fake.FaultFailStart})
 //	err := yourCode(ctx, d)                           // runs in milliseconds of wall time
 //	e.CallCount("UpdateService"), e.Tasks("prod"), ... // assert on what happened

@@ -8,6 +8,10 @@
 //
 // The server and the client's idle connections are closed when the test
 // ends.
+//
+// NewEnv is the in-process counterpart for unit tests of deploy code: a
+// fake with a cluster and an ecsdeploy.Deployer on its virtual clock whose
+// progress goes to the test log, in one call.
 package faketest
 
 import (

@@ -24,8 +24,12 @@
 // expected, a fraction or an out-of-range value in an integer, a timestamp outside int64
 // nanoseconds: each a *DecodeError naming the member path, e.g. "containerDefinitions[0].cpu");
 // null leaves a member unset; invalid UTF-8, malformed JSON, trailing data and nesting deeper
-// than 64 levels are errors, never panics (FuzzUnmarshal). Unknown members are ignored unless
-// UnmarshalOptions.DisallowUnknownFields is set, then they are an *UnknownFieldError.
+// than 64 levels are errors, never panics (FuzzUnmarshal); malformed JSON names its line and
+// column. Unknown members are ignored unless UnmarshalOptions.DisallowUnknownFields is set, then
+// they are an *UnknownFieldError. Two options serve files rather than the wire (the library's
+// loaders set them; the server does not): ISO8601Timestamps also takes timestamps as RFC 3339
+// strings, as AWS CLI v2 prints them; AllErrors keeps decoding past unknown or mistyped members
+// and returns every one of them, as an errors.Join.
 //
 // The same codec serves CloudWatch Logs (the fake's Logs view, prefix Logs_20140328): its types
 // carry timestamps as int64 milliseconds (creationTime, timestamp, startTime), which are plain

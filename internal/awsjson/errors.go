@@ -21,6 +21,8 @@ type DecodeError struct {
 	Path string
 	// Msg says what was wrong.
 	Msg string
+	// Line and Column (1-based, in bytes) locate malformed JSON; 0 otherwise.
+	Line, Column int
 }
 
 // Error implements error.

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/document"
@@ -23,6 +24,14 @@ type UnmarshalOptions struct {
 	// DisallowUnknownFields makes a member the target type does not have an *UnknownFieldError
 	// instead of being ignored.
 	DisallowUnknownFields bool
+	// ISO8601Timestamps also accepts timestamps as ISO 8601 / RFC 3339 strings
+	// ("2024-05-01T12:30:45.123000+02:00"), the form AWS CLI v2 prints by default. The wire
+	// protocol itself only carries epoch seconds, so the server leaves this off.
+	ISO8601Timestamps bool
+	// AllErrors keeps decoding after a member that is unknown or of the wrong type and returns
+	// every such problem at once, as an errors.Join of *DecodeError and *UnknownFieldError
+	// (members sorted by name at each level). Syntax errors still stop decoding at once.
+	AllErrors bool
 }
 
 // maxEpochSeconds bounds timestamps to what int64 nanoseconds can hold (years 1677 to 2262):
@@ -52,24 +61,80 @@ func Unmarshal(data []byte, v any, opts UnmarshalOptions) error {
 	dec.UseNumber()
 	var tree any
 	if err := dec.Decode(&tree); err != nil {
-		return &DecodeError{Msg: "malformed JSON: " + syntaxMessage(err)}
+		return syntaxError(data, err)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
-		return &DecodeError{Msg: "malformed JSON: data after the top-level value"}
+		de := &DecodeError{Msg: "malformed JSON: data after the top-level value"}
+		de.Line, de.Column = lineColumn(data, dec.InputOffset())
+		de.Msg = fmt.Sprintf("malformed JSON at line %d, column %d: data after the top-level value", de.Line, de.Column)
+		return de
 	}
 	d := decoder{opts: opts}
-	return topLevel(d.assign(rv.Elem(), tree))
+	err := topLevel(d.assign(rv.Elem(), tree))
+	if el, ok := err.(errList); ok {
+		return errors.Join(el...)
+	}
+	return err
 }
 
-func syntaxMessage(err error) string {
+// syntaxError is the *DecodeError of malformed JSON, with the line and column of the problem.
+func syntaxError(data []byte, err error) *DecodeError {
 	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		return fmt.Sprintf("%s (offset %d)", se.Error(), se.Offset)
+	switch {
+	case errors.As(err, &se):
+		de := &DecodeError{}
+		// The decoder reports the offset just past the offending byte.
+		de.Line, de.Column = lineColumn(data, max(se.Offset-1, 0))
+		de.Msg = fmt.Sprintf("malformed JSON at line %d, column %d: %s", de.Line, de.Column, se.Error())
+		return de
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+		de := &DecodeError{}
+		de.Line, de.Column = lineColumn(data, int64(len(data)))
+		de.Msg = fmt.Sprintf("malformed JSON at line %d, column %d: unexpected end of input", de.Line, de.Column)
+		return de
 	}
-	if errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) {
-		return "unexpected end of input"
+	return &DecodeError{Msg: "malformed JSON: " + err.Error()}
+}
+
+// lineColumn returns the 1-based line and column (in bytes) of offset in data.
+func lineColumn(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte("\n")) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// errList collects the problems of one decoding with UnmarshalOptions.AllErrors.
+type errList []error
+
+func (l errList) Error() string { return errors.Join(l...).Error() }
+
+// add appends err (itself possibly an errList) to l.
+func (l errList) add(err error) errList {
+	if more, ok := err.(errList); ok {
+		return append(l, more...)
 	}
-	return err.Error()
+	return append(l, err)
+}
+
+// collect records a member's error: with AllErrors it is kept and decoding goes on (nil is
+// returned to the caller's loop through *errs); otherwise it is returned at once.
+func (d *decoder) collect(errs *errList, err error, seg string) error {
+	err = within(err, seg)
+	if !d.opts.AllErrors {
+		return err
+	}
+	*errs = errs.add(err)
+	return nil
+}
+
+// result is the collected errors of a composite value, or nil.
+func (l errList) result() error {
+	if len(l) == 0 {
+		return nil
+	}
+	return l
 }
 
 // nesting returns the maximum depth of objects and arrays in data, ignoring brackets in strings.
@@ -172,18 +237,33 @@ func (d *decoder) assign(v reflect.Value, x any) error {
 			return mismatch("array", x)
 		}
 		s := reflect.MakeSlice(t, len(arr), len(arr))
+		var errs errList
 		for i, el := range arr {
 			if err := d.assign(s.Index(i), el); err != nil {
-				return within(err, "["+strconv.Itoa(i)+"]")
+				if err := d.collect(&errs, err, "["+strconv.Itoa(i)+"]"); err != nil {
+					return err
+				}
 			}
 		}
 		v.Set(s)
+		return errs.result()
 	case reflect.Map:
 		return d.mapValue(v, x)
 	case reflect.Struct:
 		if t == timeType {
+			if str, ok := x.(string); ok && d.opts.ISO8601Timestamps {
+				tm, err := time.Parse(time.RFC3339Nano, str)
+				if err != nil {
+					return &DecodeError{Msg: fmt.Sprintf("%q is not an ISO 8601 timestamp (2006-01-02T15:04:05.000000+00:00)", str)}
+				}
+				v.Set(reflect.ValueOf(tm))
+				return nil
+			}
 			n, ok := x.(json.Number)
 			if !ok {
+				if d.opts.ISO8601Timestamps {
+					return mismatch("timestamp as epoch seconds or ISO 8601 string", x)
+				}
 				return mismatch("timestamp as epoch seconds", x)
 			}
 			f, err := strconv.ParseFloat(string(n), 64)
@@ -232,15 +312,19 @@ func (d *decoder) mapValue(v reflect.Value, x any) error {
 		return &DecodeError{Msg: "map key type " + t.Key().String() + " is not a string"}
 	}
 	m := reflect.MakeMapWithSize(t, len(obj))
+	var errs errList
 	for _, k := range sortedKeys(obj) {
 		ev := reflect.New(t.Elem()).Elem()
 		if err := d.assign(ev, obj[k]); err != nil {
-			return within(err, "["+strconv.Quote(k)+"]")
+			if err := d.collect(&errs, err, "["+strconv.Quote(k)+"]"); err != nil {
+				return err
+			}
+			continue
 		}
 		m.SetMapIndex(reflect.ValueOf(k).Convert(t.Key()), ev)
 	}
 	v.Set(m)
-	return nil
+	return errs.result()
 }
 
 func (d *decoder) structValue(v reflect.Value, x any) error {
@@ -249,20 +333,25 @@ func (d *decoder) structValue(v reflect.Value, x any) error {
 		return mismatch("object", x)
 	}
 	si := structInfoOf(v.Type())
+	var errs errList
 	for _, k := range sortedKeys(obj) {
 		i, known := si.byName[k]
 		if !known {
 			if d.opts.DisallowUnknownFields {
-				return &UnknownFieldError{Path: "." + k}
+				if err := d.collect(&errs, &UnknownFieldError{}, "."+k); err != nil {
+					return err
+				}
 			}
 			continue
 		}
 		f := &si.fields[i]
 		if err := d.assign(v.Field(f.index), obj[k]); err != nil {
-			return within(err, "."+k)
+			if err := d.collect(&errs, err, "."+k); err != nil {
+				return err
+			}
 		}
 	}
-	return nil
+	return errs.result()
 }
 
 // iface decodes a union (an object with exactly one member) or a document.
@@ -329,6 +418,10 @@ func sortedKeys(m map[string]any) []string {
 // recursion unwinds, so that successful decoding builds no path strings.
 func within(err error, seg string) error {
 	switch e := err.(type) {
+	case errList:
+		for _, el := range e {
+			within(el, seg)
+		}
 	case *DecodeError:
 		e.Path = seg + e.Path
 	case *UnknownFieldError:
@@ -340,6 +433,10 @@ func within(err error, seg string) error {
 // topLevel drops the leading "." of an error path.
 func topLevel(err error) error {
 	switch e := err.(type) {
+	case errList:
+		for _, el := range e {
+			topLevel(el)
+		}
 	case *DecodeError:
 		e.Path = strings.TrimPrefix(e.Path, ".")
 	case *UnknownFieldError:
