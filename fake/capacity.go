@@ -315,9 +315,7 @@ func (e *ECS) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCap
 	refs := in.CapacityProviders
 	if len(refs) == 0 {
 		refs = []string{providerFargate, providerFargateSpot}
-		for _, n := range slices.Sorted(maps.Keys(e.providers)) {
-			refs = append(refs, n)
-		}
+		refs = append(refs, slices.Sorted(maps.Keys(e.providers))...)
 	}
 	if len(refs) > 100 {
 		return nil, errInvalidParam("capacityProviders can have at most 100 items.")
