@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -32,13 +33,21 @@ type AutoScalingGroupSpec struct {
 	Instance InstanceSpec
 	// DesiredCapacity is how many instances run (registered at once).
 	DesiredCapacity int
+	// MinSize and MaxSize bound the group when a capacity provider's
+	// managed scaling sizes it (defaults 0 and max(DesiredCapacity, 100)).
+	MinSize, MaxSize int
+	// JoinAfter is how long a launched instance takes to register with
+	// the cluster (default 90 s).
+	JoinAfter time.Duration
 }
 
 // asgGroup is a declared Auto Scaling group.
 type asgGroup struct {
 	name, arn string
 	c         *cluster
+	spec      AutoScalingGroupSpec
 	instances []*instance
+	launching int    // instances launched that have not joined yet
 	provider  string // the capacity provider using it ("" none)
 }
 
@@ -50,6 +59,12 @@ type capacityProvider struct {
 	mtp       types.ManagedTerminationProtection
 	draining  types.ManagedDraining
 	update    types.CapacityProviderUpdateStatus
+	// Managed scaling (capacity_scaling.go): tasks waiting for capacity,
+	// oldest first; the next evaluation; since when the metric has been
+	// below target.
+	waiting  []*task
+	evalAt   time.Time
+	lowSince time.Time
 }
 
 var providerNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
@@ -61,8 +76,24 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if !providerNameRE.MatchString(spec.Name) {
 		return "", fmt.Errorf("auto scaling group name %q: 1-255 letters, numbers, hyphens and underscores", spec.Name)
 	}
-	if spec.DesiredCapacity < 0 || spec.DesiredCapacity > 10000 || spec.Instance.CPU < 0 || spec.Instance.Memory < 0 {
-		return "", fmt.Errorf("auto scaling group %s: desired capacity 0-10000, cpu and memory not negative", spec.Name)
+	if spec.DesiredCapacity < 0 || spec.DesiredCapacity > 10000 || spec.Instance.CPU < 0 || spec.Instance.Memory < 0 ||
+		spec.MinSize < 0 || spec.MaxSize < 0 || spec.JoinAfter < 0 {
+		return "", fmt.Errorf("auto scaling group %s: desired capacity 0-10000; cpu, memory, sizes and join time not negative", spec.Name)
+	}
+	if spec.MaxSize == 0 {
+		spec.MaxSize = max(spec.DesiredCapacity, 100)
+	}
+	if spec.MinSize > spec.DesiredCapacity || spec.DesiredCapacity > spec.MaxSize {
+		return "", fmt.Errorf("auto scaling group %s: need min size <= desired capacity <= max size", spec.Name)
+	}
+	if spec.JoinAfter == 0 {
+		spec.JoinAfter = 90 * time.Second
+	}
+	if spec.Instance.CPU == 0 {
+		spec.Instance.CPU = 2048
+	}
+	if spec.Instance.Memory == 0 {
+		spec.Instance.Memory = 3943
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -75,7 +106,7 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if err != nil {
 		return "", err
 	}
-	g := &asgGroup{name: spec.Name, c: c,
+	g := &asgGroup{name: spec.Name, c: c, spec: spec,
 		arn: fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", c.region, e.cfg.account, e.uuid(), spec.Name)}
 	for range spec.DesiredCapacity {
 		g.instances = append(g.instances, e.addInstanceLocked(c, spec.Instance, now))

@@ -71,6 +71,16 @@ func (e *ECS) startSplitLocked(c *cluster, td *taskDef, req placementRequest, it
 		if err != nil {
 			return started, failures, err
 		}
+		if len(fs) > 0 {
+			// With managed scaling, tasks that do not fit wait for capacity.
+			waiting, err := e.waitForCapacityLocked(c, td, r, len(fs), now)
+			if err != nil {
+				return started, failures, err
+			}
+			if len(waiting) > 0 {
+				got, fs = append(got, waiting...), nil
+			}
+		}
 		started = append(started, got...)
 		failures = append(failures, fs...)
 	}
@@ -84,6 +94,9 @@ func (e *ECS) startSplitLocked(c *cluster, td *taskDef, req placementRequest, it
 // first (capacity.Stops), preferring the planner's own picks within a
 // provider. The number of stops per kind never changes.
 func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
+	if len(stops) > 0 {
+		e.scalingForServiceLocked(s, e.simNow) // capacity_scaling.go
+	}
 	type key struct {
 		dep, status string
 		health      types.HealthStatus

@@ -29,6 +29,9 @@ type placementRequest struct {
 	// pool, when not nil, are the only instances considered (an Auto
 	// Scaling group provider's instances); strategies still apply.
 	pool []*instance
+	// wait makes createTaskLocked leave the task in PROVISIONING without an
+	// instance, waiting for capacity (capacity_scaling.go).
+	wait bool
 }
 
 // needs is what one task of a definition takes from an instance.
@@ -482,6 +485,10 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	c.tasks = append(c.tasks, t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)
+	}
+	if req.wait {
+		e.setStatusLocked(t, statusProvisioning, now, "") // waits for capacity: capacity_scaling.go
+		return t
 	}
 	e.launchLocked(t, now)
 	return t

@@ -91,6 +91,9 @@ type task struct {
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string
+	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling
+	// group provider's capacity, is how to place it (capacity_scaling.go).
+	waitReq *placementRequest
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -88,7 +88,7 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 		if td.def.NetworkMode == types.NetworkModeAwsvpc && !awsvpcConfigured(in.NetworkConfiguration) {
 			return nil, errInvalidParam("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 		}
-		if !slices.ContainsFunc(c.instances, func(i *instance) bool { return i.status != "INACTIVE" }) {
+		if len(cps) == 0 && !slices.ContainsFunc(c.instances, func(i *instance) bool { return i.status != "INACTIVE" }) {
 			return nil, errInvalidParam("No Container Instances were found in your cluster.")
 		}
 	case types.LaunchTypeFargate:
