@@ -21,8 +21,7 @@
 //   - Target tracking asks for ceil(M x 100 / targetCapacity) instances,
 //     within the group's minimum and maximum size.
 //
-// This core is not wired into the fake yet: the fake has no Auto Scaling
-// group capacity providers (docs/fidelity.md, "Capacity providers").
+// The fake applies it in fake/capacity_scaling.go.
 package managedscaling
 
 // Settings are a capacity provider's managed scaling settings.
