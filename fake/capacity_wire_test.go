@@ -185,3 +185,47 @@ func TestAWSCLICreateClusterWithStrategy(t *testing.T) {
 		t.Fatalf("put-cluster-capacity-providers with a provider not listed: %v %q", err, stderr)
 	}
 }
+
+// TestAWSCLIAutoScalingGroupProviderWithManagedScaling: a group declared
+// through the control API, a provider created, associated and used by a
+// service with the AWS CLI; the service's tasks wait for capacity, managed
+// scaling adds instances and the service runs.
+func TestAWSCLIAutoScalingGroupProviderWithManagedScaling(t *testing.T) {
+	needTool(t, "aws", "pip install awscli")
+	srv := faketest.NewServer(t)
+	ctx := t.Context()
+	cc := fake.NewControlClient(srv.URL, nil)
+	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	arn, err := cc.DeclareAutoScalingGroup(ctx, fake.AutoScalingGroupSpec{Name: "web-asg", MaxSize: 5, JoinAfter: time.Minute,
+		Instance: fake.InstanceSpec{CPU: 2048, Memory: 4096}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, args := range [][]string{
+		{"ecs", "create-capacity-provider", "--name", "web-cp", "--auto-scaling-group-provider",
+			"autoScalingGroupArn=" + arn + ",managedScaling={status=ENABLED,targetCapacity=100},managedTerminationProtection=DISABLED"},
+		{"ecs", "put-cluster-capacity-providers", "--cluster", "default", "--capacity-providers", "web-cp",
+			"--default-capacity-provider-strategy", "capacityProvider=web-cp,weight=1"},
+		{"ecs", "register-task-definition", "--family", "web", "--container-definitions",
+			`[{"name":"app","image":"nginx","memory":512,"cpu":1024}]`},
+		{"ecs", "create-service", "--cluster", "default", "--service-name", "web", "--task-definition", "web", "--desired-count", "3"},
+	} {
+		if _, stderr, err := awsCLI(t, srv, args...); err != nil {
+			t.Fatalf("aws %v: %v %s", args[:2], err, stderr)
+		}
+	}
+	if _, err := cc.Advance(ctx, 10*time.Minute); err != nil {
+		t.Fatal(err)
+	}
+	out, stderr, err := awsCLI(t, srv, "ecs", "describe-services", "--cluster", "default", "--services", "web",
+		"--query", "services[0].[runningCount,capacityProviderStrategy[0].capacityProvider]", "--output", "text")
+	if err != nil || strings.Join(strings.Fields(out), " ") != "3 web-cp" {
+		t.Fatalf("describe-services: %q %v %s", out, err, stderr)
+	}
+	active, _, _ := srv.ECS.GroupInstances("web-asg")
+	if len(active) != 2 {
+		t.Fatalf("group has %d instances, want 2 (3 tasks of 1024 CPU on 2048-CPU instances)", len(active))
+	}
+}
