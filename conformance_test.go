@@ -51,8 +51,17 @@ func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ec
 		},
 		FailOperation: func(_ *testing.T, op, code string, times int) { e.FailOperation(op, code, times, 0) },
 		Calls:         e.CallCounts,
-		Logs:          e.Logs(),
-		LogGroup:      "/ecsdeploytest/conformance",
+		LoadBalancers: e.ELBv2(),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(e.ELBv2(), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			image := "registry.example/" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + ":unhealthy"
+			if err := e.ELBv2().InjectHealthFault(fake.TargetHealthFault{Image: image}); err != nil {
+				t.Fatalf("InjectHealthFault: %v", err)
+			}
+			return image
+		},
+		Logs:     e.Logs(),
+		LogGroup: "/ecsdeploytest/conformance",
 		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
 			image := fmt.Sprintf("registry.example/%s:print%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), code)
 			printing(t, e.InjectFault, image, lines, code)

@@ -203,6 +203,9 @@ type Status struct {
 	// (FARGATE, FARGATE_SPOT, ...). Deployer.Status fills it when the
 	// service uses a capacity provider strategy; it is nil otherwise.
 	Providers map[string]int
+	// TargetGroups counts the targets of the service's target groups by
+	// state (with WithLoadBalancers; see loadbalancer.go).
+	TargetGroups []TargetGroupHealth
 }
 
 // String summarises the status in one line.

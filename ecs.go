@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 )
 
 // deployer is the one Deployer implementation, over API.
@@ -26,18 +27,19 @@ var _ Deployer = (*deployer)(nil)
 // jitter. Any api other than an *ecs.Client gets retries of transient
 // errors (see WithRetryAttempts).
 func New(api API, opts ...Option) Deployer {
-	cfg := adoptAPIEnvironment(api, defaultConfig().with(opts))
+	cfg := adoptAPIEnvironment(api, withNeighbours(api, defaultConfig()).with(opts))
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
 	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg}
 }
 
-// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), reading
+// NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
+// balancers through elasticloadbalancingv2.NewFromConfig(cfg) and reading
 // container logs through cloudwatchlogs.NewFromConfig(cfg). The SDK's
 // standard retryer retries throttling; waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
-	return New(ecs.NewFromConfig(cfg), append([]Option{WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
+	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg)), WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
 }
 
 func (d *deployer) emit(cfg config, evs ...Event) {
@@ -59,11 +61,14 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	if err != nil {
 		return nil, err
 	}
-	providers, err := d.tasksByProvider(ctx, cluster, svc) // capacity.go
+	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
+	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
+	providers, err := d.tasksByProvider(ctx, cluster, svc)     // capacity.go
 	if err != nil {
 		return nil, err
 	}
-	return &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments), Providers: providers}, nil
+	st.Providers = providers
+	return st, nil
 }
 
 // Wait waits until the service is steady on a COMPLETED PRIMARY deployment.
@@ -82,7 +87,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // CreateService creates the service and waits for its first deployment.
@@ -156,7 +161,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // Scale changes the desired count only and waits until the service runs it.
@@ -193,7 +198,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if o.kind == outcomeFailed {
 		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
 	}
-	return st, nil
+	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
 
 // DeleteService scales to 0, waits for the tasks to stop, deletes the

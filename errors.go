@@ -188,6 +188,9 @@ type DeploymentFailedError struct {
 	RollbackErr error
 	// Err is the underlying cause, for example a *WaitError on timeout.
 	Err error
+	// LoadBalancer explains tasks stopped for failing load balancer health
+	// checks, per target group (see loadbalancer.go).
+	LoadBalancer []LoadBalancerFailure
 }
 
 // Error gives the deployment, the reason, whether it rolled back, and the
@@ -224,6 +227,9 @@ func (e *DeploymentFailedError) Error() string {
 		} else {
 			fmt.Fprintf(&b, "; %d tasks (%s, ...) stopped: %s", count[c], first[c], c)
 		}
+	}
+	for _, f := range e.LoadBalancer {
+		b.WriteString("; " + f.String())
 	}
 	return b.String()
 }

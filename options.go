@@ -19,6 +19,7 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	elb            LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
 	// logs reads container output (logs.go); logLines is how many last
 	// lines each failed essential container carries.
 	logs     LogsAPI

@@ -74,4 +74,7 @@ func (s *Status) PrintTable(w io.Writer) {
 			shortTD(valueOf(d.TaskDefinition)), d.DesiredCount, d.PendingCount, d.RunningCount, d.FailedTasks, d.RolloutState)
 	}
 	tw.Flush()
+	for _, h := range s.TargetGroups { // with WithLoadBalancers
+		fmt.Fprintf(w, "  %s\n", h)
+	}
 }

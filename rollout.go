@@ -89,6 +89,9 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		return res, err // ctx done, or a non-transient API error
 	}
 	if err == nil && o.kind == outcomeCompleted {
+		if err := d.waitTargetsHealthy(ctx, cfg, res.Status); err != nil { // loadbalancer.go
+			return res, err
+		}
 		d.prune(ctx, cfg, in.Cluster, in.Service, res.TaskDefinitionArn)
 		return res, nil
 	}
@@ -229,6 +232,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 		e.Err = err
 	}
 	e.StoppedTasks = stopped
+	e.LoadBalancer = d.explainLoadBalancer(ctx, cfg, cluster, service, stopped)
 	d.emit(cfg, tr.stoppedTasks(stopped, cfg.clock.Now())...)
 	return e
 }

@@ -75,9 +75,11 @@ func (r *runner) fault(ctx context.Context) error {
 		}
 		r.rep.Faults["health-check-flap"]++
 		return r.e.InjectFault(fake.Fault{Family: s.family, Action: fake.FaultUnhealthy, After: after, Times: times})
-	default:
+	case p < 0.9 || !r.hasLB():
 		r.rep.Faults["fail-start"]++
 		return r.e.InjectFault(fake.Fault{Family: s.family, Action: fake.FaultFailStart, Times: times})
+	default:
+		return r.targetHealthFault(s, after, times)
 	}
 }
 

@@ -28,7 +28,7 @@ func TestRunSeeds(t *testing.T) {
 		}
 		// The run really injected every kind of fault and acted.
 		for _, kind := range []string{"instance-lost", "instance-drained", "task-crash", "health-check-flap", "fail-start",
-			"image-pull", "api:ThrottlingException", "api:ServerException"} {
+			"image-pull", "api:ThrottlingException", "api:ServerException", "target-health-flap", "target-unhealthy"} {
 			if rep.Faults[kind] == 0 {
 				t.Errorf("seed %d: no %s fault injected", seed, kind)
 			}

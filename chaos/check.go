@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // MaxServiceEvents is how many events ECS keeps per service.
@@ -22,6 +24,9 @@ type Snapshot struct {
 	Missing []string
 	// Tasks are every task the fake still remembers in the cluster.
 	Tasks []types.Task
+	// LoadBalanced is the load-balancer view of the tasks of services
+	// with target groups (check_lb.go).
+	LoadBalanced []fake.LoadBalancedTask
 }
 
 // Expect is what the driver of a scenario knows must hold.
@@ -63,6 +68,10 @@ type Checker struct {
 	start    time.Time
 	services map[string]*serviceMemory
 	overdue  map[string]bool // deployments already reported past deadline
+	lbBad    map[string]bool // tasks already reported by checkLoadBalanced
+	// lbSettled holds, for tasks behind a load balancer, whether all their
+	// targets are healthy (check_lb.go), for the current snapshot.
+	lbSettled map[string]bool
 	// revived holds, per deployment seen COMPLETED, when it was first seen
 	// IN_PROGRESS again (a circuit-breaker rollback revives the last
 	// COMPLETED deployment: its deadline runs from then, not createdAt).
@@ -73,7 +82,8 @@ type Checker struct {
 
 // NewChecker returns a Checker whose violations are timed from start.
 func NewChecker(start time.Time) *Checker {
-	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}, revived: map[string]time.Time{}}
+	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}, lbBad: map[string]bool{},
+		revived: map[string]time.Time{}}
 }
 
 // Check evaluates every invariant on s and returns the violations.
@@ -86,6 +96,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 	for _, t := range s.Tasks {
 		byGroup[aws.ToString(t.Group)] = append(byGroup[aws.ToString(t.Group)], t)
 	}
+	c.lbSettled = lbSettled(s)
 	seen := map[string]bool{}
 	for _, svc := range s.Services {
 		name := aws.ToString(svc.ServiceName)
@@ -99,6 +110,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 		}
 	}
 	c.checkTasks(s, x, bad)
+	c.checkLoadBalanced(s, bad)
 	return out
 }
 
@@ -137,11 +149,15 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		if want == "RUNNING" && last != "STOPPED" {
 			kept++
 		}
-		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy {
+		// Behind a load balancer a task is healthy (for min-healthy too)
+		// only once its targets are (check_lb.go).
+		lbOK, behindLB := c.lbSettled[aws.ToString(t.TaskArn)]
+		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy && (!behindLB || lbOK) {
 			healthy++
 			// Healthy in the scheduler's sense: HEALTHY, or without a
-			// verdict 40 s after it started (ECS's rule without checks).
-			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) {
+			// verdict 40 s after it started (ECS's rule without checks);
+			// behind a load balancer, once its targets are healthy.
+			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) || lbOK {
 				settled++
 			}
 		}

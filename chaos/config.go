@@ -32,6 +32,9 @@ type Config struct {
 	ThrottleRate, ServerErrorRate float64
 	// DeploymentDeadline is how long a deployment may stay IN_PROGRESS.
 	DeploymentDeadline time.Duration
+	// LoadBalancerEvery puts every n-th service behind an ALB target group
+	// (lb.go): 0 means every third, a negative value none.
+	LoadBalancerEvery int
 }
 
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
@@ -73,6 +76,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.FaultsPerStep <= 0 {
 		c.FaultsPerStep = d.FaultsPerStep
+	}
+	if c.LoadBalancerEvery == 0 {
+		c.LoadBalancerEvery = 3
 	}
 	if c.DeploymentDeadline <= 0 {
 		c.DeploymentDeadline = d.DeploymentDeadline

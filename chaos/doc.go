@@ -30,6 +30,11 @@
 //     dropped except the oldest by the cap;
 //   - stopped-expiry: STOPPED tasks are forgotten after the retention
 //     period, so memory stays bounded;
+//   - lb-healthy: no task of a load-balanced service (every third service
+//     by default, behind its own ALB target group, with target health
+//     faults that fail for good or flap) is counted healthy unless its
+//     targets have been healthy; lb-registered: every RUNNING task not
+//     being stopped has its targets registered;
 //   - converged (after the quiet period): every service runs desiredCount
 //     tasks of its intended task definition in one COMPLETED deployment.
 //

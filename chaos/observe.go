@@ -27,5 +27,6 @@ func Observe(ctx context.Context, e *fake.ECS, cluster string, services []string
 		}
 	}
 	s.Tasks = e.Tasks(cluster)
+	s.LoadBalanced = e.LoadBalancedTasks(cluster)
 	return s, nil
 }

@@ -28,6 +28,7 @@ type svcState struct {
 	maxPct       int32
 	version      int    // image version of the next revision
 	intended     string // task definition ARN last asked for
+	tg           string // target group ARN when behind a load balancer (lb.go)
 }
 
 // feasible reports whether a deployment can make progress: it may start a
@@ -45,6 +46,9 @@ func (r *runner) registerRevision(ctx context.Context, s *svcState, tag string) 
 		Memory:      aws.Int32(64),
 		Cpu:         32,
 		Environment: []types.KeyValuePair{{Name: aws.String("VERSION"), Value: aws.String(tag)}},
+	}
+	if s.tg != "" {
+		c.PortMappings = []types.PortMapping{{ContainerPort: aws.Int32(80)}} // a dynamic host port
 	}
 	if s.healthCheck {
 		c.HealthCheck = &types.HealthCheck{Command: []string{"CMD-SHELL", "true"}, Interval: aws.Int32(10), Timeout: aws.Int32(2), Retries: aws.Int32(2)}
@@ -78,6 +82,13 @@ func (r *runner) build(ctx context.Context) error {
 		s := &svcState{name: fmt.Sprintf("svc-%02d", i), family: fmt.Sprintf("fam-%02d", i), healthCheck: i%2 == 1,
 			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1}
 		s.desired = s.base
+		if r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
+			tg, err := r.targetGroup(ctx, i)
+			if err != nil {
+				return err
+			}
+			s.tg = tg
+		}
 		cfg := deployConfigs[r.rng.IntN(len(deployConfigs))]
 		s.minPct, s.maxPct = cfg[0], cfg[1]
 		if !feasible(s.desired, s.minPct, s.maxPct) {
@@ -99,6 +110,9 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		if s.healthCheck && i%4 == 1 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(30)
+		}
+		if s.tg != "" {
+			in.LoadBalancers = []types.LoadBalancer{{TargetGroupArn: aws.String(s.tg), ContainerName: aws.String("app"), ContainerPort: aws.Int32(80)}}
 		}
 		if _, err := r.e.CreateService(ctx, in); err != nil {
 			return fmt.Errorf("CreateService %s: %w", s.name, err)

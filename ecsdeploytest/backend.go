@@ -71,6 +71,21 @@ type Backend struct {
 	// "DescribeServices") was called so far. Nil skips the API-economy checks.
 	Calls func() map[string]int
 
+	// Load balancer scenarios (loadbalancers.go); nil hooks skip them.
+	//
+	// LoadBalancers is the backend's ELBv2 (an *elasticloadbalancingv2.Client,
+	// or the fake's f.ELBv2()).
+	LoadBalancers ecsdeploy.LoadBalancerAPI
+	// TargetGroup returns the ARN of a new HTTP target group for port 80
+	// with targetType ("ip" for awsvpc tasks, "instance" for bridge ones)
+	// and the given deregistration delay, forwarded to by a listener of a
+	// load balancer, so that a service can use it.
+	TargetGroup func(t *testing.T, targetType string, deregistrationDelay time.Duration) string
+	// FailingHealthCheckImage returns an image whose tasks run but fail
+	// the load balancer's health checks (the fake: a target health fault;
+	// real ECS: an image that does not answer HTTP on port 80).
+	FailingHealthCheckImage func(t *testing.T) string
+
 	// Logs is the CloudWatch Logs endpoint of the backend and LogGroup an
 	// existing log group the log scenarios' containers write to (awslogs,
 	// stream prefix "ecsdeploytest", region LogRegion, default

@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/config"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/ecsdeploy/ecsdeploy/ecsdeploytest"
 )
@@ -20,6 +21,8 @@ import (
 //	ECSDEPLOY_REAL_SECURITY_GROUPS=sg-1          (optional)
 //	ECSDEPLOY_REAL_PUBLIC_IP=ENABLED             (optional; public subnets without NAT)
 //	ECSDEPLOY_REAL_EXECUTION_ROLE=arn:...        (optional)
+//	ECSDEPLOY_REAL_VPC=vpc-1                     (optional; runs the load balancer
+//	                                             scenarios with internal ALBs in the subnets)
 //
 // Credentials and region come from the usual AWS environment. It creates
 // and deletes services named ecsdeploytest-*; it costs a few Fargate minutes.
@@ -37,7 +40,7 @@ func TestRealECS(t *testing.T) {
 	if sg := os.Getenv("ECSDEPLOY_REAL_SECURITY_GROUPS"); sg != "" {
 		vpc.SecurityGroups = strings.Split(sg, ",")
 	}
-	ecsdeploytest.Run(t, ecsdeploytest.Backend{
+	b := ecsdeploytest.Backend{
 		API:                  ecs.NewFromConfig(cfg),
 		Cluster:              cluster,
 		LaunchType:           types.LaunchTypeFargate,
@@ -48,5 +51,13 @@ func TestRealECS(t *testing.T) {
 		FailureTimeout:       5 * time.Minute,
 		FailingImage:         ecsdeploytest.MissingImage("public.ecr.aws/ecsdeploy/does-not-exist:0"),
 		ExitingContainer:     ecsdeploytest.ShellExit("public.ecr.aws/docker/library/busybox:stable"),
-	})
+	}
+	if vpcID := os.Getenv("ECSDEPLOY_REAL_VPC"); vpcID != "" {
+		elb := elasticloadbalancingv2.NewFromConfig(cfg)
+		b.LoadBalancers = elb
+		b.TargetGroup = ecsdeploytest.TargetGroupsOn(elb, vpcID, vpc.Subnets)
+		// redis keeps running but answers no HTTP on port 80: its targets fail the health checks.
+		b.FailingHealthCheckImage = func(*testing.T) string { return "public.ecr.aws/docker/library/redis:7" }
+	}
+	ecsdeploytest.Run(t, b)
 }

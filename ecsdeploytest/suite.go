@@ -49,6 +49,10 @@ func Run(t *testing.T, b Backend) {
 		{"ContextCancelReturnsLastStatus", s.contextCancel},
 		{"RidesOutThrottlingAndServerErrors", s.transient},
 		{"NotFoundErrors", s.notFound},
+		{"LoadBalancerDeployBehindALB", s.lbDeploy},
+		{"LoadBalancerHealthCheckFailureRollsBack", s.lbHealthCheckFailure},
+		{"LoadBalancerDrainInRolloutDuration", s.lbDrainDuration},
+		{"LoadBalancerDeployDuringDraining", s.lbDeployDuringDraining},
 		{"CrashLoopingReleaseShowsLastLogLines", s.crashLoopLogs},
 		{"MigrationTaskOutputAndExitCode", s.migrationLogs},
 	} {

@@ -18,7 +18,7 @@ type controlRoute struct {
 }
 
 // controlNames lists the controls, sorted, for error messages.
-const controlNames = "advance, autoscaling-groups, calls, faults, instances, reset, spot, time"
+const controlNames = "advance, autoscaling-groups, calls, faults, instances, reset, spot, target-health-faults, time"
 
 // controlRoute returns the route for the control name (the path below
 // ControlPrefix) and request method; ok is false for an unknown name. When
@@ -49,6 +49,12 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 		return controlRoute{http.MethodPost, (*Server).controlAutoScalingGroups}, http.MethodPost, true
 	case "spot": // control_spot.go
 		return controlRoute{http.MethodPost, (*Server).controlSpot}, http.MethodPost, true
+	case "target-health-faults": // control_elbv2.go
+		allow = http.MethodPost + ", " + http.MethodDelete
+		if method == http.MethodDelete {
+			return controlRoute{http.MethodDelete, (*Server).controlTargetHealthFaults}, allow, true
+		}
+		return controlRoute{http.MethodPost, (*Server).controlTargetHealthFaults}, allow, true
 	}
 	return controlRoute{}, "", false
 }

@@ -21,8 +21,16 @@
 // start-failure throttle, replacement of stopped, unhealthy and draining
 // tasks, and ECS's service event texts. Divergences: only REPLICA services
 // with the ECS deployment controller and a launch type (no capacity
-// providers, DAEMON, blue/green or external); tasks behind a load balancer
-// follow the container health-check / 40-second rule, not target health.
+// providers, DAEMON, blue/green or external).
+//
+// Load balancers: (*ECS).ELBv2 is Elastic Load Balancing v2 in the same
+// world (load balancers, listeners and rules, target groups, targets and
+// their health from the pure core fake/internal/targethealth, tags). A
+// service task with loadBalancers is registered when it reaches RUNNING,
+// counts as healthy only once its targets are healthy, is stopped and
+// replaced when a target fails its health checks, and drains for the
+// deregistration delay when it stops. TargetHealthFault scripts failing
+// health checks.
 //
 // Faults (InjectFault, FailOperation, LoseInstance) and inspection (Calls,
 // CallCounts, Faults, Tasks, TaskHistory) script and observe failures, in

@@ -55,6 +55,10 @@ type ECS struct {
 	latency time.Duration
 	retryer *sdkRetryer
 
+	// elb is the Elastic Load Balancing v2 world (elbv2*.go): load
+	// balancers, target groups, targets and their health faults.
+	elb *elbWorld
+
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
 }
@@ -107,6 +111,7 @@ func (e *ECS) resetLocked() {
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil
 	e.counts = map[string]int{}
+	e.elb = newELBWorld()
 	e.logs = newLogStore()
 	e.retryer = nil
 	if e.cfg.sdkRetries {

@@ -95,6 +95,8 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 	}
 	t.health = aggregateHealth(t.containers)
 	e.setStatusLocked(t, statusRunning, now, "")
+	// Register with the service's target groups (elbv2_ecs.go).
+	e.lbTaskRunningLocked(t, now)
 	e.logsRunningLocked(t, now) // scripted output (logs_awslogs.go)
 	// Docker runs the first health check one interval after start; a
 	// success makes the container HEALTHY.
@@ -204,7 +206,8 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 		}
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
-		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating), func(now time.Time) {
+		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay
+		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating+drain), func(now time.Time) {
 			e.enterStoppingLocked(t, now)
 		})
 	default:
@@ -252,6 +255,7 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 		c.lastStatus = statusStopped
 	}
 	e.setStatusLocked(t, statusStopped, now, t.stoppedReason)
+	e.lbTaskStoppedLocked(t, now)
 	e.logsTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
 	e.scheduleLocked(now.Add(e.cfg.timing.Retention), func(time.Time) { e.forgetLocked(t) })

@@ -427,6 +427,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	}
 	if n.awsvpc {
 		t.eni = e.uuid()
+		t.privateIP = e.allocTaskIPLocked(az)
 	}
 	for i, cd := range td.def.ContainerDefinitions {
 		cn := n.containers[i]

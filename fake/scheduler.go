@@ -105,6 +105,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			StoppedBeforeRunning: t.lastStatus == statusStopped && t.startedAt.IsZero(),
 			StopCode:             t.stopCode, StoppedReason: t.stoppedReason, AZ: t.az,
 			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
+			LoadBalancer: e.lbPlanHealthLocked(t),
 		}
 		if t.inst != nil {
 			pt.ContainerInstance = t.inst.id // a short, unique key

@@ -28,6 +28,13 @@
 //	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
 //	                           ?operation=RunTask keeps only those calls; inputs are in wire form
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
+//	POST   /_fake/v1/target-health-faults  a TargetHealthFault (control_elbv2.go):
+//	                           {"image": "web:bad", "code": 503, "after": "2m", "flap": "5m"}
+//	DELETE /_fake/v1/target-health-faults  removes every target health fault
+//
+// Elastic Load Balancing v2 is served on the same endpoint over the AWS
+// Query protocol (a form-encoded POST with Action=...&Version=2015-12-01,
+// XML answers; see internal/awsquery).
 //
 // ControlClient is the Go client of these controls, and RemoteClock gives a
 // Deployer the virtual time of a server running with manual time.
@@ -40,6 +47,7 @@ import (
 	"strings"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+	"github.com/ecsdeploy/ecsdeploy/internal/awsquery"
 )
 
 // ControlPrefix is the path under which Server serves the fake's controls
@@ -56,8 +64,10 @@ const MaxRequestBytes = 1 << 20
 // fake's controls under ControlPrefix. It is an http.Handler; it is safe
 // for any number of concurrent clients.
 type Server struct {
-	ecs     *ECS
-	api     http.Handler
+	ecs *ECS
+	api http.Handler
+	// query serves ELBv2 over the Query protocol (server_query.go).
+	query   *awsquery.Handler
 	logs    http.Handler // CloudWatch Logs (server_logs.go)
 	onReset func(context.Context, *ECS) error
 
@@ -90,6 +100,7 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		}
 		return ContextWithRegion(ctx, region)
 	}))
+	s.query = newQueryHandler(e)
 	s.logs = newLogsHandler(e)
 	return s
 }
@@ -106,6 +117,10 @@ func (s *Server) Operations() []string { return awsjson.Operations(s.ecs) }
 func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if strings.HasPrefix(r.URL.Path, ControlPrefix) || r.URL.Path == strings.TrimSuffix(ControlPrefix, "/") {
 		s.serveControl(w, r)
+		return
+	}
+	if isQueryRequest(r) {
+		s.query.ServeHTTP(w, r)
 		return
 	}
 	if isLogsRequest(r) {

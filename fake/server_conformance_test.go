@@ -12,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/ecsdeploy/ecsdeploy/ecsdeploytest"
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -94,6 +95,24 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 			}
 			return image, nil
 		},
+		LoadBalancers: conformanceELBv2(srv),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/unhealthy-%d:1", n)
+			if err := ctl.InjectHealthFault(t.Context(), fake.TargetHealthFault{Image: image, Code: 500}); err != nil {
+				t.Fatal(err)
+			}
+			return image
+		},
+	})
+}
+
+// conformanceELBv2 is an *elasticloadbalancingv2.Client for srv whose
+// retries do not wait in real time.
+func conformanceELBv2(srv *faketest.Server) *elasticloadbalancingv2.Client {
+	return srv.NewELBv2Client(func(o *elasticloadbalancingv2.Options) {
+		o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
 	})
 }
 
@@ -169,6 +188,16 @@ func conformanceOverHTTPEC2(t *testing.T, opts ...fake.Option) {
 				}
 			}
 			return image, nil
+		},
+		LoadBalancers: conformanceELBv2(srv),
+		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
+		FailingHealthCheckImage: func(t *testing.T) string {
+			n++
+			image := fmt.Sprintf("registry.example/unhealthy-%d:1", n)
+			if err := srv.ECS.ELBv2().InjectHealthFault(fake.TargetHealthFault{Image: image}); err != nil {
+				t.Fatal(err)
+			}
+			return image
 		},
 	})
 }

@@ -147,6 +147,9 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	if err := checkLoadBalancers(td, in.LoadBalancers); err != nil {
 		return nil, err
 	}
+	if err := e.checkServiceTargetGroupsLocked(td, in.LoadBalancers); err != nil {
+		return nil, err
+	}
 	if err := checkGrace(in.HealthCheckGracePeriodSeconds); err != nil {
 		return nil, err
 	}
@@ -247,6 +250,9 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		lbs = in.LoadBalancers
 	}
 	if err := checkLoadBalancers(td, lbs); err != nil {
+		return nil, err
+	}
+	if err := e.checkServiceTargetGroupsLocked(td, lbs); err != nil {
 		return nil, err
 	}
 	if err := checkGrace(in.HealthCheckGracePeriodSeconds); err != nil {

@@ -94,6 +94,11 @@ type task struct {
 	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling
 	// group provider's capacity, is how to place it (capacity_scaling.go).
 	waitReq *placementRequest
+
+	// privateIP is an awsvpc task's address; lb its load-balancer targets
+	// (elbv2_ecs.go).
+	privateIP string
+	lb        *lbTask
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -191,6 +196,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
+		t.taskNetworkDetails(&out)
 	}
 	return out
 }

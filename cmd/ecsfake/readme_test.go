@@ -90,6 +90,10 @@ func TestReadmeCommands(t *testing.T) {
 		`"taskFault":{"image":"web:bad","action":"fail-start","reason":"CannotPullContainerError: pull access denied"}`,
 		`"operationFault":{"operation":"DescribeServices","error":"ThrottlingException","times":2,"probability":0}`,
 		`"operation":"UpdateService"`,
+		"7\nHTTP\t80\nweb-lb\n", // attributes, listener, service
+		"healthy\t",             // describe-target-health: instance targets on dynamic host ports
+		"(service web-lb) registered 2 targets in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/",
+		`"targetHealthFault":{"image":"web:slow","reason":"Target.ResponseCodeMismatch","code":503,"after":"2m"}`,
 		"STOPPED\t3\n",
 		"migrating 1 of 2\tmigrating 2 of 2\tERROR: duplicate key\n",
 		"\tERROR: duplicate key\n",

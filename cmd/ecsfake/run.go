@@ -99,6 +99,8 @@ AWS CLI (any credentials work):
   aws ecs list-clusters
 or per command:
   aws --endpoint-url %[1]s ecs list-clusters
+Elastic Load Balancing v2 is served on the same endpoint:
+  export AWS_ENDPOINT_URL_ELASTIC_LOAD_BALANCING_V2=%[1]s; aws elbv2 describe-load-balancers
 CloudWatch Logs (awslogs containers) on the same endpoint:
   export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%[1]s
   aws logs describe-log-groups

@@ -83,6 +83,7 @@ type options struct {
 	poll           time.Duration
 	timeout        time.Duration
 	keep           bool
+	targetGroup    string
 }
 
 func main() {
@@ -147,6 +148,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.poll, "poll", 5*time.Second, "how often to poll ECS while waiting")
 	fs.DurationVar(&o.timeout, "timeout", 15*time.Minute, "longest wait for one step")
 	fs.BoolVar(&o.keep, "keep", false, "with -aws: keep the service at the end instead of deleting it")
+	fs.StringVar(&o.targetGroup, "target-group", "", "with -aws: put the service behind this ALB target group (ip target type, port 80) and watch its targets; the fake always creates one")
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}

@@ -49,7 +49,13 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 		"has reached a steady state.",
 		"deployment failed: tasks failed to start.",
 		"rolling back to deployment ecs-svc/",
-		"why: the image could not be pulled",
+		"registered 2 targets in (target-group arn:aws:elasticloadbalancing:",
+		"deregistered 1 targets in (target-group arn:aws:elasticloadbalancing:",
+		"targetgroup/web/", ": 2 healthy",
+		"is unhealthy in (target-group arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web/",
+		"why: the load balancer's target group marked the task unhealthy",
+		"load balancer: 3 tasks failed ELB health checks in", "Target.ResponseCodeMismatch (Health checks failed with these codes: [502])",
+		"health check HTTP port traffic-port path / expecting 200",
 		"The story ended as expected: web runs web:2 again after the rollback.",
 	} {
 		if !strings.Contains(stdout.String(), want) {
@@ -92,7 +98,7 @@ func TestStoryOneOffTasksStoppedByUser(t *testing.T) {
 	}
 }
 
-func TestStoryBrokenImageRolledBackByCircuitBreaker(t *testing.T) {
+func TestStoryBrokenReleaseFailsELBHealthChecksAndRollsBack(t *testing.T) {
 	out, _, _ := playOnFake(t)
 	b := out.Broken
 	if b == nil {
@@ -105,15 +111,20 @@ func TestStoryBrokenImageRolledBackByCircuitBreaker(t *testing.T) {
 	if !strings.HasSuffix(b.Reason, "tasks failed to start.") {
 		t.Errorf("reason %q", b.Reason)
 	}
-	pulls := 0
+	// On the fake the broken release fails the load balancer's health
+	// checks (a pull failure is what it does on AWS).
+	elb := 0
 	for _, st := range b.StoppedTasks {
-		if st.StopCode == types.TaskStopCodeTaskFailedToStart && strings.HasPrefix(st.StoppedReason, "CannotPullContainerError:") {
-			pulls++
+		if st.StopCode == types.TaskStopCodeServiceSchedulerInitiated && strings.HasPrefix(st.StoppedReason, "Task failed ELB health checks in (target-group ") {
+			elb++
 		}
 	}
 	// desired 2: circuit breaker threshold max(3, ceil(0.5*2)) = 3.
-	if pulls < 3 {
-		t.Errorf("%d tasks failed to pull, want at least the threshold 3: %v", pulls, b.StoppedTasks)
+	if elb < 3 {
+		t.Errorf("%d tasks failed ELB health checks, want at least the threshold 3: %v", elb, b.StoppedTasks)
+	}
+	if len(b.LoadBalancer) != 1 || b.LoadBalancer[0].Reason != "Target.ResponseCodeMismatch" || b.LoadBalancer[0].Hint == "" {
+		t.Errorf("load balancer explanation %+v", b.LoadBalancer)
 	}
 }
 
@@ -134,11 +145,12 @@ func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
 	// The calls a user would expect: 4 registrations, one RunTask for the
 	// migration and one for 2 tasks, 2 StopTask, 1 CreateService, 5
 	// UpdateService (3 deploys, the crashing release and its rollback), one
-	// log group, and one GetLogEvents per crashed container and for the
-	// migration.
+	// log group, and one GetLogEvents per crashed container, per container
+	// of the broken release (its tasks ran, then failed ELB health checks)
+	// and for the migration.
 	calls := tgt.fake.CallCounts()
 	for op, n := range map[string]int{"RegisterTaskDefinition": 4, "RunTask": 2, "StopTask": 2, "CreateService": 1, "UpdateService": 5,
-		"Logs.CreateLogGroup": 1, "Logs.GetLogEvents": 1 + len(out.Crashed.StoppedTasks)} {
+		"Logs.CreateLogGroup": 1, "Logs.GetLogEvents": 1 + len(out.Crashed.StoppedTasks) + len(out.Broken.StoppedTasks)} {
 		if calls[op] != n {
 			t.Errorf("%s called %d times, want %d", op, calls[op], n)
 		}

@@ -57,8 +57,12 @@ func newStory(t *target, o options, w io.Writer) *story {
 	if t.logs != nil {
 		logs = t.logs
 	}
-	d := ecsdeploy.New(t.api, ecsdeploy.WithClock(t.clock), ecsdeploy.WithEvents(r.Render),
-		ecsdeploy.WithPollInterval(o.poll), ecsdeploy.WithTimeout(o.timeout), ecsdeploy.WithLogs(logs))
+	opts := []ecsdeploy.Option{ecsdeploy.WithClock(t.clock), ecsdeploy.WithEvents(r.Render),
+		ecsdeploy.WithPollInterval(o.poll), ecsdeploy.WithTimeout(o.timeout), ecsdeploy.WithLogs(logs)}
+	if t.elb != nil {
+		opts = append(opts, ecsdeploy.WithLoadBalancers(t.elb)) // Status counts its targets
+	}
+	d := ecsdeploy.New(t.api, opts...)
 	return &story{t: t, o: o, d: d, w: w}
 }
 
@@ -244,11 +248,19 @@ func (s *story) runTasks(ctx context.Context, td string) (tasks []types.Task, er
 
 // createService is step 5.
 func (s *story) createService(ctx context.Context, td string) (*ecsdeploy.Status, error) {
-	s.header("Create service %s: desired 2, min 50%%, max 200%%, circuit breaker with rollback", s.o.service)
+	behind := ""
+	if s.t.targetGroup != "" {
+		behind = " behind target group " + afterSlash(s.t.targetGroup)
+	}
+	s.header("Create service %s%s: desired 2, min 50%%, max 200%%, circuit breaker with rollback", s.o.service, behind)
 	a := s.t.network.AwsvpcConfiguration
-	in, err := ecsdeploy.NewService(s.o.service).Cluster(s.t.cluster).TaskDefinition(td).DesiredCount(2).Fargate().
+	b := ecsdeploy.NewService(s.o.service).Cluster(s.t.cluster).TaskDefinition(td).DesiredCount(2).Fargate().
 		Network(a.Subnets, a.SecurityGroups, a.AssignPublicIp == types.AssignPublicIpEnabled).
-		Deployment(50, 200).CircuitBreaker(true).Build()
+		Deployment(50, 200).CircuitBreaker(true)
+	if s.t.targetGroup != "" {
+		b.LoadBalancer(s.t.targetGroup, "web", 80)
+	}
+	in, err := b.Build()
 	if err != nil {
 		return nil, fmt.Errorf("building the service: %w", err)
 	}
@@ -260,19 +272,20 @@ func (s *story) createService(ctx context.Context, td string) (*ecsdeploy.Status
 	return st, nil
 }
 
-// deployBroken is step 8: an image that cannot be pulled. The deployment
-// circuit breaker must fail it and roll back; the story explains why the
-// tasks stopped and waits until the rollback is steady.
+// deployBroken is step 8: a broken release (on AWS an image that cannot be
+// pulled; on the fake one that fails the load balancer's health checks).
+// The deployment circuit breaker must fail it and roll back; the story
+// explains why the tasks stopped and waits until the rollback is steady.
 func (s *story) deployBroken(ctx context.Context) (*ecsdeploy.DeploymentFailedError, error) {
 	s.header("Deploy a broken image %s and watch the circuit breaker", s.o.brokenImage)
 	if s.t.fake != nil {
-		// On AWS the pull fails by itself; the fake needs to be told.
-		reason := fmt.Sprintf("CannotPullContainerError: pull image manifest has been retried 5 time(s): failed to resolve ref %s: %s: not found",
-			s.o.brokenImage, s.o.brokenImage)
-		if err := s.t.fake.InjectFault(fake.Fault{Image: s.o.brokenImage, Action: fake.FaultFailStart, Reason: reason}); err != nil {
+		// On AWS the image cannot be pulled; on the fake the broken
+		// release starts but answers the load balancer's health checks
+		// with HTTP 502, the other common way a deploy fails.
+		if err := s.t.fake.ELBv2().InjectHealthFault(fake.TargetHealthFault{Image: s.o.brokenImage, Code: 502}); err != nil {
 			return nil, err
 		}
-		fmt.Fprintf(s.w, "(fake: scripted fault: tasks with image %s fail to start)\n", s.o.brokenImage)
+		fmt.Fprintf(s.w, "(fake: scripted fault: tasks with image %s run but answer the load balancer's health checks with HTTP 502)\n", s.o.brokenImage)
 	}
 	res, err := s.d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: s.t.cluster, Service: s.o.service, Image: s.o.brokenImage})
 	var df *ecsdeploy.DeploymentFailedError
@@ -284,6 +297,9 @@ func (s *story) deployBroken(ctx context.Context) (*ecsdeploy.DeploymentFailedEr
 	}
 	fmt.Fprintf(s.w, "\ndeployment %s of %s FAILED: %s\n", df.DeploymentID, afterSlash(df.TaskDefinition), df.Reason)
 	s.explainStopped(df.StoppedTasks)
+	for _, f := range df.LoadBalancer {
+		fmt.Fprintf(s.w, "load balancer: %s\n", f)
+	}
 	if !df.RolledBack {
 		return df, fmt.Errorf("the deployment failed but was not rolled back: %w", df)
 	}

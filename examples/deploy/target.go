@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -34,6 +36,10 @@ type target struct {
 	network *types.NetworkConfiguration
 	// executionRole is the task execution role ARN ("" for none).
 	executionRole string
+	// elb and targetGroup put the service behind a load balancer (the
+	// fake's own ALB, or -target-group with -aws); nil and "" without.
+	elb         ecsdeploy.LoadBalancerAPI
+	targetGroup string
 	// logs is CloudWatch Logs (the fake's, or a *cloudwatchlogs.Client)
 	// and region the region its awslogs options name.
 	logs   logsClient
@@ -85,8 +91,40 @@ func connectFake(ctx context.Context, o options) (*target, error) {
 	if err := scriptFake(f, o); err != nil {
 		return nil, err
 	}
+	tg, err := fakeTargetGroup(ctx, f.ELBv2(), subnets)
+	if err != nil {
+		return nil, err
+	}
 	return &target{api: f, clock: f, fake: f, where: where, cluster: cluster,
-		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role, logs: f.Logs(), region: region}, nil
+		network: awsvpc(subnets, sgs, o.assignPublicIP), executionRole: role, logs: f.Logs(), region: region,
+		elb: f.ELBv2(), targetGroup: tg}, nil
+}
+
+// fakeTargetGroup gives the story an internet-facing ALB with an HTTP:80
+// listener forwarding to target group "web" (ip targets, health check
+// GET / every 10 s, healthy after 3 passes, deregistration delay 5 s so
+// the draining shows without slowing the story down).
+func fakeTargetGroup(ctx context.Context, x *fake.ELBv2, subnets []string) (string, error) {
+	lb, err := x.CreateLoadBalancer(ctx, &elasticloadbalancingv2.CreateLoadBalancerInput{Name: aws.String("demo"), Subnets: []string{"subnet-us-east-1a", "subnet-us-east-1b"}})
+	if err != nil {
+		return "", fmt.Errorf("creating the load balancer on the fake: %w", err)
+	}
+	tg, err := x.CreateTargetGroup(ctx, &elasticloadbalancingv2.CreateTargetGroupInput{Name: aws.String("web"), Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), VpcId: aws.String("vpc-0demo"), TargetType: elbtypes.TargetTypeEnumIp,
+		HealthCheckIntervalSeconds: aws.Int32(10), HealthyThresholdCount: aws.Int32(3)})
+	if err != nil {
+		return "", fmt.Errorf("creating the target group on the fake: %w", err)
+	}
+	arn := tg.TargetGroups[0].TargetGroupArn
+	if _, err := x.ModifyTargetGroupAttributes(ctx, &elasticloadbalancingv2.ModifyTargetGroupAttributesInput{TargetGroupArn: arn,
+		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("5")}}}); err != nil {
+		return "", err
+	}
+	if _, err := x.CreateListener(ctx, &elasticloadbalancingv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn,
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: arn}}}); err != nil {
+		return "", err
+	}
+	return *arn, nil
 }
 
 // connectAWS loads the default AWS configuration, checks that credentials,
@@ -136,9 +174,13 @@ func connectAWS(ctx context.Context, o options) (*target, error) {
 		return nil, fmt.Errorf("cluster %q not found (or not ACTIVE) in %s; create it with: aws ecs create-cluster --cluster-name %s --region %s",
 			o.cluster, cfg.Region, o.cluster, cfg.Region)
 	}
-	return &target{api: client, clock: ecsdeploy.RealClock{}, where: "Amazon ECS in " + cfg.Region, cluster: o.cluster,
+	t := &target{api: client, clock: ecsdeploy.RealClock{}, where: "Amazon ECS in " + cfg.Region, cluster: o.cluster,
 		network: awsvpc(o.subnets, o.securityGroups, o.assignPublicIP), executionRole: o.executionRole,
-		logs: cloudwatchlogs.NewFromConfig(cfg), region: cfg.Region}, nil
+		logs: cloudwatchlogs.NewFromConfig(cfg), region: cfg.Region}
+	if o.targetGroup != "" {
+		t.elb, t.targetGroup = elasticloadbalancingv2.NewFromConfig(cfg), o.targetGroup
+	}
+	return t, nil
 }
 
 // checkCredentials asks the default chain for credentials, giving the

@@ -34,6 +34,9 @@ func classify(t *Task, d *Deployment, grace time.Duration, now time.Time) (condi
 	if t.LastStatus != TaskRunning {
 		return condStarting, time.Time{}
 	}
+	if t.LoadBalancer.Behind {
+		return classifyBehindLoadBalancer(t, d, grace, now)
+	}
 	if d != nil && d.HasHealthCheck {
 		switch t.Health {
 		case types.HealthStatusHealthy:

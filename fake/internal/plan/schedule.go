@@ -115,9 +115,10 @@ func (c *computation) schedule() map[string]bool {
 		picked = append(picked, sel.pick(pUnhealthy, 1, nil)...)
 	}
 	for _, ts := range picked {
-		c.event(FailedHealthChecksEvent(svc.Name, ts.t.ID))
+		event, why := unhealthyTexts(svc.Name, ts.t)
+		c.event(event)
+		stop([]*taskState{ts}, types.TaskStopCodeServiceSchedulerInitiated, why)
 	}
-	stop(picked, types.TaskStopCodeServiceSchedulerInitiated, HealthCheckStopReason)
 
 	// 2. Older deployments' tasks, unless the primary failed.
 	if !failed {

@@ -174,4 +174,7 @@ type Task struct {
 	FailureCounted bool
 	// HealthyCounted is set once the planner has seen the task healthy.
 	HealthyCounted bool
+	// LoadBalancer is the task's load-balancer health (zero: no load
+	// balancer); see loadbalancer.go.
+	LoadBalancer LoadBalancerHealth
 }

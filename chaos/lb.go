@@ -1,0 +1,70 @@
+package chaos
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
+)
+
+// targetGroup creates, for service number i, an ALB with an HTTP:80
+// listener forwarding to a new instance target group (bridge tasks with
+// dynamic host ports), with a random health check interval and
+// deregistration delay.
+func (r *runner) targetGroup(ctx context.Context, i int) (string, error) {
+	x := r.e.ELBv2()
+	name := fmt.Sprintf("chaos-%02d", i)
+	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: []string{"subnet-a", "subnet-b", "subnet-c"}})
+	if err != nil {
+		return "", err
+	}
+	interval := []int32{10, 15, 30}[r.rng.IntN(3)]
+	tg, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), VpcId: aws.String("vpc-chaos"), HealthCheckIntervalSeconds: aws.Int32(interval)})
+	if err != nil {
+		return "", err
+	}
+	arn := tg.TargetGroups[0].TargetGroupArn
+	delay := fmt.Sprint([]int{0, 30, 60, 120}[r.rng.IntN(4)])
+	if _, err := x.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: arn,
+		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String(delay)}}}); err != nil {
+		return "", err
+	}
+	if _, err := x.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: arn}}}); err != nil {
+		return "", err
+	}
+	return *arn, nil
+}
+
+func (r *runner) hasLB() bool {
+	for _, s := range r.services {
+		if s.tg != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// targetHealthFault makes the targets of a load-balanced service fail
+// their health checks after d: half the time for good (the tasks are
+// replaced), half the time flapping.
+func (r *runner) targetHealthFault(s *svcState, after time.Duration, times int) error {
+	for s.tg == "" {
+		s = r.services[r.rng.IntN(len(r.services))]
+	}
+	f := fake.TargetHealthFault{Family: s.family, After: after, Times: times,
+		Reason: []string{"Target.ResponseCodeMismatch", "Target.Timeout", "Target.FailedHealthChecks"}[r.rng.IntN(3)]}
+	kind := "target-unhealthy"
+	if r.rng.IntN(2) == 0 {
+		f.Flap = time.Duration(60+r.rng.IntN(240)) * time.Second
+		kind = "target-health-flap"
+	}
+	r.rep.Faults[kind]++
+	return r.e.ELBv2().InjectHealthFault(f)
+}
