@@ -89,17 +89,24 @@ func (e *ECS) startSplitLocked(c *cluster, td *taskDef, req placementRequest, it
 
 // capacityStopsLocked re-picks which tasks the plan's stops hit inside
 // deployments that use a strategy, so that each keeps its split: among
-// tasks the planner treats alike (same deployment, status, health, stop
-// code and reason), those of the providers most over their share stop
-// first (capacity.Stops), preferring the planner's own picks within a
-// provider. The number of stops per kind never changes.
+// tasks the planner treats alike (same deployment, status, container
+// health, counted healthy or not, stop code and reason), those of the
+// providers most over their share stop first (capacity.Stops), preferring
+// the planner's own picks within a provider. The number of stops of each
+// kind never changes, so minimumHealthyPercent and maximumPercent hold as
+// the planner planned. Services behind load balancers (whose health the
+// planner also reads from targets) keep the planner's picks.
 func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 	if len(stops) > 0 {
 		e.scalingForServiceLocked(s, e.simNow) // capacity_scaling.go
 	}
+	if len(s.loadBalancers) > 0 {
+		return stops
+	}
 	type key struct {
 		dep, status string
 		health      types.HealthStatus
+		healthy     bool // the planner has counted it healthy
 		code        types.TaskStopCode
 		reason      string
 	}
@@ -113,7 +120,7 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		if d := s.deploymentByID(t.startedBy); d == nil || len(d.cps) == 0 {
 			continue
 		}
-		k := key{t.startedBy, t.lastStatus, t.health, st.StopCode, st.Reason}
+		k := key{t.startedBy, t.lastStatus, t.health, t.healthyCounted, st.StopCode, st.Reason}
 		if _, ok := picked[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -157,8 +164,8 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		}
 		var others []*task
 		for _, t := range s.tasks {
-			if t.startedBy == k.dep && t.desiredStatus == statusRunning && !gone[t.id] &&
-				t.lastStatus == k.status && t.health == k.health && idx(t.capacityProvider) >= 0 {
+			if t.startedBy == k.dep && t.desiredStatus == statusRunning && !gone[t.id] && t.lastStatus == k.status &&
+				t.health == k.health && t.healthyCounted == k.healthy && idx(t.capacityProvider) >= 0 {
 				others = append(others, t)
 			}
 		}
