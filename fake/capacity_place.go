@@ -90,7 +90,7 @@ func (e *ECS) startSplitLocked(c *cluster, td *taskDef, req placementRequest, it
 // capacityStopsLocked re-picks which tasks the plan's stops hit inside
 // deployments that use a strategy, so that each keeps its split: among
 // tasks the planner treats alike (same deployment, status, container
-// health, counted healthy or not, stop code and reason), those of the
+// health, condition (plannerCond), stop code and reason), those of the
 // providers most over their share stop first (capacity.Stops), preferring
 // the planner's own picks within a provider. The number of stops of each
 // kind never changes, so minimumHealthyPercent and maximumPercent hold as
@@ -106,7 +106,7 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 	type key struct {
 		dep, status string
 		health      types.HealthStatus
-		healthy     bool // the planner has counted it healthy
+		cond        string // the planner's condition (plannerCond)
 		code        types.TaskStopCode
 		reason      string
 	}
@@ -120,7 +120,7 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		if d := s.deploymentByID(t.startedBy); d == nil || len(d.cps) == 0 {
 			continue
 		}
-		k := key{t.startedBy, t.lastStatus, t.health, t.healthyCounted, st.StopCode, st.Reason}
+		k := key{t.startedBy, t.lastStatus, t.health, e.plannerCond(s, t), st.StopCode, st.Reason}
 		if _, ok := picked[k]; !ok {
 			keys = append(keys, k)
 		}
@@ -165,7 +165,7 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		var others []*task
 		for _, t := range s.tasks {
 			if t.startedBy == k.dep && t.desiredStatus == statusRunning && !gone[t.id] && t.lastStatus == k.status &&
-				t.health == k.health && t.healthyCounted == k.healthy && idx(t.capacityProvider) >= 0 {
+				t.health == k.health && e.plannerCond(s, t) == k.cond && idx(t.capacityProvider) >= 0 {
 				others = append(others, t)
 			}
 		}
@@ -221,4 +221,29 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		}
 	}
 	return out
+}
+
+// plannerCond is the condition the planner gives a task of s not behind a
+// load balancer (fake/internal/plan, classify): "starting", "healthy" or
+// "unhealthy" at the fake's current time.
+func (e *ECS) plannerCond(s *service, t *task) string {
+	if t.lastStatus != statusRunning {
+		return "starting"
+	}
+	if hasEssentialHealthCheck(t.td) {
+		switch t.health {
+		case types.HealthStatusHealthy:
+			return "healthy"
+		case types.HealthStatusUnhealthy:
+			if e.simNow.Before(t.startedAt.Add(time.Duration(aws.ToInt32(s.grace)) * time.Second)) {
+				return "starting"
+			}
+			return "unhealthy"
+		}
+		return "starting"
+	}
+	if e.simNow.Before(t.startedAt.Add(plan.NoHealthCheckDelay)) {
+		return "starting"
+	}
+	return "healthy"
 }

@@ -235,6 +235,13 @@ func TestServiceSplitBaseThenWeightAtEveryStep(t *testing.T) {
 	if got := countByProvider(e, "web").running; got["FARGATE"] != 3 || got["FARGATE_SPOT"] != 6 {
 		t.Fatalf("desired 9: %v, want FARGATE 3 FARGATE_SPOT 6", got)
 	}
+	// Scale in once every task counts as healthy: the planner stops tasks
+	// that are not yet healthy first, and the re-pick by provider only
+	// swaps tasks in the same condition (minimumHealthyPercent first).
+	for range 12 {
+		e.Advance(5 * time.Second)
+		check()
+	}
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(3)})
 	e.Advance(time.Second)
 	check()
