@@ -78,6 +78,11 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	}
 	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
+	providers, err := d.tasksByProvider(ctx, cluster, svc)     // capacity.go
+	if err != nil {
+		return nil, err
+	}
+	st.Providers = providers
 	return st, nil
 }
 
@@ -131,6 +136,9 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	defer cancel()
 	before, err := d.activeService(cctx, valueOf(in.Cluster), valueOf(in.Service))
 	if err != nil {
+		return nil, err
+	}
+	if _, err := checkCapacitySwitch(before, in.CapacityProviderStrategy, in.ForceNewDeployment); err != nil { // capacity.go
 		return nil, err
 	}
 	out, err := d.api.UpdateService(cctx, in)

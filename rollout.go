@@ -30,6 +30,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
+	// A capacity change needs (and gets) a new deployment: capacity.go.
+	switchCapacity, err := checkCapacitySwitch(svc, in.CapacityProviderStrategy, true)
+	if err != nil {
+		return nil, err
+	}
 	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
 	svcChange, err := checkServiceDefinition(svc, in) // refused before any write
@@ -42,15 +47,18 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 			return res, err
 		}
 	}
-	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() {
+	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() && !switchCapacity {
 		res.NoChange = true
 		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 		d.action(cfg, "service %s: no changes", in.Service)
 		return res, nil
 	}
 	up := &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service,
-		ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
-	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment()
+		ForceNewDeployment: in.ForceNewDeployment || switchCapacity, DesiredCount: in.DesiredCount}
+	if switchCapacity {
+		up.CapacityProviderStrategy = in.CapacityProviderStrategy
+	}
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment() || switchCapacity
 	if res.TaskDefinitionArn != current {
 		up.TaskDefinition = &res.TaskDefinitionArn
 	}
@@ -121,8 +129,10 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment or DesiredCount is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.CapacityProviderStrategy == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount or CapacityProviderStrategy is required"})
+	case in.CapacityProviderStrategy != nil && in.ServiceDefinition != nil && in.ServiceDefinition.CapacityProviderStrategy != nil:
+		errs = append(errs, &ValidationError{Field: "CapacityProviderStrategy", Rule: "must be empty when ServiceDefinition sets capacityProviderStrategy"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
 	}

@@ -25,6 +25,10 @@ type cluster struct {
 	taskIndex map[taskIndexKey]*taskList
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
+	// Capacity providers (capacity.go): the providers associated with the
+	// cluster and its default strategy.
+	providers       []string
+	defaultStrategy []types.CapacityProviderStrategyItem
 }
 
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
@@ -70,6 +74,9 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if err := e.checkClusterProvidersLocked(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+		return nil, err
+	}
 	if c := e.clusters[name]; c != nil && c.status == "ACTIVE" {
 		return &ecs.CreateClusterOutput{Cluster: e.clusterViewLocked(c)}, nil
 	}
@@ -78,7 +85,8 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	}
 	region := e.regionFor(ctx)
 	c := &cluster{name: name, region: region, arn: e.arn(region, "cluster/"+name), status: "ACTIVE",
-		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{}}
+		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{},
+		providers: slices.Clone(in.CapacityProviders), defaultStrategy: cloneStrategy(in.DefaultCapacityProviderStrategy)}
 	e.clusters[name] = c
 	if len(in.Tags) > 0 {
 		e.tags[c.arn] = mergeTags(nil, in.Tags)
@@ -111,8 +119,8 @@ func (e *ECS) clusterViewLocked(c *cluster) *types.Cluster {
 		RegisteredContainerInstancesCount: instances,
 		Settings:                          append([]types.ClusterSetting(nil), c.settings...),
 		Tags:                              copyTags(e.tags[c.arn]),
-		CapacityProviders:                 []string{},
-		DefaultCapacityProviderStrategy:   []types.CapacityProviderStrategyItem{},
+		CapacityProviders:                 append([]string{}, c.providers...),
+		DefaultCapacityProviderStrategy:   append([]types.CapacityProviderStrategyItem{}, c.defaultStrategy...),
 		Statistics:                        []types.KeyValuePair{},
 	}
 }

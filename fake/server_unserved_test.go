@@ -56,16 +56,16 @@ func TestUnservedServiceAnswersInItsProtocolsErrorShape(t *testing.T) {
 	// An ECS operation the fake does not implement: ECS's JSON shape.
 	ecsClient := ecs.New(ecs.Options{Region: "us-east-1", BaseEndpoint: aws.String(url),
 		Credentials: credentials.NewStaticCredentialsProvider("AKID", "SECRET", ""), RetryMaxAttempts: 1})
-	_, err := ecsClient.DescribeCapacityProviders(t.Context(), &ecs.DescribeCapacityProvidersInput{})
+	_, err := ecsClient.DescribeTaskSets(t.Context(), &ecs.DescribeTaskSetsInput{Cluster: aws.String("default"), Service: aws.String("web")})
 	var ae smithy.APIError
 	if !errors.As(err, &ae) || ae.ErrorCode() != fake.UnknownOperationCode {
-		t.Fatalf("ecs DescribeCapacityProviders: err = %v, want %s", err, fake.UnknownOperationCode)
+		t.Fatalf("ecs DescribeTaskSets: err = %v, want %s", err, fake.UnknownOperationCode)
 	}
 	// Served operations are unaffected.
 	if _, err := ecsClient.ListClusters(t.Context(), &ecs.ListClustersInput{}); err != nil {
 		t.Fatalf("ListClusters: %v", err)
 	}
-	want := []string{"ecs DescribeCapacityProviders", "sts GetCallerIdentity"}
+	want := []string{"ecs DescribeTaskSets", "sts GetCallerIdentity"}
 	if got := h.Unserved(); strings.Join(got, ",") != strings.Join(want, ",") {
 		t.Errorf("Unserved() = %q, want %q", got, want)
 	}

@@ -55,6 +55,8 @@ type snapshotConfig struct {
 	// its default); SDKRetries is WithStandardRetries.
 	CallLatency time.Duration `json:"callLatency,omitempty"`
 	SDKRetries  bool          `json:"sdkRetries,omitempty"`
+	// LogStreamCap is WithLogStreamCap's bound.
+	LogStreamCap int `json:"logStreamCap,omitempty"`
 }
 
 // Snapshot returns the whole world as a versioned JSON document that
@@ -87,7 +89,7 @@ func (e *ECS) snapshotFile() (snapshotFile, error) {
 	return snapshotFile{Format: SnapshotFormat, Version: SnapshotVersion, Start: e.start, Now: now,
 		Config: snapshotConfig{Region: e.cfg.region, Account: e.cfg.account, Seed: e.cfg.seed, AZs: e.cfg.azs,
 			Timing: e.cfg.timing, Quotas: e.cfg.quotas, Consistency: e.cfg.consistency,
-			CallLatency: e.latency, SDKRetries: e.cfg.sdkRetries},
+			CallLatency: e.latency, SDKRetries: e.cfg.sdkRetries, LogStreamCap: e.cfg.logStreamCap},
 		Journal: j[:len(j):len(j)], Counts: maps.Clone(e.counts), Calls: slices.Clone(e.callLog.calls), CallSeq: e.callLog.seq}, nil
 }
 
@@ -122,6 +124,9 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 	cfgOpts := []Option{WithRegion(f.Config.Region), WithAccount(f.Config.Account), WithSeed(f.Config.Seed),
 		WithAvailabilityZones(f.Config.AZs...), WithTiming(f.Config.Timing), WithQuotas(f.Config.Quotas),
 		WithEventualConsistency(f.Config.Consistency), WithClock(clock), WithSnapshots(), WithCallLatency(0)}
+	if f.Config.LogStreamCap > 0 {
+		cfgOpts = append(cfgOpts, WithLogStreamCap(f.Config.LogStreamCap))
+	}
 	if f.Config.SDKRetries {
 		cfgOpts = append(cfgOpts, WithStandardRetries())
 	}
@@ -231,6 +236,24 @@ func replayControl(_ context.Context, e *ECS, op string, input []byte) error {
 		e.FailOperation(a.Op, a.Code, a.Times, a.Probability)
 	case "ClearFaults":
 		e.ClearFaults()
+	case "DeclareAutoScalingGroup":
+		var spec AutoScalingGroupSpec
+		if err := json.Unmarshal(input, &spec); err != nil {
+			return err
+		}
+		_, _ = e.DeclareAutoScalingGroup(spec)
+	case "InterruptSpot":
+		var si SpotInterruption
+		if err := json.Unmarshal(input, &si); err != nil {
+			return err
+		}
+		return e.InterruptSpot(si)
+	case "SetFargateSpotCapacity":
+		var available bool
+		if err := json.Unmarshal(input, &available); err != nil {
+			return err
+		}
+		e.SetFargateSpotCapacity(available)
 	case "InjectHealthFault":
 		var f TargetHealthFault
 		if err := json.Unmarshal(input, &f); err != nil {
