@@ -157,9 +157,9 @@ func (x *ELBv2) CreateListener(ctx context.Context, in *elbv2.CreateListenerInpu
 		return nil, err
 	}
 	e := x.e
-	lb := e.elb.lbByArn[aws.ToString(in.LoadBalancerArn)]
-	if lb == nil {
-		return nil, errLBNotFound()
+	lb, err := e.lbLocked(aws.ToString(in.LoadBalancerArn))
+	if err != nil {
+		return nil, err
 	}
 	proto := in.Protocol
 	if proto == "" {
@@ -185,18 +185,14 @@ func (x *ELBv2) CreateListener(ctx context.Context, in *elbv2.CreateListenerInpu
 		if l.protocol == proto && sameJSON(l.rules[0].actions, actions) {
 			return &elbv2.CreateListenerOutput{Listeners: []elbtypes.Listener{l.view()}}, nil
 		}
-		return nil, &elbtypes.DuplicateListenerException{Message: aws.String(fmt.Sprintf("A listener already exists on this port for this load balancer '%s'", lb.arn))}
+		return nil, errDuplicateListener(lb)
 	}
 	if len(lb.listeners) >= 50 {
 		return nil, &elbtypes.TooManyListenersException{Message: aws.String("You've reached the limit on the number of listeners per load balancer (50)")}
 	}
-	kind := "app"
-	if lb.typ == elbtypes.LoadBalancerTypeEnumNetwork {
-		kind = "net"
-	}
 	id := e.hexID(16)
 	l := &listener{
-		arn: fmt.Sprintf("arn:aws:elasticloadbalancing:%s:listener/%s/%s/%s/%s", arnRegionAccount(lb.arn), kind, lb.name, lb.id, id),
+		arn: fmt.Sprintf("arn:aws:elasticloadbalancing:%s:listener/%s/%s/%s/%s", arnRegionAccount(lb.arn), lb.arnKind(), lb.name, lb.id, id),
 		id:  id, lb: lb, port: *in.Port, protocol: proto, certs: slices.Clone(in.Certificates), ssl: in.SslPolicy,
 	}
 	if proto == elbtypes.ProtocolEnumHttps && l.ssl == nil {
@@ -206,9 +202,7 @@ func (x *ELBv2) CreateListener(ctx context.Context, in *elbv2.CreateListenerInpu
 	lb.listeners = append(lb.listeners, l)
 	e.elb.listeners[l.arn] = l
 	e.elb.rules[l.rules[0].arn] = l.rules[0]
-	if len(in.Tags) > 0 {
-		e.elb.tags[l.arn] = slices.Clone(in.Tags)
-	}
+	e.tagNewLocked(l.arn, in.Tags)
 	e.refreshTargetGroupUseLocked(now)
 	return &elbv2.CreateListenerOutput{Listeners: []elbtypes.Listener{l.view()}}, nil
 }
@@ -222,12 +216,21 @@ func arnRegionAccount(arn string) string {
 	return parts[3] + ":" + parts[4]
 }
 
-func (e *ECS) ruleArn(l *listener) string {
-	kind := "app"
-	if l.lb.typ == elbtypes.LoadBalancerTypeEnumNetwork {
-		kind = "net"
+// arnKind is the load balancer's kind in listener and rule ARNs.
+func (lb *loadBalancer) arnKind() string {
+	if lb.typ == elbtypes.LoadBalancerTypeEnumNetwork {
+		return "net"
 	}
-	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:listener-rule/%s/%s/%s/%s/%s", arnRegionAccount(l.lb.arn), kind, l.lb.name, l.lb.id, l.id, e.hexID(16))
+	return "app"
+}
+
+// errDuplicateListener is ELB's answer to a second listener on a port.
+func errDuplicateListener(lb *loadBalancer) error {
+	return &elbtypes.DuplicateListenerException{Message: aws.String(fmt.Sprintf("A listener already exists on this port for this load balancer '%s'", lb.arn))}
+}
+
+func (e *ECS) ruleArn(l *listener) string {
+	return fmt.Sprintf("arn:aws:elasticloadbalancing:%s:listener-rule/%s/%s/%s/%s/%s", arnRegionAccount(l.lb.arn), l.lb.arnKind(), l.lb.name, l.lb.id, l.id, e.hexID(16))
 }
 
 func (l *listener) view() elbtypes.Listener {
@@ -255,32 +258,21 @@ func (x *ELBv2) DescribeListeners(ctx context.Context, in *elbv2.DescribeListene
 	if err != nil {
 		return nil, err
 	}
-	w := x.e.elb
 	var sel []*listener
 	if in.LoadBalancerArn != nil {
-		lb := w.lbByArn[*in.LoadBalancerArn]
-		if lb == nil {
-			return nil, errLBNotFound()
+		lb, err := x.e.lbLocked(*in.LoadBalancerArn)
+		if err != nil {
+			return nil, err
 		}
 		sel = lb.listeners
-	} else {
-		for _, a := range in.ListenerArns {
-			l := w.listeners[a]
-			if l == nil {
-				return nil, errListenerNotFound()
-			}
-			sel = append(sel, l)
-		}
+	} else if sel, err = lookupAll(x.e.elb.listeners, in.ListenerArns, errListenerNotFound); err != nil {
+		return nil, err
 	}
-	page, next, err := elbPage(sel, in.Marker, in.PageSize)
+	views, next, err := elbPageViews(sel, in.Marker, in.PageSize, (*listener).view)
 	if err != nil {
 		return nil, err
 	}
-	out := &elbv2.DescribeListenersOutput{Listeners: []elbtypes.Listener{}, NextMarker: next}
-	for _, l := range page {
-		out.Listeners = append(out.Listeners, l.view())
-	}
-	return out, nil
+	return &elbv2.DescribeListenersOutput{Listeners: views, NextMarker: next}, nil
 }
 
 // ModifyListener changes a listener's port, protocol, certificates or
@@ -295,9 +287,9 @@ func (x *ELBv2) ModifyListener(ctx context.Context, in *elbv2.ModifyListenerInpu
 		return nil, err
 	}
 	e := x.e
-	l := e.elb.listeners[aws.ToString(in.ListenerArn)]
-	if l == nil {
-		return nil, errListenerNotFound()
+	l, err := e.listenerLocked(in.ListenerArn)
+	if err != nil {
+		return nil, err
 	}
 	proto, port, certs := l.protocol, l.port, l.certs
 	if in.Protocol != "" {
@@ -314,7 +306,7 @@ func (x *ELBv2) ModifyListener(ctx context.Context, in *elbv2.ModifyListenerInpu
 	}
 	for _, o := range l.lb.listeners {
 		if o != l && o.port == port {
-			return nil, &elbtypes.DuplicateListenerException{Message: aws.String(fmt.Sprintf("A listener already exists on this port for this load balancer '%s'", l.lb.arn))}
+			return nil, errDuplicateListener(l.lb)
 		}
 	}
 	actions := l.rules[0].actions
@@ -342,9 +334,9 @@ func (x *ELBv2) DeleteListener(ctx context.Context, in *elbv2.DeleteListenerInpu
 		return nil, err
 	}
 	e := x.e
-	l := e.elb.listeners[aws.ToString(in.ListenerArn)]
-	if l == nil {
-		return nil, errListenerNotFound()
+	l, err := e.listenerLocked(in.ListenerArn)
+	if err != nil {
+		return nil, err
 	}
 	e.dropListenerLocked(l)
 	l.lb.listeners = slices.DeleteFunc(l.lb.listeners, func(o *listener) bool { return o == l })
@@ -381,9 +373,9 @@ func (x *ELBv2) CreateRule(ctx context.Context, in *elbv2.CreateRuleInput, _ ...
 		return nil, err
 	}
 	e := x.e
-	l := e.elb.listeners[aws.ToString(in.ListenerArn)]
-	if l == nil {
-		return nil, errListenerNotFound()
+	l, err := e.listenerLocked(in.ListenerArn)
+	if err != nil {
+		return nil, err
 	}
 	if l.lb.typ != elbtypes.LoadBalancerTypeEnumApplication {
 		return nil, errELBValidation("Rules can only be created for listeners of Application Load Balancers")
@@ -407,9 +399,7 @@ func (x *ELBv2) CreateRule(ctx context.Context, in *elbv2.CreateRuleInput, _ ...
 	r := &rule{arn: e.ruleArn(l), l: l, priority: prio, conditions: slices.Clone(in.Conditions), actions: actions}
 	l.rules = append(l.rules, r)
 	e.elb.rules[r.arn] = r
-	if len(in.Tags) > 0 {
-		e.elb.tags[r.arn] = slices.Clone(in.Tags)
-	}
+	e.tagNewLocked(r.arn, in.Tags)
 	e.refreshTargetGroupUseLocked(now)
 	return &elbv2.CreateRuleOutput{Rules: []elbtypes.Rule{r.view()}}, nil
 }
@@ -433,12 +423,11 @@ func (x *ELBv2) DescribeRules(ctx context.Context, in *elbv2.DescribeRulesInput,
 	if err != nil {
 		return nil, err
 	}
-	w := x.e.elb
 	var sel []*rule
 	if in.ListenerArn != nil {
-		l := w.listeners[*in.ListenerArn]
-		if l == nil {
-			return nil, errListenerNotFound()
+		l, err := x.e.listenerLocked(in.ListenerArn)
+		if err != nil {
+			return nil, err
 		}
 		sel = slices.Clone(l.rules[1:])
 		slices.SortFunc(sel, func(a, b *rule) int {
@@ -447,24 +436,14 @@ func (x *ELBv2) DescribeRules(ctx context.Context, in *elbv2.DescribeRulesInput,
 			return pa - pb
 		})
 		sel = append(sel, l.rules[0])
-	} else {
-		for _, a := range in.RuleArns {
-			r := w.rules[a]
-			if r == nil {
-				return nil, errRuleNotFound()
-			}
-			sel = append(sel, r)
-		}
+	} else if sel, err = lookupAll(x.e.elb.rules, in.RuleArns, errRuleNotFound); err != nil {
+		return nil, err
 	}
-	page, next, err := elbPage(sel, in.Marker, in.PageSize)
+	views, next, err := elbPageViews(sel, in.Marker, in.PageSize, (*rule).view)
 	if err != nil {
 		return nil, err
 	}
-	out := &elbv2.DescribeRulesOutput{Rules: []elbtypes.Rule{}, NextMarker: next}
-	for _, r := range page {
-		out.Rules = append(out.Rules, r.view())
-	}
-	return out, nil
+	return &elbv2.DescribeRulesOutput{Rules: views, NextMarker: next}, nil
 }
 
 // ModifyRule replaces a rule's conditions and/or actions (weights of a
@@ -479,9 +458,9 @@ func (x *ELBv2) ModifyRule(ctx context.Context, in *elbv2.ModifyRuleInput, _ ...
 		return nil, err
 	}
 	e := x.e
-	r := e.elb.rules[aws.ToString(in.RuleArn)]
-	if r == nil {
-		return nil, errRuleNotFound()
+	r, err := e.ruleLocked(in.RuleArn)
+	if err != nil {
+		return nil, err
 	}
 	if r.isDefault() && len(in.Conditions) > 0 {
 		return nil, &elbtypes.OperationNotPermittedException{Message: aws.String(fmt.Sprintf("Conditions cannot be set on the default rule '%s'", r.arn))}
@@ -514,9 +493,9 @@ func (x *ELBv2) DeleteRule(ctx context.Context, in *elbv2.DeleteRuleInput, _ ...
 		return nil, err
 	}
 	e := x.e
-	r := e.elb.rules[aws.ToString(in.RuleArn)]
-	if r == nil {
-		return nil, errRuleNotFound()
+	r, err := e.ruleLocked(in.RuleArn)
+	if err != nil {
+		return nil, err
 	}
 	if r.isDefault() {
 		return nil, &elbtypes.OperationNotPermittedException{Message: aws.String(fmt.Sprintf("Default rule '%s' cannot be deleted", r.arn))}

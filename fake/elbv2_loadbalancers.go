@@ -147,9 +147,7 @@ func (x *ELBv2) CreateLoadBalancer(ctx context.Context, in *elbv2.CreateLoadBala
 	}
 	w.lbs = append(w.lbs, lb)
 	w.lbByArn[lb.arn] = lb
-	if len(in.Tags) > 0 {
-		w.tags[lb.arn] = slices.Clone(in.Tags)
-	}
+	e.tagNewLocked(lb.arn, in.Tags)
 	return &elbv2.CreateLoadBalancerOutput{LoadBalancers: []elbtypes.LoadBalancer{x.lbView(lb, now)}}, nil
 }
 
@@ -219,33 +217,20 @@ func (x *ELBv2) DescribeLoadBalancers(ctx context.Context, in *elbv2.DescribeLoa
 	var sel []*loadBalancer
 	switch {
 	case len(in.LoadBalancerArns) > 0:
-		for _, a := range in.LoadBalancerArns {
-			lb := w.lbByArn[a]
-			if lb == nil {
-				return nil, errLBNotFound()
-			}
-			sel = append(sel, lb)
-		}
+		sel, err = lookupAll(w.lbByArn, in.LoadBalancerArns, errLBNotFound)
 	case len(in.Names) > 0:
-		for _, n := range in.Names {
-			i := slices.IndexFunc(w.lbs, func(lb *loadBalancer) bool { return lb.name == n })
-			if i < 0 {
-				return nil, errLBNotFound()
-			}
-			sel = append(sel, w.lbs[i])
-		}
+		sel, err = lookupNamed(w.lbs, in.Names, func(lb *loadBalancer) string { return lb.name }, errLBNotFound)
 	default:
 		sel = w.lbs
 	}
-	page, next, err := elbPage(sel, in.Marker, in.PageSize)
 	if err != nil {
 		return nil, err
 	}
-	out := &elbv2.DescribeLoadBalancersOutput{LoadBalancers: []elbtypes.LoadBalancer{}, NextMarker: next}
-	for _, lb := range page {
-		out.LoadBalancers = append(out.LoadBalancers, x.lbView(lb, now))
+	views, next, err := elbPageViews(sel, in.Marker, in.PageSize, func(lb *loadBalancer) elbtypes.LoadBalancer { return x.lbView(lb, now) })
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &elbv2.DescribeLoadBalancersOutput{LoadBalancers: views, NextMarker: next}, nil
 }
 
 // elbPage returns one page of items: Marker is the decimal offset the

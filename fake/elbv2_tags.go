@@ -38,7 +38,7 @@ func checkELBTags(tags []elbtypes.Tag) error {
 	return nil
 }
 
-// elbResourceExistsLocked reports whether arn names a load balancer,
+// elbResourceLocked reports whether arn names a load balancer,
 // target group, listener or rule, and the not-found error otherwise.
 func (e *ECS) elbResourceLocked(arn string) error {
 	w := e.elb
@@ -55,13 +55,31 @@ func (e *ECS) elbResourceLocked(arn string) error {
 	return errLBNotFound()
 }
 
+// elbResourcesLocked is elbResourceLocked for each ARN, all or nothing.
+func (e *ECS) elbResourcesLocked(arns []string) error {
+	for _, arn := range arns {
+		if err := e.elbResourceLocked(arn); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// checkTagResourceArns applies the tag operations' bound on ResourceArns.
+func checkTagResourceArns(arns []string) error {
+	if len(arns) == 0 || len(arns) > 20 {
+		return errELBValidation("ResourceArns must name 1-20 resources")
+	}
+	return nil
+}
+
 // AddTags adds or overwrites tags of up to 20 resources.
 func (x *ELBv2) AddTags(ctx context.Context, in *elbv2.AddTagsInput, _ ...func(*elbv2.Options)) (*elbv2.AddTagsOutput, error) {
 	if in == nil {
 		in = &elbv2.AddTagsInput{}
 	}
-	if len(in.ResourceArns) == 0 || len(in.ResourceArns) > 20 {
-		return nil, errELBValidation("ResourceArns must name 1-20 resources")
+	if err := checkTagResourceArns(in.ResourceArns); err != nil {
+		return nil, err
 	}
 	if len(in.Tags) == 0 {
 		return nil, errELBValidation("At least one tag must be specified")
@@ -75,10 +93,8 @@ func (x *ELBv2) AddTags(ctx context.Context, in *elbv2.AddTagsInput, _ ...func(*
 		return nil, err
 	}
 	e := x.e
-	for _, arn := range in.ResourceArns {
-		if err := e.elbResourceLocked(arn); err != nil {
-			return nil, err
-		}
+	if err := e.elbResourcesLocked(in.ResourceArns); err != nil {
+		return nil, err
 	}
 	merged := make(map[string][]elbtypes.Tag, len(in.ResourceArns))
 	for _, arn := range in.ResourceArns {
@@ -106,8 +122,8 @@ func (x *ELBv2) DescribeTags(ctx context.Context, in *elbv2.DescribeTagsInput, _
 	if in == nil {
 		in = &elbv2.DescribeTagsInput{}
 	}
-	if len(in.ResourceArns) == 0 || len(in.ResourceArns) > 20 {
-		return nil, errELBValidation("ResourceArns must name 1-20 resources")
+	if err := checkTagResourceArns(in.ResourceArns); err != nil {
+		return nil, err
 	}
 	_, unlock, err := x.begin(ctx, "DescribeTags", in)
 	defer unlock()
@@ -131,8 +147,8 @@ func (x *ELBv2) RemoveTags(ctx context.Context, in *elbv2.RemoveTagsInput, _ ...
 	if in == nil {
 		in = &elbv2.RemoveTagsInput{}
 	}
-	if len(in.ResourceArns) == 0 || len(in.ResourceArns) > 20 {
-		return nil, errELBValidation("ResourceArns must name 1-20 resources")
+	if err := checkTagResourceArns(in.ResourceArns); err != nil {
+		return nil, err
 	}
 	if len(in.TagKeys) == 0 {
 		return nil, errELBValidation("At least one tag key must be specified")
@@ -143,10 +159,8 @@ func (x *ELBv2) RemoveTags(ctx context.Context, in *elbv2.RemoveTagsInput, _ ...
 		return nil, err
 	}
 	e := x.e
-	for _, arn := range in.ResourceArns {
-		if err := e.elbResourceLocked(arn); err != nil {
-			return nil, err
-		}
+	if err := e.elbResourcesLocked(in.ResourceArns); err != nil {
+		return nil, err
 	}
 	for _, arn := range in.ResourceArns {
 		tags := slices.DeleteFunc(slices.Clone(e.elb.tags[arn]), func(t elbtypes.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })

@@ -175,6 +175,18 @@ func checkHealthCheck(hc healthCheck) error {
 	return nil
 }
 
+// checkTargetGroupHealthCheck is checkHealthCheck plus the rule that the
+// simulated target types (instance, ip) cannot disable health checks.
+func checkTargetGroupHealthCheck(hc healthCheck, tt elbtypes.TargetTypeEnum) error {
+	if err := checkHealthCheck(hc); err != nil {
+		return err
+	}
+	if !hc.enabled {
+		return errELBValidation(fmt.Sprintf("Health checks cannot be disabled for target groups with target type '%s'", tt))
+	}
+	return nil
+}
+
 // defaultTGAttributes are a new target group's attributes
 // (DescribeTargetGroupAttributes, "Target group attributes" in the ALB and
 // NLB user guides).
@@ -271,11 +283,8 @@ func (x *ELBv2) CreateTargetGroup(ctx context.Context, in *elbv2.CreateTargetGro
 		return nil, errELBValidation(fmt.Sprintf("Protocol version '%s' must be one of [HTTP1, HTTP2, GRPC] with protocol HTTP or HTTPS", v))
 	}
 	hc := hcDefaults(in)
-	if err := checkHealthCheck(hc); err != nil {
+	if err := checkTargetGroupHealthCheck(hc, tt); err != nil {
 		return nil, err
-	}
-	if !hc.enabled {
-		return nil, errELBValidation(fmt.Sprintf("Health checks cannot be disabled for target groups with target type '%s'", tt))
 	}
 	if err := checkELBTags(in.Tags); err != nil {
 		return nil, err
@@ -313,9 +322,7 @@ func (x *ELBv2) CreateTargetGroup(ctx context.Context, in *elbv2.CreateTargetGro
 	}
 	w.tgs = append(w.tgs, tg)
 	w.tgByArn[tg.arn] = tg
-	if len(in.Tags) > 0 {
-		w.tags[tg.arn] = slices.Clone(in.Tags)
-	}
+	e.tagNewLocked(tg.arn, in.Tags)
 	return &elbv2.CreateTargetGroupOutput{TargetGroups: []elbtypes.TargetGroup{tg.view()}}, nil
 }
 
@@ -381,25 +388,13 @@ func (x *ELBv2) DescribeTargetGroups(ctx context.Context, in *elbv2.DescribeTarg
 	var sel []*targetGroup
 	switch {
 	case len(in.TargetGroupArns) > 0:
-		for _, a := range in.TargetGroupArns {
-			tg := w.tgByArn[a]
-			if tg == nil {
-				return nil, errTGNotFound()
-			}
-			sel = append(sel, tg)
-		}
+		sel, err = lookupAll(w.tgByArn, in.TargetGroupArns, errTGNotFound)
 	case len(in.Names) > 0:
-		for _, nm := range in.Names {
-			i := slices.IndexFunc(w.tgs, func(tg *targetGroup) bool { return tg.name == nm })
-			if i < 0 {
-				return nil, errTGNotFound()
-			}
-			sel = append(sel, w.tgs[i])
-		}
+		sel, err = lookupNamed(w.tgs, in.Names, func(tg *targetGroup) string { return tg.name }, errTGNotFound)
 	case in.LoadBalancerArn != nil:
-		lb := w.lbByArn[*in.LoadBalancerArn]
-		if lb == nil {
-			return nil, errLBNotFound()
+		lb, err := x.e.lbLocked(*in.LoadBalancerArn)
+		if err != nil {
+			return nil, err
 		}
 		for _, tg := range w.tgs {
 			if tg.lb == lb {
@@ -409,15 +404,14 @@ func (x *ELBv2) DescribeTargetGroups(ctx context.Context, in *elbv2.DescribeTarg
 	default:
 		sel = w.tgs
 	}
-	page, next, err := elbPage(sel, in.Marker, in.PageSize)
 	if err != nil {
 		return nil, err
 	}
-	out := &elbv2.DescribeTargetGroupsOutput{TargetGroups: []elbtypes.TargetGroup{}, NextMarker: next}
-	for _, tg := range page {
-		out.TargetGroups = append(out.TargetGroups, tg.view())
+	views, next, err := elbPageViews(sel, in.Marker, in.PageSize, (*targetGroup).view)
+	if err != nil {
+		return nil, err
 	}
-	return out, nil
+	return &elbv2.DescribeTargetGroupsOutput{TargetGroups: views, NextMarker: next}, nil
 }
 
 // ModifyTargetGroup changes a target group's health check settings; the
@@ -426,12 +420,8 @@ func (x *ELBv2) ModifyTargetGroup(ctx context.Context, in *elbv2.ModifyTargetGro
 	if in == nil {
 		in = &elbv2.ModifyTargetGroupInput{}
 	}
-	now, unlock, err := x.begin(ctx, "ModifyTargetGroup", in)
+	now, tg, unlock, err := x.beginTargetGroup(ctx, "ModifyTargetGroup", in, in.TargetGroupArn)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	tg, err := x.e.tgLocked(in.TargetGroupArn)
 	if err != nil {
 		return nil, err
 	}
@@ -456,11 +446,8 @@ func (x *ELBv2) ModifyTargetGroup(ctx context.Context, in *elbv2.ModifyTargetGro
 	if in.Matcher != nil {
 		hc.matcher = in.Matcher
 	}
-	if err := checkHealthCheck(hc); err != nil {
+	if err := checkTargetGroupHealthCheck(hc, tg.targetType); err != nil {
 		return nil, err
-	}
-	if !hc.enabled {
-		return nil, errELBValidation(fmt.Sprintf("Health checks cannot be disabled for target groups with target type '%s'", tg.targetType))
 	}
 	// Bring every target up to now under the old settings first.
 	x.e.evalGroupLocked(tg, now)
@@ -512,12 +499,8 @@ func (x *ELBv2) DescribeTargetGroupAttributes(ctx context.Context, in *elbv2.Des
 	if in == nil {
 		in = &elbv2.DescribeTargetGroupAttributesInput{}
 	}
-	_, unlock, err := x.begin(ctx, "DescribeTargetGroupAttributes", in)
+	_, tg, unlock, err := x.beginTargetGroup(ctx, "DescribeTargetGroupAttributes", in, in.TargetGroupArn)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	tg, err := x.e.tgLocked(in.TargetGroupArn)
 	if err != nil {
 		return nil, err
 	}
@@ -547,12 +530,8 @@ func (x *ELBv2) ModifyTargetGroupAttributes(ctx context.Context, in *elbv2.Modif
 	if len(in.Attributes) == 0 {
 		return nil, errELBValidation("At least one attribute must be specified")
 	}
-	_, unlock, err := x.begin(ctx, "ModifyTargetGroupAttributes", in)
+	_, tg, unlock, err := x.beginTargetGroup(ctx, "ModifyTargetGroupAttributes", in, in.TargetGroupArn)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	tg, err := x.e.tgLocked(in.TargetGroupArn)
 	if err != nil {
 		return nil, err
 	}

@@ -130,22 +130,15 @@ func (x *ELBv2) RegisterTargets(ctx context.Context, in *elbv2.RegisterTargetsIn
 	if in == nil {
 		in = &elbv2.RegisterTargetsInput{}
 	}
-	if len(in.Targets) == 0 {
-		return nil, errELBValidation("At least one target must be specified")
-	}
-	if err := checkTargetDescriptions(in.Targets); err != nil {
+	if err := checkTargetsGiven(in.Targets); err != nil {
 		return nil, err
 	}
-	now, unlock, err := x.begin(ctx, "RegisterTargets", in)
+	now, tg, unlock, err := x.beginTargetGroup(ctx, "RegisterTargets", in, in.TargetGroupArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	tg, err := e.tgLocked(in.TargetGroupArn)
-	if err != nil {
-		return nil, err
-	}
 	var running map[string]bool
 	if tg.targetType == elbtypes.TargetTypeEnumInstance {
 		running = e.runningInstancesLocked()
@@ -159,6 +152,15 @@ func (x *ELBv2) RegisterTargets(ctx context.Context, in *elbv2.RegisterTargetsIn
 		e.registerTargetLocked(tg, *d.Id, portOr(d.Port, tg.port), aws.ToString(d.AvailabilityZone), nil, now)
 	}
 	return &elbv2.RegisterTargetsOutput{}, nil
+}
+
+// checkTargetsGiven checks that a Register/DeregisterTargets request names
+// at least one target and that each is well formed.
+func checkTargetsGiven(targets []elbtypes.TargetDescription) error {
+	if len(targets) == 0 {
+		return errELBValidation("At least one target must be specified")
+	}
+	return checkTargetDescriptions(targets)
 }
 
 func portOr(p *int32, def int32) int32 {
@@ -192,22 +194,15 @@ func (x *ELBv2) DeregisterTargets(ctx context.Context, in *elbv2.DeregisterTarge
 	if in == nil {
 		in = &elbv2.DeregisterTargetsInput{}
 	}
-	if len(in.Targets) == 0 {
-		return nil, errELBValidation("At least one target must be specified")
-	}
-	if err := checkTargetDescriptions(in.Targets); err != nil {
+	if err := checkTargetsGiven(in.Targets); err != nil {
 		return nil, err
 	}
-	now, unlock, err := x.begin(ctx, "DeregisterTargets", in)
+	now, tg, unlock, err := x.beginTargetGroup(ctx, "DeregisterTargets", in, in.TargetGroupArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	tg, err := e.tgLocked(in.TargetGroupArn)
-	if err != nil {
-		return nil, err
-	}
 	var found []*target
 	for _, d := range in.Targets {
 		if t := tg.find(*d.Id, portOr(d.Port, tg.port)); t != nil {
@@ -247,13 +242,8 @@ func (x *ELBv2) DescribeTargetHealth(ctx context.Context, in *elbv2.DescribeTarg
 	if err := checkTargetDescriptions(in.Targets); err != nil {
 		return nil, err
 	}
-	_, unlock, err := x.begin(ctx, "DescribeTargetHealth", in)
+	_, tg, unlock, err := x.beginTargetGroup(ctx, "DescribeTargetHealth", in, in.TargetGroupArn)
 	defer unlock()
-	if err != nil {
-		return nil, err
-	}
-	e := x.e
-	tg, err := e.tgLocked(in.TargetGroupArn)
 	if err != nil {
 		return nil, err
 	}
