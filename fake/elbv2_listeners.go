@@ -281,16 +281,12 @@ func (x *ELBv2) ModifyListener(ctx context.Context, in *elbv2.ModifyListenerInpu
 	if in == nil {
 		in = &elbv2.ModifyListenerInput{}
 	}
-	now, unlock, err := x.begin(ctx, "ModifyListener", in)
+	now, l, unlock, err := x.beginListener(ctx, "ModifyListener", in, in.ListenerArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	l, err := e.listenerLocked(in.ListenerArn)
-	if err != nil {
-		return nil, err
-	}
 	proto, port, certs := l.protocol, l.port, l.certs
 	if in.Protocol != "" {
 		proto = in.Protocol
@@ -328,16 +324,12 @@ func (x *ELBv2) DeleteListener(ctx context.Context, in *elbv2.DeleteListenerInpu
 	if in == nil {
 		in = &elbv2.DeleteListenerInput{}
 	}
-	now, unlock, err := x.begin(ctx, "DeleteListener", in)
+	now, l, unlock, err := x.beginListener(ctx, "DeleteListener", in, in.ListenerArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	l, err := e.listenerLocked(in.ListenerArn)
-	if err != nil {
-		return nil, err
-	}
 	e.dropListenerLocked(l)
 	l.lb.listeners = slices.DeleteFunc(l.lb.listeners, func(o *listener) bool { return o == l })
 	e.refreshTargetGroupUseLocked(now)
@@ -367,16 +359,12 @@ func (x *ELBv2) CreateRule(ctx context.Context, in *elbv2.CreateRuleInput, _ ...
 	if len(in.Conditions) == 0 {
 		return nil, errELBValidation("At least one condition must be specified")
 	}
-	now, unlock, err := x.begin(ctx, "CreateRule", in)
+	now, l, unlock, err := x.beginListener(ctx, "CreateRule", in, in.ListenerArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	l, err := e.listenerLocked(in.ListenerArn)
-	if err != nil {
-		return nil, err
-	}
 	if l.lb.typ != elbtypes.LoadBalancerTypeEnumApplication {
 		return nil, errELBValidation("Rules can only be created for listeners of Application Load Balancers")
 	}
@@ -452,16 +440,12 @@ func (x *ELBv2) ModifyRule(ctx context.Context, in *elbv2.ModifyRuleInput, _ ...
 	if in == nil {
 		in = &elbv2.ModifyRuleInput{}
 	}
-	now, unlock, err := x.begin(ctx, "ModifyRule", in)
+	now, r, unlock, err := x.beginRule(ctx, "ModifyRule", in, in.RuleArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	r, err := e.ruleLocked(in.RuleArn)
-	if err != nil {
-		return nil, err
-	}
 	if r.isDefault() && len(in.Conditions) > 0 {
 		return nil, &elbtypes.OperationNotPermittedException{Message: aws.String(fmt.Sprintf("Conditions cannot be set on the default rule '%s'", r.arn))}
 	}
@@ -487,16 +471,12 @@ func (x *ELBv2) DeleteRule(ctx context.Context, in *elbv2.DeleteRuleInput, _ ...
 	if in == nil {
 		in = &elbv2.DeleteRuleInput{}
 	}
-	now, unlock, err := x.begin(ctx, "DeleteRule", in)
+	now, r, unlock, err := x.beginRule(ctx, "DeleteRule", in, in.RuleArn)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	r, err := e.ruleLocked(in.RuleArn)
-	if err != nil {
-		return nil, err
-	}
 	if r.isDefault() {
 		return nil, &elbtypes.OperationNotPermittedException{Message: aws.String(fmt.Sprintf("Default rule '%s' cannot be deleted", r.arn))}
 	}

@@ -20,6 +20,28 @@ func (x *ELBv2) beginTargetGroup(ctx context.Context, op string, in any, arn *st
 	return now, tg, unlock, err
 }
 
+// beginListener is begin followed by the lookup of the listener the
+// request names; unlock is valid (and must be deferred) even on error.
+func (x *ELBv2) beginListener(ctx context.Context, op string, in any, arn *string) (now time.Time, l *listener, unlock func(), err error) {
+	now, unlock, err = x.begin(ctx, op, in)
+	if err != nil {
+		return now, nil, unlock, err
+	}
+	l, err = x.e.listenerLocked(arn)
+	return now, l, unlock, err
+}
+
+// beginRule is begin followed by the lookup of the rule the request
+// names; unlock is valid (and must be deferred) even on error.
+func (x *ELBv2) beginRule(ctx context.Context, op string, in any, arn *string) (now time.Time, r *rule, unlock func(), err error) {
+	now, unlock, err = x.begin(ctx, op, in)
+	if err != nil {
+		return now, nil, unlock, err
+	}
+	r, err = x.e.ruleLocked(arn)
+	return now, r, unlock, err
+}
+
 // lbLocked resolves a load balancer ARN (LoadBalancerNotFound otherwise).
 func (e *ECS) lbLocked(arn string) (*loadBalancer, error) {
 	return lookupOne(e.elb.lbByArn, arn, errLBNotFound)

@@ -96,19 +96,26 @@ func hcDefaults(in *elbv2.CreateTargetGroupInput) healthCheck {
 			hc.matcher = &elbtypes.Matcher{GrpcCode: aws.String("12")}
 		}
 	}
-	if in.HealthCheckEnabled != nil {
-		hc.enabled = *in.HealthCheckEnabled
-	}
-	setStr(&hc.port, in.HealthCheckPort)
-	setStr(&hc.path, in.HealthCheckPath)
-	setI32(&hc.interval, in.HealthCheckIntervalSeconds)
-	setI32(&hc.timeout, in.HealthCheckTimeoutSeconds)
-	setI32(&hc.healthy, in.HealthyThresholdCount)
-	setI32(&hc.unhealthy, in.UnhealthyThresholdCount)
-	if in.Matcher != nil {
-		hc.matcher = in.Matcher
-	}
+	hc.override(in.HealthCheckEnabled, in.HealthCheckPort, in.HealthCheckPath, in.HealthCheckIntervalSeconds,
+		in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher)
 	return hc
+}
+
+// override sets the health check settings a Create/ModifyTargetGroup
+// request gives (nil leaves a setting as it is).
+func (hc *healthCheck) override(enabled *bool, port, path *string, interval, timeout, healthy, unhealthy *int32, matcher *elbtypes.Matcher) {
+	if enabled != nil {
+		hc.enabled = *enabled
+	}
+	setStr(&hc.port, port)
+	setStr(&hc.path, path)
+	setI32(&hc.interval, interval)
+	setI32(&hc.timeout, timeout)
+	setI32(&hc.healthy, healthy)
+	setI32(&hc.unhealthy, unhealthy)
+	if matcher != nil {
+		hc.matcher = matcher
+	}
 }
 
 // hcEqual compares health checks by value (matchers included).
@@ -434,18 +441,8 @@ func (x *ELBv2) ModifyTargetGroup(ctx context.Context, in *elbv2.ModifyTargetGro
 			hc.path, hc.matcher = "/", &elbtypes.Matcher{HttpCode: aws.String("200")}
 		}
 	}
-	if in.HealthCheckEnabled != nil {
-		hc.enabled = *in.HealthCheckEnabled
-	}
-	setStr(&hc.port, in.HealthCheckPort)
-	setStr(&hc.path, in.HealthCheckPath)
-	setI32(&hc.interval, in.HealthCheckIntervalSeconds)
-	setI32(&hc.timeout, in.HealthCheckTimeoutSeconds)
-	setI32(&hc.healthy, in.HealthyThresholdCount)
-	setI32(&hc.unhealthy, in.UnhealthyThresholdCount)
-	if in.Matcher != nil {
-		hc.matcher = in.Matcher
-	}
+	hc.override(in.HealthCheckEnabled, in.HealthCheckPort, in.HealthCheckPath, in.HealthCheckIntervalSeconds,
+		in.HealthCheckTimeoutSeconds, in.HealthyThresholdCount, in.UnhealthyThresholdCount, in.Matcher)
 	if err := checkTargetGroupHealthCheck(hc, tg.targetType); err != nil {
 		return nil, err
 	}
