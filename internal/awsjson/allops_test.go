@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // transport answers every request with a fixed body and keeps the last request body.
@@ -46,16 +48,16 @@ func TestEveryOperationRoundTripsWithSDK(t *testing.T) {
 			return aws.Credentials{AccessKeyID: "AKID", SecretAccessKey: "x"}, nil
 		}),
 	})
-	ops := operationsOf(client)
+	ops := sdkreflect.Operations(client)
 	if len(ops) < 60 {
 		t.Fatalf("found %d operations on *ecs.Client", len(ops))
 	}
 	for _, name := range Operations(client) {
 		op := ops[name]
 		t.Run(name, func(t *testing.T) {
-			in := reflect.New(op.in)
+			in := reflect.New(op.In)
 			(&filler{maxDepth: 16}).fill(in.Elem(), 0)
-			outType := op.method.Type().Out(0).Elem()
+			outType := op.Method.Type().Out(0).Elem()
 			out := reflect.New(outType)
 			(&filler{maxDepth: 16}).fill(out.Elem(), 0)
 			resp, err := Marshal(out.Interface())
@@ -63,11 +65,11 @@ func TestEveryOperationRoundTripsWithSDK(t *testing.T) {
 				t.Fatalf("Marshal output: %v", err)
 			}
 			tr.respBody = resp
-			res := op.method.Call([]reflect.Value{reflect.ValueOf(t.Context()), in})
+			res := op.Method.Call([]reflect.Value{reflect.ValueOf(t.Context()), in})
 			if err, _ := res[1].Interface().(error); err != nil {
 				t.Fatalf("SDK call: %v", err)
 			}
-			decoded := reflect.New(op.in)
+			decoded := reflect.New(op.In)
 			if err := Unmarshal(tr.reqBody, decoded.Interface(), UnmarshalOptions{DisallowUnknownFields: true}); err != nil {
 				t.Fatalf("Unmarshal SDK request %s: %v", tr.reqBody, err)
 			}

@@ -16,6 +16,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // DefaultPrefix is the X-Amz-Target prefix of Amazon ECS.
@@ -62,7 +64,7 @@ type handler struct {
 	prefix      string
 	withContext func(context.Context, string) context.Context
 	opts        UnmarshalOptions
-	ops         map[string]operation
+	ops         map[string]sdkreflect.Operation
 	maxBody     int64
 	requests    atomic.Uint64
 	buffers     sync.Pool // *[]byte response buffers
@@ -81,7 +83,7 @@ type handler struct {
 // InternalFailure (500); a panic in the service is recovered and answered as ServerException (500).
 // SigV4 signatures are accepted without checking.
 func NewHandler(service any, opts ...HandlerOption) http.Handler {
-	h := &handler{prefix: DefaultPrefix, ops: operationsOf(service), maxBody: MaxBodyBytes}
+	h := &handler{prefix: DefaultPrefix, ops: sdkreflect.Operations(service), maxBody: MaxBodyBytes}
 	for _, o := range opts {
 		o(h)
 	}
@@ -108,7 +110,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, status, code, msg)
 		return
 	}
-	in := reflect.New(op.in)
+	in := reflect.New(op.In)
 	if err := Unmarshal(body, in.Interface(), h.opts); err != nil {
 		writeError(w, http.StatusBadRequest, "SerializationException", err.Error())
 		return
@@ -164,13 +166,13 @@ func readBody(w http.ResponseWriter, r *http.Request, limit int64) (body []byte,
 }
 
 // call invokes the operation, turning a panic into a *types.ServerException.
-func call(ctx context.Context, op operation, in reflect.Value) (out any, err error) {
+func call(ctx context.Context, op sdkreflect.Operation, in reflect.Value) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
-			out, err = nil, &types.ServerException{Message: ptr(fmt.Sprintf("%s: internal error: %v", op.name, p))}
+			out, err = nil, &types.ServerException{Message: ptr(fmt.Sprintf("%s: internal error: %v", op.Name, p))}
 		}
 	}()
-	res := op.method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+	res := op.Method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 	if e := res[1].Interface(); e != nil {
 		return nil, e.(error)
 	}

@@ -2,12 +2,11 @@ package awsjson
 
 import (
 	"reflect"
-	"sync"
 	"time"
 	"unicode"
 	"unicode/utf8"
 
-	"github.com/aws/smithy-go/middleware"
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // fieldInfo describes one serialisable struct field.
@@ -24,13 +23,9 @@ type structInfo struct {
 	byName map[string]int // wire name -> index in fields
 }
 
-// typeCache holds *structInfo per reflect.Type. It is a pure cache of immutable, derived data.
-var typeCache sync.Map
+var typeCache = sdkreflect.NewCache(buildStructInfo)
 
-var (
-	timeType     = reflect.TypeFor[time.Time]()
-	metadataType = reflect.TypeFor[middleware.Metadata]()
-)
+var timeType = reflect.TypeFor[time.Time]()
 
 // memberName is the wire name of a Go field: its name with a lower-case first letter.
 func memberName(goName string) string {
@@ -39,22 +34,18 @@ func memberName(goName string) string {
 }
 
 // structInfoOf returns the (cached) metadata of struct type t.
-func structInfoOf(t reflect.Type) *structInfo {
-	if v, ok := typeCache.Load(t); ok {
-		return v.(*structInfo)
-	}
+func structInfoOf(t reflect.Type) *structInfo { return typeCache.Of(t) }
+
+// buildStructInfo derives the metadata of struct type t (an exception's code travels as __type,
+// not as a member).
+func buildStructInfo(t reflect.Type) *structInfo {
 	si := &structInfo{byName: map[string]int{}}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Type == metadataType || f.Name == "ErrorCodeOverride" {
-			continue // noSmithyDocumentSerde, ResultMetadata; an exception's code travels as __type
-		}
+	for _, f := range sdkreflect.Fields(t) {
 		name := memberName(f.Name)
 		si.byName[name] = len(si.fields)
-		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: i, typ: f.Type})
+		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: f.Index, typ: f.Type})
 	}
-	v, _ := typeCache.LoadOrStore(t, si)
-	return v.(*structInfo)
+	return si
 }
 
 // encodeKey returns name as a JSON object key followed by a colon.

@@ -16,6 +16,7 @@ import (
 	"github.com/aws/smithy-go"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/awsjson"
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // MaxBodyBytes is the largest request body accepted (1 MiB); a larger one is answered HTTP 413.
@@ -56,7 +57,7 @@ type Handler struct {
 	svc         Service
 	withContext func(context.Context, string) context.Context
 	opts        UnmarshalOptions
-	ops         map[string]operation
+	ops         map[string]sdkreflect.Operation
 	requests    atomic.Uint64
 }
 
@@ -74,7 +75,7 @@ type Handler struct {
 // over MaxBodyBytes 413; any other Go error InternalFailure (500); a panic in the service is
 // recovered as InternalFailure (500). SigV4 signatures are accepted without checking.
 func NewHandler(service any, svc Service, opts ...HandlerOption) *Handler {
-	h := &Handler{svc: svc, ops: operationsOf(service)}
+	h := &Handler{svc: svc, ops: sdkreflect.Operations(service)}
 	for _, o := range opts {
 		o(h)
 	}
@@ -143,7 +144,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			fmt.Sprintf("The requested version (%s) of service %s does not exist.", form.Get("Version"), action), reqID)
 		return
 	}
-	in := reflect.New(op.in)
+	in := reflect.New(op.In)
 	if err := Unmarshal(form, in.Interface(), h.opts); err != nil {
 		writeError(w, http.StatusBadRequest, "Sender", "ValidationError", err.Error(), reqID)
 		return
@@ -169,14 +170,14 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // call invokes the operation, turning a panic into an InternalFailure error.
-func call(ctx context.Context, op operation, in reflect.Value) (out any, err error) {
+func call(ctx context.Context, op sdkreflect.Operation, in reflect.Value) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, &smithy.GenericAPIError{Code: "InternalFailure",
-				Message: fmt.Sprintf("%s: internal error: %v", op.name, p), Fault: smithy.FaultServer}
+				Message: fmt.Sprintf("%s: internal error: %v", op.Name, p), Fault: smithy.FaultServer}
 		}
 	}()
-	res := op.method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+	res := op.Method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 	if e := res[1].Interface(); e != nil {
 		return nil, e.(error)
 	}

@@ -2,10 +2,9 @@ package awsquery
 
 import (
 	"reflect"
-	"sync"
 	"time"
 
-	"github.com/aws/smithy-go/middleware"
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // fieldInfo describes one serialisable struct field.
@@ -21,29 +20,21 @@ type structInfo struct {
 	byName map[string]int // wire name -> index in fields
 }
 
-// typeCache holds *structInfo per reflect.Type. It is a pure cache of immutable, derived data.
-var typeCache sync.Map
+var typeCache = sdkreflect.NewCache(buildStructInfo)
 
-var (
-	timeType     = reflect.TypeFor[time.Time]()
-	metadataType = reflect.TypeFor[middleware.Metadata]()
-)
+var timeType = reflect.TypeFor[time.Time]()
 
-// structInfoOf returns the (cached) metadata of struct type t. The wire name of a member is its
-// Go field name unchanged (Query and XML member names are the model's, which the SDK keeps).
-func structInfoOf(t reflect.Type) *structInfo {
-	if v, ok := typeCache.Load(t); ok {
-		return v.(*structInfo)
-	}
+// structInfoOf returns the (cached) metadata of struct type t.
+func structInfoOf(t reflect.Type) *structInfo { return typeCache.Of(t) }
+
+// buildStructInfo derives the metadata of struct type t. The wire name of a member is its Go
+// field name unchanged (Query and XML member names are the model's, which the SDK keeps); an
+// exception's code travels as <Code>, not as a member.
+func buildStructInfo(t reflect.Type) *structInfo {
 	si := &structInfo{byName: map[string]int{}}
-	for i := range t.NumField() {
-		f := t.Field(i)
-		if !f.IsExported() || f.Type == metadataType || f.Name == "ErrorCodeOverride" {
-			continue // noSmithyDocumentSerde, ResultMetadata; an exception's code travels as <Code>
-		}
+	for _, f := range sdkreflect.Fields(t) {
 		si.byName[f.Name] = len(si.fields)
-		si.fields = append(si.fields, fieldInfo{name: f.Name, index: i, typ: f.Type})
+		si.fields = append(si.fields, fieldInfo{name: f.Name, index: f.Index, typ: f.Type})
 	}
-	v, _ := typeCache.LoadOrStore(t, si)
-	return v.(*structInfo)
+	return si
 }

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // TestEveryOperationRoundTripsWithSDK covers the shapes of every operation of
@@ -18,23 +20,23 @@ import (
 func TestEveryOperationRoundTripsWithSDK(t *testing.T) {
 	tr := &transport{}
 	client := newTestClient(tr, "http://elb.test")
-	ops := operationsOf(client)
+	ops := sdkreflect.Operations(client)
 	if len(ops) < 50 {
 		t.Fatalf("found %d operations on *elasticloadbalancingv2.Client", len(ops))
 	}
 	for _, name := range Operations(client) {
 		op := ops[name]
 		t.Run(name, func(t *testing.T) {
-			in := reflect.New(op.in)
+			in := reflect.New(op.In)
 			(&filler{maxDepth: 16}).fill(in.Elem(), 0)
-			out := reflect.New(op.method.Type().Out(0).Elem())
+			out := reflect.New(op.Method.Type().Out(0).Elem())
 			(&filler{maxDepth: 16}).fill(out.Elem(), 0)
 			resp, err := AppendResponse(nil, name, ELBv2.Namespace, "req-1", out.Interface())
 			if err != nil {
 				t.Fatalf("AppendResponse: %v", err)
 			}
 			tr.respBody = resp
-			res := op.method.Call([]reflect.Value{reflect.ValueOf(t.Context()), in})
+			res := op.Method.Call([]reflect.Value{reflect.ValueOf(t.Context()), in})
 			if err, _ := res[1].Interface().(error); err != nil {
 				t.Fatalf("SDK call: %v", err)
 			}
@@ -45,7 +47,7 @@ func TestEveryOperationRoundTripsWithSDK(t *testing.T) {
 			if form.Get("Action") != name || form.Get("Version") != ELBv2.Version {
 				t.Errorf("Action=%q Version=%q", form.Get("Action"), form.Get("Version"))
 			}
-			decoded := reflect.New(op.in)
+			decoded := reflect.New(op.In)
 			if err := Unmarshal(form, decoded.Interface(), UnmarshalOptions{DisallowUnknownFields: true}); err != nil {
 				t.Fatalf("Unmarshal SDK request %s: %v", tr.reqBody, err)
 			}
