@@ -208,6 +208,15 @@ func checkStreamName(member, name string) error {
 	return nil
 }
 
+// beginGroupLocked is beginLogsLocked followed by groupRef, for the
+// operations that name one log group. The caller holds e.mu.
+func (l *Logs) beginGroupLocked(ctx context.Context, op string, in any, name, ident *string) (string, error) {
+	if _, err := l.beginLogsLocked(ctx, op, in); err != nil {
+		return "", err
+	}
+	return groupRef(name, ident)
+}
+
 // groupRef resolves logGroupName or logGroupIdentifier (a name or an ARN,
 // with or without the trailing ":*").
 func groupRef(name, ident *string) (string, error) {

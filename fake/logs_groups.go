@@ -250,10 +250,7 @@ func (l *Logs) DescribeLogStreams(ctx context.Context, in *cloudwatchlogs.Descri
 	e := l.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, err := l.beginLogsLocked(ctx, "DescribeLogStreams", in); err != nil {
-		return nil, err
-	}
-	name, err := groupRef(in.LogGroupName, in.LogGroupIdentifier)
+	name, err := l.beginGroupLocked(ctx, "DescribeLogStreams", in, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}

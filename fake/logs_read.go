@@ -67,6 +67,16 @@ func timeRange(start, end *int64) (int64, int64, error) {
 	return lo, hi, nil
 }
 
+// readWindow checks a read's limit (1-10,000) and its [startTime,
+// endTime) range, in that order.
+func readWindow(limit *int32, start, end *int64) (n int, lo, hi int64, err error) {
+	if n, err = logsLimit(limit, maxReadEvents); err != nil {
+		return 0, 0, 0, err
+	}
+	lo, hi, err = timeRange(start, end)
+	return n, lo, hi, err
+}
+
 // GetLogEvents reads one stream: with startFromHead the oldest events,
 // otherwise the newest; nextForwardToken and nextBackwardToken page on,
 // and at either end the token passed in comes back unchanged.
@@ -77,21 +87,14 @@ func (l *Logs) GetLogEvents(ctx context.Context, in *cloudwatchlogs.GetLogEvents
 	e := l.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, err := l.beginLogsLocked(ctx, "GetLogEvents", in); err != nil {
-		return nil, err
-	}
-	name, err := groupRef(in.LogGroupName, in.LogGroupIdentifier)
+	name, err := l.beginGroupLocked(ctx, "GetLogEvents", in, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkStreamName("logStreamName", aws.ToString(in.LogStreamName)); err != nil {
 		return nil, err
 	}
-	n, err := logsLimit(in.Limit, maxReadEvents)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi, err := timeRange(in.StartTime, in.EndTime)
+	n, lo, hi, err := readWindow(in.Limit, in.StartTime, in.EndTime)
 	if err != nil {
 		return nil, err
 	}
@@ -206,21 +209,14 @@ func (l *Logs) FilterLogEvents(ctx context.Context, in *cloudwatchlogs.FilterLog
 	e := l.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if _, err := l.beginLogsLocked(ctx, "FilterLogEvents", in); err != nil {
-		return nil, err
-	}
-	name, err := groupRef(in.LogGroupName, in.LogGroupIdentifier)
+	name, err := l.beginGroupLocked(ctx, "FilterLogEvents", in, in.LogGroupName, in.LogGroupIdentifier)
 	if err != nil {
 		return nil, err
 	}
 	if perr != nil {
 		return nil, errLogsParam("Invalid filter pattern: %v", perr)
 	}
-	n, err := logsLimit(in.Limit, maxReadEvents)
-	if err != nil {
-		return nil, err
-	}
-	lo, hi, err := timeRange(in.StartTime, in.EndTime)
+	n, lo, hi, err := readWindow(in.Limit, in.StartTime, in.EndTime)
 	if err != nil {
 		return nil, err
 	}
