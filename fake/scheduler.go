@@ -63,6 +63,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		e.setWakeupLocked(s, now)
 	}
 	e.settleDrainingLocked(s, now)
+	e.noteTaskCountLocked(s, now)
 }
 
 // snapshotLocked builds the planner's view of s at now.
