@@ -28,6 +28,8 @@ type scalingPolicy struct {
 	alarms []*metricAlarm
 	// lastOut / lastIn: the policy's last scale-out / scale-in.
 	lastOut, lastIn time.Time
+	// outBase is the capacity before the last scale-out.
+	outBase int
 }
 
 // Defaults for ECS (Application Auto Scaling User Guide, "Target tracking
@@ -107,7 +109,7 @@ func (x *AutoScaling) PutScalingPolicy(ctx context.Context, in *applicationautos
 		}
 	}
 	if old != nil {
-		p.arn, p.created, p.lastIn, p.lastOut = old.arn, old.created, old.lastIn, old.lastOut
+		p.arn, p.created, p.lastIn, p.lastOut, p.outBase = old.arn, old.created, old.lastIn, old.lastOut, old.outBase
 		if old.typ != p.typ {
 			return nil, errAASValidation("Cannot change the policy type of an existing policy from %s to %s", old.typ, p.typ)
 		}

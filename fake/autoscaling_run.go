@@ -30,7 +30,7 @@ func (e *ECS) runPolicyLocked(arn string, a *metricAlarm, now time.Time) {
 	cur := s.desired
 	tg := scaling.Target{Current: cur, Min: t.min, Max: t.max,
 		InSuspended: aws.ToBool(t.suspended.DynamicScalingInSuspended), OutSuspended: aws.ToBool(t.suspended.DynamicScalingOutSuspended),
-		LastScaleOut: p.lastOut, LastScaleIn: p.lastIn}
+		LastScaleOut: p.lastOut, LastScaleIn: p.lastIn, OutBase: p.outBase}
 	var proposed int
 	switch {
 	case p.tt != nil:
@@ -41,6 +41,10 @@ func (e *ECS) runPolicyLocked(arn string, a *metricAlarm, now time.Time) {
 		tg.ScaleInCooldown = cooldown(p.tt.ScaleInCooldown)
 		tg.DisableScaleIn = aws.ToBool(p.tt.DisableScaleIn)
 		proposed = scaling.TargetTracking(cur, value, *p.tt.TargetValue)
+		if proposed > cur {
+			proposed = scaling.TargetTracking(scaling.Base(tg, now), value, *p.tt.TargetValue)
+			proposed = max(proposed, cur) // never a scale-in from the high alarm
+		}
 		// The high alarm only scales out and the low alarm only scales in.
 		if a.cfg.Comparison == alarm.Greater && proposed < cur || a.cfg.Comparison == alarm.Less && proposed > cur {
 			proposed = cur
@@ -60,7 +64,14 @@ func (e *ECS) runPolicyLocked(arn string, a *metricAlarm, now time.Time) {
 		if !found {
 			return
 		}
-		proposed = scaling.StepCapacity(cur, scaling.AdjustmentType(p.step.AdjustmentType), st.Adjustment, int(aws.ToInt32(p.step.MinAdjustmentMagnitude)))
+		base := cur
+		if st.Adjustment > 0 || p.step.AdjustmentType == aastypes.AdjustmentTypeExactCapacity {
+			base = scaling.Base(tg, now)
+		}
+		proposed = scaling.StepCapacity(base, scaling.AdjustmentType(p.step.AdjustmentType), st.Adjustment, int(aws.ToInt32(p.step.MinAdjustmentMagnitude)))
+		if st.Adjustment > 0 && proposed < cur {
+			proposed = cur // a scale-out step never scales in
+		}
 	default:
 		return
 	}
@@ -79,7 +90,7 @@ func (e *ECS) runPolicyLocked(arn string, a *metricAlarm, now time.Time) {
 		return
 	}
 	if d.New > cur {
-		p.lastOut = now
+		p.lastOut, p.outBase = now, cur
 	} else {
 		p.lastIn = now
 	}

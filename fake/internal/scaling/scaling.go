@@ -30,6 +30,21 @@ type Target struct {
 	ScaleOutCooldown, ScaleInCooldown time.Duration
 	// DisableScaleIn is target tracking's DisableScaleIn.
 	DisableScaleIn bool
+	// OutBase is the capacity before the last scale-out.
+	OutBase int
+}
+
+// Base is the capacity a scale-out proposal starts from: during the
+// scale-out cooldown the capacity added by the last scale-out counts as
+// already there, so the base is the capacity before it ("While the cooldown
+// period is in effect, capacity added by the initiating scale-out activity
+// is calculated as part of the desired capacity for the next scale-out
+// activity": User Guide, "Step scaling policies", cooldown); else Current.
+func Base(t Target, now time.Time) int {
+	if !t.LastScaleOut.IsZero() && now.Before(t.LastScaleOut.Add(t.ScaleOutCooldown)) {
+		return t.OutBase
+	}
+	return t.Current
 }
 
 // Decision is the outcome for one proposed capacity.

@@ -124,3 +124,21 @@ func TestDecideStaysWithinBounds(t *testing.T) {
 		}
 	})
 }
+
+// TestBaseDuringScaleOutCooldown: the same step fired again during the
+// cooldown proposes no more capacity; after it, it adds again.
+func TestBaseDuringScaleOutCooldown(t *testing.T) {
+	tg := Target{Current: 5, Min: 1, Max: 20, OutBase: 2, LastScaleOut: t0, ScaleOutCooldown: 10 * time.Minute}
+	if b := Base(tg, t0.Add(5*time.Minute)); b != 2 {
+		t.Fatalf("base in cooldown %d", b)
+	}
+	if d := Decide(tg, StepCapacity(Base(tg, t0.Add(5*time.Minute)), ChangeInCapacity, 3, 0), t0.Add(5*time.Minute)); d.Scale {
+		t.Fatalf("same step in cooldown scaled: %+v", d)
+	}
+	if d := Decide(tg, StepCapacity(Base(tg, t0.Add(5*time.Minute)), ChangeInCapacity, 4, 0), t0.Add(5*time.Minute)); !d.Scale || d.New != 6 {
+		t.Fatalf("larger step in cooldown: %+v", d)
+	}
+	if b := Base(tg, t0.Add(10*time.Minute)); b != 5 {
+		t.Fatalf("base after cooldown %d", b)
+	}
+}
