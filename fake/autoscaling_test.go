@@ -222,9 +222,13 @@ func TestAutoScalingBadInput(t *testing.T) {
 		msg  string
 	}{
 		{"min above max", func(in *applicationautoscaling.RegisterScalableTargetInput) { in.MinCapacity = aws.Int32(5) }, "Minimum capacity cannot be greater than maximum capacity"},
-		{"bad dimension", func(in *applicationautoscaling.RegisterScalableTargetInput) { in.ScalableDimension = "ecs:service:Count" }, "1 validation error detected: Value 'ecs:service:Count' at 'scalableDimension'"},
+		{"bad dimension", func(in *applicationautoscaling.RegisterScalableTargetInput) {
+			in.ScalableDimension = "ecs:service:Count"
+		}, "1 validation error detected: Value 'ecs:service:Count' at 'scalableDimension'"},
 		{"bad resource id", func(in *applicationautoscaling.RegisterScalableTargetInput) { in.ResourceId = aws.String("web") }, "Unsupported service namespace, resource type or scalable dimension"},
-		{"missing service", func(in *applicationautoscaling.RegisterScalableTargetInput) { in.ResourceId = aws.String("service/default/nope") }, "ECS service doesn't exist: service/default/nope"},
+		{"missing service", func(in *applicationautoscaling.RegisterScalableTargetInput) {
+			in.ResourceId = aws.String("service/default/nope")
+		}, "ECS service doesn't exist: service/default/nope"},
 		{"new target without bounds", func(in *applicationautoscaling.RegisterScalableTargetInput) { in.MaxCapacity = nil }, "MinCapacity and MaxCapacity are required"},
 	} {
 		err := reg(c.mod)
