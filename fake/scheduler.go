@@ -77,6 +77,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			MaximumPercent:         int(aws.ToInt32(cfg.MaximumPercent)),
 			HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
 			Marks:                  s.marks,
+			Alarm:                  s.takeAlarm(),
 		},
 		Deployments: make([]plan.Deployment, 0, len(s.deployments)),
 		Now:         now,
