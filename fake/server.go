@@ -67,9 +67,12 @@ type Server struct {
 	ecs *ECS
 	api http.Handler
 	// query serves ELBv2 over the Query protocol (server_query.go).
-	query   *awsquery.Handler
-	logs    http.Handler // CloudWatch Logs (server_logs.go)
-	onReset func(context.Context, *ECS) error
+	query *awsquery.Handler
+	logs  http.Handler // CloudWatch Logs (server_logs.go)
+	// scaling serves Application Auto Scaling (server_autoscaling.go) and
+	// CloudWatch (server_cloudwatch.go).
+	autoscaling, cloudwatch, cloudwatchJSON http.Handler
+	onReset                                 func(context.Context, *ECS) error
 
 	// log and still: the -speed 0 polling hint (server_standstill.go).
 	log   *log.Logger
@@ -102,6 +105,9 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 	}))
 	s.query = newQueryHandler(e)
 	s.logs = newLogsHandler(e)
+	s.autoscaling = newAutoScalingHandler(e)
+	s.cloudwatch = newCloudWatchHandler(e)
+	s.cloudwatchJSON = newCloudWatchJSONHandler(e)
 	return s
 }
 
@@ -125,6 +131,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isLogsRequest(r) {
 		s.logs.ServeHTTP(w, r)
+		return
+	}
+	if isAutoScalingRequest(r) {
+		s.autoscaling.ServeHTTP(w, r)
+		return
+	}
+	if isCloudWatchRequest(r) {
+		s.cloudwatch.ServeHTTP(w, r)
+		return
+	}
+	if isCloudWatchJSONRequest(r) {
+		s.cloudwatchJSON.ServeHTTP(w, r)
 		return
 	}
 	s.hintStandstill(w, r)
