@@ -2,6 +2,7 @@ package fake
 
 import (
 	"math"
+	"sort"
 	"time"
 )
 
@@ -35,6 +36,20 @@ func newMetricStore() metricStore {
 type svcMetrics struct {
 	loads  []loadFrom // time order
 	counts []countAt  // time order, one entry per change
+	// cache memoises recent datapoints per metric: a complete minute's
+	// datapoint never changes (loads and counts change only from now on),
+	// and alarms read the same minutes again every minute.
+	cache [3][cacheSlots]cachedPoint
+}
+
+// cacheSlots is how many recent minutes are memoised per metric (more than
+// the 15 of target tracking's low alarm).
+const cacheSlots = 32
+
+type cachedPoint struct {
+	minute int64 // Unix minute + 1 (0: empty)
+	st     stats
+	ok     bool
 }
 
 type loadFrom struct {
@@ -70,6 +85,7 @@ func (e *ECS) noteTaskCountLocked(s *service, now time.Time) {
 		return
 	}
 	sm.counts = append(sm.counts, countAt{at: now, n: n})
+	sm.invalidateFrom(now)
 	if len(sm.counts) > 1024 && now.Sub(sm.counts[0].at) > metricRetention {
 		cut := 0
 		for cut < len(sm.counts)-1 && now.Sub(sm.counts[cut+1].at) > metricRetention {
@@ -81,26 +97,22 @@ func (e *ECS) noteTaskCountLocked(s *service, now time.Time) {
 
 // countAt returns the running-task count at t.
 func (sm *svcMetrics) countAt(t time.Time) int {
-	n := 0
-	for _, c := range sm.counts { // short in practice; newest last
-		if c.at.After(t) {
-			break
-		}
-		n = c.n
+	// The first entry after t, by binary search (the history grows with
+	// every scaling over days of virtual time).
+	i := sort.Search(len(sm.counts), func(i int) bool { return sm.counts[i].at.After(t) })
+	if i == 0 {
+		return 0
 	}
-	return n
+	return sm.counts[i-1].n
 }
 
 // loadAt returns the load in force at t.
 func (sm *svcMetrics) loadAt(t time.Time) Load {
-	var l Load
-	for _, lf := range sm.loads {
-		if lf.from.After(t) {
-			break
-		}
-		l = lf.load
+	i := sort.Search(len(sm.loads), func(i int) bool { return sm.loads[i].from.After(t) })
+	if i == 0 {
+		return Load{}
 	}
-	return l
+	return sm.loads[i-1].load
 }
 
 // stats are a datapoint's statistics.
@@ -120,7 +132,34 @@ const (
 // datapoint computes the one-minute datapoint starting at start (which must
 // be before now): the average over the minute of demand ÷ running tasks.
 // ok is false when no task ran during the minute (ECS publishes nothing).
-func (sm *svcMetrics) datapoint(which serviceMetric, start time.Time) (st stats, ok bool) {
+func (sm *svcMetrics) datapoint(which serviceMetric, start time.Time) (stats, bool) {
+	m := start.Unix()/60 + 1
+	slot := &sm.cache[which][m%cacheSlots]
+	if slot.minute == m && start.Unix()%60 == 0 {
+		return slot.st, slot.ok
+	}
+	st, ok := sm.compute(which, start)
+	if start.Unix()%60 == 0 {
+		*slot = cachedPoint{minute: m, st: st, ok: ok}
+	}
+	return st, ok
+}
+
+// invalidateFrom drops memoised datapoints of the minute containing t and
+// later (a load or task count changed at t).
+func (sm *svcMetrics) invalidateFrom(t time.Time) {
+	m := t.Unix()/60 + 1
+	for k := range sm.cache {
+		for i := range sm.cache[k] {
+			if sm.cache[k][i].minute >= m {
+				sm.cache[k][i] = cachedPoint{}
+			}
+		}
+	}
+}
+
+// compute is datapoint without the cache.
+func (sm *svcMetrics) compute(which serviceMetric, start time.Time) (st stats, ok bool) {
 	st.min = math.Inf(1)
 	st.max = math.Inf(-1)
 	var total, tasks float64

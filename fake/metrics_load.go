@@ -117,5 +117,6 @@ func (e *ECS) SetLoad(clusterRef, serviceRef string, l Load) error {
 	}
 	m := e.metrics.of(s)
 	m.loads = append(m.loads, loadFrom{from: now, load: l})
+	m.invalidateFrom(now)
 	return nil
 }
