@@ -88,7 +88,11 @@ type DeployInput struct {
 	// ForceNewDeployment starts a new deployment even without a change.
 	ForceNewDeployment bool
 	// DesiredCount, when set, changes the desired count in the same update.
+	// Unset, Deploy keeps the current count (a scaler may own it).
 	DesiredCount *int32
+	// Scaling, when set, declares the service's auto scaling, applied with
+	// the update (needs WithScaling; see scaling.go).
+	Scaling *Scaling
 	// ServiceDefinition, when set, is the service's full definition (from
 	// LoadServiceJSON or NewService(...).Build()): Deploy changes whatever
 	// differs from the running service (see ServiceDiff) in the same
@@ -116,6 +120,9 @@ type DeployResult struct {
 	DeploymentID string
 	// Status is the last status seen.
 	Status *Status
+	// ScalingPolicies are the ARNs of the policies DeployInput.Scaling
+	// put, by policy name.
+	ScalingPolicies map[string]string
 }
 
 // RollbackInput names the service to roll back.
@@ -197,6 +204,9 @@ type Status struct {
 	// TargetGroups counts the targets of the service's target groups by
 	// state (with WithLoadBalancers; see loadbalancer.go).
 	TargetGroups []TargetGroupHealth
+	// Scaling is the service's scalable target, policies and latest
+	// activities (with WithScaling and a registered target; scaling.go).
+	Scaling *ScalingStatus
 }
 
 // String summarises the status in one line.

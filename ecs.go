@@ -62,7 +62,8 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 		return nil, err
 	}
 	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
-	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
+	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc)                     // best effort (loadbalancer.go)
+	st.Scaling, _ = d.scalingStatus(ctx, d.cfg, cluster, valueOf(svc.ServiceName)) // best effort (scaling.go)
 	return st, nil
 }
 

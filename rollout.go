@@ -23,6 +23,13 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
+	if cfg.suspendScaling { // scaling.go: restored on every return
+		restore, err := d.suspendScaling(ctx, cfg, in.Cluster, in.Service)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+	}
 	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
 	svcChange, err := checkServiceDefinition(svc, in) // refused before any write
@@ -51,6 +58,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	out, err := d.api.UpdateService(ctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
+	}
+	if in.Scaling != nil { // scaling.go
+		if res.ScalingPolicies, err = d.applyScaling(ctx, cfg, in.Cluster, in.Service, in.Scaling); err != nil {
+			return res, err
+		}
 	}
 	tr := newTracker(cfg.clock.Now())
 	tr.prime(svc)
@@ -94,7 +106,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if !ferr.RolledBack && cfg.rollback {
 		d.rollbackTo(ctx, cfg, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
-	return res, d.undoRegister(ctx, cfg, res, ferr)
+	return res, d.undoRegister(ctx, cfg, res, alarmFailure(ferr, res.Status)) // scaling.go
 }
 
 func validateDeployInput(in DeployInput) error {

@@ -9,6 +9,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	aastypes "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling/types"
 	"github.com/aws/smithy-go"
+
+	"github.com/ecsdeploy/ecsdeploy"
 )
 
 // AutoScaling is the fake's Application Auto Scaling for ECS services
@@ -197,3 +199,10 @@ func (e *ECS) serviceOfTargetLocked(cluster, svc string) *service {
 func (e *ECS) targetOfServiceLocked(s *service) *scalableTarget {
 	return e.aas.targets["service/"+s.c.name+"/"+s.name]
 }
+
+// ScalingAPI returns the Application Auto Scaling view as the Deployer's
+// ScalingAPI, so ecsdeploy.New(f) applies and shows service scaling
+// without ecsdeploy.WithScaling.
+func (e *ECS) ScalingAPI() ecsdeploy.ScalingAPI { return e.AutoScaling() }
+
+var _ ecsdeploy.ScalingAPI = (*AutoScaling)(nil)
