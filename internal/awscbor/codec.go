@@ -146,11 +146,17 @@ func unmarshal(val cbor.Value, v reflect.Value, path string, depth int) error {
 		return nil
 	}
 	if v.Type() == timeType {
-		t, err := cbor.AsTime(val)
+		// Tag 1 epoch seconds, rounded to the millisecond (Smithy
+		// timestamps' precision; cbor.AsTime truncates float error).
+		tag, ok := val.(*cbor.Tag)
+		if !ok || tag.ID != 1 {
+			return &DecodeError{path, fmt.Errorf("expected a tag 1 timestamp, got %T", val)}
+		}
+		f, err := cbor.AsFloat64(tag.Value)
 		if err != nil {
 			return &DecodeError{path, err}
 		}
-		v.Set(reflect.ValueOf(t.UTC()))
+		v.Set(reflect.ValueOf(time.UnixMilli(int64(math.Round(f * 1000))).UTC()))
 		return nil
 	}
 	mismatch := func(want string) error { return &DecodeError{path, fmt.Errorf("expected %s, got %T", want, val)} }
