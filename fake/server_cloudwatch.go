@@ -1,7 +1,9 @@
 package fake
 
 import (
+	"compress/gzip"
 	"context"
+	"io"
 	"net/http"
 	"strings"
 
@@ -27,15 +29,39 @@ func newCloudWatchHandler(e *ECS) *awscbor.Handler {
 // for CloudWatch.
 const CloudWatchTargetPrefix = "GraniteServiceVersion20100801"
 
-// newCloudWatchJSONHandler serves the CloudWatch view over AWS JSON 1.0.
+// newCloudWatchJSONHandler serves the CloudWatch view over AWS JSON 1.0
+// (gzip request bodies accepted, as botocore compresses large
+// PutMetricData calls).
 func newCloudWatchJSONHandler(e *ECS) http.Handler {
-	return awsjson.NewHandler(e.CloudWatch(), awsjson.WithPrefix(CloudWatchTargetPrefix),
+	return gunzipRequests(awsjson.NewHandler(e.CloudWatch(), awsjson.WithPrefix(CloudWatchTargetPrefix),
 		awsjson.WithContext(func(ctx context.Context, region string) context.Context {
 			if region == "" {
 				return ctx
 			}
 			return ContextWithRegion(ctx, region)
-		}))
+		})))
+}
+
+// gunzipRequests decompresses a request body sent with Content-Encoding
+// gzip before h reads it (h's own body limit applies to the result).
+func gunzipRequests(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+			h.ServeHTTP(w, r)
+			return
+		}
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			http.Error(w, "Content-Encoding gzip: "+err.Error(), http.StatusBadRequest)
+			return
+		}
+		defer zr.Close()
+		r2 := r.Clone(r.Context())
+		r2.Body = io.NopCloser(zr)
+		r2.Header.Del("Content-Encoding")
+		r2.ContentLength = -1
+		h.ServeHTTP(w, r2)
+	})
 }
 
 // isCloudWatchJSONRequest reports whether a request is a CloudWatch AWS

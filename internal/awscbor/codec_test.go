@@ -2,6 +2,7 @@ package awscbor
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"errors"
 	"net/http"
@@ -111,4 +112,22 @@ func FuzzUnmarshal(f *testing.F) {
 		var in cloudwatch.PutMetricAlarmInput
 		_ = Unmarshal(val, &in)
 	})
+}
+
+// TestHandlerAcceptsGzip: the Go SDK compresses PutMetricData bodies
+// (Content-Encoding gzip).
+func TestHandlerAcceptsGzip(t *testing.T) {
+	h := NewHandler(svc{}, "Svc", "com.example", nil, nil)
+	var zb bytes.Buffer
+	zw := gzip.NewWriter(&zb)
+	_, _ = zw.Write(cbor.Encode(cbor.Map{"AlarmNames": cbor.List{cbor.String("a")}}))
+	_ = zw.Close()
+	r := httptest.NewRequest(http.MethodPost, "/service/Svc/operation/DeleteAlarms", &zb)
+	r.Header.Set("Smithy-Protocol", "rpc-v2-cbor")
+	r.Header.Set("Content-Encoding", "gzip")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, r)
+	if w.Code != 200 {
+		t.Fatalf("gzip body: %d %x", w.Code, w.Body.Bytes())
+	}
 }

@@ -1,6 +1,7 @@
 package awscbor
 
 import (
+	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
@@ -92,7 +93,19 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, http.StatusBadRequest, "UnknownOperationException", "Unknown operation "+strings.TrimPrefix(r.URL.Path, prefix), true)
 		return
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBodyBytes+1))
+	var src io.Reader = r.Body
+	if strings.EqualFold(r.Header.Get("Content-Encoding"), "gzip") {
+		// Request compression (the SDKs gzip PutMetricData bodies); the
+		// limit applies to the decompressed body.
+		zr, err := gzip.NewReader(r.Body)
+		if err != nil {
+			h.writeError(w, http.StatusBadRequest, "SerializationException", "Content-Encoding gzip: "+err.Error(), true)
+			return
+		}
+		defer zr.Close()
+		src = zr
+	}
+	body, err := io.ReadAll(io.LimitReader(src, MaxBodyBytes+1))
 	if err != nil {
 		h.writeError(w, http.StatusBadRequest, "SerializationException", err.Error(), true)
 		return
