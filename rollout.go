@@ -43,6 +43,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		}
 	}
 	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() {
+		if in.Scaling != nil { // scaling.go: scaling alone updates no service
+			if res.ScalingPolicies, err = d.applyScaling(ctx, cfg, in.Cluster, in.Service, in.Scaling); err != nil {
+				return res, err
+			}
+		}
 		res.NoChange = true
 		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 		d.action(cfg, "service %s: no changes", in.Service)
@@ -117,10 +122,15 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment or DesiredCount is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.Scaling == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount or Scaling is required"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
+	}
+	if in.Scaling != nil {
+		if err := in.Scaling.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		errs = append(errs, &ValidationError{Field: "DesiredCount", Rule: "must be >= 0"})
