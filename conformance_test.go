@@ -22,14 +22,19 @@ func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ec
 	t.Helper()
 	e := fake.New(opts...)
 	const cluster = "conformance"
-	if _, err := e.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: ptr(cluster)}); err != nil {
+	in := &ecs.CreateClusterInput{ClusterName: ptr(cluster)}
+	if launch == types.LaunchTypeFargate {
+		in.CapacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
+	}
+	if _, err := e.CreateCluster(t.Context(), in); err != nil {
 		t.Fatalf("CreateCluster: %v", err)
 	}
 	b := ecsdeploytest.Backend{
-		API:        e,
-		Clock:      e,
-		Cluster:    cluster,
-		LaunchType: launch,
+		API:         e,
+		Clock:       e,
+		Cluster:     cluster,
+		LaunchType:  launch,
+		FargateSpot: launch == types.LaunchTypeFargate,
 		FailingImage: func(t *testing.T) string {
 			image := "registry.example/" + strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")) + ":missing"
 			if err := e.InjectFault(fake.Fault{Image: image, Action: fake.FaultFailStart}); err != nil {

@@ -93,6 +93,11 @@ type DeployInput struct {
 	// Scaling, when set, declares the service's auto scaling, applied with
 	// the update (needs WithScaling; see scaling.go).
 	Scaling *Scaling
+	// CapacityProviderStrategy, when not nil, moves the service to this
+	// strategy; an empty (non-nil) list returns it to its launch type. A
+	// change starts a new deployment (ECS requires forceNewDeployment for
+	// it, and Deploy sets it).
+	CapacityProviderStrategy []types.CapacityProviderStrategyItem
 	// ServiceDefinition, when set, is the service's full definition (from
 	// LoadServiceJSON or NewService(...).Build()): Deploy changes whatever
 	// differs from the running service (see ServiceDiff) in the same
@@ -201,6 +206,10 @@ type Status struct {
 	Service types.Service
 	// Deployment is the deployment waited for (or the PRIMARY), nil if gone.
 	Deployment *types.Deployment
+	// Providers counts the service's RUNNING tasks per capacity provider
+	// (FARGATE, FARGATE_SPOT, ...). Deployer.Status fills it when the
+	// service uses a capacity provider strategy; it is nil otherwise.
+	Providers map[string]int
 	// TargetGroups counts the targets of the service's target groups by
 	// state (with WithLoadBalancers; see loadbalancer.go).
 	TargetGroups []TargetGroupHealth

@@ -52,8 +52,8 @@ func TestDeployUnderAPIFaults(t *testing.T) {
 		{name: "bad image rolled back by the breaker", cfg: breaker(true), image: "nginx:bad",
 			check: func(t *testing.T, f *fakeEnv, _ *ecsdeploy.DeployResult, err error, _ time.Duration, _ time.Time) {
 				var df *ecsdeploy.DeploymentFailedError
-				if !errors.As(err, &df) || !df.RolledBack || !strings.HasSuffix(df.RollbackTaskDefinition, "web:1") {
-					t.Fatalf("err = %v, want *DeploymentFailedError rolled back to web:1", err)
+				if !errors.As(err, &df) || !df.RollbackStarted || df.RollbackBy != "circuit-breaker" || !strings.HasSuffix(df.RollbackTaskDefinition, "web:1") {
+					t.Fatalf("err = %v, want *DeploymentFailedError with a rollback to web:1 started", err)
 				}
 				if len(df.StoppedTasks) == 0 || !strings.Contains(df.Reason, "circuit breaker") {
 					t.Errorf("failure %q with %d stopped tasks, want the breaker's reason and the stopped tasks", df.Reason, len(df.StoppedTasks))
@@ -62,7 +62,7 @@ func TestDeployUnderAPIFaults(t *testing.T) {
 		{name: "bad image without rollback fails fast", cfg: breaker(false), image: "nginx:bad",
 			check: func(t *testing.T, f *fakeEnv, _ *ecsdeploy.DeployResult, err error, elapsed time.Duration, _ time.Time) {
 				var df *ecsdeploy.DeploymentFailedError
-				if !errors.As(err, &df) || df.RolledBack {
+				if !errors.As(err, &df) || df.RolledBack || df.RollbackStarted {
 					t.Fatalf("err = %v, want *DeploymentFailedError, not rolled back", err)
 				}
 				if elapsed > 10*time.Minute {

@@ -57,7 +57,7 @@ func TestDeployImageWaitsForOurDeploymentWithOneDescribePerPoll(t *testing.T) {
 	var events []Event
 	start := clock.Now()
 	res, err := New(api, WithClock(clock), WithEvents(func(e Event) { events = append(events, e) })).
-		Deploy(t.Context(), DeployInput{Service: "web", Image: "app:2"})
+		Deploy(t.Context(), DeployInput{Service: "web", Image: "app:2"}, WithFixedPolling())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -70,7 +70,7 @@ func TestDeployImageWaitsForOurDeploymentWithOneDescribePerPoll(t *testing.T) {
 	if took, want := clock.Now().Sub(start), time.Duration(completeAt)*DefaultPollInterval; took != want {
 		t.Errorf("Deploy took %s of virtual time, want %s (detect within one poll)", took, want)
 	}
-	want := map[string]int{"RegisterTaskDefinition": 1, "UpdateService": 1, "DescribeServices": completeAt + 1, "DescribeTaskDefinition": 2}
+	want := map[string]int{"RegisterTaskDefinition": 1, "UpdateService": 1, "DescribeServices": completeAt + 1, "DescribeTaskDefinition": 1}
 	for op, n := range want {
 		if api.calls[op] != n {
 			t.Errorf("%s calls = %d, want %d", op, api.calls[op], n)
@@ -106,6 +106,9 @@ func TestCircuitBreakerRollbackIsFailureWithStoppedTasks(t *testing.T) {
 		if n < 3 {
 			return svcWith(2, 2, dep("ecs-svc/2", "PRIMARY", "web:2", inProgress, 2, 0), dep("ecs-svc/1", "ACTIVE", "web:1", completed, 2, 2)), nil
 		}
+		if n >= 5 { // the rollback completes
+			return svcWith(2, 2, dep("ecs-svc/3", "PRIMARY", "web:1", completed, 2, 2)), nil
+		}
 		return svcWith(2, 2,
 			withReason(dep("ecs-svc/3", "PRIMARY", "web:1", inProgress, 2, 0), "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1."),
 			withReason(dep("ecs-svc/2", "ACTIVE", "web:2", failed, 2, 0), "ECS deployment circuit breaker: tasks failed to start."),
@@ -127,8 +130,12 @@ func TestCircuitBreakerRollbackIsFailureWithStoppedTasks(t *testing.T) {
 	if !errors.As(err, &df) {
 		t.Fatalf("err = %v", err)
 	}
-	if !df.RolledBack || df.RollbackBy != "circuit-breaker" || shortTD(df.RollbackTaskDefinition) != "web:1" {
-		t.Errorf("rollback = %v %q %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition)
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackState != completed || df.RollbackDeploymentID != "ecs-svc/3" ||
+		df.RollbackBy != "circuit-breaker" || shortTD(df.RollbackTaskDefinition) != "web:1" {
+		t.Errorf("rollback = started %v completed %v (%s %s) %q %s", df.RollbackStarted, df.RolledBack, df.RollbackDeploymentID, df.RollbackState, df.RollbackBy, df.RollbackTaskDefinition)
+	}
+	if api.calls["DescribeServices"] != 6 {
+		t.Errorf("%d DescribeServices, want 6 (1 before the update, 3 until the failure, 2 until the rollback completed)", api.calls["DescribeServices"])
 	}
 	if df.Reason != "ECS deployment circuit breaker: tasks failed to start." || len(df.StoppedTasks) != 1 || !strings.Contains(err.Error(), "CannotPullContainerError") {
 		t.Errorf("error = %v", err)
@@ -157,10 +164,12 @@ func TestDeployerRollbackOnTimeoutToLastCompletedAndDeregistersFailed(t *testing
 	if !errors.As(err, &df) || !errors.Is(err, ErrTimeout) {
 		t.Fatalf("err = %v, want DeploymentFailedError wrapping ErrTimeout", err)
 	}
-	if took := clock.Now().Sub(start); took != time.Minute+DefaultPollInterval {
-		t.Errorf("took %s, want 1m (timeout) + one poll (rollback)", took)
+	// The rollback's tasks (no health check) cannot count healthy before
+	// the 40-second rule: its first read comes 40 s + one poll after its update.
+	if took := clock.Now().Sub(start); took != time.Minute+40*time.Second+DefaultPollInterval {
+		t.Errorf("took %s, want 1m (timeout) + the first read after the rollback's update (45 s)", took)
 	}
-	if !df.RolledBack || df.RollbackBy != "deployer" || shortTD(df.RollbackTaskDefinition) != "web:1" {
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackState != completed || df.RollbackDeploymentID != "ecs-svc/3" || df.RollbackBy != "deployer" || shortTD(df.RollbackTaskDefinition) != "web:1" {
 		t.Errorf("rollback = %v %q %s (%v)", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, df.RollbackErr)
 	}
 	if len(api.updates) != 2 || shortTD(*api.updates[1].TaskDefinition) != "web:1" {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs"
@@ -16,6 +17,9 @@ import (
 type deployer struct {
 	api API
 	cfg config
+	// hc remembers which task definitions have health checks (for the
+	// poll schedule's 40-second prediction).
+	hc *healthChecks
 }
 
 var _ Deployer = (*deployer)(nil)
@@ -31,13 +35,14 @@ func New(api API, opts ...Option) Deployer {
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
-	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg}
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
 // balancers through elasticloadbalancingv2.NewFromConfig(cfg) and reading
-// container logs through cloudwatchlogs.NewFromConfig(cfg). The SDK's
-// standard retryer retries throttling; waits also ride out transient errors.
+// container logs through cloudwatchlogs.NewFromConfig(cfg). Transient
+// errors are retried on the Deployer's clock within each wait's deadline
+// (see withRetry); waits also ride out transient errors.
 func NewFromConfig(cfg aws.Config, opts ...Option) Deployer {
 	return New(ecs.NewFromConfig(cfg), append([]Option{WithLoadBalancers(elbv2.NewFromConfig(cfg)), WithLogs(cloudwatchlogs.NewFromConfig(cfg))}, opts...)...)
 }
@@ -55,6 +60,16 @@ func (d *deployer) action(cfg config, format string, args ...any) {
 	d.emit(cfg, &ActionEvent{At: cfg.clock.Now(), Message: fmt.Sprintf(format, args...)})
 }
 
+// schedule returns the poll schedule of one wait on a service last read
+// as before (nil: not read), whose history may tell its drain time.
+func (d *deployer) schedule(cfg config, before *types.Service) *pollSchedule {
+	var h history
+	if before != nil {
+		h = learnHistory(before)
+	}
+	return newPollSchedule(cfg, d.hc.of, h)
+}
+
 // Status reads the service once; Deployment is its PRIMARY deployment.
 func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status, error) {
 	svc, err := d.describeService(ctx, cluster, service)
@@ -64,6 +79,11 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc)                     // best effort (loadbalancer.go)
 	st.Scaling, _ = d.scalingStatus(ctx, d.cfg, cluster, valueOf(svc.ServiceName)) // best effort (scaling.go)
+	providers, err := d.tasksByProvider(ctx, cluster, svc)                         // capacity.go
+	if err != nil {
+		return nil, err
+	}
+	st.Providers = providers
 	return st, nil
 }
 
@@ -76,7 +96,8 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 	}
 	tr := newTracker(cfg.clock.Now())
 	tr.prime(svc)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be steady", false, tr, steadyOutcome)
+	st, o, err := d.poll(ctx, cfg, waitSpec{cluster: cluster, service: service, what: "service " + service + " to be steady",
+		sched: d.schedule(cfg, svc)}, tr, steadyOutcome)
 	if err != nil {
 		return st, err
 	}
@@ -92,13 +113,16 @@ func (d *deployer) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	if in == nil || valueOf(in.ServiceName) == "" {
 		return nil, &ValidationError{Field: "serviceName", Rule: "is required"}
 	}
-	out, err := d.api.CreateService(ctx, in)
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	out, err := d.api.CreateService(cctx, in)
 	if err != nil {
 		return nil, wrapAPI("CreateService", err)
 	}
 	d.action(cfg, "created service %s", valueOf(in.ServiceName))
 	cfg.visibleGrace = visibilityGrace
-	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil)
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.ServiceName), out.Service, nil, deadline)
 }
 
 // UpdateService updates the service and waits for the deployment the
@@ -108,21 +132,28 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if in == nil || valueOf(in.Service) == "" {
 		return nil, &ValidationError{Field: "service", Rule: "is required"}
 	}
-	before, err := d.activeService(ctx, valueOf(in.Cluster), valueOf(in.Service))
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	before, err := d.activeService(cctx, valueOf(in.Cluster), valueOf(in.Service))
 	if err != nil {
 		return nil, err
 	}
-	out, err := d.api.UpdateService(ctx, in)
+	if _, err := checkCapacitySwitch(before, in.CapacityProviderStrategy, in.ForceNewDeployment); err != nil { // capacity.go
+		return nil, err
+	}
+	out, err := d.api.UpdateService(cctx, in)
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}
 	d.action(cfg, "updated service %s", valueOf(in.Service))
-	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before)
+	return d.afterUpdate(ctx, cfg, valueOf(in.Cluster), valueOf(in.Service), out.Service, before, deadline)
 }
 
-// afterUpdate waits for the PRIMARY deployment of svc (the output of a
-// create or update) to complete, then for the service to be steady.
-func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service string, svc, before *types.Service) (*Status, error) {
+// afterUpdate waits, until deadline (the timeout from the create or update
+// call's start), for the PRIMARY deployment of svc (the output of a create
+// or update) to complete, then for the service to be steady.
+func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service string, svc, before *types.Service, deadline time.Time) (*Status, error) {
 	tr := newTracker(cfg.clock.Now())
 	if before != nil {
 		tr.prime(before)
@@ -137,7 +168,8 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
-	st, o, err := d.poll(ctx, cfg, cluster, service, "deployment "+id+" to complete", true, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
+	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, deadline: deadline, sched: d.schedule(cfg, before)}
+	st, o, err := d.poll(ctx, cfg, w, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted {
 			// COMPLETED, and the service runs what it should.
@@ -163,11 +195,14 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 	if desired < 0 {
 		return nil, &ValidationError{Field: "desiredCount", Rule: "must be >= 0"}
 	}
-	before, err := d.activeService(ctx, cluster, service)
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	cctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	before, err := d.activeService(cctx, cluster, service)
 	if err != nil {
 		return nil, err
 	}
-	out, err := d.api.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, DesiredCount: &desired})
+	out, err := d.api.UpdateService(cctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, DesiredCount: &desired})
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}
@@ -183,7 +218,9 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 		judgeFn = drainedOutcome // even a FAILED deployment drains to 0
 	}
 	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
-	st, o, err := d.poll(ctx, cfg, cluster, service, fmt.Sprintf("service %s to run %d tasks", service, desired), true, tr, judgeFn)
+	w := waitSpec{cluster: cluster, service: service, what: fmt.Sprintf("service %s to run %d tasks", service, desired), after: out.Service,
+		deadline: deadline, sched: d.schedule(cfg, before)}
+	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
 	if err != nil {
 		withLast(err, &Status{At: cfg.clock.Now(), Service: *out.Service, Deployment: findPrimary(out.Service.Deployments)})
 		return st, err
@@ -201,7 +238,8 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 	if _, err := d.Scale(ctx, cluster, service, 0, opts...); err != nil {
 		return err
 	}
-	if _, err := d.api.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: optional(cluster), Service: &service}); err != nil {
+	out, err := d.api.DeleteService(ctx, &ecs.DeleteServiceInput{Cluster: optional(cluster), Service: &service})
+	if err != nil {
 		return wrapAPI("DeleteService", err)
 	}
 	d.action(cfg, "deleted service %s", service)
@@ -209,7 +247,8 @@ func (d *deployer) DeleteService(ctx context.Context, cluster, service string, o
 		return nil
 	}
 	tr := newTracker(cfg.clock.Now())
-	_, _, err := d.poll(ctx, cfg, cluster, service, "service "+service+" to be INACTIVE", true, tr, func(s *types.Service) outcome {
+	w := waitSpec{cluster: cluster, service: service, what: "service " + service + " to be INACTIVE", after: out.Service}
+	_, _, err = d.poll(ctx, cfg, w, tr, func(s *types.Service) outcome {
 		if valueOf(s.Status) == "INACTIVE" {
 			return outcome{kind: outcomeCompleted}
 		}

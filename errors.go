@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
 )
 
@@ -165,7 +166,15 @@ func (e *WaitError) Unwrap() error { return e.Err }
 // DeploymentFailedError is returned when a deployment did not complete: ECS
 // marked it FAILED (circuit breaker), it was replaced, or its wait timed out.
 // It carries the stopped tasks of that deployment with their reasons and
-// container exit codes, and whether the service was rolled back.
+// container exit codes, and the rollback's outcome, told apart honestly:
+// RollbackStarted says a rollback deployment exists (started by ECS's
+// circuit breaker or by the Deployer with WithRollback), RolledBack says
+// it COMPLETED (the service is steady on RollbackTaskDefinition again),
+// and RollbackState is the rollback deployment's rollout state when the
+// Deployer last read it. Without WithRollback, Deploy returns as soon as
+// the failure is known, so a circuit-breaker rollback is usually still
+// IN_PROGRESS (RollbackStarted true, RolledBack false); with WithRollback
+// it waits for the rollback to finish, bounded by its own timeout.
 type DeploymentFailedError struct {
 	// Service and Cluster name the service.
 	Service, Cluster string
@@ -177,14 +186,26 @@ type DeploymentFailedError struct {
 	Reason string
 	// StoppedTasks are the stopped tasks of the failed deployment.
 	StoppedTasks []StoppedTask
-	// RolledBack reports whether the service was rolled back, by the ECS
-	// circuit breaker or by the Deployer's rollback option.
+	// RollbackStarted reports that a rollback deployment was started, by
+	// the ECS circuit breaker or by the Deployer's rollback option.
+	RollbackStarted bool
+	// RolledBack reports that the rollback completed: its deployment was
+	// seen COMPLETED with the service steady. It implies RollbackStarted.
 	RolledBack bool
-	// RollbackBy is "circuit-breaker" or "deployer" when RolledBack.
+	// RollbackBy is "circuit-breaker" or "deployer" when RollbackStarted.
 	RollbackBy string
 	// RollbackTaskDefinition is the task definition rolled back to.
 	RollbackTaskDefinition string
-	// RollbackErr is set when the Deployer tried to roll back and failed.
+	// RollbackDeploymentID is the rollback deployment's id: with ECS's
+	// circuit breaker, the revived last COMPLETED deployment (same id as
+	// before) or, on older fakes, a new deployment.
+	RollbackDeploymentID string
+	// RollbackState is the rollback deployment's rolloutState when last
+	// read: IN_PROGRESS (still rolling back), COMPLETED or FAILED.
+	RollbackState types.DeploymentRolloutState
+	// RollbackErr is set when the Deployer could not start a rollback, or
+	// when waiting for a started one ended without its completion (a
+	// *WaitError on timeout, or why it failed).
 	RollbackErr error
 	// Err is the underlying cause, for example a *WaitError on timeout.
 	Err error
@@ -199,13 +220,7 @@ type DeploymentFailedError struct {
 func (e *DeploymentFailedError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "deployment %s of service %s failed: %s", e.DeploymentID, e.Service, e.Reason)
-	if e.RolledBack {
-		fmt.Fprintf(&b, "; rolled back (%s) to %s", e.RollbackBy, shortTD(e.RollbackTaskDefinition))
-	} else if e.RollbackErr != nil {
-		fmt.Fprintf(&b, "; rollback failed: %v", e.RollbackErr)
-	} else {
-		b.WriteString("; not rolled back")
-	}
+	b.WriteString(e.rollbackText())
 	var causes []string
 	count := map[string]int{}
 	first := map[string]string{}
@@ -236,6 +251,26 @@ func (e *DeploymentFailedError) Error() string {
 
 // Unwrap returns the underlying cause, if any.
 func (e *DeploymentFailedError) Unwrap() error { return e.Err }
+
+// rollbackText is the rollback part of Error: completed, started and how
+// far it got, failed to start, or none.
+func (e *DeploymentFailedError) rollbackText() string {
+	dep := ""
+	if e.RollbackDeploymentID != "" {
+		dep = " (deployment " + e.RollbackDeploymentID + ")"
+	}
+	switch {
+	case e.RolledBack:
+		return fmt.Sprintf("; rolled back (%s) to %s%s, rollback COMPLETED", e.RollbackBy, shortTD(e.RollbackTaskDefinition), dep)
+	case e.RollbackStarted && e.RollbackErr != nil:
+		return fmt.Sprintf("; rollback (%s) to %s%s started, not completed: %v", e.RollbackBy, shortTD(e.RollbackTaskDefinition), dep, e.RollbackErr)
+	case e.RollbackStarted:
+		return fmt.Sprintf("; rollback (%s) to %s%s started, %s when last read", e.RollbackBy, shortTD(e.RollbackTaskDefinition), dep, orNone(string(e.RollbackState)))
+	case e.RollbackErr != nil:
+		return fmt.Sprintf("; rollback failed: %v", e.RollbackErr)
+	}
+	return "; not rolled back"
+}
 
 // TaskFailedError is returned by RunTask when a task stopped before
 // RUNNING (when waiting for RUNNING), failed to start, or an essential

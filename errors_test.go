@@ -103,7 +103,8 @@ func TestWaitErrorUnwrapsToTimeoutOrContextAndCarriesLastStatus(t *testing.T) {
 func TestDeploymentFailedErrorTextAndUnwrap(t *testing.T) {
 	we := &WaitError{Err: ErrTimeout}
 	e := &DeploymentFailedError{Service: "web", DeploymentID: "ecs-svc/2", Reason: "ECS deployment circuit breaker: tasks failed to start.",
-		RolledBack: true, RollbackBy: "circuit-breaker", RollbackTaskDefinition: tdArn + "web:1", Err: we,
+		RollbackStarted: true, RolledBack: true, RollbackBy: "circuit-breaker", RollbackTaskDefinition: tdArn + "web:1", Err: we,
+		RollbackDeploymentID: "ecs-svc/1", RollbackState: types.DeploymentRolloutStateCompleted,
 		StoppedTasks: []StoppedTask{{TaskArn: "arn:aws:ecs:r:1:task/c/abc", StoppedReason: "CannotPullContainerError", StopCode: types.TaskStopCodeTaskFailedToStart,
 			Containers: []ContainerExit{{Name: "app", Reason: "CannotPullContainerError: pull access denied"}}}}}
 	err := fmt.Errorf("deploy: %w", e)
@@ -112,7 +113,7 @@ func TestDeploymentFailedErrorTextAndUnwrap(t *testing.T) {
 		t.Fatal("errors.As/Is failed")
 	}
 	want := "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start.; rolled back (circuit-breaker) to " +
-		"web:1; task abc stopped: CannotPullContainerError [TaskFailedToStart], container app no exit code (CannotPullContainerError: pull access denied)"
+		"web:1 (deployment ecs-svc/1), rollback COMPLETED; task abc stopped: CannotPullContainerError [TaskFailedToStart], container app no exit code (CannotPullContainerError: pull access denied)"
 	if e.Error() != want {
 		t.Errorf("Error() =\n%s\nwant\n%s", e.Error(), want)
 	}
@@ -125,13 +126,23 @@ func TestDeploymentFailedErrorTextAndUnwrap(t *testing.T) {
 	exited := StoppedTask{TaskArn: "arn:aws:ecs:r:1:task/c/eee", StoppedReason: "Essential container in task exited", StopCode: types.TaskStopCodeEssentialContainerExited,
 		Containers: []ContainerExit{{Name: "app", ExitCode: ptr(int32(2))}}}
 	e.StoppedTasks = []StoppedTask{same("a1"), same("a2"), exited, same("a3")}
-	want = "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start.; rolled back (circuit-breaker) to web:1" +
+	want = "deployment ecs-svc/2 of service web failed: ECS deployment circuit breaker: tasks failed to start.; rolled back (circuit-breaker) to web:1 (deployment ecs-svc/1), rollback COMPLETED" +
 		"; 3 tasks (a1, ...) stopped: CannotPullContainerError: not found [TaskFailedToStart], container app no exit code" +
 		"; task eee stopped: Essential container in task exited [EssentialContainerExited], container app exit 2"
 	if e.Error() != want {
 		t.Errorf("grouped Error() =\n%s\nwant\n%s", e.Error(), want)
 	}
-	e.RolledBack, e.RollbackErr = false, errors.New("no target")
+	// Started and still in progress (Deploy without WithRollback), or
+	// its wait ended without completion: never "rolled back".
+	e.RolledBack, e.RollbackState = false, types.DeploymentRolloutStateInProgress
+	if got := e.Error(); !strings.Contains(got, "; rollback (circuit-breaker) to web:1 (deployment ecs-svc/1) started, IN_PROGRESS when last read") || strings.Contains(got, "rolled back") {
+		t.Errorf("rollback in progress: Error() = %q", got)
+	}
+	e.RollbackErr = &WaitError{Op: "rollback deployment ecs-svc/1 to complete", Err: ErrTimeout}
+	if got := e.Error(); !strings.Contains(got, "started, not completed: waiting for rollback deployment ecs-svc/1 to complete: timed out") {
+		t.Errorf("rollback wait timed out: Error() = %q", got)
+	}
+	e.RollbackStarted, e.RollbackErr = false, errors.New("no target")
 	if !strings.Contains(e.Error(), "rollback failed: no target") {
 		t.Errorf("Error() = %q", e.Error())
 	}

@@ -9,7 +9,7 @@ import (
 )
 
 // Event is one progress report: *ServiceEvent, *DeploymentEvent,
-// *TaskStoppedEvent or *ActionEvent.
+// *TaskStoppedEvent, *RollbackEvent or *ActionEvent.
 type Event interface {
 	// Time is when it happened (ECS's createdAt/updatedAt when known,
 	// otherwise when the Deployer saw it).
@@ -90,6 +90,43 @@ func (e *TaskStoppedEvent) Time() time.Time { return e.At }
 
 // String describes the stopped task (see StoppedTask.String).
 func (e *TaskStoppedEvent) String() string { return e.Task.String() }
+
+// RollbackEvent reports a rollback after a failed deployment: when the
+// Deployer learns it started (by ECS's circuit breaker or by the Deployer
+// itself) and when waiting for it ended, completed or not.
+type RollbackEvent struct {
+	// At is when it was seen.
+	At time.Time
+	// Service is the service name.
+	Service string
+	// By is "circuit-breaker" or "deployer".
+	By string
+	// DeploymentID is the rollback deployment's id.
+	DeploymentID string
+	// TaskDefinition is the task definition rolled back to.
+	TaskDefinition string
+	// State is the rollback deployment's rolloutState when last read.
+	State types.DeploymentRolloutState
+	// Completed reports that the rollback deployment COMPLETED and the
+	// service is steady on TaskDefinition.
+	Completed bool
+}
+
+// Time returns At.
+func (e *RollbackEvent) Time() time.Time { return e.At }
+
+// String is "rollback (BY) of service S to family:rev (deployment ID)
+// completed" or "... started, STATE".
+func (e *RollbackEvent) String() string {
+	s := fmt.Sprintf("rollback (%s) of service %s to %s", e.By, e.Service, shortTD(e.TaskDefinition))
+	if e.DeploymentID != "" {
+		s += " (deployment " + e.DeploymentID + ")"
+	}
+	if e.Completed {
+		return s + " completed"
+	}
+	return s + " started, " + orNone(string(e.State))
+}
 
 // ActionEvent reports something the Deployer did: "registered web:3",
 // "updated service web", "rolling back to web:2", "deregistered web:3".

@@ -19,11 +19,15 @@ import (
 // tool. It only knows the Deployer, so a unit test can hand it a Deployer
 // over the fake.
 func release(ctx context.Context, d ecsdeploy.Deployer, image string) (string, error) {
-	res, err := d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: image})
+	// WithRollback: wait for the rollback to finish too, so that the
+	// service is back on the old revision when release returns.
+	res, err := d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: image}, ecsdeploy.WithRollback())
 	var df *ecsdeploy.DeploymentFailedError
 	switch {
 	case errors.As(err, &df) && df.RolledBack:
 		return "", fmt.Errorf("release %s failed (%s), service rolled back to %s", image, df.Reason, df.RollbackTaskDefinition[strings.LastIndex(df.RollbackTaskDefinition, "/")+1:])
+	case errors.As(err, &df) && df.RollbackStarted:
+		return "", fmt.Errorf("release %s failed (%s), rollback to %s %s", image, df.Reason, df.RollbackTaskDefinition, df.RollbackState)
 	case err != nil:
 		return "", err
 	}
@@ -59,7 +63,7 @@ func Example_unitTestWithFake() {
 	fmt.Println("good image:", rev, err)
 	_, err = release(ctx, d, "registry.example/web:broken")
 	fmt.Println("bad image:", err)
-	st, _ := d.Wait(ctx, "prod", "web") // the rollback deployment finishes
+	st, _ := d.Status(ctx, "prod", "web") // the rollback deployment finished
 	fmt.Println("after the rollback:", st.Deployment.RolloutState, strings.HasSuffix(*st.Service.TaskDefinition, "task-definition/web:2"), st.Service.RunningCount)
 	fmt.Println("within 10 virtual minutes:", e.Now().Sub(start) < 10*time.Minute)
 	// Output:

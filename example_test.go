@@ -33,8 +33,9 @@ func ExampleDeploymentFailedError() {
 	// err would come from d.Deploy(ctx, ecsdeploy.DeployInput{...}).
 	var err error = &ecsdeploy.DeploymentFailedError{
 		Service: "web", DeploymentID: "ecs-svc/2",
-		Reason:     "ECS deployment circuit breaker: tasks failed to start.",
-		RolledBack: true, RollbackBy: "circuit-breaker",
+		Reason:          "ECS deployment circuit breaker: tasks failed to start.",
+		RollbackStarted: true, RollbackBy: "circuit-breaker", RollbackDeploymentID: "ecs-svc/1",
+		RollbackState:          types.DeploymentRolloutStateInProgress,
 		RollbackTaskDefinition: "arn:aws:ecs:us-east-1:123456789012:task-definition/web:1",
 		StoppedTasks: []ecsdeploy.StoppedTask{{
 			TaskArn: "arn:aws:ecs:us-east-1:123456789012:task/prod/0123abcd", StopCode: types.TaskStopCodeTaskFailedToStart,
@@ -45,13 +46,17 @@ func ExampleDeploymentFailedError() {
 	switch {
 	case errors.Is(err, ecsdeploy.ErrServiceNotFound):
 		fmt.Println("no such service")
-	case errors.As(err, &df):
-		fmt.Println("rolled back:", df.RolledBack)
+	case errors.As(err, &df) && df.RolledBack:
+		fmt.Println("rolled back: the service is steady on the previous revision")
+	case errors.As(err, &df) && df.RollbackStarted:
+		// Without WithRollback, Deploy returns once the failure is known:
+		// the breaker's rollback is usually still running.
+		fmt.Println("rollback started, still", df.RollbackState, "(deployment", df.RollbackDeploymentID+")")
 		for _, t := range df.StoppedTasks {
 			fmt.Println(t)
 		}
 	}
 	// Output:
-	// rolled back: true
+	// rollback started, still IN_PROGRESS (deployment ecs-svc/1)
 	// task 0123abcd stopped: CannotPullContainerError: pull image manifest has been retried 5 time(s) [TaskFailedToStart]
 }

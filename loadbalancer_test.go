@@ -101,8 +101,8 @@ func TestDeployExplainsELBHealthCheckFailure(t *testing.T) {
 	if !errors.As(err, &fe) {
 		t.Fatalf("Deploy: %v", err)
 	}
-	if !fe.RolledBack || len(fe.LoadBalancer) != 1 {
-		t.Fatalf("rolled back %v, load balancer failures %+v", fe.RolledBack, fe.LoadBalancer)
+	if !fe.RollbackStarted || len(fe.LoadBalancer) != 1 {
+		t.Fatalf("rollback started %v, load balancer failures %+v", fe.RollbackStarted, fe.LoadBalancer)
 	}
 	f := fe.LoadBalancer[0]
 	if f.TargetGroupArn != l.tg || f.Tasks < 3 || f.Reason != "Target.ResponseCodeMismatch" || f.Description != "Health checks failed with these codes: [503]" ||

@@ -25,7 +25,13 @@ func (d *deployer) containerDefs(ctx context.Context, cache taskDefs, arn string
 		return defs
 	}
 	var defs map[string]types.ContainerDefinition
-	if o, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &arn}); err == nil && o.TaskDefinition != nil {
+	if known, ok := d.hc.containerDefs(arn); ok { // registered or described already
+		defs = map[string]types.ContainerDefinition{}
+		for _, c := range known {
+			defs[valueOf(c.Name)] = c
+		}
+	} else if o, err := d.api.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: &arn}); err == nil && o.TaskDefinition != nil {
+		d.hc.note(o.TaskDefinition)
 		defs = map[string]types.ContainerDefinition{}
 		for _, c := range o.TaskDefinition.ContainerDefinitions {
 			defs[valueOf(c.Name)] = c

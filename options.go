@@ -19,6 +19,8 @@ type config struct {
 	onlyIfChanged  bool
 	maxStoppedSeen int
 	retryAttempts  int
+	fixedPolling   bool
+	rollbackNoWait bool
 	elb            LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
 	// logs reads container output (logs.go); logLines is how many last
 	// lines each failed essential container carries.
@@ -78,7 +80,12 @@ func WithClock(c Clock) Option {
 // WithEvents sends progress Events to fn (see NewTextRenderer).
 func WithEvents(fn func(Event)) Option { return func(c *config) { c.events = fn } }
 
-// WithTimeout bounds each wait (on the Deployer's clock); 0 keeps the default.
+// WithTimeout bounds each wait on the Deployer's clock; 0 keeps the
+// default. For Deploy, CreateService, UpdateService and Scale it counts
+// from the call's start, and every API call they make carries that
+// deadline (retries never sleep past it); reading a failed deployment's
+// stopped tasks may take 5 s more, and a rollback wait (WithRollback) has
+// a timeout of its own.
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -87,7 +94,13 @@ func WithTimeout(d time.Duration) Option {
 	}
 }
 
-// WithPollInterval sets how often waits call DescribeServices/DescribeTasks.
+// WithPollInterval sets the step between two reads of a wait
+// (DescribeServices/DescribeTasks) whenever ECS could report the outcome
+// before a later read: the Deployer then detects completion or failure
+// within this interval. Service waits read less often only while ECS's
+// rules or the service's own history say nothing decisive can happen (the
+// 40-second rule, a circuit breaker that cannot trip yet, the old tasks'
+// drain); see WithFixedPolling and docs/deployer.md, "API economy".
 func WithPollInterval(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {
@@ -98,7 +111,11 @@ func WithPollInterval(d time.Duration) Option {
 
 // WithRollback makes Deploy roll back on failure when ECS did not (no
 // circuit-breaker rollback): to the task definition of the service's last
-// COMPLETED deployment.
+// COMPLETED deployment. Whoever started the rollback (ECS's circuit
+// breaker or the Deployer), Deploy then waits for the rollback deployment
+// to finish, bounded by a timeout of its own (WithTimeout), and reports
+// which happened in DeploymentFailedError (RollbackStarted, RolledBack,
+// RollbackState); WithRollbackNoWait returns once it started.
 func WithRollback() Option { return func(c *config) { c.rollback = true } }
 
 // WithDeregisterFailed makes Deploy deregister the revision it registered
@@ -123,3 +140,14 @@ func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = tru
 // jitter backoff, sleeping through the Deployer's clock. n <= 1 turns these
 // retries off. It takes effect when given to New.
 func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts = n } }
+
+// WithFixedPolling makes service waits read every poll interval, without
+// the adaptive schedule's predictions (more calls, the same detection
+// latency at most).
+func WithFixedPolling() Option { return func(c *config) { c.fixedPolling = true } }
+
+// WithRollbackNoWait makes a Deploy with WithRollback return as soon as a
+// rollback has started, instead of waiting (bounded by the timeout) for
+// the rollback deployment to finish; DeploymentFailedError then reports
+// RollbackStarted with the rollback's last seen state.
+func WithRollbackNoWait() Option { return func(c *config) { c.rollbackNoWait = true } }

@@ -33,6 +33,7 @@ func (d *deployer) register(ctx context.Context, cfg config, in *ecs.RegisterTas
 		out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(in.Family))
 		switch err = wrapAPI("DescribeTaskDefinition", err); {
 		case err == nil && out.TaskDefinition != nil:
+			d.hc.note(out.TaskDefinition)
 			if latest := valueOf(out.TaskDefinition.TaskDefinitionArn); known.arn != "" && latest == known.arn {
 				res.Diff = known.diff
 			} else {
@@ -52,6 +53,7 @@ func (d *deployer) register(ctx context.Context, cfg config, in *ecs.RegisterTas
 		return nil, wrapAPI("RegisterTaskDefinition", err)
 	}
 	res.TaskDefinition, res.Registered = out.TaskDefinition, true
+	d.hc.note(out.TaskDefinition)
 	res.Arn = valueOf(out.TaskDefinition.TaskDefinitionArn)
 	d.action(cfg, "registered %s", shortTD(res.Arn))
 	return res, nil

@@ -38,6 +38,8 @@ func (r *TextRenderer) Render(e Event) {
 		key = "deployment:" + ev.ID
 	case *TaskStoppedEvent:
 		key = "task:" + ev.Task.TaskArn
+	case *RollbackEvent:
+		key = "rollback:" + ev.Service + ":" + ev.DeploymentID
 	}
 	r.mu.Lock()
 	defer r.mu.Unlock()

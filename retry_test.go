@@ -70,15 +70,62 @@ func TestRetryNotForPermanentErrors(t *testing.T) {
 	}
 }
 
-// TestRetryNotWrappingSDKClient: an *ecs.Client keeps its own retryer.
-func TestRetryNotWrappingSDKClient(t *testing.T) {
+// TestRetryWrapsSDKClientWithOneSDKAttempt: an *ecs.Client is wrapped
+// too, and each of its calls is made with one SDK attempt, so that the
+// retries happen on the Deployer's clock within the wait's deadline
+// (issue #17.6), not in the SDK's wall-clock backoff.
+func TestRetryWrapsSDKClientWithOneSDKAttempt(t *testing.T) {
 	c := ecs.New(ecs.Options{Region: "us-east-1"})
-	if d := New(c).(*deployer); d.api.(clusterNaming).API != API(c) {
-		t.Errorf("*ecs.Client was wrapped in %T", d.api.(clusterNaming).API)
+	r, ok := New(c).(*deployer).api.(clusterNaming).API.(*retryAPI)
+	if !ok || !r.sdk || r.next != API(c) {
+		t.Fatalf("*ecs.Client wrapped as %T, want *retryAPI marked sdk", New(c).(*deployer).api.(clusterNaming).API)
+	}
+	var o ecs.Options
+	for _, fn := range r.opts([]func(*ecs.Options){func(o *ecs.Options) { o.Region = "eu-west-1" }}) {
+		fn(&o)
+	}
+	if o.RetryMaxAttempts != 1 || o.Region != "eu-west-1" {
+		t.Errorf("options = attempts %d region %q, want 1 attempt and the caller's option kept", o.RetryMaxAttempts, o.Region)
 	}
 	if d := New(&scripted{}).(*deployer); d.api == nil {
 		t.Error("no API")
-	} else if _, ok := d.api.(clusterNaming).API.(*retryAPI); !ok {
-		t.Errorf("a non-SDK API is %T, want the retry wrapper", d.api.(clusterNaming).API)
+	}
+	if d := New(c, WithRetryAttempts(1)).(*deployer); d.api.(clusterNaming).API != API(c) {
+		t.Errorf("retries off: *ecs.Client wrapped in %T", d.api.(clusterNaming).API)
+	}
+}
+
+// TestRetryStopsAtTheWaitDeadline (issue #17.6): a call carrying a wait's
+// deadline is not retried when the backoff would end past it, so retries
+// never stretch a wait beyond its timeout; and a Deploy against an API
+// throttling every call returns within its timeout plus reportGrace.
+func TestRetryStopsAtTheWaitDeadline(t *testing.T) {
+	throttle := &smithy.GenericAPIError{Code: "ThrottlingException", Message: "Rate exceeded", Fault: smithy.FaultClient}
+	api := &scripted{services: func(int) (*ecs.DescribeServicesOutput, error) { return nil, throttle }}
+	clock := newStepClock()
+	d := New(api, WithClock(clock)).(*deployer)
+	start := clock.Now()
+	ctx, cancel := withDeadline(t.Context(), clock, start.Add(3*time.Second))
+	defer cancel()
+	_, err := d.api.DescribeServices(ctx, &ecs.DescribeServicesInput{Services: []string{"web"}})
+	if !errors.Is(err, throttle) {
+		t.Fatalf("err = %v, want the throttling error", err)
+	}
+	if took := clock.Now().Sub(start); took > 3*time.Second {
+		t.Errorf("retries slept %v past a 3 s deadline", took)
+	}
+	if n := api.calls["DescribeServices"]; n < 1 || n >= DefaultRetryAttempts {
+		t.Errorf("%d attempts, want fewer than %d (cut by the deadline)", n, DefaultRetryAttempts)
+	}
+
+	// A whole Deploy: its first read is throttled for good.
+	clock = newStepClock()
+	start = clock.Now()
+	_, err = New(api, WithClock(clock), WithTimeout(3*time.Second)).Deploy(t.Context(), DeployInput{Service: "web", Image: "app:2"})
+	if !errors.Is(err, throttle) {
+		t.Fatalf("Deploy err = %v, want the throttling error", err)
+	}
+	if took := clock.Now().Sub(start); took > 3*time.Second+reportGrace {
+		t.Errorf("Deploy took %v against a 3 s timeout", took)
 	}
 }

@@ -49,13 +49,17 @@ func TestDeployRecognisesRevivedRollbackOfCrashLoop(t *testing.T) {
 			}
 		}
 	})
-	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"}, events)
+	// WithRollback: Deploy also waits for the breaker's rollback to
+	// complete (issue #12.6), and names the revived deployment.
+	_, err = f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "app:crash"}, events, ecsdeploy.WithRollback())
 	var df *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &df) {
 		t.Fatalf("err = %v, want a DeploymentFailedError", err)
 	}
-	if !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old {
-		t.Fatalf("RolledBack=%v by %q to %s, want the circuit breaker's rollback to %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, old)
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old ||
+		df.RollbackDeploymentID != goodID || df.RollbackState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("rollback started=%v completed=%v (deployment %s %s) by %q to %s, want the circuit breaker's rollback of %s to %s completed",
+			df.RollbackStarted, df.RolledBack, df.RollbackDeploymentID, df.RollbackState, df.RollbackBy, df.RollbackTaskDefinition, goodID, old)
 	}
 	if !revivedSeen || !rollingBackEvent {
 		t.Errorf("events: revived deployment reported %v, rolling-back service event %v; want both", revivedSeen, rollingBackEvent)

@@ -6,20 +6,32 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // Deploy registers a revision when something changed, updates the service
-// and waits until the deployment that update started is COMPLETED.
+// and waits until the deployment that update started is COMPLETED. Every
+// call up to the outcome carries one deadline, the timeout from Deploy's
+// start; reading a failure's stopped tasks may take reportGrace more, and
+// waiting for a rollback has a timeout of its own.
 func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (*DeployResult, error) {
 	cfg := d.cfg.with(opts)
 	in = withServiceDefinitionTarget(in)
 	if err := validateDeployInput(in); err != nil {
 		return nil, err
 	}
-	svc, err := d.serviceForDeploy(ctx, in)
+	deadline := cfg.clock.Now().Add(cfg.timeout)
+	dctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
+	svc, err := d.serviceForDeploy(dctx, in)
+	if err != nil {
+		return nil, err
+	}
+	// A capacity change needs (and gets) a new deployment: capacity.go.
+	switchCapacity, err := checkCapacitySwitch(svc, in.CapacityProviderStrategy, true)
 	if err != nil {
 		return nil, err
 	}
@@ -38,11 +50,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	}
 	res := &DeployResult{TaskDefinitionArn: current}
 	if in.TaskDefinition != nil || in.Image != "" {
-		if err := d.prepare(ctx, cfg, in, current, res); err != nil {
+		if err := d.prepare(dctx, cfg, in, current, res); err != nil {
 			return res, err
 		}
 	}
-	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() {
+	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() && !switchCapacity {
 		if in.Scaling != nil { // scaling.go: scaling alone updates no service
 			if res.ScalingPolicies, err = d.applyScaling(ctx, cfg, in.Cluster, in.Service, in.Scaling); err != nil {
 				return res, err
@@ -54,13 +66,16 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		return res, nil
 	}
 	up := &ecs.UpdateServiceInput{Cluster: optional(in.Cluster), Service: &in.Service,
-		ForceNewDeployment: in.ForceNewDeployment, DesiredCount: in.DesiredCount}
-	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment()
+		ForceNewDeployment: in.ForceNewDeployment || switchCapacity, DesiredCount: in.DesiredCount}
+	if switchCapacity {
+		up.CapacityProviderStrategy = in.CapacityProviderStrategy
+	}
+	newDeployment := res.TaskDefinitionArn != current || in.ForceNewDeployment || svcChange.startsDeployment() || switchCapacity
 	if res.TaskDefinitionArn != current {
 		up.TaskDefinition = &res.TaskDefinitionArn
 	}
 	mergeServiceUpdate(up, svcChange)
-	out, err := d.api.UpdateService(ctx, up)
+	out, err := d.api.UpdateService(dctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
 	}
@@ -89,7 +104,9 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
 	}
 	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
-	st, o, err := d.poll(ctx, cfg, in.Cluster, in.Service, "deployment "+res.DeploymentID+" to complete", true, tr, judgeFn)
+	w := waitSpec{cluster: in.Cluster, service: in.Service, what: "deployment " + res.DeploymentID + " to complete",
+		after: out.Service, deadline: deadline, sched: d.schedule(cfg, svc)}
+	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
 	if st != nil {
 		res.Status = st
 	}
@@ -107,9 +124,16 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if err != nil {
 		o = outcome{kind: outcomeFailed, deployment: o.deployment, reason: "timed out waiting for the deployment to complete"}
 	}
-	ferr := d.failure(ctx, cfg, tr, in.Cluster, in.Service, res.DeploymentID, res.TaskDefinitionArn, o, err)
-	if !ferr.RolledBack && cfg.rollback {
-		d.rollbackTo(ctx, cfg, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
+	// Reading why it failed keeps the deploy's deadline, or reportGrace
+	// past it when the wait used it all.
+	rctx, rcancel := withDeadline(ctx, cfg.clock, later(deadline, cfg.clock.Now().Add(reportGrace)))
+	ferr := d.failure(rctx, cfg, tr, in.Cluster, in.Service, res.DeploymentID, res.TaskDefinitionArn, o, err)
+	rcancel()
+	switch {
+	case ferr.RollbackStarted && cfg.rollback && !cfg.rollbackNoWait && !ferr.RolledBack:
+		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, nil, ferr)
+	case !ferr.RollbackStarted && cfg.rollback:
+		d.rollbackTo(ctx, cfg, tr, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
 	return res, d.undoRegister(ctx, cfg, res, alarmFailure(ferr, res.Status)) // scaling.go
 }
@@ -122,8 +146,10 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.Scaling == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount or Scaling is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.CapacityProviderStrategy == nil && in.Scaling == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount, CapacityProviderStrategy or Scaling is required"})
+	case in.CapacityProviderStrategy != nil && in.ServiceDefinition != nil && in.ServiceDefinition.CapacityProviderStrategy != nil:
+		errs = append(errs, &ValidationError{Field: "CapacityProviderStrategy", Rule: "must be empty when ServiceDefinition sets capacityProviderStrategy"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
 	}
@@ -146,6 +172,7 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 	if err != nil {
 		return wrapAPI("DescribeTaskDefinition", err)
 	}
+	d.hc.note(out.TaskDefinition)
 	cur := RegisterInput(out.TaskDefinition)
 	want := in.TaskDefinition
 	if in.Image != "" {
@@ -162,13 +189,13 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 	} else {
 		res.Diff = fmt.Sprintf("family: %q -> %q", valueOf(cur.Family), valueOf(want.Family))
 	}
+	// The current revision was read once, above; when want is of its
+	// family and differs from it, register without reading the family's
+	// latest revision again (issue #18.2: one DescribeTaskDefinition per
+	// deploy). Another family is compared with its own latest revision.
 	rcfg := cfg
-	rcfg.onlyIfChanged = true
-	var known knownDiff
-	if valueOf(want.Family) == valueOf(cur.Family) {
-		known = knownDiff{arn: valueOf(out.TaskDefinition.TaskDefinitionArn), diff: res.Diff}
-	}
-	reg, err := d.register(ctx, rcfg, want, known)
+	rcfg.onlyIfChanged = valueOf(want.Family) != valueOf(cur.Family)
+	reg, err := d.register(ctx, rcfg, want, knownDiff{})
 	if err != nil {
 		return err
 	}
@@ -229,12 +256,16 @@ func lastCompleted(ds []types.Deployment, exclude string) string {
 
 // failure builds the DeploymentFailedError for deployment id, with its
 // stopped tasks (ListTasks startedBy=id, desiredStatus STOPPED; then
-// DescribeTasks), reporting them as events.
+// DescribeTasks), reporting them as events, and the circuit breaker's
+// rollback as far as the last reading shows it.
 func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster, service, id, td string, o outcome, cause error) *DeploymentFailedError {
 	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
-	if o.rolledBackTo != nil {
-		e.RolledBack, e.RollbackBy = true, "circuit-breaker"
-		e.RollbackTaskDefinition = valueOf(o.rolledBackTo.TaskDefinition)
+	if rb := o.rolledBackTo; rb != nil {
+		e.RollbackStarted, e.RollbackBy = true, "circuit-breaker"
+		e.RollbackTaskDefinition, e.RollbackDeploymentID = valueOf(rb.TaskDefinition), valueOf(rb.Id)
+		e.RollbackState = rb.RolloutState
+		e.RolledBack = rb.RolloutState == types.DeploymentRolloutStateCompleted
+		d.emit(cfg, rollbackEvent(cfg, service, e))
 	}
 	if id == "" {
 		return e
@@ -249,21 +280,76 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 	return e
 }
 
-// rollbackTo updates the service back to target and waits for it,
-// recording the result on ferr.
-func (d *deployer) rollbackTo(ctx context.Context, cfg config, cluster, service, target, failed string, ferr *DeploymentFailedError) {
+// rollbackEvent reports the rollback as ferr describes it now.
+func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *RollbackEvent {
+	return &RollbackEvent{At: cfg.clock.Now(), Service: service, By: ferr.RollbackBy, DeploymentID: ferr.RollbackDeploymentID,
+		TaskDefinition: ferr.RollbackTaskDefinition, State: ferr.RollbackState, Completed: ferr.RolledBack}
+}
+
+// awaitRollback waits, with a timeout of its own, for the rollback
+// deployment ferr names to complete, and records how it ended on ferr.
+// after is the last reading of the service, so the first read of this
+// wait comes one schedule step later (no extra call).
+//
+// written is the response of the Deployer's own rollback update (nil for
+// the circuit breaker's): until reads show it, they count as pending
+// (eventual consistency, consistency.go).
+func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after, written *types.Service, ferr *DeploymentFailedError) {
+	id := ferr.RollbackDeploymentID
+	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after)}
+	j := func(s *types.Service) outcome {
+		o := deploymentOutcome(s, id)
+		if o.kind == outcomeCompleted && steadyOutcome(s).kind != outcomeCompleted {
+			o.kind = outcomePending
+		}
+		return o
+	}
+	if written != nil {
+		j = afterWrite(written, cfg.clock.Now(), cfg.clock, j)
+	}
+	st, o, err := d.poll(ctx, cfg, w, tr, j)
+	if st != nil && st.Deployment != nil {
+		ferr.RollbackState = st.Deployment.RolloutState
+	}
+	switch {
+	case err != nil:
+		withLast(err, &Status{At: cfg.clock.Now(), Service: *after, Deployment: findDeployment(after.Deployments, id)})
+		ferr.RollbackErr = err
+	case o.kind == outcomeCompleted:
+		ferr.RolledBack, ferr.RollbackState = true, types.DeploymentRolloutStateCompleted
+	default:
+		ferr.RollbackErr = fmt.Errorf("rollback deployment %s did not complete: %s", id, o.reason)
+	}
+	d.emit(cfg, rollbackEvent(cfg, service, ferr))
+}
+
+// rollbackTo updates the service back to target and, unless
+// WithRollbackNoWait, waits for that deployment with a timeout of its
+// own, recording the result on ferr.
+func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, cluster, service, target, failed string, ferr *DeploymentFailedError) {
 	if target == "" || target == failed {
 		ferr.RollbackErr = fmt.Errorf("no COMPLETED deployment with another task definition to roll back to")
 		return
 	}
 	d.action(cfg, "rolling back service %s to %s", service, shortTD(target))
-	_, err := d.UpdateService(ctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, TaskDefinition: &target},
-		WithClock(cfg.clock), WithEvents(cfg.events), WithTimeout(cfg.timeout), WithPollInterval(cfg.poll))
+	uctx, cancel := withDeadline(ctx, cfg.clock, cfg.clock.Now().Add(cfg.timeout))
+	out, err := d.api.UpdateService(uctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, TaskDefinition: &target})
+	cancel()
 	if err != nil {
-		ferr.RollbackErr = err
+		ferr.RollbackErr = wrapAPI("UpdateService", err)
 		return
 	}
-	ferr.RolledBack, ferr.RollbackBy, ferr.RollbackTaskDefinition = true, "deployer", target
+	d.emit(cfg, tr.observe(out.Service, cfg.clock.Now())...)
+	p := findPrimary(out.Service.Deployments)
+	ferr.RollbackStarted, ferr.RollbackBy, ferr.RollbackTaskDefinition = true, "deployer", target
+	if p != nil {
+		ferr.RollbackDeploymentID, ferr.RollbackState = valueOf(p.Id), p.RolloutState
+	}
+	d.emit(cfg, rollbackEvent(cfg, service, ferr))
+	if cfg.rollbackNoWait || p == nil {
+		return
+	}
+	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, ferr)
 }
 
 // Rollback deploys the last COMPLETED task definition (or in.TaskDefinition).
@@ -320,4 +406,12 @@ func withLast(err error, st *Status) {
 	if errors.As(err, &we) && we.Last == nil {
 		we.Last = st
 	}
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
 }

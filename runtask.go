@@ -36,6 +36,9 @@ func (d *deployer) RunTask(ctx context.Context, in RunTaskInput, opts ...Option)
 	if in.TaskDefinition == "" {
 		return nil, &ValidationError{Field: "TaskDefinition", Rule: "is required"}
 	}
+	if err := validateRunTaskLaunch(in); err != nil { // capacity.go
+		return nil, err
+	}
 	count := in.Count
 	if count == 0 {
 		count = 1

@@ -335,8 +335,11 @@ type AlarmFailedError struct {
 // Error names the alarm, the deployment and whether it rolled back.
 func (e *AlarmFailedError) Error() string {
 	rb := ""
-	if e.Deployment.RolledBack {
+	switch {
+	case e.Deployment.RolledBack:
 		rb = fmt.Sprintf("; rolled back to %s", shortTD(e.Deployment.RollbackTaskDefinition))
+	case e.Deployment.RollbackStarted:
+		rb = fmt.Sprintf("; rolling back to %s", shortTD(e.Deployment.RollbackTaskDefinition))
 	}
 	return fmt.Sprintf("deployment %s of service %s failed: deployment alarm %s went to ALARM (%s)%s",
 		e.Deployment.DeploymentID, e.Deployment.Service, e.Alarm, e.Reason, rb)
@@ -353,6 +356,16 @@ var alarmReason = regexp.MustCompile(`alarm (\S+) is in ALARM state`)
 func alarmFailure(ferr *DeploymentFailedError, st *Status) error {
 	var alarms, events []string
 	if st != nil {
+		// The failed deployment's own rolloutStateReason names the alarm;
+		// the Deployer's reason may come from the service event instead.
+		for _, dp := range st.Service.Deployments {
+			if valueOf(dp.Id) == ferr.DeploymentID {
+				if r := valueOf(dp.RolloutStateReason); alarmReason.MatchString(r) {
+					m := alarmReason.FindStringSubmatch(r)
+					return &AlarmFailedError{Alarm: m[1], Reason: r, Deployment: ferr}
+				}
+			}
+		}
 		if c := st.Service.DeploymentConfiguration; c != nil && c.Alarms != nil {
 			alarms = c.Alarms.AlarmNames
 		}

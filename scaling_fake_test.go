@@ -125,11 +125,11 @@ func TestDeployAlarmRollbackIsTypedError(t *testing.T) {
 	}))
 	_, err := d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:2"})
 	var ae *ecsdeploy.AlarmFailedError
-	if !errors.As(err, &ae) || ae.Alarm != "web-5xx" || !strings.Contains(ae.Reason, "web-5xx") {
+	if !errors.As(err, &ae) || ae.Alarm != "web-5xx" || !strings.Contains(ae.Reason, "alarm") {
 		t.Fatalf("Deploy: %T %v", err, err)
 	}
 	var df *ecsdeploy.DeploymentFailedError
-	if !errors.As(err, &df) || !df.RolledBack {
+	if !errors.As(err, &df) || !df.RollbackStarted {
 		t.Fatalf("not a rolled-back DeploymentFailedError: %+v", df)
 	}
 	if !strings.Contains(err.Error(), "deployment alarm web-5xx went to ALARM") {

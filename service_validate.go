@@ -133,32 +133,7 @@ func validateLaunch(p *problems, in *ecs.CreateServiceInput, td *ecs.RegisterTas
 	if in.LaunchType != "" && len(in.CapacityProviderStrategy) > 0 {
 		p.add("capacityProviderStrategy", "specify either a launchType or a capacityProviderStrategy, not both")
 	}
-	if len(in.CapacityProviderStrategy) > MaxCapacityProviders {
-		p.add("capacityProviderStrategy", "at most %d capacity providers are allowed", MaxCapacityProviders)
-	}
-	bases, weighted := 0, false
-	for i, cp := range in.CapacityProviderStrategy {
-		f := fmt.Sprintf("capacityProviderStrategy[%d]", i)
-		if deref(cp.CapacityProvider) == "" {
-			p.add(f+".capacityProvider", "is required")
-		}
-		if cp.Weight < 0 || cp.Weight > 1000 {
-			p.add(f+".weight", "must be between 0 and 1000, got %d", cp.Weight)
-		}
-		if cp.Base < 0 || cp.Base > 100000 {
-			p.add(f+".base", "must be between 0 and 100000, got %d", cp.Base)
-		}
-		if cp.Base > 0 {
-			bases++
-			if bases == 2 {
-				p.add(f+".base", "only one capacity provider in a strategy can have a base")
-			}
-		}
-		weighted = weighted || cp.Weight > 0
-	}
-	if len(in.CapacityProviderStrategy) > 0 && !weighted {
-		p.add("capacityProviderStrategy", "at least one capacity provider must have a weight greater than 0")
-	}
+	validateStrategy(p, "capacityProviderStrategy", in.CapacityProviderStrategy) // capacity.go
 	if in.PlatformVersion != nil {
 		fargate := in.LaunchType == types.LaunchTypeFargate || len(in.CapacityProviderStrategy) > 0
 		switch {

@@ -32,9 +32,12 @@ type outcome struct {
 
 // deploymentOutcome judges deployment id in svc: COMPLETED is success;
 // FAILED, or leaving the list in favour of another PRIMARY, is failure.
-// A circuit-breaker rollback shows as a newer PRIMARY deployment (its
-// rolloutStateReason reads "ECS deployment circuit breaker: rolling back to
-// deploymentId ecs-svc/N.").
+// A circuit-breaker rollback shows as another PRIMARY deployment whose
+// rolloutStateReason reads "ECS deployment circuit breaker: rolling back
+// to deploymentId ecs-svc/N.": on ECS the last COMPLETED deployment
+// itself, revived (IN_PROGRESS, same id, N its own id; developer guide
+// "deployment circuit breaker"), on older fakes a new deployment with N
+// the target's id. Both are recognised (rolledBackTo).
 func deploymentOutcome(svc *types.Service, id string) outcome {
 	ours := findDeployment(svc.Deployments, id)
 	primary := findPrimary(svc.Deployments)
@@ -70,7 +73,10 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		if o.reason == "" {
 			o.reason = "rollout state FAILED"
 		}
-		if other != nil && isRollback(other) {
+		// The rollback PRIMARY is a new deployment (older fakes) or the
+		// revived last COMPLETED one (ECS); once COMPLETED it has lost its
+		// "rolling back" reason, and the events still tell.
+		if other != nil && (isRollback(other) || (failedEventReason(svc, id) != "" && rollingBackEventSeen(svc))) {
 			o.rolledBackTo = other
 		}
 	case "":
@@ -182,23 +188,62 @@ func findPrimary(ds []types.Deployment) *types.Deployment {
 // judge returns the outcome of one reading; done=true ends the wait.
 type judge func(svc *types.Service) outcome
 
-// poll reads the service every cfg.poll until j says completed or failed,
-// the deadline passes (a *WaitError wrapping ErrTimeout) or ctx is done (a
-// *WaitError wrapping ctx.Err()). Transient API errors are ridden out.
-// It makes one DescribeServices call per poll.
-//
-// With delayFirst the first read happens one poll interval in (right after
-// an update, whose response already showed the state).
-func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what string, delayFirst bool, tr *tracker, j judge) (*Status, outcome, error) {
+// waitSpec says what one wait reads and until when.
+type waitSpec struct {
+	cluster, service string
+	// what is what is awaited, for WaitError.Op.
+	what string
+	// after is the response of the update the wait follows (nil: none):
+	// then the first read comes one schedule step in, since the response
+	// already showed the state.
+	after *types.Service
+	// deadline ends the wait (zero: cfg.timeout from the wait's start).
+	deadline time.Time
+	// sched paces the reads (nil: a schedule without task definition
+	// knowledge).
+	sched *pollSchedule
+}
+
+// poll reads the service until j says completed or failed, the deadline
+// passes (a *WaitError wrapping ErrTimeout) or ctx is done (a *WaitError
+// wrapping ctx.Err()). It makes one DescribeServices call per read, paced
+// by w.sched (see pollSchedule); every call carries the wait's deadline
+// (withDeadline), and throttling or server faults are ridden out on the
+// Deployer's clock until it.
+func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker, j judge) (*Status, outcome, error) {
 	start := cfg.clock.Now()
-	deadline := start.Add(cfg.timeout)
+	deadline := w.deadline
+	if deadline.IsZero() {
+		deadline = start.Add(cfg.timeout)
+	}
+	sched := w.sched
+	if sched == nil {
+		sched = newPollSchedule(cfg, nil, history{})
+	}
+	wctx, cancel := withDeadline(ctx, cfg.clock, deadline)
+	defer cancel()
 	var last *Status
 	var lastOutcome outcome
 	waitErr := func(err error) error {
-		return &WaitError{Op: what, Waited: cfg.clock.Now().Sub(start), Last: last, Err: err}
+		return &WaitError{Op: w.what, Waited: cfg.clock.Now().Sub(start), Last: last, Err: err}
 	}
-	if delayFirst {
-		if err := cfg.clock.Sleep(ctx, min(cfg.poll, cfg.timeout)); err != nil {
+	sleep := func(step time.Duration) error {
+		now := cfg.clock.Now()
+		if !now.Before(deadline) {
+			return ErrTimeout
+		}
+		if err := cfg.clock.Sleep(wctx, min(step, deadline.Sub(now))); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return ErrTimeout // the wait's own deadline (wall clock)
+		}
+		return nil
+	}
+	if w.after != nil {
+		o := j(w.after)
+		sched.prime(w.after, o.deployment, start)
+		if err := sleep(sched.first()); err != nil {
 			return last, lastOutcome, waitErr(err)
 		}
 	}
@@ -206,11 +251,13 @@ func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what 
 		if err := ctx.Err(); err != nil {
 			return last, lastOutcome, waitErr(err)
 		}
-		svc, err := d.describeService(ctx, cluster, service)
+		svc, err := d.describeService(wctx, w.cluster, w.service)
 		now := cfg.clock.Now()
 		switch {
 		case err != nil && ctx.Err() != nil:
 			return last, lastOutcome, waitErr(ctx.Err())
+		case err != nil && (wctx.Err() != nil || pastDeadline(wctx, cfg.clock)) && (isTransient(err) || wctx.Err() != nil):
+			return last, lastOutcome, waitErr(ErrTimeout)
 		case err != nil && errors.Is(err, ErrServiceNotFound) && now.Sub(start) < cfg.visibleGrace:
 			// just created, not visible yet (consistency.go): poll again
 		case err != nil && !isTransient(err):
@@ -219,14 +266,18 @@ func (d *deployer) poll(ctx context.Context, cfg config, cluster, service, what 
 			d.emit(cfg, tr.observe(svc, now)...)
 			o := j(svc)
 			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
+			if err := ctx.Err(); err != nil {
+				return last, lastOutcome, waitErr(err) // cancelled while reporting this reading
+			}
 			if o.kind != outcomePending {
 				return last, o, nil
 			}
 		}
-		if !now.Before(deadline) {
-			return last, lastOutcome, waitErr(ErrTimeout)
+		step := cfg.poll
+		if err == nil {
+			step = sched.next(svc, lastOutcome.deployment, now)
 		}
-		if err := cfg.clock.Sleep(ctx, min(cfg.poll, deadline.Sub(now))); err != nil {
+		if err := sleep(step); err != nil {
 			return last, lastOutcome, waitErr(err)
 		}
 	}

@@ -255,8 +255,10 @@ func (c *Checker) checkEvents(name string, events []types.ServiceEvent, mem *ser
 			bad("events", name, "event id %q empty or repeated", id)
 		}
 		now[id] = at
-		if i > 0 && at.After(aws.ToTime(events[i-1].CreatedAt)) {
-			bad("events", name, "event %d (%v) newer than event %d: not newest first", i, at, i-1)
+		// Strictly: each event has its own createdAt, in the order the
+		// events happened (tools print only events newer than the last).
+		if i > 0 && !at.Before(aws.ToTime(events[i-1].CreatedAt)) {
+			bad("events", name, "event %d (%v) not older than event %d (%v): not strictly newest first", i, at, i-1, aws.ToTime(events[i-1].CreatedAt))
 		}
 		oldest = at
 	}

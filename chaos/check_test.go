@@ -173,19 +173,26 @@ func events(first, n int) []types.ServiceEvent {
 	return out
 }
 
+// sameTime gives the second event the first one's createdAt.
+func sameTime(evs []types.ServiceEvent) []types.ServiceEvent {
+	evs[1].CreatedAt = evs[0].CreatedAt
+	return evs
+}
+
 func TestCheckEvents(t *testing.T) {
 	tests := map[string]struct {
 		before, after []types.ServiceEvent
 		want          string
 	}{
-		"new events added":            {events(10, 10), events(12, 12), ""},
-		"cap drops the oldest":        {events(100, 100), events(105, 100), ""},
-		"event lost below the cap":    {events(10, 10), append(events(12, 3), events(8, 8)...), "events"},
-		"event lost in a full list":   {events(100, 100), append(events(101, 50), events(49, 50)...), "events"},
-		"more than 100 kept":          {events(10, 10), events(101, 101), "events"},
-		"not newest first":            {nil, append(events(1, 1), events(2, 1)...), "events"},
-		"repeated id":                 {nil, append(events(2, 1), events(2, 1)...), "events"},
-		"same list again is no event": {events(5, 5), events(5, 5), ""},
+		"new events added":             {events(10, 10), events(12, 12), ""},
+		"cap drops the oldest":         {events(100, 100), events(105, 100), ""},
+		"event lost below the cap":     {events(10, 10), append(events(12, 3), events(8, 8)...), "events"},
+		"event lost in a full list":    {events(100, 100), append(events(101, 50), events(49, 50)...), "events"},
+		"more than 100 kept":           {events(10, 10), events(101, 101), "events"},
+		"not newest first":             {nil, append(events(1, 1), events(2, 1)...), "events"},
+		"repeated id":                  {nil, append(events(2, 1), events(2, 1)...), "events"},
+		"two events share a createdAt": {nil, sameTime(events(3, 3)), "events"},
+		"same list again is no event":  {events(5, 5), events(5, 5), ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {

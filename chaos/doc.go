@@ -26,7 +26,8 @@
 //   - counts: a service's runningCount and pendingCount match its tasks;
 //   - no-loss: every service created and every task definition revision
 //     registered is still described, with its revision number;
-//   - events: at most 100 per service, newest first, unique ids, and none
+//   - events: at most 100 per service, strictly newest first (each its own
+//     createdAt, as ECS stamps them), unique ids, and none
 //     dropped except the oldest by the cap;
 //   - stopped-expiry: STOPPED tasks are forgotten after the retention
 //     period, so memory stays bounded;

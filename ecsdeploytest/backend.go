@@ -34,6 +34,10 @@ type Backend struct {
 	// NetworkConfiguration is used for awsvpc tasks and services (required
 	// by real Fargate).
 	NetworkConfiguration *types.NetworkConfiguration
+	// FargateSpot says Cluster has the FARGATE and FARGATE_SPOT capacity
+	// providers associated (with LaunchType FARGATE); it enables the
+	// capacity-provider scenario.
+	FargateSpot bool
 	// ExecutionRoleArn, when set, goes into every task definition.
 	ExecutionRoleArn string
 	// Image and OtherImage are two images whose tasks start and keep

@@ -45,8 +45,11 @@ func (s *suite) checkBackOn(t *testing.T, svc, td string) {
 	}
 }
 
-// circuitBreakerRollback: a failing image with the breaker on fails fast;
-// the error says ECS rolled back and the service is back on the old revision.
+// circuitBreakerRollback: a failing image with the breaker on fails as soon
+// as ECS marks it FAILED; with WithRollback the Deployer then waits for the
+// breaker's rollback deployment to complete, and the error says the
+// rollback COMPLETED, with that deployment's id, and the service is back on
+// the old revision.
 func (s *suite) circuitBreakerRollback(t *testing.T) {
 	if s.b.FailingImage == nil {
 		t.Skip("backend has no FailingImage hook")
@@ -54,15 +57,18 @@ func (s *suite) circuitBreakerRollback(t *testing.T) {
 	svc := s.name(t, "breaker")
 	old := s.newService(t, svc, 2, breakerWithRollback)
 	rec := newRecorder()
-	res, err := s.deployer(ecsdeploy.WithEvents(rec.add)).Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingImage(t)})
+	res, err := s.deployer(ecsdeploy.WithEvents(rec.add)).Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingImage(t)},
+		ecsdeploy.WithRollback())
 	df := checkFailed(t, err, svc)
 	if errors.Is(err, ecsdeploy.ErrTimeout) {
 		t.Errorf("breaker failure reported as a timeout: %v", err)
 	}
-	if !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old {
-		t.Errorf("RolledBack=%v by %q to %s, want rolled back by circuit-breaker to %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, old)
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackState != types.DeploymentRolloutStateCompleted || df.RollbackDeploymentID == "" ||
+		df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old || df.RollbackErr != nil {
+		t.Errorf("rollback started=%v completed=%v (deployment %q %s, err %v) by %q to %s, want completed by circuit-breaker to %s",
+			df.RollbackStarted, df.RolledBack, df.RollbackDeploymentID, df.RollbackState, df.RollbackErr, df.RollbackBy, df.RollbackTaskDefinition, old)
 	}
-	if !strings.Contains(err.Error(), "rolled back") {
+	if !strings.Contains(err.Error(), "rolled back") || !strings.Contains(err.Error(), "rollback COMPLETED") {
 		t.Errorf("error %q does not say it rolled back", err)
 	}
 	if df.DeploymentID != res.DeploymentID || df.TaskDefinition != res.TaskDefinitionArn {
@@ -110,7 +116,8 @@ func (s *suite) deployerRollback(t *testing.T) {
 	if !errors.Is(err, ecsdeploy.ErrTimeout) {
 		t.Errorf("err = %v, want it to wrap ErrTimeout (no breaker: the wait timed out)", err)
 	}
-	if !df.RolledBack || df.RollbackBy != "deployer" || df.RollbackTaskDefinition != old || df.RollbackErr != nil {
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackState != types.DeploymentRolloutStateCompleted ||
+		df.RollbackBy != "deployer" || df.RollbackTaskDefinition != old || df.RollbackErr != nil {
 		t.Errorf("RolledBack=%v by %q to %s (err %v), want rolled back by deployer to %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, df.RollbackErr, old)
 	}
 	s.checkBackOn(t, svc, old)

@@ -149,10 +149,13 @@ func (s *suite) lbHealthCheckFailure(t *testing.T) {
 	}
 	svc := s.name(t, "lbfail")
 	old, tg := s.newLBService(t, svc, 1, breakerWithRollback, 0)
-	_, err := s.lbDeployer(ecsdeploy.WithTimeout(2*s.b.Timeout)).Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingHealthCheckImage(t)})
+	// WithRollback: wait for the breaker's rollback to complete too.
+	_, err := s.lbDeployer(ecsdeploy.WithTimeout(2*s.b.Timeout)).Deploy(s.ctx(t), ecsdeploy.DeployInput{Cluster: s.b.Cluster, Service: svc, Image: s.b.FailingHealthCheckImage(t)},
+		ecsdeploy.WithRollback())
 	df := checkFailed(t, err, svc)
-	if !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old {
-		t.Errorf("RolledBack=%v by %q to %s, want rolled back by circuit-breaker to %s", df.RolledBack, df.RollbackBy, df.RollbackTaskDefinition, old)
+	if !df.RollbackStarted || !df.RolledBack || df.RollbackBy != "circuit-breaker" || df.RollbackTaskDefinition != old {
+		t.Errorf("rollback started=%v completed=%v (%s, err %v) by %q to %s, want completed by circuit-breaker to %s",
+			df.RollbackStarted, df.RolledBack, df.RollbackState, df.RollbackErr, df.RollbackBy, df.RollbackTaskDefinition, old)
 	}
 	elbStops := 0
 	for _, st := range df.StoppedTasks {

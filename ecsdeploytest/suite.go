@@ -40,6 +40,7 @@ func Run(t *testing.T, b Backend) {
 		{"PlanThenDeployServiceDefinition", s.planThenDeployServiceDefinition},
 		{"ForceNewDeployment", s.forceNewDeployment},
 		{"ScaleUpAndDown", s.scale},
+		{"CapacityProviderSplit", s.capacityProviderSplit},
 		{"DeleteService", s.deleteService},
 		{"CircuitBreakerRollback", s.circuitBreakerRollback},
 		{"DeployerRollbackWithoutBreaker", s.deployerRollback},

@@ -22,6 +22,10 @@ type cluster struct {
 	dead              int         // forgotten tasks still in tasks
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
+	// Capacity providers (capacity.go): the providers associated with the
+	// cluster and its default strategy.
+	providers       []string
+	defaultStrategy []types.CapacityProviderStrategyItem
 }
 
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
@@ -67,12 +71,16 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
+	if err := e.checkClusterProvidersLocked(in.CapacityProviders, in.DefaultCapacityProviderStrategy); err != nil {
+		return nil, err
+	}
 	if c := e.clusters[name]; c != nil && c.status == "ACTIVE" {
 		return &ecs.CreateClusterOutput{Cluster: e.clusterViewLocked(c)}, nil
 	}
 	region := e.regionFor(ctx)
 	c := &cluster{name: name, region: region, arn: e.arn(region, "cluster/"+name), status: "ACTIVE",
-		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{}}
+		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{},
+		providers: slices.Clone(in.CapacityProviders), defaultStrategy: cloneStrategy(in.DefaultCapacityProviderStrategy)}
 	e.clusters[name] = c
 	if len(in.Tags) > 0 {
 		e.tags[c.arn] = mergeTags(nil, in.Tags)
@@ -105,8 +113,8 @@ func (e *ECS) clusterViewLocked(c *cluster) *types.Cluster {
 		RegisteredContainerInstancesCount: instances,
 		Settings:                          append([]types.ClusterSetting(nil), c.settings...),
 		Tags:                              copyTags(e.tags[c.arn]),
-		CapacityProviders:                 []string{},
-		DefaultCapacityProviderStrategy:   []types.CapacityProviderStrategyItem{},
+		CapacityProviders:                 append([]string{}, c.providers...),
+		DefaultCapacityProviderStrategy:   append([]types.CapacityProviderStrategyItem{}, c.defaultStrategy...),
 		Statistics:                        []types.KeyValuePair{},
 	}
 }

@@ -26,6 +26,8 @@ type deployment struct {
 	launchType     types.LaunchType
 	platform       string
 	netCfg         *types.NetworkConfiguration
+	// cps is the deployment's capacity provider strategy (nil: launchType).
+	cps []types.CapacityProviderStrategyItem
 }
 
 // deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19 digits.
@@ -60,7 +62,7 @@ func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, now ti
 	d := &deployment{
 		id: e.deploymentIDLocked(), status: plan.StatusPrimary, td: td, desired: s.desired,
 		rolloutState: types.DeploymentRolloutStateInProgress, createdAt: created, updatedAt: now,
-		launchType: s.launchType, platform: s.platform, netCfg: s.netCfg,
+		launchType: s.launchType, platform: s.platform, netCfg: s.netCfg, cps: s.cps,
 	}
 	if reason == "" {
 		reason = plan.InProgressReason(d.id)

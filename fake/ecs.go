@@ -38,6 +38,13 @@ type ECS struct {
 	dirty    []*service
 	applying *service
 
+	// Capacity providers (capacity_spot.go): while spotUnavailable,
+	// FARGATE_SPOT launches fail as ECS reports a capacity shortage.
+	spotUnavailable bool
+	// Auto Scaling group capacity providers (capacity_asg.go), by name.
+	providers map[string]*capacityProvider
+	asgs      map[string]*asgGroup
+
 	faults   []*faultState
 	opFaults map[string][]*opFault
 	calls    []Call
@@ -104,6 +111,9 @@ func (e *ECS) resetLocked() {
 	e.svcOrder = nil
 	e.dirty = nil
 	e.applying = nil
+	e.spotUnavailable = false
+	e.providers = map[string]*capacityProvider{}
+	e.asgs = map[string]*asgGroup{}
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
 	e.calls = nil

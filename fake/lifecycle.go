@@ -193,6 +193,9 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 	t.stoppingAt = now
 	switch t.lastStatus {
 	case statusProvisioning:
+		if e.stopWaitingLocked(t, now) { // waiting for capacity: capacity_scaling.go
+			return
+		}
 		// The network interface being attached is attached first, then
 		// detached: the task leaves PROVISIONING when provisioning ends
 		// (launchLocked), straight to STOPPING. Calibrated on the published

@@ -20,7 +20,6 @@ const (
 	dimServiceName        = "ServiceName"
 	dimTargetGroup        = "TargetGroup"
 	dimLoadBalancer       = "LoadBalancer"
-	metricPeriod          = time.Minute
 	maxDatapointsPerQuery = 1440
 )
 

@@ -23,6 +23,15 @@ type placementRequest struct {
 	targets   []*instance
 	overrides *types.TaskOverride
 	tags      []types.Tag
+	// capacityProvider names the provider the tasks run on ("" for a
+	// launch type; capacity_place.go).
+	capacityProvider string
+	// pool, when not nil, are the only instances considered (an Auto
+	// Scaling group provider's instances); strategies still apply.
+	pool []*instance
+	// wait makes createTaskLocked leave the task in PROVISIONING without an
+	// instance, waiting for capacity (capacity_scaling.go).
+	wait bool
 }
 
 // needs is what one task of a definition takes from an instance.
@@ -192,6 +201,9 @@ func portsFree(in *instance, n *needs) bool {
 // each instance once (O(instances) per task).
 func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*instance, *types.Failure) {
 	cands := c.instances
+	if req.pool != nil {
+		cands = req.pool
+	}
 	if req.targets != nil {
 		cands = req.targets
 	}
@@ -411,7 +423,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		id: id, arn: e.arn(c.region, "task/"+c.name+"/"+id), seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType, az: az, inst: inst,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
-		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0,
+		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
 	}
 	if n.awsvpc {
 		t.eni = e.uuid()
@@ -474,6 +486,10 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	c.tasks = append(c.tasks, t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)
+	}
+	if req.wait {
+		e.setStatusLocked(t, statusProvisioning, now, "") // waits for capacity: capacity_scaling.go
+		return t
 	}
 	e.launchLocked(t, now)
 	return t

@@ -166,8 +166,9 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 	// 3. Task marks; 4. service marks.
 	e.applyMarksLocked(p)
 	s.marks = p.Service
-	// 5. Stops.
-	for _, st := range p.Stops {
+	// 5. Stops (within a capacity provider strategy, the providers over
+	// their share first: capacity_place.go).
+	for _, st := range e.capacityStopsLocked(s, p.Stops) {
 		if t := e.tasks[st.TaskID]; t != nil && t.svc == s {
 			e.stopTaskLocked(t, st.StopCode, st.Reason, now)
 		}

@@ -45,10 +45,10 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 	var started []*task
 	var failures []types.Failure
 	var err error
-	if s.launchType == types.LaunchTypeEc2 && len(s.strategies) == 0 && len(s.constraints) == 0 && len(d.td.def.PlacementConstraints) == 0 {
+	if s.launchType == types.LaunchTypeEc2 && len(d.cps) == 0 && len(s.strategies) == 0 && len(s.constraints) == 0 && len(d.td.def.PlacementConstraints) == 0 {
 		started, failures, err = e.spreadPlaceLocked(s.c, d.td, req, now)
 	} else {
-		started, failures, err = e.startTasksLocked(s.c, d.td, req, now)
+		started, failures, err = e.startForDeploymentLocked(s, d, req, now) // capacity_place.go
 	}
 	if err != nil {
 		// The request was validated when the service was created or updated;
@@ -91,6 +91,8 @@ func unplacedMessage(svc string, f types.Failure) string {
 		return plan.UnableToPlaceEvent(svc, id, plan.ResourceMemory)
 	case "RESOURCE:PORTS":
 		return "(service " + svc + prefix + " The closest matching container-instance " + id + " is already using a port required by your task." + more
+	case capacityUnavailable:
+		return "(service " + svc + ") was unable to place a task. Reason: " + capacityUnavailable + "." + more
 	case "ATTRIBUTE", memberOfUnsatisfied:
 		return "(service " + svc + prefix + " The closest matching container-instance " + id + " does not satisfy the placement constraints." + more
 	default:

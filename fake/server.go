@@ -6,7 +6,10 @@
 // cmd/ecsfake, and package faketest for tests). Any SigV4 signature is
 // accepted; its credential-scope region goes into the ARNs. Errors are
 // {"__type", "message"} with HTTP 400 (500 for ServerException); request
-// bodies over 1 MiB get 413.
+// bodies over 1 MiB get 413. Requests for services or operations the
+// server does not serve (a tool pointing every AWS service at it) get
+// UnknownOperationException in their own protocol's error shape (AWS
+// JSON, Query XML, EC2 XML), logged once per kind (WithUnservedLog).
 //
 // The fake's controls are JSON endpoints under /_fake/v1/. Errors are
 // {"message": "..."} with HTTP 400 (bad input, naming the field), 404
@@ -67,12 +70,15 @@ type Server struct {
 	ecs *ECS
 	api http.Handler
 	// query serves ELBv2 over the Query protocol (server_query.go).
-	query *awsquery.Handler
-	logs  http.Handler // CloudWatch Logs (server_logs.go)
+	query   *awsquery.Handler
+	logs    http.Handler // CloudWatch Logs (server_logs.go)
+	onReset func(context.Context, *ECS) error
+	// unserved answers, in their protocol's error shape, requests for
+	// services and operations not served (server_unserved.go).
+	unserved unserved
 	// scaling serves Application Auto Scaling (server_autoscaling.go) and
 	// CloudWatch (server_cloudwatch.go).
 	autoscaling, cloudwatch, cloudwatchJSON http.Handler
-	onReset                                 func(context.Context, *ECS) error
 
 	// log and still: the -speed 0 polling hint (server_standstill.go).
 	log   *log.Logger
@@ -97,13 +103,16 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 	for _, o := range opts {
 		o(s)
 	}
-	s.api = awsjson.NewHandler(e, awsjson.WithContext(func(ctx context.Context, region string) context.Context {
+	s.api = s.unservedFirst(awsjson.NewHandler(e, awsjson.WithContext(func(ctx context.Context, region string) context.Context {
 		if region == "" {
 			return ctx
 		}
 		return ContextWithRegion(ctx, region)
-	}))
+	})))
 	s.query = newQueryHandler(e)
+	if s.unserved.logf == nil && s.log != nil {
+		s.unserved.logf = s.log.Printf
+	}
 	s.logs = newLogsHandler(e)
 	s.autoscaling = newAutoScalingHandler(e)
 	s.cloudwatch = newCloudWatchHandler(e)
@@ -125,7 +134,7 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
-	if isQueryRequest(r) {
+	if isQueryRequest(r) && !otherQueryService(r) {
 		s.query.ServeHTTP(w, r)
 		return
 	}

@@ -35,7 +35,8 @@ func conformanceClient(srv *faketest.Server) *ecs.Client {
 // /_fake/v1 controls (ControlClient); nothing touches the fake in process.
 func TestConformanceOverHTTPFargate(t *testing.T) {
 	srv := faketest.NewServer(t)
-	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance")}); err != nil {
+	if _, err := srv.Client.CreateCluster(t.Context(), &ecs.CreateClusterInput{ClusterName: aws.String("conformance"),
+		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"}}); err != nil {
 		t.Fatal(err)
 	}
 	ctl := fake.NewControlClient(srv.URL, nil)
@@ -45,10 +46,11 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 	}
 	n := 0
 	ecsdeploytest.Run(t, ecsdeploytest.Backend{
-		API:        conformanceClient(srv),
-		Clock:      clock,
-		Cluster:    "conformance",
-		LaunchType: types.LaunchTypeFargate,
+		API:         conformanceClient(srv),
+		Clock:       clock,
+		Cluster:     "conformance",
+		LaunchType:  types.LaunchTypeFargate,
+		FargateSpot: true,
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{
 			Subnets: []string{"subnet-0123456789abcdef0"}}},
 		FailingImage: func(t *testing.T) string {

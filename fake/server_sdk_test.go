@@ -27,6 +27,10 @@ type step struct {
 	label   string              // stores the output under this label
 	advance time.Duration
 	wantErr string // expected error code, "" for success
+	// inspect, when set, runs on both fakes in process (a scripting call
+	// such as DeclareAutoScalingGroup); its in-process result is stored
+	// under label.
+	inspect func(e *fake.ECS) any
 }
 
 // results are earlier outputs of the in-process fake, by step label.
@@ -64,6 +68,41 @@ func sdkScript() []step {
 			return &ecs.CreateClusterInput{ClusterName: cluster, Settings: []types.ClusterSetting{{Name: types.ClusterSettingNameContainerInsights, Value: aws.String("enabled")}}}
 		}},
 		{op: "CreateCluster", in: func(results) any { return &ecs.CreateClusterInput{ClusterName: aws.String("spare")} }},
+		{op: "PutClusterCapacityProviders", in: func(results) any {
+			return &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("spare"), CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
+				DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 1},
+					{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3}}}
+		}},
+		{op: "PutClusterCapacityProviders", wantErr: "InvalidParameterException", in: func(results) any {
+			return &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String("spare"), CapacityProviders: []string{"FARGATE"},
+				DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 1}}}
+		}},
+		{op: "DescribeCapacityProviders", in: func(results) any {
+			return &ecs.DescribeCapacityProvidersInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT", "my-asg"}}
+		}},
+		{label: "asg", inspect: func(e *fake.ECS) any {
+			arn, err := e.DeclareAutoScalingGroup(fake.AutoScalingGroupSpec{Name: "web-asg", Cluster: "spare"})
+			if err != nil {
+				panic(err)
+			}
+			return arn
+		}},
+		{op: "CreateCapacityProvider", in: func(r results) any {
+			return &ecs.CreateCapacityProviderInput{Name: aws.String("web-cp"), AutoScalingGroupProvider: &types.AutoScalingGroupProvider{
+				AutoScalingGroupArn: aws.String(r["asg"].(string)), ManagedScaling: &types.ManagedScaling{Status: types.ManagedScalingStatusEnabled, TargetCapacity: aws.Int32(90)}}}
+		}},
+		{op: "CreateCapacityProvider", wantErr: "InvalidParameterException", in: func(r results) any {
+			return &ecs.CreateCapacityProviderInput{Name: aws.String("ecs-nope"), AutoScalingGroupProvider: &types.AutoScalingGroupProvider{AutoScalingGroupArn: aws.String(r["asg"].(string))}}
+		}},
+		{op: "UpdateCapacityProvider", in: func(results) any {
+			return &ecs.UpdateCapacityProviderInput{Name: aws.String("web-cp"), AutoScalingGroupProvider: &types.AutoScalingGroupProviderUpdate{
+				ManagedScaling: &types.ManagedScaling{TargetCapacity: aws.Int32(80)}, ManagedTerminationProtection: types.ManagedTerminationProtectionEnabled}}
+		}},
+		{op: "DescribeCapacityProviders", in: func(results) any { return &ecs.DescribeCapacityProvidersInput{} }},
+		{op: "DeleteCapacityProvider", in: func(results) any { return &ecs.DeleteCapacityProviderInput{CapacityProvider: aws.String("web-cp")} }},
+		{op: "DeleteCapacityProvider", wantErr: "InvalidParameterException", in: func(results) any {
+			return &ecs.DeleteCapacityProviderInput{CapacityProvider: aws.String("FARGATE")}
+		}},
 		{op: "RegisterContainerInstance", label: "i1", in: func(results) any {
 			return &ecs.RegisterContainerInstanceInput{Cluster: cluster,
 				TotalResources: []types.Resource{{Name: aws.String("CPU"), Type: aws.String("INTEGER"), IntegerValue: 2048},
@@ -192,6 +231,11 @@ func TestServerEveryOperationMatchesInProcess(t *testing.T) {
 	r := results{}
 	covered := map[string]bool{}
 	for i, s := range sdkScript() {
+		if s.inspect != nil {
+			r[s.label] = s.inspect(direct)
+			s.inspect(srv.ECS)
+			continue
+		}
 		if s.op == "" {
 			direct.Advance(s.advance)
 			srv.ECS.Advance(s.advance)

@@ -48,7 +48,7 @@ func TestServerWireErrors(t *testing.T) {
 	}{
 		{"MalformedJSONIsSerializationException", "ListClusters", `{"maxResults":`, nil, 400, "SerializationException", ""},
 		{"WrongTypeIsSerializationException", "RunTask", `{"count":"3"}`, nil, 400, "SerializationException", "count"},
-		{"UnsupportedOperationIsUnknownOperationException", "CreateCapacityProvider", `{}`, nil, 400, "UnknownOperationException", "CreateCapacityProvider"},
+		{"UnsupportedOperationIsUnknownOperationException", "CreateTaskSet", `{}`, nil, 400, "UnknownOperationException", "CreateTaskSet"},
 		{"MissingClusterIsClusterNotFoundException", "DescribeServices", `{"cluster":"nope","services":["a"]}`, nil, 400, "ClusterNotFoundException", "Cluster not found."},
 		{"InjectedThrottlingIsThrottlingException", "ListServices", `{}`,
 			map[string]any{"operation": "ListServices", "error": "ThrottlingException", "times": 1}, 400, "ThrottlingException", "Rate exceeded"},

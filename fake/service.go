@@ -40,7 +40,11 @@ type service struct {
 	createdAt time.Time
 	createdBy string
 
-	launchType    types.LaunchType
+	launchType types.LaunchType
+	// cps is the capacity provider strategy (nil: launchType is used;
+	// launchType is then the providers' launch type, FARGATE, and hidden
+	// from views: capacity.go).
+	cps           []types.CapacityProviderStrategyItem
 	platform      string
 	deployCfg     types.DeploymentConfiguration
 	netCfg        *types.NetworkConfiguration
@@ -96,9 +100,10 @@ func (s *service) primary() *deployment {
 	return nil
 }
 
-// addEventLocked records a service event as the newest one.
+// addEventLocked records a service event as the newest one, stamped
+// strictly after the previous one (see eventStamp).
 func (e *ECS) addEventLocked(s *service, msg string, now time.Time) {
-	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(now), Message: aws.String(msg)}
+	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(s.eventStamp(now)), Message: aws.String(msg)}
 	if len(s.events) < maxServiceEvents {
 		s.events = append(s.events, types.ServiceEvent{})
 	}
@@ -133,20 +138,21 @@ func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
 			continue
 		}
 		deps = append(deps, types.Deployment{
-			Id:                   aws.String(d.id),
-			Status:               aws.String(string(d.status)),
-			TaskDefinition:       aws.String(d.td.arn),
-			DesiredCount:         int32(d.desired),
-			PendingCount:         int32(pending[d.id]),
-			RunningCount:         int32(running[d.id]),
-			FailedTasks:          int32(d.failedTasks),
-			CreatedAt:            aws.Time(d.createdAt),
-			UpdatedAt:            aws.Time(d.updatedAt),
-			LaunchType:           d.launchType,
-			PlatformVersion:      optString(d.platform),
-			NetworkConfiguration: d.netCfg,
-			RolloutState:         d.rolloutState,
-			RolloutStateReason:   aws.String(d.reason),
+			Id:                       aws.String(d.id),
+			Status:                   aws.String(string(d.status)),
+			TaskDefinition:           aws.String(d.td.arn),
+			DesiredCount:             int32(d.desired),
+			PendingCount:             int32(pending[d.id]),
+			RunningCount:             int32(running[d.id]),
+			FailedTasks:              int32(d.failedTasks),
+			CreatedAt:                aws.Time(d.createdAt),
+			UpdatedAt:                aws.Time(d.updatedAt),
+			LaunchType:               viewLaunchType(d.launchType, d.cps),
+			CapacityProviderStrategy: cloneStrategy(d.cps),
+			PlatformVersion:          optString(d.platform),
+			NetworkConfiguration:     d.netCfg,
+			RolloutState:             d.rolloutState,
+			RolloutStateReason:       aws.String(d.reason),
 		})
 	}
 	cfg := s.deployCfg
@@ -162,7 +168,8 @@ func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
 		DesiredCount:                  int32(s.desired),
 		RunningCount:                  int32(runTotal),
 		PendingCount:                  int32(pendTotal),
-		LaunchType:                    s.launchType,
+		LaunchType:                    viewLaunchType(s.launchType, s.cps),
+		CapacityProviderStrategy:      cloneStrategy(s.cps),
 		PlatformVersion:               optString(s.platform),
 		DeploymentConfiguration:       &cfg,
 		DeploymentController:          &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},

@@ -120,8 +120,9 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	if dc := in.DeploymentController; dc != nil && dc.Type != "" && dc.Type != types.DeploymentControllerTypeEcs {
 		return nil, errInvalidParam("deploymentController.type: only ECS is supported by the fake.")
 	}
-	if len(in.CapacityProviderStrategy) > 0 {
-		return nil, errInvalidParam("capacityProviderStrategy: capacity providers are not supported by the fake; use launchType.")
+	lt, cps, err := e.launchChoiceLocked(c, in.LaunchType, in.CapacityProviderStrategy)
+	if err != nil {
+		return nil, err
 	}
 	if in.DesiredCount == nil {
 		return nil, errInvalidParam("desiredCount: must be specified for a REPLICA service.")
@@ -135,10 +136,6 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	td, err := e.serviceTaskDefLocked(*in.TaskDefinition)
 	if err != nil {
 		return nil, err
-	}
-	lt := in.LaunchType
-	if lt == "" {
-		lt = types.LaunchTypeEc2
 	}
 	if err := checkServiceLaunch(c, td, lt, in.NetworkConfiguration, in.PlacementConstraints, in.PlacementStrategy); err != nil {
 		return nil, err
@@ -164,7 +161,7 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 		name: name, arn: e.arn(region, "service/"+c.name+"/"+name), c: c, status: serviceActive,
 		desired: int(*in.DesiredCount), createdAt: now,
 		createdBy:  "arn:aws:iam::" + e.cfg.account + ":role/ecsdeploy-fake",
-		launchType: lt, deployCfg: cfg, netCfg: in.NetworkConfiguration,
+		launchType: lt, cps: cps, deployCfg: cfg, netCfg: in.NetworkConfiguration,
 		loadBalancers: in.LoadBalancers, registries: in.ServiceRegistries,
 		constraints: in.PlacementConstraints, strategies: in.PlacementStrategy,
 		grace: in.HealthCheckGracePeriodSeconds, propagateTags: in.PropagateTags,
@@ -216,8 +213,9 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		return nil, errInvalidParam("desiredCount: must not be negative.")
 	}
-	if len(in.CapacityProviderStrategy) > 0 {
-		return nil, errInvalidParam("capacityProviderStrategy: capacity providers are not supported by the fake; use launchType.")
+	lt, cps, switched, err := e.updateLaunchChoiceLocked(c, s, in.CapacityProviderStrategy, in.ForceNewDeployment)
+	if err != nil {
+		return nil, err
 	}
 	if dc := in.DeploymentController; dc != nil && dc.Type != "" && dc.Type != types.DeploymentControllerTypeEcs {
 		return nil, errInvalidParam("deploymentController.type: the deployment controller of a service cannot be changed by the fake.")
@@ -240,7 +238,7 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 	if in.PlacementStrategy != nil {
 		strat = in.PlacementStrategy
 	}
-	if err := checkServiceLaunch(c, td, s.launchType, netCfg, cons, strat); err != nil {
+	if err := checkServiceLaunch(c, td, lt, netCfg, cons, strat); err != nil {
 		return nil, err
 	}
 	cfg, err := withDeploymentDefaults(in.DeploymentConfiguration, &s.deployCfg)
@@ -261,7 +259,10 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		return nil, err
 	}
 	platform := s.platform
-	if v := aws.ToString(in.PlatformVersion); v != "" && s.launchType == types.LaunchTypeFargate {
+	if lt == types.LaunchTypeFargate && platform == "" {
+		platform = "LATEST"
+	}
+	if v := aws.ToString(in.PlatformVersion); v != "" && lt == types.LaunchTypeFargate {
 		platform = v
 	}
 	// Everything is valid: apply (reads may go on seeing the service as it
@@ -273,7 +274,8 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		}
 		s.staleUntil = until
 	}
-	newDeployment := in.ForceNewDeployment || td != p.td || platform != s.platform ||
+	s.launchType, s.cps = lt, cps
+	newDeployment := in.ForceNewDeployment || switched || td != p.td || platform != s.platform ||
 		(in.NetworkConfiguration != nil && !sameJSON(in.NetworkConfiguration, s.netCfg)) ||
 		(in.LoadBalancers != nil && !sameJSON(in.LoadBalancers, s.loadBalancers))
 	s.netCfg, s.constraints, s.strategies, s.deployCfg, s.loadBalancers, s.platform = netCfg, cons, strat, cfg, lbs, platform

@@ -88,6 +88,12 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// capacityProvider is the provider that runs the task ("" for a
+	// launch type; capacity.go).
+	capacityProvider string
+	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling
+	// group provider's capacity, is how to place it (capacity_scaling.go).
+	waitReq *placementRequest
 
 	// privateIP is an awsvpc task's address; lb its load-balancer targets
 	// (elbv2_ecs.go).
@@ -131,32 +137,33 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 	}
 	out := types.Task{
-		TaskArn:            aws.String(t.arn),
-		ClusterArn:         aws.String(t.c.arn),
-		TaskDefinitionArn:  aws.String(t.td.arn),
-		Group:              aws.String(t.group),
-		LaunchType:         t.launchType,
-		AvailabilityZone:   aws.String(t.az),
-		LastStatus:         aws.String(t.lastStatus),
-		DesiredStatus:      aws.String(t.desiredStatus),
-		HealthStatus:       t.health,
-		Cpu:                aws.String(itoa(t.cpu)),
-		Memory:             aws.String(itoa(t.mem)),
-		Containers:         cs,
-		CreatedAt:          timePtr(t.createdAt),
-		PullStartedAt:      timePtr(t.pullStartedAt),
-		PullStoppedAt:      timePtr(t.pullStoppedAt),
-		StartedAt:          timePtr(t.startedAt),
-		StoppingAt:         timePtr(t.stoppingAt),
-		StoppedAt:          timePtr(t.stoppedAt),
-		ExecutionStoppedAt: timePtr(t.execStoppedAt),
-		ConnectivityAt:     timePtr(t.connectedAt),
-		StopCode:           t.stopCode,
-		Version:            t.version,
-		Overrides:          t.overrides,
-		Attachments:        []types.Attachment{},
-		Attributes:         []types.Attribute{},
-		Tags:               tags,
+		TaskArn:              aws.String(t.arn),
+		ClusterArn:           aws.String(t.c.arn),
+		TaskDefinitionArn:    aws.String(t.td.arn),
+		Group:                aws.String(t.group),
+		LaunchType:           t.launchType,
+		AvailabilityZone:     aws.String(t.az),
+		LastStatus:           aws.String(t.lastStatus),
+		DesiredStatus:        aws.String(t.desiredStatus),
+		HealthStatus:         t.health,
+		Cpu:                  aws.String(itoa(t.cpu)),
+		Memory:               aws.String(itoa(t.mem)),
+		Containers:           cs,
+		CreatedAt:            timePtr(t.createdAt),
+		PullStartedAt:        timePtr(t.pullStartedAt),
+		PullStoppedAt:        timePtr(t.pullStoppedAt),
+		StartedAt:            timePtr(t.startedAt),
+		StoppingAt:           timePtr(t.stoppingAt),
+		StoppedAt:            timePtr(t.stoppedAt),
+		ExecutionStoppedAt:   timePtr(t.execStoppedAt),
+		ConnectivityAt:       timePtr(t.connectedAt),
+		StopCode:             t.stopCode,
+		CapacityProviderName: optString(t.capacityProvider),
+		Version:              t.version,
+		Overrides:            t.overrides,
+		Attachments:          []types.Attachment{},
+		Attributes:           []types.Attribute{},
+		Tags:                 tags,
 	}
 	if out.Overrides == nil {
 		out.Overrides = &types.TaskOverride{ContainerOverrides: []types.ContainerOverride{}}

@@ -79,16 +79,16 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	if len(in.PlacementConstraints) > 10 {
 		return nil, errInvalidParam("placementConstraints: at most 10 constraints are allowed.")
 	}
-	lt := in.LaunchType
-	if lt == "" {
-		lt = types.LaunchTypeEc2
+	lt, cps, err := e.launchChoiceLocked(c, in.LaunchType, in.CapacityProviderStrategy) // capacity.go
+	if err != nil {
+		return nil, err
 	}
 	switch lt {
 	case types.LaunchTypeEc2:
 		if td.def.NetworkMode == types.NetworkModeAwsvpc && !awsvpcConfigured(in.NetworkConfiguration) {
 			return nil, errInvalidParam("Network Configuration must be provided when networkMode 'awsvpc' is specified.")
 		}
-		if !slices.ContainsFunc(c.instances, func(i *instance) bool { return i.status != "INACTIVE" }) {
+		if len(cps) == 0 && !slices.ContainsFunc(c.instances, func(i *instance) bool { return i.status != "INACTIVE" }) {
 			return nil, errInvalidParam("No Container Instances were found in your cluster.")
 		}
 	case types.LaunchTypeFargate:
@@ -118,7 +118,13 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	}
 	req := placementRequest{count: count, group: group, startedBy: aws.ToString(in.StartedBy), launchType: lt,
 		constraints: in.PlacementConstraints, strategies: strategies, overrides: in.Overrides, tags: in.Tags}
-	started, failures, err := e.startTasksLocked(c, td, req, now)
+	var started []*task
+	var failures []types.Failure
+	if len(cps) > 0 {
+		started, failures, err = e.runTaskSplitLocked(c, td, req, cps, now) // capacity_place.go
+	} else {
+		started, failures, err = e.startTasksLocked(c, td, req, now)
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -97,6 +97,8 @@ func TestReadmeCommands(t *testing.T) {
 		"STOPPED\t3\n",
 		"migrating 1 of 2\tmigrating 2 of 2\tERROR: duplicate key\n",
 		"\tERROR: duplicate key\n",
+		"spot\t5\tFARGATE_SPOT\n",                               // capacity providers: the service runs 5 after the interruption
+		"3 SpotInterruption\tYour Spot Task was interrupted.\n", // the 3 interrupted Spot tasks
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("README commands' output lacks %q:\n%s", want, out)

@@ -125,7 +125,7 @@ func (s *story) alarmRelease(ctx context.Context) (*ecsdeploy.AlarmFailedError, 
 		return nil, fmt.Errorf("deploying %s: want a deployment failed by alarm %s, got %v", image, s.errorAlarm(), err)
 	}
 	fmt.Fprintf(s.w, "\n%v\n", ae)
-	if !ae.Deployment.RolledBack {
+	if !ae.Deployment.RollbackStarted {
 		return ae, errors.New("the alarm failed the deployment but ECS did not roll back")
 	}
 	if _, err := s.d.Wait(ctx, s.t.cluster, s.o.service); err != nil {

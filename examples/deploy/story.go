@@ -317,7 +317,9 @@ func (s *story) deployBroken(ctx context.Context) (*ecsdeploy.DeploymentFailedEr
 		}
 		fmt.Fprintf(s.w, "(fake: scripted fault: tasks with image %s run but answer the load balancer's health checks with HTTP 502)\n", s.o.brokenImage)
 	}
-	res, err := s.d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: s.t.cluster, Service: s.o.service, Image: s.o.brokenImage})
+	// WithRollback: after the failure, wait for the breaker's rollback to
+	// finish (bounded by the timeout) and report whether it completed.
+	res, err := s.d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: s.t.cluster, Service: s.o.service, Image: s.o.brokenImage}, ecsdeploy.WithRollback())
 	var df *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &df) {
 		if err == nil {
@@ -330,14 +332,14 @@ func (s *story) deployBroken(ctx context.Context) (*ecsdeploy.DeploymentFailedEr
 	for _, f := range df.LoadBalancer {
 		fmt.Fprintf(s.w, "load balancer: %s\n", f)
 	}
-	if !df.RolledBack {
-		return df, fmt.Errorf("the deployment failed but was not rolled back: %w", df)
+	switch {
+	case df.RolledBack:
+		fmt.Fprintf(s.w, "rolled back by the %s to %s: rollback deployment %s COMPLETED\n", df.RollbackBy, afterSlash(df.RollbackTaskDefinition), df.RollbackDeploymentID)
+		return df, nil
+	case df.RollbackStarted:
+		return df, fmt.Errorf("the rollback started but did not complete (%s): %w", df.RollbackState, df)
 	}
-	fmt.Fprintf(s.w, "rolled back by the %s to %s; waiting for the rollback to finish\n", df.RollbackBy, afterSlash(df.RollbackTaskDefinition))
-	if _, err := s.d.Wait(ctx, s.t.cluster, s.o.service); err != nil {
-		return df, fmt.Errorf("waiting for the rollback: %w", err)
-	}
-	return df, nil
+	return df, fmt.Errorf("the deployment failed but was not rolled back: %w", df)
 }
 
 // explainStopped groups stopped tasks by reason and says what each means.

@@ -234,6 +234,10 @@ func (t *tool) failed(err error) (int, error) {
 			fmt.Fprintf(t.w, "rolled back (%s) to %s: the service still serves the previous revision\n", df.RollbackBy, afterSlash(df.RollbackTaskDefinition))
 			return exitRolledBack, fmt.Errorf("deployment %s failed and was rolled back to %s", df.DeploymentID, afterSlash(df.RollbackTaskDefinition))
 		}
+		if df.RollbackStarted {
+			fmt.Fprintf(t.w, "rollback (%s) to %s started, not completed (%s): the service may still be moving\n",
+				df.RollbackBy, afterSlash(df.RollbackTaskDefinition), df.RollbackState)
+		}
 		return exitFailed, err
 	}
 	return exitFailed, err

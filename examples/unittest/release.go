@@ -60,13 +60,19 @@ func (p *Pipeline) Release(ctx context.Context, image string) (*ecsdeploy.Deploy
 			return nil, err
 		}
 	}
-	res, err := p.Deployer.Deploy(ctx, ecsdeploy.DeployInput{Cluster: p.Cluster, Service: p.Service, Image: image})
+	// WithRollback: wait for a rollback to finish (ECS's circuit breaker's,
+	// or the Deployer's own), so the notification can say where the
+	// service really is.
+	res, err := p.Deployer.Deploy(ctx, ecsdeploy.DeployInput{Cluster: p.Cluster, Service: p.Service, Image: image}, ecsdeploy.WithRollback())
 	var df *ecsdeploy.DeploymentFailedError
 	switch {
 	case errors.As(err, &df):
 		state := "NOT rolled back: the service may be degraded"
-		if df.RolledBack {
+		switch {
+		case df.RolledBack:
 			state = "rolled back to " + afterSlash(df.RollbackTaskDefinition) + ": the service still serves the previous revision"
+		case df.RollbackStarted:
+			state = fmt.Sprintf("rollback to %s started but not completed (%s): the service may be degraded", afterSlash(df.RollbackTaskDefinition), df.RollbackState)
 		}
 		p.notify("release %s of %s failed: %s; %s; stopped tasks: %s", image, p.Service, df.Reason, state, reasons(df.StoppedTasks))
 		return res, err

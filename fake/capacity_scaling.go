@@ -1,0 +1,271 @@
+package fake
+
+import (
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/managedscaling"
+)
+
+// Managed scaling of Auto Scaling group capacity providers (Developer
+// Guide, "Amazon ECS cluster auto scaling"; API Reference, ManagedScaling;
+// AWS Containers blog, "Deep Dive on Amazon ECS Cluster Auto Scaling"):
+// tasks that do not fit the group wait in PROVISIONING; an evaluation (the
+// pure fake/internal/managedscaling) one metric period after a change
+// sets the group's desired capacity; launched instances register after
+// the group's JoinAfter and take the waiting tasks, oldest first; idle
+// instances are terminated once the metric has stayed below the target for
+// 15 minutes (the low alarm's 15 datapoints), never below the group's
+// minimum and never an instance that runs tasks.
+
+// Managed scaling timings.
+const (
+	metricPeriod  = time.Minute      // CapacityProviderReservation is published every minute
+	scaleInWindow = 15 * time.Minute // the low alarm's datapoints before a scale-in
+)
+
+// scalingOn reports whether the provider's managed scaling is enabled.
+func (cp *capacityProvider) scalingOn() bool {
+	return cp != nil && cp.scaling.Status == types.ManagedScalingStatusEnabled
+}
+
+// waitForCapacityLocked creates n tasks of req that wait in PROVISIONING
+// for capacity of req's provider, when its managed scaling is on (else it
+// returns none and the tasks fail placement as usual).
+func (e *ECS) waitForCapacityLocked(c *cluster, td *taskDef, req placementRequest, n int, now time.Time) ([]*task, error) {
+	cp := e.providers[req.capacityProvider]
+	if !cp.scalingOn() {
+		return nil, nil
+	}
+	needs, err := needsFor(td, &req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*task, 0, n)
+	for range n {
+		r := req
+		r.wait, r.count = true, 1
+		t := e.createTaskLocked(c, td, needs, &r, nil, "", now)
+		t.waitReq = &r
+		cp.waiting = append(cp.waiting, t)
+		out = append(out, t)
+	}
+	e.scalingSoonLocked(cp, now)
+	return out, nil
+}
+
+// stopWaitingLocked stops a task still waiting for capacity: it never got
+// an instance, so it goes straight to STOPPED. It reports whether t was
+// waiting.
+func (e *ECS) stopWaitingLocked(t *task, now time.Time) bool {
+	if t.waitReq == nil || t.inst != nil {
+		return false
+	}
+	if cp := e.providers[t.capacityProvider]; cp != nil {
+		cp.waiting = slices.DeleteFunc(cp.waiting, func(x *task) bool { return x == t })
+	}
+	t.waitReq = nil
+	e.enterStoppedLocked(t, now)
+	return true
+}
+
+// placeWaitingLocked places the provider's waiting tasks, oldest first, on
+// its group's instances until one does not fit.
+func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
+	for len(cp.waiting) > 0 {
+		t := cp.waiting[0]
+		req := *t.waitReq
+		req.pool, req.wait = e.asgInstancesLocked(cp.name), false
+		n, err := needsFor(t.td, &req)
+		if err != nil {
+			return
+		}
+		inst, f := e.placeOneLocked(t.c, n, &req)
+		if f != nil {
+			return
+		}
+		cp.waiting = cp.waiting[1:]
+		e.bindLocked(t, n, inst, req.group)
+		t.waitReq = nil
+		e.launchLocked(t, now)
+	}
+}
+
+// bindLocked gives a waiting task its instance: resources, host ports and
+// the AZ's group count (as createTaskLocked does for a task placed at once).
+func (e *ECS) bindLocked(t *task, n *needs, inst *instance, group string) {
+	if m := t.c.azGroup[t.az]; m != nil {
+		if m[group]--; m[group] <= 0 {
+			delete(m, group)
+		}
+	}
+	t.inst, t.az = inst, inst.az()
+	if t.c.azGroup[t.az] == nil {
+		t.c.azGroup[t.az] = map[string]int{}
+	}
+	t.c.azGroup[t.az][group]++
+	inst.cpuFree -= n.cpu
+	inst.memFree -= n.mem
+	inst.groups[group]++
+	inst.tasks[t] = struct{}{}
+	if n.awsvpc {
+		return
+	}
+	for i, ct := range t.containers {
+		ct.bindings = ct.bindings[:0]
+		for _, p := range n.containers[i].ports {
+			hp := p.hostPort
+			if hp == 0 {
+				hp = int32(allocDynamic(inst))
+			} else {
+				inst.ports[int(hp)] = true
+				if int(hp) >= dynPortMin {
+					inst.dynUsed++
+				}
+			}
+			t.ports = append(t.ports, int(hp))
+			proto := p.protocol
+			if proto == "" {
+				proto = types.TransportProtocolTcp
+			}
+			ct.bindings = append(ct.bindings, types.NetworkBinding{BindIP: aws.String("0.0.0.0"),
+				ContainerPort: aws.Int32(p.containerPort), HostPort: aws.Int32(hp), Protocol: proto})
+		}
+	}
+}
+
+// scalingSoonLocked asks for an evaluation of cp one metric period from
+// now (earlier requests stand).
+func (e *ECS) scalingSoonLocked(cp *capacityProvider, now time.Time) {
+	e.scalingAtLocked(cp, now.Add(metricPeriod))
+}
+
+// scalingAtLocked asks for an evaluation of cp at `at`, unless one is due
+// earlier.
+func (e *ECS) scalingAtLocked(cp *capacityProvider, at time.Time) {
+	if !cp.scalingOn() || (!cp.evalAt.IsZero() && !cp.evalAt.After(at)) {
+		return
+	}
+	cp.evalAt = at
+	e.scheduleLocked(at, func(now time.Time) {
+		if cp.evalAt.Equal(at) && e.providers[cp.name] == cp {
+			cp.evalAt = time.Time{}
+			e.evaluateScalingLocked(cp, now)
+		}
+	})
+}
+
+// scalingForServiceLocked asks for an evaluation of every managed-scaling
+// provider of s's strategies (its tasks changed).
+func (e *ECS) scalingForServiceLocked(s *service, now time.Time) {
+	for _, d := range s.deployments {
+		for _, it := range d.cps {
+			if cp := e.providers[aws.ToString(it.CapacityProvider)]; cp.scalingOn() {
+				e.scalingSoonLocked(cp, now)
+			}
+		}
+	}
+}
+
+// evaluateScalingLocked computes the metric and applies what target
+// tracking asks: launch instances, or terminate idle ones after the
+// scale-in window.
+func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
+	if !cp.scalingOn() || !slices.Contains(cp.asg.c.providers, cp.name) {
+		return
+	}
+	g := cp.asg
+	in := managedscaling.Input{
+		Settings: managedscaling.Settings{TargetCapacity: int(aws.ToInt32(cp.scaling.TargetCapacity)),
+			MinimumScalingStepSize: int(aws.ToInt32(cp.scaling.MinimumScalingStepSize)),
+			MaximumScalingStepSize: int(aws.ToInt32(cp.scaling.MaximumScalingStepSize))},
+		Group: managedscaling.Group{CPU: g.spec.Instance.CPU, Memory: g.spec.Instance.Memory, MinSize: g.spec.MinSize, MaxSize: g.spec.MaxSize},
+	}
+	active := e.asgInstancesLocked(cp.name)
+	for _, inst := range active {
+		in.TasksPerInstance = append(in.TasksPerInstance, len(inst.tasks))
+	}
+	for _, t := range cp.waiting {
+		in.Waiting = append(in.Waiting, managedscaling.Task{CPU: t.cpu, Memory: t.mem})
+	}
+	r := managedscaling.Compute(in)
+	current := len(active) + g.launching
+	switch {
+	case r.Desired > current:
+		cp.lowSince = time.Time{}
+		e.launchInstancesLocked(cp, r.Desired-current, now)
+	case r.Desired < current && g.launching == 0 && len(cp.waiting) == 0:
+		if cp.lowSince.IsZero() {
+			cp.lowSince = now
+		}
+		if now.Sub(cp.lowSince) < scaleInWindow {
+			e.scalingAtLocked(cp, cp.lowSince.Add(scaleInWindow))
+			return
+		}
+		cp.lowSince = time.Time{}
+		e.scaleInLocked(cp, current-r.Desired, now)
+	default:
+		cp.lowSince = time.Time{}
+	}
+}
+
+// launchInstancesLocked launches k instances; they register with the
+// cluster JoinAfter later and take waiting tasks.
+func (e *ECS) launchInstancesLocked(cp *capacityProvider, k int, now time.Time) {
+	g := cp.asg
+	g.launching += k
+	e.scheduleLocked(now.Add(g.spec.JoinAfter), func(now time.Time) {
+		g.launching -= k
+		if g.c.status != "ACTIVE" {
+			return
+		}
+		for range k {
+			g.instances = append(g.instances, e.addInstanceLocked(g.c, g.spec.Instance, now))
+		}
+		if live := e.providers[g.provider]; live != nil {
+			e.placeWaitingLocked(live, now)
+			e.scalingSoonLocked(live, now)
+		}
+	})
+}
+
+// scaleInLocked terminates up to k idle instances of the group (newest
+// first), never below its minimum size: they are deregistered (INACTIVE).
+// Instances that run tasks are never chosen, so managed termination
+// protection and managed draining have nothing to protect or drain.
+func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
+	g := cp.asg
+	for i := len(g.instances) - 1; i >= 0 && k > 0; i-- {
+		inst := g.instances[i]
+		if inst.status != "ACTIVE" || len(inst.tasks) > 0 || len(e.asgInstancesLocked(cp.name)) <= g.spec.MinSize {
+			continue
+		}
+		inst.status, inst.connected = "INACTIVE", false
+		inst.version++
+		g.instances = slices.Delete(g.instances, i, i+1)
+		k--
+	}
+	_ = now
+}
+
+// GroupInstances returns the ARNs of the ACTIVE container instances of a
+// declared Auto Scaling group and how many are launching.
+func (e *ECS) GroupInstances(name string) (active []string, launching int, err error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.catchUpLocked()
+	g := e.asgs[name]
+	if g == nil {
+		return nil, 0, fmt.Errorf("auto scaling group %s is not declared", name)
+	}
+	for _, in := range g.instances {
+		if in.status == "ACTIVE" {
+			active = append(active, in.arn)
+		}
+	}
+	return active, g.launching, nil
+}
