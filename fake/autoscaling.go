@@ -195,11 +195,6 @@ func (e *ECS) serviceOfTargetLocked(cluster, svc string) *service {
 	return s
 }
 
-// targetOfServiceLocked returns the scalable target of a service, or nil.
-func (e *ECS) targetOfServiceLocked(s *service) *scalableTarget {
-	return e.aas.targets["service/"+s.c.name+"/"+s.name]
-}
-
 // ScalingAPI returns the Application Auto Scaling view as the Deployer's
 // ScalingAPI, so ecsdeploy.New(f) applies and shows service scaling
 // without ecsdeploy.WithScaling.
