@@ -166,6 +166,11 @@ func (r *runner) check(ctx context.Context) error {
 		DeploymentDeadline: r.cfg.DeploymentDeadline, Retention: fake.DefaultTiming().Retention, Slack: 2 * r.cfg.Step}
 	r.rep.Violations = append(r.rep.Violations, r.chk.Check(snap, x)...)
 	r.rep.Violations = append(r.rep.Violations, r.checkScaling(snap)...)
+	alarmed, err := r.checkAlarmed(ctx, snap)
+	if err != nil {
+		return err
+	}
+	r.rep.Violations = append(r.rep.Violations, alarmed...)
 	r.disturbed = map[string]bool{}
 	return nil
 }

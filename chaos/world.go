@@ -112,6 +112,9 @@ func (r *runner) build(ctx context.Context) error {
 				DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: i%3 != 0},
 			},
 		}
+		if scaled {
+			in.DeploymentConfiguration.Alarms = deploymentAlarms(s.name) // scaling.go
+		}
 		if s.healthCheck && i%4 == 1 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(30)
 		}
