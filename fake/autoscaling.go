@@ -65,6 +65,7 @@ type scalableTarget struct {
 	created    time.Time
 	policies   []*scalingPolicy // creation order
 	activities []aastypes.ScalingActivity
+	scheduled  []*scheduledAction // autoscaling_scheduled.go
 }
 
 // begin is the one way into every Application Auto Scaling operation: it

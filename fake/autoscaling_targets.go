@@ -217,8 +217,11 @@ func (x *AutoScaling) DeregisterScalableTarget(ctx context.Context, in *applicat
 	if t == nil {
 		return nil, errNoTarget(*in.ResourceId)
 	}
-	for _, p := range t.policies {
+	for _, p := range append([]*scalingPolicy(nil), t.policies...) { // dropPolicyLocked edits t.policies
 		e.dropPolicyLocked(p)
+	}
+	for _, a := range t.scheduled {
+		a.deleted = true
 	}
 	delete(e.aas.targets, t.resourceID)
 	for i, id := range e.aas.order {
