@@ -58,7 +58,7 @@ func ParseTaskDefinitionRef(ref string) (family string, revision int, err error)
 // it. It returns nil or the errors.Join of every *ValidationError found, and
 // never panics or modifies its inputs.
 func ValidateServiceInput(in *ecs.CreateServiceInput, td *ecs.RegisterTaskDefinitionInput) error {
-	p := &problems{}
+	p := &problems{root: "service"}
 	if in == nil {
 		p.add("service", "must not be nil")
 		return p.err()

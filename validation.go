@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"regexp"
 	"slices"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -36,7 +37,9 @@ func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	p := &problems{}
 	c := newTaskContext(in, p)
 	validateTask(c)
-	for i := range in.ContainerDefinitions {
+	// Past the container quota (reported once by validateTask) the rest
+	// are not examined: their problems would only pile up.
+	for i := range min(len(in.ContainerDefinitions), MaxContainersPerTaskDefinition) {
 		validateContainer(c, i)
 	}
 	validateContainerSet(c)
@@ -45,14 +48,64 @@ func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	return p.err()
 }
 
-// problems collects ValidationErrors.
-type problems struct{ errs []error }
+// MaxReportedProblems is the most ValidationErrors a validation returns.
+// Past it, one last ValidationError (field "taskDefinition" or "service")
+// counts the problems not listed, so that a hostile request (say 349,000
+// empty containers) costs a bounded answer, not one problem per element.
+const MaxReportedProblems = 50
 
-func (p *problems) add(field, format string, args ...any) {
-	p.errs = append(p.errs, &ValidationError{Field: field, Rule: fmt.Sprintf(format, args...)})
+// maxFieldBytes and maxRuleBytes bound the text of one ValidationError:
+// rules that quote the input never echo more than a short prefix of it.
+const (
+	maxFieldBytes = 256
+	maxRuleBytes  = 512
+)
+
+// problems collects ValidationErrors, at most MaxReportedProblems of them;
+// more counts the rest. root names the request in the "more" entry.
+type problems struct {
+	root string
+	errs []error
+	more int
 }
 
-func (p *problems) err() error { return errors.Join(p.errs...) }
+// full reports whether the list is complete: further problems are only
+// counted, so callers may skip building their paths.
+func (p *problems) full() bool { return len(p.errs) >= MaxReportedProblems }
+
+func (p *problems) add(field, format string, args ...any) {
+	if p.full() {
+		p.more++
+		return
+	}
+	p.errs = append(p.errs, &ValidationError{Field: clipText(field, maxFieldBytes),
+		Rule: clipText(fmt.Sprintf(format, args...), maxRuleBytes)})
+}
+
+func (p *problems) err() error {
+	if p.more == 0 {
+		return errors.Join(p.errs...)
+	}
+	root := p.root
+	if root == "" {
+		root = "taskDefinition"
+	}
+	more := &ValidationError{Field: root, Rule: fmt.Sprintf("%d more problems not listed (at most %d are reported)", p.more, MaxReportedProblems)}
+	return errors.Join(append(p.errs, more)...)
+}
+
+// clipText returns s cut to at most max bytes (at a UTF-8 boundary, the
+// cut marked with the number of bytes left out).
+func clipText(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max - 32
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s...(%d more bytes)", s[:cut], len(s)-cut)
+}
 
 // nameRE is the syntax of family, container, service and volume names:
 // "Up to 255 letters (uppercase and lowercase), numbers, underscores, and
@@ -92,6 +145,7 @@ func deref[T any](p *T) T {
 func validateTags(p *problems, field string, tags []types.Tag) {
 	if len(tags) > 50 {
 		p.add(field, "at most 50 tags are allowed, got %d", len(tags))
+		tags = tags[:50] // the rest are not examined
 	}
 	seen := map[string]bool{}
 	for i, t := range tags {

@@ -54,6 +54,10 @@ func validUTF8(v reflect.Value) bool {
 
 // reportUTF8 adds a problem for every string in v that is not UTF-8.
 func reportUTF8(p *problems, path string, v reflect.Value) {
+	if p.full() {
+		p.more += countBadUTF8(v) // counted, without building paths
+		return
+	}
 	switch v.Kind() {
 	case reflect.String:
 		if !utf8.ValidString(v.String()) {
@@ -87,6 +91,42 @@ func reportUTF8(p *problems, path string, v reflect.Value) {
 			reportUTF8(p, joinPath(path, wireName(f.Name)), v.Field(i))
 		}
 	}
+}
+
+// countBadUTF8 counts the strings and map keys in v that are not UTF-8.
+func countBadUTF8(v reflect.Value) int {
+	n := 0
+	switch v.Kind() {
+	case reflect.String:
+		if !utf8.ValidString(v.String()) {
+			n++
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			n += countBadUTF8(v.Elem())
+		}
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			n += countBadUTF8(v.Index(i))
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if it.Key().Kind() == reflect.String && !utf8.ValidString(it.Key().String()) {
+				n++
+				continue
+			}
+			n += countBadUTF8(it.Value())
+		}
+	case reflect.Struct:
+		t := v.Type()
+		for i := range t.NumField() {
+			if t.Field(i).IsExported() {
+				n += countBadUTF8(v.Field(i))
+			}
+		}
+	}
+	return n
 }
 
 // wireName is the JSON member name of an SDK field: its Go name with the

@@ -83,6 +83,7 @@ func (x *AutoScaling) begin(ctx context.Context, op string, in any) (now time.Ti
 	}
 	now = e.catchUpLocked()
 	name := AutoScalingCallPrefix + op
+	e.journalCallLocked(ctx, "autoscaling", op, name, in, now) // scaling_journal.go
 	e.recordCallLocked(name, in, now)
 	if code, ok := e.opFaultCodeLocked(name); ok {
 		return now, e.mu.Unlock, aasErrForCode(code)

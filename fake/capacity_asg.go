@@ -98,6 +98,7 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("DeclareAutoScalingGroup", spec, now)
 	if e.asgs[spec.Name] != nil {
 		return "", fmt.Errorf("auto scaling group %s already exists", spec.Name)
 	}

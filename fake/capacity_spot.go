@@ -40,6 +40,7 @@ func (e *ECS) InterruptSpot(si SpotInterruption) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("InterruptSpot", si, now)
 	at := si.At
 	if at.Before(now) {
 		at = now
@@ -107,6 +108,7 @@ func (e *ECS) SetFargateSpotCapacity(available bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("SetFargateSpotCapacity", available, now)
 	e.spotUnavailable = !available
 	if available {
 		// Services waiting for Spot retry at once.

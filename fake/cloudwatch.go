@@ -50,6 +50,7 @@ func (cw *CloudWatch) begin(ctx context.Context, op string, in any) (now time.Ti
 	}
 	now = e.catchUpLocked()
 	name := CloudWatchCallPrefix + op
+	e.journalCallLocked(ctx, "cloudwatch", op, name, in, now) // scaling_journal.go
 	e.recordCallLocked(name, in, now)
 	if code, ok := e.opFaultCodeLocked(name); ok {
 		return now, e.mu.Unlock, cwErrForCode(code)

@@ -20,6 +20,9 @@ type cluster struct {
 	instances         []*instance // registration order
 	tasks             []*task     // creation order; forgotten ones are compacted lazily
 	dead              int         // forgotten tasks still in tasks
+	// taskIndex lists tasks by desired status and family, service,
+	// startedBy or instance (task_index.go).
+	taskIndex map[taskIndexKey]*taskList
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 	// Capacity providers (capacity.go): the providers associated with the
@@ -76,6 +79,9 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	}
 	if c := e.clusters[name]; c != nil && c.status == "ACTIVE" {
 		return &ecs.CreateClusterOutput{Cluster: e.clusterViewLocked(c)}, nil
+	}
+	if err := e.quotaClusterLocked(); err != nil {
+		return nil, err
 	}
 	region := e.regionFor(ctx)
 	c := &cluster{name: name, region: region, arn: e.arn(region, "cluster/"+name), status: "ACTIVE",

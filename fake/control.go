@@ -18,7 +18,7 @@ type controlRoute struct {
 }
 
 // controlNames lists the controls, sorted, for error messages.
-const controlNames = "advance, autoscaling-groups, calls, faults, instances, load, reset, spot, target-health-faults, time"
+const controlNames = "advance, autoscaling-groups, calls, faults, instances, load, lose-instance, reset, spot, target-health-faults, time"
 
 // controlRoute returns the route for the control name (the path below
 // ControlPrefix) and request method; ok is false for an unknown name. When
@@ -41,6 +41,8 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 		return controlRoute{http.MethodPost, (*Server).controlFaults}, allow, true
 	case "instances":
 		return controlRoute{http.MethodPost, (*Server).controlInstances}, http.MethodPost, true
+	case "lose-instance":
+		return controlRoute{http.MethodPost, (*Server).controlLoseInstance}, http.MethodPost, true
 	case "calls":
 		return controlRoute{http.MethodGet, (*Server).controlCalls}, http.MethodGet, true
 	case "reset":
@@ -81,13 +83,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route, allow, ok := controlRouteFor(name, r.Method)
 	if !ok {
 		writeControlError(w, &controlError{status: http.StatusNotFound,
-			message: fmt.Sprintf("%s: unknown control; known: %s", r.URL.Path, controlNames)})
+			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, 256), controlNames)})
 		return
 	}
 	if r.Method != route.method {
 		w.Header().Set("Allow", allow)
 		writeControlError(w, &controlError{status: http.StatusMethodNotAllowed,
-			message: fmt.Sprintf("%s %s: method not allowed; use %s", r.Method, r.URL.Path, allow)})
+			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, 256), allow)})
 		return
 	}
 	var body []byte
@@ -180,6 +182,6 @@ func writeControlError(w http.ResponseWriter, err error) {
 	body := struct {
 		Message string `json:"message"`
 		Code    string `json:"code,omitempty"`
-	}{ce.message, ce.code}
+	}{clipString(ce.message, 16<<10), ce.code}
 	writeControlJSON(w, ce.status, body)
 }

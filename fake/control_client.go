@@ -128,6 +128,17 @@ func (c *ControlClient) AddInstances(ctx context.Context, cluster string, spec I
 	return out.ContainerInstanceArns, err
 }
 
+// LoseInstance makes the EC2 host of a container instance (ARN or ID) gone,
+// as (*ECS).LoseInstance does in process, and returns the ARNs of the tasks
+// that stopped with it.
+func (c *ControlClient) LoseInstance(ctx context.Context, containerInstance string) ([]string, error) {
+	var out struct {
+		StoppedTaskArns []string `json:"stoppedTaskArns"`
+	}
+	err := c.do(ctx, http.MethodPost, "lose-instance", loseInstanceRequest{ContainerInstance: containerInstance}, &out)
+	return out.StoppedTaskArns, err
+}
+
 // CallCounts returns the number of calls per operation.
 func (c *ControlClient) CallCounts(ctx context.Context) (map[string]int, error) {
 	var out struct {

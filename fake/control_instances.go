@@ -58,6 +58,35 @@ func (s *Server) controlInstances(_ *http.Request, body []byte) (any, error) {
 	}{arns}, nil
 }
 
+// loseInstanceRequest is the body of POST /_fake/v1/lose-instance.
+type loseInstanceRequest struct {
+	ContainerInstance string `json:"containerInstance"`
+}
+
+// controlLoseInstance is POST /_fake/v1/lose-instance: the EC2 host of a
+// container instance (ARN or ID) is gone, as LoseInstance: the instance
+// becomes INACTIVE and every task on it STOPPED with InfrastructureHealth;
+// the service scheduler replaces service tasks. It answers the instance's
+// ARN and the ARNs of the tasks it stopped.
+func (s *Server) controlLoseInstance(_ *http.Request, body []byte) (any, error) {
+	var req loseInstanceRequest
+	if err := decodeControl(body, &req, true); err != nil {
+		return nil, err
+	}
+	if req.ContainerInstance == "" {
+		return nil, badRequest("containerInstance: the ARN or ID of a container instance is required")
+	}
+	arn, stopped, err := s.ecs.loseInstance(req.ContainerInstance)
+	if err != nil {
+		return nil, &controlError{status: http.StatusNotFound, code: "InvalidParameterException",
+			message: "containerInstance " + quote(clipString(req.ContainerInstance, 256)) + ": no such container instance, or it is no longer ACTIVE"}
+	}
+	return struct {
+		ContainerInstanceArn string   `json:"containerInstanceArn"`
+		StoppedTaskArns      []string `json:"stoppedTaskArns"`
+	}{arn, stopped}, nil
+}
+
 // apiControlError turns an ECS error into a control error naming what.
 func apiControlError(what string, err error) error {
 	var apiErr smithy.APIError

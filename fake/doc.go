@@ -40,6 +40,13 @@
 // time each call takes (20 ms by default with RealTime, so the SDK's
 // waiters under testing/synctest behave as against ECS).
 //
+// Bounded by design: the call log keeps a bounded summary per call
+// (Call.Request) within 10,000 calls / 4 MiB; ECS's service quotas are
+// enforced (WithQuotas, DefaultQuotas); ListTasks pages through task
+// indexes; a long catch-up of virtual time lets other callers in between
+// instants. WithSnapshots with Snapshot and Restore save and rebuild the
+// whole world exactly (cmd/ecsfake -state FILE). See docs/reliability.md.
+//
 // CloudWatch Logs: Logs returns a view of the same world with the
 // signatures of *cloudwatchlogs.Client (groups, streams, PutLogEvents,
 // GetLogEvents, FilterLogEvents with filter patterns, retention, tags).

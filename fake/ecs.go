@@ -18,8 +18,10 @@ type ECS struct {
 	clock  Clock
 	simNow time.Time
 	events eventQueue
-	seq    uint64
-	rng    *rand.Rand
+	// catchUp is the catch-up in progress, if any (catchup.go).
+	catchUp catchUp
+	seq     uint64
+	rng     *rand.Rand
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
 
@@ -47,8 +49,12 @@ type ECS struct {
 
 	faults   []*faultState
 	opFaults map[string][]*opFault
-	calls    []Call
-	counts   map[string]int
+	callLog  callLog // bounded summaries of the calls (calls.go)
+	// journal is what Snapshot saves, kept WithSnapshots (journal.go);
+	// start is the virtual time the world was created at.
+	journal journal
+	start   time.Time
+	counts  map[string]int
 
 	// latency is what each API call takes (latency.go); retryer, when set,
 	// retries injected transient faults as the SDK would (retries.go).
@@ -70,10 +76,6 @@ type ECS struct {
 	aas     *aasWorld
 }
 
-// maxCalls bounds the call log: Calls returns at least the last maxCalls
-// calls (CallCount and CallCounts are never truncated).
-const maxCalls = 10000
-
 // New returns an empty fake ECS (no clusters) reading a manual virtual
 // clock unless WithClock says otherwise.
 func New(opts ...Option) *ECS {
@@ -88,11 +90,14 @@ func New(opts ...Option) *ECS {
 		cfg.azs = []string{cfg.region + "a", cfg.region + "b", cfg.region + "c"}
 	}
 	cfg.timing = cfg.timing.withDefaults()
+	cfg.quotas = cfg.quotas.withDefaults()
 	if cfg.logStreamCap <= 0 {
 		cfg.logStreamCap = DefaultLogStreamCap
 	}
 	e := &ECS{cfg: cfg, clock: cfg.clock, latency: cfg.latency()}
 	e.simNow = e.clock.Now()
+	e.start = e.simNow
+	e.journal.on = cfg.snapshots
 	e.resetLocked()
 	return e
 }
@@ -116,7 +121,7 @@ func (e *ECS) resetLocked() {
 	e.asgs = map[string]*asgGroup{}
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
-	e.calls = nil
+	e.callLog.reset()
 	e.counts = map[string]int{}
 	e.elb = newELBWorld()
 	e.logs = newLogStore()
@@ -134,6 +139,7 @@ func (e *ECS) resetLocked() {
 func (e *ECS) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.journalControlLocked("Reset", nil, e.simNow)
 	e.resetLocked()
 }
 
@@ -153,7 +159,7 @@ func (e *ECS) Advance(d time.Duration) {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.catchUpLocked()
+	e.catchUpFullyLocked()
 }
 
 // Sleep waits d of virtual time. With a manual clock it advances the clock
@@ -183,14 +189,21 @@ func (e *ECS) Sleep(ctx context.Context, d time.Duration) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	e.catchUpLocked()
+	e.catchUpFullyLocked()
 	return nil
 }
 
-// beginLocked starts an API call: it checks ctx, records the call, runs the
-// simulation up to now and applies any injected operation fault. The caller
-// holds e.mu.
+// beginLocked starts an ECS API call: it checks ctx, records the call, runs
+// the simulation up to now and applies any injected operation fault. The
+// caller holds e.mu.
 func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, error) {
+	return e.beginServiceLocked(ctx, "ecs", op, in)
+}
+
+// beginServiceLocked is beginLocked for an operation of service ("ecs",
+// "elbv2", ...): the journal files the call under that service's replayer
+// (snapshot.go).
+func (e *ECS) beginServiceLocked(ctx context.Context, service, op string, in any) (time.Time, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -201,19 +214,11 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
+	e.journalCallLocked(ctx, service, op, op, in, now)
 	e.recordCallLocked(op, in, now)
 	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+		e.noteCallErrorLocked(err)
 		return e.simNow, err
 	}
 	return e.simNow, nil
-}
-
-// recordCallLocked appends a call to the bounded call log and counts it.
-func (e *ECS) recordCallLocked(op string, in any, now time.Time) {
-	if len(e.calls) >= 2*maxCalls {
-		// Keep memory bounded: drop the oldest half.
-		e.calls = append(e.calls[:0:0], e.calls[maxCalls:]...)
-	}
-	e.calls = append(e.calls, Call{Op: op, Input: in, At: now})
-	e.counts[op]++
 }

@@ -66,7 +66,7 @@ func newELBWorld() *elbWorld {
 func (x *ELBv2) begin(ctx context.Context, op string, in any) (now time.Time, unlock func(), err error) {
 	e := x.e
 	e.mu.Lock()
-	now, err = e.beginLocked(ctx, op, in)
+	now, err = e.beginServiceLocked(ctx, "elbv2", op, in)
 	if err != nil {
 		err = elbFaultError(err)
 	}

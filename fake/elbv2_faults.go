@@ -59,6 +59,7 @@ func (x *ELBv2) InjectHealthFault(f TargetHealthFault) error {
 	}
 	x.e.mu.Lock()
 	defer x.e.mu.Unlock()
+	x.e.journalControlLocked("InjectHealthFault", f, x.e.simNow)
 	x.e.elb.faults = append(x.e.elb.faults, &healthFaultState{f: f})
 	return nil
 }
@@ -68,6 +69,7 @@ func (x *ELBv2) InjectHealthFault(f TargetHealthFault) error {
 func (x *ELBv2) ClearHealthFaults() {
 	x.e.mu.Lock()
 	defer x.e.mu.Unlock()
+	x.e.journalControlLocked("ClearHealthFaults", nil, x.e.simNow)
 	x.e.elb.faults = nil
 }
 

@@ -9,11 +9,31 @@ import (
 )
 
 func errInvalidParam(format string, a ...any) error {
-	return &types.InvalidParameterException{Message: aws.String(fmt.Sprintf(format, a...))}
+	return &types.InvalidParameterException{Message: aws.String(fmt.Sprintf(format, clipArgs(format, a)...))}
 }
 
 func errClient(format string, a ...any) error {
-	return &types.ClientException{Message: aws.String(fmt.Sprintf(format, a...))}
+	return &types.ClientException{Message: aws.String(fmt.Sprintf(format, clipArgs(format, a)...))}
+}
+
+// maxEchoBytes bounds what an error message quotes of one piece of input
+// (a name, an ARN): messages never echo unbounded input.
+const maxEchoBytes = 256
+
+// clipArgs cuts string arguments of an error message to maxEchoBytes;
+// a format of "%s" alone (a message built elsewhere, already bounded) is
+// left whole.
+func clipArgs(format string, a []any) []any {
+	limit := maxEchoBytes
+	if format == "%s" {
+		limit = 16 << 10
+	}
+	for i, x := range a {
+		if s, ok := x.(string); ok && len(s) > limit {
+			a[i] = clipString(s, limit)
+		}
+	}
+	return a
 }
 
 func errClusterNotFound() error {

@@ -8,6 +8,7 @@ import (
 // event is one scheduled piece of simulation work.
 type event struct {
 	at  time.Time
+	key int64 // at.UnixNano(): the heap compares integers, not time.Time
 	seq uint64
 	fn  func(now time.Time)
 }
@@ -18,8 +19,8 @@ type eventQueue []*event
 
 func (q eventQueue) Len() int { return len(q) }
 func (q eventQueue) Less(i, j int) bool {
-	if !q[i].at.Equal(q[j].at) {
-		return q[i].at.Before(q[j].at)
+	if q[i].key != q[j].key {
+		return q[i].key < q[j].key
 	}
 	return q[i].seq < q[j].seq
 }
@@ -42,33 +43,5 @@ func (e *ECS) scheduleLocked(at time.Time, fn func(now time.Time)) {
 		at = e.simNow
 	}
 	e.seq++
-	heap.Push(&e.events, &event{at: at, seq: e.seq, fn: fn})
-}
-
-// catchUpLocked runs every queued event due at or before the clock's
-// current time, in time order. After all events of one instant have run it
-// calls reconcileLocked for that instant, and finally for the clock's now.
-func (e *ECS) catchUpLocked() time.Time {
-	now := e.clock.Now()
-	if now.Before(e.simNow) {
-		now = e.simNow
-	}
-	// reconcileLocked may schedule work for "now"; run it, but bound the
-	// rounds so a hook that always reschedules cannot spin forever.
-	for round := 0; round < 1000; round++ {
-		for len(e.events) > 0 && !e.events[0].at.After(now) {
-			ev := heap.Pop(&e.events).(*event)
-			e.simNow = ev.at
-			ev.fn(ev.at)
-			if len(e.events) == 0 || !e.events[0].at.Equal(ev.at) {
-				e.reconcileLocked(ev.at)
-			}
-		}
-		e.simNow = now
-		e.reconcileLocked(now)
-		if len(e.events) == 0 || e.events[0].at.After(now) {
-			break
-		}
-	}
-	return now
+	heap.Push(&e.events, &event{at: at, key: at.UnixNano(), seq: e.seq, fn: fn})
 }

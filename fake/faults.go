@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"errors"
 	"fmt"
 	"time"
 )
@@ -108,6 +109,10 @@ func (e *ECS) InjectFault(f Fault) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if f.Match != nil {
+		e.journal.fail(errors.New("a fault with a Match predicate (a Go func) was injected"))
+	}
+	e.journalControlLocked("InjectFault", f, e.simNow)
 	e.faults = append(e.faults, &faultState{f: f})
 	return nil
 }
@@ -116,6 +121,7 @@ func (e *ECS) InjectFault(f Fault) error {
 func (e *ECS) ClearFaults() {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.journalControlLocked("ClearFaults", nil, e.simNow)
 	e.faults = nil
 	e.opFaults = map[string][]*opFault{}
 }
@@ -127,6 +133,7 @@ func (e *ECS) ClearFaults() {
 func (e *ECS) FailOperation(op, errCode string, times int, probability float64) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	e.journalControlLocked("FailOperation", journalFailOperation{Op: op, Code: errCode, Times: times, Probability: probability}, e.simNow)
 	e.opFaults[op] = append(e.opFaults[op], &opFault{code: errCode, times: times, prob: probability})
 }
 

@@ -103,12 +103,16 @@ func (e *ECS) AddInstance(clusterName string, spec InstanceSpec) (string, error)
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
+	e.journalControlLocked("AddInstance", journalAddInstance{Cluster: clusterName, Spec: spec}, now)
 	c, err := e.clusterLocked(&clusterName)
 	if err != nil {
 		return "", err
 	}
 	if spec.CPU < 0 || spec.Memory < 0 {
 		return "", errInvalidParam("cpu and memory must not be negative.")
+	}
+	if err := e.quotaInstanceLocked(c); err != nil {
+		return "", err
 	}
 	return e.addInstanceLocked(c, spec, now).arn, nil
 }
@@ -157,6 +161,9 @@ func (e *ECS) RegisterContainerInstance(ctx context.Context, in *ecs.RegisterCon
 		}
 	}
 	if err := validateTags(in.Tags); err != nil {
+		return nil, err
+	}
+	if err := e.quotaInstanceLocked(c); err != nil {
 		return nil, err
 	}
 	inst := e.addInstanceLocked(c, spec, now)
@@ -360,14 +367,17 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 }
 
 // DeregisterContainerInstance removes an instance from its cluster. Without
-// force it fails while tasks are running on it.
+// force it fails while tasks are running on it; with force, those tasks
+// are orphaned and the service scheduler replaces the service's ones (see
+// orphanTasksLocked).
 func (e *ECS) DeregisterContainerInstance(ctx context.Context, in *ecs.DeregisterContainerInstanceInput, _ ...func(*ecs.Options)) (*ecs.DeregisterContainerInstanceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	if in == nil {
 		in = &ecs.DeregisterContainerInstanceInput{}
 	}
-	if _, err := e.beginLocked(ctx, "DeregisterContainerInstance", in); err != nil {
+	now, err := e.beginLocked(ctx, "DeregisterContainerInstance", in)
+	if err != nil {
 		return nil, err
 	}
 	c, err := e.clusterLocked(in.Cluster)
@@ -387,5 +397,6 @@ func (e *ECS) DeregisterContainerInstance(ctx context.Context, in *ecs.Deregiste
 	}
 	inst.status = "INACTIVE"
 	inst.version++
+	e.orphanTasksLocked(inst, now)
 	return &ecs.DeregisterContainerInstanceOutput{ContainerInstance: e.instanceViewLocked(inst)}, nil
 }

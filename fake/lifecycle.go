@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"cmp"
 	"slices"
 	"time"
 
@@ -23,8 +22,8 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 // from and has not been asked to stop (unless from is a stopping state).
 func (e *ECS) afterLocked(t *task, from string, at time.Time, fn func(now time.Time)) {
 	e.scheduleLocked(at, func(now time.Time) {
-		if t.lastStatus != from {
-			return
+		if t.lastStatus != from || t.orphaned {
+			return // moved on, or ECS no longer hears about it
 		}
 		fn(now)
 	})
@@ -188,6 +187,7 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 		return
 	}
 	t.desiredStatus = statusStopped
+	e.reindexTaskLocked(t)
 	t.stopCode = code
 	t.stoppedReason = reason
 	t.stoppingAt = now
@@ -298,6 +298,7 @@ func (e *ECS) forgetLocked(t *task) {
 	}
 	delete(e.tasks, t.id)
 	delete(e.tags, t.arn)
+	e.unindexTaskLocked(t)
 	t.forgotten = true
 	c := t.c
 	c.dead++
@@ -309,40 +310,8 @@ func (e *ECS) forgetLocked(t *task) {
 
 // LoseInstance simulates a container instance whose EC2 host is gone: the
 // agent disconnects, the instance becomes INACTIVE and every task on it is
-// STOPPED at once with stopCode InfrastructureHealth.
+// STOPPED at once with stopCode InfrastructureHealth (see loseInstance).
 func (e *ECS) LoseInstance(arn string) error {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	now := e.catchUpLocked()
-	var in *instance
-	for _, x := range e.instances {
-		if x.arn == arn || x.id == arn {
-			in = x
-		}
-	}
-	if in == nil {
-		return errInvalidParam("Container instance %s not found.", arn)
-	}
-	in.connected = false
-	in.status = "INACTIVE"
-	in.version++
-	ts := make([]*task, 0, len(in.tasks))
-	for t := range in.tasks {
-		ts = append(ts, t)
-	}
-	slices.SortFunc(ts, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
-	reason := "Host EC2 (instance " + in.ec2ID + ") terminated."
-	for _, t := range ts {
-		if t.lastStatus == statusStopped {
-			continue
-		}
-		if t.desiredStatus != statusStopped {
-			t.desiredStatus = statusStopped
-			t.stopCode = types.TaskStopCodeInfrastructureHealth
-			t.stoppedReason = reason
-			t.stoppingAt = now
-		}
-		e.enterStoppedLocked(t, now)
-	}
-	return nil
+	_, _, err := e.loseInstance(arn)
+	return err
 }

@@ -118,6 +118,7 @@ func (l *Logs) beginLogsLocked(ctx context.Context, op string, in any) (time.Tim
 	}
 	now := e.catchUpLocked()
 	name := LogsCallPrefix + op
+	e.journalCallLocked(ctx, "logs", op, name, in, now)
 	e.recordCallLocked(name, in, now)
 	if code, ok := e.opFaultCodeLocked(name); ok {
 		return now, logsErrForCode(code)

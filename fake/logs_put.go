@@ -85,7 +85,9 @@ func (l *Logs) PutLogEvents(ctx context.Context, in *cloudwatchlogs.PutLogEvents
 	e := l.e
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	now, err := l.beginLogsLocked(ctx, "PutLogEvents", putSummary{Group: aws.ToString(in.LogGroupName), Stream: aws.ToString(in.LogStreamName), Events: len(in.LogEvents)})
+	// The call log keeps a bounded summary (not the events); the journal,
+	// when snapshots are on, the request.
+	now, err := l.beginLogsLocked(ctx, "PutLogEvents", in)
 	if err != nil {
 		return nil, err
 	}
@@ -146,14 +148,6 @@ func (l *Logs) PutLogEvents(ctx context.Context, in *cloudwatchlogs.PutLogEvents
 		out.RejectedLogEventsInfo = &rej
 	}
 	return out, nil
-}
-
-// putSummary is what the call log keeps of a PutLogEvents request (not
-// the events themselves).
-type putSummary struct {
-	Group  string `json:"logGroupName"`
-	Stream string `json:"logStreamName"`
-	Events int    `json:"events"`
 }
 
 // appendLocked stores events (sorted, with fresh sequence numbers) in s,

@@ -115,6 +115,7 @@ func (e *ECS) SetLoad(clusterRef, serviceRef string, l Load) error {
 	if s == nil {
 		return fmt.Errorf("fake: SetLoad: service %q not found in cluster %q", serviceRef, c.name)
 	}
+	e.journalLoadLocked(clusterRef, serviceRef, l, now)
 	m := e.metrics.of(s)
 	m.loads = append(m.loads, loadFrom{from: now, load: l})
 	m.invalidateFrom(now)

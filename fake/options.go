@@ -86,6 +86,9 @@ type config struct {
 	clock   Clock
 	azs     []string
 	timing  Timing
+	quotas  Quotas // quotas.go
+	// snapshots keeps the journal Snapshot saves (journal.go).
+	snapshots bool
 	// logStreamCap bounds the events per log stream (WithLogStreamCap).
 	logStreamCap int
 	// consistency is how long reads may lag writes (WithEventualConsistency).

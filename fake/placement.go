@@ -492,6 +492,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		return t
 	}
 	e.launchLocked(t, now)
+	e.indexTaskLocked(t)
 	return t
 }
 

@@ -28,8 +28,13 @@
 //	DELETE /_fake/v1/faults    removes every fault
 //	POST   /_fake/v1/instances {"cluster", "cpu", "memory", "az", "instanceType", "attributes", "count"}
 //	                           registers EC2 container instances (AddInstance); answers {"containerInstanceArns"}
-//	GET    /_fake/v1/calls     {"calls": [{"operation", "at", "input"}], "counts": {"RunTask": 2}};
-//	                           ?operation=RunTask keeps only those calls; inputs are in wire form
+//	POST   /_fake/v1/lose-instance {"containerInstance": "<ARN or ID>"}
+//	                           the instance's EC2 host is gone (LoseInstance): INACTIVE, its tasks STOPPED
+//	                           (InfrastructureHealth); answers {"containerInstanceArn", "stoppedTaskArns"}
+//	GET    /_fake/v1/calls     {"calls": [{"seq", "operation", "at", "input", "error"}], "nextAfter", "counts": {"RunTask": 2}};
+//	                           ?operation=RunTask keeps only those calls; inputs are bounded summaries in
+//	                           wire form (see Call); pages of ?limit= calls (default 100, at most 1000)
+//	                           after ?after=<seq>; "nextAfter" is the next page's after
 //	POST   /_fake/v1/reset     Reset, then the WithResetHook function
 //	POST   /_fake/v1/target-health-faults  a TargetHealthFault (control_elbv2.go):
 //	                           {"image": "web:bad", "code": 503, "after": "2m", "flap": "5m"}

@@ -80,7 +80,7 @@ func (s *Server) unservedFirst(ecsAPI http.Handler) http.Handler {
 				service = prefix
 			}
 			s.unserved.note(service, op)
-			writeUnservedJSON(w, r, fmt.Sprintf("the fake does not serve %s %s (X-Amz-Target %s)", service, op, bounded(target)))
+			writeUnservedJSON(w, r, fmt.Sprintf("the fake does not serve %s %s (X-Amz-Target %s)", bounded(service), bounded(op), bounded(target)))
 		case isQuery(r):
 			action := queryAction(w, r)
 			s.unserved.note(service, action)

@@ -130,6 +130,12 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	if *in.DesiredCount < 0 {
 		return nil, errInvalidParam("desiredCount: must not be negative.")
 	}
+	if err := e.quotaDesiredCount(*in.DesiredCount); err != nil {
+		return nil, err
+	}
+	if err := e.quotaServiceLocked(c); err != nil {
+		return nil, err
+	}
 	if aws.ToString(in.TaskDefinition) == "" {
 		return nil, errInvalidParam("taskDefinition: must be specified.")
 	}
@@ -212,6 +218,11 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 	}
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		return nil, errInvalidParam("desiredCount: must not be negative.")
+	}
+	if in.DesiredCount != nil {
+		if err := e.quotaDesiredCount(*in.DesiredCount); err != nil {
+			return nil, err
+		}
 	}
 	lt, cps, switched, err := e.updateLaunchChoiceLocked(c, s, in.CapacityProviderStrategy, in.ForceNewDeployment)
 	if err != nil {

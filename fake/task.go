@@ -88,6 +88,12 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// indexedAs is the desired status t is filed under in its cluster's
+	// task index (task_index.go).
+	indexedAs string
+	// orphaned: the task's instance was deregistered with force; ECS no
+	// longer monitors or counts it (orphans.go).
+	orphaned bool
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string

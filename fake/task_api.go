@@ -336,24 +336,34 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 			return nil, errInvalidParam("containerInstance: Container instance %s not found.", ref)
 		}
 	}
-	var arns []string
-	for _, t := range c.tasks {
-		switch {
-		case t.forgotten, t.desiredStatus != desired, hidden(t.visibleAt, now),
-			in.Family != nil && aws.ToString(t.td.def.Family) != *in.Family,
-			in.StartedBy != nil && t.startedBy != *in.StartedBy,
-			in.ServiceName != nil && t.group != "service:"+*in.ServiceName,
-			inst != nil && t.inst != inst,
-			in.LaunchType != "" && t.launchType != in.LaunchType:
-			continue
+	n := 100
+	if in.MaxResults != nil {
+		if *in.MaxResults < 1 || *in.MaxResults > 100 {
+			return nil, errInvalidParam("maxResults must be between 1 and %d.", 100)
 		}
-		arns = append(arns, t.arn)
+		n = int(*in.MaxResults)
 	}
-	pg, next, err := page(arns, in.NextToken, in.MaxResults, 100)
+	after, err := parseTaskToken(in.NextToken)
 	if err != nil {
 		return nil, err
 	}
-	return &ecs.ListTasksOutput{TaskArns: append([]string{}, pg...), NextToken: next}, nil
+	f := taskFilter{desired: desired, family: in.Family, startedBy: in.StartedBy, launchType: string(in.LaunchType),
+		lagging: e.cfg.consistency > 0, now: now}
+	if in.ServiceName != nil {
+		f.group = aws.String("service:" + *in.ServiceName)
+	}
+	if inst != nil {
+		f.instance = &inst.id
+	}
+	ts, more := e.listTasksLocked(c, f, after, n)
+	out := &ecs.ListTasksOutput{TaskArns: make([]string, len(ts))}
+	for i, t := range ts {
+		out.TaskArns[i] = t.arn
+	}
+	if more {
+		out.NextToken = taskToken(ts[len(ts)-1].seq)
+	}
+	return out, nil
 }
 
 // Tasks returns every task the fake still remembers in a cluster (name or

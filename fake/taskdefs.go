@@ -160,17 +160,23 @@ func validationToAPIError(err error) error {
 // RegisterTaskDefinition registers a new revision of a family after
 // validating it with the library's rules.
 func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDefinitionInput, _ ...func(*ecs.Options)) (*ecs.RegisterTaskDefinitionOutput, error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
 	if in == nil {
 		in = &ecs.RegisterTaskDefinitionInput{}
 	}
+	// Validation costs time in proportion to the request: it runs before
+	// the lock is taken, so a large request does not hold back other
+	// clients (the call is still recorded and faults still apply first).
+	verr := ecsdeploy.ValidateTaskDefinitionInput(in)
+	e.mu.Lock()
+	defer e.mu.Unlock()
 	now, err := e.beginLocked(ctx, "RegisterTaskDefinition", in)
 	if err != nil {
 		return nil, err
 	}
-	if err := ecsdeploy.ValidateTaskDefinitionInput(in); err != nil {
-		return nil, validationToAPIError(err)
+	if verr != nil {
+		err := validationToAPIError(verr)
+		e.noteCallErrorLocked(err)
+		return nil, err
 	}
 	// Checks the fake itself depends on (independent of the library rules).
 	name := aws.ToString(in.Family)
@@ -207,6 +213,9 @@ func (e *ECS) RegisterTaskDefinition(ctx context.Context, in *ecs.RegisterTaskDe
 		return nil, err
 	}
 	f := e.families[name]
+	if err := e.quotaRevisionLocked(f); err != nil {
+		return nil, err
+	}
 	if f == nil {
 		f = &family{name: name}
 		e.families[name] = f
@@ -351,6 +360,9 @@ func (e *ECS) ListTaskDefinitions(ctx context.Context, in *ecs.ListTaskDefinitio
 	}
 	if in.Sort != "" && in.Sort != types.SortOrderAsc && in.Sort != types.SortOrderDesc {
 		return nil, errInvalidParam("sort: must be ASC or DESC.")
+	}
+	if in.FamilyPrefix != nil {
+		return e.listFamilyLocked(*in.FamilyPrefix, status, in.Sort == types.SortOrderDesc, in.NextToken, in.MaxResults, now)
 	}
 	names := make([]string, 0, len(e.families))
 	for n := range e.families {

@@ -8,6 +8,8 @@ import (
 	"net"
 	"regexp"
 	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // options are the command-line flags.
@@ -21,6 +23,10 @@ type options struct {
 	region         string
 	account        string
 	seed           int64
+	limits         serverLimits
+	quotas         fake.Quotas
+	state          string
+	stateEvery     time.Duration
 	consistency    time.Duration // reads lag writes by up to this (fake.WithEventualConsistency)
 }
 
@@ -43,6 +49,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.StringVar(&o.region, "region", "us-east-1", "region of ARNs for unsigned requests (signed requests use their SigV4 region)")
 	fs.StringVar(&o.account, "account", "123456789012", "12-digit account ID in ARNs")
 	fs.Int64Var(&o.seed, "seed", 1, "seed of IDs and random placement; the same seed and calls give the same results")
+	fs.DurationVar(&o.limits.readHeaderTimeout, "read-header-timeout", 10*time.Second, "time a client has to send a request's line and headers")
+	fs.DurationVar(&o.limits.readTimeout, "read-timeout", 30*time.Second, "time a client has to send a whole request, body included (a slow upload is cut off)")
+	fs.DurationVar(&o.limits.writeTimeout, "write-timeout", time.Minute, "time to answer a request, from the end of its headers")
+	fs.DurationVar(&o.limits.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
+	fs.IntVar(&o.limits.maxHeaderBytes, "max-header-bytes", 64<<10, "largest request line and headers, in bytes (larger: 431)")
+	fs.IntVar(&o.limits.maxConns, "max-conns", 256, "open connections at a time; more wait in the listen backlog (0: no limit)")
+	fs.DurationVar(&o.limits.drain, "drain", time.Second, "at shutdown: how long idle and just-opened connections may send a last request")
+	fs.DurationVar(&o.limits.shutdownGrace, "shutdown-grace", 35*time.Second, "at shutdown: how long requests in flight may take to finish")
+	fs.StringVar(&o.state, "state", "", "keep the world in FILE: restored at start, saved atomically every -state-every and at shutdown (default: in memory only, lost at exit)")
+	fs.DurationVar(&o.stateEvery, "state-every", 30*time.Second, "with -state: how often the world is saved (0: only at shutdown)")
+	fs.Var(quotaFlag{&o.quotas}, "quota", "an ECS service quota as NAME=N (-1: no limit), repeatable; NAME: "+quotaNames())
 	fs.DurationVar(&o.consistency, "eventual-consistency", 0, "reads may lag RunTask, StartTask, CreateService, UpdateService and RegisterTaskDefinition by up to this much virtual time (seeded; 0 turns it off)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: ecsfake [flags]\n\nServes an in-memory Amazon ECS on a local endpoint.\n\nFlags:")
@@ -65,6 +82,16 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 		return o, fmt.Errorf("-instance-cpu %d: must be positive", o.instanceCPU)
 	case o.instanceMemory <= 0:
 		return o, fmt.Errorf("-instance-memory %d: must be positive", o.instanceMemory)
+	case o.limits.readHeaderTimeout <= 0 || o.limits.readTimeout <= 0 || o.limits.writeTimeout <= 0 || o.limits.idleTimeout <= 0:
+		return o, fmt.Errorf("-read-header-timeout, -read-timeout, -write-timeout and -idle-timeout must be positive")
+	case o.limits.maxHeaderBytes < 4<<10 || o.limits.maxHeaderBytes > 1<<20:
+		return o, fmt.Errorf("-max-header-bytes %d: must be in [4096,1048576]", o.limits.maxHeaderBytes)
+	case o.limits.maxConns < 0:
+		return o, fmt.Errorf("-max-conns %d: must be 0 (no limit) or positive", o.limits.maxConns)
+	case o.stateEvery < 0:
+		return o, fmt.Errorf("-state-every %v: must not be negative", o.stateEvery)
+	case o.limits.drain < 0 || o.limits.shutdownGrace <= 0:
+		return o, fmt.Errorf("-drain must not be negative and -shutdown-grace must be positive")
 	case !regionRE.MatchString(o.region):
 		return o, fmt.Errorf("-region %q: must look like us-east-1", o.region)
 	case !accountRE.MatchString(o.account):

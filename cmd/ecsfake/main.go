@@ -9,8 +9,11 @@
 // Cluster "default" exists from the start, with -instances EC2 container
 // instances. Virtual time runs -speed times faster than the wall clock
 // (0: it moves only through POST /_fake/v1/advance). The fake's controls
-// (advance, faults, instances, calls, reset) are under /_fake/v1/; see
-// package fake and README.md.
+// (advance, faults, instances, lose-instance, calls, reset) are under
+// /_fake/v1/; see package fake and README.md. The world lives in memory
+// and is lost at exit unless -state FILE keeps it; the HTTP server's
+// timeouts, connection and header limits, and the ECS service quotas are
+// flags too.
 package main
 
 import (

@@ -2,12 +2,10 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"log"
 	"net"
-	"net/http"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -16,10 +14,6 @@ import (
 	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
-// shutdownGrace bounds how long in-flight requests may finish after ctx
-// is cancelled.
-const shutdownGrace = 5 * time.Second
-
 // run serves the fake until ctx is cancelled, then shuts down gracefully.
 // The first line it prints is "ecsfake: serving Amazon ECS at <URL>".
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
@@ -27,15 +21,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if err != nil {
 		return err
 	}
-	opts := []fake.Option{fake.WithRegion(o.region), fake.WithAccount(o.account), fake.WithSeed(o.seed),
+	opts := []fake.Option{fake.WithRegion(o.region), fake.WithAccount(o.account), fake.WithSeed(o.seed), fake.WithQuotas(o.quotas),
 		fake.WithEventualConsistency(o.consistency)}
 	if o.speed > 0 {
 		opts = append(opts, fake.WithClock(fake.RealTime(o.speed)))
 	}
-	e := fake.New(opts...)
-	setup := func(ctx context.Context, e *fake.ECS) error { return setupDefault(ctx, e, o) }
-	if err := setup(ctx, e); err != nil {
+	e, restored, err := openWorld(o, opts)
+	if err != nil {
 		return err
+	}
+	setup := func(ctx context.Context, e *fake.ECS) error { return setupDefault(ctx, e, o) }
+	if !restored {
+		if err := setup(ctx, e); err != nil {
+			return err
+		}
 	}
 	ln, err := net.Listen("tcp", o.addr)
 	if err != nil {
@@ -43,30 +42,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	url := "http://" + ln.Addr().String()
 	printBanner(stdout, url, o)
-
-	srv := &http.Server{
-		Handler:           fake.NewServer(e, fake.WithResetHook(setup), fake.WithLogger(log.New(stderr, "ecsfake: ", log.LstdFlags))),
-		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		BaseContext:       func(net.Listener) context.Context { return context.WithoutCancel(ctx) },
+	if restored {
+		fmt.Fprintf(stdout, "ecsfake: world restored from %s at virtual time %s\n", o.state, e.Now().UTC().Format(time.RFC3339))
 	}
+	stopSaving := make(chan struct{})
+	if o.state != "" && o.stateEvery > 0 {
+		go saveEvery(e, o.state, o.stateEvery, stopSaving, stderr)
+	}
+
+	handler := fake.NewServer(e, fake.WithResetHook(setup), fake.WithLogger(log.New(stderr, "ecsfake: ", log.LstdFlags)))
+	srv := newHardenedServer(ln, handler, o.limits, context.WithoutCancel(ctx))
 	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
+	go func() { served <- srv.serve() }()
 	select {
 	case err := <-served:
 		return err
 	case <-ctx.Done():
 	}
 	fmt.Fprintln(stdout, "ecsfake: shutting down")
-	sctx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
-	if err := srv.Shutdown(sctx); err != nil {
-		return fmt.Errorf("shutdown: %w", err)
+	shutdownErr := srv.shutdown(stderr)
+	close(stopSaving)
+	if o.state != "" {
+		n, err := saveState(e, o.state)
+		if err != nil {
+			return fmt.Errorf("saving state to %s: %w", o.state, err)
+		}
+		fmt.Fprintf(stdout, "ecsfake: world saved to %s (%d bytes)\n", o.state, n)
 	}
-	if err := <-served; !errors.Is(err, http.ErrServerClosed) {
-		return err
+	if shutdownErr != nil {
+		return shutdownErr
 	}
-	return nil
+	return <-served
 }
 
 // setupDefault creates cluster "default" and its -instances instances: the
@@ -86,12 +92,17 @@ func setupDefault(ctx context.Context, e *fake.ECS, o options) error {
 // printBanner tells the user where the endpoint is and how to point the
 // AWS CLI and the Go SDK at it.
 func printBanner(w io.Writer, url string, o options) {
+	state := "in memory only: lost when ecsfake stops (-state FILE keeps it)"
+	if o.state != "" {
+		state = fmt.Sprintf("kept in %s (saved every %v and at shutdown)", o.state, o.stateEvery)
+	}
 	speed := fmt.Sprintf("%g virtual seconds per real second", o.speed)
 	if o.speed == 0 {
 		speed = "manual: time moves only through POST /_fake/v1/advance"
 	}
 	fmt.Fprintf(w, `ecsfake: serving Amazon ECS at %[1]s
   region %[2]s, account %[3]s, seed %[4]d; time: %[5]s
+  state: %[9]s
   cluster "default" with %[6]d EC2 instance(s) of %[7]d CPU units / %[8]d MiB
 
 AWS CLI (any credentials work):
@@ -113,7 +124,7 @@ Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
   client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(%[1]q) })
 
 Controls (JSON): POST %[1]s/_fake/v1/advance {"duration":"90s"}, POST /_fake/v1/faults,
-  POST /_fake/v1/instances, GET /_fake/v1/calls, POST /_fake/v1/reset
+  POST /_fake/v1/instances, POST /_fake/v1/lose-instance, GET /_fake/v1/calls, POST /_fake/v1/reset
 Stop with Ctrl-C.
-`, url, o.region, o.account, o.seed, speed, o.instances, o.instanceCPU, o.instanceMemory)
+`, url, o.region, o.account, o.seed, speed, o.instances, o.instanceCPU, o.instanceMemory, state)
 }

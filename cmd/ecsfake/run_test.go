@@ -48,6 +48,9 @@ func start(t *testing.T, args ...string) *started {
 	ctx, cancel := context.WithCancel(context.Background())
 	pr, pw := io.Pipe()
 	s := &started{cancel: cancel, done: make(chan error, 1), copied: make(chan struct{})}
+	// A short drain keeps the suite fast (each test's clients leave idle
+	// connections behind); a test may pass its own -drain after it.
+	args = append([]string{"-drain", "100ms"}, args...)
 	go func() {
 		err := run(ctx, args, pw, io.Discard)
 		pw.CloseWithError(io.EOF)
@@ -278,6 +281,11 @@ func TestFlagsRejectBadValues(t *testing.T) {
 		{[]string{"-eventual-consistency", "-1s"}, "-eventual-consistency -1s: must be in [0,1h]"},
 		{[]string{"serve"}, `unexpected argument "serve"`},
 		{[]string{"-nope"}, "flag provided but not defined: -nope"},
+		{[]string{"-quota", "services=3"}, "want NAME=N with NAME one of clusters-per-account, container-instances-per-cluster"},
+		{[]string{"-quota", "tasks-per-service=0"}, "tasks-per-service: want a positive number, or -1 for no limit"},
+		{[]string{"-read-timeout", "0s"}, "must be positive"},
+		{[]string{"-max-header-bytes", "10"}, "-max-header-bytes 10: must be in [4096,1048576]"},
+		{[]string{"-max-conns", "-1"}, "-max-conns -1"},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			err := run(t.Context(), tc.args, io.Discard, io.Discard)

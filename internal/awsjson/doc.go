@@ -23,9 +23,12 @@
 // Input rules: types are strict, as the SDK's own deserializer is (a string where a number is
 // expected, a fraction or an out-of-range value in an integer, a timestamp outside int64
 // nanoseconds: each a *DecodeError naming the member path, e.g. "containerDefinitions[0].cpu");
-// null leaves a member unset; invalid UTF-8, malformed JSON, trailing data and nesting deeper
-// than 64 levels are errors, never panics (FuzzUnmarshal); malformed JSON names its line and
-// column. Unknown members are ignored unless UnmarshalOptions.DisallowUnknownFields is set, then
+// null leaves a member unset; invalid UTF-8, malformed JSON, trailing data, nesting deeper
+// than 64 levels, a list of more than MaxListItems (10,000) items and more than MaxTotalItems
+// (50,000) list items in one document are errors, never panics (FuzzUnmarshal); malformed JSON
+// names its line and column. The list bounds are checked by a byte scan before anything is
+// decoded, so a 1 MiB body costs at most a few MB of decoded structs (no ECS list comes near
+// them). Unknown members are ignored unless UnmarshalOptions.DisallowUnknownFields is set, then
 // they are an *UnknownFieldError. Two options serve files rather than the wire (the library's
 // loaders set them; the server does not): ISO8601Timestamps also takes timestamps as RFC 3339
 // strings, as AWS CLI v2 prints them; AllErrors keeps decoding past unknown or mistyped members

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unicode/utf8"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	"github.com/aws/smithy-go"
@@ -91,7 +92,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", h.requestID())
 	if r.Method != http.MethodPost || r.URL.Path != "/" {
 		writeError(w, http.StatusNotFound, "UnknownOperationException",
-			fmt.Sprintf("%s %s: only POST / is served", r.Method, r.URL.Path))
+			fmt.Sprintf("%s %s: only POST / is served", clip(r.Method, 32), clip(r.URL.Path, 256)))
 		return
 	}
 	target := r.Header.Get("X-Amz-Target")
@@ -99,7 +100,7 @@ func (h *handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	op, known := h.ops[name]
 	if !ok || !known {
 		writeError(w, http.StatusBadRequest, "UnknownOperationException",
-			fmt.Sprintf("X-Amz-Target %q: unknown operation", target))
+			fmt.Sprintf("X-Amz-Target %q: unknown operation", clip(target, 256)))
 		return
 	}
 	body, status, code, msg := readBody(w, r, h.maxBody)
@@ -232,8 +233,28 @@ func writeError(w http.ResponseWriter, status int, code, message string) {
 	writeErrorMembers(w, status, code, message, "")
 }
 
-// writeErrorMembers writes {"__type": code, <members>"message": message}.
+// MaxErrorMessageBytes bounds the message of an error answer: longer
+// messages are cut (at a UTF-8 boundary, the cut marked), so an answer
+// never echoes unbounded input.
+const MaxErrorMessageBytes = 16 << 10
+
+// clip cuts s to at most max bytes at a UTF-8 boundary and marks the cut
+// with the number of bytes left out.
+func clip(s string, max int) string {
+	if len(s) <= max {
+		return s
+	}
+	cut := max
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "...(" + strconv.Itoa(len(s)-cut) + " more bytes)"
+}
+
+// writeErrorMembers writes {"__type": code, <members>"message": message},
+// the message cut to MaxErrorMessageBytes.
 func writeErrorMembers(w http.ResponseWriter, status int, code, message, members string) {
+	code, message = clip(code, 256), clip(message, MaxErrorMessageBytes)
 	e := encoder{buf: make([]byte, 0, 64+len(message)+len(members))}
 	e.buf = append(e.buf, `{"__type":`...)
 	e.str(code)

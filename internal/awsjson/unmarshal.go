@@ -54,8 +54,13 @@ func Unmarshal(data []byte, v any, opts UnmarshalOptions) error {
 	if !utf8.Valid(data) {
 		return &DecodeError{Msg: "invalid UTF-8 in request body"}
 	}
-	if d := nesting(data); d > maxDepth {
+	switch sh := scanShape(data); {
+	case sh.tooDeep:
 		return &DecodeError{Msg: fmt.Sprintf("JSON nesting deeper than %d levels", maxDepth)}
+	case sh.tooLong:
+		return &DecodeError{Path: sh.longKey, Msg: fmt.Sprintf("a list of more than %d items; at most %d are accepted", MaxListItems, MaxListItems)}
+	case sh.tooMany:
+		return &DecodeError{Msg: fmt.Sprintf("more than %d list items in one request; at most %d are accepted", MaxTotalItems, MaxTotalItems)}
 	}
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.UseNumber()
@@ -137,11 +142,42 @@ func (l errList) result() error {
 	return l
 }
 
-// nesting returns the maximum depth of objects and arrays in data, ignoring brackets in strings.
-func nesting(data []byte) int {
-	depth, maxD := 0, 0
+// MaxListItems is the most items a JSON array in a request may hold. No
+// ECS list comes near it (the largest are bounded by the 64 KiB task
+// definition quota and by 100-item describe calls), and refusing longer
+// arrays before decoding bounds the memory one request can cost: a 1 MiB
+// body of 349,000 empty container definitions would otherwise decode into
+// ~280 MB of Go structs.
+const MaxListItems = 10000
+
+// MaxTotalItems is the most items all the JSON arrays of one request may
+// hold together (a 64 KiB task definition holds at most ~22,000).
+const MaxTotalItems = 50000
+
+// shape is what scanShape learns about a JSON document without decoding it.
+type shape struct {
+	depth   int    // deepest nesting of objects and arrays
+	longest int    // items in the longest array
+	longKey string // the member name holding that array ("" at the top or inside an array)
+	tooDeep bool   // depth exceeds maxDepth (scanning stopped there)
+	tooLong bool   // longest exceeds MaxListItems (scanning stopped there)
+	items   int    // items in all arrays
+	tooMany bool   // items exceeds MaxTotalItems (scanning stopped there)
+}
+
+// scanShape measures nesting and array lengths in one pass over data,
+// ignoring brackets in strings; it stops at the first limit exceeded.
+func scanShape(data []byte) shape {
+	var sh shape
+	type level struct {
+		array bool
+		items int // commas seen + 1 once a value started
+		key   string
+	}
+	var stack []level
 	inString, escaped := false, false
-	for _, c := range data {
+	lastStrStart, lastStrEnd := -1, -1
+	for i, c := range data {
 		switch {
 		case inString:
 			switch {
@@ -151,17 +187,53 @@ func nesting(data []byte) int {
 				escaped = true
 			case c == '"':
 				inString = false
+				lastStrEnd = i
 			}
+			continue
+		case c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == ':':
+			continue
+		}
+		if n := len(stack); n > 0 && stack[n-1].array && stack[n-1].items == 0 && c != ']' {
+			stack[n-1].items = 1
+			sh.items++
+		}
+		switch {
 		case c == '"':
 			inString = true
+			lastStrStart = i
 		case c == '{' || c == '[':
-			depth++
-			maxD = max(maxD, depth)
+			key := ""
+			if len(stack) > 0 && !stack[len(stack)-1].array && lastStrStart >= 0 && lastStrEnd > lastStrStart {
+				key = string(data[lastStrStart+1 : min(lastStrEnd, lastStrStart+1+128)])
+			}
+			stack = append(stack, level{array: c == '[', key: key})
+			sh.depth = max(sh.depth, len(stack))
+			if sh.depth > maxDepth {
+				sh.tooDeep = true
+				return sh
+			}
 		case c == '}' || c == ']':
-			depth--
+			if n := len(stack); n > 0 {
+				stack = stack[:n-1]
+			}
+		case c == ',':
+			if n := len(stack); n > 0 && stack[n-1].array {
+				stack[n-1].items++
+				if sh.items++; sh.items > MaxTotalItems {
+					sh.tooMany = true
+					return sh
+				}
+				if l := stack[n-1]; l.items > sh.longest {
+					sh.longest, sh.longKey = l.items, l.key
+					if sh.longest > MaxListItems {
+						sh.tooLong = true
+						return sh
+					}
+				}
+			}
 		}
 	}
-	return maxD
+	return sh
 }
 
 type decoder struct {

@@ -1,0 +1,221 @@
+package fake
+
+import (
+	"encoding/base64"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+)
+
+// Task indexes: each cluster keeps, per desired status, the tasks of each
+// family, service, startedBy value and container instance, and all of
+// them, as lists ordered by creation (task seq). ListTasks walks the
+// shortest list its filters allow from the position its nextToken names,
+// so a page costs the tasks on it (plus the ones its other filters skip),
+// not every task the cluster remembers.
+
+// taskIndexKind is what a task list is indexed by.
+type taskIndexKind uint8
+
+const (
+	byAll taskIndexKind = iota
+	byFamily
+	byGroup // "service:<name>" or the RunTask group
+	byStartedBy
+	byInstance // container instance ID
+)
+
+// taskIndexKey names one task list of a cluster.
+type taskIndexKey struct {
+	desired string
+	kind    taskIndexKind
+	value   string
+}
+
+// taskList is a set of tasks ordered by seq.
+type taskList struct{ ts []*task }
+
+// search returns the index of the first task with seq > after.
+func (l *taskList) search(after uint64) int {
+	i, _ := slices.BinarySearchFunc(l.ts, after+1, func(t *task, seq uint64) int {
+		switch {
+		case t.seq < seq:
+			return -1
+		case t.seq > seq:
+			return 1
+		}
+		return 0
+	})
+	return i
+}
+
+func (l *taskList) insert(t *task) {
+	if n := len(l.ts); n == 0 || l.ts[n-1].seq < t.seq {
+		l.ts = append(l.ts, t) // the common case: the newest task
+		return
+	}
+	l.ts = slices.Insert(l.ts, l.search(t.seq-1), t)
+}
+
+func (l *taskList) remove(t *task) {
+	i := l.search(t.seq - 1)
+	if i >= len(l.ts) || l.ts[i] != t {
+		return
+	}
+	if i == 0 {
+		l.ts[0] = nil
+		l.ts = l.ts[1:] // the common case: the oldest task is forgotten first
+		return
+	}
+	l.ts = slices.Delete(l.ts, i, i+1)
+}
+
+// taskIndexKeys returns the lists t belongs to while its desired status is
+// desired (in buf's storage: no allocation).
+func taskIndexKeys(buf *[5]taskIndexKey, t *task, desired string) []taskIndexKey {
+	keys := buf[:0]
+	keys = append(keys, taskIndexKey{desired, byAll, ""})
+	if t.td != nil {
+		keys = append(keys, taskIndexKey{desired, byFamily, aws.ToString(t.td.def.Family)})
+	}
+	keys = append(keys, taskIndexKey{desired, byGroup, t.group})
+	if t.startedBy != "" {
+		keys = append(keys, taskIndexKey{desired, byStartedBy, t.startedBy})
+	}
+	if t.inst != nil {
+		keys = append(keys, taskIndexKey{desired, byInstance, t.inst.id})
+	}
+	return keys
+}
+
+// indexTaskLocked files t under its current desired status (a task the
+// cluster has just created, or one whose desired status changed, after
+// unindexTaskLocked with the old status).
+func (e *ECS) indexTaskLocked(t *task) {
+	c := t.c
+	if c.taskIndex == nil {
+		c.taskIndex = map[taskIndexKey]*taskList{}
+	}
+	t.indexedAs = t.desiredStatus
+	var buf [5]taskIndexKey
+	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
+		l := c.taskIndex[k]
+		if l == nil {
+			l = &taskList{}
+			c.taskIndex[k] = l
+		}
+		l.insert(t)
+	}
+}
+
+// unindexTaskLocked removes t from the lists it was filed in.
+func (e *ECS) unindexTaskLocked(t *task) {
+	c := t.c
+	var buf [5]taskIndexKey
+	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
+		if l := c.taskIndex[k]; l != nil {
+			l.remove(t)
+			if len(l.ts) == 0 {
+				delete(c.taskIndex, k)
+			}
+		}
+	}
+	t.indexedAs = ""
+}
+
+// reindexTaskLocked refiles t after its desired status changed.
+func (e *ECS) reindexTaskLocked(t *task) {
+	if t.indexedAs == t.desiredStatus || t.forgotten || t.orphaned {
+		return
+	}
+	e.unindexTaskLocked(t)
+	e.indexTaskLocked(t)
+}
+
+// taskFilter is what ListTasks selects by.
+type taskFilter struct {
+	desired                            string
+	family, startedBy, group, instance *string
+	launchType                         string
+	// lagging: reads may not see tasks yet (WithEventualConsistency);
+	// tasks not visible at now are skipped.
+	lagging bool
+	now     time.Time
+}
+
+func (f taskFilter) match(t *task) bool {
+	switch {
+	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt, f.now),
+		f.family != nil && aws.ToString(t.td.def.Family) != *f.family,
+		f.startedBy != nil && t.startedBy != *f.startedBy,
+		f.group != nil && t.group != *f.group,
+		f.instance != nil && (t.inst == nil || t.inst.id != *f.instance),
+		f.launchType != "" && string(t.launchType) != f.launchType:
+		return false
+	}
+	return true
+}
+
+// listTasksLocked returns at most n tasks of c matching f with seq > after,
+// in creation order, and whether more follow.
+func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]*task, bool) {
+	keys := []taskIndexKey{{f.desired, byAll, ""}}
+	for _, k := range []struct {
+		kind taskIndexKind
+		v    *string
+	}{{byFamily, f.family}, {byGroup, f.group}, {byStartedBy, f.startedBy}, {byInstance, f.instance}} {
+		if k.v != nil {
+			keys = append(keys, taskIndexKey{f.desired, k.kind, *k.v})
+		}
+	}
+	var best *taskList
+	for _, k := range keys {
+		l := c.taskIndex[k]
+		if l == nil {
+			return nil, false // nothing matches this filter
+		}
+		if best == nil || len(l.ts) < len(best.ts) {
+			best = l
+		}
+	}
+	// When the list alone answers the filter (at most one key besides the
+	// desired status, no launch type), its tasks need no further look: a
+	// page then touches only the tasks it lists.
+	exact := len(keys) <= 2 && f.launchType == "" && !f.lagging
+	var out []*task
+	for _, t := range best.ts[best.search(after):] {
+		if !exact && !f.match(t) {
+			continue
+		}
+		if len(out) == n {
+			return out, true
+		}
+		out = append(out, t)
+	}
+	return out, false
+}
+
+// taskToken encodes a ListTasks position (the seq of the last task listed)
+// as an opaque nextToken; parseTaskToken reads it back.
+func taskToken(seq uint64) *string {
+	s := base64.RawURLEncoding.EncodeToString([]byte("task:" + strconv.FormatUint(seq, 10)))
+	return &s
+}
+
+func parseTaskToken(tok *string) (uint64, error) {
+	if tok == nil || *tok == "" {
+		return 0, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(*tok)
+	if err == nil {
+		if v, ok := strings.CutPrefix(string(raw), "task:"); ok {
+			if seq, err := strconv.ParseUint(v, 10, 64); err == nil {
+				return seq, nil
+			}
+		}
+	}
+	return 0, errInvalidParam("Invalid token %s", *tok)
+}

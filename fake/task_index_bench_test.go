@@ -1,0 +1,73 @@
+package fake
+
+import (
+	"fmt"
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// clusterWithTasks returns a fake whose cluster "default" holds n tasks
+// of family "bench", every other one stopped (and still remembered).
+func clusterWithTasks(b *testing.B, n int) *ECS {
+	e := newCluster(b, n/100+1)
+	td := register(b, e, tdWith("bench", 16, aws.Int32(32), nil))
+	var arns []string
+	for range n / 10 {
+		for _, tk := range run(b, e, &ecs.RunTaskInput{TaskDefinition: &td, Count: aws.Int32(10)}).Tasks {
+			arns = append(arns, *tk.TaskArn)
+		}
+	}
+	e.Advance(time.Minute)
+	for i := 0; i < len(arns); i += 2 {
+		if _, err := e.StopTask(bg, &ecs.StopTaskInput{Task: &arns[i]}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	e.Advance(time.Minute)
+	return e
+}
+
+// BenchmarkListTasksPaging pages through every RUNNING and every STOPPED
+// task of a cluster (100 per page) with 5,000 and 50,000 tasks, half of
+// them stopped: ns/task must stay flat as the cluster grows (issue #17
+// item 4; before, each page scanned every task the cluster remembered).
+//
+//	go test ./fake -run '^$' -bench BenchmarkListTasksPaging -benchtime 5x
+func BenchmarkListTasksPaging(b *testing.B) {
+	for _, n := range []int{5_000, 50_000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			e := clusterWithTasks(b, n)
+			listed := 0
+			runtime.GC() // the setup's garbage is not the listing's cost
+			b.ReportAllocs()
+			cpu0 := cpuTime()
+			for b.Loop() {
+				listed = 0
+				for _, st := range []types.DesiredStatus{types.DesiredStatusRunning, types.DesiredStatusStopped} {
+					in := &ecs.ListTasksInput{DesiredStatus: st, Family: aws.String("bench")}
+					for {
+						out, err := e.ListTasks(bg, in)
+						if err != nil {
+							b.Fatal(err)
+						}
+						listed += len(out.TaskArns)
+						if out.NextToken == nil {
+							break
+						}
+						in.NextToken = out.NextToken
+					}
+				}
+			}
+			if listed != n {
+				b.Fatalf("listed %d tasks, want %d", listed, n)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
+			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*n), "cpu-ns/task")
+		})
+	}
+}
