@@ -62,6 +62,13 @@ func fakeBackend(t testing.TB, launch types.LaunchType, opts ...fake.Option) (ec
 		},
 		Logs:     e.Logs(),
 		LogGroup: "/ecsdeploytest/conformance",
+		Scaling:  e.AutoScaling(),
+		SetCPULoad: func(t *testing.T, service string, percent float64) {
+			if err := e.SetLoad(cluster, service, fake.Load{CPU: fake.ConstantLoad(percent)}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		CloudWatch: e.CloudWatch(),
 		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
 			image := fmt.Sprintf("registry.example/%s:print%d", strings.ToLower(strings.ReplaceAll(t.Name(), "/", "-")), code)
 			printing(t, e.InjectFault, image, lines, code)

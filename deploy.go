@@ -88,7 +88,11 @@ type DeployInput struct {
 	// ForceNewDeployment starts a new deployment even without a change.
 	ForceNewDeployment bool
 	// DesiredCount, when set, changes the desired count in the same update.
+	// Unset, Deploy keeps the current count (a scaler may own it).
 	DesiredCount *int32
+	// Scaling, when set, declares the service's auto scaling, applied with
+	// the update (needs WithScaling; see scaling.go).
+	Scaling *Scaling
 	// CapacityProviderStrategy, when not nil, moves the service to this
 	// strategy; an empty (non-nil) list returns it to its launch type. A
 	// change starts a new deployment (ECS requires forceNewDeployment for
@@ -121,6 +125,9 @@ type DeployResult struct {
 	DeploymentID string
 	// Status is the last status seen.
 	Status *Status
+	// ScalingPolicies are the ARNs of the policies DeployInput.Scaling
+	// put, by policy name.
+	ScalingPolicies map[string]string
 }
 
 // RollbackInput names the service to roll back.
@@ -206,6 +213,9 @@ type Status struct {
 	// TargetGroups counts the targets of the service's target groups by
 	// state (with WithLoadBalancers; see loadbalancer.go).
 	TargetGroups []TargetGroupHealth
+	// Scaling is the service's scalable target, policies and latest
+	// activities (with WithScaling and a registered target; scaling.go).
+	Scaling *ScalingStatus
 }
 
 // String summarises the status in one line.

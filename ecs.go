@@ -77,8 +77,9 @@ func (d *deployer) Status(ctx context.Context, cluster, service string) (*Status
 		return nil, err
 	}
 	st := &Status{At: d.cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
-	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc) // best effort (loadbalancer.go)
-	providers, err := d.tasksByProvider(ctx, cluster, svc)     // capacity.go
+	st.TargetGroups, _ = d.targetGroupHealth(ctx, d.cfg, *svc)                     // best effort (loadbalancer.go)
+	st.Scaling, _ = d.scalingStatus(ctx, d.cfg, cluster, valueOf(svc.ServiceName)) // best effort (scaling.go)
+	providers, err := d.tasksByProvider(ctx, cluster, svc)                         // capacity.go
 	if err != nil {
 		return nil, err
 	}

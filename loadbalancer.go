@@ -24,6 +24,9 @@ func withNeighbours(api API, cfg config) config {
 	if s, ok := api.(loadBalancerSource); ok {
 		cfg.elb = s.LoadBalancers()
 	}
+	if s, ok := api.(scalingSource); ok {
+		cfg.scaling = s.ScalingAPI()
+	}
 	return cfg
 }
 

@@ -26,6 +26,10 @@ type config struct {
 	// lines each failed essential container carries.
 	logs     LogsAPI
 	logLines int
+	// scaling is Application Auto Scaling (scaling.go); suspendScaling
+	// suspends dynamic scaling during Deploy.
+	scaling        ScalingAPI
+	suspendScaling bool
 	// visibleGrace: how long a wait takes "service not found" for a
 	// service not visible yet (set after CreateService; consistency.go).
 	visibleGrace time.Duration

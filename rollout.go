@@ -35,6 +35,13 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	if err != nil {
 		return nil, err
 	}
+	if cfg.suspendScaling { // scaling.go: restored on every return
+		restore, err := d.suspendScaling(ctx, cfg, in.Cluster, in.Service)
+		if err != nil {
+			return nil, err
+		}
+		defer restore()
+	}
 	current := valueOf(svc.TaskDefinition)
 	target := lastCompleted(svc.Deployments, "")
 	svcChange, err := checkServiceDefinition(svc, in) // refused before any write
@@ -48,6 +55,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		}
 	}
 	if res.TaskDefinitionArn == current && !in.ForceNewDeployment && in.DesiredCount == nil && !svcChange.hasUpdate() && !switchCapacity {
+		if in.Scaling != nil { // scaling.go: scaling alone updates no service
+			if res.ScalingPolicies, err = d.applyScaling(ctx, cfg, in.Cluster, in.Service, in.Scaling); err != nil {
+				return res, err
+			}
+		}
 		res.NoChange = true
 		res.Status = &Status{At: cfg.clock.Now(), Service: *svc, Deployment: findPrimary(svc.Deployments)}
 		d.action(cfg, "service %s: no changes", in.Service)
@@ -66,6 +78,11 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	out, err := d.api.UpdateService(dctx, up)
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
+	}
+	if in.Scaling != nil { // scaling.go
+		if res.ScalingPolicies, err = d.applyScaling(ctx, cfg, in.Cluster, in.Service, in.Scaling); err != nil {
+			return res, err
+		}
 	}
 	tr := newTracker(cfg.clock.Now())
 	tr.prime(svc)
@@ -118,7 +135,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	case !ferr.RollbackStarted && cfg.rollback:
 		d.rollbackTo(ctx, cfg, tr, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
-	return res, d.undoRegister(ctx, cfg, res, ferr)
+	return res, d.undoRegister(ctx, cfg, res, alarmFailure(ferr, res.Status)) // scaling.go
 }
 
 func validateDeployInput(in DeployInput) error {
@@ -129,12 +146,17 @@ func validateDeployInput(in DeployInput) error {
 	switch {
 	case in.TaskDefinition != nil && in.Image != "":
 		errs = append(errs, &ValidationError{Field: "Image", Rule: "must be empty when TaskDefinition is set"})
-	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.CapacityProviderStrategy == nil:
-		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount or CapacityProviderStrategy is required"})
+	case in.TaskDefinition == nil && in.Image == "" && !in.ForceNewDeployment && in.DesiredCount == nil && in.ServiceDefinition == nil && in.CapacityProviderStrategy == nil && in.Scaling == nil:
+		errs = append(errs, &ValidationError{Field: "TaskDefinition", Rule: "one of TaskDefinition, Image, ServiceDefinition, ForceNewDeployment, DesiredCount, CapacityProviderStrategy or Scaling is required"})
 	case in.CapacityProviderStrategy != nil && in.ServiceDefinition != nil && in.ServiceDefinition.CapacityProviderStrategy != nil:
 		errs = append(errs, &ValidationError{Field: "CapacityProviderStrategy", Rule: "must be empty when ServiceDefinition sets capacityProviderStrategy"})
 	case in.Container != "" && in.Image == "":
 		errs = append(errs, &ValidationError{Field: "Container", Rule: "needs Image"})
+	}
+	if in.Scaling != nil {
+		if err := in.Scaling.Validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	if in.DesiredCount != nil && *in.DesiredCount < 0 {
 		errs = append(errs, &ValidationError{Field: "DesiredCount", Rule: "must be >= 0"})

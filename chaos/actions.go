@@ -33,6 +33,11 @@ func (r *runner) act(ctx context.Context) error {
 		}
 		in.TaskDefinition = aws.String(arn)
 		s.intended = arn
+	case p < 0.8 && s.scaling: // scaling.go: the scaler owns the count
+		if p < 0.6 {
+			return r.fireErrors(ctx, s)
+		}
+		return r.changeLoad(s)
 	case p < 0.8:
 		kind = "scale"
 		for range 10 {

@@ -35,6 +35,10 @@ type Config struct {
 	// LoadBalancerEvery puts every n-th service behind an ALB target group
 	// (lb.go): 0 means every third, a negative value none.
 	LoadBalancerEvery int
+	// ScalingEvery gives every n-th service a scalable target and a CPU
+	// target-tracking policy under a changing load (scaling.go): 0 means
+	// every fourth, a negative value none.
+	ScalingEvery int
 }
 
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
@@ -79,6 +83,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.LoadBalancerEvery == 0 {
 		c.LoadBalancerEvery = 3
+	}
+	if c.ScalingEvery == 0 {
+		c.ScalingEvery = 4
 	}
 	if c.DeploymentDeadline <= 0 {
 		c.DeploymentDeadline = d.DeploymentDeadline

@@ -38,6 +38,7 @@ type runner struct {
 	disturbed map[string]bool
 	deploys   map[string]types.DeploymentRolloutState
 	start     time.Time
+	lastCheck time.Time // the previous check's time (scaling.go)
 }
 
 // scheduled is a delayed runner action (instance replacement, undrain).
@@ -157,9 +158,19 @@ func (r *runner) check(ctx context.Context) error {
 			r.deploys[id] = d.RolloutState
 		}
 	}
+	if err := r.markScaled(ctx, snap.Now); err != nil { // scaling.go
+		return err
+	}
+	r.lastCheck = snap.Now
 	x := Expect{Services: r.names, LostInstances: r.lost, Disturbed: r.disturbed,
 		DeploymentDeadline: r.cfg.DeploymentDeadline, Retention: fake.DefaultTiming().Retention, Slack: 2 * r.cfg.Step}
 	r.rep.Violations = append(r.rep.Violations, r.chk.Check(snap, x)...)
+	r.rep.Violations = append(r.rep.Violations, r.checkScaling(snap)...)
+	alarmed, err := r.checkAlarmed(ctx, snap)
+	if err != nil {
+		return err
+	}
+	r.rep.Violations = append(r.rep.Violations, alarmed...)
 	r.disturbed = map[string]bool{}
 	return nil
 }

@@ -29,6 +29,9 @@ type svcState struct {
 	version      int    // image version of the next revision
 	intended     string // task definition ARN last asked for
 	tg           string // target group ARN when behind a load balancer (lb.go)
+	// scaling services have a scalable target [minCap, maxCap] (scaling.go).
+	scaling        bool
+	minCap, maxCap int32
 }
 
 // feasible reports whether a deployment can make progress: it may start a
@@ -91,7 +94,8 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		cfg := deployConfigs[r.rng.IntN(len(deployConfigs))]
 		s.minPct, s.maxPct = cfg[0], cfg[1]
-		if !feasible(s.desired, s.minPct, s.maxPct) {
+		scaled := r.cfg.ScalingEvery > 0 && i%r.cfg.ScalingEvery == r.cfg.ScalingEvery-1
+		if !feasible(s.desired, s.minPct, s.maxPct) || scaled { // a scaler may pick any count
 			s.minPct, s.maxPct = 100, 200
 		}
 		arn, err := r.registerRevision(ctx, s, "1")
@@ -108,6 +112,9 @@ func (r *runner) build(ctx context.Context) error {
 				DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: i%3 != 0},
 			},
 		}
+		if scaled {
+			in.DeploymentConfiguration.Alarms = deploymentAlarms(s.name) // scaling.go
+		}
 		if s.healthCheck && i%4 == 1 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(30)
 		}
@@ -116,6 +123,11 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		if _, err := r.e.CreateService(ctx, in); err != nil {
 			return fmt.Errorf("CreateService %s: %w", s.name, err)
+		}
+		if scaled {
+			if err := r.scalingTarget(ctx, s); err != nil {
+				return err
+			}
 		}
 		r.services = append(r.services, s)
 		r.names = append(r.names, s.name)

@@ -97,6 +97,15 @@ type Backend struct {
 	LogGroup          string
 	LogRegion         string
 	PrintingContainer func(t *testing.T, lines []string, code int32) (image string, command []string)
+
+	// Scaling is the backend's Application Auto Scaling and SetCPULoad
+	// puts a CPU load (percent of one task's CPU, shared by the running
+	// tasks) on a service: the fake's SetLoad; on AWS, a load generator.
+	// CloudWatch is the backend's CloudWatch (the deployment-alarm
+	// scenario). Nil skips the respective scaling scenarios (scaling.go).
+	Scaling    ecsdeploy.ScalingAPI
+	SetCPULoad func(t *testing.T, service string, percent float64)
+	CloudWatch CloudWatchAPI
 }
 
 // Default images: public, small, and keep running.

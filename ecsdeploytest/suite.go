@@ -55,6 +55,8 @@ func Run(t *testing.T, b Backend) {
 		{"LoadBalancerDeployDuringDraining", s.lbDeployDuringDraining},
 		{"CrashLoopingReleaseShowsLastLogLines", s.crashLoopLogs},
 		{"MigrationTaskOutputAndExitCode", s.migrationLogs},
+		{"ScaleOutUnderLoadConvergesAndDeployKeepsIt", s.scaleOutConverges}, // scaling.go
+		{"DeploymentAlarmRollsBack", s.alarmRollback},
 	} {
 		t.Run(sc.name, sc.fn)
 	}

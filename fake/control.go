@@ -18,7 +18,7 @@ type controlRoute struct {
 }
 
 // controlNames lists the controls, sorted, for error messages.
-const controlNames = "advance, autoscaling-groups, calls, faults, instances, lose-instance, reset, spot, target-health-faults, time"
+const controlNames = "advance, autoscaling-groups, calls, faults, instances, load, lose-instance, reset, spot, target-health-faults, time"
 
 // controlRoute returns the route for the control name (the path below
 // ControlPrefix) and request method; ok is false for an unknown name. When
@@ -47,6 +47,8 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 		return controlRoute{http.MethodGet, (*Server).controlCalls}, http.MethodGet, true
 	case "reset":
 		return controlRoute{http.MethodPost, (*Server).controlReset}, http.MethodPost, true
+	case "load": // control_load.go
+		return controlRoute{http.MethodPost, (*Server).controlLoad}, http.MethodPost, true
 	case "autoscaling-groups": // control_asg.go
 		return controlRoute{http.MethodPost, (*Server).controlAutoScalingGroups}, http.MethodPost, true
 	case "spot": // control_spot.go

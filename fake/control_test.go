@@ -154,7 +154,7 @@ func TestControlErrorsNameTheFieldAndRule(t *testing.T) {
 		{"instances negative memory", "POST", "/_fake/v1/instances", `{"memory":-1}`, 400, "memory: must not be negative"},
 		{"instances count zero", "POST", "/_fake/v1/instances", `{"count":0}`, 400, "count: must be in [1,1000]"},
 		{"instances cpu string", "POST", "/_fake/v1/instances", `{"cpu":"1024"}`, 400, "cpu: must be a JSON number"},
-		{"unknown control", "POST", "/_fake/v1/explode", `{}`, 404, "unknown control; known: advance, autoscaling-groups, calls, faults, instances, lose-instance, reset, spot, target-health-faults, time"},
+		{"unknown control", "POST", "/_fake/v1/explode", `{}`, 404, "unknown control; known: advance, autoscaling-groups, calls, faults, instances, load, lose-instance, reset, spot, target-health-faults, time"},
 		{"control root", "GET", "/_fake/v1", ``, 404, "unknown control"},
 		{"advance with GET", "GET", "/_fake/v1/advance", ``, 405, "method not allowed; use POST"},
 		{"calls with POST", "POST", "/_fake/v1/calls", `{}`, 405, "use GET"},

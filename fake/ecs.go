@@ -67,6 +67,13 @@ type ECS struct {
 
 	// logs is the CloudWatch Logs state served by the Logs view (logs*.go).
 	logs logStore
+
+	// Scaling (issue #16): the metrics' inputs (metrics*.go), CloudWatch
+	// alarms (cloudwatch*.go) and Application Auto Scaling
+	// (autoscaling*.go).
+	metrics metricStore
+	cw      *cwWorld
+	aas     *aasWorld
 }
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual
@@ -118,6 +125,9 @@ func (e *ECS) resetLocked() {
 	e.counts = map[string]int{}
 	e.elb = newELBWorld()
 	e.logs = newLogStore()
+	e.metrics = newMetricStore()
+	e.cw = newCWWorld()
+	e.aas = newAASWorld()
 	e.retryer = nil
 	if e.cfg.sdkRetries {
 		e.retryer = newSDKRetryer(e.cfg.seed)

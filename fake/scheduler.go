@@ -63,6 +63,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		e.setWakeupLocked(s, now)
 	}
 	e.settleDrainingLocked(s, now)
+	e.noteTaskCountLocked(s, now)
 }
 
 // snapshotLocked builds the planner's view of s at now.
@@ -76,6 +77,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			MaximumPercent:         int(aws.ToInt32(cfg.MaximumPercent)),
 			HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
 			Marks:                  s.marks,
+			Alarm:                  s.takeAlarm(),
 		},
 		Deployments: make([]plan.Deployment, 0, len(s.deployments)),
 		Now:         now,

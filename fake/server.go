@@ -81,6 +81,9 @@ type Server struct {
 	// unserved answers, in their protocol's error shape, requests for
 	// services and operations not served (server_unserved.go).
 	unserved unserved
+	// scaling serves Application Auto Scaling (server_autoscaling.go) and
+	// CloudWatch (server_cloudwatch.go).
+	autoscaling, cloudwatch, cloudwatchJSON http.Handler
 
 	// log and still: the -speed 0 polling hint (server_standstill.go).
 	log   *log.Logger
@@ -116,6 +119,9 @@ func NewServer(e *ECS, opts ...ServerOption) *Server {
 		s.unserved.logf = s.log.Printf
 	}
 	s.logs = newLogsHandler(e)
+	s.autoscaling = newAutoScalingHandler(e)
+	s.cloudwatch = newCloudWatchHandler(e)
+	s.cloudwatchJSON = newCloudWatchJSONHandler(e)
 	return s
 }
 
@@ -139,6 +145,18 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	if isLogsRequest(r) {
 		s.logs.ServeHTTP(w, r)
+		return
+	}
+	if isAutoScalingRequest(r) {
+		s.autoscaling.ServeHTTP(w, r)
+		return
+	}
+	if isCloudWatchRequest(r) {
+		s.cloudwatch.ServeHTTP(w, r)
+		return
+	}
+	if isCloudWatchJSONRequest(r) {
+		s.cloudwatchJSON.ServeHTTP(w, r)
 		return
 	}
 	s.hintStandstill(w, r)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"github.com/aws/aws-sdk-go-v2/service/applicationautoscaling"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
 	"testing"
 	"time"
 
@@ -95,6 +97,17 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 			}
 			return image, nil
 		},
+		Scaling: srv.NewAutoScalingClient(func(o *applicationautoscaling.Options) {
+			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
+		}),
+		SetCPULoad: func(t *testing.T, service string, percent float64) {
+			if err := ctl.SetLoad(t.Context(), "conformance", service, fake.Load{CPU: fake.ConstantLoad(percent)}); err != nil {
+				t.Fatal(err)
+			}
+		},
+		CloudWatch: srv.NewCloudWatchClient(func(o *cloudwatch.Options) {
+			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
+		}),
 		LoadBalancers: conformanceELBv2(srv),
 		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),
 		FailingHealthCheckImage: func(t *testing.T) string {
@@ -188,6 +201,13 @@ func conformanceOverHTTPEC2(t *testing.T, opts ...fake.Option) {
 				}
 			}
 			return image, nil
+		},
+		Scaling:    srv.NewAutoScalingClient(),
+		CloudWatch: srv.NewCloudWatchClient(),
+		SetCPULoad: func(t *testing.T, service string, percent float64) {
+			if err := srv.ECS.SetLoad("conformance", service, fake.Load{CPU: fake.ConstantLoad(percent)}); err != nil {
+				t.Fatal(err)
+			}
 		},
 		LoadBalancers: conformanceELBv2(srv),
 		TargetGroup:   ecsdeploytest.TargetGroupsOn(conformanceELBv2(srv), "vpc-0123456789abcdef0", []string{"subnet-us-east-1a", "subnet-us-east-1b"}),

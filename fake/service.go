@@ -82,6 +82,9 @@ type service struct {
 	snap []plan.Task
 	// plans counts plan.Compute calls (tests check it stays per instant).
 	plans int
+	// alarm is a deployment alarm that fired, for the next plan
+	// (deployment_alarms.go).
+	alarm plan.DeploymentAlarm
 }
 
 // primary returns the service's PRIMARY deployment (the newest).

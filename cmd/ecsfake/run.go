@@ -115,6 +115,10 @@ Elastic Load Balancing v2 is served on the same endpoint:
 CloudWatch Logs (awslogs containers) on the same endpoint:
   export AWS_ENDPOINT_URL_CLOUDWATCH_LOGS=%[1]s
   aws logs describe-log-groups
+CloudWatch alarms and Application Auto Scaling on the same endpoint:
+  export AWS_ENDPOINT_URL_CLOUDWATCH=%[1]s AWS_ENDPOINT_URL_APPLICATION_AUTO_SCALING=%[1]s
+  aws application-autoscaling describe-scalable-targets --service-namespace ecs
+  (service load for the metrics: POST %[1]s/_fake/v1/load {"service":"web","cpu":[{"value":300}]})
 
 Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
   client := ecs.NewFromConfig(cfg, func(o *ecs.Options) { o.BaseEndpoint = aws.String(%[1]q) })

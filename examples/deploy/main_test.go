@@ -41,7 +41,8 @@ func TestRunPlaysTheStoryOnTheFakeAndExitsZero(t *testing.T) {
 		t.Errorf("stderr not empty: %s", stderr.String())
 	}
 	for _, want := range []string{
-		"== 1/11 Build a task definition", "== 11/11 Final status",
+		"== 1/13 Build a task definition", "== 13/13 Final status",
+		"== 11/13 Auto scaling: keep CPU at 50% with 2 to 6 tasks", "deployment alarm web-5xx went to ALARM",
 		" migrations done\n",
 		"      | FATAL: environment variable DATABASE_URL is not set",
 		"rolled back by the ",
@@ -128,6 +129,24 @@ func TestStoryBrokenReleaseFailsELBHealthChecksAndRollsBack(t *testing.T) {
 	}
 }
 
+// TestStoryScalesOutAndAnAlarmRollsBack: on the fake the service scales
+// out to its max (6) under the ramp, and the release whose error alarm
+// fires fails with *AlarmFailedError and is rolled back by ECS.
+func TestStoryScalesOutAndAnAlarmRollsBack(t *testing.T) {
+	out, _, stdout := playOnFake(t)
+	if out.ScaledTo != 6 {
+		t.Errorf("scaled to %d, want 6", out.ScaledTo)
+	}
+	if out.Alarmed == nil || out.Alarmed.Alarm != "web-5xx" || !out.Alarmed.Deployment.RollbackStarted || out.Alarmed.Deployment.RollbackBy != "circuit-breaker" {
+		t.Errorf("alarmed release: %+v", out.Alarmed)
+	}
+	for _, want := range []string{"desired 6, running 6", "desired 2, running 2", "Setting desired count to 6.", "monitor alarm TargetTracking-service/demo/web-AlarmHigh-"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("output lacks %q", want)
+		}
+	}
+}
+
 func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
 	out, tgt, _ := playOnFake(t)
 	svc := out.Final.Service
@@ -142,15 +161,18 @@ func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
 		}
 		seen[id] = true
 	}
-	// The calls a user would expect: 4 registrations, one RunTask for the
-	// migration and one for 2 tasks, 2 StopTask, 1 CreateService, 5
-	// UpdateService (3 deploys, the crashing release and its rollback), one
-	// log group, and one GetLogEvents per crashed container, per container
-	// of the broken release (its tasks ran, then failed ELB health checks)
-	// and for the migration.
+	// The calls a user would expect: 5 registrations (4 plus the release
+	// the alarm fails), one RunTask for the migration and one for 2 tasks,
+	// 2 StopTask, 1 CreateService, 6 UpdateService (3 deploys, the crashing
+	// release and its rollback, the alarmed release: ECS rolls it back), one
+	// log group, one GetLogEvents per crashed container, per container of
+	// the broken release (its tasks ran, then failed ELB health checks) and
+	// for the migration; the scaling chapter registers one scalable target
+	// and puts one policy.
 	calls := tgt.fake.CallCounts()
-	for op, n := range map[string]int{"RegisterTaskDefinition": 4, "RunTask": 2, "StopTask": 2, "CreateService": 1, "UpdateService": 5,
-		"Logs.CreateLogGroup": 1, "Logs.GetLogEvents": 1 + len(out.Crashed.StoppedTasks) + len(out.Broken.StoppedTasks)} {
+	for op, n := range map[string]int{"RegisterTaskDefinition": 5, "RunTask": 2, "StopTask": 2, "CreateService": 1, "UpdateService": 6,
+		"Logs.CreateLogGroup": 1, "Logs.GetLogEvents": 1 + len(out.Crashed.StoppedTasks) + len(out.Broken.StoppedTasks),
+		"AutoScaling.RegisterScalableTarget": 1, "AutoScaling.PutScalingPolicy": 1} {
 		if calls[op] != n {
 			t.Errorf("%s called %d times, want %d", op, calls[op], n)
 		}

@@ -19,11 +19,13 @@ import (
 
 // story plays the ECS story on one target.
 type story struct {
-	t    *target
-	o    options
-	d    ecsdeploy.Deployer
-	w    io.Writer
-	step int
+	t      *target
+	o      options
+	d      ecsdeploy.Deployer
+	w      io.Writer
+	step   int
+	steps  int                   // numbered steps in all
+	render func(ecsdeploy.Event) // the text renderer of events
 }
 
 // outcome is what the story did, for its test.
@@ -45,9 +47,15 @@ type outcome struct {
 	Crashed *ecsdeploy.DeploymentFailedError
 	// Final is the service's last status.
 	Final *ecsdeploy.Status
+	// ScaledTo is the highest desired count the scaler set, and Alarmed
+	// the error of the release its deployment alarm failed (fake only;
+	// scaling.go).
+	ScaledTo int32
+	Alarmed  *ecsdeploy.AlarmFailedError
 }
 
-// steps is the number of numbered steps the story prints.
+// steps is the number of numbered steps the story prints (the fake adds
+// scalingSteps).
 const steps = 11
 
 func newStory(t *target, o options, w io.Writer) *story {
@@ -62,14 +70,21 @@ func newStory(t *target, o options, w io.Writer) *story {
 	if t.elb != nil {
 		opts = append(opts, ecsdeploy.WithLoadBalancers(t.elb)) // Status counts its targets
 	}
+	if t.fake != nil {
+		opts = append(opts, ecsdeploy.WithScaling(t.fake.AutoScaling()))
+	}
 	d := ecsdeploy.New(t.api, opts...)
-	return &story{t: t, o: o, d: d, w: w}
+	n := steps
+	if t.fake != nil {
+		n += scalingSteps
+	}
+	return &story{t: t, o: o, d: d, w: w, steps: n, render: r.Render}
 }
 
 // header prints the next step's title.
 func (s *story) header(format string, args ...any) {
 	s.step++
-	fmt.Fprintf(s.w, "\n== %d/%d %s\n", s.step, steps, fmt.Sprintf(format, args...))
+	fmt.Fprintf(s.w, "\n== %d/%d %s\n", s.step, s.steps, fmt.Sprintf(format, args...))
 }
 
 // play runs every step and checks that the story ended as it should: the
@@ -140,6 +155,15 @@ func (s *story) play(ctx context.Context) (out *outcome, err error) {
 	}
 	out.Revisions = append(out.Revisions, out.Crashed.TaskDefinition)
 	out.Deployments = append(out.Deployments, out.Crashed.DeploymentID)
+
+	if s.t.fake != nil { // scaling.go: needs the fake's load control
+		if out.ScaledTo, err = s.scaleOut(ctx); err != nil {
+			return out, err
+		}
+		if out.Alarmed, err = s.alarmRelease(ctx); err != nil {
+			return out, err
+		}
+	}
 
 	s.header("Final status")
 	if out.Final, err = s.d.Status(ctx, s.t.cluster, s.o.service); err != nil {
@@ -257,6 +281,12 @@ func (s *story) createService(ctx context.Context, td string) (*ecsdeploy.Status
 	b := ecsdeploy.NewService(s.o.service).Cluster(s.t.cluster).TaskDefinition(td).DesiredCount(2).Fargate().
 		Network(a.Subnets, a.SecurityGroups, a.AssignPublicIp == types.AssignPublicIpEnabled).
 		Deployment(50, 200).CircuitBreaker(true)
+	if s.t.fake != nil { // scaling.go: the alarm the last release trips
+		if err := s.createErrorAlarm(ctx); err != nil {
+			return nil, err
+		}
+		b.DeploymentAlarms(true, s.errorAlarm())
+	}
 	if s.t.targetGroup != "" {
 		b.LoadBalancer(s.t.targetGroup, "web", 80)
 	}

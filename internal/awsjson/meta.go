@@ -2,6 +2,7 @@ package awsjson
 
 import (
 	"reflect"
+	"strings"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -33,6 +34,16 @@ func memberName(goName string) string {
 	return string(unicode.ToLower(r)) + goName[size:]
 }
 
+// declaredNames reports whether the types of an SDK package travel with
+// their members' declared (upper-case) names: the Smithy models of ECS and
+// CloudWatch Logs declare lower-case member names, Application Auto
+// Scaling's and CloudWatch's upper-case ones ("ServiceNamespace", "ResourceId"), which the
+// Go field names keep.
+func declaredNames(pkgPath string) bool {
+	return strings.HasPrefix(pkgPath, "github.com/aws/aws-sdk-go-v2/service/applicationautoscaling") ||
+		strings.HasPrefix(pkgPath, "github.com/aws/aws-sdk-go-v2/service/cloudwatch") && !strings.HasPrefix(pkgPath, "github.com/aws/aws-sdk-go-v2/service/cloudwatchlogs")
+}
+
 // structInfoOf returns the (cached) metadata of struct type t.
 func structInfoOf(t reflect.Type) *structInfo { return typeCache.Of(t) }
 
@@ -42,6 +53,9 @@ func buildStructInfo(t reflect.Type) *structInfo {
 	si := &structInfo{byName: map[string]int{}}
 	for _, f := range sdkreflect.Fields(t) {
 		name := memberName(f.Name)
+		if declaredNames(t.PkgPath()) {
+			name = f.Name
+		}
 		si.byName[name] = len(si.fields)
 		si.fields = append(si.fields, fieldInfo{name: name, key: encodeKey(name), index: f.Index, typ: f.Type})
 	}

@@ -81,6 +81,9 @@ func (c *computation) account() (rollingBack bool) {
 	if d.RolloutStateReason == "" {
 		d.RolloutStateReason = InProgressReason(d.ID)
 	}
+	if c.s.Service.Alarm.Name != "" {
+		return c.failByAlarm()
+	}
 	d.FailedTasks += healthFailures + crashes
 	if stage1 {
 		d.FailedTasks += startFailures

@@ -65,6 +65,9 @@ type Service struct {
 	Throttle Throttle
 	// Marks are the planner's own bookkeeping; start with the zero value.
 	Marks ServiceMarks
+	// Alarm is a deployment alarm (deploymentConfiguration.alarms) that went
+	// to ALARM since the last Compute; the zero value: none (alarms.go).
+	Alarm DeploymentAlarm
 }
 
 // CircuitBreaker is the deployment circuit breaker configuration.
