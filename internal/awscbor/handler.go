@@ -8,11 +8,13 @@ import (
 	"io"
 	"net/http"
 	"reflect"
-	"sort"
+	"slices"
 	"strings"
 
 	"github.com/aws/smithy-go"
 	"github.com/aws/smithy-go/encoding/cbor"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkreflect"
 )
 
 // ContentType is the media type of RPC v2 CBOR bodies.
@@ -30,20 +32,10 @@ func IsRequest(r *http.Request) bool {
 type Handler struct {
 	service     string // the Smithy service name in the path
 	namespace   string // the Smithy namespace of error shapes
-	ops         map[string]operation
+	ops         map[string]sdkreflect.Operation
 	withContext func(context.Context, string) context.Context
 	region      func(*http.Request) string
 }
-
-type operation struct {
-	method reflect.Value
-	in     reflect.Type
-}
-
-var (
-	contextType = reflect.TypeFor[context.Context]()
-	errorType   = reflect.TypeFor[error]()
-)
 
 // NewHandler serves impl's methods shaped like the SDK client's
 // (<Op>(ctx, *<Op>Input, ...func(*Options)) (*<Op>Output, error)) at
@@ -53,22 +45,7 @@ var (
 // when not nil, derives the call's context from the request's SigV4 region
 // (region(r) gives it).
 func NewHandler(impl any, service, namespace string, withContext func(context.Context, string) context.Context, region func(*http.Request) string) *Handler {
-	h := &Handler{service: service, namespace: namespace, ops: map[string]operation{}, withContext: withContext, region: region}
-	sv := reflect.ValueOf(impl)
-	st := sv.Type()
-	for i := range st.NumMethod() {
-		m := st.Method(i)
-		mt := sv.Method(i).Type()
-		if mt.NumIn() < 2 || mt.NumOut() != 2 || mt.In(0) != contextType || mt.Out(1) != errorType {
-			continue
-		}
-		in := mt.In(1)
-		if in.Kind() != reflect.Pointer || in.Elem().Name() != m.Name+"Input" {
-			continue
-		}
-		h.ops[m.Name] = operation{method: sv.Method(i), in: in.Elem()}
-	}
-	return h
+	return &Handler{service: service, namespace: namespace, ops: sdkreflect.Operations(impl), withContext: withContext, region: region}
 }
 
 // Operations lists the served operations, sorted.
@@ -77,7 +54,7 @@ func (h *Handler) Operations() []string {
 	for n := range h.ops {
 		out = append(out, n)
 	}
-	sort.Strings(out)
+	slices.Sort(out)
 	return out
 }
 
@@ -114,7 +91,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.writeError(w, http.StatusRequestEntityTooLarge, "RequestEntityTooLargeException", "Request body too large", true)
 		return
 	}
-	in := reflect.New(op.in)
+	in := reflect.New(op.In)
 	if len(body) > 0 {
 		val, err := cbor.Decode(body)
 		if err == nil {
@@ -161,13 +138,13 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(cbor.Encode(val))
 }
 
-func call(ctx context.Context, op operation, in reflect.Value) (out any, err error) {
+func call(ctx context.Context, op sdkreflect.Operation, in reflect.Value) (out any, err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			out, err = nil, fmt.Errorf("panic: %v", p)
 		}
 	}()
-	res := op.method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
+	res := op.Method.Call([]reflect.Value{reflect.ValueOf(ctx), in})
 	if e, _ := res[1].Interface().(error); e != nil {
 		return nil, e
 	}
