@@ -192,7 +192,9 @@ type DeploymentFailedError struct {
 	// RolledBack reports that the rollback completed: its deployment was
 	// seen COMPLETED with the service steady. It implies RollbackStarted.
 	RolledBack bool
-	// RollbackBy is "circuit-breaker" or "deployer" when RollbackStarted.
+	// RollbackBy is "circuit-breaker", "alarm" (ECS rolled back because a
+	// deployment alarm failed the deployment) or "deployer" when
+	// RollbackStarted.
 	RollbackBy string
 	// RollbackTaskDefinition is the task definition rolled back to.
 	RollbackTaskDefinition string

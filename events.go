@@ -92,14 +92,16 @@ func (e *TaskStoppedEvent) Time() time.Time { return e.At }
 func (e *TaskStoppedEvent) String() string { return e.Task.String() }
 
 // RollbackEvent reports a rollback after a failed deployment: when the
-// Deployer learns it started (by ECS's circuit breaker or by the Deployer
-// itself) and when waiting for it ended, completed or not.
+// Deployer learns it started (by ECS's circuit breaker or deployment
+// alarms, or by the Deployer itself) and when waiting for it ended,
+// completed or not.
 type RollbackEvent struct {
 	// At is when it was seen.
 	At time.Time
 	// Service is the service name.
 	Service string
-	// By is "circuit-breaker" or "deployer".
+	// By is "circuit-breaker", "alarm" or "deployer", as
+	// DeploymentFailedError.RollbackBy.
 	By string
 	// DeploymentID is the rollback deployment's id.
 	DeploymentID string

@@ -351,6 +351,17 @@ func (e *AlarmFailedError) Unwrap() error { return e.Deployment }
 // alarmReason matches the fake's rolloutStateReason for deployment alarms.
 var alarmReason = regexp.MustCompile(`alarm (\S+) is in ALARM state`)
 
+// alarmReasonPrefix starts the reason of a deployment a deployment alarm
+// failed: the fake's rolloutStateReason, and the Deployer's reading of
+// ECS's "deployment failed: alarm detected." event.
+const alarmReasonPrefix = "ECS deployment alarms: "
+
+// isAlarmReason reports whether reason says a deployment alarm, not the
+// circuit breaker, failed the deployment.
+func isAlarmReason(reason string) bool {
+	return strings.HasPrefix(reason, alarmReasonPrefix) || alarmReason.MatchString(reason)
+}
+
 // alarmFailure is asAlarmFailure with the alarms and events of the last
 // status seen.
 func alarmFailure(ferr *DeploymentFailedError, st *Status) error {

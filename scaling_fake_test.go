@@ -129,8 +129,8 @@ func TestDeployAlarmRollbackIsTypedError(t *testing.T) {
 		t.Fatalf("Deploy: %T %v", err, err)
 	}
 	var df *ecsdeploy.DeploymentFailedError
-	if !errors.As(err, &df) || !df.RollbackStarted {
-		t.Fatalf("not a rolled-back DeploymentFailedError: %+v", df)
+	if !errors.As(err, &df) || !df.RollbackStarted || df.RollbackBy != "alarm" || !strings.HasPrefix(df.Reason, "ECS deployment alarms: ") {
+		t.Fatalf("not a DeploymentFailedError rolled back by the alarm: %+v", df)
 	}
 	if !strings.Contains(err.Error(), "deployment alarm web-5xx went to ALARM") {
 		t.Fatalf("message %q", err)

@@ -99,8 +99,10 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 // failedEventReason returns ECS's reason from the service event
 // "(service X) (deployment ID) deployment failed: REASON", in the form the
 // deployment's rolloutStateReason gives it ("ECS deployment circuit
-// breaker: REASON"), so the reason does not depend on which of the two a
-// poll happened to see. It returns "" when there is no such event.
+// breaker: REASON", or "ECS deployment alarms: alarm detected." when a
+// deployment alarm failed it), so the reason does not depend on which of
+// the two a poll happened to see. It returns "" when there is no such
+// event.
 func failedEventReason(svc *types.Service, id string) string {
 	marker := "(deployment " + id + ") deployment failed"
 	for _, e := range svc.Events {
@@ -108,6 +110,10 @@ func failedEventReason(svc *types.Service, id string) string {
 		if i := strings.Index(m, marker); i >= 0 {
 			rest := strings.TrimSpace(m[i+len(marker):])
 			rest = strings.TrimSpace(strings.TrimPrefix(rest, ":"))
+			if strings.HasPrefix(rest, "alarm detected") {
+				// A deployment alarm failed it, not the circuit breaker.
+				return alarmReasonPrefix + rest
+			}
 			return "ECS deployment circuit breaker: " + rest
 		}
 	}

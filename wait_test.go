@@ -1,6 +1,7 @@
 package ecsdeploy
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -90,6 +91,30 @@ func TestScaleToZeroWaitsForEveryDeploymentToDrain(t *testing.T) {
 	for _, c := range cases {
 		if got := drainedOutcome(c.svc).kind; got != c.want {
 			t.Errorf("%s: kind = %d, want %d", c.name, got, c.want)
+		}
+	}
+}
+
+// TestAlarmFailedDeploymentReasonSaysAlarm: when ECS's service event
+// "(deployment ID) deployment failed: alarm detected." is all that is left
+// (the failed deployment already left the list), the reason says the
+// deployment alarms failed it, not the circuit breaker; a circuit-breaker
+// event still reads as the circuit breaker ("How CloudWatch alarms detect
+// Amazon ECS deployment failures": either method can fail a deployment).
+func TestAlarmFailedDeploymentReasonSaysAlarm(t *testing.T) {
+	ours := "ecs-svc/2"
+	for _, c := range []struct{ event, want string }{
+		{"(service web) (deployment ecs-svc/2) deployment failed: alarm detected.", "ECS deployment alarms: alarm detected."},
+		{"(service web) (deployment ecs-svc/2) deployment failed: tasks failed to start.", "ECS deployment circuit breaker: tasks failed to start."},
+	} {
+		svc := svcWith(2, 2, dep("ecs-svc/1", "PRIMARY", "web:1", inProgress, 2, 2))
+		svc.Events = []types.ServiceEvent{{Message: &c.event}}
+		o := deploymentOutcome(svc, ours)
+		if o.kind != outcomeFailed || o.reason != c.want {
+			t.Errorf("%q: kind %d reason %q, want failed %q", c.event, o.kind, o.reason, c.want)
+		}
+		if got := isAlarmReason(o.reason); got != strings.HasPrefix(c.want, "ECS deployment alarms") {
+			t.Errorf("isAlarmReason(%q) = %v", o.reason, got)
 		}
 	}
 }

@@ -106,3 +106,63 @@ func TestDeploymentAlarmWithoutRollbackOnlyFails(t *testing.T) {
 	update(t, e2, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(v2b)})
 	stepUntil(t, e2, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e2, "web", v2b) })
 }
+
+// TestDeploymentAlarmNamedButMissingIsIgnoredUntilCreated: ECS watches the
+// named alarms by polling DescribeAlarms (ECS Developer Guide, "How
+// CloudWatch alarms detect Amazon ECS deployment failures": "Amazon ECS
+// calls DescribeAlarms to poll the alarms"), and DescribeAlarms returns no
+// alarm for a name that does not exist. So CreateService and UpdateService
+// accept names of missing alarms, a missing alarm never fails a
+// deployment, and an alarm created later under that name is watched from
+// then on.
+func TestDeploymentAlarmNamedButMissingIsIgnoredUntilCreated(t *testing.T) {
+	e := newCluster(t, 4)
+	v1 := register(t, e, simpleTD("web", "nginx:1"))
+	v2 := register(t, e, simpleTD("web", "nginx:2"))
+	v3 := register(t, e, simpleTD("web", "nginx:3"))
+	alarms := &types.DeploymentAlarms{AlarmNames: []string{"not-yet"}, Enable: true, Rollback: true}
+	if _, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(v1), DesiredCount: aws.Int32(3),
+		DeploymentConfiguration: &types.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(134), Alarms: alarms}}); err != nil {
+		t.Fatalf("CreateService naming a missing alarm: %v", err)
+	}
+	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", v1) })
+	if got := svc(t, e, "web").DeploymentConfiguration.Alarms; got == nil || len(got.AlarmNames) != 1 || got.AlarmNames[0] != "not-yet" || !got.Enable {
+		t.Fatalf("stored alarms %+v", got)
+	}
+	// A deployment with the alarm still missing completes, errors or not.
+	publishErrors(t, e, 50)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(v2),
+		DeploymentConfiguration: &types.DeploymentConfiguration{MinimumHealthyPercent: aws.Int32(100), MaximumPercent: aws.Int32(134), Alarms: alarms}})
+	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", v2) })
+	if s := svc(t, e, "web"); countEvents(s, "deployment failed") != 0 {
+		t.Fatalf("a missing alarm failed a deployment: %q", eventTexts(s))
+	}
+	// Created later under that name, the alarm fails the next deployment.
+	if _, err := e.CloudWatch().PutMetricAlarm(bg, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("not-yet"),
+		Namespace: aws.String("App"), MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60),
+		EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(10), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+		TreatMissingData: aws.String("notBreaching")}); err != nil {
+		t.Fatal(err)
+	}
+	stepUntil(t, e, 10*time.Second, 5*time.Minute, nil, func() bool { return alarmState(t, e, "not-yet") == cwtypes.StateValueOk })
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(v3)})
+	e.Advance(10 * time.Second)
+	publishErrors(t, e, 50)
+	var s types.Service
+	stepUntil(t, e, time.Second, 3*time.Minute, nil, func() bool {
+		s = svc(t, e, "web")
+		return countEvents(s, "deployment failed: alarm detected.") > 0
+	})
+	if p := primaryOf(t, s); aws.ToString(p.TaskDefinition) != v2 {
+		t.Fatalf("PRIMARY is %s, want the rollback to v2", aws.ToString(p.TaskDefinition))
+	}
+}
+
+func alarmState(t *testing.T, e *ECS, name string) cwtypes.StateValue {
+	t.Helper()
+	out, err := e.CloudWatch().DescribeAlarms(bg, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
+	if err != nil || len(out.MetricAlarms) != 1 {
+		t.Fatalf("DescribeAlarms %s: %v %+v", name, err, out)
+	}
+	return out.MetricAlarms[0].StateValue
+}

@@ -137,7 +137,7 @@ func TestStoryScalesOutAndAnAlarmRollsBack(t *testing.T) {
 	if out.ScaledTo != 6 {
 		t.Errorf("scaled to %d, want 6", out.ScaledTo)
 	}
-	if out.Alarmed == nil || out.Alarmed.Alarm != "web-5xx" || !out.Alarmed.Deployment.RollbackStarted || out.Alarmed.Deployment.RollbackBy != "circuit-breaker" {
+	if out.Alarmed == nil || out.Alarmed.Alarm != "web-5xx" || !out.Alarmed.Deployment.RollbackStarted || out.Alarmed.Deployment.RollbackBy != "alarm" {
 		t.Errorf("alarmed release: %+v", out.Alarmed)
 	}
 	for _, want := range []string{"desired 6, running 6", "desired 2, running 2", "Setting desired count to 6.", "monitor alarm TargetTracking-service/demo/web-AlarmHigh-"} {
