@@ -93,25 +93,29 @@ func (x *AutoScaling) RegisterScalableTarget(ctx context.Context, in *applicatio
 }
 
 // scaleServiceLocked sets s's desired count as UpdateService does (the
-// scheduler plans the change at now) and records a successful activity.
+// scheduler plans the change at now) and records an InProgress activity
+// that turns Successful once the service runs n tasks
+// (autoscaling_activity.go).
 func (e *ECS) scaleServiceLocked(t *scalableTarget, s *service, n int, cause string, now time.Time) {
 	s.desired = n
 	if p := s.primary(); p != nil {
 		p.desired = n
 	}
-	e.wakeServiceLocked(s, now)
-	e.addActivityLocked(t, aastypes.ScalingActivity{
-		Description:   aws.String(fmt.Sprintf("Setting desired count to %d.", n)),
-		Cause:         aws.String(cause),
-		StatusCode:    aastypes.ScalingActivityStatusCodeSuccessful,
-		StatusMessage: aws.String(fmt.Sprintf("Successfully set desired count to %d. Change successfully fulfilled by ecs.", n)),
-		EndTime:       aws.Time(now),
+	e.overrideScalingLocked(s, now)
+	id := e.addActivityLocked(t, aastypes.ScalingActivity{
+		Description: aws.String(fmt.Sprintf("Setting desired count to %d.", n)),
+		Cause:       aws.String(cause),
+		StatusCode:  aastypes.ScalingActivityStatusCodeInProgress,
 	}, now)
+	s.scaling = pendingScaling{target: t, activityID: id, count: n}
+	e.wakeServiceLocked(s, now)
 }
 
-// addActivityLocked records an activity as the target's newest.
-func (e *ECS) addActivityLocked(t *scalableTarget, a aastypes.ScalingActivity, now time.Time) {
-	a.ActivityId = aws.String(e.uuid())
+// addActivityLocked records an activity as the target's newest and
+// returns its id.
+func (e *ECS) addActivityLocked(t *scalableTarget, a aastypes.ScalingActivity, now time.Time) string {
+	id := e.uuid()
+	a.ActivityId = aws.String(id)
 	a.ResourceId = aws.String(t.resourceID)
 	a.ServiceNamespace, a.ScalableDimension = aasNamespace, aasDimension
 	a.StartTime = aws.Time(now)
@@ -119,6 +123,7 @@ func (e *ECS) addActivityLocked(t *scalableTarget, a aastypes.ScalingActivity, n
 		t.activities = append(t.activities[:0], t.activities[len(t.activities)-maxActivities+1:]...)
 	}
 	t.activities = append(t.activities, a)
+	return id
 }
 
 // DescribeScalableTargets lists the ecs targets (filtered by ResourceIds,
@@ -261,8 +266,10 @@ func (x *AutoScaling) DescribeScalingActivities(ctx context.Context, in *applica
 	}
 	var all []aastypes.ScalingActivity
 	for _, id := range ids {
-		for _, a := range x.e.aas.targets[id].activities {
-			if a.StatusCode == aastypes.ScalingActivityStatusCodeSuccessful || aws.ToBool(in.IncludeNotScaledActivities) {
+		acts := x.e.aas.targets[id].activities
+		for i := len(acts) - 1; i >= 0; i-- { // newest first, also among equal StartTimes
+			a := acts[i]
+			if len(a.NotScaledReasons) == 0 || aws.ToBool(in.IncludeNotScaledActivities) {
 				all = append(all, a)
 			}
 		}

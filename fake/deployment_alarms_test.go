@@ -144,7 +144,7 @@ func TestDeploymentAlarmNamedButMissingIsIgnoredUntilCreated(t *testing.T) {
 		TreatMissingData: aws.String("notBreaching")}); err != nil {
 		t.Fatal(err)
 	}
-	stepUntil(t, e, 10*time.Second, 5*time.Minute, nil, func() bool { return alarmState(t, e, "not-yet") == cwtypes.StateValueOk })
+	stepUntil(t, e, 10*time.Second, 5*time.Minute, nil, func() bool { return alarmByName(t, e, "not-yet").StateValue == cwtypes.StateValueOk })
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(v3)})
 	e.Advance(10 * time.Second)
 	publishErrors(t, e, 50)
@@ -156,13 +156,4 @@ func TestDeploymentAlarmNamedButMissingIsIgnoredUntilCreated(t *testing.T) {
 	if p := primaryOf(t, s); aws.ToString(p.TaskDefinition) != v2 {
 		t.Fatalf("PRIMARY is %s, want the rollback to v2", aws.ToString(p.TaskDefinition))
 	}
-}
-
-func alarmState(t *testing.T, e *ECS, name string) cwtypes.StateValue {
-	t.Helper()
-	out, err := e.CloudWatch().DescribeAlarms(bg, &cloudwatch.DescribeAlarmsInput{AlarmNames: []string{name}})
-	if err != nil || len(out.MetricAlarms) != 1 {
-		t.Fatalf("DescribeAlarms %s: %v %+v", name, err, out)
-	}
-	return out.MetricAlarms[0].StateValue
 }

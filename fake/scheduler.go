@@ -64,6 +64,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	}
 	e.settleDrainingLocked(s, now)
 	e.noteTaskCountLocked(s, now)
+	e.settleScalingLocked(s, now)
 }
 
 // snapshotLocked builds the planner's view of s at now.

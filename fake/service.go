@@ -85,6 +85,9 @@ type service struct {
 	// alarm is a deployment alarm that fired, for the next plan
 	// (deployment_alarms.go).
 	alarm plan.DeploymentAlarm
+	// scaling is the scaling activity that set the desired count and waits
+	// for ECS to fulfil it (autoscaling_activity.go).
+	scaling pendingScaling
 }
 
 // primary returns the service's PRIMARY deployment (the newest).
