@@ -262,7 +262,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
 	if rb := o.rolledBackTo; rb != nil {
 		e.RollbackStarted, e.RollbackBy = true, "circuit-breaker"
-		if isAlarmReason(o.reason) {
+		if o.byAlarm {
 			e.RollbackBy = "alarm"
 		}
 		e.RollbackTaskDefinition, e.RollbackDeploymentID = valueOf(rb.TaskDefinition), valueOf(rb.Id)

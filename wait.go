@@ -28,6 +28,10 @@ type outcome struct {
 	// rolledBackTo is the PRIMARY deployment the circuit breaker started
 	// to roll back, when it did.
 	rolledBackTo *types.Deployment
+	// byAlarm: a deployment alarm, not the circuit breaker, failed it
+	// (its reason, or ECS's "deployment failed: alarm detected." event,
+	// says so).
+	byAlarm bool
 }
 
 // deploymentOutcome judges deployment id in svc: COMPLETED is success;
@@ -60,6 +64,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		if r != "" {
 			o.reason = r
 		}
+		o.byAlarm = isAlarmReason(r)
 		return o
 	case ours == nil:
 		return outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s is no longer listed", id)}
@@ -76,9 +81,11 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		// The rollback PRIMARY is a new deployment (older fakes) or the
 		// revived last COMPLETED one (ECS); once COMPLETED it has lost its
 		// "rolling back" reason, and the events still tell.
-		if other != nil && (isRollback(other) || (failedEventReason(svc, id) != "" && rollingBackEventSeen(svc))) {
+		ev := failedEventReason(svc, id)
+		if other != nil && (isRollback(other) || (ev != "" && rollingBackEventSeen(svc))) {
 			o.rolledBackTo = other
 		}
+		o.byAlarm = isAlarmReason(o.reason) || isAlarmReason(ev)
 	case "":
 		// No rollout state (older services): steady means the only
 		// deployment, PRIMARY, with every desired task running.

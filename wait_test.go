@@ -113,8 +113,19 @@ func TestAlarmFailedDeploymentReasonSaysAlarm(t *testing.T) {
 		if o.kind != outcomeFailed || o.reason != c.want {
 			t.Errorf("%q: kind %d reason %q, want failed %q", c.event, o.kind, o.reason, c.want)
 		}
-		if got := isAlarmReason(o.reason); got != strings.HasPrefix(c.want, "ECS deployment alarms") {
-			t.Errorf("isAlarmReason(%q) = %v", o.reason, got)
+		if got := o.byAlarm; got != strings.HasPrefix(c.want, "ECS deployment alarms") {
+			t.Errorf("%q: byAlarm = %v", c.event, got)
 		}
+	}
+	// A FAILED deployment whose rolloutStateReason does not name alarms
+	// (ECS's own wording is not published) still counts as failed by an
+	// alarm when ECS's event says so.
+	ev := "(service web) (deployment ecs-svc/2) deployment failed: alarm detected."
+	svc := svcWith(2, 2,
+		withReason(dep("ecs-svc/1", "PRIMARY", "web:1", inProgress, 2, 2), "ECS deployment circuit breaker: rolling back to deploymentId ecs-svc/1."),
+		withReason(dep(ours, "ACTIVE", "web:2", failed, 0, 0), "some other wording"))
+	svc.Events = []types.ServiceEvent{{Message: &ev}}
+	if o := deploymentOutcome(svc, ours); o.kind != outcomeFailed || !o.byAlarm || o.rolledBackTo == nil {
+		t.Errorf("FAILED with the alarm event: kind %d byAlarm %v rolledBackTo %v", o.kind, o.byAlarm, o.rolledBackTo)
 	}
 }
