@@ -30,7 +30,8 @@ type runner struct {
 	rep       *Report
 	services  []*svcState
 	names     []string
-	instances []string // every instance ever added
+	checked   map[string]bool // services with container health checks
+	instances []string        // every instance ever added
 	lost      map[string]bool
 	drained   map[string]bool
 	taskDefs  []string // every revision registered
@@ -162,7 +163,7 @@ func (r *runner) check(ctx context.Context) error {
 		return err
 	}
 	r.lastCheck = snap.Now
-	x := Expect{Services: r.names, LostInstances: r.lost, Disturbed: r.disturbed,
+	x := Expect{Services: r.names, LostInstances: r.lost, Disturbed: r.disturbed, HealthChecked: r.checked,
 		DeploymentDeadline: r.cfg.DeploymentDeadline, Retention: fake.DefaultTiming().Retention, Slack: 2 * r.cfg.Step}
 	r.rep.Violations = append(r.rep.Violations, r.chk.Check(snap, x)...)
 	r.rep.Violations = append(r.rep.Violations, r.checkScaling(snap)...)
