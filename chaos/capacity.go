@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -99,4 +100,59 @@ func (c *Checker) checkBases(s Snapshot, x Expect, byGroup map[string][]types.Ta
 			}
 		}
 	}
+}
+
+// Managed scaling in the chaos scenario (Config.ManagedScalingEvery): every
+// seventh service by default runs on an Auto Scaling group capacity
+// provider with managed scaling (target capacity 100%). The group starts
+// with one small instance (room for four tasks) and may grow to 20: when the service scales out or a
+// deployment needs room, its new tasks wait in PROVISIONING until the
+// group has launched instances and they have joined the cluster; idle
+// instances are scaled in later. Every invariant applies to it as to the
+// others, and it must converge in the quiet period.
+
+// asgProvider is the name of the chaos scenario's Auto Scaling group
+// capacity provider (and of its group).
+const asgProvider = "chaos-asg"
+
+// asgStrategy is the strategy of the managed-scaling services.
+var asgStrategy = []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String(asgProvider), Weight: 1}}
+
+// buildManagedScaling declares the group, creates its capacity provider
+// and attaches it to the cluster beside the Fargate providers.
+func (r *runner) buildManagedScaling(ctx context.Context) error {
+	arn, err := r.e.DeclareAutoScalingGroup(fake.AutoScalingGroupSpec{Name: asgProvider, Cluster: Cluster, DesiredCapacity: 1, MaxSize: 20,
+		Instance: fake.InstanceSpec{CPU: 128, Memory: 256}}) // four chaos tasks each: the service needs several
+	if err != nil {
+		return err
+	}
+	if _, err := r.e.CreateCapacityProvider(ctx, &ecs.CreateCapacityProviderInput{Name: aws.String(asgProvider), AutoScalingGroupProvider: &types.AutoScalingGroupProvider{
+		AutoScalingGroupArn: aws.String(arn), ManagedScaling: &types.ManagedScaling{Status: types.ManagedScalingStatusEnabled, TargetCapacity: aws.Int32(100)},
+		ManagedTerminationProtection: types.ManagedTerminationProtectionEnabled}}); err != nil {
+		return err
+	}
+	_, err = r.e.PutClusterCapacityProviders(ctx, &ecs.PutClusterCapacityProvidersInput{Cluster: aws.String(Cluster),
+		CapacityProviders: []string{"FARGATE", "FARGATE_SPOT", asgProvider}, DefaultCapacityProviderStrategy: []types.CapacityProviderStrategyItem{}})
+	return err
+}
+
+// countGroupScaling counts, as actions managed-scale-out and
+// managed-scale-in, the instances the group gained or lost since the last
+// check (its instances are never lost or drained by faults).
+func (r *runner) countGroupScaling() error {
+	if r.cfg.ManagedScalingEvery <= 0 {
+		return nil
+	}
+	active, _, err := r.e.GroupInstances(asgProvider)
+	if err != nil {
+		return err
+	}
+	switch n := len(active); {
+	case n > r.groupSize && r.rep.Steps > 1:
+		r.rep.Actions["managed-scale-out"] += n - r.groupSize
+	case n < r.groupSize:
+		r.rep.Actions["managed-scale-in"] += r.groupSize - n
+	}
+	r.groupSize = len(active)
+	return nil
 }

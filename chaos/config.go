@@ -44,6 +44,11 @@ type Config struct {
 	// interruptions and Spot shortages to the faults (capacity.go): 0
 	// means every fifth, a negative value none.
 	SpotEvery int
+	// ManagedScalingEvery runs every n-th service (not a Spot one, not
+	// behind a load balancer) on an Auto Scaling group capacity provider
+	// with managed scaling (capacity.go): 0 means every seventh, a
+	// negative value none.
+	ManagedScalingEvery int
 }
 
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
@@ -91,6 +96,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ScalingEvery == 0 {
 		c.ScalingEvery = 4
+	}
+	if c.ManagedScalingEvery == 0 {
+		c.ManagedScalingEvery = 7
 	}
 	if c.SpotEvery == 0 {
 		c.SpotEvery = 5

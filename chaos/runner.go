@@ -31,6 +31,7 @@ type runner struct {
 	services  []*svcState
 	names     []string
 	checked   map[string]bool // services with container health checks
+	groupSize int             // ACTIVE instances of the managed-scaling group at the last check
 	instances []string        // every instance ever added
 	lost      map[string]bool
 	drained   map[string]bool
@@ -140,6 +141,9 @@ func (r *runner) check(ctx context.Context) error {
 	}
 	r.rep.Steps++
 	r.rep.MaxTasksRemembered = max(r.rep.MaxTasksRemembered, len(snap.Tasks))
+	if err := r.countGroupScaling(); err != nil { // capacity.go
+		return err
+	}
 	for _, svc := range snap.Services {
 		r.rep.MaxEvents = max(r.rep.MaxEvents, len(svc.Events))
 		for _, d := range svc.Deployments {

@@ -23,6 +23,7 @@ type svcState struct {
 	name, family string
 	healthCheck  bool
 	spot         bool  // on the Fargate Spot strategy (capacity.go)
+	asg          bool  // on the managed-scaling Auto Scaling group provider (capacity.go)
 	base         int32 // initial desiredCount
 	desired      int32
 	minPct       int32
@@ -85,6 +86,11 @@ func (r *runner) build(ctx context.Context) error {
 	if _, err := r.e.CreateCluster(ctx, cc); err != nil {
 		return err
 	}
+	if r.cfg.ManagedScalingEvery > 0 {
+		if err := r.buildManagedScaling(ctx); err != nil { // capacity.go
+			return err
+		}
+	}
 	for range r.cfg.Instances {
 		if err := r.addInstance(); err != nil {
 			return err
@@ -95,7 +101,8 @@ func (r *runner) build(ctx context.Context) error {
 		s := &svcState{name: fmt.Sprintf("svc-%02d", i), family: fmt.Sprintf("fam-%02d", i), healthCheck: i%2 == 1,
 			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1, spot: r.cfg.SpotEvery > 0 && i%r.cfg.SpotEvery == r.cfg.SpotEvery-1}
 		s.desired = s.base
-		if !s.spot && r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
+		s.asg = !s.spot && r.cfg.ManagedScalingEvery > 0 && i%r.cfg.ManagedScalingEvery == r.cfg.ManagedScalingEvery-1
+		if !s.spot && !s.asg && r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
 			tg, err := r.targetGroup(ctx, i)
 			if err != nil {
 				return err
@@ -127,6 +134,9 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		if s.spot {
 			in.LaunchType, in.CapacityProviderStrategy, in.NetworkConfiguration = "", spotStrategy, spotNetwork
+		}
+		if s.asg {
+			in.LaunchType, in.CapacityProviderStrategy = "", asgStrategy
 		}
 		if s.healthCheck && i%4 == 1 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(30)
