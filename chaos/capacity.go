@@ -12,9 +12,10 @@ import (
 )
 
 // Fargate Spot in the chaos scenario (Config.SpotEvery): every fifth
-// service by default runs on FARGATE base 1 + FARGATE_SPOT weight 3; faults interrupt
-// Spot tasks and take Spot capacity away for a while; the checker holds
-// that a steady service keeps its base on the base provider.
+// service by default runs on FARGATE base 1 + FARGATE_SPOT weight 3;
+// faults interrupt Spot tasks and take Spot capacity away for a while; the
+// checker holds that a settled service keeps its base on the base provider
+// (checkBases).
 
 // spotStrategy is the strategy of the Spot services.
 var spotStrategy = []types.CapacityProviderStrategyItem{
