@@ -165,3 +165,13 @@ func (d *deployer) tasksByProvider(ctx context.Context, cluster string, svc *typ
 	}
 	return counts, nil
 }
+
+// onFargateProviders reports whether a strategy names the Fargate
+// providers (FARGATE, FARGATE_SPOT): ECS then runs the service on Fargate
+// and describes it with platformVersion LATEST unless one was given.
+func onFargateProviders(cps []types.CapacityProviderStrategyItem) bool {
+	return slices.ContainsFunc(cps, func(cp types.CapacityProviderStrategyItem) bool {
+		name := deref(cp.CapacityProvider)
+		return name == ProviderFargate || name == ProviderFargateSpot
+	})
+}

@@ -156,3 +156,21 @@ func cpStr(p *string) string {
 	}
 	return *p
 }
+
+// TestServiceDiffFargateStrategyDefaultsPlatformVersion: ECS describes a
+// service on the FARGATE/FARGATE_SPOT providers with platformVersion
+// LATEST when none was given, as for launch type FARGATE, so a spec without
+// one shows no change against what ECS describes; an Auto Scaling group
+// provider (EC2) gets none.
+func TestServiceDiffFargateStrategyDefaultsPlatformVersion(t *testing.T) {
+	spot := []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("FARGATE"), Base: 1, Weight: 1}, {CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3}}
+	spec := &ecs.CreateServiceInput{ServiceName: aws.String("web"), CapacityProviderStrategy: spot}
+	described := &ecs.CreateServiceInput{ServiceName: aws.String("web"), CapacityProviderStrategy: spot, PlatformVersion: aws.String("LATEST")}
+	if d := ecsdeploy.ServiceDiff(spec, described); d != "" {
+		t.Errorf("diff between a Fargate strategy spec and ECS's description:\n%s", d)
+	}
+	asg := &ecs.CreateServiceInput{ServiceName: aws.String("web"), CapacityProviderStrategy: []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String("asg-cp"), Weight: 1}}}
+	if got := ecsdeploy.NormalizeService(asg).PlatformVersion; got != nil {
+		t.Errorf("platformVersion %q for an Auto Scaling group provider, want none", *got)
+	}
+}

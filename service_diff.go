@@ -43,7 +43,8 @@ func ServiceDiff(current, want *ecs.CreateServiceInput) string {
 // REPLICA; deployment percentages 100/200 (DAEMON 0/100); the circuit
 // breaker and alarms off when unset (and alarms that are off with no names
 // dropped); deploymentController ECS; propagateTags NONE;
-// healthCheckGracePeriodSeconds 0; platformVersion LATEST for FARGATE;
+// healthCheckGracePeriodSeconds 0; platformVersion LATEST for FARGATE
+// (launch type or FARGATE/FARGATE_SPOT capacity providers);
 // assignPublicIp DISABLED; subnets, security groups, tags, load balancers,
 // registries, capacity providers and placement constraints sorted. nil
 // yields an empty input. in is not modified.
@@ -76,7 +77,7 @@ func NormalizeService(in *ecs.CreateServiceInput) *ecs.CreateServiceInput {
 	if out.HealthCheckGracePeriodSeconds == nil {
 		out.HealthCheckGracePeriodSeconds = aws.Int32(0)
 	}
-	if out.PlatformVersion == nil && out.LaunchType == types.LaunchTypeFargate {
+	if out.PlatformVersion == nil && (out.LaunchType == types.LaunchTypeFargate || onFargateProviders(out.CapacityProviderStrategy)) {
 		out.PlatformVersion = aws.String("LATEST")
 	}
 	if nc := out.NetworkConfiguration; nc != nil && nc.AwsvpcConfiguration != nil {

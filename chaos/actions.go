@@ -48,6 +48,7 @@ func (r *runner) act(ctx context.Context) error {
 			}
 		}
 		in.DesiredCount = aws.Int32(s.desired)
+		r.disturbed[s.name] = true // two scales in one step can leave desired as it was
 	default:
 		kind = "force-deploy"
 		in.ForceNewDeployment = true
@@ -62,6 +63,9 @@ func (r *runner) act(ctx context.Context) error {
 
 // fault injects one random fault.
 func (r *runner) fault(ctx context.Context) error {
+	if r.cfg.SpotEvery > 0 && r.rng.Float64() < 0.25 {
+		return r.spotFault() // capacity.go
+	}
 	s := r.services[r.rng.IntN(len(r.services))]
 	after := time.Duration(r.rng.IntN(600)) * time.Second
 	times := 1 + r.rng.IntN(3)

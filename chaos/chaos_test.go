@@ -67,3 +67,28 @@ func TestRunStopsWithContext(t *testing.T) {
 		t.Fatalf("err = %v, want context.Canceled", err)
 	}
 }
+
+// TestRunFargateSpot: with Spot services (every fifth, by default), Spot
+// interruptions and shortages among the faults, and a service on a
+// managed-scaling Auto Scaling group provider, every invariant holds,
+// including the strategy's base staying on FARGATE whenever a Spot service
+// has settled (capacity-base), and the group scales out and in.
+func TestRunFargateSpot(t *testing.T) {
+	for _, seed := range []int64{7} {
+		cfg := smallConfig(seed)
+		rep, err := Run(context.Background(), cfg)
+		if err != nil {
+			t.Fatalf("seed %d: %v", seed, err)
+		}
+		t.Logf("%s", rep)
+		for _, v := range rep.Violations {
+			t.Errorf("seed %d: %v", seed, v)
+		}
+		if rep.Faults["spot-interruption"] == 0 || rep.Faults["spot-shortage"] == 0 {
+			t.Errorf("seed %d: faults %v, want Spot interruptions and shortages", seed, rep.Faults)
+		}
+		if rep.Actions["managed-scale-out"] == 0 || rep.Actions["managed-scale-in"] == 0 {
+			t.Errorf("seed %d: actions %v, want the managed-scaling group to scale out and in", seed, rep.Actions)
+		}
+	}
+}

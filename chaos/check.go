@@ -44,6 +44,10 @@ type Expect struct {
 	// Retention is how long STOPPED tasks may stay remembered, and Slack
 	// the allowed lateness of their expiry (0: not checked).
 	Retention, Slack time.Duration
+	// HealthChecked names services whose task definitions have container
+	// health checks: their tasks count healthy only once HEALTHY, those of
+	// other services 40 s after RUNNING (healthy, below).
+	HealthChecked map[string]bool
 }
 
 // serviceMemory is what the checker remembers of a service between checks.
@@ -109,6 +113,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 			bad("no-loss", name, "service created but not described (failures %v)", s.Missing)
 		}
 	}
+	c.checkBases(s, x, byGroup, bad) // capacity.go
 	c.checkTasks(s, x, bad)
 	c.checkLoadBalanced(s, bad)
 	return out
@@ -136,7 +141,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	desired := svc.DesiredCount
 
 	// counts and max-percent.
-	var kept, running, pending, healthy, settled int32
+	var kept, running, pending, healthy int32
 	disturbed := x.Disturbed[name] || desired != mem.lastDesired
 	for _, t := range tasks {
 		last, want := aws.ToString(t.LastStatus), aws.ToString(t.DesiredStatus)
@@ -149,17 +154,8 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		if want == "RUNNING" && last != "STOPPED" {
 			kept++
 		}
-		// Behind a load balancer a task is healthy (for min-healthy too)
-		// only once its targets are (check_lb.go).
-		lbOK, behindLB := c.lbSettled[aws.ToString(t.TaskArn)]
-		if want == "RUNNING" && last == "RUNNING" && t.HealthStatus != types.HealthStatusUnhealthy && (!behindLB || lbOK) {
+		if c.healthy(t, x.HealthChecked[name], s.Now) {
 			healthy++
-			// Healthy in the scheduler's sense: HEALTHY, or without a
-			// verdict 40 s after it started (ECS's rule without checks);
-			// behind a load balancer, once its targets are healthy.
-			if t.HealthStatus == types.HealthStatusHealthy || (t.StartedAt != nil && !s.Now.Before(t.StartedAt.Add(40*time.Second))) || lbOK {
-				settled++
-			}
 		}
 		if t.HealthStatus == types.HealthStatusUnhealthy {
 			disturbed = true
@@ -193,7 +189,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	}
 	limit := maxTasks(desired, maxPct)
 	shrinking := !mem.shrunkAt.IsZero() && s.Now.Sub(mem.shrunkAt) <= shrinkGrace && (lowered || kept <= mem.lastKept) &&
-		settled-(kept-limit) < minHealthy(desired, minPct)
+		healthy-(kept-limit) < minHealthy(desired, minPct)
 	if kept > limit && !shrinking {
 		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
 			kept, desired, maxPct, limit, deploymentsText(svc), taskStates(tasks))
@@ -238,6 +234,33 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 		}
 	}
 	c.checkEvents(name, svc.Events, mem, bad)
+}
+
+// NoHealthCheckDelay is how long a task without container health checks
+// (and without a load balancer) must be RUNNING before the service
+// scheduler counts it healthy; the fake's planner uses the same figure
+// (fake/internal/plan.NoHealthCheckDelay).
+const NoHealthCheckDelay = 40 * time.Second
+
+// healthy reports whether the service scheduler counts t healthy at now,
+// for minimumHealthyPercent (ECS Developer Guide, "Deploy Amazon ECS
+// services by replacing tasks": without container health checks or a load
+// balancer a task is healthy once RUNNING, and the scheduler waits 40 s
+// before treating it so; with container health checks, once its health
+// status is HEALTHY; behind a load balancer, once its targets pass the
+// target group's health checks, which chaos reads from the fake's
+// load-balancer view, check_lb.go). A task being stopped is never healthy.
+func (c *Checker) healthy(t types.Task, checked bool, now time.Time) bool {
+	if aws.ToString(t.DesiredStatus) != "RUNNING" || aws.ToString(t.LastStatus) != "RUNNING" || t.HealthStatus == types.HealthStatusUnhealthy {
+		return false
+	}
+	if ok, behind := c.lbSettled[aws.ToString(t.TaskArn)]; behind {
+		return ok && (!checked || t.HealthStatus == types.HealthStatusHealthy)
+	}
+	if checked {
+		return t.HealthStatus == types.HealthStatusHealthy
+	}
+	return t.StartedAt != nil && !now.Before(t.StartedAt.Add(NoHealthCheckDelay))
 }
 
 // checkEvents verifies the event cap, order, uniqueness and that no event

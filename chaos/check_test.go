@@ -29,12 +29,24 @@ func tasks(name string, n int, last, desired string) []types.Task {
 		out[i] = types.Task{TaskArn: aws.String(fmt.Sprintf("arn:task/%s-%s-%d", name, last, i)), Group: aws.String("service:" + name),
 			LastStatus: aws.String(last), DesiredStatus: aws.String(desired), TaskDefinitionArn: aws.String("td:1"),
 			ContainerInstanceArn: aws.String("ci-1")}
+		if last == "RUNNING" || last == "STOPPING" {
+			out[i].StartedAt = aws.Time(t0.Add(-time.Hour)) // long past the 40 s of NoHealthCheckDelay
+		}
 		if desired == "STOPPED" {
 			out[i].StopCode = types.TaskStopCodeServiceSchedulerInitiated
 			out[i].StoppedReason = aws.String("Scaling activity initiated by (deployment ecs-svc/1)")
 		}
 	}
 	return out
+}
+
+// justStarted makes ts RUNNING since at: not yet healthy for the
+// scheduler (NoHealthCheckDelay).
+func justStarted(ts []types.Task, at time.Time) []types.Task {
+	for i := range ts {
+		ts[i].StartedAt = aws.Time(at)
+	}
+	return ts
 }
 
 // invariants returns the invariant names of vs.
@@ -67,32 +79,65 @@ func TestCheckMaxPercent(t *testing.T) {
 	}
 }
 
+// TestCheckMinHealthy: the checker counts a task healthy as the service
+// scheduler does (ECS Developer Guide, "Deploy Amazon ECS services by
+// replacing tasks"): without container health checks 40 s after it is
+// RUNNING, with them once HEALTHY (load-balanced tasks: TestCheckLoadBalanced).
 func TestCheckMinHealthy(t *testing.T) {
 	steadyTasks := tasks("a", 4, "RUNNING", "RUNNING")
+	second := t0.Add(time.Minute) // the instant of the second snapshot
+	// replacing is a rollout step of 4 tasks, bound ceil(4*75%) = 3: 2 old
+	// settled tasks (HEALTHY when checked), 1 old task being stopped by the
+	// scheduler and a replacement RUNNING for age with the given health.
+	// The replacement alone decides whether the bound holds.
+	replacing := func(age time.Duration, health types.HealthStatus, checked bool) []types.Task {
+		ts := append(tasks("a", 4, "RUNNING", "RUNNING"), tasks("a", 1, "STOPPED", "STOPPED")...)
+		for i := range ts {
+			if checked {
+				ts[i].HealthStatus = types.HealthStatusHealthy
+			}
+		}
+		ts[0].TaskArn, ts[0].StartedAt, ts[0].HealthStatus = aws.String("arn:task/a-replacement"), aws.Time(second.Add(-age)), health
+		ts[1].TaskArn, ts[1].DesiredStatus = aws.String("arn:task/a-stopping"), aws.String("STOPPED")
+		ts[1].StopCode, ts[1].StoppedReason = types.TaskStopCodeServiceSchedulerInitiated, aws.String("Scaling activity initiated by (deployment ecs-svc/1)")
+		return ts
+	}
 	tests := map[string]struct {
 		second    []types.Task
+		checked   bool // the service's containers have health checks
 		disturbed bool
 		want      string
 	}{
-		"deployment keeps 3 of 4 healthy (min 75%)": {append(tasks("a", 3, "RUNNING", "RUNNING"), tasks("a", 1, "STOPPING", "STOPPED")...), false, ""},
-		"deployment drops to 2 of 4":                {append(tasks("a", 2, "RUNNING", "RUNNING"), tasks("a", 2, "STOPPING", "STOPPED")...), false, "min-healthy"},
-		"injected failure excuses the drop":         {append(tasks("a", 2, "RUNNING", "RUNNING"), tasks("a", 2, "STOPPING", "STOPPED")...), true, ""},
-		"crashed task excuses the drop": {func() []types.Task {
+		"replacement RUNNING 39 s without health checks is not yet healthy": {second: replacing(39*time.Second, types.HealthStatusUnknown, false), want: "min-healthy"},
+		"replacement RUNNING 40 s without health checks counts":             {second: replacing(40*time.Second, types.HealthStatusUnknown, false)},
+		"with health checks, UNKNOWN after 10 minutes is not healthy":       {second: replacing(10*time.Minute, types.HealthStatusUnknown, true), checked: true, want: "min-healthy"},
+		"with health checks, HEALTHY counts at once":                        {second: replacing(time.Second, types.HealthStatusHealthy, true), checked: true},
+		"deployment keeps 3 of 4 healthy (min 75%)":                         {second: append(tasks("a", 3, "RUNNING", "RUNNING"), tasks("a", 1, "STOPPING", "STOPPED")...)},
+		"deployment drops to 2 of 4":                                        {second: append(tasks("a", 2, "RUNNING", "RUNNING"), tasks("a", 2, "STOPPING", "STOPPED")...), want: "min-healthy"},
+		"injected failure excuses the drop":                                 {second: append(tasks("a", 2, "RUNNING", "RUNNING"), tasks("a", 2, "STOPPING", "STOPPED")...), disturbed: true},
+		"crashed task excuses the drop": {second: func() []types.Task {
 			ts := append(tasks("a", 2, "RUNNING", "RUNNING"), tasks("a", 2, "STOPPING", "STOPPED")...)
 			ts[2].StopCode = types.TaskStopCodeEssentialContainerExited
 			return ts
-		}(), false, ""},
-		"unhealthy task excuses the drop": {func() []types.Task {
+		}()},
+		"unhealthy task excuses the drop": {second: func() []types.Task {
 			ts := tasks("a", 4, "RUNNING", "RUNNING")
 			ts[0].HealthStatus, ts[1].HealthStatus = types.HealthStatusUnhealthy, types.HealthStatusUnhealthy
 			return ts
-		}(), false, ""},
+		}()},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			c := NewChecker(t0)
+			x := Expect{HealthChecked: map[string]bool{"a": tc.checked}}
 			first := Snapshot{Now: t0, Services: []types.Service{service("a", 4, 4, 0, 75, 200, types.DeploymentRolloutStateCompleted)}, Tasks: steadyTasks}
-			if vs := c.Check(first, Expect{}); len(vs) > 0 {
+			if tc.checked {
+				first.Tasks = append([]types.Task(nil), steadyTasks...)
+				for i := range first.Tasks {
+					first.Tasks[i].HealthStatus = types.HealthStatusHealthy
+				}
+			}
+			if vs := c.Check(first, x); len(vs) > 0 {
 				t.Fatal(vs)
 			}
 			svc := service("a", 4, int32(len(tc.second)), 0, 75, 200, types.DeploymentRolloutStateInProgress)
@@ -102,8 +147,8 @@ func TestCheckMinHealthy(t *testing.T) {
 					svc.RunningCount++
 				}
 			}
-			second := Snapshot{Now: t0.Add(time.Minute), Services: []types.Service{svc}, Tasks: tc.second}
-			got := invariants(c.Check(second, Expect{Disturbed: map[string]bool{"a": tc.disturbed}}))
+			x.Disturbed = map[string]bool{"a": tc.disturbed}
+			got := invariants(c.Check(Snapshot{Now: second, Services: []types.Service{svc}, Tasks: tc.second}, x))
 			if got != tc.want {
 				t.Fatalf("violations %q, want %q", got, tc.want)
 			}
@@ -291,7 +336,7 @@ func TestCheckMaxPercentAfterScaleDown(t *testing.T) {
 			c := NewChecker(t0)
 			snap := func(at time.Duration, desired int32, kept int) Snapshot {
 				return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 100, 150, types.DeploymentRolloutStateInProgress)},
-					Tasks: tasks("a", kept, "RUNNING", "RUNNING")}
+					Tasks: justStarted(tasks("a", kept, "RUNNING", "RUNNING"), t0.Add(at))}
 			}
 			if vs := c.Check(snap(0, 6, 8), Expect{}); len(vs) > 0 { // bound 9
 				t.Fatal(vs)
@@ -320,7 +365,7 @@ func TestCheckMaxPercentDeployThenScaleDownInOneStep(t *testing.T) {
 	c := NewChecker(t0)
 	snap := func(at time.Duration, desired int32, kept int) Snapshot {
 		return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 75, 150, types.DeploymentRolloutStateInProgress)},
-			Tasks: tasks("a", kept, "RUNNING", "RUNNING")}
+			Tasks: justStarted(tasks("a", kept, "RUNNING", "RUNNING"), t0.Add(at))}
 	}
 	if vs := c.Check(snap(0, 8, 6), Expect{}); len(vs) > 0 {
 		t.Fatal(vs)

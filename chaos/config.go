@@ -39,6 +39,16 @@ type Config struct {
 	// target-tracking policy under a changing load (scaling.go): 0 means
 	// every fourth, a negative value none.
 	ScalingEvery int
+	// SpotEvery runs every n-th service on a FARGATE base 1 + FARGATE_SPOT
+	// weight 3 strategy (never behind a load balancer) and adds Spot
+	// interruptions and Spot shortages to the faults (capacity.go): 0
+	// means every fifth, a negative value none.
+	SpotEvery int
+	// ManagedScalingEvery runs every n-th service (not a Spot one, not
+	// behind a load balancer) on an Auto Scaling group capacity provider
+	// with managed scaling (capacity.go): 0 means every seventh, a
+	// negative value none.
+	ManagedScalingEvery int
 }
 
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
@@ -86,6 +96,12 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ScalingEvery == 0 {
 		c.ScalingEvery = 4
+	}
+	if c.ManagedScalingEvery == 0 {
+		c.ManagedScalingEvery = 7
+	}
+	if c.SpotEvery == 0 {
+		c.SpotEvery = 5
 	}
 	if c.DeploymentDeadline <= 0 {
 		c.DeploymentDeadline = d.DeploymentDeadline

@@ -6,6 +6,9 @@
 // services, then for hours of virtual time deploys new revisions, scales
 // and force-deploys them while faults strike at random: instances lost and
 // drained, tasks crashing, images failing to pull, health checks flapping,
+// Fargate Spot tasks interrupted and Spot capacity short (one service in
+// seven also runs on an Auto Scaling group provider whose managed scaling
+// launches instances for its waiting tasks and scales idle ones in),
 // and the API throttling or answering ServerException. After the faults
 // stop, a quiet period lets every service converge.
 //
@@ -17,8 +20,11 @@
 //     desiredCount was lowered while stopping the surplus would leave fewer
 //     settled healthy tasks than the minimum;
 //   - min-healthy: while a service is deployed with no injected failure
-//     touching it, healthy RUNNING tasks stay at or above
-//     ceil(desiredCount * minimumHealthyPercent / 100);
+//     touching it, healthy tasks stay at or above
+//     ceil(desiredCount * minimumHealthyPercent / 100), healthy as the
+//     service scheduler counts them: RUNNING for 40 s without container
+//     health checks, HEALTHY with them, and behind a load balancer once
+//     its targets are healthy (Checker.healthy);
 //   - lost-instance: no task on a lost container instance is reported
 //     anything but STOPPED;
 //   - deployment-deadline: no PRIMARY deployment stays IN_PROGRESS past a
@@ -36,6 +42,13 @@
 //     faults that fail for good or flap) is counted healthy unless its
 //     targets have been healthy; lb-registered: every RUNNING task not
 //     being stopped has its targets registered;
+//   - capacity-base: every fifth service runs on FARGATE base 1 +
+//     FARGATE_SPOT weight 3, and faults interrupt its Spot tasks or take
+//     Spot capacity away for 5-15 minutes; once such a service has settled
+//     (one PRIMARY deployment COMPLETED, runningCount = desiredCount, none
+//     pending, no task being stopped, nothing injected since the last
+//     check), its PRIMARY deployment runs at least min(base, desiredCount)
+//     RUNNING tasks on the base provider (capacity.go);
 //   - converged (after the quiet period): every service runs desiredCount
 //     tasks of its intended task definition in one COMPLETED deployment.
 //

@@ -30,7 +30,9 @@ type runner struct {
 	rep       *Report
 	services  []*svcState
 	names     []string
-	instances []string // every instance ever added
+	checked   map[string]bool // services with container health checks
+	groupSize int             // ACTIVE instances of the managed-scaling group at the last check
+	instances []string        // every instance ever added
 	lost      map[string]bool
 	drained   map[string]bool
 	taskDefs  []string // every revision registered
@@ -139,6 +141,9 @@ func (r *runner) check(ctx context.Context) error {
 	}
 	r.rep.Steps++
 	r.rep.MaxTasksRemembered = max(r.rep.MaxTasksRemembered, len(snap.Tasks))
+	if err := r.countGroupScaling(); err != nil { // capacity.go
+		return err
+	}
 	for _, svc := range snap.Services {
 		r.rep.MaxEvents = max(r.rep.MaxEvents, len(svc.Events))
 		for _, d := range svc.Deployments {
@@ -162,7 +167,7 @@ func (r *runner) check(ctx context.Context) error {
 		return err
 	}
 	r.lastCheck = snap.Now
-	x := Expect{Services: r.names, LostInstances: r.lost, Disturbed: r.disturbed,
+	x := Expect{Services: r.names, LostInstances: r.lost, Disturbed: r.disturbed, HealthChecked: r.checked,
 		DeploymentDeadline: r.cfg.DeploymentDeadline, Retention: fake.DefaultTiming().Retention, Slack: 2 * r.cfg.Step}
 	r.rep.Violations = append(r.rep.Violations, r.chk.Check(snap, x)...)
 	r.rep.Violations = append(r.rep.Violations, r.checkScaling(snap)...)

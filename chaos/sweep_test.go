@@ -17,6 +17,8 @@ func TestSweep(t *testing.T) {
 	if *sweepSeeds == 0 {
 		t.Skip("use -chaos.seeds=N")
 	}
+	var checks, violations int
+	faults := map[string]int{}
 	for seed := int64(100); seed < 100+int64(*sweepSeeds); seed++ {
 		rep, err := Run(context.Background(), smallConfig(seed))
 		if err != nil {
@@ -25,7 +27,12 @@ func TestSweep(t *testing.T) {
 		if len(rep.Violations) > 0 {
 			t.Errorf("%s", rep)
 		}
+		checks, violations = checks+rep.Checks, violations+len(rep.Violations)
+		for k, v := range rep.Faults {
+			faults[k] += v
+		}
 	}
+	t.Logf("TOTAL %d seeds from 100: %d invariant checks, %d violations; faults %s", *sweepSeeds, checks, violations, counts(faults))
 }
 
 // TestSoak runs the full-scale scenario with -chaos.soak=N seeds

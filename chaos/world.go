@@ -22,6 +22,8 @@ var deployConfigs = [][2]int32{{100, 200}, {50, 200}, {50, 150}, {0, 100}, {75, 
 type svcState struct {
 	name, family string
 	healthCheck  bool
+	spot         bool  // on the Fargate Spot strategy (capacity.go)
+	asg          bool  // on the managed-scaling Auto Scaling group provider (capacity.go)
 	base         int32 // initial desiredCount
 	desired      int32
 	minPct       int32
@@ -58,7 +60,12 @@ func (r *runner) registerRevision(ctx context.Context, s *svcState, tag string) 
 	}
 	var arn string
 	err := r.call(ctx, "RegisterTaskDefinition", func() error {
-		out, err := r.e.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String(s.family), ContainerDefinitions: []types.ContainerDefinition{c}})
+		in := &ecs.RegisterTaskDefinitionInput{Family: aws.String(s.family), ContainerDefinitions: []types.ContainerDefinition{c}}
+		if s.spot {
+			in.NetworkMode, in.Cpu, in.Memory = types.NetworkModeAwsvpc, aws.String("256"), aws.String("512")
+			in.RequiresCompatibilities = []types.Compatibility{types.CompatibilityFargate}
+		}
+		out, err := r.e.RegisterTaskDefinition(ctx, in)
 		if err == nil {
 			arn = aws.ToString(out.TaskDefinition.TaskDefinitionArn)
 		}
@@ -72,8 +79,17 @@ func (r *runner) registerRevision(ctx context.Context, s *svcState, tag string) 
 
 // build creates the cluster, instances, task definitions and services.
 func (r *runner) build(ctx context.Context) error {
-	if _, err := r.e.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String(Cluster)}); err != nil {
+	cc := &ecs.CreateClusterInput{ClusterName: aws.String(Cluster)}
+	if r.cfg.SpotEvery > 0 {
+		cc.CapacityProviders = []string{"FARGATE", "FARGATE_SPOT"}
+	}
+	if _, err := r.e.CreateCluster(ctx, cc); err != nil {
 		return err
+	}
+	if r.cfg.ManagedScalingEvery > 0 {
+		if err := r.buildManagedScaling(ctx); err != nil { // capacity.go
+			return err
+		}
 	}
 	for range r.cfg.Instances {
 		if err := r.addInstance(); err != nil {
@@ -83,9 +99,10 @@ func (r *runner) build(ctx context.Context) error {
 	per := int32(r.cfg.Tasks / r.cfg.Services)
 	for i := range r.cfg.Services {
 		s := &svcState{name: fmt.Sprintf("svc-%02d", i), family: fmt.Sprintf("fam-%02d", i), healthCheck: i%2 == 1,
-			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1}
+			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1, spot: r.cfg.SpotEvery > 0 && i%r.cfg.SpotEvery == r.cfg.SpotEvery-1}
 		s.desired = s.base
-		if r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
+		s.asg = !s.spot && r.cfg.ManagedScalingEvery > 0 && i%r.cfg.ManagedScalingEvery == r.cfg.ManagedScalingEvery-1
+		if !s.spot && !s.asg && r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
 			tg, err := r.targetGroup(ctx, i)
 			if err != nil {
 				return err
@@ -115,6 +132,12 @@ func (r *runner) build(ctx context.Context) error {
 		if scaled {
 			in.DeploymentConfiguration.Alarms = deploymentAlarms(s.name) // scaling.go
 		}
+		if s.spot {
+			in.LaunchType, in.CapacityProviderStrategy, in.NetworkConfiguration = "", spotStrategy, spotNetwork
+		}
+		if s.asg {
+			in.LaunchType, in.CapacityProviderStrategy = "", asgStrategy
+		}
 		if s.healthCheck && i%4 == 1 {
 			in.HealthCheckGracePeriodSeconds = aws.Int32(30)
 		}
@@ -131,6 +154,12 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		r.services = append(r.services, s)
 		r.names = append(r.names, s.name)
+		if s.healthCheck {
+			if r.checked == nil {
+				r.checked = map[string]bool{}
+			}
+			r.checked[s.name] = true
+		}
 	}
 	return nil
 }
