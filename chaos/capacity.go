@@ -103,9 +103,9 @@ func (c *Checker) checkBases(s Snapshot, x Expect, byGroup map[string][]types.Ta
 	}
 }
 
-// Managed scaling in the chaos scenario (Config.ManagedScalingEvery): every
-// seventh service by default runs on an Auto Scaling group capacity
-// provider with managed scaling (target capacity 100%). The group starts
+// Managed scaling in the chaos scenario (Config.ManagedScalingEvery, off by
+// default; with n = 7 every seventh service) runs on an Auto Scaling group
+// capacity provider with managed scaling (target capacity 100%). The group starts
 // with one small instance (room for four tasks) and may grow to 20: when the service scales out or a
 // deployment needs room, its new tasks wait in PROVISIONING until the
 // group has launched instances and they have joined the cluster; idle
