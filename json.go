@@ -184,13 +184,20 @@ func MarshalTaskDefinitionJSON(in *ecs.RegisterTaskDefinitionInput) ([]byte, err
 	if in == nil {
 		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: nil input")
 	}
+	return marshalCLIJSON("MarshalTaskDefinitionJSON", in)
+}
+
+// marshalCLIJSON writes an SDK input as the AWS CLI's --cli-input-json
+// form, indented by two spaces with a final newline; fn names the caller
+// in errors.
+func marshalCLIJSON(fn string, in any) ([]byte, error) {
 	b, err := awsjson.Marshal(in)
 	if err != nil {
-		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: %w", err)
+		return nil, fmt.Errorf("ecsdeploy: %s: %w", fn, err)
 	}
 	var out bytes.Buffer
 	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return nil, fmt.Errorf("ecsdeploy: MarshalTaskDefinitionJSON: %w", err)
+		return nil, fmt.Errorf("ecsdeploy: %s: %w", fn, err)
 	}
 	out.WriteByte('\n')
 	return out.Bytes(), nil

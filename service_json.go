@@ -1,7 +1,6 @@
 package ecsdeploy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -182,14 +181,5 @@ func MarshalServiceJSON(in *ecs.CreateServiceInput) ([]byte, error) {
 	if in == nil {
 		return nil, fmt.Errorf("ecsdeploy: MarshalServiceJSON: nil input")
 	}
-	b, err := awsjson.Marshal(in)
-	if err != nil {
-		return nil, fmt.Errorf("ecsdeploy: MarshalServiceJSON: %w", err)
-	}
-	var out bytes.Buffer
-	if err := json.Indent(&out, b, "", "  "); err != nil {
-		return nil, fmt.Errorf("ecsdeploy: MarshalServiceJSON: %w", err)
-	}
-	out.WriteByte('\n')
-	return out.Bytes(), nil
+	return marshalCLIJSON("MarshalServiceJSON", in)
 }

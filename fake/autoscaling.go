@@ -75,20 +75,11 @@ type scalableTarget struct {
 func (x *AutoScaling) begin(ctx context.Context, op string, in any) (now time.Time, unlock func(), err error) {
 	e := x.e
 	e.mu.Lock()
-	if ctx == nil {
-		ctx = context.Background()
+	now, code, faulted, err := e.beginNeighbourLocked(ctx, "autoscaling", op, AutoScalingCallPrefix+op, in) // journal: scaling_journal.go
+	if err == nil && faulted {
+		err = aasErrForCode(code)
 	}
-	if err := ctx.Err(); err != nil {
-		return e.simNow, e.mu.Unlock, err
-	}
-	now = e.catchUpLocked()
-	name := AutoScalingCallPrefix + op
-	e.journalCallLocked(ctx, "autoscaling", op, name, in, now) // scaling_journal.go
-	e.recordCallLocked(name, in, now)
-	if code, ok := e.opFaultCodeLocked(name); ok {
-		return now, e.mu.Unlock, aasErrForCode(code)
-	}
-	return now, e.mu.Unlock, nil
+	return now, e.mu.Unlock, err
 }
 
 func aasErrForCode(code string) error {

@@ -42,20 +42,11 @@ func newCWWorld() *cwWorld { return &cwWorld{alarms: map[string]*metricAlarm{}} 
 func (cw *CloudWatch) begin(ctx context.Context, op string, in any) (now time.Time, unlock func(), err error) {
 	e := cw.e
 	e.mu.Lock()
-	if ctx == nil {
-		ctx = context.Background()
+	now, code, faulted, err := e.beginNeighbourLocked(ctx, "cloudwatch", op, CloudWatchCallPrefix+op, in) // journal: scaling_journal.go
+	if err == nil && faulted {
+		err = cwErrForCode(code)
 	}
-	if err := ctx.Err(); err != nil {
-		return e.simNow, e.mu.Unlock, err
-	}
-	now = e.catchUpLocked()
-	name := CloudWatchCallPrefix + op
-	e.journalCallLocked(ctx, "cloudwatch", op, name, in, now) // scaling_journal.go
-	e.recordCallLocked(name, in, now)
-	if code, ok := e.opFaultCodeLocked(name); ok {
-		return now, e.mu.Unlock, cwErrForCode(code)
-	}
-	return now, e.mu.Unlock, nil
+	return now, e.mu.Unlock, err
 }
 
 // cwErrForCode is the error an injected fault returns on a CloudWatch

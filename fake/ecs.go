@@ -200,6 +200,27 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	return e.beginServiceLocked(ctx, "ecs", op, in)
 }
 
+// beginNeighbourLocked is the start shared by the operations of the
+// services beside ECS that record their calls under their own prefix
+// ("Logs.", "AutoScaling.", "CloudWatch."): it checks ctx, runs the world
+// up to now, journals the call under service's replayer, records it as
+// name and reports the code of a scripted operation fault, if one fires,
+// for the caller to turn into that service's own error. The caller holds
+// e.mu.
+func (e *ECS) beginNeighbourLocked(ctx context.Context, service, op, name string, in any) (now time.Time, faultCode string, faulted bool, err error) {
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	if err := ctx.Err(); err != nil {
+		return e.simNow, "", false, err
+	}
+	now = e.catchUpLocked()
+	e.journalCallLocked(ctx, service, op, name, in, now)
+	e.recordCallLocked(name, in, now)
+	faultCode, faulted = e.opFaultCodeLocked(name)
+	return now, faultCode, faulted, nil
+}
+
 // beginServiceLocked is beginLocked for an operation of service ("ecs",
 // "elbv2", ...): the journal files the call under that service's replayer
 // (snapshot.go).

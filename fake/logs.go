@@ -110,17 +110,11 @@ func (a eventKey) less(b eventKey) bool { return a.ts < b.ts || a.ts == b.ts && 
 // running containers' output up to date. The caller holds e.mu.
 func (l *Logs) beginLogsLocked(ctx context.Context, op string, in any) (time.Time, error) {
 	e := l.e
-	if ctx == nil {
-		ctx = context.Background()
+	now, code, faulted, err := e.beginNeighbourLocked(ctx, "logs", op, LogsCallPrefix+op, in)
+	if err != nil {
+		return now, err
 	}
-	if err := ctx.Err(); err != nil {
-		return e.simNow, err
-	}
-	now := e.catchUpLocked()
-	name := LogsCallPrefix + op
-	e.journalCallLocked(ctx, "logs", op, name, in, now)
-	e.recordCallLocked(name, in, now)
-	if code, ok := e.opFaultCodeLocked(name); ok {
+	if faulted {
 		return now, logsErrForCode(code)
 	}
 	e.flushOutputsLocked(now)
