@@ -26,7 +26,7 @@ func BenchmarkCapacityPlacement(b *testing.B) {
 			ops := 0
 			for b.Loop() {
 				b.StopTimer()
-				e := spotCluster(b, nil)
+				e := spotCluster(b, nil, WithQuotas(benchQuotas))
 				td1 := register(b, e, fargateTD("bench", "img:1"))
 				td2 := register(b, e, fargateTD("bench", "img:2"))
 				createSpotSvc(b, e, "web", td1, int32(n), acceptStrategy, 50, 200)

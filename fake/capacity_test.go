@@ -25,9 +25,9 @@ var acceptStrategy = []types.CapacityProviderStrategyItem{cpItem("FARGATE", 1, 1
 
 // spotCluster returns a fake with cluster "default" associated with FARGATE
 // and FARGATE_SPOT, with def as its default strategy (may be empty).
-func spotCluster(t testing.TB, def []types.CapacityProviderStrategyItem) *ECS {
+func spotCluster(t testing.TB, def []types.CapacityProviderStrategyItem, opts ...Option) *ECS {
 	t.Helper()
-	e := New(WithTiming(fastTiming))
+	e := New(append([]Option{WithTiming(fastTiming)}, opts...)...)
 	if def == nil {
 		def = []types.CapacityProviderStrategyItem{}
 	}

@@ -86,7 +86,7 @@ func BenchmarkRollingDeployWithLoadBalancer(b *testing.B) {
 			ops := 0
 			for b.Loop() {
 				b.StopTimer()
-				e := newCluster(b, n/5)
+				e := newCluster(b, n/5, WithQuotas(benchQuotas))
 				x := e.ELBv2()
 				s := newALB(b, x, elbtypes.TargetTypeEnumInstance)
 				if _, err := x.ModifyTargetGroupAttributes(bg, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(s.tg),

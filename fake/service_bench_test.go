@@ -60,7 +60,7 @@ func BenchmarkRollingDeploy(b *testing.B) {
 			ops := 0
 			for b.Loop() {
 				b.StopTimer()
-				e := newCluster(b, n/5)
+				e := newCluster(b, n/5, WithQuotas(benchQuotas))
 				td1 := register(b, e, benchTD("img:1"))
 				td2 := register(b, e, benchTD("img:2"))
 				createSvc(b, e, "web", td1, int32(n), svcOpts{min: 50, max: 200})
@@ -100,3 +100,7 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// benchQuotas lifts the tasks-per-service quota (5,000 by default, an
+// adjustable quota in ECS too) for the 10,000-task benchmarks.
+var benchQuotas = Quotas{TasksPerService: -1}
