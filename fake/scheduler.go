@@ -101,6 +101,12 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		})
 	}
 	ts := s.snap[:0]
+	if cap(ts) < len(s.tasks) {
+		// One allocation with room to grow (appending would copy a
+		// 10,000-task snapshot several times over while a rollout adds
+		// tasks); the old one holds only the previous pass's copy.
+		ts = make([]plan.Task, 0, len(s.tasks)+len(s.tasks)/4)
+	}
 	for _, t := range s.tasks {
 		pt := plan.Task{
 			ID: t.id, DeploymentID: t.startedBy, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,

@@ -2,8 +2,6 @@ package fake
 
 import (
 	"encoding/base64"
-	"iter"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -34,129 +32,6 @@ type taskIndexKey struct {
 	desired string
 	kind    taskIndexKind
 	value   string
-}
-
-// taskList is a set of tasks ordered by seq, kept as a sequence of sorted
-// blocks of at most taskBlockMax tasks: an insert or a remove anywhere
-// moves at most one block's tasks (plus, once per block split or merge,
-// the block headers), so its cost stays flat as the list grows, where one
-// sorted slice moved half the list on average (issue #17 follow-up: tasks
-// stop out of creation order during a rolling deployment). Adjacent
-// blocks always hold more than taskBlockMax/2 tasks between them, so the
-// blocks stay dense and their number is O(n/taskBlockMax).
-type taskList struct {
-	blocks [][]*task // each non-empty and sorted; block i's tasks precede block i+1's
-	n      int       // tasks in all blocks
-}
-
-// taskBlockMax is the most tasks a block holds.
-const taskBlockMax = 128
-
-// len returns the number of tasks in l.
-func (l *taskList) len() int { return l.n }
-
-// search returns the position (block, index in block) of the first task
-// with seq > after; (len(l.blocks), 0) when there is none.
-func (l *taskList) search(after uint64) (int, int) {
-	b, _ := slices.BinarySearchFunc(l.blocks, after, func(blk []*task, after uint64) int {
-		if blk[len(blk)-1].seq <= after {
-			return -1 // every task of blk is at or before after
-		}
-		return 1
-	})
-	if b == len(l.blocks) {
-		return b, 0
-	}
-	i, _ := slices.BinarySearchFunc(l.blocks[b], after, func(t *task, after uint64) int {
-		if t.seq <= after {
-			return -1
-		}
-		return 1
-	})
-	return b, i
-}
-
-// all yields the tasks of l with seq > after, in seq order. l must not
-// change while it is walked.
-func (l *taskList) all(after uint64) iter.Seq[*task] {
-	return func(yield func(*task) bool) {
-		b, i := l.search(after)
-		for ; b < len(l.blocks); b, i = b+1, 0 {
-			for _, t := range l.blocks[b][i:] {
-				if !yield(t) {
-					return
-				}
-			}
-		}
-	}
-}
-
-func (l *taskList) insert(t *task) {
-	l.n++
-	last := len(l.blocks) - 1
-	if last < 0 || l.blocks[last][len(l.blocks[last])-1].seq < t.seq {
-		// The common case: the newest task. A full last block is not
-		// split (appends would leave half-empty blocks behind): a new
-		// block starts.
-		if last < 0 || len(l.blocks[last]) == taskBlockMax {
-			blk := make([]*task, 1, taskBlockMax)
-			blk[0] = t
-			l.blocks = append(l.blocks, blk)
-			return
-		}
-		l.blocks[last] = append(l.blocks[last], t)
-		return
-	}
-	b, i := l.search(t.seq - 1)
-	if len(l.blocks[b]) == taskBlockMax {
-		l.split(b)
-		if left := len(l.blocks[b]); i > left {
-			b, i = b+1, i-left
-		}
-	}
-	l.blocks[b] = slices.Insert(l.blocks[b], i, t)
-}
-
-// split moves the upper half of block b to a new block after it.
-func (l *taskList) split(b int) {
-	blk := l.blocks[b]
-	half := len(blk) / 2
-	right := make([]*task, len(blk)-half, taskBlockMax)
-	copy(right, blk[half:])
-	clear(blk[half:])
-	l.blocks[b] = blk[:half]
-	l.blocks = slices.Insert(l.blocks, b+1, right)
-}
-
-func (l *taskList) remove(t *task) {
-	b, i := l.search(t.seq - 1)
-	if b == len(l.blocks) || l.blocks[b][i] != t {
-		return
-	}
-	l.n--
-	blk := l.blocks[b]
-	if i == 0 && b == 0 && len(blk) > 1 {
-		// The common case: the oldest task is forgotten first.
-		blk[0] = nil
-		l.blocks[0] = blk[1:]
-		return
-	}
-	blk = slices.Delete(blk, i, i+1) // clears the vacated slot
-	l.blocks[b] = blk
-	switch {
-	case len(blk) == 0:
-		l.blocks = slices.Delete(l.blocks, b, b+1)
-	case b+1 < len(l.blocks) && len(blk)+len(l.blocks[b+1]) <= taskBlockMax/2:
-		l.merge(b)
-	case b > 0 && len(blk)+len(l.blocks[b-1]) <= taskBlockMax/2:
-		l.merge(b - 1)
-	}
-}
-
-// merge moves block b+1's tasks to the end of block b and drops block b+1.
-func (l *taskList) merge(b int) {
-	l.blocks[b] = append(l.blocks[b], l.blocks[b+1]...)
-	l.blocks = slices.Delete(l.blocks, b+1, b+2)
 }
 
 // taskIndexKeys returns the lists t belongs to while its desired status is

@@ -74,14 +74,14 @@ func BenchmarkListTasksPaging(b *testing.B) {
 }
 
 // BenchmarkTaskListInsertRemove removes a task from anywhere in a task
-// list of 1,000 to 1,000,000 tasks and files another one in the middle
+// list of 1,000 to 100,000 tasks and files another one in the middle
 // (what a rolling deployment does to the RUNNING and STOPPED lists when
 // tasks stop out of creation order): ns/op must stay flat as the list
 // grows (it grew linearly with one sorted slice).
 //
 //	go test ./fake -run '^$' -bench BenchmarkTaskListInsertRemove -cpu 1
 func BenchmarkTaskListInsertRemove(b *testing.B) {
-	for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
+	for _, n := range []int{1_000, 10_000, 100_000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
 			tasks := make([]*task, 2*n) // one of tasks 2p and 2p+1 is in the list
 			in := make([]bool, 2*n)

@@ -167,17 +167,29 @@ func TestTaskListMatchesASortedSet(t *testing.T) {
 }
 
 // checkTaskListBlocks fails t unless l's blocks are non-empty, at most
-// taskBlockMax long, dense and counted by l.len().
+// taskBlockMax long, dense, sorted, with their last seq right, and counted
+// by l.len().
 func checkTaskListBlocks(t *rapid.T, l *taskList) {
 	total := 0
+	var prev uint64
 	for b, blk := range l.blocks {
-		if len(blk) == 0 || len(blk) > taskBlockMax {
-			t.Fatalf("block %d holds %d tasks", b, len(blk))
+		n := len(blk.refs)
+		if n == 0 || n > taskBlockMax {
+			t.Fatalf("block %d holds %d tasks", b, n)
 		}
-		if b > 1 && len(blk)+len(l.blocks[b-1]) <= taskBlockMax/2 {
-			t.Fatalf("blocks %d and %d hold %d and %d tasks: not merged", b-1, b, len(l.blocks[b-1]), len(blk))
+		if b > 1 && n+len(l.blocks[b-1].refs) <= taskBlockMax/2 {
+			t.Fatalf("blocks %d and %d hold %d and %d tasks: not merged", b-1, b, len(l.blocks[b-1].refs), n)
 		}
-		total += len(blk)
+		for _, r := range blk.refs {
+			if r.seq != r.t.seq || r.seq <= prev {
+				t.Fatalf("block %d: seq %d (task %d) after %d", b, r.seq, r.t.seq, prev)
+			}
+			prev = r.seq
+		}
+		if blk.last != prev {
+			t.Fatalf("block %d: last %d, its last task %d", b, blk.last, prev)
+		}
+		total += n
 	}
 	if total != l.len() {
 		t.Fatalf("blocks hold %d tasks, len says %d", total, l.len())

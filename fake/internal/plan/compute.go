@@ -24,6 +24,7 @@ type depState struct {
 	orig      *Deployment
 	next      Deployment
 	tasks     []*taskState
+	n         int  // len(tasks) once index has filed them
 	synthetic bool // groups tasks whose deployment is unknown
 }
 
@@ -76,7 +77,9 @@ func (c *computation) index() {
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState
-	states := make([]taskState, len(c.s.Tasks)) // one allocation for all tasks
+	// Each task's group, counted first so that every group's list is
+	// allocated once, in one backing array for all groups.
+	groups := make([]*depState, len(c.s.Tasks))
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
 		ds := byID[t.DeploymentID]
@@ -86,6 +89,18 @@ func (c *computation) index() {
 			}
 			ds = orphans
 		}
+		groups[i] = ds
+		ds.n++
+	}
+	lists := make([]*taskState, len(c.s.Tasks))
+	for _, ds := range append(c.deps, orphans) {
+		if ds != nil {
+			ds.tasks, lists = lists[:0:ds.n], lists[ds.n:]
+		}
+	}
+	states := make([]taskState, len(c.s.Tasks)) // one allocation for all tasks
+	for i, ds := range groups {
+		t := &c.s.Tasks[i]
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
 		c.wake(at)
 		states[i] = taskState{t: t, cond: cond}
