@@ -45,7 +45,9 @@ func Compute(s Snapshot) Plan {
 	if len(s.Deployments) == 0 {
 		return c.plan
 	}
-	c.index()
+	buf := scratchPool.Get().(*scratch)
+	defer buf.release()
+	c.index(buf)
 	if c.account() {
 		c.finishStatuses(nil)
 		c.collectUpdates()
@@ -59,8 +61,8 @@ func Compute(s Snapshot) Plan {
 }
 
 // index sorts deployments (the newest is primary), attaches and classifies
-// tasks, and records time-based wake-ups.
-func (c *computation) index() {
+// tasks, and records time-based wake-ups. Its per-task arrays come from buf.
+func (c *computation) index(buf *scratch) {
 	byID := make(map[string]*depState, len(c.s.Deployments))
 	for i := range c.s.Deployments {
 		d := &c.s.Deployments[i]
@@ -79,7 +81,8 @@ func (c *computation) index() {
 	var orphans *depState
 	// Each task's group, counted first so that every group's list is
 	// allocated once, in one backing array for all groups.
-	groups := make([]*depState, len(c.s.Tasks))
+	n := len(c.s.Tasks)
+	groups := buf.groups(n)
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
 		ds := byID[t.DeploymentID]
@@ -92,13 +95,13 @@ func (c *computation) index() {
 		groups[i] = ds
 		ds.n++
 	}
-	lists := make([]*taskState, len(c.s.Tasks))
+	lists := buf.lists(n)
 	for _, ds := range append(c.deps, orphans) {
 		if ds != nil {
 			ds.tasks, lists = lists[:0:ds.n], lists[ds.n:]
 		}
 	}
-	states := make([]taskState, len(c.s.Tasks)) // one allocation for all tasks
+	states := buf.states(n) // one buffer for all tasks
 	for i, ds := range groups {
 		t := &c.s.Tasks[i]
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
