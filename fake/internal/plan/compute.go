@@ -34,6 +34,7 @@ type computation struct {
 	deps    []*depState // oldest first
 	primary *depState
 	plan    Plan
+	buf     *scratch // per-task arrays and maps reused across calls
 }
 
 // Compute decides what the scheduler does for one service at s.Now. It is
@@ -47,6 +48,7 @@ func Compute(s Snapshot) Plan {
 	}
 	buf := scratchPool.Get().(*scratch)
 	defer buf.release()
+	c.buf = buf
 	c.index(buf)
 	if c.account() {
 		c.finishStatuses(nil)

@@ -10,6 +10,11 @@ type scratch struct {
 	st []taskState
 	gr []*depState
 	ls []*taskState
+	// old holds computation.oldAlive's list, cs selector.pick's
+	// candidates, perAZ and perInstance the selector's counts.
+	old                []*taskState
+	cs                 []cand
+	perAZ, perInstance map[string]int
 }
 
 // scratchPool holds released scratch buffers (Compute may run concurrently).
@@ -42,11 +47,25 @@ func (b *scratch) lists(n int) []*taskState {
 	return b.ls
 }
 
+// cands returns an array of n candidates (its contents are overwritten).
+func (b *scratch) cands(n int) []cand {
+	if cap(b.cs) < n {
+		b.cs = make([]cand, n)
+	}
+	b.cs = b.cs[:n]
+	return b.cs
+}
+
 // release clears b (it must not keep a snapshot alive) and returns it to
 // the pool.
 func (b *scratch) release() {
 	clear(b.st)
 	clear(b.gr)
 	clear(b.ls)
+	clear(b.old[:cap(b.old)])
+	b.old = b.old[:0]
+	clear(b.cs)
+	clear(b.perAZ)
+	clear(b.perInstance)
 	scratchPool.Put(b)
 }
