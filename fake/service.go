@@ -88,6 +88,9 @@ type service struct {
 	// scaling is the scaling activity that set the desired count and waits
 	// for ECS to fulfil it (autoscaling_activity.go).
 	scaling pendingScaling
+	// history is the service deployments and revisions ECS keeps
+	// (service_deployments.go).
+	history deployHistory
 }
 
 // primary returns the service's PRIMARY deployment (the newest).
