@@ -141,7 +141,9 @@ func TestListServiceDeploymentsFiltersPagesAndErrors(t *testing.T) {
 	var times []time.Time
 	times = append(times, e.Now())
 	for _, td := range tds[1:] {
-		stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return svc(t, e, "web").Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted })
+		stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool {
+			return svc(t, e, "web").Deployments[0].RolloutState == types.DeploymentRolloutStateCompleted
+		})
 		e.Advance(time.Minute)
 		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td)})
 		times = append(times, e.Now())
