@@ -199,6 +199,7 @@ func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
 	if p := s.primary(); p != nil {
 		out.TaskDefinition = aws.String(p.td.arn)
 	}
+	out.CurrentServiceDeployment, out.CurrentServiceRevisions = e.currentHistoryLocked(s, running, pending)
 	if withTags {
 		out.Tags = copyTags(e.tags[s.arn])
 	}

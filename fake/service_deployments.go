@@ -558,3 +558,28 @@ func optTime(t time.Time) *time.Time {
 	}
 	return aws.Time(t)
 }
+
+// currentHistoryLocked is what DescribeServices shows of the history: the
+// ARN of the newest service deployment (currentServiceDeployment) and the
+// revisions of the deployments still PRIMARY or ACTIVE, newest first,
+// with their task counts (currentServiceRevisions). ECS fills both for
+// rolling-update services too (kayac/ecspresso reads
+// currentServiceDeployment since aws-sdk-go-v2 ecs v1.69, PR #903).
+func (e *ECS) currentHistoryLocked(s *service, running, pending map[string]int) (*string, []types.ServiceCurrentRevisionSummary) {
+	h := &s.history
+	if s.status != serviceActive || len(h.deps) == 0 {
+		return nil, nil
+	}
+	revs := []types.ServiceCurrentRevisionSummary{}
+	for i := len(s.deployments) - 1; i >= 0; i-- {
+		d := s.deployments[i]
+		if d.status == plan.StatusInactive {
+			continue
+		}
+		revs = append(revs, types.ServiceCurrentRevisionSummary{
+			Arn:                aws.String(historyARN(s.arn, "service-revision", revisionID(d.id))),
+			RequestedTaskCount: int32(d.desired), RunningTaskCount: int32(running[d.id]), PendingTaskCount: int32(pending[d.id]),
+		})
+	}
+	return aws.String(h.deps[len(h.deps)-1].arn), revs
+}

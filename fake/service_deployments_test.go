@@ -93,12 +93,21 @@ func TestServiceDeploymentsRollingDeploySucceeds(t *testing.T) {
 		t.Fatalf("circuit breaker after success: %s", sd.DeploymentCircuitBreaker.Status)
 	}
 
-	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	updated := update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	list = listSD(t, e, "web")
 	if len(list) != 2 || aws.ToString(list[1].ServiceDeploymentArn) != first || list[0].Status != types.ServiceDeploymentStatusInProgress {
 		t.Fatalf("after update (newest first): %+v", list)
 	}
 	second := aws.ToString(list[0].ServiceDeploymentArn)
+	// UpdateService's answer names the new service deployment and the
+	// revisions running, newest first.
+	if got := aws.ToString(updated.CurrentServiceDeployment); got != second {
+		t.Fatalf("currentServiceDeployment %s, want %s", got, second)
+	}
+	if cr := updated.CurrentServiceRevisions; len(cr) != 2 || aws.ToString(cr[0].Arn) != aws.ToString(list[0].TargetServiceRevisionArn) ||
+		aws.ToString(cr[1].Arn) != aws.ToString(list[1].TargetServiceRevisionArn) || cr[1].RunningTaskCount != 2 || cr[0].RequestedTaskCount != 2 {
+		t.Fatalf("currentServiceRevisions %+v", cr)
+	}
 	sd = describeSD(t, e, second)
 	if len(sd.SourceServiceRevisions) != 1 || aws.ToString(sd.SourceServiceRevisions[0].Arn) != aws.ToString(list[1].TargetServiceRevisionArn) {
 		t.Fatalf("sources %+v", sd.SourceServiceRevisions)
