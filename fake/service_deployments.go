@@ -576,8 +576,14 @@ func (e *ECS) currentHistoryLocked(s *service, running, pending map[string]int) 
 		if d.status == plan.StatusInactive {
 			continue
 		}
+		var arn string
+		if rev := h.revs[revisionID(d.id)]; rev != nil {
+			arn = aws.ToString(rev.view.ServiceRevisionArn) // built once
+		} else {
+			arn = historyARN(s.arn, "service-revision", revisionID(d.id))
+		}
 		revs = append(revs, types.ServiceCurrentRevisionSummary{
-			Arn:                aws.String(historyARN(s.arn, "service-revision", revisionID(d.id))),
+			Arn:                aws.String(arn),
 			RequestedTaskCount: int32(d.desired), RunningTaskCount: int32(running[d.id]), PendingTaskCount: int32(pending[d.id]),
 		})
 	}
