@@ -261,12 +261,22 @@ func (e *ECS) DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServ
 	return out, nil
 }
 
-// cloneServiceRevision copies v's lists so that callers may change them.
+// cloneServiceRevision copies v's lists and network configuration so that
+// callers may change what they get without changing the revision.
 func cloneServiceRevision(v types.ServiceRevision) types.ServiceRevision {
 	v.CapacityProviderStrategy = slices.Clone(v.CapacityProviderStrategy)
 	v.LoadBalancers = slices.Clone(v.LoadBalancers)
 	v.ServiceRegistries = slices.Clone(v.ServiceRegistries)
 	v.ContainerImages = slices.Clone(v.ContainerImages)
+	if nc := v.NetworkConfiguration; nc != nil {
+		c := *nc
+		if vpc := nc.AwsvpcConfiguration; vpc != nil {
+			cv := *vpc
+			cv.Subnets, cv.SecurityGroups = slices.Clone(vpc.Subnets), slices.Clone(vpc.SecurityGroups)
+			c.AwsvpcConfiguration = &cv
+		}
+		v.NetworkConfiguration = &c
+	}
 	return v
 }
 

@@ -352,3 +352,41 @@ func TestServiceDeploymentsSurviveSnapshot(t *testing.T) {
 		t.Fatalf("saved while %s, want ROLLBACK_IN_PROGRESS", d1.ServiceDeployments[0].Status)
 	}
 }
+
+// A revision records the configuration its deployment deploys: on a
+// capacity provider strategy, no launch type, the strategy, Fargate's
+// platform version and family, the network configuration; an update of
+// the network configuration and strategy makes a revision with the new
+// values and leaves the first unchanged, even when a caller changes what
+// it was given.
+func TestServiceRevisionRecordsConfiguration(t *testing.T) {
+	e := spotCluster(t, nil)
+	td := register(t, e, fargateTD("web", "img:1"))
+	createSpotSvc(t, e, "web", td, 2, acceptStrategy, 100, 200)
+	first := aws.ToString(listSD(t, e, "web")[0].TargetServiceRevisionArn)
+	nc2 := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-2"}}}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), NetworkConfiguration: nc2, ForceNewDeployment: true,
+		CapacityProviderStrategy: []types.CapacityProviderStrategyItem{cpItem("FARGATE", 0, 1)}})
+	second := aws.ToString(listSD(t, e, "web")[0].TargetServiceRevisionArn)
+	get := func(arn string) types.ServiceRevision {
+		out, err := e.DescribeServiceRevisions(bg, &ecs.DescribeServiceRevisionsInput{ServiceRevisionArns: []string{arn}})
+		if err != nil || len(out.ServiceRevisions) != 1 {
+			t.Fatalf("DescribeServiceRevisions(%s): %v %+v", arn, err, out)
+		}
+		return out.ServiceRevisions[0]
+	}
+	r1 := get(first)
+	if r1.LaunchType != "" || len(r1.CapacityProviderStrategy) != 2 || aws.ToString(r1.PlatformVersion) != "LATEST" ||
+		aws.ToString(r1.PlatformFamily) != "Linux" || !slices.Equal(r1.NetworkConfiguration.AwsvpcConfiguration.Subnets, []string{"subnet-1"}) ||
+		r1.ServiceConnectConfiguration == nil || r1.ServiceConnectConfiguration.Enabled {
+		t.Fatalf("first revision %+v", r1)
+	}
+	r1.NetworkConfiguration.AwsvpcConfiguration.Subnets[0] = "changed by the caller"
+	r2 := get(second)
+	if len(r2.CapacityProviderStrategy) != 1 || !slices.Equal(r2.NetworkConfiguration.AwsvpcConfiguration.Subnets, []string{"subnet-2"}) {
+		t.Fatalf("second revision %+v", r2)
+	}
+	if again := get(first); !slices.Equal(again.NetworkConfiguration.AwsvpcConfiguration.Subnets, []string{"subnet-1"}) || len(again.CapacityProviderStrategy) != 2 {
+		t.Fatalf("first revision changed: %+v", again)
+	}
+}
