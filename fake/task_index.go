@@ -27,16 +27,31 @@ const (
 	byInstance // container instance ID
 )
 
-// taskIndexKey names one task list of a cluster.
+// taskIndexKey names one task list of a cluster. The desired status is a
+// code (desiredCode), so that a lookup hashes one string, not two.
 type taskIndexKey struct {
-	desired string
+	desired uint8
 	kind    taskIndexKind
 	value   string
 }
 
+// desiredCode is a desired status's code in taskIndexKey: tasks are only
+// ever RUNNING or STOPPED; a filter on any other status (PENDING) finds no
+// list.
+func desiredCode(desired string) uint8 {
+	switch desired {
+	case statusRunning:
+		return 1
+	case statusStopped:
+		return 2
+	}
+	return 3
+}
+
 // taskIndexKeys returns the lists t belongs to while its desired status is
 // desired (in buf's storage: no allocation).
-func taskIndexKeys(buf *[5]taskIndexKey, t *task, desired string) []taskIndexKey {
+func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIndexKey {
+	desired := desiredCode(desiredStatus)
 	keys := buf[:0]
 	keys = append(keys, taskIndexKey{desired, byAll, ""})
 	if t.td != nil {
@@ -123,13 +138,14 @@ func (f taskFilter) match(t *task) bool {
 // listTasksLocked returns at most n tasks of c matching f with seq > after,
 // in creation order, and whether more follow.
 func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]*task, bool) {
-	keys := []taskIndexKey{{f.desired, byAll, ""}}
+	desired := desiredCode(f.desired)
+	keys := []taskIndexKey{{desired, byAll, ""}}
 	for _, k := range []struct {
 		kind taskIndexKind
 		v    *string
 	}{{byFamily, f.family}, {byGroup, f.group}, {byStartedBy, f.startedBy}, {byInstance, f.instance}} {
 		if k.v != nil {
-			keys = append(keys, taskIndexKey{f.desired, k.kind, *k.v})
+			keys = append(keys, taskIndexKey{desired, k.kind, *k.v})
 		}
 	}
 	var best *taskList

@@ -30,7 +30,7 @@ func TestTaskIndexMatchesAFullScan(t *testing.T) {
 		for _, in := range c.instances {
 			insts = append(insts, &in.id)
 		}
-		for _, desired := range []string{statusRunning, statusStopped} {
+		for _, desired := range []string{statusRunning, statusStopped, statusPending} {
 			for _, fam := range fams {
 				for _, sb := range starts {
 					for _, inst := range insts {
