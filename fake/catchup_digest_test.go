@@ -190,4 +190,3 @@ func TestCatchUpTraceOneStep(t *testing.T) {
 	r.observe(t, e)
 	checkDigest(t, r, digestOneStep, 1000)
 }
-
