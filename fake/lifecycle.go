@@ -292,11 +292,13 @@ func (e *ECS) releaseLocked(t *task) {
 // forgetLocked drops a stopped task entirely (memory stays bounded). The
 // cluster's task list is compacted lazily, so forgetting is O(1) amortised.
 func (e *ECS) forgetLocked(t *task) {
-	if e.tasks[t.id] != t {
+	if t.forgotten { // only forgetLocked removes tasks from e.tasks
 		return
 	}
 	delete(e.tasks, t.id)
-	delete(e.tags, t.arn)
+	if len(e.tags) > 0 {
+		delete(e.tags, t.arn)
+	}
 	e.unindexTaskLocked(t)
 	t.forgotten = true
 	c := t.c

@@ -35,6 +35,25 @@ func (h *spreadHeap) Pop() any {
 	return x
 }
 
+// popCand removes the heap's top candidate (heap.Pop without boxing it in
+// an interface: one allocation less per task placed).
+func (h *spreadHeap) popCand() spreadCand {
+	top := (*h)[0]
+	last := len(*h) - 1
+	h.Swap(0, last)
+	*h = (*h)[:last]
+	if last > 0 {
+		heap.Fix(h, 0)
+	}
+	return top
+}
+
+// pushCand adds c to the heap (heap.Push without boxing it).
+func (h *spreadHeap) pushCand(c spreadCand) {
+	*h = append(*h, c)
+	heap.Fix(h, len(*h)-1)
+}
+
 // fits reports whether in can take one more task with needs n (resources
 // and ports; the service spread path has no constraints).
 func fits(in *instance, n *needs) bool {
@@ -99,11 +118,11 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 			}
 			return started, failures, nil
 		}
-		cand := heap.Pop(best).(spreadCand)
+		cand := best.popCand()
 		started = append(started, e.createTaskLocked(c, td, n, &req, cand.in, bestAZ, now))
 		if fits(cand.in, n) {
 			cand.n = cand.in.groups[req.group]
-			heap.Push(best, cand)
+			best.pushCand(cand)
 		}
 	}
 	return started, nil, nil
