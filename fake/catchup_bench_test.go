@@ -12,7 +12,7 @@ import (
 // breaker): the scheduler replaces them for ever, and ECS does not
 // throttle tasks that reached RUNNING (Developer Guide, "Amazon ECS
 // service throttle logic").
-func catchUpWorld(b *testing.B, exitAfter time.Duration) *ECS {
+func catchUpWorld(b testing.TB, exitAfter time.Duration) *ECS {
 	e := clusterT(b, 40)
 	td := registerT(b, e, benchTD("app:crash"))
 	if exitAfter > 0 {

@@ -14,8 +14,7 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 	if t.svc != nil {
 		e.touchServiceLocked(t.svc)
 	}
-	t.history = append(t.history, TaskStateChange{At: now, LastStatus: status, DesiredStatus: t.desiredStatus,
-		HealthStatus: string(t.health), Reason: reason})
+	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
 }
 
 // afterLocked schedules step of t's lifecycle at `at`; it runs only if
@@ -135,8 +134,7 @@ func (e *ECS) exitLocked(t *task, i int, now time.Time) {
 		return
 	}
 	t.version++
-	t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
-		HealthStatus: string(t.health), Reason: "container " + c.name + " exited"})
+	t.recordHistory(now, t.lastStatus, t.desiredStatus, t.health, "container "+c.name+" exited")
 }
 
 // aggregateHealth follows the ECS Developer Guide ("Determine Amazon ECS
@@ -173,8 +171,7 @@ func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
 	if t.svc != nil {
 		e.touchServiceLocked(t.svc)
 	}
-	t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
-		HealthStatus: string(h), Reason: reason})
+	t.recordHistory(now, t.lastStatus, t.desiredStatus, h, reason)
 }
 
 // stopTaskLocked asks a task to stop with stopCode and reason (the

@@ -15,7 +15,7 @@ const taskHistoryCap = 9
 // taskBlock holds a task and the storage it starts with.
 type taskBlock struct {
 	t          task
-	h          [taskHistoryCap]TaskStateChange
+	h          [taskHistoryCap]historyEntry
 	one        container     // the container of a one-container task
 	containers []*container  // t.containers' backing array
 	onePtr     [1]*container // containers' backing array for one container
