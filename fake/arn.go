@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"slices"
 	"strings"
 )
 
@@ -64,10 +65,12 @@ func (e *ECS) hexID(n int) string {
 // returns (math/rand/v2 masks for a power of two), so IDs are the same as
 // when they were drawn one IntN(16) at a time.
 func (e *ECS) appendHex(b []byte, n int) []byte {
-	for range n {
-		b = append(b, hexDigits[e.pcg.Uint64()&15])
+	b = slices.Grow(b, n)
+	d := b[len(b) : len(b)+n]
+	for i := range d {
+		d[i] = hexDigits[e.pcg.Uint64()&15]
 	}
-	return b
+	return b[:len(b)+n]
 }
 
 // uuid returns a random (seeded) UUID-shaped string.

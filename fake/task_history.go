@@ -32,10 +32,31 @@ type historyEntry struct {
 }
 
 func historyWord(s string) uint8 {
-	for i, w := range historyWords {
-		if w == s {
-			return uint8(i)
-		}
+	switch s { // the order of historyWords
+	case "":
+		return 0
+	case statusProvisioning:
+		return 1
+	case statusPending:
+		return 2
+	case statusActivating:
+		return 3
+	case statusRunning:
+		return 4
+	case statusDeactivating:
+		return 5
+	case statusStopping:
+		return 6
+	case statusDeprovisioning:
+		return 7
+	case statusStopped:
+		return 8
+	case string(types.HealthStatusHealthy):
+		return 9
+	case string(types.HealthStatusUnhealthy):
+		return 10
+	case string(types.HealthStatusUnknown):
+		return 11
 	}
 	return noWord
 }
