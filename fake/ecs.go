@@ -21,6 +21,7 @@ type ECS struct {
 	// catchUp is the catch-up in progress, if any (catchup.go).
 	catchUp catchUp
 	seq     uint64
+	created uint64 // tasks created (the catch-up benchmark's cost per task life)
 	rng     *rand.Rand
 	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
 	// placeBuf is scratch space for placement ties (reused, no allocs).

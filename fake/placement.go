@@ -420,6 +420,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	blk := newTaskBlock(len(defs))
 	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
 	e.seq++
+	e.created++
 	t := &blk.t
 	*t = task{
 		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
