@@ -112,19 +112,12 @@ func ScalingReason(deploymentID string) string {
 const HealthCheckStopReason = "Task failed container health checks"
 
 func taskList(ids []string) string {
-	n := 0
-	for _, id := range ids {
-		n += len("(task ") + len(id) + len(") ")
-	}
 	var b strings.Builder
-	b.Grow(n) // one allocation, however many tasks
 	for i, id := range ids {
 		if i > 0 {
 			b.WriteByte(' ')
 		}
-		b.WriteString("(task ")
-		b.WriteString(id)
-		b.WriteByte(')')
+		b.WriteString("(task " + id + ")")
 	}
 	return b.String()
 }
