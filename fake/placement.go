@@ -417,7 +417,7 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 // resources and starts its lifecycle.
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
-	blk := newTaskBlock(len(defs))
+	blk := newTaskStorage(len(defs))
 	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
 	e.seq++
 	e.created++

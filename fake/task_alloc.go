@@ -12,8 +12,8 @@ import "strings"
 // steps, takes up to nine entries.
 const taskHistoryCap = 9
 
-// taskBlock holds a task and the storage it starts with.
-type taskBlock struct {
+// taskStorage holds a task and the storage it starts with.
+type taskStorage struct {
 	t          task
 	h          [taskHistoryCap]historyEntry
 	one        container     // the container of a one-container task
@@ -22,9 +22,9 @@ type taskBlock struct {
 	more       []container   // the containers of a task with several
 }
 
-// newTaskBlock allocates a task's storage for n containers.
-func newTaskBlock(n int) *taskBlock {
-	b := &taskBlock{}
+// newTaskStorage allocates a task's storage for n containers.
+func newTaskStorage(n int) *taskStorage {
+	b := &taskStorage{}
 	if n == 1 {
 		b.containers = b.onePtr[:0:1]
 	} else {
@@ -35,7 +35,7 @@ func newTaskBlock(n int) *taskBlock {
 }
 
 // container returns the storage of container i.
-func (b *taskBlock) container(i int) *container {
+func (b *taskStorage) container(i int) *container {
 	if b.more == nil {
 		return &b.one
 	}
