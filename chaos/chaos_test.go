@@ -76,7 +76,6 @@ func TestRunStopsWithContext(t *testing.T) {
 func TestRunFargateSpot(t *testing.T) {
 	for _, seed := range []int64{7} {
 		cfg := smallConfig(seed)
-		cfg.ManagedScalingEvery = 7 // off by default (Config.ManagedScalingEvery)
 		rep, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
