@@ -116,3 +116,29 @@ func TestManagedScalingWaitsForWarmupAndStopsAtMaxSize(t *testing.T) {
 		t.Fatalf("rollout %s while tasks wait for capacity", s.Deployments[0].RolloutState)
 	}
 }
+
+// TestWaitingTasksTakeFreedRoomAtMaxSize: with the group at its maximum
+// size, tasks waiting in PROVISIONING take the room other tasks free when
+// they stop (ECS places provisioning tasks once capacity is there; managed
+// scaling evaluates every minute while tasks wait), without any new
+// instance.
+func TestWaitingTasksTakeFreedRoomAtMaxSize(t *testing.T) {
+	e := scalingCluster(t) // max 10 instances of two 1024-CPU tasks each
+	td := register(t, e, bigTD("web"))
+	if _, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(20)}); err != nil {
+		t.Fatal(err)
+	}
+	stepUntil(t, e, 10*time.Second, 30*time.Minute, nil, func() bool { return completed(t, e, "web", td) })
+	if _, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("jobs"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(2)}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(5 * time.Minute)
+	if s := svc(t, e, "jobs"); s.RunningCount != 0 || s.PendingCount != 2 {
+		t.Fatalf("jobs at max size: running %d pending %d, want 0 and 2 waiting", s.RunningCount, s.PendingCount)
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(18)})
+	stepUntil(t, e, 10*time.Second, 5*time.Minute, nil, func() bool { return svc(t, e, "jobs").RunningCount == 2 })
+	if active, launching, _ := e.GroupInstances("asg"); len(active) != 10 || launching != 0 {
+		t.Fatalf("%d active, %d launching, want the 10 there were", len(active), launching)
+	}
+}

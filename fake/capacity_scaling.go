@@ -20,7 +20,9 @@ import (
 // while an instance launched less than instanceWarmupPeriod ago ("The
 // scale-out is blocked for instances that are within the
 // instanceWarmupPeriod"); launched instances register after the group's
-// JoinAfter and take the waiting tasks, oldest first; idle instances are
+// JoinAfter and take the waiting tasks, oldest first (as does room that
+// tasks free by stopping, at the next evaluation: one a minute while tasks
+// wait); idle instances are
 // terminated once the metric has stayed below the target for 15 minutes
 // (the low alarm's 15 datapoints), never below the group's minimum and
 // never an instance that runs tasks. A group at its maximum size leaves
@@ -186,6 +188,13 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 		return
 	}
 	g := cp.asg
+	// Waiting tasks take room freed since (tasks stopped on the group's
+	// instances); while some still wait, ECS collects the figures every
+	// minute, so the next evaluation is a period away.
+	e.placeWaitingLocked(cp, now)
+	if len(cp.waiting) > 0 {
+		e.scalingSoonLocked(cp, now)
+	}
 	in := managedscaling.Input{
 		Settings: managedscaling.Settings{TargetCapacity: int(aws.ToInt32(cp.scaling.TargetCapacity)),
 			MinimumScalingStepSize: int(aws.ToInt32(cp.scaling.MinimumScalingStepSize)),
