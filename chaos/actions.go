@@ -112,7 +112,7 @@ func (r *runner) loseInstance() error {
 		lost, err := r.loseGroupInstance()
 		if err != nil || lost {
 			if lost {
-				r.rep.Faults["instance-lost"]++
+				r.rep.Faults["group-instance-lost"]++
 				for _, s := range r.services {
 					r.disturbed[s.name] = true
 				}
