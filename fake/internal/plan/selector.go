@@ -67,7 +67,16 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 	}
 	slices.Sort(azs)
 	for _, az := range azs {
-		slices.SortFunc(groups[az], func(a, b cand) int {
+		g := groups[az]
+		// Candidates usually come in task id order (index sorts each
+		// deployment's tasks): a stable sort on the count alone then
+		// gives the same order as sorting on (count, id), comparing
+		// integers only.
+		if slices.IsSortedFunc(g, func(a, b cand) int { return cmp.Compare(a.ts.t.ID, b.ts.t.ID) }) {
+			slices.SortStableFunc(g, func(a, b cand) int { return cmp.Compare(b.n, a.n) })
+			continue
+		}
+		slices.SortFunc(g, func(a, b cand) int {
 			if n := cmp.Compare(b.n, a.n); n != 0 {
 				return n
 			}
