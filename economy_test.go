@@ -55,10 +55,12 @@ func (r economyResult) total() int {
 type economyWorld struct {
 	e *fake.ECS
 	d ecsdeploy.Deployer
-	// perCommand, when set, makes a new Deployer for each scenario, as a
-	// command-line tool run once per command (in CI) would: it has not
-	// registered or read the service's current revision before.
-	perCommand func() ecsdeploy.Deployer
+	// newDeployer makes another Deployer like d.
+	newDeployer func() ecsdeploy.Deployer
+	// perCommand runs each scenario with a new Deployer, as a command-line
+	// tool run once per command (in CI) would: it has not registered or
+	// read the service's current revision before.
+	perCommand bool
 }
 
 // runEconomy plays the four scenarios of issue #18 on a fresh service of
@@ -84,8 +86,8 @@ func runEconomyDesired(ctx context.Context, tb testing.TB, w economyWorld, desir
 	// measure runs step; its result tells, after the calls were counted,
 	// when the fake reported the outcome.
 	measure := func(name string, step func() func() time.Time) {
-		if w.perCommand != nil {
-			d = w.perCommand()
+		if w.perCommand {
+			d = w.newDeployer()
 		}
 		before, start := e.CallCounts(), e.Now()
 		outcomeAt := step()
@@ -181,7 +183,8 @@ func newEconomyInProcess(tb testing.TB) economyWorld {
 	if _, err := e.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: aws.String("prod")}); err != nil {
 		tb.Fatal(err)
 	}
-	return economyWorld{e: e, d: ecsdeploy.New(e, ecsdeploy.WithClock(e))}
+	newD := func() ecsdeploy.Deployer { return ecsdeploy.New(e, ecsdeploy.WithClock(e)) }
+	return economyWorld{e: e, d: newD(), newDeployer: newD}
 }
 
 // newEconomyHTTP is the fake served on loopback (what cmd/ecsfake serves)
@@ -193,7 +196,8 @@ func newEconomyHTTP(tb testing.TB, speed float64) economyWorld {
 	if _, err := e.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: aws.String("prod")}); err != nil {
 		tb.Fatal(err)
 	}
-	return economyWorld{e: e, d: ecsdeploy.New(srv.Client, ecsdeploy.WithClock(e))}
+	newD := func() ecsdeploy.Deployer { return ecsdeploy.New(srv.Client, ecsdeploy.WithClock(e)) }
+	return economyWorld{e: e, d: newD(), newDeployer: newD}
 }
 
 // TestDeployEconomyTargets: the Deployer makes at most half of
@@ -213,7 +217,7 @@ func TestDeployEconomyTargets(t *testing.T) {
 	t.Run("one Deployer", func(t *testing.T) { checkEconomyTargets(t, newEconomyInProcess(t), nil) })
 	t.Run("a Deployer per command", func(t *testing.T) {
 		w := newEconomyInProcess(t)
-		w.perCommand = func() ecsdeploy.Deployer { return ecsdeploy.New(w.e, ecsdeploy.WithClock(w.e)) }
+		w.perCommand = true
 		checkEconomyTargets(t, w, map[string]int{"image-deploy": 10})
 	})
 }
@@ -243,20 +247,23 @@ func checkEconomyTargets(t *testing.T, w economyWorld, missed map[string]int) {
 // per deploy (calls/deploy), the detection latency (detect-s: seconds of
 // the fake's time between the outcome and Deploy returning) and the
 // scenario's length (took-s), in process on virtual time and over HTTP
-// with the SDK client against the fake at -economy.speed (1: real speed).
+// with the SDK client against the fake at -economy.speed (1: real speed),
+// with one Deployer for all scenarios and with a new one per scenario
+// (-per-command: a CLI run once per command).
 //
 //	go test -run '^$' -bench BenchmarkDeployEconomy -benchtime 1x .
-//	go test -run '^$' -bench 'BenchmarkDeployEconomy/http' -benchtime 1x -economy.speed 1 .
+//	go test -run '^$' -bench 'BenchmarkDeployEconomy/http$' -benchtime 1x -economy.speed 1 -timeout 30m .
 func BenchmarkDeployEconomy(b *testing.B) {
-	for _, mode := range []string{"virtual", "http"} {
+	for _, mode := range []string{"virtual", "virtual-per-command", "http", "http-per-command"} {
 		b.Run(mode, func(b *testing.B) {
 			sum := map[string]*economyResult{}
 			var order []string
 			for b.Loop() {
 				w := newEconomyInProcess(b)
-				if mode == "http" {
+				if strings.HasPrefix(mode, "http") {
 					w = newEconomyHTTP(b, *economySpeed)
 				}
+				w.perCommand = strings.HasSuffix(mode, "-per-command")
 				for _, r := range runEconomy(b.Context(), b, w) {
 					s := sum[r.scenario]
 					if s == nil {
