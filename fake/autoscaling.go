@@ -75,10 +75,7 @@ type scalableTarget struct {
 func (x *AutoScaling) begin(ctx context.Context, op string, in any) (now time.Time, unlock func(), err error) {
 	e := x.e
 	e.mu.Lock()
-	now, code, faulted, err := e.beginNeighbourLocked(ctx, "autoscaling", op, AutoScalingCallPrefix+op, in) // journal: scaling_journal.go
-	if err == nil && faulted {
-		err = aasErrForCode(code)
-	}
+	now, err = e.beginCallLocked(ctx, "autoscaling", op, AutoScalingCallPrefix+op, in, aasErrForCode) // journal: scaling_journal.go
 	return now, e.mu.Unlock, err
 }
 

@@ -42,10 +42,7 @@ func newCWWorld() *cwWorld { return &cwWorld{alarms: map[string]*metricAlarm{}} 
 func (cw *CloudWatch) begin(ctx context.Context, op string, in any) (now time.Time, unlock func(), err error) {
 	e := cw.e
 	e.mu.Lock()
-	now, code, faulted, err := e.beginNeighbourLocked(ctx, "cloudwatch", op, CloudWatchCallPrefix+op, in) // journal: scaling_journal.go
-	if err == nil && faulted {
-		err = cwErrForCode(code)
-	}
+	now, err = e.beginCallLocked(ctx, "cloudwatch", op, CloudWatchCallPrefix+op, in, cwErrForCode) // journal: scaling_journal.go
 	return now, e.mu.Unlock, err
 }
 

@@ -200,31 +200,28 @@ func (e *ECS) beginLocked(ctx context.Context, op string, in any) (time.Time, er
 	return e.beginServiceLocked(ctx, "ecs", op, in)
 }
 
-// beginNeighbourLocked is the start shared by the operations of the
-// services beside ECS that record their calls under their own prefix
-// ("Logs.", "AutoScaling.", "CloudWatch."): it checks ctx, runs the world
-// up to now, journals the call under service's replayer, records it as
-// name and reports the code of a scripted operation fault, if one fires,
-// for the caller to turn into that service's own error. The caller holds
-// e.mu.
-func (e *ECS) beginNeighbourLocked(ctx context.Context, service, op, name string, in any) (now time.Time, faultCode string, faulted bool, err error) {
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	if err := ctx.Err(); err != nil {
-		return e.simNow, "", false, err
-	}
-	now = e.catchUpLocked()
-	e.journalCallLocked(ctx, service, op, name, in, now)
-	e.recordCallLocked(name, in, now)
-	faultCode, faulted = e.opFaultCodeLocked(name)
-	return now, faultCode, faulted, nil
-}
+// faultErrorFunc turns the code of an injected operation fault into the
+// error the service answering the call would return (errForCode for ECS,
+// aasErrForCode, cwErrForCode, logsErrForCode for the services beside it).
+type faultErrorFunc func(code string) error
+
+// ecsFaultError is ECS's faultErrorFunc.
+func ecsFaultError(code string) error { return errForCode(code, "") }
 
 // beginServiceLocked is beginLocked for an operation of service ("ecs",
-// "elbv2", ...): the journal files the call under that service's replayer
-// (snapshot.go).
+// "elbv2", ...) recorded in the call log as op.
 func (e *ECS) beginServiceLocked(ctx context.Context, service, op string, in any) (time.Time, error) {
+	return e.beginCallLocked(ctx, service, op, op, in, ecsFaultError)
+}
+
+// beginCallLocked is the start every operation of every service the fake
+// serves goes through, so each behaves the same: it checks ctx, spends the
+// per-call latency (WithCallLatency), runs the world up to now, journals
+// the call under service's replayer (snapshot.go), records it in the call
+// log as name, and applies scripted operation faults typed by faultErr,
+// retried as the SDK would with WithStandardRetries; a fault's code is
+// noted on the call. The caller holds e.mu (released during the latency).
+func (e *ECS) beginCallLocked(ctx context.Context, service, op, name string, in any, faultErr faultErrorFunc) (time.Time, error) {
 	if ctx == nil {
 		ctx = context.Background()
 	}
@@ -235,9 +232,9 @@ func (e *ECS) beginServiceLocked(ctx context.Context, service, op string, in any
 		return e.simNow, err
 	}
 	now := e.catchUpLocked()
-	e.journalCallLocked(ctx, service, op, op, in, now)
-	e.recordCallLocked(op, in, now)
-	if err := e.opFaultRetriedLocked(ctx, op, in); err != nil {
+	e.journalCallLocked(ctx, service, op, name, in, now)
+	e.recordCallLocked(name, in, now)
+	if err := e.opFaultRetriedLocked(ctx, name, in, faultErr); err != nil {
 		e.noteCallErrorLocked(err)
 		return e.simNow, err
 	}

@@ -137,10 +137,11 @@ func (e *ECS) FailOperation(op, errCode string, times int, probability float64) 
 	e.opFaults[op] = append(e.opFaults[op], &opFault{code: errCode, times: times, prob: probability})
 }
 
-// opFaultLocked returns the injected error for op, if one strikes.
-func (e *ECS) opFaultLocked(op string) error {
+// opFaultTypedLocked returns the injected error for op, if one strikes, as
+// faultErr types it.
+func (e *ECS) opFaultTypedLocked(op string, faultErr faultErrorFunc) error {
 	if code, ok := e.opFaultCodeLocked(op); ok {
-		return errForCode(code, "")
+		return faultErr(code)
 	}
 	return nil
 }

@@ -110,12 +110,9 @@ func (a eventKey) less(b eventKey) bool { return a.ts < b.ts || a.ts == b.ts && 
 // running containers' output up to date. The caller holds e.mu.
 func (l *Logs) beginLogsLocked(ctx context.Context, op string, in any) (time.Time, error) {
 	e := l.e
-	now, code, faulted, err := e.beginNeighbourLocked(ctx, "logs", op, LogsCallPrefix+op, in)
+	now, err := e.beginCallLocked(ctx, "logs", op, LogsCallPrefix+op, in, logsErrForCode)
 	if err != nil {
 		return now, err
-	}
-	if faulted {
-		return now, logsErrForCode(code)
 	}
 	e.flushOutputsLocked(now)
 	return now, nil

@@ -56,8 +56,8 @@ func newSDKRetryer(seed int64) *sdkRetryer {
 // opFaultRetriedLocked applies the operation faults to one call of op and,
 // with WithStandardRetries, retries a transient one as the SDK would:
 // backoff in virtual time, each new attempt recorded as a call of op.
-func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any) error {
-	err := e.opFaultLocked(op)
+func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any, faultErr faultErrorFunc) error {
+	err := e.opFaultTypedLocked(op, faultErr)
 	r := e.retryer
 	if r == nil {
 		return err
@@ -81,7 +81,7 @@ func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any) error
 			return serr
 		}
 		e.recordCallLocked(op, in, e.catchUpLocked())
-		if err = e.opFaultLocked(op); err == nil {
+		if err = e.opFaultTypedLocked(op, faultErr); err == nil {
 			_ = release(nil) // a successful retry refunds its cost
 			return nil
 		}
