@@ -200,8 +200,8 @@ func (s *pollSchedule) completionRead(svc *types.Service, ours *types.Deployment
 
 // failureRead is when to read for a failure of ours: a deployment alarm
 // can fail it at any time; the circuit breaker (failureModel) no sooner
-// than its failedTasks can reach the threshold; with neither, never (the
-// zero Time's far future is not used: completion decides).
+// than its failedTasks can reach the threshold; with neither, nothing
+// fails it (the cap: completion decides).
 func (s *pollSchedule) failureRead(svc *types.Service, ours *types.Deployment, launched []time.Time, now time.Time) time.Time {
 	never := now.Add(maxPredictedSteps * s.fast)
 	dc := svc.DeploymentConfiguration
