@@ -41,7 +41,8 @@ func (e *ECS) deploymentIDLocked() string {
 }
 
 // newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)
-// and demotes the previous PRIMARY to ACTIVE.
+// and demotes the previous PRIMARY to ACTIVE. It records the deployment's
+// service deployment and service revision (service_deployments.go).
 func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, now time.Time) *deployment {
 	for _, d := range s.deployments {
 		if d.status == plan.StatusPrimary {
@@ -69,6 +70,7 @@ func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, now ti
 	}
 	d.reason = reason
 	s.deployments = append(s.deployments, d)
+	e.recordServiceDeploymentLocked(s, d, now)
 	return d
 }
 

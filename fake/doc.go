@@ -19,7 +19,10 @@
 // one of its tasks changed: rolling deployments within minimumHealthyPercent
 // and maximumPercent, the deployment circuit breaker and rollback, the
 // start-failure throttle, replacement of stopped, unhealthy and draining
-// tasks, and ECS's service event texts. Divergences: only REPLICA services
+// tasks, and ECS's service event texts. ListServiceDeployments,
+// DescribeServiceDeployments, DescribeServiceRevisions and
+// StopServiceDeployment serve the history of each deployment (its service
+// deployment and service revision, 90 days). Divergences: only REPLICA services
 // with the ECS deployment controller and a launch type (no capacity
 // providers, DAEMON, blue/green or external).
 //

@@ -153,6 +153,7 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 		d.revivedAt, d.unplaced = u.RevivedAt, u.PlacementFailures
 		d.updatedAt = now
 	}
+	e.syncServiceDeploymentsLocked(s, now) // the service deployments follow (service_deployments.go)
 	// 2. A rollback revived the last COMPLETED deployment: plan again (this
 	// plan starts and stops nothing). Its events (failed, rolling back)
 	// are kept.

@@ -169,6 +169,27 @@ func sdkScript() []step {
 		{op: "DescribeServices", in: func(results) any {
 			return &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"svc", "missing"}, Include: []types.ServiceField{types.ServiceFieldTags}}
 		}},
+		{op: "ListServiceDeployments", label: "sds", in: func(results) any {
+			return &ecs.ListServiceDeploymentsInput{Cluster: cluster, Service: aws.String("svc"), MaxResults: aws.Int32(5)}
+		}},
+		{op: "ListServiceDeployments", in: func(results) any { return &ecs.ListServiceDeploymentsInput{Service: aws.String("missing")} }, wantErr: "ServiceNotFoundException"},
+		{op: "DescribeServiceDeployments", in: func(r results) any {
+			sds := r["sds"].(*ecs.ListServiceDeploymentsOutput).ServiceDeployments
+			return &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{aws.ToString(sds[0].ServiceDeploymentArn),
+				aws.ToString(sds[1].ServiceDeploymentArn), "arn:aws:ecs:us-east-1:123456789012:service-deployment/default/svc/nope"}}
+		}},
+		{op: "DescribeServiceRevisions", in: func(r results) any {
+			sds := r["sds"].(*ecs.ListServiceDeploymentsOutput).ServiceDeployments
+			return &ecs.DescribeServiceRevisionsInput{ServiceRevisionArns: []string{aws.ToString(sds[0].TargetServiceRevisionArn), aws.ToString(sds[1].TargetServiceRevisionArn)}}
+		}},
+		{op: "StopServiceDeployment", in: func(r results) any {
+			sds := r["sds"].(*ecs.ListServiceDeploymentsOutput).ServiceDeployments
+			return &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: sds[1].ServiceDeploymentArn, StopType: types.StopServiceDeploymentStopTypeRollback}
+		}, wantErr: "ConflictException"},
+		{op: "StopServiceDeployment", in: func(r results) any {
+			sds := r["sds"].(*ecs.ListServiceDeploymentsOutput).ServiceDeployments
+			return &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: sds[0].ServiceDeploymentArn, StopType: types.StopServiceDeploymentStopTypeRollback}
+		}},
 		{advance: 5 * time.Minute},
 		{op: "DescribeServices", in: func(results) any { return &ecs.DescribeServicesInput{Cluster: cluster, Services: []string{"svc"}} }},
 		{op: "ListServices", in: func(results) any { return &ecs.ListServicesInput{Cluster: cluster} }},

@@ -88,6 +88,9 @@ type service struct {
 	// scaling is the scaling activity that set the desired count and waits
 	// for ECS to fulfil it (autoscaling_activity.go).
 	scaling pendingScaling
+	// history is the service deployments and revisions ECS keeps
+	// (service_deployments.go).
+	history deployHistory
 }
 
 // primary returns the service's PRIMARY deployment (the newest).
@@ -196,6 +199,7 @@ func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
 	if p := s.primary(); p != nil {
 		out.TaskDefinition = aws.String(p.td.arn)
 	}
+	out.CurrentServiceDeployment, out.CurrentServiceRevisions = e.currentHistoryLocked(s, running, pending)
 	if withTags {
 		out.Tags = copyTags(e.tags[s.arn])
 	}
