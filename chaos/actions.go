@@ -104,8 +104,22 @@ func (r *runner) activeInstance() string {
 }
 
 // loseInstance loses an instance and schedules its replacement 2-5
-// minutes later, as an Auto Scaling group would.
+// minutes later, as an Auto Scaling group would; one time in four, with
+// managed scaling on, an instance of the managed-scaling group, which the
+// fake's group replaces itself (capacity.go).
 func (r *runner) loseInstance() error {
+	if r.cfg.ManagedScalingEvery > 0 && r.rng.IntN(4) == 0 {
+		lost, err := r.loseGroupInstance()
+		if err != nil || lost {
+			if lost {
+				r.rep.Faults["group-instance-lost"]++
+				for _, s := range r.services {
+					r.disturbed[s.name] = true
+				}
+			}
+			return err
+		}
+	}
 	a := r.activeInstance()
 	if a == "" {
 		return nil

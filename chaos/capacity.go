@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -103,15 +104,16 @@ func (c *Checker) checkBases(s Snapshot, x Expect, byGroup map[string][]types.Ta
 	}
 }
 
-// Managed scaling in the chaos scenario (Config.ManagedScalingEvery, off by
-// default; with n = 7 every seventh service) runs on an Auto Scaling group
-// capacity provider with managed scaling (target capacity 100%). The group starts
-// with one small instance (room for four tasks) and may grow to 20: when the service scales out or a
-// deployment needs room, its new tasks wait in PROVISIONING until the
-// group has launched instances and they have joined the cluster; idle
-// instances are scaled in later. Every invariant applies to it as to the
-// others, and it must converge in the quiet period.
-
+// Managed scaling in the chaos scenario (Config.ManagedScalingEvery, by
+// default every seventh service that is not a Spot one) runs on an Auto
+// Scaling group capacity provider with managed scaling (target capacity
+// 100%). The group starts with one small instance (room for four tasks)
+// and may grow to groupMaxSize: when a service scales out or a deployment
+// needs room, its new tasks wait in PROVISIONING until the group has
+// launched instances and they have joined the cluster; idle instances are
+// scaled in later. Faults lose the group's instances too (loseInstance);
+// the group replaces them. Every invariant applies to these services as
+// to the others, and they must converge in the quiet period.
 // asgProvider is the name of the chaos scenario's Auto Scaling group
 // capacity provider (and of its group).
 const asgProvider = "chaos-asg"
@@ -119,11 +121,36 @@ const asgProvider = "chaos-asg"
 // asgStrategy is the strategy of the managed-scaling services.
 var asgStrategy = []types.CapacityProviderStrategyItem{{CapacityProvider: aws.String(asgProvider), Weight: 1}}
 
+// Each group instance holds four chaos tasks (32 CPU, 64 MiB each).
+const tasksPerGroupInstance = 4
+
+// groupMaxSize is the group's maximum size: room for every managed-scaling
+// service at its largest (the runner's scale actions and scalable targets
+// reach 1.5 x its initial count, at most per+2 each, and a deployment at
+// maximumPercent 200 doubles that), plus ten instances for the other
+// services' EC2 tasks that ECS may place on the group's instances. A group
+// at its maximum size leaves tasks waiting in PROVISIONING for good, as in
+// ECS, so the services could never converge: with 20 instances (the
+// earlier fixed size) the full-scale soak had six such services ask for
+// about 240 tasks from room for 80 (docs/reliability.md).
+func (c Config) groupMaxSize() int {
+	n := 0
+	for i := range c.Services {
+		spot := c.SpotEvery > 0 && i%c.SpotEvery == c.SpotEvery-1
+		if !spot && c.ManagedScalingEvery > 0 && i%c.ManagedScalingEvery == c.ManagedScalingEvery-1 {
+			n++
+		}
+	}
+	per := c.Tasks/c.Services + 2
+	peak := n * 2 * (per + per/2)
+	return max(20, (peak+tasksPerGroupInstance-1)/tasksPerGroupInstance+10)
+}
+
 // buildManagedScaling declares the group, creates its capacity provider
 // and attaches it to the cluster beside the Fargate providers.
 func (r *runner) buildManagedScaling(ctx context.Context) error {
-	arn, err := r.e.DeclareAutoScalingGroup(fake.AutoScalingGroupSpec{Name: asgProvider, Cluster: Cluster, DesiredCapacity: 1, MaxSize: 20,
-		Instance: fake.InstanceSpec{CPU: 128, Memory: 256}}) // four chaos tasks each: the service needs several
+	arn, err := r.e.DeclareAutoScalingGroup(fake.AutoScalingGroupSpec{Name: asgProvider, Cluster: Cluster, DesiredCapacity: 1,
+		MaxSize: r.cfg.groupMaxSize(), Instance: fake.InstanceSpec{CPU: 32 * tasksPerGroupInstance, Memory: 64 * tasksPerGroupInstance}})
 	if err != nil {
 		return err
 	}
@@ -139,7 +166,8 @@ func (r *runner) buildManagedScaling(ctx context.Context) error {
 
 // countGroupScaling counts, as actions managed-scale-out and
 // managed-scale-in, the instances the group gained or lost since the last
-// check (its instances are never lost or drained by faults).
+// check, apart from instances lost by faults (the replacements of those
+// count as scale-outs).
 func (r *runner) countGroupScaling() error {
 	if r.cfg.ManagedScalingEvery <= 0 {
 		return nil
@@ -148,12 +176,28 @@ func (r *runner) countGroupScaling() error {
 	if err != nil {
 		return err
 	}
-	switch n := len(active); {
+	switch n := len(active) + r.groupLost; {
 	case n > r.groupSize && r.rep.Steps > 1:
 		r.rep.Actions["managed-scale-out"] += n - r.groupSize
 	case n < r.groupSize:
 		r.rep.Actions["managed-scale-in"] += r.groupSize - n
 	}
-	r.groupSize = len(active)
+	r.groupSize, r.groupLost = len(active), 0
 	return nil
+}
+
+// loseGroupInstance loses one of the group's ACTIVE instances (a fault);
+// the group launches its replacement. It reports whether there was one.
+func (r *runner) loseGroupInstance() (bool, error) {
+	active, _, err := r.e.GroupInstances(asgProvider)
+	if err != nil || len(active) == 0 {
+		return false, err
+	}
+	a := active[r.rng.IntN(len(active))]
+	if err := r.e.LoseInstance(a); err != nil {
+		return false, fmt.Errorf("LoseInstance: %w", err)
+	}
+	r.lost[a] = true
+	r.groupLost++
+	return true, nil
 }

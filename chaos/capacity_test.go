@@ -131,3 +131,27 @@ func TestMinHealthyCatchesTooManyStops(t *testing.T) {
 		t.Fatalf("violations %q after two of five tasks stopped at once, want min-healthy", got)
 	}
 }
+
+// TestGroupMaxSizeFitsItsServices: the managed-scaling group has room for
+// every service on it at its largest (1.5 x its initial count, doubled by
+// a deployment at maximumPercent 200); at full scale the earlier fixed 20
+// instances (80 tasks) could not hold even the initial counts of its six
+// services, so they never converged (docs/reliability.md).
+func TestGroupMaxSizeFitsItsServices(t *testing.T) {
+	for _, cfg := range []Config{DefaultConfig(), smallConfig(1)} {
+		cfg = cfg.withDefaults()
+		services := 0
+		for i := range cfg.Services {
+			if i%cfg.ManagedScalingEvery == cfg.ManagedScalingEvery-1 && i%cfg.SpotEvery != cfg.SpotEvery-1 {
+				services++
+			}
+		}
+		per := cfg.Tasks/cfg.Services + 2
+		if got, need := cfg.groupMaxSize()*tasksPerGroupInstance, services*2*(per+per/2); got < need {
+			t.Errorf("%d services of %d tasks: group holds %d tasks, need %d", services, per, got, need)
+		}
+	}
+	if got := DefaultConfig().withDefaults().groupMaxSize(); got != 199 {
+		t.Errorf("full-scale group max size %d, want 199", got)
+	}
+}

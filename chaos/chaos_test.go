@@ -72,11 +72,11 @@ func TestRunStopsWithContext(t *testing.T) {
 // interruptions and shortages among the faults, and a service on a
 // managed-scaling Auto Scaling group provider, every invariant holds,
 // including the strategy's base staying on FARGATE whenever a Spot service
-// has settled (capacity-base), and the group scales out and in.
+// has settled (capacity-base), and the group scales out and in and
+// replaces the instances faults take from it.
 func TestRunFargateSpot(t *testing.T) {
 	for _, seed := range []int64{7} {
 		cfg := smallConfig(seed)
-		cfg.ManagedScalingEvery = 7 // off by default (Config.ManagedScalingEvery)
 		rep, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -90,6 +90,9 @@ func TestRunFargateSpot(t *testing.T) {
 		}
 		if rep.Actions["managed-scale-out"] == 0 || rep.Actions["managed-scale-in"] == 0 {
 			t.Errorf("seed %d: actions %v, want the managed-scaling group to scale out and in", seed, rep.Actions)
+		}
+		if rep.Faults["group-instance-lost"] == 0 {
+			t.Errorf("seed %d: faults %v, want instances of the managed-scaling group lost (and replaced)", seed, rep.Faults)
 		}
 	}
 }

@@ -6,10 +6,10 @@
 // services, then for hours of virtual time deploys new revisions, scales
 // and force-deploys them while faults strike at random: instances lost and
 // drained, tasks crashing, images failing to pull, health checks flapping,
-// Fargate Spot tasks interrupted and Spot capacity short (with
-// Config.ManagedScalingEvery, off by default, some services also run on an
-// Auto Scaling group provider whose managed scaling launches instances for
-// their waiting tasks and scales idle ones in),
+// Fargate Spot tasks interrupted and Spot capacity short (some services
+// also run on an Auto Scaling group provider whose managed scaling
+// launches instances for their waiting tasks and scales idle ones in, and
+// whose lost instances the group replaces; Config.ManagedScalingEvery),
 // and the API throttling or answering ServerException. After the faults
 // stop, a quiet period lets every service converge.
 //

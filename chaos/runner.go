@@ -32,6 +32,7 @@ type runner struct {
 	names     []string
 	checked   map[string]bool // services with container health checks
 	groupSize int             // ACTIVE instances of the managed-scaling group at the last check
+	groupLost int             // of those, lost by faults since (capacity.go)
 	instances []string        // every instance ever added
 	lost      map[string]bool
 	drained   map[string]bool

@@ -2,7 +2,7 @@ package fake
 
 import (
 	"context"
-	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -27,7 +27,7 @@ func (e *ECS) regionFor(ctx context.Context) string {
 // arn builds every ARN the fake hands out, in ECS's long format:
 // arn:aws:ecs:<region>:<account>:<resource>.
 func (e *ECS) arn(region, resource string) string {
-	return fmt.Sprintf("arn:aws:ecs:%s:%s:%s", region, e.cfg.account, resource)
+	return "arn:aws:ecs:" + region + ":" + e.cfg.account + ":" + resource
 }
 
 // arnResource splits an ECS ARN into resource type and the rest
@@ -44,18 +44,55 @@ func arnResource(s string) (kind, rest string, ok bool) {
 	return kind, rest, true
 }
 
+// hexDigits are the digits of IDs.
+const hexDigits = "0123456789abcdef"
+
 // hexID returns n random lowercase hex digits from the seeded source.
 func (e *ECS) hexID(n int) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = digits[e.rng.IntN(16)]
+	var buf [64]byte
+	var b []byte
+	if n <= len(buf) {
+		b = buf[:n]
+	} else {
+		b = make([]byte, n)
 	}
+	e.appendHex(b[:0], n)
 	return string(b)
+}
+
+// appendHex appends n random hex digits to b. Each digit is the low four
+// bits of one draw from the seeded source: exactly what rng.IntN(16)
+// returns (math/rand/v2 masks for a power of two), so IDs are the same as
+// when they were drawn one IntN(16) at a time.
+func (e *ECS) appendHex(b []byte, n int) []byte {
+	b = slices.Grow(b, n)
+	d := b[len(b) : len(b)+n]
+	for i := range d {
+		d[i] = hexDigits[e.pcg.Uint64()&15]
+	}
+	return b[:len(b)+n]
 }
 
 // uuid returns a random (seeded) UUID-shaped string.
 func (e *ECS) uuid() string {
-	h := e.hexID(32)
-	return h[0:8] + "-" + h[8:12] + "-4" + h[13:16] + "-a" + h[17:20] + "-" + h[20:32]
+	var buf [36]byte
+	return string(e.appendUUID(buf[:0]))
+}
+
+// appendUUID appends a random (seeded) UUID-shaped string to b: 32 hex
+// digits drawn in order, the 13th shown as 4 and the 17th as a (version 4,
+// variant 10xx).
+func (e *ECS) appendUUID(b []byte) []byte {
+	var h [32]byte
+	e.appendHex(h[:0], 32)
+	h[12], h[16] = '4', 'a'
+	b = append(b, h[0:8]...)
+	b = append(b, '-')
+	b = append(b, h[8:12]...)
+	b = append(b, '-')
+	b = append(b, h[12:16]...)
+	b = append(b, '-')
+	b = append(b, h[16:20]...)
+	b = append(b, '-')
+	return append(b, h[20:32]...)
 }

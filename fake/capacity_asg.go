@@ -18,9 +18,10 @@ import (
 // cluster), and CreateCapacityProvider, UpdateCapacityProvider and
 // DeleteCapacityProvider over them (API Reference; Developer Guide,
 // "Amazon ECS capacity providers for EC2 workloads"). Tasks of a strategy
-// naming such a provider are placed on its group's instances. Managed
-// scaling is stored and echoed but does not scale the group
-// (docs/fidelity.md).
+// naming such a provider are placed on its group's instances. A group
+// keeps its desired capacity as EC2 Auto Scaling does: an instance lost
+// (LoseInstance) is replaced; managed scaling (capacity_scaling.go) moves
+// the desired capacity.
 
 // AutoScalingGroupSpec declares an EC2 Auto Scaling group whose instances
 // register with a cluster.
@@ -49,6 +50,11 @@ type asgGroup struct {
 	instances []*instance
 	launching int    // instances launched that have not joined yet
 	provider  string // the capacity provider using it ("" none)
+	// desired is the group's DesiredCapacity: the group launches
+	// instances whenever fewer run or are launching (capacity_group.go);
+	// lastLaunch is when it last launched any (instanceWarmupPeriod).
+	desired    int
+	lastLaunch time.Time
 }
 
 // capacityProvider is an Auto Scaling group capacity provider.
@@ -107,7 +113,7 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if err != nil {
 		return "", err
 	}
-	g := &asgGroup{name: spec.Name, c: c, spec: spec,
+	g := &asgGroup{name: spec.Name, c: c, spec: spec, desired: spec.DesiredCapacity,
 		arn: fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", c.region, e.cfg.account, e.uuid(), spec.Name)}
 	for range spec.DesiredCapacity {
 		g.instances = append(g.instances, e.addInstanceLocked(c, spec.Instance, now))

@@ -16,11 +16,20 @@ import (
 // AWS Containers blog, "Deep Dive on Amazon ECS Cluster Auto Scaling"):
 // tasks that do not fit the group wait in PROVISIONING; an evaluation (the
 // pure fake/internal/managedscaling) one metric period after a change
-// sets the group's desired capacity; launched instances register after
-// the group's JoinAfter and take the waiting tasks, oldest first; idle
-// instances are terminated once the metric has stayed below the target for
-// 15 minutes (the low alarm's 15 datapoints), never below the group's
-// minimum and never an instance that runs tasks.
+// raises the group's desired capacity, within its maximum size, and not
+// while an instance launched less than instanceWarmupPeriod ago ("The
+// scale-out is blocked for instances that are within the
+// instanceWarmupPeriod"); launched instances register after the group's
+// JoinAfter and take the waiting tasks, oldest first (as does room that
+// tasks free by stopping, at the next evaluation: one a minute while tasks
+// wait); idle instances are
+// terminated once the metric has stayed below the target for 15 minutes
+// (the low alarm's 15 datapoints), never below the group's minimum and
+// never an instance that runs tasks. A group at its maximum size leaves
+// tasks waiting ("Cluster Auto Scaling doesn't modify the MinimumCapacity
+// or MaximumCapacity for the group"; "If the Auto Scaling group can't
+// scale out to accommodate the number of tasks run, the tasks fails to
+// transition beyond the PROVISIONING state").
 
 // Managed scaling timings.
 const (
@@ -179,6 +188,13 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 		return
 	}
 	g := cp.asg
+	// Waiting tasks take room freed since (tasks stopped on the group's
+	// instances); while some still wait, ECS collects the figures every
+	// minute, so the next evaluation is a period away.
+	e.placeWaitingLocked(cp, now)
+	if len(cp.waiting) > 0 {
+		e.scalingSoonLocked(cp, now)
+	}
 	in := managedscaling.Input{
 		Settings: managedscaling.Settings{TargetCapacity: int(aws.ToInt32(cp.scaling.TargetCapacity)),
 			MinimumScalingStepSize: int(aws.ToInt32(cp.scaling.MinimumScalingStepSize)),
@@ -193,12 +209,17 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 		in.Waiting = append(in.Waiting, managedscaling.Task{CPU: t.cpu, Memory: t.mem})
 	}
 	r := managedscaling.Compute(in)
-	current := len(active) + g.launching
 	switch {
-	case r.Desired > current:
+	case r.Desired > g.desired:
 		cp.lowSince = time.Time{}
-		e.launchInstancesLocked(cp, r.Desired-current, now)
-	case r.Desired < current && g.launching == 0 && len(cp.waiting) == 0:
+		warm := time.Duration(aws.ToInt32(cp.scaling.InstanceWarmupPeriod)) * time.Second
+		if end := g.lastLaunch.Add(warm); !g.lastLaunch.IsZero() && now.Before(end) {
+			e.scalingAtLocked(cp, end) // an instance is warming up
+			return
+		}
+		g.desired = r.Desired
+		e.fillGroupLocked(g, now) // capacity_group.go
+	case r.Desired < g.desired && g.launching == 0 && len(cp.waiting) == 0:
 		if cp.lowSince.IsZero() {
 			cp.lowSince = now
 		}
@@ -207,30 +228,10 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 			return
 		}
 		cp.lowSince = time.Time{}
-		e.scaleInLocked(cp, current-r.Desired, now)
+		e.scaleInLocked(cp, g.desired-r.Desired, now)
 	default:
 		cp.lowSince = time.Time{}
 	}
-}
-
-// launchInstancesLocked launches k instances; they register with the
-// cluster JoinAfter later and take waiting tasks.
-func (e *ECS) launchInstancesLocked(cp *capacityProvider, k int, now time.Time) {
-	g := cp.asg
-	g.launching += k
-	e.scheduleLocked(now.Add(g.spec.JoinAfter), func(now time.Time) {
-		g.launching -= k
-		if g.c.status != "ACTIVE" {
-			return
-		}
-		for range k {
-			g.instances = append(g.instances, e.addInstanceLocked(g.c, g.spec.Instance, now))
-		}
-		if live := e.providers[g.provider]; live != nil {
-			e.placeWaitingLocked(live, now)
-			e.scalingSoonLocked(live, now)
-		}
-	})
 }
 
 // scaleInLocked terminates up to k idle instances of the group (newest
@@ -247,6 +248,7 @@ func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 		inst.status, inst.connected = "INACTIVE", false
 		inst.version++
 		g.instances = slices.Delete(g.instances, i, i+1)
+		g.desired--
 		k--
 	}
 	_ = now

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"container/heap"
 	"runtime"
 	"sync"
 	"time"
@@ -69,15 +68,17 @@ func (e *ECS) stepLocked() time.Time {
 		}
 	}()
 	ran := 0
+	end := now.UnixNano()
+	q := &e.events
 	// reconcileLocked may schedule work for "now"; run it, but bound the
 	// rounds so a hook that always reschedules cannot spin forever.
 	for round := 0; round < 1000; round++ {
-		for len(e.events) > 0 && !e.events[0].at.After(now) {
-			ev := heap.Pop(&e.events).(*event)
+		for q.n > 0 && q.headKey() <= end {
+			ev := q.pop()
 			e.simNow = ev.at
-			ev.fn(ev.at)
+			e.runEventLocked(&ev)
 			ran++
-			if len(e.events) == 0 || !e.events[0].at.Equal(ev.at) {
+			if q.n == 0 || q.headKey() != ev.at.UnixNano() {
 				e.reconcileLocked(ev.at)
 				if ran >= catchUpYieldEvery {
 					ran = 0
@@ -87,7 +88,7 @@ func (e *ECS) stepLocked() time.Time {
 		}
 		e.simNow = now
 		e.reconcileLocked(now)
-		if len(e.events) == 0 || e.events[0].at.After(now) {
+		if q.n == 0 || q.headKey() > end {
 			break
 		}
 	}

@@ -21,7 +21,9 @@ type ECS struct {
 	// catchUp is the catch-up in progress, if any (catchup.go).
 	catchUp catchUp
 	seq     uint64
+	created uint64 // tasks created (the catch-up benchmark's cost per task life)
 	rng     *rand.Rand
+	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
 
@@ -105,8 +107,9 @@ func New(opts ...Option) *ECS {
 // resetLocked drops every resource, fault, call record and queued event.
 func (e *ECS) resetLocked() {
 	seed := uint64(e.cfg.seed)
-	e.rng = rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15))
-	e.events = nil
+	e.pcg = rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
+	e.rng = rand.New(e.pcg)
+	e.events = eventQueue{}
 	e.clusters = map[string]*cluster{}
 	e.families = map[string]*family{}
 	e.tasks = map[string]*task{}

@@ -1,47 +1,180 @@
 package fake
 
-import (
-	"container/heap"
-	"time"
+import "time"
+
+// event is one scheduled piece of simulation work: fn, or, when fn is nil,
+// step of task t's lifecycle (lifecycle_steps.go), which needs no closure.
+type event struct {
+	at   time.Time
+	fn   func(now time.Time)
+	t    *task
+	step lifeStep
+	arg  int // the step's container index, where it has one
+}
+
+// instant holds the events due at one virtual time, in the order they were
+// scheduled.
+type instant struct {
+	key  int64 // at.UnixNano()
+	evs  []event
+	next int // the first event not yet run
+}
+
+// eventQueue orders events by time, then by the order they were scheduled,
+// so equal-time events run in scheduling order. The events of one instant
+// share a bucket (the tasks one scheduler pass starts move through their
+// lifecycle at the same instants), and a min-heap orders the instants, so
+// a heap operation is paid per instant, not per event.
+type eventQueue struct {
+	heap  []*instant
+	byKey map[int64]*instant
+	last  *instant // the instant scheduled to last: runs of one instant need no map look-up
+	free  []*instant
+	n     int // events queued
+}
+
+// maxFreeInstants bounds the buckets kept for reuse; maxKeptEvents the
+// capacity a reused bucket keeps.
+const (
+	maxFreeInstants = 1024
+	maxKeptEvents   = 1024
 )
 
-// event is one scheduled piece of simulation work.
-type event struct {
-	at  time.Time
-	key int64 // at.UnixNano(): the heap compares integers, not time.Time
-	seq uint64
-	fn  func(now time.Time)
-}
+// Len returns the number of queued events.
+func (q *eventQueue) Len() int { return q.n }
 
-// eventQueue is a min-heap of events ordered by time, then by scheduling
-// sequence, so equal-time events run in the order they were scheduled.
-type eventQueue []*event
-
-func (q eventQueue) Len() int { return len(q) }
-func (q eventQueue) Less(i, j int) bool {
-	if q[i].key != q[j].key {
-		return q[i].key < q[j].key
+// push queues ev at the instant key (ev.at.UnixNano()).
+func (q *eventQueue) push(key int64, ev event) {
+	b := q.last
+	if b == nil || b.key != key {
+		b = q.byKey[key]
+		if b == nil {
+			b = q.newInstant(key)
+		}
+		q.last = b
 	}
-	return q[i].seq < q[j].seq
+	b.evs = append(b.evs, ev)
+	q.n++
 }
-func (q eventQueue) Swap(i, j int) { q[i], q[j] = q[j], q[i] }
-func (q *eventQueue) Push(x any)   { *q = append(*q, x.(*event)) }
-func (q *eventQueue) Pop() any {
-	old := *q
-	n := len(old)
-	ev := old[n-1]
-	old[n-1] = nil
-	*q = old[:n-1]
+
+// newInstant adds an empty bucket for key to the map and the heap.
+func (q *eventQueue) newInstant(key int64) *instant {
+	var b *instant
+	if n := len(q.free); n > 0 {
+		b = q.free[n-1]
+		q.free[n-1] = nil
+		q.free = q.free[:n-1]
+	} else {
+		b = &instant{}
+	}
+	b.key = key
+	if q.byKey == nil {
+		q.byKey = map[int64]*instant{}
+	}
+	q.byKey[key] = b
+	q.heap = append(q.heap, b)
+	q.up(len(q.heap) - 1)
+	return b
+}
+
+// headKey returns the key of the earliest queued event; the queue must
+// not be empty.
+func (q *eventQueue) headKey() int64 { return q.heap[0].key }
+
+// pop removes and returns the earliest queued event; the queue must not be
+// empty.
+func (q *eventQueue) pop() event {
+	b := q.heap[0]
+	ev := b.evs[b.next]
+	b.evs[b.next] = event{} // let what it holds be collected
+	b.next++
+	q.n--
+	if b.next == len(b.evs) {
+		q.removeHead()
+	}
 	return ev
+}
+
+// removeHead drops the (exhausted) earliest instant and keeps its bucket
+// for reuse.
+func (q *eventQueue) removeHead() {
+	b := q.heap[0]
+	last := len(q.heap) - 1
+	q.heap[0] = q.heap[last]
+	q.heap[last] = nil
+	q.heap = q.heap[:last]
+	if last > 0 {
+		q.down(0)
+	}
+	delete(q.byKey, b.key)
+	if q.last == b {
+		q.last = nil
+	}
+	b.next = 0
+	if cap(b.evs) > maxKeptEvents {
+		b.evs = nil
+	} else {
+		b.evs = b.evs[:0]
+	}
+	if len(q.free) < maxFreeInstants {
+		q.free = append(q.free, b)
+	}
+}
+
+func (q *eventQueue) up(i int) {
+	h := q.heap
+	for i > 0 {
+		p := (i - 1) / 2
+		if h[p].key <= h[i].key {
+			return
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func (q *eventQueue) down(i int) {
+	h := q.heap
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h[r].key < h[l].key {
+			m = r
+		}
+		if h[i].key <= h[m].key {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
 }
 
 // scheduleLocked queues fn to run at virtual time at (or at the current
 // simulation time if at is earlier). The caller holds e.mu. fn runs with
 // e.mu held and receives the event's time.
 func (e *ECS) scheduleLocked(at time.Time, fn func(now time.Time)) {
-	if at.Before(e.simNow) {
-		at = e.simNow
+	e.queueLocked(event{at: at, fn: fn})
+}
+
+// queueLocked queues ev at ev.at (or at the current simulation time if
+// that is earlier). e.seq counts every event scheduled.
+func (e *ECS) queueLocked(ev event) {
+	if ev.at.Before(e.simNow) {
+		ev.at = e.simNow
 	}
 	e.seq++
-	heap.Push(&e.events, &event{at: at, key: at.UnixNano(), seq: e.seq, fn: fn})
+	e.events.push(ev.at.UnixNano(), ev)
+}
+
+// runEventLocked runs one event.
+func (e *ECS) runEventLocked(ev *event) {
+	if ev.fn != nil {
+		ev.fn(ev.at)
+		return
+	}
+	e.runStepLocked(ev.t, ev.step, ev.arg, ev.at)
 }

@@ -1,6 +1,9 @@
 package fake
 
 import (
+	"cmp"
+	"math/rand/v2"
+	"slices"
 	"testing"
 	"time"
 
@@ -50,12 +53,64 @@ func TestMemoryBoundedUnderChurn(t *testing.T) {
 	e.Advance(2 * time.Hour)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if len(e.tasks) != 0 || len(e.clusters["default"].tasks) > 1 || len(e.events) != 0 {
-		t.Fatalf("held: %d tasks, %d in cluster list, %d events", len(e.tasks), len(e.clusters["default"].tasks), len(e.events))
+	if len(e.tasks) != 0 || len(e.clusters["default"].tasks) > 1 || e.events.Len() != 0 {
+		t.Fatalf("held: %d tasks, %d in cluster list, %d events", len(e.tasks), len(e.clusters["default"].tasks), e.events.Len())
 	}
 	for _, in := range e.instances {
 		if in.cpuFree != in.cpuTotal || len(in.groups) != 0 || len(in.tasks) != 0 {
 			t.Fatalf("instance not released: cpu %d/%d groups %v", in.cpuFree, in.cpuTotal, in.groups)
+		}
+	}
+}
+
+// The bucketed queue pops exactly what a min-heap ordered by (time,
+// scheduling order) would, under random interleavings of pushes and pops
+// (pushes to the instant being run included), with buckets reused.
+func TestEventQueueMatchesReference(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	type ref struct {
+		key int64
+		seq int
+	}
+	var q eventQueue
+	var want []ref
+	seq := 0
+	now := int64(0)
+	base := time.Unix(0, 0)
+	push := func(key int64) {
+		seq++
+		q.push(key, event{at: base.Add(time.Duration(key)), arg: seq})
+		want = append(want, ref{key, seq})
+	}
+	for range 20000 {
+		switch r := rng.IntN(10); {
+		case r < 5: // a future instant, often one already queued
+			push(now + rng.Int64N(20))
+		case r < 6: // the instant being run
+			push(now)
+		default:
+			if q.Len() == 0 {
+				continue
+			}
+			slices.SortStableFunc(want, func(a, b ref) int { return cmp.Compare(a.key, b.key) })
+			ev := q.pop()
+			if ev.at.UnixNano() != want[0].key || ev.arg != want[0].seq {
+				t.Fatalf("popped (%d, %d), want (%d, %d)", ev.at.UnixNano(), ev.arg, want[0].key, want[0].seq)
+			}
+			now = want[0].key
+			want = want[1:]
+		}
+		if q.Len() != len(want) {
+			t.Fatalf("Len %d, want %d", q.Len(), len(want))
+		}
+		if q.Len() > 0 {
+			lo := want[0].key
+			for _, w := range want {
+				lo = min(lo, w.key)
+			}
+			if q.headKey() != lo {
+				t.Fatalf("headKey %d, want %d", q.headKey(), lo)
+			}
 		}
 	}
 }

@@ -14,19 +14,13 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 	if t.svc != nil {
 		e.touchServiceLocked(t.svc)
 	}
-	t.history = append(t.history, TaskStateChange{At: now, LastStatus: status, DesiredStatus: t.desiredStatus,
-		HealthStatus: string(t.health), Reason: reason})
+	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
 }
 
-// afterLocked schedules fn at now+d, only if the task is still in status
-// from and has not been asked to stop (unless from is a stopping state).
-func (e *ECS) afterLocked(t *task, from string, at time.Time, fn func(now time.Time)) {
-	e.scheduleLocked(at, func(now time.Time) {
-		if t.lastStatus != from || t.orphaned {
-			return // moved on, or ECS no longer hears about it
-		}
-		fn(now)
-	})
+// afterLocked schedules step of t's lifecycle at `at`; it runs only if
+// the task is then still in the status the step leaves (lifecycle_steps.go).
+func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
+	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
 }
 
 // launchLocked begins a freshly placed task's lifecycle: awsvpc tasks start
@@ -35,14 +29,7 @@ func (e *ECS) launchLocked(t *task, now time.Time) {
 	t.desiredStatus = statusRunning
 	if t.awsvpc {
 		e.setStatusLocked(t, statusProvisioning, now, "")
-		e.afterLocked(t, statusProvisioning, now.Add(e.cfg.timing.Provisioning), func(now time.Time) {
-			if t.desiredStatus == statusStopped { // asked to stop while provisioning
-				e.enterStoppingLocked(t, now)
-				return
-			}
-			t.connectedAt = now
-			e.enterPendingLocked(t, now)
-		})
+		e.afterLocked(t, stepProvisioned, 0, now.Add(e.cfg.timing.Provisioning))
 		return
 	}
 	t.connectedAt = now
@@ -60,26 +47,28 @@ func (e *ECS) enterPendingLocked(t *task, now time.Time) {
 	if t.fate.failStart != "" {
 		pull = e.cfg.timing.PullFailure // the agent retries the pull before giving up
 	}
-	e.afterLocked(t, statusPending, now.Add(pull), func(now time.Time) {
-		t.pullStoppedAt = now
-		if t.fate.failStart != "" {
-			c := t.containers[t.fate.failContainer]
-			c.reason = t.fate.failStart
-			e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, t.fate.failStart, now)
-			return
-		}
-		for _, c := range t.containers {
-			c.runtimeID = e.hexID(64)
-		}
-		if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go
-			e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
-			return
-		}
-		e.setStatusLocked(t, statusActivating, now, "")
-		e.afterLocked(t, statusActivating, now.Add(e.cfg.timing.Activating), func(now time.Time) {
-			e.enterRunningLocked(t, now)
-		})
-	})
+	e.afterLocked(t, stepPulled, 0, now.Add(pull))
+}
+
+// pulledLocked ends PENDING: the pull failed (a scripted start failure),
+// or the task starts ACTIVATING.
+func (e *ECS) pulledLocked(t *task, now time.Time) {
+	t.pullStoppedAt = now
+	if t.fate.failStart != "" {
+		c := t.containers[t.fate.failContainer]
+		c.reason = t.fate.failStart
+		e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, t.fate.failStart, now)
+		return
+	}
+	for _, c := range t.containers {
+		c.runtimeID = e.hexID(64)
+	}
+	if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go
+		e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
+		return
+	}
+	e.setStatusLocked(t, statusActivating, now, "")
+	e.afterLocked(t, stepActivated, 0, now.Add(e.cfg.timing.Activating))
 }
 
 // enterRunningLocked marks the task RUNNING and schedules health checks and
@@ -105,38 +94,47 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 		}
 		unhealthyFirst := t.fate.unhealthy && t.fate.unhealthyCont == i && t.fate.unhealthyAfter <= c.healthInterval
 		if !unhealthyFirst {
-			e.afterLocked(t, statusRunning, now.Add(c.healthInterval), func(now time.Time) {
-				if c.health == types.HealthStatusUnknown {
-					c.health = types.HealthStatusHealthy
-					e.updateHealthLocked(t, now, "")
-				}
-			})
+			e.afterLocked(t, stepFirstHealth, i, now.Add(c.healthInterval))
 		}
 	}
 	if t.fate.unhealthy {
-		c := t.containers[t.fate.unhealthyCont]
-		e.afterLocked(t, statusRunning, now.Add(t.fate.unhealthyAfter), func(now time.Time) {
-			c.health = types.HealthStatusUnhealthy
-			e.updateHealthLocked(t, now, "container "+c.name+" failed its health check")
-		})
+		e.afterLocked(t, stepUnhealthy, t.fate.unhealthyCont, now.Add(t.fate.unhealthyAfter))
 	}
 	if t.fate.exit {
-		c := t.containers[t.fate.exitContainer]
-		e.afterLocked(t, statusRunning, now.Add(t.fate.exitAfter), func(now time.Time) {
-			code := t.fate.exitCode
-			c.exitCode = &code
-			c.lastStatus = statusStopped
-			c.reason = t.fate.exitReason
-			e.logsContainerStoppedLocked(c, now, false)
-			if c.essential {
-				e.stopTaskLocked(t, types.TaskStopCodeEssentialContainerExited, "Essential container in task exited", now)
-				return
-			}
-			t.version++
-			t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
-				HealthStatus: string(t.health), Reason: "container " + c.name + " exited"})
-		})
+		e.afterLocked(t, stepExit, t.fate.exitContainer, now.Add(t.fate.exitAfter))
 	}
+}
+
+// firstHealthLocked: container i's first health check passed.
+func (e *ECS) firstHealthLocked(t *task, i int, now time.Time) {
+	if c := t.containers[i]; c.health == types.HealthStatusUnknown {
+		c.health = types.HealthStatusHealthy
+		e.updateHealthLocked(t, now, "")
+	}
+}
+
+// unhealthyLocked: container i fails its health check (a scripted fault).
+func (e *ECS) unhealthyLocked(t *task, i int, now time.Time) {
+	c := t.containers[i]
+	c.health = types.HealthStatusUnhealthy
+	e.updateHealthLocked(t, now, "container "+c.name+" failed its health check")
+}
+
+// exitLocked: container i exits (a scripted fault); an essential one stops
+// the task.
+func (e *ECS) exitLocked(t *task, i int, now time.Time) {
+	c := t.containers[i]
+	code := t.fate.exitCode
+	c.exitCode = &code
+	c.lastStatus = statusStopped
+	c.reason = t.fate.exitReason
+	e.logsContainerStoppedLocked(c, now, false)
+	if c.essential {
+		e.stopTaskLocked(t, types.TaskStopCodeEssentialContainerExited, "Essential container in task exited", now)
+		return
+	}
+	t.version++
+	t.recordHistory(now, t.lastStatus, t.desiredStatus, t.health, "container "+c.name+" exited")
 }
 
 // aggregateHealth follows the ECS Developer Guide ("Determine Amazon ECS
@@ -173,8 +171,7 @@ func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
 	if t.svc != nil {
 		e.touchServiceLocked(t.svc)
 	}
-	t.history = append(t.history, TaskStateChange{At: now, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
-		HealthStatus: string(h), Reason: reason})
+	t.recordHistory(now, t.lastStatus, t.desiredStatus, h, reason)
 }
 
 // stopTaskLocked asks a task to stop with stopCode and reason (the
@@ -207,9 +204,7 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
 		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay
-		e.afterLocked(t, statusDeactivating, now.Add(e.cfg.timing.Deactivating+drain), func(now time.Time) {
-			e.enterStoppingLocked(t, now)
-		})
+		e.afterLocked(t, stepDeactivated, 0, now.Add(e.cfg.timing.Deactivating+drain))
 	default:
 		e.enterStoppingLocked(t, now)
 	}
@@ -224,24 +219,25 @@ func (e *ECS) enterStoppingLocked(t *task, now time.Time) {
 		}
 	}
 	e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
-	e.afterLocked(t, statusStopping, now.Add(e.cfg.timing.Stopping), func(now time.Time) {
-		t.execStoppedAt = now
-		for _, c := range t.containers {
-			if c.lastStatus == statusRunning {
-				zero := int32(0)
-				c.exitCode = &zero
-			}
-			c.lastStatus = statusStopped
+	e.afterLocked(t, stepExited, 0, now.Add(e.cfg.timing.Stopping))
+}
+
+// exitedLocked ends STOPPING: the containers have exited.
+func (e *ECS) exitedLocked(t *task, now time.Time) {
+	t.execStoppedAt = now
+	for _, c := range t.containers {
+		if c.lastStatus == statusRunning {
+			zero := int32(0)
+			c.exitCode = &zero
 		}
-		if t.awsvpc {
-			e.setStatusLocked(t, statusDeprovisioning, now, "")
-			e.afterLocked(t, statusDeprovisioning, now.Add(e.cfg.timing.Deprovisioning), func(now time.Time) {
-				e.enterStoppedLocked(t, now)
-			})
-			return
-		}
-		e.enterStoppedLocked(t, now)
-	})
+		c.lastStatus = statusStopped
+	}
+	if t.awsvpc {
+		e.setStatusLocked(t, statusDeprovisioning, now, "")
+		e.afterLocked(t, stepDeprovisioned, 0, now.Add(e.cfg.timing.Deprovisioning))
+		return
+	}
+	e.enterStoppedLocked(t, now)
 }
 
 // enterStoppedLocked makes the task STOPPED, frees its resources and
@@ -258,7 +254,7 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 	e.lbTaskStoppedLocked(t, now)
 	e.logsTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
-	e.scheduleLocked(now.Add(e.cfg.timing.Retention), func(time.Time) { e.forgetLocked(t) })
+	e.afterLocked(t, stepForget, 0, now.Add(e.cfg.timing.Retention))
 }
 
 // releaseLocked returns the task's resources and group counts.
@@ -293,11 +289,13 @@ func (e *ECS) releaseLocked(t *task) {
 // forgetLocked drops a stopped task entirely (memory stays bounded). The
 // cluster's task list is compacted lazily, so forgetting is O(1) amortised.
 func (e *ECS) forgetLocked(t *task) {
-	if e.tasks[t.id] != t {
+	if t.forgotten { // only forgetLocked removes tasks from e.tasks
 		return
 	}
 	delete(e.tasks, t.id)
-	delete(e.tags, t.arn)
+	if len(e.tags) > 0 {
+		delete(e.tags, t.arn)
+	}
 	e.unindexTaskLocked(t)
 	t.forgotten = true
 	c := t.c

@@ -352,7 +352,7 @@ func TestRetentionExpiresEventsInVirtualTime(t *testing.T) {
 	if aws.ToInt32(gs.LogGroups[0].RetentionInDays) != 1 || aws.ToInt64(gs.LogGroups[0].StoredBytes) != 0 {
 		t.Fatalf("group %+v", gs.LogGroups[0])
 	}
-	if n := len(e.events); n != 0 {
+	if n := e.events.Len(); n != 0 {
 		t.Fatalf("%d wakes queued with nothing left to expire, want 0", n)
 	}
 }
@@ -471,10 +471,10 @@ func TestRepeatingOutputIsBoundedByTheStreamCapAndEndsWithTheLastLine(t *testing
 	}
 	out := run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String("web"), LaunchType: types.LaunchTypeFargate, NetworkConfiguration: netCfg})
 	arn := aws.ToString(out.Tasks[0].TaskArn)
-	before := len(e.events)
+	before := e.events.Len()
 	e.Advance(10 * time.Hour)
-	if len(e.events) > before {
-		t.Fatalf("queued events grew from %d to %d while printing", before, len(e.events))
+	if e.events.Len() > before {
+		t.Fatalf("queued events grew from %d to %d while printing", before, e.events.Len())
 	}
 	if _, err := e.StopTask(bg, &ecs.StopTaskInput{Task: aws.String(arn)}); err != nil {
 		t.Fatal(err)

@@ -89,5 +89,6 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 		e.enterStoppedLocked(t, now)
 		stopped = append(stopped, t.arn)
 	}
+	e.groupInstanceLostLocked(in, now) // its Auto Scaling group replaces it (capacity_group.go)
 	return in.arn, stopped, nil
 }

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
@@ -417,23 +416,25 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 // createTaskLocked builds a task on inst (nil on Fargate), reserves its
 // resources and starts its lifecycle.
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
-	id := e.hexID(32)
+	defs := td.def.ContainerDefinitions
+	blk := newTaskStorage(len(defs))
+	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
 	e.seq++
-	t := &task{
-		id: id, arn: e.arn(c.region, "task/"+c.name+"/"+id), seq: e.seq, c: c, td: td,
+	e.created++
+	t := &blk.t
+	*t = task{
+		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType, az: az, inst: inst,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
+		eni: ids.eni, privateIP: ids.privateIP, history: blk.h[:0], containers: blk.containers[:0],
 	}
-	if n.awsvpc {
-		t.eni = e.uuid()
-		t.privateIP = e.allocTaskIPLocked(az)
-	}
-	for i, cd := range td.def.ContainerDefinitions {
+	for i, cd := range defs {
 		cn := n.containers[i]
-		ct := &container{
+		ct := blk.container(i)
+		*ct = container{
 			name: aws.ToString(cd.Name), image: aws.ToString(cd.Image),
-			arn:       e.arn(c.region, fmt.Sprintf("container/%s/%s/%s", c.name, id, e.uuid())),
+			arn:       ids.containerARN(i),
 			essential: aws.ToBool(cd.Essential), lastStatus: statusPending,
 			cpu: cn.cpu, mem: cn.mem, memRes: cn.memRes,
 		}
@@ -482,7 +483,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	c.azGroup[az][req.group]++
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
-	e.tasks[id] = t
+	e.tasks[t.id] = t
 	c.tasks = append(c.tasks, t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)

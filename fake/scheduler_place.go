@@ -72,7 +72,11 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 	if len(failures) == 0 {
 		return 0
 	}
-	e.unplacedEventLocked(s, unplacedMessage(s.name, failures[0]), now)
+	msg := unplacedMessage(s.name, failures[0])
+	if m, ok := e.capacityUnplacedMessageLocked(s, d, failures[0]); ok { // service_events_capacity.go
+		msg = m
+	}
+	e.unplacedEventLocked(s, msg, now)
 	return st.Count - len(started)
 }
 

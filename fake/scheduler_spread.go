@@ -35,6 +35,25 @@ func (h *spreadHeap) Pop() any {
 	return x
 }
 
+// popCand removes the heap's top candidate (heap.Pop without boxing it in
+// an interface: one allocation less per task placed).
+func (h *spreadHeap) popCand() spreadCand {
+	top := (*h)[0]
+	last := len(*h) - 1
+	h.Swap(0, last)
+	*h = (*h)[:last]
+	if last > 0 {
+		heap.Fix(h, 0)
+	}
+	return top
+}
+
+// pushCand adds c to the heap (heap.Push without boxing it).
+func (h *spreadHeap) pushCand(c spreadCand) {
+	*h = append(*h, c)
+	heap.Fix(h, len(*h)-1)
+}
+
 // fits reports whether in can take one more task with needs n (resources
 // and ports; the service spread path has no constraints).
 func fits(in *instance, n *needs) bool {
@@ -52,40 +71,51 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 	if err != nil {
 		return nil, nil, err
 	}
-	heaps := map[string]*spreadHeap{}
-	var azs []string
+	// One entry per AZ with a fitting instance, in the order the instances
+	// were registered; n is the group's tasks in the AZ, kept in step with
+	// c.azGroup (createTaskLocked adds one per task placed) so that the
+	// loop below reads no map.
+	type zone struct {
+		az string
+		h  spreadHeap
+		n  int
+	}
+	var zones []*zone
 	for i, in := range c.instances {
 		if !fits(in, n) {
 			continue
 		}
 		az := in.az()
-		h := heaps[az]
-		if h == nil {
-			h = &spreadHeap{}
-			heaps[az] = h
-			azs = append(azs, az)
+		var z *zone
+		for _, x := range zones {
+			if x.az == az {
+				z = x
+				break
+			}
 		}
-		*h = append(*h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
+		if z == nil {
+			z = &zone{az: az, n: c.azGroup[az][req.group]}
+			zones = append(zones, z)
+		}
+		z.h = append(z.h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
 	}
-	for _, h := range heaps {
-		heap.Init(h)
+	for _, z := range zones {
+		heap.Init(&z.h)
 	}
 	started := make([]*task, 0, req.count)
 	for placed := 0; placed < req.count; placed++ {
-		var best *spreadHeap
-		bestAZ, bestAZn := "", 0
-		for _, az := range azs {
-			h := heaps[az]
-			if h.Len() == 0 {
+		var best *zone
+		for _, z := range zones {
+			if len(z.h) == 0 {
 				continue
 			}
-			azn := c.azGroup[az][req.group]
-			top, cur := (*h)[0], spreadCand{}
-			if best != nil {
-				cur = (*best)[0]
+			if best == nil {
+				best = z
+				continue
 			}
-			if best == nil || azn < bestAZn || (azn == bestAZn && (top.n < cur.n || (top.n == cur.n && top.idx < cur.idx))) {
-				best, bestAZ, bestAZn = h, az, azn
+			top, cur := z.h[0], best.h[0]
+			if z.n < best.n || (z.n == best.n && (top.n < cur.n || (top.n == cur.n && top.idx < cur.idx))) {
+				best = z
 			}
 		}
 		if best == nil {
@@ -99,11 +129,12 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 			}
 			return started, failures, nil
 		}
-		cand := heap.Pop(best).(spreadCand)
-		started = append(started, e.createTaskLocked(c, td, n, &req, cand.in, bestAZ, now))
+		cand := best.h.popCand()
+		started = append(started, e.createTaskLocked(c, td, n, &req, cand.in, best.az, now))
+		best.n++
 		if fits(cand.in, n) {
 			cand.n = cand.in.groups[req.group]
-			heap.Push(best, cand)
+			best.h.pushCand(cand)
 		}
 	}
 	return started, nil, nil

@@ -74,7 +74,7 @@ type task struct {
 	stopCode      types.TaskStopCode
 	stoppedReason string
 	containers    []*container
-	history       []TaskStateChange
+	history       []historyEntry // task_history.go
 	cpu, mem      int
 	ports         []int // host ports held on inst
 	overrides     *types.TaskOverride

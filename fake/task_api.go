@@ -397,5 +397,5 @@ func (e *ECS) TaskHistory(arn string) []TaskStateChange {
 	if t == nil {
 		return nil
 	}
-	return append([]TaskStateChange(nil), t.history...)
+	return t.historyView()
 }

@@ -152,7 +152,8 @@ func (c *computation) schedule() map[string]bool {
 		stop(sel.pick(old, min(over, len(old)), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
 	}
 
-	// 3. Primary tasks above desiredCount.
+	// 3. Primary tasks above desiredCount, those that have made the least
+	// progress first (progress.go).
 	if surplus := pGood - desired; surplus > 0 {
 		var good []*taskState
 		for _, ts := range p.tasks {
@@ -160,7 +161,17 @@ func (c *computation) schedule() map[string]bool {
 				good = append(good, ts)
 			}
 		}
-		stop(sel.pick(good, surplus, &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+		stop(sel.pickByProgress(good, surplus, &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+	}
+
+	// 4. Still above maximumPercent (desiredCount was lowered while tasks
+	// were starting, or waiting in PROVISIONING for capacity, and the
+	// healthy tasks left are all minimumHealthyPercent allows): stop tasks
+	// that are not healthy yet, those that never got compute first. They
+	// count toward maximumPercent but not toward minimumHealthyPercent
+	// (progress.go; found by the managed-scaling chaos soak, seed 1).
+	if over := liveTotal - len(stops) - maxT; over > 0 {
+		stop(sel.pickByProgress(c.notHealthyYet(stops), over, nil), types.TaskStopCodeServiceSchedulerInitiated, reason)
 	}
 
 	// A deployment that can neither start nor stop anything, with nothing in

@@ -25,6 +25,11 @@ const (
 	TaskRunning = "RUNNING"
 	// TaskPending is the PENDING task status (PROVISIONING and ACTIVATING count as pending too).
 	TaskPending = "PENDING"
+	// TaskProvisioning is the PROVISIONING task status: the task has no
+	// compute yet (an awsvpc interface being attached, or a task waiting
+	// for an Auto Scaling group capacity provider's instances); among
+	// tasks the scheduler stops to scale in, those go first (progress).
+	TaskProvisioning = "PROVISIONING"
 	// TaskStopped is the STOPPED task status.
 	TaskStopped = "STOPPED"
 )
