@@ -126,6 +126,18 @@ func historyARN(serviceARN, kind, id string) string {
 	return strings.Replace(serviceARN, ":service/", ":"+kind+"/", 1) + "/" + id
 }
 
+// revisionARN is the ARN of the service revision of the deployment with
+// id deploymentID, of the service with ARN serviceARN.
+func revisionARN(serviceARN, deploymentID string) string {
+	return historyARN(serviceARN, "service-revision", revisionID(deploymentID))
+}
+
+// newRollback is the rollback part of a service deployment: ECS rolled
+// back to deployment back's revision at at, for reason.
+func newRollback(serviceARN string, back *deployment, reason string, at time.Time) *types.Rollback {
+	return &types.Rollback{Reason: optString(reason), StartedAt: aws.Time(at), ServiceRevisionArn: aws.String(revisionARN(serviceARN, back.id))}
+}
+
 // serviceDeploymentID derives the id of the service deployment of a
 // deployment: 22 URL-safe base64 characters like ECS's, from a hash (the
 // seeded random source is not drawn from, so adding the history changes
@@ -166,7 +178,7 @@ func (e *ECS) recordServiceDeploymentLocked(s *service, d *deployment, now time.
 	sd.arn = historyARN(s.arn, "service-deployment", sd.id)
 	for _, o := range s.deployments {
 		if o != d && o.status != plan.StatusInactive {
-			sd.sources = append(sd.sources, sdRevision{deploymentID: o.id, arn: historyARN(s.arn, "service-revision", revisionID(o.id))})
+			sd.sources = append(sd.sources, sdRevision{deploymentID: o.id, arn: revisionARN(s.arn, o.id)})
 		}
 	}
 	h.deps = append(h.deps, sd)
@@ -176,9 +188,8 @@ func (e *ECS) recordServiceDeploymentLocked(s *service, d *deployment, now time.
 // newServiceRevisionLocked records the configuration d deploys, as ECS
 // records it in a service revision.
 func (e *ECS) newServiceRevisionLocked(s *service, d *deployment, now time.Time) *serviceRevision {
-	id := revisionID(d.id)
 	v := types.ServiceRevision{
-		ServiceRevisionArn:          aws.String(historyARN(s.arn, "service-revision", id)),
+		ServiceRevisionArn:          aws.String(revisionARN(s.arn, d.id)),
 		ServiceArn:                  aws.String(s.arn),
 		ClusterArn:                  aws.String(s.c.arn),
 		TaskDefinition:              aws.String(d.td.arn),
@@ -203,7 +214,7 @@ func (e *ECS) newServiceRevisionLocked(s *service, d *deployment, now time.Time)
 			ContainerName: cd.Name, Image: aws.String(img), ImageDigest: aws.String(imageDigest(img)),
 		})
 	}
-	return &serviceRevision{id: id, view: v}
+	return &serviceRevision{id: revisionID(d.id), view: v}
 }
 
 // cloneDeploymentConfiguration copies cfg deeply enough that later service
@@ -318,8 +329,7 @@ func (e *ECS) syncServiceDeploymentsLocked(s *service, now time.Time) {
 	}
 	if back != nil && sd.rollback == nil {
 		sd.rollbackTo = back.id
-		sd.rollback = &types.Rollback{Reason: optString(sd.reason), StartedAt: aws.Time(back.revivedAt),
-			ServiceRevisionArn: aws.String(historyARN(s.arn, "service-revision", revisionID(back.id)))}
+		sd.rollback = newRollback(s.arn, back, sd.reason, back.revivedAt)
 	}
 	sd.status = next
 	sd.updatedAt = now
@@ -536,7 +546,7 @@ func sdAlarms(sd *serviceDeployment) *types.ServiceDeploymentAlarms {
 	return out
 }
 
-// briefLocked renders sd as ListServiceDeployments shows it.
+// briefOf renders sd as ListServiceDeployments shows it.
 func briefOf(s *service, sd *serviceDeployment) types.ServiceDeploymentBrief {
 	return types.ServiceDeploymentBrief{
 		ServiceDeploymentArn:     aws.String(sd.arn),
@@ -580,7 +590,7 @@ func (e *ECS) currentHistoryLocked(s *service, running, pending map[string]int) 
 		if rev := h.revs[revisionID(d.id)]; rev != nil {
 			arn = aws.ToString(rev.view.ServiceRevisionArn) // built once
 		} else {
-			arn = historyARN(s.arn, "service-revision", revisionID(d.id))
+			arn = revisionARN(s.arn, d.id)
 		}
 		revs = append(revs, types.ServiceCurrentRevisionSummary{
 			Arn:                aws.String(arn),
