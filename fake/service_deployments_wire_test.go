@@ -144,6 +144,8 @@ except c.exceptions.ClusterNotFoundException as e:
     print("ClusterNotFoundException", e.response["Error"]["Message"])
 `
 
+// TestBoto3ServiceDeployments: boto3 reads the history of a deployment it
+// stops with a rollback (statuses, rollback, counts, revisions, errors).
 func TestBoto3ServiceDeployments(t *testing.T) {
 	needBoto3(t)
 	srv := sdCluster(t, "nginx:2")
