@@ -1,6 +1,7 @@
 package ecsdeploy
 
 import (
+	"encoding/json"
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -10,15 +11,18 @@ import (
 const maxKnownTaskDefinitions = 256
 
 // healthChecks remembers, per task definition ARN the Deployer registered
-// or described, its container definitions and whether it has an essential
+// or described, the revision itself and whether it has an essential
 // container health check: what the poll schedule needs to predict the
-// 40-second rule, and what reading a failed container's logs needs,
-// without another DescribeTaskDefinition. Safe for concurrent use;
+// 40-second rule, what reading a failed container's logs needs, and what
+// the next Deploy of an image on top of that revision needs, without
+// another DescribeTaskDefinition (a revision's content never changes once
+// registered; its tags can, and are not kept). Safe for concurrent use;
 // bounded (the oldest half is forgotten when full).
 type healthChecks struct {
 	mu         sync.Mutex
 	has        map[string]bool
 	containers map[string][]types.ContainerDefinition
+	defs       map[string]*types.TaskDefinition
 	order      []string
 }
 
@@ -31,13 +35,14 @@ func (h *healthChecks) note(td *types.TaskDefinition) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.has == nil {
-		h.has, h.containers = map[string]bool{}, map[string][]types.ContainerDefinition{}
+		h.has, h.containers, h.defs = map[string]bool{}, map[string][]types.ContainerDefinition{}, map[string]*types.TaskDefinition{}
 	}
 	if _, ok := h.has[arn]; !ok {
 		if len(h.order) >= maxKnownTaskDefinitions {
 			for _, old := range h.order[:len(h.order)/2] {
 				delete(h.has, old)
 				delete(h.containers, old)
+				delete(h.defs, old)
 			}
 			h.order = append(h.order[:0], h.order[len(h.order)/2:]...)
 		}
@@ -45,6 +50,32 @@ func (h *healthChecks) note(td *types.TaskDefinition) {
 	}
 	h.has[arn] = has
 	h.containers[arn] = td.ContainerDefinitions
+	h.defs[arn] = copyTaskDefinition(td)
+}
+
+// copyTaskDefinition returns a deep copy of td (nil when it cannot be
+// copied), so that a caller changing the revision it was handed does not
+// change the one remembered. The SDK's TaskDefinition has only exported
+// data members (no interfaces), which encoding/json copies faithfully.
+func copyTaskDefinition(td *types.TaskDefinition) *types.TaskDefinition {
+	b, err := json.Marshal(td)
+	if err != nil {
+		return nil
+	}
+	var cp types.TaskDefinition
+	if json.Unmarshal(b, &cp) != nil {
+		return nil
+	}
+	return &cp
+}
+
+// taskDefinition returns the revision arn as registered or described, if
+// known. Callers must not modify it.
+func (h *healthChecks) taskDefinition(arn string) (*types.TaskDefinition, bool) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	td := h.defs[arn]
+	return td, td != nil
 }
 
 // containerDefs returns arn's container definitions, if known.

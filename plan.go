@@ -140,9 +140,9 @@ func (d *deployer) Plan(ctx context.Context, in DeployInput, _ ...Option) (*Plan
 // planTaskDefinition works out the wanted task definition as Deploy's
 // prepare does, with reads only.
 func (d *deployer) planTaskDefinition(ctx context.Context, in DeployInput, p *Plan) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&p.CurrentTaskDefinition))
+	out, err := d.currentRevision(ctx, p.CurrentTaskDefinition, in.TaskDefinition != nil && in.TaskDefinition.Tags != nil)
 	if err != nil {
-		return wrapAPI("DescribeTaskDefinition", err)
+		return err
 	}
 	cur := RegisterInput(out.TaskDefinition)
 	want := in.TaskDefinition

@@ -31,24 +31,31 @@ const maxPredictedSteps = 24
 // readings showed.
 //
 // Its promise: whenever ECS can report the outcome (completion or
-// failure), the next read comes within one fast step of it; it waits
-// longer only while ECS's own rules say nothing decisive can happen, or
-// while the service's own history predicts it (docs/deployer.md, "API
-// economy"):
-//   - quiet: the awaited deployment's tasks are not all RUNNING, they count
-//     healthy by the 40-second rule, and even if all of them failed the
-//     circuit breaker would not trip: nothing can complete or fail within
-//     40 s of this read, so the next one is 40 s + one step later;
+// failure), the next read comes within one fast step of it. It computes
+// the earliest instant each can come and reads then: just after an
+// instant it predicts (the moment it expects the outcome), one fast step
+// after an instant that only bounds it. The instants (docs/deployer.md,
+// "API economy"):
+//   - completion, while the awaited deployment's tasks are not all
+//     RUNNING and count healthy by the 40-second rule: no sooner than 40 s
+//     after this read;
+//   - completion once every task was seen turning RUNNING (ECS stamps it
+//     in the deployment's updatedAt): that instant + 40 s, plus 4/5 of the
+//     old tasks' learned drain when the old set still runs (predicted), or
+//     bounded by that instant + 40 s when the drain is unknown;
+//   - failure (the circuit breaker): failedTasks reaching its threshold
+//     needs that many tasks to fail; each launched task not yet counted
+//     fails no sooner than its launch (the service's "has started"
+//     events) + the time the deployment's first failed task took, less a
+//     slack (predicted), or + 40 s (or 4/5 of the learned pull when
+//     longer) before any failed (unseenFailureAfter, a bound), and tasks
+//     not launched yet no sooner than now + that;
+//   - failure by a deployment alarm: any time (fast);
 //   - after an update, the first read waits 4/5 of the pull time (and
-//     drain) the service's last successful deployment took, + 40 s;
-//   - once every task was seen turning RUNNING (ECS stamps it in the
-//     deployment's updatedAt), completion cannot come before that instant +
-//     40 s + 4/5 of the learned drain of the old tasks;
-//   - a wave of failing tasks is not expected to fail sooner than 4/5 of
-//     the first wave's length;
-//   - otherwise every fast step (WithPollInterval).
+//     drain) the service's last successful deployment took, + 40 s.
 //
-// Predictions are capped at maxPredictedSteps fast steps.
+// Predictions are capped at maxPredictedSteps fast steps, and no read
+// comes sooner than one fast step.
 type pollSchedule struct {
 	// fast is the step when nothing is predicted (WithPollInterval).
 	fast time.Duration
@@ -72,11 +79,8 @@ type pollSchedule struct {
 	// tasks not all RUNNING: only then is the moment they turned RUNNING
 	// known.
 	sawStarting bool
-	// waveFail is how long the deployment's first wave of tasks took to
-	// fail (createdAt to the first failedTasks change), waveAt when the
-	// latest wave was launched (0: no failure seen).
-	waveFail time.Duration
-	waveAt   time.Time
+	// failures learns how long the deployment's tasks take to fail.
+	failures failureModel
 	// runningSince is when the awaited deployment's tasks all turned
 	// RUNNING (zero: not all RUNNING).
 	runningSince time.Time
@@ -110,6 +114,7 @@ func (s *pollSchedule) prime(svc *types.Service, ours *types.Deployment, now tim
 	if ours == nil || !s.predict {
 		return
 	}
+	s.lastFailed = ours.FailedTasks
 	s.sawStarting = !allRunning(ours)
 	// A new deployment whose tasks are not running yet: nothing can
 	// complete before they run plus 40 s.
@@ -144,48 +149,74 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	if u := valueOf(ours.UpdatedAt); changed && !u.IsZero() && !u.After(now) && (prevAt.IsZero() || u.After(prevAt)) {
 		changedAt = u
 	}
-	if ours.FailedTasks > s.lastFailed {
-		// A wave of tasks failed and ECS launched the next one: that wave
-		// is not expected to fail sooner than 4/5 of the first one.
-		if s.lastFailed == 0 && ours.CreatedAt != nil {
-			s.waveFail = changedAt.Sub(*ours.CreatedAt)
-		}
-		s.waveAt = changedAt
-	}
+	launched := launches(svc, valueOf(ours.CreatedAt))
+	s.failures.observe(s.lastFailed, ours.FailedTasks, changedAt, launched)
+	s.failures.alive(now, ours.FailedTasks, ours.PendingCount+ours.RunningCount, launched)
 	s.lastFailed = ours.FailedTasks
+	var complete time.Time // when to read for completion
 	if !allRunning(ours) {
 		s.runningSince, s.sawStarting = time.Time{}, true
-		if s.quiet(svc, ours) {
-			// Nothing can complete before the last task runs plus 40 s,
-			// and its tasks cannot trip the breaker.
-			return min(healthyAfterRunning+s.fast, maxPredictedSteps*s.fast)
+		complete = now.Add(s.fast)
+		if s.fortyRule(svc, ours) {
+			// Nothing can complete before the last task runs plus 40 s.
+			complete = now.Add(healthyAfterRunning + s.fast)
 		}
-		if s.waveFail > 0 && !s.waveAt.IsZero() {
-			if earliest := s.waveAt.Add(s.waveFail * 4 / 5); earliest.After(now.Add(s.fast)) {
-				return min(earliest.Sub(now), maxPredictedSteps*s.fast)
-			}
-		}
-		return s.fast
+	} else {
+		complete = s.completionRead(svc, ours, changedAt, now)
 	}
+	read := complete
+	if f := s.failureRead(svc, ours, launched, now); f.Before(read) {
+		read = f
+	}
+	return max(s.fast, min(read.Sub(now), maxPredictedSteps*s.fast))
+}
+
+// completionRead is when to read for the completion of ours, whose tasks
+// are all RUNNING, changedAt being when this reading's change happened.
+func (s *pollSchedule) completionRead(svc *types.Service, ours *types.Deployment, changedAt, now time.Time) time.Time {
 	if !s.sawStarting || !s.fortyRule(svc, ours) {
 		// When they turned RUNNING is unknown, or health checks
 		// (container, load balancer, or an unknown task definition's)
 		// pass on their own schedule: read at the fast step.
-		return s.fast
+		return now.Add(s.fast)
 	}
 	if s.runningSince.IsZero() {
 		s.runningSince = changedAt // the last task turned RUNNING then
 	}
-	expect := s.runningSince.Add(healthyAfterRunning)
-	if 2*othersTasks(svc, valueOf(ours.Id)) >= ours.DesiredCount {
-		// The old set is still (mostly) running: ECS stops it once these
-		// tasks count healthy, and completion follows its drain. (Fewer
-		// old tasks left means a one-by-one rollout, whose last old task
-		// may be draining already: read at the health instant.)
-		expect = expect.Add(s.drain)
+	healthy := s.runningSince.Add(healthyAfterRunning)
+	if 2*othersTasks(svc, valueOf(ours.Id)) < ours.DesiredCount {
+		// No old set, or a one-by-one rollout whose last old task may be
+		// draining already: completion is expected at the health instant.
+		return healthy.Add(predictionMargin)
 	}
-	wait := expect.Add(predictionMargin).Sub(now)
-	return max(s.fast, min(wait, maxPredictedSteps*s.fast))
+	// The old set is still (mostly) running: ECS stops it once these
+	// tasks count healthy, and completion follows its drain; unknown, the
+	// drain only bounds completion by the health instant.
+	if s.drain > 0 {
+		return healthy.Add(s.drain + predictionMargin)
+	}
+	return healthy.Add(s.fast)
+}
+
+// failureRead is when to read for a failure of ours: a deployment alarm
+// can fail it at any time; the circuit breaker (failureModel) no sooner
+// than its failedTasks can reach the threshold; with neither, nothing
+// fails it (the cap: completion decides).
+func (s *pollSchedule) failureRead(svc *types.Service, ours *types.Deployment, launched []time.Time, now time.Time) time.Time {
+	never := now.Add(maxPredictedSteps * s.fast)
+	dc := svc.DeploymentConfiguration
+	switch {
+	case dc != nil && dc.Alarms != nil && dc.Alarms.Enable:
+		return now.Add(s.fast)
+	case dc == nil || dc.DeploymentCircuitBreaker == nil || !dc.DeploymentCircuitBreaker.Enable:
+		return never
+	}
+	threshold := breakerThreshold(dc.DeploymentCircuitBreaker, ours.DesiredCount)
+	at, estimate := s.failures.earliest(now, ours.FailedTasks, threshold, ours.PendingCount+ours.RunningCount, launched, s.pull, s.fast)
+	if estimate {
+		return at.Add(predictionMargin)
+	}
+	return at.Add(s.fast)
 }
 
 // fortyRule reports whether ours's tasks count healthy by the 40-second

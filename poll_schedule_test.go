@@ -1,6 +1,7 @@
 package ecsdeploy
 
 import (
+	"fmt"
 	"testing"
 	"time"
 
@@ -23,6 +24,11 @@ func schedSvc(desired, running, pending, failed, old int32, updated time.Duratio
 			TaskDefinition: aws.String("arn:td/web:1"), DesiredCount: old, RunningCount: old, RolloutState: types.DeploymentRolloutStateCompleted})
 	}
 	return svc, &svc.Deployments[0]
+}
+
+// started is the service event of n tasks started sec seconds after t0.
+func started(sec, n int) types.ServiceEvent {
+	return types.ServiceEvent{Message: aws.String(fmt.Sprintf("(service web) has started %d tasks: (task x).", n)), CreatedAt: aws.Time(t0.Add(time.Duration(sec) * time.Second))}
 }
 
 // hcKnown says whether arn:td/web:2 has a health check.
@@ -85,18 +91,50 @@ func TestPollScheduleRules(t *testing.T) {
 	})
 	t.Run("all running since updatedAt, old tasks drain after", func(t *testing.T) {
 		s := newPollSchedule(cfg, hcKnown(false), history{drain: 24 * time.Second})
-		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, true)
+		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, false)
 		s.prime(svc, ours, t0)
-		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, true)
+		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, false)
 		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+1-60)*time.Second+24*time.Second*4/5; got != want {
 			t.Errorf("next read after %v, want at RUNNING + 40 s + 4/5 drain + 1 s (%v)", got, want)
 		}
-		s = newPollSchedule(cfg, hcKnown(false), history{}) // drain unknown: at the health instant
+		s = newPollSchedule(cfg, hcKnown(false), history{}) // drain unknown: the health instant only bounds completion
+		svc, ours = schedSvc(2, 0, 2, 0, 2, 0, false)
+		s.prime(svc, ours, t0)
+		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, false)
+		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+5-60)*time.Second; got != want {
+			t.Errorf("drain unknown: next read after %v, want one poll after RUNNING + 40 s (%v)", got, want)
+		}
+		s = newPollSchedule(cfg, hcKnown(false), history{}) // no old set: completion expected at the health instant
+		svc, ours = schedSvc(2, 0, 2, 0, 0, 0, false)
+		s.prime(svc, ours, t0)
+		svc, ours = schedSvc(2, 2, 0, 0, 0, 54*time.Second, false)
+		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+1-60)*time.Second; got != want {
+			t.Errorf("no old tasks: next read after %v, want at RUNNING + 40 s + 1 s (%v)", got, want)
+		}
+	})
+	t.Run("running tasks that could all crash and trip the breaker: every poll", func(t *testing.T) {
+		s := newPollSchedule(cfg, hcKnown(false), history{drain: 24 * time.Second})
+		svc, ours := schedSvc(5, 0, 5, 0, 5, 0, true) // threshold 3 <= 5 running tasks
+		s.prime(svc, ours, t0)
+		svc, ours = schedSvc(5, 5, 0, 0, 5, 54*time.Second, true)
+		if got := s.next(svc, ours, at(60*time.Second)); got != cfg.poll {
+			t.Errorf("next read after %v, want one poll", got)
+		}
+		s = newPollSchedule(cfg, hcKnown(false), history{drain: 24 * time.Second}) // 2 tasks: a third must launch and fail first
 		svc, ours = schedSvc(2, 0, 2, 0, 2, 0, true)
 		s.prime(svc, ours, t0)
 		svc, ours = schedSvc(2, 2, 0, 0, 2, 54*time.Second, true)
-		if got, want := s.next(svc, ours, at(60*time.Second)), (54+40+1-60)*time.Second; got != want {
-			t.Errorf("drain unknown: next read after %v, want at RUNNING + 40 s + 1 s (%v)", got, want)
+		if got, want := s.next(svc, ours, at(60*time.Second)), 40*time.Second+cfg.poll; got != want {
+			t.Errorf("2 tasks: next read after %v, want 40 s + one poll (a replacement cannot fail sooner)", got)
+		}
+	})
+	t.Run("deployment alarms can fail it at any time: every poll", func(t *testing.T) {
+		s := newPollSchedule(cfg, hcKnown(false), history{})
+		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, true)
+		svc.DeploymentConfiguration.Alarms = &types.DeploymentAlarms{Enable: true, AlarmNames: []string{"errors"}}
+		s.prime(svc, ours, t0)
+		if got := s.next(svc, ours, at(45*time.Second)); got != cfg.poll {
+			t.Errorf("next read after %v, want one poll", got)
 		}
 	})
 	t.Run("health check: fast", func(t *testing.T) {
@@ -114,17 +152,47 @@ func TestPollScheduleRules(t *testing.T) {
 			t.Errorf("next read after %v, want one poll", got)
 		}
 	})
-	t.Run("failure waves: the next cannot fail much sooner than the first", func(t *testing.T) {
+	t.Run("failure waves: predicted from the replacements' launches", func(t *testing.T) {
+		// Two tasks launched at 0 give up at 132 s (replacements launched
+		// then) and are counted failed at 154 s: the replacements are
+		// expected to fail at 132 + 154 s (less one poll).
 		s := newPollSchedule(cfg, hcKnown(false), history{})
 		svc, ours := schedSvc(2, 0, 2, 0, 2, 0, true)
+		svc.Events = []types.ServiceEvent{started(0, 2)}
 		s.prime(svc, ours, t0)
 		s.next(svc, ours, at(45*time.Second))
-		svc, ours = schedSvc(2, 0, 2, 2, 2, 150*time.Second, true) // first wave failed, relaunched at 150 s
-		if got, want := s.next(svc, ours, at(180*time.Second)), (150+120-180)*time.Second; got != want {
-			t.Errorf("next read after %v, want at relaunch + 4/5 of the first wave (%v)", got, want)
+		svc, ours = schedSvc(2, 0, 2, 2, 2, 154*time.Second, true)
+		svc.Events = []types.ServiceEvent{started(132, 2), started(0, 2)}
+		if got := s.next(svc, ours, at(180*time.Second)); got != 45*time.Second {
+			t.Errorf("next read after %v, want 40 s + one poll (a pending task could still run and complete)", got)
 		}
-		if got := s.next(svc, ours, at(270*time.Second)); got != cfg.poll {
+		if got, want := s.next(svc, ours, at(270*time.Second)), (132+154-5+1-270)*time.Second; got != want {
+			t.Errorf("next read after %v, want at relaunch + the first wave's failure time - one poll + 1 s (%v)", got, want)
+		}
+		if got := s.next(svc, ours, at(282*time.Second)); got != cfg.poll {
 			t.Errorf("past the prediction: next read after %v, want one poll", got)
+		}
+	})
+	t.Run("failure waves: throttled, no task launched yet", func(t *testing.T) {
+		s := newPollSchedule(cfg, hcKnown(true), history{}) // health check: completion would not wait 40 s
+		svc, ours := schedSvc(1, 0, 1, 0, 1, 0, true)
+		svc.Events = []types.ServiceEvent{started(0, 1)}
+		s.prime(svc, ours, t0)
+		s.next(svc, ours, at(100*time.Second))
+		svc, ours = schedSvc(1, 0, 0, 1, 1, 154*time.Second, true)
+		svc.Events = []types.ServiceEvent{started(0, 1)}
+		if got := s.next(svc, ours, at(160*time.Second)); got != cfg.poll {
+			t.Errorf("health check: next read after %v, want one poll (completion is not bounded)", got)
+		}
+		s = newPollSchedule(cfg, hcKnown(false), history{})
+		svc, ours = schedSvc(1, 0, 1, 0, 1, 0, true)
+		svc.Events = []types.ServiceEvent{started(0, 1)}
+		s.prime(svc, ours, t0)
+		s.next(svc, ours, at(100*time.Second))
+		svc, ours = schedSvc(1, 0, 0, 2, 1, 154*time.Second, true) // two failed (threshold 3), the next launch throttled
+		svc.Events = []types.ServiceEvent{started(0, 1)}
+		if got := s.next(svc, ours, at(160*time.Second)); got != 45*time.Second {
+			t.Errorf("next read after %v, want 40 s + one poll (completion bound)", got)
 		}
 	})
 	t.Run("all RUNNING from the first reading: when is unknown, every poll", func(t *testing.T) {
@@ -187,5 +255,75 @@ func TestLearnHistoryFromServiceEvents(t *testing.T) {
 	}
 	if h := learnHistory(&types.Service{}); h != (history{}) {
 		t.Errorf("no events: %+v", h)
+	}
+}
+
+// launches reads the tasks ECS started since a deployment's creation from
+// the service's "has started N tasks" events, one instant per task.
+func TestLaunchesFromServiceEvents(t *testing.T) {
+	svc := &types.Service{Events: []types.ServiceEvent{
+		started(300, 1),
+		{Message: aws.String("(service web) has reached a steady state."), CreatedAt: aws.Time(t0.Add(250 * time.Second))},
+		started(132, 2),
+		{Message: aws.String("(service web) has started many tasks: (task x)."), CreatedAt: aws.Time(t0.Add(100 * time.Second))},
+		started(10, 2),
+		started(-5, 3), // before the deployment
+	}}
+	got := launches(svc, t0)
+	want := []time.Duration{10, 10, 132, 132, 300}
+	if len(got) != len(want) {
+		t.Fatalf("launches = %v, want %v seconds after t0", got, want)
+	}
+	for i, w := range want {
+		if got[i] != t0.Add(w*time.Second) {
+			t.Errorf("launch %d at %v, want %v s after t0", i, got[i].Sub(t0), w)
+		}
+	}
+}
+
+// failureModel: the first failure's launch-to-count time predicts the
+// next failures from their own launches; tasks not launched yet fail no
+// sooner than now + that; before any failure, 40 s (or 4/5 of the pull).
+func TestFailureModelEarliest(t *testing.T) {
+	const fast = 5 * time.Second
+	at := func(sec int) time.Time { return t0.Add(time.Duration(sec) * time.Second) }
+	launched := []time.Time{at(0), at(0), at(132), at(132)}
+	var m failureModel
+	if got, est := m.earliest(at(60), 0, 3, 2, launched[:2], 0, fast); got != at(100) || est {
+		t.Errorf("nothing failed, 2 of 3 in flight: %v (estimate %v), want a task launched now failing 40 s later, a bound", got.Sub(t0), est)
+	}
+	if got, _ := m.earliest(at(60), 0, 3, 2, launched[:2], 100*time.Second, fast); got != at(140) {
+		t.Errorf("nothing failed, pull 100 s: %v, want now + 4/5 of the pull", got.Sub(t0))
+	}
+	if got, _ := m.earliest(at(150), 0, 3, 4, launched, 0, fast); got != at(172) {
+		t.Errorf("nothing failed, 4 launched: %v, want the third earliest launch + 40 s", got.Sub(t0))
+	}
+	m.alive(at(100), 0, 2, launched[:2]) // both in flight at 100 s
+	m.alive(at(140), 0, 2, launched)     // 4 launched, 2 in flight: two gave up, uncounted yet
+	if m.survived != 100*time.Second {
+		t.Fatalf("survived %v, want 100 s (the reading at 140 s shows tasks that gave up)", m.survived)
+	}
+	if got, _ := m.earliest(at(140), 0, 3, 2, launched, 0, fast); got != at(132+95) {
+		t.Errorf("after surviving 100 s: %v, want the replacements' launch + 100 s - one poll", got.Sub(t0))
+	}
+	m.observe(0, 2, at(154), launched)
+	if m.after != 154*time.Second {
+		t.Fatalf("learned %v, want 154 s", m.after)
+	}
+	if got, est := m.earliest(at(180), 2, 3, 2, launched, 0, fast); got != at(132+154-5) || !est {
+		t.Errorf("next wave: %v (estimate %v), want its launch + 154 s - one poll, an estimate", got.Sub(t0), est)
+	}
+	if got, _ := m.earliest(at(180), 2, 3, 0, launched[:2], 0, fast); got != at(180+154-5) {
+		t.Errorf("throttled (nothing launched): %v, want now + 154 s - one poll", got.Sub(t0))
+	}
+	if got, _ := m.earliest(at(180), 2, 3, 3, launched[:2], 0, fast); got != at(180) {
+		t.Errorf("in flight but not in the events: %v, want now", got.Sub(t0))
+	}
+	if got, _ := m.earliest(at(180), 3, 3, 0, launched, 0, fast); got != at(180) {
+		t.Errorf("threshold reached: %v, want now", got.Sub(t0))
+	}
+	m.observe(2, 3, at(270), launched)
+	if m.after != 138*time.Second {
+		t.Errorf("a faster later failure: learned %v, want the shortest (138 s)", m.after)
 	}
 }

@@ -168,11 +168,10 @@ func validateDeployInput(in DeployInput) error {
 // prepare works out the wanted task definition, compares it with the
 // service's current one and registers it when it changed.
 func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, current string, res *DeployResult) error {
-	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&current))
+	out, err := d.currentRevision(ctx, current, in.TaskDefinition != nil && in.TaskDefinition.Tags != nil)
 	if err != nil {
-		return wrapAPI("DescribeTaskDefinition", err)
+		return err
 	}
-	d.hc.note(out.TaskDefinition)
 	cur := RegisterInput(out.TaskDefinition)
 	want := in.TaskDefinition
 	if in.Image != "" {
@@ -201,6 +200,24 @@ func (d *deployer) prepare(ctx context.Context, cfg config, in DeployInput, curr
 	}
 	res.TaskDefinitionArn, res.Registered = reg.Arn, reg.Registered
 	return nil
+}
+
+// currentRevision returns the revision arn (the service's current one):
+// from the Deployer's memory when it registered or described it before (a
+// revision's content never changes: issue #18.2, no call), else with one
+// DescribeTaskDefinition. Tags can change after registration, so when
+// needTags is set (a wanted definition with tags is compared with it) it
+// is always read, with its tags.
+func (d *deployer) currentRevision(ctx context.Context, arn string, needTags bool) (*ecs.DescribeTaskDefinitionOutput, error) {
+	if td, ok := d.hc.taskDefinition(arn); ok && !needTags {
+		return &ecs.DescribeTaskDefinitionOutput{TaskDefinition: td}, nil
+	}
+	out, err := d.api.DescribeTaskDefinition(ctx, describeWithTags(&arn))
+	if err != nil {
+		return nil, wrapAPI("DescribeTaskDefinition", err)
+	}
+	d.hc.note(out.TaskDefinition)
+	return out, nil
 }
 
 // withImage returns a copy of td with container's image replaced.
