@@ -114,6 +114,7 @@ func (c *Checker) checkBases(s Snapshot, x Expect, byGroup map[string][]types.Ta
 // scaled in later. Faults lose the group's instances too (loseInstance);
 // the group replaces them. Every invariant applies to these services as
 // to the others, and they must converge in the quiet period.
+
 // asgProvider is the name of the chaos scenario's Auto Scaling group
 // capacity provider (and of its group).
 const asgProvider = "chaos-asg"
@@ -136,8 +137,7 @@ const tasksPerGroupInstance = 4
 func (c Config) groupMaxSize() int {
 	n := 0
 	for i := range c.Services {
-		spot := c.SpotEvery > 0 && i%c.SpotEvery == c.SpotEvery-1
-		if !spot && c.ManagedScalingEvery > 0 && i%c.ManagedScalingEvery == c.ManagedScalingEvery-1 {
+		if c.managedScalingService(i) {
 			n++
 		}
 	}

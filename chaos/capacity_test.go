@@ -2,6 +2,7 @@ package chaos
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -142,7 +143,7 @@ func TestGroupMaxSizeFitsItsServices(t *testing.T) {
 		cfg = cfg.withDefaults()
 		services := 0
 		for i := range cfg.Services {
-			if i%cfg.ManagedScalingEvery == cfg.ManagedScalingEvery-1 && i%cfg.SpotEvery != cfg.SpotEvery-1 {
+			if cfg.managedScalingService(i) {
 				services++
 			}
 		}
@@ -150,6 +151,16 @@ func TestGroupMaxSizeFitsItsServices(t *testing.T) {
 		if got, need := cfg.groupMaxSize()*tasksPerGroupInstance, services*2*(per+per/2); got < need {
 			t.Errorf("%d services of %d tasks: group holds %d tasks, need %d", services, per, got, need)
 		}
+	}
+	// At full scale: services 6, 13, 20, 27, 41 and 48 (34 is a Spot one).
+	var managed []int
+	for i := range DefaultConfig().Services {
+		if DefaultConfig().withDefaults().managedScalingService(i) {
+			managed = append(managed, i)
+		}
+	}
+	if want := []int{6, 13, 20, 27, 41, 48}; !slices.Equal(managed, want) {
+		t.Errorf("managed-scaling services %v, want %v", managed, want)
 	}
 	if got := DefaultConfig().withDefaults().groupMaxSize(); got != 199 {
 		t.Errorf("full-scale group max size %d, want 199", got)

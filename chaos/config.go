@@ -51,6 +51,20 @@ type Config struct {
 	ManagedScalingEvery int
 }
 
+// every reports whether service i is one of every n-th (n > 0): the
+// (n-1)th, (2n-1)th, ... counting from 0.
+func every(n, i int) bool { return n > 0 && i%n == n-1 }
+
+// spotService reports whether service i runs on the Fargate Spot strategy
+// (SpotEvery).
+func (c Config) spotService(i int) bool { return every(c.SpotEvery, i) }
+
+// managedScalingService reports whether service i runs on the
+// managed-scaling group (ManagedScalingEvery; never a Spot service).
+func (c Config) managedScalingService(i int) bool {
+	return !c.spotService(i) && every(c.ManagedScalingEvery, i)
+}
+
 // DefaultConfig is the scenario of issue 8 at full scale: 50 services,
 // 2,000 tasks, 200 instances, 8 hours of faults (about one per 30 s step)
 // and 1 hour of quiet.

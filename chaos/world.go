@@ -99,10 +99,10 @@ func (r *runner) build(ctx context.Context) error {
 	per := int32(r.cfg.Tasks / r.cfg.Services)
 	for i := range r.cfg.Services {
 		s := &svcState{name: fmt.Sprintf("svc-%02d", i), family: fmt.Sprintf("fam-%02d", i), healthCheck: i%2 == 1,
-			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1, spot: r.cfg.SpotEvery > 0 && i%r.cfg.SpotEvery == r.cfg.SpotEvery-1}
+			base: max(1, per+int32(r.rng.IntN(5))-2), version: 1, spot: r.cfg.spotService(i)}
 		s.desired = s.base
-		s.asg = !s.spot && r.cfg.ManagedScalingEvery > 0 && i%r.cfg.ManagedScalingEvery == r.cfg.ManagedScalingEvery-1
-		if !s.spot && !s.asg && r.cfg.LoadBalancerEvery > 0 && i%r.cfg.LoadBalancerEvery == r.cfg.LoadBalancerEvery-1 {
+		s.asg = r.cfg.managedScalingService(i)
+		if !s.spot && !s.asg && every(r.cfg.LoadBalancerEvery, i) {
 			tg, err := r.targetGroup(ctx, i)
 			if err != nil {
 				return err
@@ -111,7 +111,7 @@ func (r *runner) build(ctx context.Context) error {
 		}
 		cfg := deployConfigs[r.rng.IntN(len(deployConfigs))]
 		s.minPct, s.maxPct = cfg[0], cfg[1]
-		scaled := r.cfg.ScalingEvery > 0 && i%r.cfg.ScalingEvery == r.cfg.ScalingEvery-1
+		scaled := every(r.cfg.ScalingEvery, i)
 		if !feasible(s.desired, s.minPct, s.maxPct) || scaled { // a scaler may pick any count
 			s.minPct, s.maxPct = 100, 200
 		}

@@ -36,8 +36,8 @@ func (e *ECS) groupInstanceLostLocked(in *instance, now time.Time) {
 	e.fillGroupLocked(g, now)
 }
 
-// groupActive counts the group's ACTIVE instances.
-func (g *asgGroup) groupActive() int {
+// activeCount counts the group's ACTIVE instances.
+func (g *asgGroup) activeCount() int {
 	n := 0
 	for _, in := range g.instances {
 		if in.status == "ACTIVE" {
@@ -50,7 +50,7 @@ func (g *asgGroup) groupActive() int {
 // fillGroupLocked launches the instances the group lacks to reach its
 // desired capacity (those ACTIVE and launching count).
 func (e *ECS) fillGroupLocked(g *asgGroup, now time.Time) {
-	if k := g.desired - g.groupActive() - g.launching; k > 0 && g.c.status == "ACTIVE" {
+	if k := g.desired - g.activeCount() - g.launching; k > 0 && g.c.status == "ACTIVE" {
 		e.launchGroupInstancesLocked(g, k, now)
 	}
 }

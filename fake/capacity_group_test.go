@@ -60,12 +60,7 @@ func TestManagedScalingReplacementTakesWaitingTasks(t *testing.T) {
 		t.Fatal(err)
 	}
 	e.Advance(10 * time.Second)
-	waiting := 0
-	for _, tk := range e.Tasks("default") {
-		if aws.ToString(tk.LastStatus) == "PROVISIONING" {
-			waiting++
-		}
-	}
+	waiting := lastStatusCounts(e)["PROVISIONING"]
 	if _, launching, _ := e.GroupInstances("asg"); waiting != 2 || launching != 1 {
 		t.Fatalf("%d tasks waiting, %d instances launching; want 2 and 1 (the replacement)", waiting, launching)
 	}
@@ -100,15 +95,8 @@ func TestManagedScalingWaitsForWarmupAndStopsAtMaxSize(t *testing.T) {
 		t.Fatalf("after the warm-up: %d active + %d launching, want the maximum size 10", len(active), launching)
 	}
 	e.Advance(30 * time.Minute)
-	running, waiting := 0, 0
-	for _, tk := range e.Tasks("default") {
-		switch aws.ToString(tk.LastStatus) {
-		case "RUNNING":
-			running++
-		case "PROVISIONING":
-			waiting++
-		}
-	}
+	counts := lastStatusCounts(e)
+	running, waiting := counts["RUNNING"], counts["PROVISIONING"]
 	if active, _, _ := e.GroupInstances("asg"); len(active) != 10 || running != 20 || waiting != 10 {
 		t.Fatalf("at the maximum size: %d instances, %d running, %d waiting; want 10, 20, 10", len(active), running, waiting)
 	}
@@ -141,4 +129,14 @@ func TestWaitingTasksTakeFreedRoomAtMaxSize(t *testing.T) {
 	if active, launching, _ := e.GroupInstances("asg"); len(active) != 10 || launching != 0 {
 		t.Fatalf("%d active, %d launching, want the 10 there were", len(active), launching)
 	}
+}
+
+// lastStatusCounts counts the tasks of cluster "default" the fake
+// remembers by lastStatus.
+func lastStatusCounts(e *ECS) map[string]int {
+	n := map[string]int{}
+	for _, tk := range e.Tasks("default") {
+		n[aws.ToString(tk.LastStatus)]++
+	}
+	return n
 }

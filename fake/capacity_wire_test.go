@@ -2,9 +2,6 @@ package fake_test
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -140,22 +137,13 @@ except c.exceptions.InvalidParameterException as e:
 `
 
 func TestBoto3CapacityProviders(t *testing.T) {
-	needTool(t, "python3", "install python3 and boto3")
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
-	}
+	needBoto3(t)
 	srv := faketest.NewServer(t)
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3CapacityScenario, srv.URL)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 scenario: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3CapacityScenario, srv.URL)
 	want := "9 False [('FARGATE', 1, 1), ('FARGATE_SPOT', 0, 3)] 2\n" +
 		"[('FARGATE', 3), ('FARGATE_SPOT', 6)]\n" +
 		"InvalidParameterException Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed %q, want %q", out, want)
 	}
 }

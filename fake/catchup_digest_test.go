@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -58,10 +59,12 @@ type traceRecorder struct {
 	steps  []string          // per-observation service summaries
 }
 
+// newTraceRecorder returns an empty recorder.
 func newTraceRecorder() *traceRecorder {
 	return &traceRecorder{tasks: map[string]string{}, events: map[string]string{}}
 }
 
+// tstr renders an optional time ("-" when nil).
 func tstr(t *time.Time) string {
 	if t == nil {
 		return "-"
@@ -118,9 +121,7 @@ func (r *traceRecorder) observe(t *testing.T, e *ECS) {
 // digest renders everything recorded in a fixed order and hashes it.
 func (r *traceRecorder) digest() (string, string) {
 	var b strings.Builder
-	keys := mapsKeys(r.tasks)
-	slices.Sort(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(r.tasks)) {
 		b.WriteString(r.tasks[k])
 	}
 	evs := make([]string, 0, len(r.events))
@@ -139,14 +140,6 @@ func (r *traceRecorder) digest() (string, string) {
 	return hex.EncodeToString(sum[:]), b.String()
 }
 
-func mapsKeys(m map[string]string) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	return out
-}
-
 // checkDigest compares a trace's digest with the recorded one.
 func checkDigest(t *testing.T, r *traceRecorder, want string, tasksAtLeast int) {
 	t.Helper()
@@ -159,6 +152,7 @@ func checkDigest(t *testing.T, r *traceRecorder, want string, tasksAtLeast int) 
 	}
 }
 
+// head returns the first n lines of s.
 func head(s string, n int) string {
 	lines := strings.SplitN(s, "\n", n+1)
 	return strings.Join(lines[:min(n, len(lines))], "\n")
@@ -189,32 +183,4 @@ func TestCatchUpTraceOneStep(t *testing.T) {
 	e.Advance(2 * time.Hour)
 	r.observe(t, e)
 	checkDigest(t, r, digestOneStep, 1000)
-}
-
-// TestHistoryWordsRoundTrip checks that every word a compact history entry
-// names by index comes back as itself.
-func TestHistoryWordsRoundTrip(t *testing.T) {
-	for i, w := range historyWords {
-		if got := historyWord(w); int(got) != i {
-			t.Errorf("historyWord(%q) = %d, want %d", w, got, i)
-		}
-	}
-	if got := historyWord("SOMETHING"); got != noWord {
-		t.Errorf("historyWord(unknown) = %d, want noWord", got)
-	}
-}
-
-// TestHistoryKeepsUnknownWords checks that a change naming a status the
-// compact history has no index for is kept in full.
-func TestHistoryKeepsUnknownWords(t *testing.T) {
-	var tk task
-	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
-	tk.recordHistory(at, statusRunning, "ELSEWHERE", "HEALTHY", "r1")
-	tk.recordHistory(at.Add(time.Second), statusStopped, statusStopped, "UNKNOWN", "r2")
-	got := tk.historyView()
-	want := []TaskStateChange{{At: at, LastStatus: statusRunning, DesiredStatus: "ELSEWHERE", HealthStatus: "HEALTHY", Reason: "r1"},
-		{At: at.Add(time.Second), LastStatus: statusStopped, DesiredStatus: statusStopped, HealthStatus: "UNKNOWN", Reason: "r2"}}
-	if !slices.Equal(got, want) {
-		t.Fatalf("history %+v, want %+v", got, want)
-	}
 }

@@ -22,9 +22,15 @@
 // tasks, and ECS's service event texts. ListServiceDeployments,
 // DescribeServiceDeployments, DescribeServiceRevisions and
 // StopServiceDeployment serve the history of each deployment (its service
-// deployment and service revision, 90 days). Divergences: only REPLICA services
-// with the ECS deployment controller and a launch type (no capacity
-// providers, DAEMON, blue/green or external).
+// deployment and service revision, 90 days). Divergences: only REPLICA
+// services with the ECS deployment controller (no DAEMON, blue/green or
+// external).
+//
+// Capacity providers: FARGATE and FARGATE_SPOT, and Auto Scaling group
+// providers over groups declared with DeclareAutoScalingGroup, whose
+// managed scaling launches instances for tasks waiting in PROVISIONING and
+// terminates idle ones; a group replaces an instance lost with
+// LoseInstance. See docs/fidelity.md, "Capacity providers".
 //
 // Load balancers: (*ECS).ELBv2 is Elastic Load Balancing v2 in the same
 // world (load balancers, listeners and rules, target groups, targets and

@@ -121,6 +121,8 @@ func (q *eventQueue) removeHead() {
 	}
 }
 
+// up moves the instant at heap index i towards the root while it is
+// earlier than its parent.
 func (q *eventQueue) up(i int) {
 	h := q.heap
 	for i > 0 {
@@ -133,6 +135,8 @@ func (q *eventQueue) up(i int) {
 	}
 }
 
+// down moves the instant at heap index i towards the leaves while a child
+// is earlier.
 func (q *eventQueue) down(i int) {
 	h := q.heap
 	n := len(h)

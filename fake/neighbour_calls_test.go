@@ -21,6 +21,8 @@ type neighbourCall struct {
 	call func(e *ECS) error
 }
 
+// neighbourCalls is one read of each service beside ECS: CloudWatch Logs,
+// Application Auto Scaling and CloudWatch.
 func neighbourCalls() []neighbourCall {
 	ctx := context.Background()
 	return []neighbourCall{

@@ -417,21 +417,21 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 // resources and starts its lifecycle.
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
-	blk := newTaskStorage(len(defs))
+	storage := newTaskStorage(len(defs))
 	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
 	e.seq++
 	e.created++
-	t := &blk.t
+	t := &storage.t
 	*t = task{
 		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType, az: az, inst: inst,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
-		eni: ids.eni, privateIP: ids.privateIP, history: blk.h[:0], containers: blk.containers[:0],
+		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: storage.containers[:0],
 	}
 	for i, cd := range defs {
 		cn := n.containers[i]
-		ct := blk.container(i)
+		ct := storage.container(i)
 		*ct = container{
 			name: aws.ToString(cd.Name), image: aws.ToString(cd.Image),
 			arn:       ids.containerARN(i),

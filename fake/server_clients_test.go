@@ -36,6 +36,7 @@ func awsCLI(t *testing.T, srv *faketest.Server, args ...string) (string, string,
 	return stdout.String(), stderr.String(), err
 }
 
+// needTool skips the test under -short or when name is not on PATH.
 func needTool(t *testing.T, name, install string) {
 	t.Helper()
 	if testing.Short() {
@@ -44,6 +45,31 @@ func needTool(t *testing.T, name, install string) {
 	if _, err := exec.LookPath(name); err != nil {
 		t.Skipf("%s not on PATH; %s to run this wire test", name, install)
 	}
+}
+
+// needBoto3 skips the test under -short or when python3 cannot import
+// boto3.
+func needBoto3(t *testing.T) {
+	t.Helper()
+	needTool(t, "python3", "install python3 and boto3")
+	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
+		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
+	}
+}
+
+// runBoto3 runs a Python script (sys.argv[1:] = url, args...) with
+// throwaway AWS config and credentials files and returns what it printed;
+// the test fails if the script does. Call needBoto3 first.
+func runBoto3(t *testing.T, script, url string, args ...string) string {
+	t.Helper()
+	dir := t.TempDir()
+	cmd := exec.CommandContext(t.Context(), "python3", append([]string{"-c", script, url}, args...)...)
+	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("boto3 script: %v\n%s", err, out)
+	}
+	return string(out)
 }
 
 // TestAWSCLIAgainstServer checks what the README walk-through (run by
@@ -122,20 +148,11 @@ except c.exceptions.ClusterNotFoundException as e:
 `
 
 func TestBoto3AgainstServer(t *testing.T) {
-	needTool(t, "python3", "install python3 and boto3")
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
-	}
+	needBoto3(t)
 	srv := faketest.NewServer(t)
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3Scenario, srv.URL)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 scenario: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3Scenario, srv.URL)
 	want := "ap-southeast-2 RUNNING datetime\nClusterNotFoundException Cluster not found.\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed %q, want %q", out, want)
 	}
 }

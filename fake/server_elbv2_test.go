@@ -3,9 +3,6 @@ package fake_test
 import (
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -171,22 +168,13 @@ except c.exceptions.TargetGroupNotFoundException as e:
 `
 
 func TestBoto3ELBv2AgainstServer(t *testing.T) {
-	needTool(t, "python3", "install python3 and boto3")
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
-	}
+	needBoto3(t)
 	srv := faketest.NewServer(t)
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3Elbv2Scenario, srv.URL)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 scenario: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3Elbv2Scenario, srv.URL)
 	want := "eu-west-1 datetime initial Elb.RegistrationInProgress 10.0.1.7 8080 8080 healthy\n" +
 		"[{'Key': 'team', 'Value': 'py'}]\n" +
 		"TargetGroupNotFoundException One or more target groups not found\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed %q, want %q", out, want)
 	}
 }

@@ -136,21 +136,12 @@ except c.exceptions.ResourceNotFoundException as e:
 `
 
 func TestBoto3ReadsLogsFromServer(t *testing.T) {
-	needTool(t, "python3", "install python3 and boto3")
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
-	}
+	needBoto3(t)
 	srv := logsServer(t)
 	id := runScripted(t, srv)
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3LogsScenario, srv.URL, "web/app/"+id)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 logs scenario: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3LogsScenario, srv.URL, "web/app/"+id)
 	want := "migrating 1 of 2 | migrating 2 of 2 | ERROR: duplicate key int\n1 True\nResourceNotFoundException The specified log stream does not exist.\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed %q, want %q", out, want)
 	}
 }

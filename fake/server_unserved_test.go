@@ -4,9 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"net/http/httptest"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -92,22 +89,11 @@ for svc, call in (("sts", lambda c: c.get_caller_identity()), ("iam", lambda c: 
 // The same with boto3: each protocol's error shape parses into a
 // ClientError with code UnknownOperationException.
 func TestUnservedServiceBoto3(t *testing.T) {
-	if testing.Short() {
-		t.Skip("-short: skipping the test that starts an external client process")
-	}
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("python3 with boto3 not available")
-	}
+	needBoto3(t)
 	h, url, lines := unservedServer(t)
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3Unserved, url)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3Unserved, url)
 	want := "sts UnknownOperationException 400\niam UnknownOperationException 400\nsecretsmanager UnknownOperationException 400\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed %q, want %q", out, want)
 	}
 	if got := strings.Join(h.Unserved(), ","); got != "iam ListRoles,secretsmanager ListSecrets,sts GetCallerIdentity" {

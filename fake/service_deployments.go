@@ -18,8 +18,8 @@ import (
 // rolling (ECS deployment controller) service's deployments, served by
 // ListServiceDeployments, DescribeServiceDeployments,
 // DescribeServiceRevisions and StopServiceDeployment
-// (service_deployments_api.go). See docs/fidelity.md, "Service
-// deployments".
+// (service_deployments_api.go), shown as service_deployments_view.go
+// renders them. See docs/fidelity.md, "Service deployments".
 //
 // ECS creates a service deployment, and a service revision recording the
 // configuration being deployed, when a service is created and when an
@@ -126,6 +126,18 @@ func historyARN(serviceARN, kind, id string) string {
 	return strings.Replace(serviceARN, ":service/", ":"+kind+"/", 1) + "/" + id
 }
 
+// revisionARN is the ARN of the service revision of the deployment with
+// id deploymentID, of the service with ARN serviceARN.
+func revisionARN(serviceARN, deploymentID string) string {
+	return historyARN(serviceARN, "service-revision", revisionID(deploymentID))
+}
+
+// newRollback is the rollback part of a service deployment: ECS rolled
+// back to deployment back's revision at at, for reason.
+func newRollback(serviceARN string, back *deployment, reason string, at time.Time) *types.Rollback {
+	return &types.Rollback{Reason: optString(reason), StartedAt: aws.Time(at), ServiceRevisionArn: aws.String(revisionARN(serviceARN, back.id))}
+}
+
 // serviceDeploymentID derives the id of the service deployment of a
 // deployment: 22 URL-safe base64 characters like ECS's, from a hash (the
 // seeded random source is not drawn from, so adding the history changes
@@ -166,7 +178,7 @@ func (e *ECS) recordServiceDeploymentLocked(s *service, d *deployment, now time.
 	sd.arn = historyARN(s.arn, "service-deployment", sd.id)
 	for _, o := range s.deployments {
 		if o != d && o.status != plan.StatusInactive {
-			sd.sources = append(sd.sources, sdRevision{deploymentID: o.id, arn: historyARN(s.arn, "service-revision", revisionID(o.id))})
+			sd.sources = append(sd.sources, sdRevision{deploymentID: o.id, arn: revisionARN(s.arn, o.id)})
 		}
 	}
 	h.deps = append(h.deps, sd)
@@ -176,9 +188,8 @@ func (e *ECS) recordServiceDeploymentLocked(s *service, d *deployment, now time.
 // newServiceRevisionLocked records the configuration d deploys, as ECS
 // records it in a service revision.
 func (e *ECS) newServiceRevisionLocked(s *service, d *deployment, now time.Time) *serviceRevision {
-	id := revisionID(d.id)
 	v := types.ServiceRevision{
-		ServiceRevisionArn:          aws.String(historyARN(s.arn, "service-revision", id)),
+		ServiceRevisionArn:          aws.String(revisionARN(s.arn, d.id)),
 		ServiceArn:                  aws.String(s.arn),
 		ClusterArn:                  aws.String(s.c.arn),
 		TaskDefinition:              aws.String(d.td.arn),
@@ -203,7 +214,7 @@ func (e *ECS) newServiceRevisionLocked(s *service, d *deployment, now time.Time)
 			ContainerName: cd.Name, Image: aws.String(img), ImageDigest: aws.String(imageDigest(img)),
 		})
 	}
-	return &serviceRevision{id: id, view: v}
+	return &serviceRevision{id: revisionID(d.id), view: v}
 }
 
 // cloneDeploymentConfiguration copies cfg deeply enough that later service
@@ -318,8 +329,7 @@ func (e *ECS) syncServiceDeploymentsLocked(s *service, now time.Time) {
 	}
 	if back != nil && sd.rollback == nil {
 		sd.rollbackTo = back.id
-		sd.rollback = &types.Rollback{Reason: optString(sd.reason), StartedAt: aws.Time(back.revivedAt),
-			ServiceRevisionArn: aws.String(historyARN(s.arn, "service-revision", revisionID(back.id)))}
+		sd.rollback = newRollback(s.arn, back, sd.reason, back.revivedAt)
 	}
 	sd.status = next
 	sd.updatedAt = now
@@ -459,133 +469,4 @@ func (e *ECS) pruneHistoryLocked(s *service, now time.Time) {
 // createdAt is within what ECS shows at now.
 func visibleHistory(createdAt, now time.Time) bool {
 	return !createdAt.Before(now.Add(-serviceDeploymentRetention))
-}
-
-// serviceDeploymentViewLocked renders sd as DescribeServiceDeployments
-// shows it; running and pending are s's task counts by deployment.
-func (e *ECS) serviceDeploymentViewLocked(s *service, sd *serviceDeployment, running, pending map[string]int) types.ServiceDeployment {
-	cfg := cloneDeploymentConfiguration(sd.cfg)
-	out := types.ServiceDeployment{
-		ServiceDeploymentArn:    aws.String(sd.arn),
-		ServiceArn:              aws.String(s.arn),
-		ClusterArn:              aws.String(s.c.arn),
-		CreatedAt:               aws.Time(sd.createdAt),
-		StartedAt:               optTime(sd.startedAt),
-		FinishedAt:              optTime(sd.finishedAt),
-		StoppedAt:               optTime(sd.stoppedAt),
-		UpdatedAt:               aws.Time(sd.updatedAt),
-		SourceServiceRevisions:  make([]types.ServiceRevisionSummary, 0, len(sd.sources)),
-		Status:                  sd.status,
-		StatusReason:            optString(sd.reason),
-		DeploymentConfiguration: &cfg,
-	}
-	for _, r := range sd.sources {
-		out.SourceServiceRevisions = append(out.SourceServiceRevisions, e.revisionSummaryLocked(s, r, running, pending))
-	}
-	target := e.revisionSummaryLocked(s, sd.target, running, pending)
-	out.TargetServiceRevision = &target
-	if sd.rollback != nil {
-		rb := *sd.rollback
-		out.Rollback = &rb
-	}
-	out.DeploymentCircuitBreaker = e.sdBreakerLocked(s, sd)
-	out.Alarms = sdAlarms(sd)
-	return out
-}
-
-// sdBreakerLocked is the circuit breaker part of a service deployment:
-// DISABLED, MONITORING while the target deploys, TRIGGERED when the
-// breaker failed it, MONITORING_COMPLETE otherwise once it ended.
-func (e *ECS) sdBreakerLocked(s *service, sd *serviceDeployment) *types.ServiceDeploymentCircuitBreaker {
-	cb := circuitBreakerOf(sd.cfg)
-	if !cb.Enable {
-		return &types.ServiceDeploymentCircuitBreaker{Status: types.ServiceDeploymentRollbackMonitorsStatusDisabled}
-	}
-	out := &types.ServiceDeploymentCircuitBreaker{FailureCount: sd.failures, Threshold: sd.threshold,
-		Status: types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete}
-	switch {
-	case sd.breakerTripped:
-		out.Status = types.ServiceDeploymentRollbackMonitorsStatusTriggered
-	case !sd.detectionDone:
-		out.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoring
-		out.Threshold = int32(cb.Threshold(s.desired))
-		if t := s.deploymentByID(sd.target.deploymentID); t != nil {
-			out.FailureCount = int32(t.failedTasks)
-		}
-	}
-	return out
-}
-
-// sdAlarms is the alarms part of a service deployment: DISABLED without
-// deployment alarms, else MONITORING while the target deploys, TRIGGERED
-// (with the alarm's name) when an alarm failed it, MONITORING_COMPLETE
-// otherwise.
-func sdAlarms(sd *serviceDeployment) *types.ServiceDeploymentAlarms {
-	al := sd.cfg.Alarms
-	if al == nil || !al.Enable {
-		return &types.ServiceDeploymentAlarms{Status: types.ServiceDeploymentRollbackMonitorsStatusDisabled}
-	}
-	out := &types.ServiceDeploymentAlarms{AlarmNames: slices.Clone(al.AlarmNames), Status: types.ServiceDeploymentRollbackMonitorsStatusMonitoringComplete}
-	switch {
-	case len(sd.triggered) > 0:
-		out.Status = types.ServiceDeploymentRollbackMonitorsStatusTriggered
-		out.TriggeredAlarmNames = slices.Clone(sd.triggered)
-	case !sd.detectionDone:
-		out.Status = types.ServiceDeploymentRollbackMonitorsStatusMonitoring
-	}
-	return out
-}
-
-// briefLocked renders sd as ListServiceDeployments shows it.
-func briefOf(s *service, sd *serviceDeployment) types.ServiceDeploymentBrief {
-	return types.ServiceDeploymentBrief{
-		ServiceDeploymentArn:     aws.String(sd.arn),
-		ServiceArn:               aws.String(s.arn),
-		ClusterArn:               aws.String(s.c.arn),
-		CreatedAt:                aws.Time(sd.createdAt),
-		StartedAt:                optTime(sd.startedAt),
-		FinishedAt:               optTime(sd.finishedAt),
-		TargetServiceRevisionArn: aws.String(sd.target.arn),
-		Status:                   sd.status,
-		StatusReason:             optString(sd.reason),
-	}
-}
-
-// optTime is nil for the zero time.
-func optTime(t time.Time) *time.Time {
-	if t.IsZero() {
-		return nil
-	}
-	return aws.Time(t)
-}
-
-// currentHistoryLocked is what DescribeServices shows of the history: the
-// ARN of the newest service deployment (currentServiceDeployment) and the
-// revisions of the deployments still PRIMARY or ACTIVE, newest first,
-// with their task counts (currentServiceRevisions). ECS fills both for
-// rolling-update services too (kayac/ecspresso reads
-// currentServiceDeployment since aws-sdk-go-v2 ecs v1.69, PR #903).
-func (e *ECS) currentHistoryLocked(s *service, running, pending map[string]int) (*string, []types.ServiceCurrentRevisionSummary) {
-	h := &s.history
-	if s.status != serviceActive || len(h.deps) == 0 {
-		return nil, nil
-	}
-	revs := []types.ServiceCurrentRevisionSummary{}
-	for i := len(s.deployments) - 1; i >= 0; i-- {
-		d := s.deployments[i]
-		if d.status == plan.StatusInactive {
-			continue
-		}
-		var arn string
-		if rev := h.revs[revisionID(d.id)]; rev != nil {
-			arn = aws.ToString(rev.view.ServiceRevisionArn) // built once
-		} else {
-			arn = historyARN(s.arn, "service-revision", revisionID(d.id))
-		}
-		revs = append(revs, types.ServiceCurrentRevisionSummary{
-			Arn:                aws.String(arn),
-			RequestedTaskCount: int32(d.desired), RunningTaskCount: int32(running[d.id]), PendingTaskCount: int32(pending[d.id]),
-		})
-	}
-	return aws.String(h.deps[len(h.deps)-1].arn), revs
 }

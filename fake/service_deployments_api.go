@@ -31,6 +31,8 @@ const (
 	describeHistoryMax            = 20
 )
 
+// errServiceDeploymentNotFound is StopServiceDeployment's error for an
+// unknown service deployment ARN.
 func errServiceDeploymentNotFound() error {
 	return &types.ServiceDeploymentNotFoundException{Message: aws.String("Service deployment not found.")}
 }
@@ -137,6 +139,18 @@ func parseHistoryARN(arn, kind string) (historyRef, bool) {
 	return historyRef{cluster: parts[0], service: parts[1], id: parts[2]}, true
 }
 
+// parseHistoryARNField parses arn, given in field, as an ARN of kind
+// ("service-deployment" or "service-revision"); anything else is
+// InvalidParameterException naming the field and the format.
+func parseHistoryARNField(field, kind, arn string) (historyRef, error) {
+	ref, ok := parseHistoryARN(arn, kind)
+	if !ok {
+		return historyRef{}, errInvalidParam("%s: %s is not a %s ARN (arn:aws:ecs:region:account:%s/cluster/service/id).",
+			field, arn, strings.ReplaceAll(kind, "-", " "), kind)
+	}
+	return ref, nil
+}
+
 // historyServiceLocked resolves the cluster and the ACTIVE service of a
 // parsed ARN: a cluster that does not exist is ClusterNotFoundException; a
 // service that does not exist (or was deleted, with its history) is nil.
@@ -152,7 +166,7 @@ func (e *ECS) historyServiceLocked(ref historyRef, now time.Time) (*service, err
 	return s, nil
 }
 
-// serviceDeploymentLocked finds the service deployment of arn (nil when
+// serviceDeploymentByARN finds the service deployment of arn (nil when
 // unknown, deleted or older than ECS's 90 days).
 func (s *service) serviceDeploymentByARN(arn string, now time.Time) *serviceDeployment {
 	for i := len(s.history.deps) - 1; i >= 0; i-- {
@@ -196,9 +210,9 @@ func (e *ECS) DescribeServiceDeployments(ctx context.Context, in *ecs.DescribeSe
 	type counts struct{ running, pending map[string]int }
 	byService := map[*service]counts{}
 	for _, arn := range in.ServiceDeploymentArns {
-		ref, ok := parseHistoryARN(arn, "service-deployment")
-		if !ok {
-			return nil, errInvalidParam("serviceDeploymentArns: %s is not a service deployment ARN (arn:aws:ecs:region:account:service-deployment/cluster/service/id).", arn)
+		ref, err := parseHistoryARNField("serviceDeploymentArns", "service-deployment", arn)
+		if err != nil {
+			return nil, err
 		}
 		s, err := e.historyServiceLocked(ref, now)
 		if err != nil {
@@ -240,9 +254,9 @@ func (e *ECS) DescribeServiceRevisions(ctx context.Context, in *ecs.DescribeServ
 	}
 	out := &ecs.DescribeServiceRevisionsOutput{ServiceRevisions: []types.ServiceRevision{}, Failures: []types.Failure{}}
 	for _, arn := range in.ServiceRevisionArns {
-		ref, ok := parseHistoryARN(arn, "service-revision")
-		if !ok {
-			return nil, errInvalidParam("serviceRevisionArns: %s is not a service revision ARN (arn:aws:ecs:region:account:service-revision/cluster/service/id).", arn)
+		ref, err := parseHistoryARNField("serviceRevisionArns", "service-revision", arn)
+		if err != nil {
+			return nil, err
 		}
 		s, err := e.historyServiceLocked(ref, now)
 		if err != nil {
@@ -311,9 +325,9 @@ func (e *ECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDepl
 	default:
 		return nil, errInvalidParam("stopType: %s is not valid; the valid value is ROLLBACK.", string(in.StopType))
 	}
-	ref, ok := parseHistoryARN(arn, "service-deployment")
-	if !ok {
-		return nil, errInvalidParam("serviceDeploymentArn: %s is not a service deployment ARN (arn:aws:ecs:region:account:service-deployment/cluster/service/id).", arn)
+	ref, err := parseHistoryARNField("serviceDeploymentArn", "service-deployment", arn)
+	if err != nil {
+		return nil, err
 	}
 	s, err := e.historyServiceLocked(ref, now)
 	if err != nil || s == nil {
@@ -394,8 +408,7 @@ func (e *ECS) stopRollbackLocked(s *service, sd *serviceDeployment, back *deploy
 	sd.reason = sdStopRollbackReason
 	sd.status = types.ServiceDeploymentStatusRollbackRequested
 	sd.rollbackTo = back.id
-	sd.rollback = &types.Rollback{Reason: aws.String(sdStopRollbackReason), StartedAt: aws.Time(now),
-		ServiceRevisionArn: aws.String(historyARN(s.arn, "service-revision", revisionID(back.id)))}
+	sd.rollback = newRollback(s.arn, back, sdStopRollbackReason, now)
 	sd.updatedAt = now
 	if sd.startedAt.IsZero() {
 		sd.startedAt = now

@@ -205,7 +205,14 @@ func TestListServiceDeploymentsFiltersPagesAndErrors(t *testing.T) {
 	_, err = e.DescribeServiceDeployments(bg, &ecs.DescribeServiceDeploymentsInput{})
 	apiErr(t, err, "InvalidParameterException", "serviceDeploymentArns: must contain between 1 and 20 items, got 0.")
 	_, err = e.DescribeServiceDeployments(bg, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{"web"}})
-	apiErr(t, err, "InvalidParameterException", "")
+	apiErr(t, err, "InvalidParameterException",
+		"serviceDeploymentArns: web is not a service deployment ARN (arn:aws:ecs:region:account:service-deployment/cluster/service/id).")
+	_, err = e.DescribeServiceRevisions(bg, &ecs.DescribeServiceRevisionsInput{ServiceRevisionArns: []string{want[0]}})
+	apiErr(t, err, "InvalidParameterException",
+		"serviceRevisionArns: "+want[0]+" is not a service revision ARN (arn:aws:ecs:region:account:service-revision/cluster/service/id).")
+	_, err = e.StopServiceDeployment(bg, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: aws.String("web")})
+	apiErr(t, err, "InvalidParameterException",
+		"serviceDeploymentArn: web is not a service deployment ARN (arn:aws:ecs:region:account:service-deployment/cluster/service/id).")
 	_, err = e.DescribeServiceDeployments(bg, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{
 		"arn:aws:ecs:us-east-1:123456789012:service-deployment/nope/web/abc"}})
 	apiErr(t, err, "ClusterNotFoundException", "Cluster not found.")

@@ -45,6 +45,25 @@ func revCounts(r *types.ServiceRevisionSummary) [3]int32 {
 	return [3]int32{r.RequestedTaskCount, r.RunningTaskCount, r.PendingTaskCount}
 }
 
+// updateToFailingImage runs service web (desired tasks of "img:good", the
+// circuit breaker on, rollback as given) on 8 instances until its rollout
+// completed, then updates it to "img:bad", whose tasks fail to start. It
+// returns the fake, the good task definition and the service deployments
+// right after the update, newest first.
+func updateToFailingImage(t *testing.T, desired int32, rollback bool) (*ECS, string, []types.ServiceDeploymentBrief) {
+	t.Helper()
+	e := newCluster(t, 8)
+	good := register(t, e, simpleTD("web", "img:good"))
+	bad := register(t, e, simpleTD("web", "img:bad"))
+	if err := e.InjectFault(Fault{Image: "img:bad", Action: FaultFailStart}); err != nil {
+		t.Fatal(err)
+	}
+	createSvc(t, e, "web", good, desired, svcOpts{min: 100, max: 200, breaker: true, rollback: rollback})
+	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", good) })
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(bad)})
+	return e, good, listSD(t, e, "web")
+}
+
 // A rolling deploy that succeeds: the service deployment of the create
 // and of the update, their statuses, times and task counts at each step,
 // the source revision of the update, and the revisions' configuration.
@@ -149,16 +168,7 @@ func TestServiceDeploymentsRollingDeploySucceeds(t *testing.T) {
 // TRIGGERED with its count, then ROLLBACK_SUCCESSFUL once the old
 // revision runs again.
 func TestServiceDeploymentsCircuitBreakerRollback(t *testing.T) {
-	e := newCluster(t, 8)
-	td1 := register(t, e, simpleTD("web", "img:good"))
-	td2 := register(t, e, simpleTD("web", "img:bad"))
-	if err := e.InjectFault(Fault{Image: "img:bad", Action: FaultFailStart}); err != nil {
-		t.Fatal(err)
-	}
-	createSvc(t, e, "web", td1, 4, svcOpts{min: 100, max: 200, breaker: true, rollback: true})
-	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
-	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-	list := listSD(t, e, "web")
+	e, td1, list := updateToFailingImage(t, 4, true)
 	arn, goodRev := aws.ToString(list[0].ServiceDeploymentArn), aws.ToString(list[1].TargetServiceRevisionArn)
 	var rollingBack types.ServiceDeployment
 	stepUntil(t, e, time.Second, 30*time.Minute, func() {
@@ -212,16 +222,8 @@ func TestServiceDeploymentsCircuitBreakerRollback(t *testing.T) {
 // Without rollback a deployment the circuit breaker fails is STOPPED, with
 // stoppedAt and the breaker's reason.
 func TestServiceDeploymentsBreakerWithoutRollbackStops(t *testing.T) {
-	e := newCluster(t, 8)
-	td1 := register(t, e, simpleTD("web", "img:good"))
-	td2 := register(t, e, simpleTD("web", "img:bad"))
-	if err := e.InjectFault(Fault{Image: "img:bad", Action: FaultFailStart}); err != nil {
-		t.Fatal(err)
-	}
-	createSvc(t, e, "web", td1, 2, svcOpts{min: 100, max: 200, breaker: true})
-	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
-	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-	arn := aws.ToString(listSD(t, e, "web")[0].ServiceDeploymentArn)
+	e, _, list := updateToFailingImage(t, 2, false)
+	arn := aws.ToString(list[0].ServiceDeploymentArn)
 	stepUntil(t, e, time.Second, 30*time.Minute, nil, func() bool {
 		return describeSD(t, e, arn).Status != types.ServiceDeploymentStatusInProgress
 	})

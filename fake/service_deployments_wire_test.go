@@ -2,9 +2,6 @@ package fake_test
 
 import (
 	"errors"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -147,19 +144,12 @@ except c.exceptions.ClusterNotFoundException as e:
     print("ClusterNotFoundException", e.response["Error"]["Message"])
 `
 
+// TestBoto3ServiceDeployments: boto3 reads the history of a deployment it
+// stops with a rollback (statuses, rollback, counts, revisions, errors).
 func TestBoto3ServiceDeployments(t *testing.T) {
-	needTool(t, "python3", "install python3 and boto3")
-	if err := exec.Command("python3", "-c", "import boto3").Run(); err != nil {
-		t.Skip("boto3 not importable; pip install boto3 to run the boto3 wire test")
-	}
+	needBoto3(t)
 	srv := sdCluster(t, "nginx:2")
-	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", "-c", boto3ServiceDeployments, srv.URL)
-	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("boto3 scenario: %v\n%s", err, out)
-	}
+	out := runBoto3(t, boto3ServiceDeployments, srv.URL)
 	// While the rollback runs, the stopped revision is scaled in: ECS no
 	// longer requests tasks of it.
 	want := "['IN_PROGRESS', 'SUCCESSFUL'] True\n" +
@@ -168,7 +158,7 @@ func TestBoto3ServiceDeployments(t *testing.T) {
 		"web:1 EC2 ['nginx:1']\n" +
 		"ConflictException\n" +
 		"ClusterNotFoundException Cluster not found.\n"
-	if string(out) != want {
+	if out != want {
 		t.Errorf("boto3 printed:\n%s\nwant:\n%s", out, want)
 	}
 }

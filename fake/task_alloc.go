@@ -24,22 +24,22 @@ type taskStorage struct {
 
 // newTaskStorage allocates a task's storage for n containers.
 func newTaskStorage(n int) *taskStorage {
-	b := &taskStorage{}
+	st := &taskStorage{}
 	if n == 1 {
-		b.containers = b.onePtr[:0:1]
+		st.containers = st.onePtr[:0:1]
 	} else {
-		b.containers = make([]*container, 0, n)
-		b.more = make([]container, n)
+		st.containers = make([]*container, 0, n)
+		st.more = make([]container, n)
 	}
-	return b
+	return st
 }
 
 // container returns the storage of container i.
-func (b *taskStorage) container(i int) *container {
-	if b.more == nil {
-		return &b.one
+func (st *taskStorage) container(i int) *container {
+	if st.more == nil {
+		return &st.one
 	}
-	return &b.more[i]
+	return &st.more[i]
 }
 
 // taskIDs are the identifiers of a new task, slices of one string.

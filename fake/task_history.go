@@ -31,6 +31,9 @@ type historyEntry struct {
 	full                  *TaskStateChange
 }
 
+// historyWord is the index of s in historyWords, or noWord (a switch: no
+// map look-up per recorded change; TestHistoryWordsRoundTrip keeps the two
+// in step).
 func historyWord(s string) uint8 {
 	switch s { // the order of historyWords
 	case "":
