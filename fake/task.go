@@ -98,6 +98,9 @@ type task struct {
 	// indexedAs is the desired status t is filed under in its cluster's
 	// task index (task_index.go).
 	indexedAs string
+	// lists are the nLists index lists t is filed in (task_index.go).
+	lists  [5]*taskList
+	nLists uint8
 	// orphaned: the task's instance was deregistered with force; ECS no
 	// longer monitors or counts it (orphans.go).
 	orphaned bool

@@ -68,47 +68,89 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 }
 
 // indexTaskLocked files t under its current desired status (a task the
-// cluster has just created, or one whose desired status changed, after
-// unindexTaskLocked with the old status).
+// cluster has just created, or one that was never filed and whose desired
+// status changed) and remembers the lists on t (t.lists), so that refiling
+// and removing it need no index lookups.
 func (e *ECS) indexTaskLocked(t *task) {
 	c := t.c
+	t.indexedAs = t.desiredStatus
+	var buf [5]taskIndexKey
+	keys := taskIndexKeys(&buf, t, t.indexedAs)
+	for i, k := range keys {
+		l := c.taskListLocked(k)
+		l.insert(t)
+		t.lists[i] = l
+	}
+	t.nLists = uint8(len(keys))
+}
+
+// taskListLocked returns c's list for k, creating it when there is none.
+func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
 	if c.taskIndex == nil {
 		c.taskIndex = map[taskIndexKey]*taskList{}
 	}
-	t.indexedAs = t.desiredStatus
-	var buf [5]taskIndexKey
-	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
-		l := c.taskIndex[k]
-		if l == nil {
-			l = &taskList{}
-			c.taskIndex[k] = l
-		}
-		l.insert(t)
+	l := c.taskIndex[k]
+	if l == nil {
+		l = &taskList{key: k}
+		c.taskIndex[k] = l
+	}
+	return l
+}
+
+// dropTaskListLocked removes l (now empty) from c's index.
+func (c *cluster) dropTaskListLocked(l *taskList) {
+	delete(c.taskIndex, l.key)
+	if l.twin != nil {
+		l.twin.twin = nil
+		l.twin = nil
+	}
+}
+
+// removeFromListLocked takes t out of l, dropping l when it empties.
+func (c *cluster) removeFromListLocked(l *taskList, t *task) {
+	l.remove(t)
+	if l.len() == 0 {
+		c.dropTaskListLocked(l)
 	}
 }
 
 // unindexTaskLocked removes t from the lists it was filed in.
 func (e *ECS) unindexTaskLocked(t *task) {
 	c := t.c
-	var buf [5]taskIndexKey
-	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
-		if l := c.taskIndex[k]; l != nil {
-			l.remove(t)
-			if l.len() == 0 {
-				delete(c.taskIndex, k)
-			}
-		}
+	for i, l := range t.lists[:t.nLists] {
+		c.removeFromListLocked(l, t)
+		t.lists[i] = nil
 	}
+	t.nLists = 0
 	t.indexedAs = ""
 }
 
-// reindexTaskLocked refiles t after its desired status changed.
+// reindexTaskLocked refiles t after its desired status changed: each of
+// its lists' counterpart under the new status (the list's twin, linked
+// the first time it is needed) takes it.
 func (e *ECS) reindexTaskLocked(t *task) {
 	if t.indexedAs == t.desiredStatus || t.forgotten || t.orphaned {
 		return
 	}
-	e.unindexTaskLocked(t)
-	e.indexTaskLocked(t)
+	if t.nLists == 0 { // never filed (a task that waited for capacity)
+		e.indexTaskLocked(t)
+		return
+	}
+	c := t.c
+	desired := desiredCode(t.desiredStatus)
+	for i, from := range t.lists[:t.nLists] {
+		to := from.twin
+		if to == nil || to.key.desired != desired {
+			to = c.taskListLocked(taskIndexKey{desired, from.key.kind, from.key.value})
+			if from.twin == nil && to.twin == nil {
+				from.twin, to.twin = to, from
+			}
+		}
+		c.removeFromListLocked(from, t)
+		to.insert(t)
+		t.lists[i] = to
+	}
+	t.indexedAs = t.desiredStatus
 }
 
 // taskFilter is what ListTasks selects by.

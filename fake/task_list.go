@@ -20,6 +20,11 @@ import (
 type taskList struct {
 	blocks []taskBlock // block i's tasks precede block i+1's
 	n      int         // tasks in all blocks
+	// key is the list's key in its cluster's index; twin, when not nil,
+	// is the list of the same kind and value under the other desired
+	// status (task_index.go reindexTaskLocked).
+	key  taskIndexKey
+	twin *taskList
 }
 
 // taskBlock is a non-empty run of a taskList, sorted by seq.
