@@ -7,21 +7,36 @@ import (
 
 // selector picks tasks to stop where the service has the most tasks: first
 // by availability zone, then by container instance. It tracks the counts of
-// the service's schedulable tasks and lowers them as tasks are picked.
+// the service's schedulable tasks and lowers them as tasks are picked. The
+// counts are taken at the first pick that can choose something: most
+// passes pick nothing, and counting costs a pass over every task.
 type selector struct {
 	perAZ       map[string]int
 	perInstance map[string]int
 	buf         *scratch
+	deps        []*depState // counted at the first pick
+	counted     bool
 }
 
-// newSelector counts the schedulable tasks of all deployments per AZ and
-// per instance (in buf's maps).
+// newSelector returns a selector over the schedulable tasks of all
+// deployments (counted per AZ and per instance, in buf's maps, when first
+// needed).
 func newSelector(deps []*depState, buf *scratch) *selector {
+	return &selector{buf: buf, deps: deps}
+}
+
+// count takes the counts of the selector's tasks, once.
+func (s *selector) count() {
+	if s.counted {
+		return
+	}
+	s.counted = true
+	buf := s.buf
 	if buf.perAZ == nil {
 		buf.perAZ, buf.perInstance = map[string]int{}, map[string]int{}
 	}
-	s := &selector{perAZ: buf.perAZ, perInstance: buf.perInstance, buf: buf}
-	for _, ds := range deps {
+	s.perAZ, s.perInstance = buf.perAZ, buf.perInstance
+	for _, ds := range s.deps {
 		for _, ts := range ds.tasks {
 			if ts.cond != condGone {
 				s.perAZ[ts.t.AZ]++
@@ -29,7 +44,6 @@ func newSelector(deps []*depState, buf *scratch) *selector {
 			}
 		}
 	}
-	return s
 }
 
 // cand is a candidate of pick with its instance's task count.
@@ -46,6 +60,7 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 	if n <= 0 || len(cands) == 0 {
 		return nil
 	}
+	s.count()
 	// Each candidate carries its instance's count, read once: the sort
 	// then compares integers instead of hashing instance names. The
 	// candidates are grouped by AZ in one array (counted first).
