@@ -146,6 +146,12 @@ func (l *taskList) remove(t *task) {
 	}
 	refs = slices.Delete(refs, i, i+1) // clears the vacated entry
 	switch {
+	case len(refs) == 0 && b == 0:
+		// The oldest block emptied (tasks are forgotten oldest first):
+		// reslice rather than move every other block's header.
+		l.blocks[0] = taskBlock{}
+		l.blocks = l.blocks[1:]
+		return
 	case len(refs) == 0:
 		l.blocks = slices.Delete(l.blocks, b, b+1)
 		return
