@@ -2,6 +2,7 @@ package fake
 
 import (
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -57,7 +58,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		snap := e.snapshotLocked(s, now)
 		s.plans++
 		p := plan.Compute(snap)
-		again = e.applyPlanLocked(s, snap, p, now)
+		again = e.applyPlanLocked(s, p, now)
 	}
 	if again { // still something to count: plan again from the event queue
 		e.setWakeupLocked(s, now)
@@ -111,7 +112,13 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		n = max(n, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
 		ts = make([]plan.Task, 0, n+n/4)
 	}
+	s.snaps++
+	s.snapStopped = 0
 	for _, t := range s.tasks {
+		if t.lastStatus == statusStopped {
+			t.seenStopped = s.snaps
+			s.snapStopped++
+		}
 		pt := plan.Task{
 			ID: t.id, DeploymentID: t.startedBy, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
 			Health: t.health, StartedAt: t.startedAt, StoppedAt: t.stoppedAt,
@@ -157,7 +164,7 @@ func hasEssentialHealthCheck(td *taskDef) bool {
 // applyPlanLocked performs p on s in the plan package's order. It reports
 // whether s must be planned again at once: a rollback revived a deployment,
 // or tasks could not be placed (the planner counts them).
-func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now time.Time) bool {
+func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 	// 1. Deployment updates.
 	for _, u := range p.Deployments {
 		d := s.deploymentByID(u.ID)
@@ -174,7 +181,7 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 	// plan starts and stops nothing). Its events (failed, rolling back)
 	// are kept.
 	if p.RolledBackTo != "" {
-		e.applyMarksLocked(p)
+		e.applyMarksLocked(s, p)
 		s.marks = p.Service
 		for _, msg := range p.Events {
 			e.addEventLocked(s, msg, now)
@@ -182,7 +189,7 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 		return true
 	}
 	// 3. Task marks; 4. service marks.
-	e.applyMarksLocked(p)
+	e.applyMarksLocked(s, p)
 	s.marks = p.Service
 	// 5. Stops (within a capacity provider strategy, the providers over
 	// their share first: capacity_place.go).
@@ -207,20 +214,36 @@ func (e *ECS) applyPlanLocked(s *service, snap plan.Snapshot, p plan.Plan, now t
 	}
 	// 8. Wake-ups.
 	e.setWakeupLocked(s, p.NextWakeup)
-	e.pruneLocked(s, snap)
+	e.pruneLocked(s)
 	return unplaced
 }
 
-// applyMarksLocked sets the planner's accounting flags on tasks.
-func (e *ECS) applyMarksLocked(p plan.Plan) {
+// applyMarksLocked sets the planner's accounting flags on tasks. The
+// marked tasks are s's (the snapshot's): they are found in s.tasks, sorted
+// by id, by binary search; the cluster-wide task map is read only for a
+// task not found there.
+func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 	for _, m := range p.Marks {
-		t := e.tasks[m.TaskID]
+		t := serviceTaskByID(s, m.TaskID)
+		if t == nil || t.forgotten {
+			t = e.tasks[m.TaskID]
+		}
 		if t == nil {
 			continue
 		}
 		t.failureCounted = t.failureCounted || m.FailureCounted
 		t.healthyCounted = t.healthyCounted || m.HealthyCounted
 	}
+}
+
+// serviceTaskByID returns s's task with id (s.tasks is sorted by id), or
+// nil.
+func serviceTaskByID(s *service, id string) *task {
+	i, ok := slices.BinarySearchFunc(s.tasks, id, func(t *task, id string) int { return strings.Compare(t.id, id) })
+	if !ok {
+		return nil
+	}
+	return s.tasks[i]
 }
 
 // setWakeupLocked asks for a plan of s at `at` (zero: no time-based wake-up).
@@ -244,21 +267,10 @@ func (e *ECS) setWakeupLocked(s *service, at time.Time) {
 
 // pruneLocked drops STOPPED tasks the planner has now seen, and INACTIVE
 // deployments other than the newest COMPLETED one (a rollback target).
-func (e *ECS) pruneLocked(s *service, snap plan.Snapshot) {
-	seen := 0
-	for _, pt := range snap.Tasks {
-		if pt.LastStatus == statusStopped {
-			seen++
-		}
-	}
-	if seen > 0 {
-		stopped := make(map[string]bool, seen)
-		for _, pt := range snap.Tasks {
-			if pt.LastStatus == statusStopped {
-				stopped[pt.ID] = true
-			}
-		}
-		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return stopped[t.id] && t.lastStatus == statusStopped })
+func (e *ECS) pruneLocked(s *service) {
+	if s.snapStopped > 0 {
+		// The tasks the snapshot saw STOPPED carry its number (snapshotLocked).
+		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return t.seenStopped == s.snaps && t.lastStatus == statusStopped })
 	}
 	keep := -1
 	for i := len(s.deployments) - 1; i >= 0; i-- {

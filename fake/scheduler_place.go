@@ -114,23 +114,27 @@ func (e *ECS) unplacedEventLocked(s *service, msg string, now time.Time) {
 	e.addEventLocked(s, msg, now)
 }
 
-// mergeByID merges tasks added (any order) into tasks (sorted by id) and
-// returns the result sorted by id: the planner sorts its snapshot by task
-// id, and sorted input keeps that sort linear.
+// mergeByID merges tasks added (any order; sorted in place) into tasks
+// (sorted by id) and returns the result sorted by id: the planner sorts
+// its snapshot by task id, and sorted input keeps that sort linear. The
+// merge runs from the back in tasks' own array (grown when needed), so a
+// batch of starts moves only the tasks after the first one it inserts
+// and copies the list only when it outgrows its capacity.
 func mergeByID(tasks, added []*task) []*task {
-	added = slices.Clone(added)
+	if len(added) == 0 {
+		return tasks
+	}
 	slices.SortFunc(added, func(a, b *task) int { return cmp.Compare(a.id, b.id) })
-	out := make([]*task, 0, len(tasks)+len(added))
-	i, j := 0, 0
-	for i < len(tasks) && j < len(added) {
-		if tasks[i].id <= added[j].id {
-			out = append(out, tasks[i])
-			i++
+	i, j := len(tasks)-1, len(added)-1
+	tasks = slices.Grow(tasks, len(added))[:len(tasks)+len(added)]
+	for k := len(tasks) - 1; j >= 0; k-- {
+		if i >= 0 && tasks[i].id > added[j].id {
+			tasks[k] = tasks[i]
+			i--
 		} else {
-			out = append(out, added[j])
-			j++
+			tasks[k] = added[j]
+			j--
 		}
 	}
-	out = append(out, tasks[i:]...)
-	return append(out, added[j:]...)
+	return tasks
 }

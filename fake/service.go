@@ -82,6 +82,11 @@ type service struct {
 	snap []plan.Task
 	// plans counts plan.Compute calls (tests check it stays per instant).
 	plans int
+	// snaps counts snapshots; snapStopped is how many STOPPED tasks the
+	// last one held (each marked with task.seenStopped = snaps), for
+	// pruneLocked.
+	snaps       uint64
+	snapStopped int
 	// alarm is a deployment alarm that fired, for the next plan
 	// (deployment_alarms.go).
 	alarm plan.DeploymentAlarm

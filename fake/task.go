@@ -68,6 +68,9 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// seenStopped is the number (service.snaps) of the last planner
+	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
+	seenStopped uint64
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 
