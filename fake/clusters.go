@@ -23,6 +23,9 @@ type cluster struct {
 	// taskIndex lists tasks by desired status and family, service,
 	// startedBy or instance (task_index.go).
 	taskIndex map[taskIndexKey]*taskList
+	// lastList is, per index kind, the list taskListLocked returned last
+	// (a batch of starts files its tasks in the same lists).
+	lastList [byInstance + 1]*taskList
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 	// Capacity providers (capacity.go): the providers associated with the

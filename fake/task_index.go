@@ -86,6 +86,9 @@ func (e *ECS) indexTaskLocked(t *task) {
 
 // taskListLocked returns c's list for k, creating it when there is none.
 func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
+	if l := c.lastList[k.kind]; l != nil && l.key == k {
+		return l
+	}
 	if c.taskIndex == nil {
 		c.taskIndex = map[taskIndexKey]*taskList{}
 	}
@@ -94,12 +97,16 @@ func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
 		l = &taskList{key: k}
 		c.taskIndex[k] = l
 	}
+	c.lastList[k.kind] = l
 	return l
 }
 
 // dropTaskListLocked removes l (now empty) from c's index.
 func (c *cluster) dropTaskListLocked(l *taskList) {
 	delete(c.taskIndex, l.key)
+	if c.lastList[l.key.kind] == l {
+		c.lastList[l.key.kind] = nil
+	}
 	if l.twin != nil {
 		l.twin.twin = nil
 		l.twin = nil
