@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"container/heap"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -15,43 +14,78 @@ type spreadCand struct {
 	n   int // the group's tasks on the instance when pushed
 }
 
-// spreadHeap orders one AZ's candidates by the group's tasks on the
-// instance, then registration order.
+// spreadHeap is a binary min-heap of one AZ's candidates, ordered by the
+// group's tasks on the instance, then registration order (a total order:
+// registration indexes are unique, so the top is the one minimum whatever
+// the heap's shape). Its operations are written out for the element type,
+// without container/heap's interface calls per comparison and swap.
 type spreadHeap []spreadCand
 
-func (h spreadHeap) Len() int { return len(h) }
-func (h spreadHeap) Less(i, j int) bool {
-	if h[i].n != h[j].n {
-		return h[i].n < h[j].n
+// less reports whether a precedes b.
+func (a spreadCand) less(b spreadCand) bool {
+	if a.n != b.n {
+		return a.n < b.n
 	}
-	return h[i].idx < h[j].idx
-}
-func (h spreadHeap) Swap(i, j int) { h[i], h[j] = h[j], h[i] }
-func (h *spreadHeap) Push(x any)   { *h = append(*h, x.(spreadCand)) }
-func (h *spreadHeap) Pop() any {
-	old := *h
-	x := old[len(old)-1]
-	*h = old[:len(old)-1]
-	return x
+	return a.idx < b.idx
 }
 
-// popCand removes the heap's top candidate (heap.Pop without boxing it in
-// an interface: one allocation less per task placed).
+// init orders h as a heap.
+func (h spreadHeap) init() {
+	for i := len(h)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+}
+
+// down moves entry i down to its place.
+func (h spreadHeap) down(i int) {
+	n := len(h)
+	for {
+		l := 2*i + 1
+		if l >= n {
+			return
+		}
+		m := l
+		if r := l + 1; r < n && h[r].less(h[l]) {
+			m = r
+		}
+		if !h[m].less(h[i]) {
+			return
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+}
+
+// up moves entry i up to its place.
+func (h spreadHeap) up(i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !h[i].less(h[p]) {
+			return
+		}
+		h[i], h[p] = h[p], h[i]
+		i = p
+	}
+}
+
+// popCand removes the heap's top candidate.
 func (h *spreadHeap) popCand() spreadCand {
-	top := (*h)[0]
-	last := len(*h) - 1
-	h.Swap(0, last)
-	*h = (*h)[:last]
+	old := *h
+	top := old[0]
+	last := len(old) - 1
+	old[0] = old[last]
+	old[last] = spreadCand{}
+	*h = old[:last]
 	if last > 0 {
-		heap.Fix(h, 0)
+		h.down(0)
 	}
 	return top
 }
 
-// pushCand adds c to the heap (heap.Push without boxing it).
+// pushCand adds c to the heap.
 func (h *spreadHeap) pushCand(c spreadCand) {
 	*h = append(*h, c)
-	heap.Fix(h, len(*h)-1)
+	h.up(len(*h) - 1)
 }
 
 // fits reports whether in can take one more task with needs n (resources
@@ -100,7 +134,7 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 		z.h = append(z.h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
 	}
 	for _, z := range zones {
-		heap.Init(&z.h)
+		z.h.init()
 	}
 	started := make([]*task, 0, req.count)
 	for placed := 0; placed < req.count; placed++ {
