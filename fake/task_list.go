@@ -53,14 +53,26 @@ func (l *taskList) set(b int, refs []taskRef) {
 // search returns the position (block, index in block) of the first task
 // with seq > after; (len(l.blocks), 0) when there is none.
 func (l *taskList) search(after uint64) (int, int) {
-	b, _ := slices.BinarySearchFunc(l.blocks, after, func(blk taskBlock, after uint64) int {
-		if blk.last <= after {
-			return -1 // every task of blk is at or before after
+	var b int
+	switch n := len(l.blocks); {
+	case n == 0:
+		return 0, 0
+	case l.blocks[0].last > after:
+		// The oldest block (the forgotten tasks are the oldest): b = 0.
+	case l.blocks[n-1].refs[0].seq <= after:
+		// At or after the newest block's first task (a task just
+		// created or stopped): no earlier block ends after it.
+		b = n - 1
+		if l.blocks[b].last <= after {
+			return n, 0
 		}
-		return 1
-	})
-	if b == len(l.blocks) {
-		return b, 0
+	default:
+		b, _ = slices.BinarySearchFunc(l.blocks, after, func(blk taskBlock, after uint64) int {
+			if blk.last <= after {
+				return -1 // every task of blk is at or before after
+			}
+			return 1
+		})
 	}
 	i, _ := slices.BinarySearchFunc(l.blocks[b].refs, after, func(r taskRef, after uint64) int {
 		if r.seq <= after {
