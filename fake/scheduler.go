@@ -101,6 +101,16 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		})
 	}
 	ts := s.snap[:0]
+	if cap(ts) < len(s.tasks) {
+		// One allocation, with room for the most tasks the service keeps
+		// (maximumPercent, at most twice the tasks it has) and a quarter
+		// more (tasks stopped since the last plan): appending would copy
+		// a 10,000-task snapshot several times over while a rollout adds
+		// tasks, and the collector's cost grows with the garbage.
+		n := len(s.tasks)
+		n = max(n, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
+		ts = make([]plan.Task, 0, n+n/4)
+	}
 	for _, t := range s.tasks {
 		pt := plan.Task{
 			ID: t.id, DeploymentID: t.startedBy, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
@@ -108,7 +118,13 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			StoppedBeforeRunning: t.lastStatus == statusStopped && t.startedAt.IsZero(),
 			StopCode:             t.stopCode, StoppedReason: t.stoppedReason, AZ: t.az,
 			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
-			LoadBalancer: e.lbPlanHealthLocked(t),
+		}
+		if t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
+			// The planner reads load-balancer health only for such tasks
+			// (plan.classify; unhealthyTexts only for tasks it found
+			// unhealthy): reading every target of the others, on every
+			// pass, cost a tenth of a 10,000-task rollout behind an ALB.
+			pt.LoadBalancer = e.lbPlanHealthLocked(t)
 		}
 		if t.inst != nil {
 			pt.ContainerInstance = t.inst.id // a short, unique key

@@ -49,30 +49,42 @@ type container struct {
 
 // task is one task and everything the service scheduler needs about it.
 type task struct {
+	// The fields the planner's snapshot reads for every task on every
+	// pass (scheduler.go snapshotLocked) come first, together: at 10,000
+	// tasks a pass reads fewer cache lines per task.
+	id            string
+	startedBy     string
+	lastStatus    string
+	desiredStatus string
+	health        types.HealthStatus
+	startedAt     time.Time
+	stoppedAt     time.Time
+	stopCode      types.TaskStopCode
+	stoppedReason string
+	az            string
+	inst          *instance // nil on Fargate
+	// svc is the service that owns the task (nil for standalone tasks);
+	// failureCounted and healthyCounted are the planner's marks.
+	svc            *service
+	failureCounted bool
+	healthyCounted bool
+	// lb is the task's load-balancer targets (elbv2_ecs.go).
+	lb *lbTask
+
 	visibleAt     time.Time // reads before it do not see the task (consistency.go)
-	id, arn       string
+	arn           string
 	seq           uint64
 	c             *cluster
 	td            *taskDef
 	group         string
-	startedBy     string
 	launchType    types.LaunchType
-	az            string
-	inst          *instance // nil on Fargate
 	awsvpc        bool
-	lastStatus    string
-	desiredStatus string
-	health        types.HealthStatus
 	createdAt     time.Time
 	pullStartedAt time.Time
 	pullStoppedAt time.Time
-	startedAt     time.Time
 	stoppingAt    time.Time
-	stoppedAt     time.Time
 	execStoppedAt time.Time
 	connectedAt   time.Time
-	stopCode      types.TaskStopCode
-	stoppedReason string
 	containers    []*container
 	history       []historyEntry // task_history.go
 	cpu, mem      int
@@ -83,11 +95,6 @@ type task struct {
 	fate          fate
 	released      bool
 	forgotten     bool // dropped after retention; skipped in c.tasks
-	// svc is the service that owns the task (nil for standalone tasks);
-	// failureCounted and healthyCounted are the planner's marks.
-	svc            *service
-	failureCounted bool
-	healthyCounted bool
 	// indexedAs is the desired status t is filed under in its cluster's
 	// task index (task_index.go).
 	indexedAs string
@@ -101,10 +108,8 @@ type task struct {
 	// group provider's capacity, is how to place it (capacity_scaling.go).
 	waitReq *placementRequest
 
-	// privateIP is an awsvpc task's address; lb its load-balancer targets
-	// (elbv2_ecs.go).
+	// privateIP is an awsvpc task's address (elbv2_ecs.go).
 	privateIP string
-	lb        *lbTask
 }
 
 func timePtr(t time.Time) *time.Time {

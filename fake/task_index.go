@@ -2,7 +2,6 @@ package fake
 
 import (
 	"encoding/base64"
-	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -28,54 +27,31 @@ const (
 	byInstance // container instance ID
 )
 
-// taskIndexKey names one task list of a cluster.
+// taskIndexKey names one task list of a cluster. The desired status is a
+// code (desiredCode), so that a lookup hashes one string, not two.
 type taskIndexKey struct {
-	desired string
+	desired uint8
 	kind    taskIndexKind
 	value   string
 }
 
-// taskList is a set of tasks ordered by seq.
-type taskList struct{ ts []*task }
-
-// search returns the index of the first task with seq > after.
-func (l *taskList) search(after uint64) int {
-	i, _ := slices.BinarySearchFunc(l.ts, after+1, func(t *task, seq uint64) int {
-		switch {
-		case t.seq < seq:
-			return -1
-		case t.seq > seq:
-			return 1
-		}
-		return 0
-	})
-	return i
-}
-
-func (l *taskList) insert(t *task) {
-	if n := len(l.ts); n == 0 || l.ts[n-1].seq < t.seq {
-		l.ts = append(l.ts, t) // the common case: the newest task
-		return
+// desiredCode is a desired status's code in taskIndexKey: tasks are only
+// ever RUNNING or STOPPED; a filter on any other status (PENDING) finds no
+// list.
+func desiredCode(desired string) uint8 {
+	switch desired {
+	case statusRunning:
+		return 1
+	case statusStopped:
+		return 2
 	}
-	l.ts = slices.Insert(l.ts, l.search(t.seq-1), t)
-}
-
-func (l *taskList) remove(t *task) {
-	i := l.search(t.seq - 1)
-	if i >= len(l.ts) || l.ts[i] != t {
-		return
-	}
-	if i == 0 {
-		l.ts[0] = nil
-		l.ts = l.ts[1:] // the common case: the oldest task is forgotten first
-		return
-	}
-	l.ts = slices.Delete(l.ts, i, i+1)
+	return 3
 }
 
 // taskIndexKeys returns the lists t belongs to while its desired status is
 // desired (in buf's storage: no allocation).
-func taskIndexKeys(buf *[5]taskIndexKey, t *task, desired string) []taskIndexKey {
+func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIndexKey {
+	desired := desiredCode(desiredStatus)
 	keys := buf[:0]
 	keys = append(keys, taskIndexKey{desired, byAll, ""})
 	if t.td != nil {
@@ -118,7 +94,7 @@ func (e *ECS) unindexTaskLocked(t *task) {
 	for _, k := range taskIndexKeys(&buf, t, t.indexedAs) {
 		if l := c.taskIndex[k]; l != nil {
 			l.remove(t)
-			if len(l.ts) == 0 {
+			if l.len() == 0 {
 				delete(c.taskIndex, k)
 			}
 		}
@@ -162,13 +138,14 @@ func (f taskFilter) match(t *task) bool {
 // listTasksLocked returns at most n tasks of c matching f with seq > after,
 // in creation order, and whether more follow.
 func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]*task, bool) {
-	keys := []taskIndexKey{{f.desired, byAll, ""}}
+	desired := desiredCode(f.desired)
+	keys := []taskIndexKey{{desired, byAll, ""}}
 	for _, k := range []struct {
 		kind taskIndexKind
 		v    *string
 	}{{byFamily, f.family}, {byGroup, f.group}, {byStartedBy, f.startedBy}, {byInstance, f.instance}} {
 		if k.v != nil {
-			keys = append(keys, taskIndexKey{f.desired, k.kind, *k.v})
+			keys = append(keys, taskIndexKey{desired, k.kind, *k.v})
 		}
 	}
 	var best *taskList
@@ -177,7 +154,7 @@ func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]
 		if l == nil {
 			return nil, false // nothing matches this filter
 		}
-		if best == nil || len(l.ts) < len(best.ts) {
+		if best == nil || l.len() < best.len() {
 			best = l
 		}
 	}
@@ -186,7 +163,7 @@ func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]
 	// page then touches only the tasks it lists.
 	exact := len(keys) <= 2 && f.launchType == "" && !f.lagging
 	var out []*task
-	for _, t := range best.ts[best.search(after):] {
+	for t := range best.all(after) {
 		if !exact && !f.match(t) {
 			continue
 		}

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"testing"
 	"time"
@@ -68,6 +69,45 @@ func BenchmarkListTasksPaging(b *testing.B) {
 			}
 			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/task")
 			b.ReportMetric(float64((cpuTime()-cpu0).Nanoseconds())/float64(b.N*n), "cpu-ns/task")
+		})
+	}
+}
+
+// BenchmarkTaskListInsertRemove removes a task from anywhere in a task
+// list of 1,000 to 100,000 tasks and files another one in the middle
+// (what a rolling deployment does to the RUNNING and STOPPED lists when
+// tasks stop out of creation order): ns/op must stay flat as the list
+// grows (it grew linearly with one sorted slice).
+//
+//	go test ./fake -run '^$' -bench BenchmarkTaskListInsertRemove -cpu 1
+func BenchmarkTaskListInsertRemove(b *testing.B) {
+	for _, n := range []int{1_000, 10_000, 100_000} {
+		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
+			tasks := make([]*task, 2*n) // one of tasks 2p and 2p+1 is in the list
+			in := make([]bool, 2*n)
+			var l taskList
+			for i := range tasks {
+				tasks[i] = &task{seq: uint64(i + 1)}
+				if i%2 == 0 {
+					l.insert(tasks[i])
+					in[i] = true
+				}
+			}
+			rng := rand.New(rand.NewPCG(1, 2))
+			runtime.GC()
+			b.ReportAllocs()
+			for b.Loop() {
+				i := rng.IntN(n) * 2
+				if !in[i] {
+					i++
+				}
+				l.remove(tasks[i])
+				l.insert(tasks[i^1])
+				in[i], in[i^1] = false, true
+			}
+			if l.len() != n {
+				b.Fatalf("list holds %d tasks, want %d", l.len(), n)
+			}
 		})
 	}
 }

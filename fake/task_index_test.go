@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"cmp"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"pgregory.net/rapid"
 )
 
 // The task index answers every filter combination exactly as a scan of
@@ -28,7 +30,7 @@ func TestTaskIndexMatchesAFullScan(t *testing.T) {
 		for _, in := range c.instances {
 			insts = append(insts, &in.id)
 		}
-		for _, desired := range []string{statusRunning, statusStopped} {
+		for _, desired := range []string{statusRunning, statusStopped, statusPending} {
 			for _, fam := range fams {
 				for _, sb := range starts {
 					for _, inst := range insts {
@@ -83,5 +85,113 @@ func TestTaskIndexMatchesAFullScan(t *testing.T) {
 			}
 		}
 		check()
+	}
+}
+
+// A taskList holds exactly the tasks inserted and not removed, in seq
+// order, from any position, through any mix of appends, inserts in the
+// middle, removes of the oldest, of any task and of absent tasks, while
+// it grows and then shrinks; after every step its blocks are non-empty,
+// bounded and dense (two adjacent blocks, the first pair aside, hold more
+// than half a block between them). rapid draws the sizes and the mix; a
+// seeded source picks the tasks (rapid's small-value bias would keep the
+// picks among the oldest tasks).
+func TestTaskListMatchesASortedSet(t *testing.T) {
+	rapid.Check(t, func(rt *rapid.T) {
+		n := rapid.IntRange(1, 3000).Draw(rt, "tasks")
+		grow := rapid.IntRange(n/2, 3*n).Draw(rt, "grow")   // steps while the list grows
+		shrink := rapid.IntRange(0, 3*n).Draw(rt, "shrink") // then removes only
+		appendP, insertP, oldestP := rapid.IntRange(0, 10).Draw(rt, "append"), rapid.IntRange(0, 10).Draw(rt, "insert"), rapid.IntRange(0, 10).Draw(rt, "oldest")
+		rng := rand.New(rand.NewPCG(rapid.Uint64().Draw(rt, "seed"), 1))
+		tasks := make([]*task, n)
+		for i := range tasks {
+			tasks[i] = &task{seq: uint64(2*i + 1)} // gaps: searches land between tasks too
+		}
+		var l taskList
+		in := map[*task]bool{}
+		newest := 0 // the next task to append
+		for k := range grow + shrink {
+			op := rng.IntN(appendP + insertP + oldestP + 5)
+			if k >= grow && op < appendP+insertP {
+				op += appendP + insertP // a remove instead
+			}
+			switch {
+			case op < appendP: // the next newer task
+				if newest < n {
+					if tk := tasks[newest]; !in[tk] {
+						l.insert(tk)
+						in[tk] = true
+					}
+					newest++
+				}
+			case op < appendP+insertP: // any absent task
+				if tk := tasks[rng.IntN(n)]; !in[tk] {
+					l.insert(tk)
+					in[tk] = true
+				}
+			case op < appendP+insertP+oldestP: // the oldest task
+				for _, tk := range tasks {
+					if in[tk] {
+						l.remove(tk)
+						delete(in, tk)
+						break
+					}
+				}
+			default: // any task, present or not
+				tk := tasks[rng.IntN(n)]
+				l.remove(tk)
+				delete(in, tk)
+			}
+			checkTaskListBlocks(rt, &l)
+		}
+		var want []*task
+		for _, tk := range tasks {
+			if in[tk] {
+				want = append(want, tk)
+			}
+		}
+		if l.len() != len(want) {
+			rt.Fatalf("len %d, want %d", l.len(), len(want))
+		}
+		for range 20 {
+			after := uint64(rng.IntN(2*n + 2))
+			from, _ := slices.BinarySearchFunc(want, after+1, func(tk *task, seq uint64) int { return cmp.Compare(tk.seq, seq) })
+			if got := slices.Collect(l.all(after)); !slices.Equal(got, want[from:]) {
+				rt.Fatalf("after %d: %d tasks, want %d", after, len(got), len(want[from:]))
+			}
+		}
+		if got := slices.Collect(l.all(0)); !slices.Equal(got, want) {
+			rt.Fatalf("all: %d tasks, want %d", len(got), len(want))
+		}
+	})
+}
+
+// checkTaskListBlocks fails t unless l's blocks are non-empty, at most
+// taskBlockMax long, dense, sorted, with their last seq right, and counted
+// by l.len().
+func checkTaskListBlocks(t *rapid.T, l *taskList) {
+	total := 0
+	var prev uint64
+	for b, blk := range l.blocks {
+		n := len(blk.refs)
+		if n == 0 || n > taskBlockMax {
+			t.Fatalf("block %d holds %d tasks", b, n)
+		}
+		if b > 1 && n+len(l.blocks[b-1].refs) <= taskBlockMax/2 {
+			t.Fatalf("blocks %d and %d hold %d and %d tasks: not merged", b-1, b, len(l.blocks[b-1].refs), n)
+		}
+		for _, r := range blk.refs {
+			if r.seq != r.t.seq || r.seq <= prev {
+				t.Fatalf("block %d: seq %d (task %d) after %d", b, r.seq, r.t.seq, prev)
+			}
+			prev = r.seq
+		}
+		if blk.last != prev {
+			t.Fatalf("block %d: last %d, its last task %d", b, blk.last, prev)
+		}
+		total += n
+	}
+	if total != l.len() {
+		t.Fatalf("blocks hold %d tasks, len says %d", total, l.len())
 	}
 }

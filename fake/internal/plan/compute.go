@@ -24,6 +24,7 @@ type depState struct {
 	orig      *Deployment
 	next      Deployment
 	tasks     []*taskState
+	n         int  // len(tasks) once index has filed them
 	synthetic bool // groups tasks whose deployment is unknown
 }
 
@@ -33,6 +34,7 @@ type computation struct {
 	deps    []*depState // oldest first
 	primary *depState
 	plan    Plan
+	buf     *scratch // per-task arrays and maps reused across calls
 }
 
 // Compute decides what the scheduler does for one service at s.Now. It is
@@ -44,7 +46,10 @@ func Compute(s Snapshot) Plan {
 	if len(s.Deployments) == 0 {
 		return c.plan
 	}
-	c.index()
+	buf := scratchPool.Get().(*scratch)
+	defer buf.release()
+	c.buf = buf
+	c.index(buf)
 	if c.account() {
 		c.finishStatuses(nil)
 		c.collectUpdates()
@@ -58,8 +63,8 @@ func Compute(s Snapshot) Plan {
 }
 
 // index sorts deployments (the newest is primary), attaches and classifies
-// tasks, and records time-based wake-ups.
-func (c *computation) index() {
+// tasks, and records time-based wake-ups. Its per-task arrays come from buf.
+func (c *computation) index(buf *scratch) {
 	byID := make(map[string]*depState, len(c.s.Deployments))
 	for i := range c.s.Deployments {
 		d := &c.s.Deployments[i]
@@ -76,7 +81,10 @@ func (c *computation) index() {
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState
-	states := make([]taskState, len(c.s.Tasks)) // one allocation for all tasks
+	// Each task's group, counted first so that every group's list is
+	// allocated once, in one backing array for all groups.
+	n := len(c.s.Tasks)
+	groups := buf.groups(n)
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
 		ds := byID[t.DeploymentID]
@@ -86,6 +94,18 @@ func (c *computation) index() {
 			}
 			ds = orphans
 		}
+		groups[i] = ds
+		ds.n++
+	}
+	lists := buf.lists(n)
+	for _, ds := range append(c.deps, orphans) {
+		if ds != nil {
+			ds.tasks, lists = lists[:0:ds.n], lists[ds.n:]
+		}
+	}
+	states := buf.states(n) // one buffer for all tasks
+	for i, ds := range groups {
+		t := &c.s.Tasks[i]
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
 		c.wake(at)
 		states[i] = taskState{t: t, cond: cond}
@@ -95,7 +115,10 @@ func (c *computation) index() {
 		c.deps = append([]*depState{orphans}, c.deps...)
 	}
 	for _, ds := range c.deps {
-		slices.SortFunc(ds.tasks, func(a, b *taskState) int { return cmp.Compare(a.t.ID, b.t.ID) })
+		byID := func(a, b *taskState) int { return cmp.Compare(a.t.ID, b.t.ID) }
+		if !slices.IsSortedFunc(ds.tasks, byID) { // the fake's snapshot is in id order already
+			slices.SortFunc(ds.tasks, byID)
+		}
 	}
 }
 

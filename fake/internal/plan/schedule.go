@@ -80,7 +80,7 @@ func (c *computation) schedule() map[string]bool {
 			ReplacesUnhealthy: min(starts, unhealthyN)})
 	}
 
-	sel := newSelector(c.deps)
+	sel := newSelector(c.deps, c.buf)
 	reason := ScalingReason(p.next.ID)
 	var stops []Stop
 	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
@@ -122,33 +122,13 @@ func (c *computation) schedule() map[string]bool {
 
 	// 2. Older deployments' tasks, unless the primary failed.
 	if !failed {
-		var old []*taskState
-		for _, ds := range c.deps {
-			if !c.isOld(ds) {
-				continue
-			}
-			for _, ts := range ds.tasks {
-				if ts.cond == condStarting || ts.cond == condHealthy {
-					old = append(old, ts)
-				}
-			}
-		}
+		old := c.oldAlive()
 		stop(sel.pick(old, len(old), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
 	} else if over := liveTotal - len(stops) - maxT; over > 0 {
 		// 2b. The primary failed and desiredCount was lowered since: older
 		// deployments keep running, but only within maximumPercent
 		// (found by chaos seed 103).
-		var old []*taskState
-		for _, ds := range c.deps {
-			if !c.isOld(ds) {
-				continue
-			}
-			for _, ts := range ds.tasks {
-				if ts.cond == condStarting || ts.cond == condHealthy {
-					old = append(old, ts)
-				}
-			}
-		}
+		old := c.oldAlive()
 		stop(sel.pick(old, min(over, len(old)), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
 	}
 
@@ -194,6 +174,24 @@ func (c *computation) schedule() map[string]bool {
 	}
 	c.rollout(stopped)
 	return stopped
+}
+
+// oldAlive lists the starting and healthy tasks of older deployments, in
+// c.buf's storage (valid until the next call).
+func (c *computation) oldAlive() []*taskState {
+	old := c.buf.old[:0]
+	for _, ds := range c.deps {
+		if !c.isOld(ds) {
+			continue
+		}
+		for _, ts := range ds.tasks {
+			if ts.cond == condStarting || ts.cond == condHealthy {
+				old = append(old, ts)
+			}
+		}
+	}
+	c.buf.old = old
+	return old
 }
 
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it

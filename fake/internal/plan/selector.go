@@ -11,11 +11,16 @@ import (
 type selector struct {
 	perAZ       map[string]int
 	perInstance map[string]int
+	buf         *scratch
 }
 
-// newSelector counts the schedulable tasks of all deployments per AZ and per instance.
-func newSelector(deps []*depState) *selector {
-	s := &selector{perAZ: map[string]int{}, perInstance: map[string]int{}}
+// newSelector counts the schedulable tasks of all deployments per AZ and
+// per instance (in buf's maps).
+func newSelector(deps []*depState, buf *scratch) *selector {
+	if buf.perAZ == nil {
+		buf.perAZ, buf.perInstance = map[string]int{}, map[string]int{}
+	}
+	s := &selector{perAZ: buf.perAZ, perInstance: buf.perInstance, buf: buf}
 	for _, ds := range deps {
 		for _, ts := range ds.tasks {
 			if ts.cond != condGone {
@@ -27,6 +32,12 @@ func newSelector(deps []*depState) *selector {
 	return s
 }
 
+// cand is a candidate of pick with its instance's task count.
+type cand struct {
+	ts *taskState
+	n  int
+}
+
 // pick chooses up to n of the candidates, repeatedly from the AZ with the most
 // tasks (ties: AZ name), within it from the instance with the most tasks
 // (ties: task id). When budget is not nil each healthy pick consumes one unit
@@ -36,29 +47,43 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 		return nil
 	}
 	// Each candidate carries its instance's count, read once: the sort
-	// then compares integers instead of hashing instance names.
-	type cand struct {
-		ts *taskState
-		n  int
-	}
-	groups := map[string][]cand{}
+	// then compares integers instead of hashing instance names. The
+	// candidates are grouped by AZ in one array (counted first).
+	size := map[string]int{}
 	var azs []string
 	for _, ts := range cands {
-		if _, ok := groups[ts.t.AZ]; !ok {
+		if _, ok := size[ts.t.AZ]; !ok {
 			azs = append(azs, ts.t.AZ)
 		}
+		size[ts.t.AZ]++
+	}
+	all := s.buf.cands(len(cands))
+	groups := make(map[string][]cand, len(azs))
+	for _, az := range azs {
+		groups[az], all = all[:0:size[az]], all[size[az]:]
+	}
+	for _, ts := range cands {
 		groups[ts.t.AZ] = append(groups[ts.t.AZ], cand{ts, s.perInstance[ts.t.ContainerInstance]})
 	}
 	slices.Sort(azs)
 	for _, az := range azs {
-		slices.SortFunc(groups[az], func(a, b cand) int {
+		g := groups[az]
+		// Candidates usually come in task id order (index sorts each
+		// deployment's tasks): a stable sort on the count alone then
+		// gives the same order as sorting on (count, id), comparing
+		// integers only.
+		if slices.IsSortedFunc(g, func(a, b cand) int { return cmp.Compare(a.ts.t.ID, b.ts.t.ID) }) {
+			slices.SortStableFunc(g, func(a, b cand) int { return cmp.Compare(b.n, a.n) })
+			continue
+		}
+		slices.SortFunc(g, func(a, b cand) int {
 			if n := cmp.Compare(b.n, a.n); n != 0 {
 				return n
 			}
 			return cmp.Compare(a.ts.t.ID, b.ts.t.ID)
 		})
 	}
-	var out []*taskState
+	out := make([]*taskState, 0, min(n, len(cands)))
 	for len(out) < n {
 		best := ""
 		found := false

@@ -1,0 +1,71 @@
+package plan
+
+import "sync"
+
+// scratch holds the per-task arrays of one Compute call, reused by later
+// calls: a planner pass over a 10,000-task service would otherwise leave
+// ~0.5 MB of garbage, and the fake plans on every change. Nothing in a
+// Plan points into it.
+type scratch struct {
+	st []taskState
+	gr []*depState
+	ls []*taskState
+	// old holds computation.oldAlive's list, cs selector.pick's
+	// candidates, perAZ and perInstance the selector's counts.
+	old                []*taskState
+	cs                 []cand
+	perAZ, perInstance map[string]int
+}
+
+// scratchPool holds released scratch buffers (Compute may run concurrently).
+var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
+
+// states returns a zeroed array of n task states.
+func (b *scratch) states(n int) []taskState {
+	if cap(b.st) < n {
+		b.st = make([]taskState, n)
+	}
+	b.st = b.st[:n]
+	return b.st
+}
+
+// groups returns an array of n deployment pointers (zeroed).
+func (b *scratch) groups(n int) []*depState {
+	if cap(b.gr) < n {
+		b.gr = make([]*depState, n)
+	}
+	b.gr = b.gr[:n]
+	return b.gr
+}
+
+// lists returns an array of n task-state pointers (zeroed).
+func (b *scratch) lists(n int) []*taskState {
+	if cap(b.ls) < n {
+		b.ls = make([]*taskState, n)
+	}
+	b.ls = b.ls[:n]
+	return b.ls
+}
+
+// cands returns an array of n candidates (its contents are overwritten).
+func (b *scratch) cands(n int) []cand {
+	if cap(b.cs) < n {
+		b.cs = make([]cand, n)
+	}
+	b.cs = b.cs[:n]
+	return b.cs
+}
+
+// release clears b (it must not keep a snapshot alive) and returns it to
+// the pool.
+func (b *scratch) release() {
+	clear(b.st)
+	clear(b.gr)
+	clear(b.ls)
+	clear(b.old[:cap(b.old)])
+	b.old = b.old[:0]
+	clear(b.cs)
+	clear(b.perAZ)
+	clear(b.perInstance)
+	scratchPool.Put(b)
+}
