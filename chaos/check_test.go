@@ -40,15 +40,6 @@ func tasks(name string, n int, last, desired string) []types.Task {
 	return out
 }
 
-// justStarted makes ts RUNNING since at: not yet healthy for the
-// scheduler (NoHealthCheckDelay).
-func justStarted(ts []types.Task, at time.Time) []types.Task {
-	for i := range ts {
-		ts[i].StartedAt = aws.Time(at)
-	}
-	return ts
-}
-
 // invariants returns the invariant names of vs.
 func invariants(vs []Violation) string {
 	var s []string
