@@ -56,13 +56,7 @@ type serviceMemory struct {
 	guarded     bool                 // min-healthy applies
 	guardSince  time.Time
 	lastDesired int32
-	lastKept    int32     // tasks kept at the previous check
-	shrunkAt    time.Time // when desiredCount was last lowered
 }
-
-// shrinkGrace is how long after desiredCount was lowered tasks above the
-// new maximumPercent bound may remain (never growing).
-const shrinkGrace = 10 * time.Minute
 
 // Checker evaluates the invariants on successive snapshots of one cluster.
 // It remembers what it saw (events, steady services) so that it can tell
@@ -178,19 +172,14 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	if running != svc.RunningCount || pending != svc.PendingCount {
 		bad("counts", name, "runningCount %d pendingCount %d, tasks show %d and %d", svc.RunningCount, svc.PendingCount, running, pending)
 	}
-	// After desiredCount is lowered, tasks above the new bound may remain
-	// while stopping them would break minimumHealthyPercent (new tasks not
-	// yet healthy): ECS stops them as soon as it can, and starts none.
-	// The surplus may come from tasks started before the decrease within
-	// the same step; afterwards it must not grow.
-	lowered := desired < mem.lastDesired
-	if lowered {
-		mem.shrunkAt = s.Now
-	}
-	limit := maxTasks(desired, maxPct)
-	shrinking := !mem.shrunkAt.IsZero() && s.Now.Sub(mem.shrunkAt) <= shrinkGrace && (lowered || kept <= mem.lastKept) &&
-		healthy-(kept-limit) < minHealthy(desired, minPct)
-	if kept > limit && !shrinking {
+	// maximumPercent bounds the tasks RUNNING or PENDING at every check,
+	// the step that lowered desiredCount included: the runner checks only
+	// after the fake has planned every change (reconcileLocked runs at the
+	// end of each instant), and the planner stops the surplus in the same
+	// plan, not-yet-healthy tasks first when stopping healthy ones would
+	// break minimumHealthyPercent (docs/ecs-semantics.md, "Scale-in order").
+	// Tasks whose stop is requested (desiredStatus STOPPED) no longer count.
+	if limit := maxTasks(desired, maxPct); kept > limit {
 		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
 			kept, desired, maxPct, limit, deploymentsText(svc), taskStates(tasks))
 	}
@@ -206,7 +195,7 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	if !mem.guarded && !disturbed && steady(svc) && healthy == desired {
 		mem.guarded, mem.guardSince = true, s.Now
 	}
-	mem.lastDesired, mem.lastKept = desired, kept
+	mem.lastDesired = desired
 
 	// deployment-deadline.
 	for _, d := range svc.Deployments {

@@ -40,15 +40,6 @@ func tasks(name string, n int, last, desired string) []types.Task {
 	return out
 }
 
-// justStarted makes ts RUNNING since at: not yet healthy for the
-// scheduler (NoHealthCheckDelay).
-func justStarted(ts []types.Task, at time.Time) []types.Task {
-	for i := range ts {
-		ts[i].StartedAt = aws.Time(at)
-	}
-	return ts
-}
-
 // invariants returns the invariant names of vs.
 func invariants(vs []Violation) string {
 	var s []string
@@ -315,66 +306,75 @@ func TestFeasible(t *testing.T) {
 	}
 }
 
-// TestCheckMaxPercentAfterScaleDown: lowering desiredCount mid-deployment
-// may leave tasks above the new bound for a while (the minimum forbids
-// stopping them), but they must not grow nor stay past the grace period.
+// TestCheckMaxPercentAfterScaleDown: the runner checks only after the fake
+// has planned the change, and the planner stops a surplus in the plan that
+// follows the decrease (not-yet-healthy tasks first, docs/ecs-semantics.md
+// "Scale-in order"), so no surplus is allowed at any check, not even in the
+// step in which desiredCount was lowered. Tasks whose stop is requested do
+// not count, whatever their last status.
 func TestCheckMaxPercentAfterScaleDown(t *testing.T) {
+	// Before: desired 6 at maximumPercent 150 (bound 9), 4 old tasks
+	// healthy and 4 new ones just started. After: desired 4 (bound 6,
+	// minimum ceil(4*100%) = 4): stopping healthy tasks would break the
+	// minimum, stopping 2 of the new ones does not.
+	old := func() []types.Task { return tasks("a", 4, "RUNNING", "RUNNING") }
+	starting := func(n int, last, desired string) []types.Task {
+		ts := tasks("a", n, last, desired)
+		for i := range ts {
+			ts[i].TaskArn = aws.String(fmt.Sprintf("arn:task/a-new-%s-%s-%d", last, desired, i))
+			if last == "RUNNING" {
+				ts[i].StartedAt = aws.Time(t0.Add(time.Minute))
+			}
+		}
+		return ts
+	}
+	cat := func(parts ...[]types.Task) []types.Task {
+		var out []types.Task
+		for _, p := range parts {
+			out = append(out, p...)
+		}
+		return out
+	}
 	tests := map[string]struct {
-		keptAfter int
-		after     time.Duration
-		settled   bool // the kept tasks are long RUNNING: stopping the surplus keeps the minimum
-		want      string
+		after []types.Task
+		want  string
 	}{
-		"over with surplus stoppable (FAILED primary)": {8, time.Minute, true, "max-percent"},
-		"shrinking within grace":                       {8, time.Minute, false, ""},
-		"growing while over":                           {9, time.Minute, false, "max-percent"},
-		"still over after grace":                       {8, shrinkGrace + time.Minute, false, "max-percent"},
-		"back within bound later":                      {6, shrinkGrace + time.Minute, false, ""},
+		// 4 old + 4 new kept against a bound of 6: the step that lowered
+		// desiredCount is not exempt (the 10-minute grace this replaced
+		// allowed it, the minimum forbidding healthy stops).
+		"surplus kept in the step of the decrease": {cat(old(), starting(4, "RUNNING", "RUNNING")), "max-percent"},
+		// A task waiting for capacity takes room under maximumPercent.
+		"surplus waiting in PROVISIONING": {cat(old(), starting(2, "RUNNING", "RUNNING"), starting(1, "PROVISIONING", "RUNNING")), "max-percent"},
+		"surplus PENDING":                 {cat(old(), starting(2, "RUNNING", "RUNNING"), starting(1, "PENDING", "RUNNING")), "max-percent"},
+		// Legal: at the bound, 2 of the new tasks' stops requested in the
+		// same plan, at any stage of stopping.
+		"at the bound":       {cat(old(), starting(2, "RUNNING", "RUNNING")), ""},
+		"new tasks stopping": {cat(old(), starting(2, "RUNNING", "RUNNING"), starting(2, "RUNNING", "STOPPED")), ""},
+		"stopping at every stage": {cat(old(), starting(2, "RUNNING", "RUNNING"), starting(1, "PROVISIONING", "STOPPED"), starting(1, "DEACTIVATING", "STOPPED"),
+			starting(1, "STOPPING", "STOPPED"), starting(1, "DEPROVISIONING", "STOPPED"), starting(1, "STOPPED", "STOPPED")), ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
 			c := NewChecker(t0)
-			snap := func(at time.Duration, desired int32, kept int) Snapshot {
-				return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 100, 150, types.DeploymentRolloutStateInProgress)},
-					Tasks: justStarted(tasks("a", kept, "RUNNING", "RUNNING"), t0.Add(at))}
-			}
-			if vs := c.Check(snap(0, 6, 8), Expect{}); len(vs) > 0 { // bound 9
+			before := Snapshot{Now: t0.Add(time.Minute), Services: []types.Service{service("a", 6, 8, 0, 100, 150, types.DeploymentRolloutStateInProgress)},
+				Tasks: cat(old(), starting(4, "RUNNING", "RUNNING"))}
+			if vs := c.Check(before, Expect{}); len(vs) > 0 { // 8 within floor(6*150%) = 9
 				t.Fatal(vs)
 			}
-			if vs := c.Check(snap(30*time.Second, 4, 8), Expect{}); len(vs) > 0 { // bound 6: just lowered
-				t.Fatal(vs)
-			}
-			last := snap(30*time.Second+tc.after, 4, tc.keptAfter)
-			if tc.settled {
-				for i := range last.Tasks {
-					last.Tasks[i].StartedAt = aws.Time(t0.Add(-time.Hour))
+			var running, pending int32
+			for _, tk := range tc.after {
+				switch aws.ToString(tk.LastStatus) {
+				case "RUNNING":
+					running++
+				case "PROVISIONING", "PENDING", "ACTIVATING":
+					pending++
 				}
 			}
-			if got := invariants(c.Check(last, Expect{})); got != tc.want {
+			after := Snapshot{Now: t0.Add(90 * time.Second), Services: []types.Service{service("a", 4, running, pending, 100, 150, types.DeploymentRolloutStateInProgress)},
+				Tasks: tc.after}
+			if got := invariants(c.Check(after, Expect{})); got != tc.want {
 				t.Fatalf("violations %q, want %q", got, tc.want)
 			}
 		})
-	}
-}
-
-// TestCheckMaxPercentDeployThenScaleDownInOneStep: a deployment starts
-// tasks within the old bound and desiredCount is lowered in the same step
-// (soak seed 9): the surplus appears at once, yet breaks no rule while the
-// minimum forbids stopping it.
-func TestCheckMaxPercentDeployThenScaleDownInOneStep(t *testing.T) {
-	c := NewChecker(t0)
-	snap := func(at time.Duration, desired int32, kept int) Snapshot {
-		return Snapshot{Now: t0.Add(at), Services: []types.Service{service("a", desired, int32(kept), 0, 75, 150, types.DeploymentRolloutStateInProgress)},
-			Tasks: justStarted(tasks("a", kept, "RUNNING", "RUNNING"), t0.Add(at))}
-	}
-	if vs := c.Check(snap(0, 8, 6), Expect{}); len(vs) > 0 {
-		t.Fatal(vs)
-	}
-	// 6 old tasks + 6 new (within floor(8*150%)=12), then desired 6: bound 9.
-	if vs := c.Check(snap(30*time.Second, 6, 12), Expect{}); len(vs) > 0 {
-		t.Fatalf("surplus started before the decrease: %v", vs)
-	}
-	if got := invariants(c.Check(snap(time.Minute, 6, 13), Expect{})); got != "max-percent" {
-		t.Fatalf("growing surplus: %q, want max-percent", got)
 	}
 }

@@ -16,10 +16,10 @@
 // Check (used by Run after every step, and usable on any fake) verifies:
 //
 //   - max-percent: tasks a service keeps (desiredStatus RUNNING, not yet
-//     STOPPED) never exceed floor(desiredCount * maximumPercent / 100),
-//     except, for at most 10 minutes and never growing, right after
-//     desiredCount was lowered while stopping the surplus would leave fewer
-//     settled healthy tasks than the minimum;
+//     STOPPED) never exceed floor(desiredCount * maximumPercent / 100), at
+//     any check, the one right after desiredCount was lowered included
+//     (the fake plans every change before a snapshot can see it, and the
+//     planner stops the surplus, not-yet-healthy tasks first);
 //   - min-healthy: while a service is deployed with no injected failure
 //     touching it, healthy tasks stay at or above
 //     ceil(desiredCount * minimumHealthyPercent / 100), healthy as the

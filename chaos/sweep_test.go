@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"flag"
+	"fmt"
 	"testing"
 )
 
@@ -17,8 +18,7 @@ func TestSweep(t *testing.T) {
 	if *sweepSeeds == 0 {
 		t.Skip("use -chaos.seeds=N")
 	}
-	var checks, violations int
-	faults := map[string]int{}
+	total := Report{Faults: map[string]int{}}
 	for seed := int64(100); seed < 100+int64(*sweepSeeds); seed++ {
 		rep, err := Run(context.Background(), smallConfig(seed))
 		if err != nil {
@@ -27,12 +27,9 @@ func TestSweep(t *testing.T) {
 		if len(rep.Violations) > 0 {
 			t.Errorf("%s", rep)
 		}
-		checks, violations = checks+rep.Checks, violations+len(rep.Violations)
-		for k, v := range rep.Faults {
-			faults[k] += v
-		}
+		total.add(rep)
 	}
-	t.Logf("TOTAL %d seeds from 100: %d invariant checks, %d violations; faults %s", *sweepSeeds, checks, violations, counts(faults))
+	t.Logf("TOTAL %d seeds from 100: %s", *sweepSeeds, total.totals())
 }
 
 // TestSoak runs the full-scale scenario with -chaos.soak=N seeds
@@ -41,8 +38,7 @@ func TestSoak(t *testing.T) {
 	if *soakSeeds == 0 {
 		t.Skip("use -chaos.soak=N")
 	}
-	var total Report
-	total.Faults = map[string]int{}
+	total := Report{Faults: map[string]int{}}
 	for seed := int64(1); seed <= int64(*soakSeeds); seed++ {
 		cfg := DefaultConfig()
 		cfg.Seed = seed
@@ -54,17 +50,27 @@ func TestSoak(t *testing.T) {
 		if len(rep.Violations) > 0 {
 			t.Errorf("seed %d: %d violations", seed, len(rep.Violations))
 		}
-		total.VirtualTime += rep.VirtualTime
-		total.Steps += rep.Steps
-		total.Checks += rep.Checks
-		total.Deployments += rep.Deployments
-		total.Completed += rep.Completed
-		total.Failed += rep.Failed
-		for k, v := range rep.Faults {
-			total.Faults[k] += v
-		}
+		total.add(rep)
 	}
-	t.Logf("TOTAL %d seeds: %.0f virtual hours, %d steps, %d invariant checks, %d faults %s, %d deployments (%d completed, %d failed)",
-		*soakSeeds, total.VirtualTime.Hours(), total.Steps, total.Checks, total.FaultTotal(), counts(total.Faults),
-		total.Deployments, total.Completed, total.Failed)
+	t.Logf("TOTAL %d seeds: %s", *soakSeeds, total.totals())
+}
+
+// add sums rep's counts into r (violations kept).
+func (r *Report) add(rep *Report) {
+	r.VirtualTime += rep.VirtualTime
+	r.Steps += rep.Steps
+	r.Checks += rep.Checks
+	r.Deployments += rep.Deployments
+	r.Completed += rep.Completed
+	r.Failed += rep.Failed
+	r.Violations = append(r.Violations, rep.Violations...)
+	for k, v := range rep.Faults {
+		r.Faults[k] += v
+	}
+}
+
+// totals is the one-line summary of summed reports the sweep and soak log.
+func (r *Report) totals() string {
+	return fmt.Sprintf("%.0f virtual hours, %d steps, %d invariant checks, %d violations, %d faults %s, %d deployments (%d completed, %d failed)",
+		r.VirtualTime.Hours(), r.Steps, r.Checks, len(r.Violations), r.FaultTotal(), counts(r.Faults), r.Deployments, r.Completed, r.Failed)
 }
