@@ -98,15 +98,13 @@ type task struct {
 	fate          fate
 	released      bool
 	forgotten     bool // dropped after retention; skipped in c.tasks
-	// indexedAs is the desired status t is filed under in its cluster's
-	// task index (task_index.go).
-	indexedAs string
-	// lists are the nLists index lists t is filed in (task_index.go).
-	lists  [5]*taskList
-	nLists uint8
 	// orphaned: the task's instance was deregistered with force; ECS no
 	// longer monitors or counts it (orphans.go).
 	orphaned bool
+	// nLists is how many of lists, the index lists t is filed in
+	// (task_index.go), are in use; they all share one desired status.
+	nLists uint8
+	lists  [5]*taskList
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string

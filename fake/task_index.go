@@ -73,9 +73,8 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 // and removing it need no index lookups.
 func (e *ECS) indexTaskLocked(t *task) {
 	c := t.c
-	t.indexedAs = t.desiredStatus
 	var buf [5]taskIndexKey
-	keys := taskIndexKeys(&buf, t, t.indexedAs)
+	keys := taskIndexKeys(&buf, t, t.desiredStatus)
 	for i, k := range keys {
 		l := c.taskListLocked(k)
 		l.insert(t)
@@ -129,14 +128,13 @@ func (e *ECS) unindexTaskLocked(t *task) {
 		t.lists[i] = nil
 	}
 	t.nLists = 0
-	t.indexedAs = ""
 }
 
 // reindexTaskLocked refiles t after its desired status changed: each of
 // its lists' counterpart under the new status (the list's twin, linked
 // the first time it is needed) takes it.
 func (e *ECS) reindexTaskLocked(t *task) {
-	if t.indexedAs == t.desiredStatus || t.forgotten || t.orphaned {
+	if (t.nLists > 0 && t.lists[0].key.desired == desiredCode(t.desiredStatus)) || t.forgotten || t.orphaned {
 		return
 	}
 	if t.nLists == 0 { // never filed (a task that waited for capacity)
@@ -157,7 +155,6 @@ func (e *ECS) reindexTaskLocked(t *task) {
 		to.insert(t)
 		t.lists[i] = to
 	}
-	t.indexedAs = t.desiredStatus
 }
 
 // taskFilter is what ListTasks selects by.
