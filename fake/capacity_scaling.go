@@ -99,6 +99,7 @@ func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
 		}
 		cp.waiting = cp.waiting[1:]
 		e.bindLocked(t, n, inst, req.group)
+		e.fileOnInstanceLocked(t)
 		t.waitReq = nil
 		e.launchLocked(t, now)
 	}

@@ -83,6 +83,19 @@ func (e *ECS) indexTaskLocked(t *task) {
 	t.nLists = uint8(len(keys))
 }
 
+// fileOnInstanceLocked adds t, filed while it waited for capacity (no
+// instance yet), to the list of the instance it was just placed on.
+func (e *ECS) fileOnInstanceLocked(t *task) {
+	if t.inst == nil || t.nLists == 0 || t.forgotten || t.orphaned {
+		return
+	}
+	k := taskIndexKey{t.lists[0].key.desired, byInstance, t.inst.id}
+	l := t.c.taskListLocked(k)
+	l.insert(t)
+	t.lists[t.nLists] = l
+	t.nLists++
+}
+
 // taskListLocked returns c's list for k, creating it when there is none.
 func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
 	if l := c.lastList[k.kind]; l != nil && l.key == k {
