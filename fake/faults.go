@@ -137,9 +137,9 @@ func (e *ECS) FailOperation(op, errCode string, times int, probability float64) 
 	e.opFaults[op] = append(e.opFaults[op], &opFault{code: errCode, times: times, prob: probability})
 }
 
-// opFaultTypedLocked returns the injected error for op, if one strikes, as
+// opFaultLocked returns the injected error for op, if one strikes, as
 // faultErr types it.
-func (e *ECS) opFaultTypedLocked(op string, faultErr faultErrorFunc) error {
+func (e *ECS) opFaultLocked(op string, faultErr faultErrorFunc) error {
 	if code, ok := e.opFaultCodeLocked(op); ok {
 		return faultErr(code)
 	}

@@ -57,7 +57,7 @@ func newSDKRetryer(seed int64) *sdkRetryer {
 // with WithStandardRetries, retries a transient one as the SDK would:
 // backoff in virtual time, each new attempt recorded as a call of op.
 func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any, faultErr faultErrorFunc) error {
-	err := e.opFaultTypedLocked(op, faultErr)
+	err := e.opFaultLocked(op, faultErr)
 	r := e.retryer
 	if r == nil {
 		return err
@@ -81,7 +81,7 @@ func (e *ECS) opFaultRetriedLocked(ctx context.Context, op string, in any, fault
 			return serr
 		}
 		e.recordCallLocked(op, in, e.catchUpLocked())
-		if err = e.opFaultTypedLocked(op, faultErr); err == nil {
+		if err = e.opFaultLocked(op, faultErr); err == nil {
 			_ = release(nil) // a successful retry refunds its cost
 			return nil
 		}
