@@ -98,52 +98,20 @@ func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
 			return
 		}
 		cp.waiting = cp.waiting[1:]
-		e.bindLocked(t, n, inst, req.group)
+		leaveAZGroupLocked(t, req.group)
+		bindLocked(t, n, inst, inst.az(), req.group)
 		e.fileOnInstanceLocked(t)
 		t.waitReq = nil
 		e.launchLocked(t, now)
 	}
 }
 
-// bindLocked gives a waiting task its instance: resources, host ports and
-// the AZ's group count (as createTaskLocked does for a task placed at once).
-func (e *ECS) bindLocked(t *task, n *needs, inst *instance, group string) {
+// leaveAZGroupLocked undoes the count of t in its AZ's group (a waiting
+// task is counted in the AZ it was created for until it is placed).
+func leaveAZGroupLocked(t *task, group string) {
 	if m := t.c.azGroup[t.az]; m != nil {
 		if m[group]--; m[group] <= 0 {
 			delete(m, group)
-		}
-	}
-	t.inst, t.az = inst, inst.az()
-	if t.c.azGroup[t.az] == nil {
-		t.c.azGroup[t.az] = map[string]int{}
-	}
-	t.c.azGroup[t.az][group]++
-	inst.cpuFree -= n.cpu
-	inst.memFree -= n.mem
-	inst.groups[group]++
-	inst.tasks[t] = struct{}{}
-	if n.awsvpc {
-		return
-	}
-	for i, ct := range t.containers {
-		ct.bindings = ct.bindings[:0]
-		for _, p := range n.containers[i].ports {
-			hp := p.hostPort
-			if hp == 0 {
-				hp = int32(allocDynamic(inst))
-			} else {
-				inst.ports[int(hp)] = true
-				if int(hp) >= dynPortMin {
-					inst.dynUsed++
-				}
-			}
-			t.ports = append(t.ports, int(hp))
-			proto := p.protocol
-			if proto == "" {
-				proto = types.TransportProtocolTcp
-			}
-			ct.bindings = append(ct.bindings, types.NetworkBinding{BindIP: aws.String("0.0.0.0"),
-				ContainerPort: aws.Int32(p.containerPort), HostPort: aws.Int32(hp), Protocol: proto})
 		}
 	}
 }

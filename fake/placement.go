@@ -424,7 +424,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	t := &storage.t
 	*t = task{
 		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
-		group: req.group, startedBy: req.startedBy, launchType: req.launchType, az: az, inst: inst,
+		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
 		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: storage.containers[:0],
@@ -447,40 +447,9 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 			}
 			ct.healthInterval = time.Duration(iv) * time.Second
 		}
-		for _, p := range cn.ports {
-			hp := p.hostPort
-			if inst != nil && !n.awsvpc {
-				if hp == 0 {
-					hp = int32(allocDynamic(inst))
-				} else {
-					inst.ports[int(hp)] = true
-					if int(hp) >= dynPortMin {
-						inst.dynUsed++
-					}
-				}
-				t.ports = append(t.ports, int(hp))
-			}
-			proto := p.protocol
-			if proto == "" {
-				proto = types.TransportProtocolTcp
-			}
-			if !n.awsvpc {
-				ct.bindings = append(ct.bindings, types.NetworkBinding{BindIP: aws.String("0.0.0.0"),
-					ContainerPort: aws.Int32(p.containerPort), HostPort: aws.Int32(hp), Protocol: proto})
-			}
-		}
 		t.containers = append(t.containers, ct)
 	}
-	if inst != nil {
-		inst.cpuFree -= n.cpu
-		inst.memFree -= n.mem
-		inst.groups[req.group]++
-		inst.tasks[t] = struct{}{}
-	}
-	if c.azGroup[az] == nil {
-		c.azGroup[az] = map[string]int{}
-	}
-	c.azGroup[az][req.group]++
+	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
 	e.tasks[t.id] = t
@@ -496,6 +465,51 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	e.launchLocked(t, now)
 	e.indexTaskLocked(t)
 	return t
+}
+
+// bindLocked ties t to inst in az: the AZ's group count and, on an
+// instance, its resources and host ports. inst is nil on Fargate and for a
+// task waiting for capacity; a later call places the waiting task (after
+// leaveAZGroupLocked). Tasks outside awsvpc get their network bindings,
+// with the requested host port until an instance assigns one.
+func bindLocked(t *task, n *needs, inst *instance, az, group string) {
+	t.inst, t.az = inst, az
+	if t.c.azGroup[az] == nil {
+		t.c.azGroup[az] = map[string]int{}
+	}
+	t.c.azGroup[az][group]++
+	if inst != nil {
+		inst.cpuFree -= n.cpu
+		inst.memFree -= n.mem
+		inst.groups[group]++
+		inst.tasks[t] = struct{}{}
+	}
+	if n.awsvpc {
+		return
+	}
+	for i, ct := range t.containers {
+		ct.bindings = ct.bindings[:0]
+		for _, p := range n.containers[i].ports {
+			hp := p.hostPort
+			if inst != nil {
+				if hp == 0 {
+					hp = int32(allocDynamic(inst))
+				} else {
+					inst.ports[int(hp)] = true
+					if int(hp) >= dynPortMin {
+						inst.dynUsed++
+					}
+				}
+				t.ports = append(t.ports, int(hp))
+			}
+			proto := p.protocol
+			if proto == "" {
+				proto = types.TransportProtocolTcp
+			}
+			ct.bindings = append(ct.bindings, types.NetworkBinding{BindIP: aws.String("0.0.0.0"),
+				ContainerPort: aws.Int32(p.containerPort), HostPort: aws.Int32(hp), Protocol: proto})
+		}
+	}
 }
 
 // allocDynamic takes the next free port from the dynamic range.
