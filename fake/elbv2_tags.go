@@ -73,29 +73,42 @@ func checkTagResourceArns(arns []string) error {
 	return nil
 }
 
+// beginTagChange is the start AddTags and RemoveTags share: the bound on
+// arns, then bad (the operation's own validation error, nil when none),
+// then begin and the lookup of every resource, so a missing one changes
+// nothing. unlock is valid (and must be deferred) even on error.
+func (x *ELBv2) beginTagChange(ctx context.Context, op string, in any, arns []string, bad error) (unlock func(), err error) {
+	unlock = func() {}
+	if err = checkTagResourceArns(arns); err != nil {
+		return unlock, err
+	}
+	if bad != nil {
+		return unlock, bad
+	}
+	_, unlock, err = x.begin(ctx, op, in)
+	if err != nil {
+		return unlock, err
+	}
+	return unlock, x.e.elbResourcesLocked(arns)
+}
+
 // AddTags adds or overwrites tags of up to 20 resources.
 func (x *ELBv2) AddTags(ctx context.Context, in *elbv2.AddTagsInput, _ ...func(*elbv2.Options)) (*elbv2.AddTagsOutput, error) {
 	if in == nil {
 		in = &elbv2.AddTagsInput{}
 	}
-	if err := checkTagResourceArns(in.ResourceArns); err != nil {
-		return nil, err
-	}
+	var bad error
 	if len(in.Tags) == 0 {
-		return nil, errELBValidation("At least one tag must be specified")
+		bad = errELBValidation("At least one tag must be specified")
+	} else {
+		bad = checkELBTags(in.Tags)
 	}
-	if err := checkELBTags(in.Tags); err != nil {
-		return nil, err
-	}
-	_, unlock, err := x.begin(ctx, "AddTags", in)
+	unlock, err := x.beginTagChange(ctx, "AddTags", in, in.ResourceArns, bad)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	if err := e.elbResourcesLocked(in.ResourceArns); err != nil {
-		return nil, err
-	}
 	merged := make(map[string][]elbtypes.Tag, len(in.ResourceArns))
 	for _, arn := range in.ResourceArns {
 		tags := slices.Clone(e.elb.tags[arn])
@@ -147,21 +160,16 @@ func (x *ELBv2) RemoveTags(ctx context.Context, in *elbv2.RemoveTagsInput, _ ...
 	if in == nil {
 		in = &elbv2.RemoveTagsInput{}
 	}
-	if err := checkTagResourceArns(in.ResourceArns); err != nil {
-		return nil, err
-	}
+	var bad error
 	if len(in.TagKeys) == 0 {
-		return nil, errELBValidation("At least one tag key must be specified")
+		bad = errELBValidation("At least one tag key must be specified")
 	}
-	_, unlock, err := x.begin(ctx, "RemoveTags", in)
+	unlock, err := x.beginTagChange(ctx, "RemoveTags", in, in.ResourceArns, bad)
 	defer unlock()
 	if err != nil {
 		return nil, err
 	}
 	e := x.e
-	if err := e.elbResourcesLocked(in.ResourceArns); err != nil {
-		return nil, err
-	}
 	for _, arn := range in.ResourceArns {
 		tags := slices.DeleteFunc(slices.Clone(e.elb.tags[arn]), func(t elbtypes.Tag) bool { return slices.Contains(in.TagKeys, aws.ToString(t.Key)) })
 		if len(tags) == 0 {
