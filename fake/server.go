@@ -139,26 +139,21 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.serveControl(w, r)
 		return
 	}
-	if isQueryRequest(r) && !otherQueryService(r) {
-		s.query.ServeHTTP(w, r)
-		return
+	var h http.Handler
+	switch {
+	case isQueryRequest(r) && !otherQueryService(r):
+		h = s.query
+	case isLogsRequest(r):
+		h = s.logs
+	case isAutoScalingRequest(r):
+		h = s.autoscaling
+	case isCloudWatchRequest(r):
+		h = s.cloudwatch
+	case isCloudWatchJSONRequest(r):
+		h = s.cloudwatchJSON
+	default:
+		s.hintStandstill(w, r)
+		h = s.api
 	}
-	if isLogsRequest(r) {
-		s.logs.ServeHTTP(w, r)
-		return
-	}
-	if isAutoScalingRequest(r) {
-		s.autoscaling.ServeHTTP(w, r)
-		return
-	}
-	if isCloudWatchRequest(r) {
-		s.cloudwatch.ServeHTTP(w, r)
-		return
-	}
-	if isCloudWatchJSONRequest(r) {
-		s.cloudwatchJSON.ServeHTTP(w, r)
-		return
-	}
-	s.hintStandstill(w, r)
-	s.api.ServeHTTP(w, r)
+	h.ServeHTTP(w, r)
 }
