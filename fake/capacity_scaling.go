@@ -85,10 +85,11 @@ func (e *ECS) stopWaitingLocked(t *task, now time.Time) bool {
 // placeWaitingLocked places the provider's waiting tasks, oldest first, on
 // its group's instances until one does not fit.
 func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
+	pool := e.asgInstancesLocked(cp.name) // placing tasks changes no instance's status
 	for len(cp.waiting) > 0 {
 		t := cp.waiting[0]
 		req := *t.waitReq
-		req.pool, req.wait = e.asgInstancesLocked(cp.name), false
+		req.pool, req.wait = pool, false
 		n, err := needsFor(t.td, &req)
 		if err != nil {
 			return
