@@ -68,8 +68,9 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 }
 
 // indexTaskLocked files t, which the cluster has just created (placed, or
-// waiting for capacity), under its current desired status and remembers the lists on t (t.lists), so that refiling
-// and removing it need no index lookups.
+// waiting for capacity), under its current desired status and remembers
+// the lists on t (t.lists), so that refiling and removing it need no index
+// lookups.
 func (e *ECS) indexTaskLocked(t *task) {
 	c := t.c
 	var buf [5]taskIndexKey
