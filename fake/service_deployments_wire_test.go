@@ -113,12 +113,7 @@ func TestServiceDeploymentsOverHTTPWithGoSDK(t *testing.T) {
 // boto3ServiceDeployments deploys, stops the deployment with a rollback
 // and reads the history back with boto3, printing what it parsed.
 const boto3ServiceDeployments = `
-import sys, json, datetime, urllib.request, boto3, botocore
-url = sys.argv[1]
-def advance(d):
-    urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=json.dumps({"duration": d}).encode(), method="POST"))
-c = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
-                 config=botocore.config.Config(retries={"max_attempts": 1}))
+c = client("ecs", "us-east-1")
 c.create_service(serviceName="web", taskDefinition="web:1", desiredCount=2,
     deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}})
 advance("5m")
