@@ -346,14 +346,7 @@ func TestServiceDeploymentsSurviveSnapshot(t *testing.T) {
 		return l, d
 	}
 	l1, d1 := view(e)
-	snap, err := e.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := restoredCopy(t, e)
 	l2, d2 := view(b)
 	opt := cmp.Exporter(func(reflect.Type) bool { return true })
 	if diff := cmp.Diff(l1, l2, opt); diff != "" {
