@@ -136,13 +136,10 @@ except c.exceptions.InvalidParameterException as e:
 func TestBoto3CapacityProviders(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3CapacityScenario, srv.URL)
 	want := "9 False [('FARGATE', 1, 1), ('FARGATE_SPOT', 0, 3)] 2\n" +
 		"[('FARGATE', 3), ('FARGATE_SPOT', 6)]\n" +
 		"InvalidParameterException Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3CapacityScenario, srv.URL, want)
 }
 
 // TestAWSCLICreateClusterWithStrategy: the AWS CLI's shorthand for

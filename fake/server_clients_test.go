@@ -87,6 +87,15 @@ func runBoto3(t *testing.T, script, url string, args ...string) string {
 	return string(out)
 }
 
+// wantBoto3 runs a boto3 script with runBoto3 and fails the test unless
+// it printed exactly want.
+func wantBoto3(t *testing.T, script, url, want string, args ...string) {
+	t.Helper()
+	if out := runBoto3(t, script, url, args...); out != want {
+		t.Errorf("boto3 printed:\n%s\nwant:\n%s", out, want)
+	}
+}
+
 // TestAWSCLIAgainstServer checks what the README walk-through (run by
 // cmd/ecsfake's TestReadmeCommands) does not: the waiter's failure
 // acceptor, the region of the CLI's signature in ARNs, typed errors and
@@ -162,9 +171,6 @@ except c.exceptions.ClusterNotFoundException as e:
 func TestBoto3AgainstServer(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3Scenario, srv.URL)
 	want := "ap-southeast-2 RUNNING datetime\nClusterNotFoundException Cluster not found.\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3Scenario, srv.URL, want)
 }

@@ -165,13 +165,10 @@ except c.exceptions.TargetGroupNotFoundException as e:
 func TestBoto3ELBv2AgainstServer(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3Elbv2Scenario, srv.URL)
 	want := "eu-west-1 datetime initial Elb.RegistrationInProgress 10.0.1.7 8080 8080 healthy\n" +
 		"[{'Key': 'team', 'Value': 'py'}]\n" +
 		"TargetGroupNotFoundException One or more target groups not found\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3Elbv2Scenario, srv.URL, want)
 }
 
 // `aws elbv2 describe-target-health` (AWS CLI v1) against the server, and the CLI's

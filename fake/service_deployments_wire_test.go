@@ -144,7 +144,6 @@ except c.exceptions.ClusterNotFoundException as e:
 func TestBoto3ServiceDeployments(t *testing.T) {
 	needBoto3(t)
 	srv := sdCluster(t, "nginx:2")
-	out := runBoto3(t, boto3ServiceDeployments, srv.URL)
 	// While the rollback runs, the stopped revision is scaled in: ECS no
 	// longer requests tasks of it.
 	want := "['IN_PROGRESS', 'SUCCESSFUL'] True\n" +
@@ -153,9 +152,7 @@ func TestBoto3ServiceDeployments(t *testing.T) {
 		"web:1 EC2 ['nginx:1']\n" +
 		"ConflictException\n" +
 		"ClusterNotFoundException Cluster not found.\n"
-	if out != want {
-		t.Errorf("boto3 printed:\n%s\nwant:\n%s", out, want)
-	}
+	wantBoto3(t, boto3ServiceDeployments, srv.URL, want)
 }
 
 // TestAWSCLIServiceDeployments: the AWS CLI's list-service-deployments,
