@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -278,11 +279,8 @@ func (e *ECS) dropPolicyLocked(p *scalingPolicy) {
 	}
 	delete(e.aas.policies, p.arn)
 	t := p.t
-	for i, q := range t.policies {
-		if q == p {
-			t.policies = append(t.policies[:i], t.policies[i+1:]...)
-			break
-		}
+	if i := slices.Index(t.policies, p); i >= 0 {
+		t.policies = slices.Delete(t.policies, i, i+1)
 	}
 }
 

@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -108,7 +109,6 @@ func (x *AutoScaling) PutScheduledAction(ctx context.Context, in *applicationaut
 		return nil, errAASValidation("Minimum capacity cannot be greater than maximum capacity")
 	}
 	if old != nil {
-		old.deleted = true
 		e.dropScheduledLocked(old)
 	} else {
 		a.arn = fmt.Sprintf("arn:aws:autoscaling:%s:%s:scheduledAction:%s:resource/ecs/%s:scheduledActionName/%s", e.cfg.region, e.cfg.account, e.uuid(), t.resourceID, a.name)
@@ -175,11 +175,8 @@ func (e *ECS) runScheduledLocked(a *scheduledAction, now time.Time) {
 func (e *ECS) dropScheduledLocked(a *scheduledAction) {
 	a.deleted = true
 	t := a.t
-	for i, x := range t.scheduled {
-		if x == a {
-			t.scheduled = append(t.scheduled[:i], t.scheduled[i+1:]...)
-			return
-		}
+	if i := slices.Index(t.scheduled, a); i >= 0 {
+		t.scheduled = slices.Delete(t.scheduled, i, i+1)
 	}
 }
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -225,11 +226,8 @@ func (x *AutoScaling) DeregisterScalableTarget(ctx context.Context, in *applicat
 		a.deleted = true
 	}
 	delete(e.aas.targets, t.resourceID)
-	for i, id := range e.aas.order {
-		if id == t.resourceID {
-			e.aas.order = append(e.aas.order[:i], e.aas.order[i+1:]...)
-			break
-		}
+	if i := slices.Index(e.aas.order, t.resourceID); i >= 0 {
+		e.aas.order = slices.Delete(e.aas.order, i, i+1)
 	}
 	return &applicationautoscaling.DeregisterScalableTargetOutput{}, nil
 }
