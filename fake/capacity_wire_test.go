@@ -109,10 +109,7 @@ func TestCapacityProvidersOverHTTPWithGoSDK(t *testing.T) {
 // boto3CapacityScenario creates a service on a strategy with boto3 and
 // prints what describe_services and describe_tasks parsed.
 const boto3CapacityScenario = `
-import sys, urllib.request, boto3, botocore
-url = sys.argv[1]
-c = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
-                 config=botocore.config.Config(retries={"max_attempts": 1}))
+c = client("ecs", "us-east-1")
 c.create_cluster(clusterName="py", capacityProviders=["FARGATE", "FARGATE_SPOT"],
     defaultCapacityProviderStrategy=[{"capacityProvider": "FARGATE", "base": 1, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}])
 c.register_task_definition(family="py", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
@@ -120,7 +117,7 @@ c.register_task_definition(family="py", networkMode="awsvpc", requiresCompatibil
 c.create_service(cluster="py", serviceName="py", taskDefinition="py", desiredCount=9,
     capacityProviderStrategy=[{"capacityProvider": "FARGATE", "base": 1, "weight": 1}, {"capacityProvider": "FARGATE_SPOT", "weight": 3}],
     networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})
-urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=b'{"duration":"3m"}', method="POST"))
+advance("3m")
 s = c.describe_services(cluster="py", services=["py"])["services"][0]
 print(s["runningCount"], "launchType" in s, [(i["capacityProvider"], i["base"], i["weight"]) for i in s["capacityProviderStrategy"]],
       len(s["deployments"][0]["capacityProviderStrategy"]))
@@ -139,13 +136,10 @@ except c.exceptions.InvalidParameterException as e:
 func TestBoto3CapacityProviders(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3CapacityScenario, srv.URL)
 	want := "9 False [('FARGATE', 1, 1), ('FARGATE_SPOT', 0, 3)] 2\n" +
 		"[('FARGATE', 3), ('FARGATE_SPOT', 6)]\n" +
 		"InvalidParameterException Specifying both a launch type and capacity provider strategy is not supported. Remove one and try again.\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3CapacityScenario, srv.URL, want)
 }
 
 // TestAWSCLICreateClusterWithStrategy: the AWS CLI's shorthand for

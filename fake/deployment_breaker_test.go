@@ -19,11 +19,12 @@ func healthTD(family, image string) *ecs.RegisterTaskDefinitionInput {
 	return in
 }
 
-// Circuit breaker stage 1: tasks that never reach RUNNING count; at
-// ceil(0.5*desired) clamped to [3, 200] the deployment FAILS and, with
-// rollback, a new PRIMARY on the last COMPLETED definition replaces it,
-// ending with desiredCount tasks RUNNING on the old definition.
-func TestCircuitBreakerFailureAndRollback(t *testing.T) {
+// badRollout starts the circuit breaker's stage-1 scenario: service "web"
+// of 4 tasks (100-200 %, breaker with rollback) steady on td1 (img:good),
+// then updated to img:bad, whose tasks all fail to start. It returns the
+// world, td1 and the good and bad deployments' IDs.
+func badRollout(t *testing.T) (*ECS, string, string, string) {
+	t.Helper()
 	e := newCluster(t, 8)
 	td1 := register(t, e, simpleTD("web", "img:good"))
 	td2 := register(t, e, simpleTD("web", "img:bad"))
@@ -34,6 +35,15 @@ func TestCircuitBreakerFailureAndRollback(t *testing.T) {
 	goodID := aws.ToString(created.Deployments[0].Id)
 	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
 	badID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})).Id)
+	return e, td1, goodID, badID
+}
+
+// Circuit breaker stage 1: tasks that never reach RUNNING count; at
+// ceil(0.5*desired) clamped to [3, 200] the deployment FAILS and, with
+// rollback, a new PRIMARY on the last COMPLETED definition replaces it,
+// ending with desiredCount tasks RUNNING on the old definition.
+func TestCircuitBreakerFailureAndRollback(t *testing.T) {
+	e, td1, goodID, badID := badRollout(t)
 	check := boundsChecker(t, e, "web", 4, 100, 200)
 	// The FAILED deployment has no task left, so it turns INACTIVE at the
 	// instant the rollback deployment is created.

@@ -81,14 +81,12 @@ func BenchmarkTargetHealthHour(b *testing.B) {
 func BenchmarkRollingDeployWithLoadBalancer(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var elapsed, cpu time.Duration
-			ops := 0
-			for b.Loop() {
-				b.StopTimer()
+			var tg string
+			benchRollout(b, n, 400, func() (*ECS, string, string) {
 				e := newCluster(b, n/5, WithQuotas(benchQuotas))
 				x := e.ELBv2()
 				s := newALB(b, x, elbtypes.TargetTypeEnumInstance)
+				tg = s.tg
 				if _, err := x.ModifyTargetGroupAttributes(bg, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(s.tg),
 					Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("60")}}}); err != nil {
 					b.Fatal(err)
@@ -105,33 +103,12 @@ func BenchmarkRollingDeployWithLoadBalancer(b *testing.B) {
 					LoadBalancers:           []types.LoadBalancer{{TargetGroupArn: aws.String(s.tg), ContainerName: aws.String("app"), ContainerPort: aws.Int32(80)}}}); err != nil {
 					b.Fatal(err)
 				}
-				for i := 0; !rolledOut(e, "web", td1); i++ {
-					if i > 100 {
-						b.Fatal("service never got steady")
-					}
-					e.Advance(10 * time.Second)
-				}
-				b.StartTimer()
-				start, cpuStart := time.Now(), cpuTime()
-				update(b, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-				for i := 0; !rolledOut(e, "web", td2); i++ {
-					if i > 400 {
-						b.Fatal("rollout never completed")
-					}
-					e.Advance(5 * time.Second)
-				}
-				elapsed += time.Since(start)
-				cpu += cpuTime() - cpuStart
-				ops++
-				b.StopTimer()
-				if st := states(health(b, x, s.tg)); st["healthy"] != n {
+				return e, td1, td2
+			}, func(e *ECS) {
+				if st := states(health(b, e.ELBv2(), tg)); st["healthy"] != n {
 					b.Fatalf("after the rollout: %v", st)
 				}
-				b.StartTimer()
-			}
-			b.ReportMetric(float64(elapsed.Milliseconds())/float64(ops), "ms/op")
-			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(ops*n), "ns/task")
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(ops*n), "cpu-ns/task")
+			})
 		})
 	}
 }

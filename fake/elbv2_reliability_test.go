@@ -50,14 +50,7 @@ func TestSnapshotKeepsLoadBalancers(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Advance(30 * time.Second)
-	snap, err := a.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := restoredCopy(t, a)
 	for step := range 20 {
 		for _, e := range []*ECS{a, b} {
 			e.Advance(20 * time.Second)

@@ -169,11 +169,18 @@ func TestTargetGroupAttributeBounds(t *testing.T) {
 		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String("30")},
 			{Key: aws.String("slow_start.duration_seconds"), Value: aws.String("10")}}})
 	wantAPIError[*elbtypes.InvalidConfigurationRequestException](t, err, "InvalidConfigurationRequest")
-	out, _ := x.DescribeTargetGroupAttributes(bg, &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(tg)})
+	out, err := x.DescribeTargetGroupAttributes(bg, &elbv2.DescribeTargetGroupAttributesInput{TargetGroupArn: aws.String(tg)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	delay := ""
 	for _, a := range out.Attributes {
-		if *a.Key == "deregistration_delay.timeout_seconds" && *a.Value != "300" {
-			t.Fatalf("half-applied: %s", *a.Value)
+		if aws.ToString(a.Key) == "deregistration_delay.timeout_seconds" {
+			delay = aws.ToString(a.Value)
 		}
+	}
+	if delay != "300" {
+		t.Fatalf("deregistration_delay.timeout_seconds %q after the refused call, want the default 300 (nothing half-applied)", delay)
 	}
 	if _, err := x.ModifyTargetGroupAttributes(bg, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: aws.String(tg),
 		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("slow_start.duration_seconds"), Value: aws.String("60")}}}); err != nil {

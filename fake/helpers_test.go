@@ -111,3 +111,18 @@ func reasons(fs []types.Failure) []string {
 	}
 	return out
 }
+
+// restoredCopy snapshots e and returns the world restored from the
+// snapshot.
+func restoredCopy(t *testing.T, e *ECS) *ECS {
+	t.Helper()
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r
+}

@@ -23,14 +23,7 @@ func TestSnapshotKeepsScaling(t *testing.T) {
 		t.Fatal(err)
 	}
 	a.Advance(5 * time.Minute)
-	snap, err := a.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := restoredCopy(t, a)
 	for _, e := range []*ECS{a, b} {
 		e.Advance(20 * time.Minute)
 	}

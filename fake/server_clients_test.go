@@ -57,19 +57,43 @@ func needBoto3(t *testing.T) {
 	}
 }
 
-// runBoto3 runs a Python script (sys.argv[1:] = url, args...) with
-// throwaway AWS config and credentials files and returns what it printed;
-// the test fails if the script does. Call needBoto3 first.
+// boto3Prelude runs before every boto3 script: it imports what the
+// scripts use and defines url (sys.argv[1]), advance(duration) (the
+// control's virtual clock) and client(service, region), a boto3 client of
+// the server with throwaway credentials and no retries.
+const boto3Prelude = `
+import sys, json, datetime, urllib.request, boto3, botocore
+url = sys.argv[1]
+def advance(d):
+    urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=json.dumps({"duration": d}).encode(), method="POST"))
+def client(service, region):
+    return boto3.client(service, endpoint_url=url, region_name=region, aws_access_key_id="x", aws_secret_access_key="x",
+                        config=botocore.config.Config(retries={"max_attempts": 1}))
+`
+
+// runBoto3 runs boto3Prelude then a Python script (sys.argv[1:] = url,
+// args...) with throwaway AWS config and credentials files and returns
+// what it printed; the test fails if the script does. Call needBoto3
+// first.
 func runBoto3(t *testing.T, script, url string, args ...string) string {
 	t.Helper()
 	dir := t.TempDir()
-	cmd := exec.CommandContext(t.Context(), "python3", append([]string{"-c", script, url}, args...)...)
+	cmd := exec.CommandContext(t.Context(), "python3", append([]string{"-c", boto3Prelude + script, url}, args...)...)
 	cmd.Env = append(os.Environ(), "AWS_CONFIG_FILE="+filepath.Join(dir, "c"), "AWS_SHARED_CREDENTIALS_FILE="+filepath.Join(dir, "k"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("boto3 script: %v\n%s", err, out)
 	}
 	return string(out)
+}
+
+// wantBoto3 runs a boto3 script with runBoto3 and fails the test unless
+// it printed exactly want.
+func wantBoto3(t *testing.T, script, url, want string, args ...string) {
+	t.Helper()
+	if out := runBoto3(t, script, url, args...); out != want {
+		t.Errorf("boto3 printed:\n%s\nwant:\n%s", out, want)
+	}
 }
 
 // TestAWSCLIAgainstServer checks what the README walk-through (run by
@@ -128,16 +152,13 @@ func TestAWSCLIAgainstServer(t *testing.T) {
 // definition, runs a task, advances virtual time through the control,
 // waits with boto3's tasks_running waiter and prints what it parsed.
 const boto3Scenario = `
-import sys, json, urllib.request, boto3, botocore
-url = sys.argv[1]
-c = boto3.client("ecs", endpoint_url=url, region_name="ap-southeast-2", aws_access_key_id="x", aws_secret_access_key="x",
-                 config=botocore.config.Config(retries={"max_attempts": 1}))
+c = client("ecs", "ap-southeast-2")
 c.create_cluster(clusterName="py")
 c.register_task_definition(family="py", networkMode="awsvpc", requiresCompatibilities=["FARGATE"], cpu="256", memory="512",
     containerDefinitions=[{"name": "app", "image": "python:3.12", "essential": True}])
 t = c.run_task(cluster="py", taskDefinition="py", launchType="FARGATE",
     networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}})["tasks"][0]
-urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=b'{"duration":"1m"}', method="POST"))
+advance("1m")
 c.get_waiter("tasks_running").wait(cluster="py", tasks=[t["taskArn"]], WaiterConfig={"Delay": 1, "MaxAttempts": 2})
 d = c.describe_tasks(cluster="py", tasks=[t["taskArn"]])["tasks"][0]
 print(t["taskArn"].split(":")[3], d["lastStatus"], type(d["startedAt"]).__name__)
@@ -150,9 +171,6 @@ except c.exceptions.ClusterNotFoundException as e:
 func TestBoto3AgainstServer(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3Scenario, srv.URL)
 	want := "ap-southeast-2 RUNNING datetime\nClusterNotFoundException Cluster not found.\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3Scenario, srv.URL, want)
 }

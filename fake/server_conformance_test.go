@@ -82,21 +82,9 @@ func TestConformanceOverHTTPFargate(t *testing.T) {
 			}
 			return counts
 		},
-		Logs:     srv.LogsClient,
-		LogGroup: conformanceLogGroup(t, srv),
-		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
-			n++
-			image := fmt.Sprintf("registry.example/prints-%d:1", n)
-			for _, f := range []fake.Fault{
-				{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second},
-				{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second},
-			} {
-				if err := ctl.InjectFault(t.Context(), f); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return image, nil
-		},
+		Logs:              srv.LogsClient,
+		LogGroup:          conformanceLogGroup(t, srv),
+		PrintingContainer: printingContainer(func(t *testing.T, f fake.Fault) error { return ctl.InjectFault(t.Context(), f) }),
 		Scaling: srv.NewAutoScalingClient(func(o *applicationautoscaling.Options) {
 			o.Retryer = retry.NewStandard(func(so *retry.StandardOptions) { so.Backoff = noBackoff{} })
 		}),
@@ -185,25 +173,13 @@ func conformanceOverHTTPEC2(t *testing.T, opts ...fake.Option) {
 		AddCapacity: func(t *testing.T, cpu, memory int32) {
 			postControl(t, srv, "/_fake/v1/instances", map[string]any{"cluster": "conformance", "cpu": cpu, "memory": memory})
 		},
-		FailOperation: func(_ *testing.T, op, code string, times int) { srv.ECS.FailOperation(op, code, times, 0) },
-		Calls:         srv.ECS.CallCounts,
-		Logs:          srv.LogsClient,
-		LogGroup:      conformanceLogGroup(t, srv),
-		PrintingContainer: func(t *testing.T, lines []string, code int32) (string, []string) {
-			n++
-			image := fmt.Sprintf("registry.example/prints-%d:1", n)
-			for _, f := range []fake.Fault{
-				{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second},
-				{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second},
-			} {
-				if err := srv.ECS.InjectFault(f); err != nil {
-					t.Fatal(err)
-				}
-			}
-			return image, nil
-		},
-		Scaling:    srv.NewAutoScalingClient(),
-		CloudWatch: srv.NewCloudWatchClient(),
+		FailOperation:     func(_ *testing.T, op, code string, times int) { srv.ECS.FailOperation(op, code, times, 0) },
+		Calls:             srv.ECS.CallCounts,
+		Logs:              srv.LogsClient,
+		LogGroup:          conformanceLogGroup(t, srv),
+		PrintingContainer: printingContainer(func(_ *testing.T, f fake.Fault) error { return srv.ECS.InjectFault(f) }),
+		Scaling:           srv.NewAutoScalingClient(),
+		CloudWatch:        srv.NewCloudWatchClient(),
 		SetCPULoad: func(t *testing.T, service string, percent float64) {
 			if err := srv.ECS.SetLoad("conformance", service, fake.Load{CPU: fake.ConstantLoad(percent)}); err != nil {
 				t.Fatal(err)
@@ -232,5 +208,25 @@ func postControl(t *testing.T, srv *faketest.Server, path string, body any) {
 	}
 	if status, doc := control(t, srv, "POST", path, string(data)); status != 200 {
 		t.Fatalf("POST %s %s: %d %v", path, data, status, doc)
+	}
+}
+
+// printingContainer is the conformance suite's PrintingContainer over
+// inject: each call scripts a new image that prints lines one a second,
+// then exits with code.
+func printingContainer(inject func(*testing.T, fake.Fault) error) func(*testing.T, []string, int32) (string, []string) {
+	n := 0
+	return func(t *testing.T, lines []string, code int32) (string, []string) {
+		n++
+		image := fmt.Sprintf("registry.example/prints-%d:1", n)
+		for _, f := range []fake.Fault{
+			{Image: image, Action: fake.FaultOutput, Lines: lines, Every: time.Second},
+			{Image: image, Action: fake.FaultExit, ExitCode: code, After: time.Duration(len(lines)) * time.Second},
+		} {
+			if err := inject(t, f); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return image, nil
 	}
 }

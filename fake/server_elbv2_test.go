@@ -142,12 +142,7 @@ func TestELBv2OverHTTPWithSDKWaiters(t *testing.T) {
 // boto3Elbv2Scenario drives the server's ELBv2 with boto3 in virtual time (advancing it through
 // the control) and prints what it parsed.
 const boto3Elbv2Scenario = `
-import sys, json, urllib.request, boto3, botocore
-url = sys.argv[1]
-def advance(d):
-    urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=json.dumps({"duration": d}).encode(), method="POST"))
-c = boto3.client("elbv2", endpoint_url=url, region_name="eu-west-1", aws_access_key_id="x", aws_secret_access_key="x",
-                 config=botocore.config.Config(retries={"max_attempts": 1}))
+c = client("elbv2", "eu-west-1")
 lb = c.create_load_balancer(Name="py-lb", Subnets=["subnet-a", "subnet-b"], Tags=[{"Key": "team", "Value": "py"}])["LoadBalancers"][0]
 tg = c.create_target_group(Name="py-tg", Protocol="HTTP", Port=8080, VpcId="vpc-1", TargetType="ip")["TargetGroups"][0]
 c.create_listener(LoadBalancerArn=lb["LoadBalancerArn"], Protocol="HTTP", Port=80,
@@ -170,13 +165,10 @@ except c.exceptions.TargetGroupNotFoundException as e:
 func TestBoto3ELBv2AgainstServer(t *testing.T) {
 	needBoto3(t)
 	srv := faketest.NewServer(t)
-	out := runBoto3(t, boto3Elbv2Scenario, srv.URL)
 	want := "eu-west-1 datetime initial Elb.RegistrationInProgress 10.0.1.7 8080 8080 healthy\n" +
 		"[{'Key': 'team', 'Value': 'py'}]\n" +
 		"TargetGroupNotFoundException One or more target groups not found\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3Elbv2Scenario, srv.URL, want)
 }
 
 // `aws elbv2 describe-target-health` (AWS CLI v1) against the server, and the CLI's

@@ -139,11 +139,8 @@ func TestBoto3ReadsLogsFromServer(t *testing.T) {
 	needBoto3(t)
 	srv := logsServer(t)
 	id := runScripted(t, srv)
-	out := runBoto3(t, boto3LogsScenario, srv.URL, "web/app/"+id)
 	want := "migrating 1 of 2 | migrating 2 of 2 | ERROR: duplicate key int\n1 True\nResourceNotFoundException The specified log stream does not exist.\n"
-	if out != want {
-		t.Errorf("boto3 printed %q, want %q", out, want)
-	}
+	wantBoto3(t, boto3LogsScenario, srv.URL, want, "web/app/"+id)
 }
 
 // The AWS CLI v1 reads the fake's logs: get-log-events and

@@ -53,41 +53,59 @@ func rolledOut(e *ECS, name, td string) bool {
 func BenchmarkRollingDeploy(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {
-			b.ReportAllocs()
-			var elapsed, cpu time.Duration
-			ops := 0
-			for b.Loop() {
-				b.StopTimer()
+			benchRollout(b, n, 200, func() (*ECS, string, string) {
 				e := newCluster(b, n/5, WithQuotas(benchQuotas))
 				td1 := register(b, e, benchTD("img:1"))
 				td2 := register(b, e, benchTD("img:2"))
 				createSvc(b, e, "web", td1, int32(n), svcOpts{min: 50, max: 200})
-				for i := 0; !rolledOut(e, "web", td1); i++ {
-					if i > 100 {
-						b.Fatal("service never got steady")
-					}
-					e.Advance(10 * time.Second)
-				}
-				b.StartTimer()
-				start, cpuStart := time.Now(), cpuTime()
-				update(b, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-				for i := 0; !rolledOut(e, "web", td2); i++ {
-					if i > 200 {
-						b.Fatal("rollout never completed")
-					}
-					e.Advance(5 * time.Second)
-				}
-				elapsed += time.Since(start)
-				cpu += cpuTime() - cpuStart
-				ops++
-			}
-			b.ReportMetric(float64(elapsed.Milliseconds())/float64(ops), "ms/op")
-			b.ReportMetric(float64(elapsed.Nanoseconds())/float64(ops*n), "ns/task")
-			// CPU time of the whole process (GC included): steadier than
-			// wall time on a shared, loaded machine.
-			b.ReportMetric(float64(cpu.Nanoseconds())/float64(ops*n), "cpu-ns/task")
+				return e, td1, td2
+			}, nil)
 		})
 	}
+}
+
+// benchRollout is the measured part of the rolling-deploy benchmarks: each
+// iteration builds a world with setup (service "web" of n tasks on td1,
+// untimed), lets it get steady (at most 100 steps of 10 s, untimed), then
+// times the update to td2 until it has rolled out (at most maxSteps steps
+// of 5 s) and runs check on the result, untimed (nil: none). It reports
+// ms/op, ns/task and cpu-ns/task: CPU time of the whole process (GC
+// included), steadier than wall time on a shared, loaded machine.
+func benchRollout(b *testing.B, n, maxSteps int, setup func() (e *ECS, td1, td2 string), check func(e *ECS)) {
+	b.Helper()
+	b.ReportAllocs()
+	var elapsed, cpu time.Duration
+	ops := 0
+	for b.Loop() {
+		b.StopTimer()
+		e, td1, td2 := setup()
+		for i := 0; !rolledOut(e, "web", td1); i++ {
+			if i > 100 {
+				b.Fatal("service never got steady")
+			}
+			e.Advance(10 * time.Second)
+		}
+		b.StartTimer()
+		start, cpuStart := time.Now(), cpuTime()
+		update(b, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+		for i := 0; !rolledOut(e, "web", td2); i++ {
+			if i > maxSteps {
+				b.Fatal("rollout never completed")
+			}
+			e.Advance(5 * time.Second)
+		}
+		elapsed += time.Since(start)
+		cpu += cpuTime() - cpuStart
+		ops++
+		if check != nil {
+			b.StopTimer()
+			check(e)
+			b.StartTimer()
+		}
+	}
+	b.ReportMetric(float64(elapsed.Milliseconds())/float64(ops), "ms/op")
+	b.ReportMetric(float64(elapsed.Nanoseconds())/float64(ops*n), "ns/task")
+	b.ReportMetric(float64(cpu.Nanoseconds())/float64(ops*n), "cpu-ns/task")
 }
 
 // cpuTime is the user+system CPU time the process has used so far.

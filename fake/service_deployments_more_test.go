@@ -68,10 +68,17 @@ func TestStopServiceDeploymentRollsBack(t *testing.T) {
 	if countEvents(s, plan.RollingBackEvent("web", goodID)) != 1 {
 		t.Fatalf("events %q", eventTexts(s))
 	}
+	stopped := 0
 	for _, d := range s.Deployments {
-		if aws.ToString(d.TaskDefinition) == td2 && (d.RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d.Status) != "ACTIVE") {
-			t.Fatalf("stopped deployment %s %s", aws.ToString(d.Status), d.RolloutState)
+		if aws.ToString(d.TaskDefinition) == td2 {
+			stopped++
+			if d.RolloutState != types.DeploymentRolloutStateFailed || aws.ToString(d.Status) != "ACTIVE" {
+				t.Fatalf("stopped deployment %s %s", aws.ToString(d.Status), d.RolloutState)
+			}
 		}
+	}
+	if stopped != 1 {
+		t.Fatalf("%d deployments of %s, want the stopped one still ACTIVE", stopped, td2)
 	}
 	stepUntil(t, e, 5*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
 	if sd := describeSD(t, e, aws.ToString(arn)); sd.Status != types.ServiceDeploymentStatusRollbackSuccessful || sd.FinishedAt == nil {
@@ -339,14 +346,7 @@ func TestServiceDeploymentsSurviveSnapshot(t *testing.T) {
 		return l, d
 	}
 	l1, d1 := view(e)
-	snap, err := e.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b := restoredCopy(t, e)
 	l2, d2 := view(b)
 	opt := cmp.Exporter(func(reflect.Type) bool { return true })
 	if diff := cmp.Diff(l1, l2, opt); diff != "" {

@@ -113,12 +113,7 @@ func TestServiceDeploymentsOverHTTPWithGoSDK(t *testing.T) {
 // boto3ServiceDeployments deploys, stops the deployment with a rollback
 // and reads the history back with boto3, printing what it parsed.
 const boto3ServiceDeployments = `
-import sys, json, datetime, urllib.request, boto3, botocore
-url = sys.argv[1]
-def advance(d):
-    urllib.request.urlopen(urllib.request.Request(url + "/_fake/v1/advance", data=json.dumps({"duration": d}).encode(), method="POST"))
-c = boto3.client("ecs", endpoint_url=url, region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x",
-                 config=botocore.config.Config(retries={"max_attempts": 1}))
+c = client("ecs", "us-east-1")
 c.create_service(serviceName="web", taskDefinition="web:1", desiredCount=2,
     deploymentConfiguration={"deploymentCircuitBreaker": {"enable": True, "rollback": False}})
 advance("5m")
@@ -149,7 +144,6 @@ except c.exceptions.ClusterNotFoundException as e:
 func TestBoto3ServiceDeployments(t *testing.T) {
 	needBoto3(t)
 	srv := sdCluster(t, "nginx:2")
-	out := runBoto3(t, boto3ServiceDeployments, srv.URL)
 	// While the rollback runs, the stopped revision is scaled in: ECS no
 	// longer requests tasks of it.
 	want := "['IN_PROGRESS', 'SUCCESSFUL'] True\n" +
@@ -158,9 +152,7 @@ func TestBoto3ServiceDeployments(t *testing.T) {
 		"web:1 EC2 ['nginx:1']\n" +
 		"ConflictException\n" +
 		"ClusterNotFoundException Cluster not found.\n"
-	if out != want {
-		t.Errorf("boto3 printed:\n%s\nwant:\n%s", out, want)
-	}
+	wantBoto3(t, boto3ServiceDeployments, srv.URL, want)
 }
 
 // TestAWSCLIServiceDeployments: the AWS CLI's list-service-deployments,

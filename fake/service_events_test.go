@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
@@ -17,16 +16,7 @@ import (
 // failed" at …52.148 and "rolling back" at …52.149. Tools that print only
 // events newer than the last they printed rely on it (issue #18.1).
 func TestServiceEventsStrictlyIncreasingTimestamps(t *testing.T) {
-	e := newCluster(t, 8)
-	td1 := register(t, e, simpleTD("web", "img:good"))
-	td2 := register(t, e, simpleTD("web", "img:bad"))
-	if err := e.InjectFault(Fault{Image: "img:bad", Action: FaultFailStart}); err != nil {
-		t.Fatal(err)
-	}
-	created := createSvc(t, e, "web", td1, 4, svcOpts{min: 100, max: 200, breaker: true, rollback: true})
-	goodID := aws.ToString(created.Deployments[0].Id)
-	stepUntil(t, e, 5*time.Second, 5*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
-	badID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})).Id)
+	e, td1, goodID, badID := badRollout(t)
 	stepUntil(t, e, time.Second, 30*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
 	s := svc(t, e, "web")
 	at := map[string]time.Time{}

@@ -80,14 +80,7 @@ func TestRestoredWorldContinuesExactlyAsTheOriginal(t *testing.T) {
 func restoredContinuesExactly(t *testing.T, opts ...fake.Option) {
 	ctx := context.Background()
 	a, insts := midRollout(t, opts...)
-	snap, err := a.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := fake.Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, snap := restoredCopy(t, a)
 	if a.Now() != b.Now() {
 		t.Fatalf("restored at %v, saved at %v", b.Now(), a.Now())
 	}
@@ -112,14 +105,7 @@ func restoredContinuesExactly(t *testing.T, opts ...fake.Option) {
 		}
 	}
 	// A snapshot of the restored world restores again.
-	snap2, err := b.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	c, err := fake.Restore(snap2)
-	if err != nil {
-		t.Fatal(err)
-	}
+	c, snap2 := restoredCopy(t, b)
 	if stateDump(t, c) != stateDump(t, b) {
 		t.Error("restoring a restored world's snapshot diverged")
 	}
@@ -195,18 +181,26 @@ func TestSnapshotKeepsLogs(t *testing.T) {
 		LogEvents: []logstypes.InputLogEvent{{Message: aws.String("hello"), Timestamp: aws.Int64(ts)}}}); err != nil {
 		t.Fatal(err)
 	}
-	snap, err := a.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := fake.Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
+	b, _ := restoredCopy(t, a)
 	for _, e := range []*fake.ECS{a, b} {
 		out, err := e.Logs().GetLogEvents(ctx, &cloudwatchlogs.GetLogEventsInput{LogGroupName: aws.String("/ecs/web"), LogStreamName: aws.String("s")})
 		if err != nil || len(out.Events) != 1 || aws.ToString(out.Events[0].Message) != "hello" {
 			t.Fatalf("events (%p): %+v %v", e, out, err)
 		}
 	}
+}
+
+// restoredCopy snapshots e and restores the snapshot; it returns the
+// restored world and the snapshot.
+func restoredCopy(t *testing.T, e *fake.ECS) (*fake.ECS, []byte) {
+	t.Helper()
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := fake.Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, snap
 }

@@ -67,10 +67,10 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 	return keys
 }
 
-// indexTaskLocked files t under its current desired status (a task the
-// cluster has just created, or one that was never filed and whose desired
-// status changed) and remembers the lists on t (t.lists), so that refiling
-// and removing it need no index lookups.
+// indexTaskLocked files t, which the cluster has just created (placed, or
+// waiting for capacity), under its current desired status and remembers
+// the lists on t (t.lists), so that refiling and removing it need no index
+// lookups.
 func (e *ECS) indexTaskLocked(t *task) {
 	c := t.c
 	var buf [5]taskIndexKey
@@ -148,10 +148,6 @@ func (e *ECS) unindexTaskLocked(t *task) {
 // the first time it is needed) takes it.
 func (e *ECS) reindexTaskLocked(t *task) {
 	if (t.nLists > 0 && t.lists[0].key.desired == desiredCode(t.desiredStatus)) || t.forgotten || t.orphaned {
-		return
-	}
-	if t.nLists == 0 { // never filed (a task that waited for capacity)
-		e.indexTaskLocked(t)
 		return
 	}
 	c := t.c

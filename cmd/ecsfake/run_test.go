@@ -10,7 +10,6 @@ import (
 	"io"
 	"net/http"
 	"os"
-	"os/exec"
 	"strings"
 	"syscall"
 	"testing"
@@ -229,21 +228,10 @@ func TestSignalsShutDownGracefully(t *testing.T) {
 	}
 	for _, sig := range []syscall.Signal{syscall.SIGINT, syscall.SIGTERM} {
 		t.Run(sig.String(), func(t *testing.T) {
-			cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$")
-			cmd.Env = append(os.Environ(), "ECSFAKE_TEST_MAIN=1", "ECSFAKE_TEST_ARGS=-addr 127.0.0.1:0 -speed 0")
-			out, err := cmd.StdoutPipe()
-			if err != nil {
-				t.Fatal(err)
+			cmd, url, r := ecsfakeProcess(t, "-addr 127.0.0.1:0 -speed 0")
+			if !strings.HasPrefix(url, "http://127.0.0.1:") {
+				t.Fatalf("serving at %q, want http://127.0.0.1:port", url)
 			}
-			if err := cmd.Start(); err != nil {
-				t.Fatal(err)
-			}
-			r := bufio.NewReader(out)
-			line, err := r.ReadString('\n')
-			if err != nil || !strings.HasPrefix(line, "ecsfake: serving Amazon ECS at http://127.0.0.1:") {
-				t.Fatalf("first line %q (%v)", line, err)
-			}
-			url := strings.TrimSpace(strings.TrimPrefix(line, "ecsfake: serving Amazon ECS at "))
 			if resp, err := http.Get(url + "/_fake/v1/time"); err != nil {
 				t.Fatalf("subprocess not serving: %v", err)
 			} else {

@@ -139,7 +139,10 @@ wait:
 	s.mu.Unlock()
 	ctx, cancel := context.WithTimeout(context.Background(), s.limits.shutdownGrace)
 	defer cancel()
-	if err := s.srv.Shutdown(ctx); err != nil {
+	// Shutdown reports the error of closing the listeners after every
+	// connection went idle; ours is closed already (above), so that error
+	// (net.ErrClosed) means a clean shutdown, not requests cut off.
+	if err := s.srv.Shutdown(ctx); err != nil && !errors.Is(err, net.ErrClosed) {
 		active, _, _ := s.waiting()
 		_ = s.srv.Close()
 		fmt.Fprintf(log, "ecsfake: %d request(s) still in flight after -shutdown-grace %v were cut off\n", active, s.limits.shutdownGrace)

@@ -154,6 +154,9 @@ func TestStoryEndsOnRevisionTwoSteady(t *testing.T) {
 		t.Errorf("final: %s running %d/%d, want %s 2/2", aws.ToString(svc.TaskDefinition), svc.RunningCount, svc.DesiredCount, out.Revisions[1])
 	}
 	// create, new image, forced, broken, crashing: five distinct deployments.
+	if len(out.Deployments) != 5 {
+		t.Errorf("deployments %v: want 5 distinct ecs-svc/ ids", out.Deployments)
+	}
 	seen := map[string]bool{}
 	for _, id := range out.Deployments {
 		if !strings.HasPrefix(id, "ecs-svc/") || seen[id] {

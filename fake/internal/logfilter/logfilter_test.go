@@ -15,10 +15,7 @@ func TestMatchUnstructuredTerms(t *testing.T) {
 		"[WARN] slow response",
 		"[INFO] request served",
 	}
-	cases := []struct {
-		pattern string
-		want    []bool
-	}{
+	cases := []matchCase{
 		{"", []bool{true, true, true, true}},
 		{"ERROR", []bool{true, true, false, false}},
 		{"ERROR Exception", []bool{false, true, false, false}},
@@ -29,17 +26,7 @@ func TestMatchUnstructuredTerms(t *testing.T) {
 		{"error", []bool{false, false, false, false}}, // case-sensitive
 		{"?WARN ?INFO -slow", []bool{false, false, false, true}},
 	}
-	for _, c := range cases {
-		p, err := Parse(c.pattern)
-		if err != nil {
-			t.Fatalf("Parse(%q): %v", c.pattern, err)
-		}
-		for i, m := range msgs {
-			if got := p.Match(m); got != c.want[i] {
-				t.Errorf("%q.Match(%q) = %v, want %v", c.pattern, m, got, c.want[i])
-			}
-		}
-	}
+	matchTable(t, msgs, cases)
 }
 
 func TestMatchJSONConditions(t *testing.T) {
@@ -49,10 +36,7 @@ func TestMatchJSONConditions(t *testing.T) {
 		`{"level":"warn","latency":500}`,
 		`level=error latency=1200`, // not JSON: never matches a JSON pattern
 	}
-	cases := []struct {
-		pattern string
-		want    []bool
-	}{
+	cases := []matchCase{
 		{`{ $.level = "error" }`, []bool{true, false, false, false}},
 		{`{ $.level = error }`, []bool{true, false, false, false}},
 		{`{ $.level != "error" }`, []bool{false, true, true, false}},
@@ -70,7 +54,23 @@ func TestMatchJSONConditions(t *testing.T) {
 		{`{ $.extra IS NULL }`, []bool{true, false, false, false}},
 		{`{ $.user NOT EXISTS }`, []bool{false, false, true, false}},
 	}
+	matchTable(t, msgs, cases)
+}
+
+// matchCase is a pattern and, per message of its table, whether it matches.
+type matchCase struct {
+	pattern string
+	want    []bool
+}
+
+// matchTable parses each case's pattern and checks it matches exactly the
+// messages its want marks.
+func matchTable(t *testing.T, msgs []string, cases []matchCase) {
+	t.Helper()
 	for _, c := range cases {
+		if len(c.want) != len(msgs) {
+			t.Fatalf("%q: %d wants for %d messages", c.pattern, len(c.want), len(msgs))
+		}
 		p, err := Parse(c.pattern)
 		if err != nil {
 			t.Fatalf("Parse(%q): %v", c.pattern, err)
