@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -278,11 +279,8 @@ func (e *ECS) dropPolicyLocked(p *scalingPolicy) {
 	}
 	delete(e.aas.policies, p.arn)
 	t := p.t
-	for i, q := range t.policies {
-		if q == p {
-			t.policies = append(t.policies[:i], t.policies[i+1:]...)
-			break
-		}
+	if i := slices.Index(t.policies, p); i >= 0 {
+		t.policies = slices.Delete(t.policies, i, i+1)
 	}
 }
 
@@ -297,42 +295,30 @@ func (x *AutoScaling) DescribeScalingPolicies(ctx context.Context, in *applicati
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	if in.ResourceId != nil {
-		ids = []string{*in.ResourceId}
-	}
-	ids, _, limit, err := x.listArgs(in.ServiceNamespace, in.ScalableDimension, ids, in.MaxResults, nil)
+	ids, limit, err := x.oneTargetArgs(in.ServiceNamespace, in.ScalableDimension, in.ResourceId, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
 	if len(in.PolicyNames) > 50 {
 		return nil, errAASConstraint(fmt.Sprint(len(in.PolicyNames)), "policyNames", "have length less than or equal to 50")
 	}
-	want := map[string]bool{}
-	for _, n := range in.PolicyNames {
-		want[n] = true
-	}
-	var all []aastypes.ScalingPolicy
+	want := nameSet(in.PolicyNames)
+	var all []*scalingPolicy
 	for _, id := range ids {
 		for _, p := range x.e.aas.targets[id].policies {
 			if len(want) == 0 || want[p.name] {
-				all = append(all, p.view())
+				all = append(all, p)
 			}
 		}
 	}
-	start := 0
-	if tok := aws.ToString(in.NextToken); tok != "" {
-		if _, err := fmt.Sscan(tok, &start); err != nil || start < 0 || start > len(all) {
-			return nil, &aastypes.InvalidNextTokenException{Message: aws.String("Invalid token")}
-		}
+	start, err := aasStart(in.NextToken, len(all))
+	if err != nil {
+		return nil, err
 	}
-	out := &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: []aastypes.ScalingPolicy{}}
-	for i := start; i < len(all); i++ {
-		if len(out.ScalingPolicies) == limit {
-			out.NextToken = aws.String(fmt.Sprint(i))
-			break
-		}
-		out.ScalingPolicies = append(out.ScalingPolicies, all[i])
+	page, next := aasPage(all, start, limit)
+	out := &applicationautoscaling.DescribeScalingPoliciesOutput{ScalingPolicies: make([]aastypes.ScalingPolicy, len(page)), NextToken: next}
+	for i, p := range page {
+		out.ScalingPolicies[i] = p.view()
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -108,7 +109,6 @@ func (x *AutoScaling) PutScheduledAction(ctx context.Context, in *applicationaut
 		return nil, errAASValidation("Minimum capacity cannot be greater than maximum capacity")
 	}
 	if old != nil {
-		old.deleted = true
 		e.dropScheduledLocked(old)
 	} else {
 		a.arn = fmt.Sprintf("arn:aws:autoscaling:%s:%s:scheduledAction:%s:resource/ecs/%s:scheduledActionName/%s", e.cfg.region, e.cfg.account, e.uuid(), t.resourceID, a.name)
@@ -175,11 +175,8 @@ func (e *ECS) runScheduledLocked(a *scheduledAction, now time.Time) {
 func (e *ECS) dropScheduledLocked(a *scheduledAction) {
 	a.deleted = true
 	t := a.t
-	for i, x := range t.scheduled {
-		if x == a {
-			t.scheduled = append(t.scheduled[:i], t.scheduled[i+1:]...)
-			return
-		}
+	if i := slices.Index(t.scheduled, a); i >= 0 {
+		t.scheduled = slices.Delete(t.scheduled, i, i+1)
 	}
 }
 
@@ -194,44 +191,31 @@ func (x *AutoScaling) DescribeScheduledActions(ctx context.Context, in *applicat
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	if in.ResourceId != nil {
-		ids = []string{*in.ResourceId}
-	}
-	ids, _, limit, err := x.listArgs(in.ServiceNamespace, in.ScalableDimension, ids, in.MaxResults, nil)
+	ids, limit, err := x.oneTargetArgs(in.ServiceNamespace, in.ScalableDimension, in.ResourceId, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
-	want := map[string]bool{}
-	for _, n := range in.ScheduledActionNames {
-		want[n] = true
-	}
-	var all []aastypes.ScheduledAction
+	want := nameSet(in.ScheduledActionNames)
+	var all []*scheduledAction
 	for _, id := range ids {
 		for _, a := range x.e.aas.targets[id].scheduled {
-			if len(want) > 0 && !want[a.name] {
-				continue
+			if len(want) == 0 || want[a.name] {
+				all = append(all, a)
 			}
-			act := a.action
-			all = append(all, aastypes.ScheduledAction{ScheduledActionName: aws.String(a.name), ScheduledActionARN: aws.String(a.arn),
-				ServiceNamespace: aasNamespace, ScalableDimension: aasDimension, ResourceId: aws.String(a.t.resourceID),
-				Schedule: aws.String(a.expr), Timezone: aws.String(a.tz), StartTime: a.start, EndTime: a.end,
-				ScalableTargetAction: &act, CreationTime: aws.Time(a.created)})
 		}
 	}
-	start := 0
-	if tok := aws.ToString(in.NextToken); tok != "" {
-		if _, err := fmt.Sscan(tok, &start); err != nil || start < 0 || start > len(all) {
-			return nil, &aastypes.InvalidNextTokenException{Message: aws.String("Invalid token")}
-		}
+	start, err := aasStart(in.NextToken, len(all))
+	if err != nil {
+		return nil, err
 	}
-	out := &applicationautoscaling.DescribeScheduledActionsOutput{ScheduledActions: []aastypes.ScheduledAction{}}
-	for i := start; i < len(all); i++ {
-		if len(out.ScheduledActions) == limit {
-			out.NextToken = aws.String(fmt.Sprint(i))
-			break
-		}
-		out.ScheduledActions = append(out.ScheduledActions, all[i])
+	page, next := aasPage(all, start, limit)
+	out := &applicationautoscaling.DescribeScheduledActionsOutput{ScheduledActions: make([]aastypes.ScheduledAction, len(page)), NextToken: next}
+	for i, a := range page {
+		act := a.action
+		out.ScheduledActions[i] = aastypes.ScheduledAction{ScheduledActionName: aws.String(a.name), ScheduledActionARN: aws.String(a.arn),
+			ServiceNamespace: aasNamespace, ScalableDimension: aasDimension, ResourceId: aws.String(a.t.resourceID),
+			Schedule: aws.String(a.expr), Timezone: aws.String(a.tz), StartTime: a.start, EndTime: a.end,
+			ScalableTargetAction: &act, CreationTime: aws.Time(a.created)}
 	}
 	return out, nil
 }

@@ -3,6 +3,8 @@ package fake
 import (
 	"context"
 	"fmt"
+	"math"
+	"slices"
 	"sort"
 	"time"
 
@@ -141,20 +143,17 @@ func (x *AutoScaling) DescribeScalableTargets(ctx context.Context, in *applicati
 	if err != nil {
 		return nil, err
 	}
-	out := &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: []aastypes.ScalableTarget{}}
-	for i := start; i < len(ids); i++ {
-		if len(out.ScalableTargets) == limit {
-			out.NextToken = aws.String(fmt.Sprint(i))
-			break
-		}
-		t := x.e.aas.targets[ids[i]]
+	page, next := aasPage(ids, start, limit)
+	out := &applicationautoscaling.DescribeScalableTargetsOutput{ScalableTargets: make([]aastypes.ScalableTarget, len(page)), NextToken: next}
+	for i, id := range page {
+		t := x.e.aas.targets[id]
 		ss := t.suspended
-		out.ScalableTargets = append(out.ScalableTargets, aastypes.ScalableTarget{
+		out.ScalableTargets[i] = aastypes.ScalableTarget{
 			ResourceId: aws.String(t.resourceID), ScalableTargetARN: aws.String(t.arn),
 			ServiceNamespace: aasNamespace, ScalableDimension: aasDimension,
 			MinCapacity: aws.Int32(int32(t.min)), MaxCapacity: aws.Int32(int32(t.max)),
 			RoleARN: aws.String(t.roleARN), CreationTime: aws.Time(t.created), SuspendedState: &ss,
-		})
+		}
 	}
 	return out, nil
 }
@@ -191,11 +190,9 @@ func (x *AutoScaling) listArgs(ns aastypes.ServiceNamespace, dim aastypes.Scalab
 			ids = append(ids, id)
 		}
 	}
-	start := 0
-	if tok := aws.ToString(token); tok != "" {
-		if _, err := fmt.Sscan(tok, &start); err != nil || start < 0 || start > len(ids) {
-			return nil, 0, 0, &aastypes.InvalidNextTokenException{Message: aws.String("Invalid token")}
-		}
+	start, err := aasStart(token, len(ids))
+	if err != nil {
+		return nil, 0, 0, err
 	}
 	return ids, start, limit, nil
 }
@@ -229,11 +226,8 @@ func (x *AutoScaling) DeregisterScalableTarget(ctx context.Context, in *applicat
 		a.deleted = true
 	}
 	delete(e.aas.targets, t.resourceID)
-	for i, id := range e.aas.order {
-		if id == t.resourceID {
-			e.aas.order = append(e.aas.order[:i], e.aas.order[i+1:]...)
-			break
-		}
+	if i := slices.Index(e.aas.order, t.resourceID); i >= 0 {
+		e.aas.order = slices.Delete(e.aas.order, i, i+1)
 	}
 	return &applicationautoscaling.DeregisterScalableTargetOutput{}, nil
 }
@@ -250,19 +244,13 @@ func (x *AutoScaling) DescribeScalingActivities(ctx context.Context, in *applica
 	if err != nil {
 		return nil, err
 	}
-	var ids []string
-	if in.ResourceId != nil {
-		ids = []string{*in.ResourceId}
-	}
-	ids, _, limit, err := x.listArgs(in.ServiceNamespace, in.ScalableDimension, ids, in.MaxResults, nil)
+	ids, limit, err := x.oneTargetArgs(in.ServiceNamespace, in.ScalableDimension, in.ResourceId, in.MaxResults)
 	if err != nil {
 		return nil, err
 	}
-	start := 0
-	if tok := aws.ToString(in.NextToken); tok != "" {
-		if _, err := fmt.Sscan(tok, &start); err != nil || start < 0 {
-			return nil, &aastypes.InvalidNextTokenException{Message: aws.String("Invalid token")}
-		}
+	start, err := aasStart(in.NextToken, math.MaxInt) // a token past the end is an empty last page here
+	if err != nil {
+		return nil, err
 	}
 	var all []aastypes.ScalingActivity
 	for _, id := range ids {
@@ -275,16 +263,6 @@ func (x *AutoScaling) DescribeScalingActivities(ctx context.Context, in *applica
 		}
 	}
 	sort.SliceStable(all, func(i, j int) bool { return all[i].StartTime.After(*all[j].StartTime) })
-	out := &applicationautoscaling.DescribeScalingActivitiesOutput{ScalingActivities: []aastypes.ScalingActivity{}}
-	if start > len(all) {
-		start = len(all)
-	}
-	for i := start; i < len(all); i++ {
-		if len(out.ScalingActivities) == limit {
-			out.NextToken = aws.String(fmt.Sprint(i))
-			break
-		}
-		out.ScalingActivities = append(out.ScalingActivities, all[i])
-	}
-	return out, nil
+	page, next := aasPage(all, min(start, len(all)), limit)
+	return &applicationautoscaling.DescribeScalingActivitiesOutput{ScalingActivities: page, NextToken: next}, nil
 }

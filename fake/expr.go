@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/wildcard"
 )
 
 // expr is a parsed cluster query language expression, the language of
@@ -53,25 +55,9 @@ func subjectValues(subject string, in *instance) []string {
 	return nil
 }
 
-// glob matches s against a pattern where * matches any run of characters.
-func glob(pattern, s string) bool {
-	if !strings.Contains(pattern, "*") {
-		return pattern == s
-	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	for i := 1; i < len(parts)-1; i++ {
-		j := strings.Index(s, parts[i])
-		if j < 0 {
-			return false
-		}
-		s = s[j+len(parts[i]):]
-	}
-	return strings.HasSuffix(s, parts[len(parts)-1])
-}
+// glob matches s against a pattern where * matches any run of characters
+// (cluster query language values, and the fault rules' image patterns).
+func glob(pattern, s string) bool { return wildcard.Match(pattern, s) }
 
 func compareNum(a, b string) (int, bool) {
 	x, err1 := strconv.ParseFloat(a, 64)

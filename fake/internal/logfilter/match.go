@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/wildcard"
 )
 
 // MatchesAll reports whether the pattern is empty (matches every event).
@@ -139,30 +141,9 @@ func (c *cond) equal(v any) bool {
 	case float64:
 		return c.isNum && x == c.num
 	case string:
-		return glob(c.str, x)
+		return wildcard.Match(c.str, x)
 	case bool:
 		return !c.quoted && c.str == strconv.FormatBool(x)
 	}
 	return false
-}
-
-// glob matches s against pattern where * matches any run of characters.
-func glob(pattern, s string) bool {
-	if !strings.Contains(pattern, "*") {
-		return pattern == s
-	}
-	parts := strings.Split(pattern, "*")
-	if !strings.HasPrefix(s, parts[0]) {
-		return false
-	}
-	s = s[len(parts[0]):]
-	last := parts[len(parts)-1]
-	for _, part := range parts[1 : len(parts)-1] {
-		i := strings.Index(s, part)
-		if i < 0 {
-			return false
-		}
-		s = s[i+len(part):]
-	}
-	return strings.HasSuffix(s, last)
 }

@@ -1,7 +1,5 @@
 package plan
 
-import "github.com/aws/aws-sdk-go-v2/service/ecs/types"
-
 // DeploymentAlarm is a CloudWatch alarm named in the service's
 // deploymentConfiguration.alarms (with enable) that went to ALARM.
 type DeploymentAlarm struct {
@@ -32,19 +30,6 @@ func AlarmFailedReason(alarm string) string {
 // to the last COMPLETED deployment, the same way as the circuit breaker).
 // It reports whether a rollback started.
 func (c *computation) failByAlarm() bool {
-	p := c.primary
-	d := &p.next
 	a := c.s.Service.Alarm
-	d.RolloutState = types.DeploymentRolloutStateFailed
-	d.RolloutStateReason = AlarmFailedReason(a.Name)
-	c.event(DeploymentAlarmFailedEvent(c.s.Service.Name, d.ID))
-	if !a.Rollback || !p.orig.RevivedAt.IsZero() {
-		return false
-	}
-	target := c.lastCompleted()
-	if target == nil {
-		return false
-	}
-	c.revive(target)
-	return true
+	return c.fail(AlarmFailedReason(a.Name), DeploymentAlarmFailedEvent(c.s.Service.Name, c.primary.next.ID), a.Rollback)
 }

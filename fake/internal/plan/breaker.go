@@ -91,10 +91,21 @@ func (c *computation) account() (rollingBack bool) {
 	if !cb.Enable || d.FailedTasks < cb.Threshold(c.s.Service.DesiredCount) {
 		return false
 	}
+	return c.fail(CircuitBreakerFailedReason, DeploymentFailedEvent(c.s.Service.Name, d.ID), cb.Rollback)
+}
+
+// fail sets the IN_PROGRESS primary deployment FAILED with reason and
+// writes event; with rollback, and unless the deployment is itself a
+// rollback, ECS rolls back to the last COMPLETED deployment (circuit
+// breaker and deployment alarms alike). It reports whether a rollback
+// started.
+func (c *computation) fail(reason, event string, rollback bool) bool {
+	p := c.primary
+	d := &p.next
 	d.RolloutState = types.DeploymentRolloutStateFailed
-	d.RolloutStateReason = CircuitBreakerFailedReason
-	c.event(DeploymentFailedEvent(c.s.Service.Name, d.ID))
-	if !cb.Rollback || !p.orig.RevivedAt.IsZero() {
+	d.RolloutStateReason = reason
+	c.event(event)
+	if !rollback || !p.orig.RevivedAt.IsZero() {
 		return false
 	}
 	target := c.lastCompleted()
