@@ -8,7 +8,8 @@ import "sync"
 // Plan points into it.
 type scratch struct {
 	st []taskState
-	gr []*depState
+	gr []int32 // each task's deployment (index in the snapshot), -1: orphan
+	ds []*depState
 	ls []*taskState
 	// old holds computation.oldAlive's list, cs selector.pick's
 	// candidates, perAZ and perInstance the selector's counts.
@@ -29,13 +30,24 @@ func (b *scratch) states(n int) []taskState {
 	return b.st
 }
 
-// groups returns an array of n deployment pointers (zeroed).
-func (b *scratch) groups(n int) []*depState {
+// groups returns an array of n deployment indexes (its contents are
+// overwritten).
+func (b *scratch) groups(n int) []int32 {
 	if cap(b.gr) < n {
-		b.gr = make([]*depState, n)
+		b.gr = make([]int32, n)
 	}
 	b.gr = b.gr[:n]
 	return b.gr
+}
+
+// depStates returns an array of n deployment state pointers (its contents
+// are overwritten).
+func (b *scratch) depStates(n int) []*depState {
+	if cap(b.ds) < n {
+		b.ds = make([]*depState, n)
+	}
+	b.ds = b.ds[:n]
+	return b.ds
 }
 
 // lists returns an array of n task-state pointers (zeroed).
@@ -60,7 +72,7 @@ func (b *scratch) cands(n int) []cand {
 // the pool.
 func (b *scratch) release() {
 	clear(b.st)
-	clear(b.gr)
+	clear(b.ds)
 	clear(b.ls)
 	clear(b.old[:cap(b.old)])
 	b.old = b.old[:0]
