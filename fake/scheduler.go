@@ -81,7 +81,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			Marks:                  s.marks,
 			Alarm:                  s.takeAlarm(),
 		},
-		Deployments: make([]plan.Deployment, 0, len(s.deployments)),
+		Deployments: s.snapDeps[:0],
 		Now:         now,
 	}
 	if cb := cfg.DeploymentCircuitBreaker; cb != nil {
@@ -101,94 +101,12 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			ReachedRunning: d.reachedRunning, RevivedAt: d.revivedAt, PlacementFailures: d.unplaced, Backoff: d.backoff,
 		})
 	}
-	rows := s.snap
-	if cap(rows) < len(s.tasks) {
-		// One allocation, with room for the most tasks the service keeps
-		// (maximumPercent, at most twice the tasks it has) and a quarter
-		// more (tasks stopped since the last plan): appending would copy
-		// a 10,000-task snapshot several times over while a rollout adds
-		// tasks, and the collector's cost grows with the garbage.
-		n := len(s.tasks)
-		n = max(n, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
-		rows = make([]plan.Task, n, n+n/4)
-	}
-	rows = rows[:len(s.tasks)]
-	s.snaps++
-	s.snapStopped = 0
-	for i, t := range s.tasks {
-		if t.lastStatus == statusStopped {
-			t.seenStopped = s.snaps
-			s.snapStopped++
-		}
-		e.snapshotRowLocked(&rows[i], t)
-	}
-	s.snap = rows
-	snap.Tasks = rows
+	s.snapDeps = snap.Deployments
+	// Room for the most tasks the service keeps (maximumPercent, at most
+	// twice the tasks it has) when the rows must grow.
+	n := len(s.tasks)
+	snap.Tasks = e.snapshotTasksLocked(s, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
 	return snap
-}
-
-// snapshotRowLocked makes r the planner's view of t. The rows are reused
-// from pass to pass and most of a row's fields (statuses, deployment, AZ,
-// times) are those of the task the row held last time, or the same
-// constant strings: each field is written only when it differs. Writing
-// the whole row wrote a dozen pointers per task per pass, each a write
-// barrier while the collector runs (a third of the snapshot's cost).
-func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
-	storeStr(&r.ID, t.id)
-	deployment := t.startedBy
-	instance := ""
-	if t.inst != nil {
-		instance = t.inst.id // a short, unique key
-		if t.inst.status == "DRAINING" && t.lastStatus != statusStopped {
-			// ECS replaces service tasks on a DRAINING instance within
-			// minimumHealthyPercent and maximumPercent (Developer Guide,
-			// "Container instance draining"): the planner drains tasks
-			// of no known deployment exactly that way.
-			deployment = drainingDeployment
-		}
-	}
-	storeStr(&r.DeploymentID, deployment)
-	storeStr(&r.ContainerInstance, instance)
-	storeStr(&r.LastStatus, t.lastStatus)
-	storeStr(&r.DesiredStatus, t.desiredStatus)
-	if r.Health != t.health {
-		r.Health = t.health
-	}
-	storeTime(&r.StartedAt, t.startedAt)
-	storeTime(&r.StoppedAt, t.stoppedAt)
-	r.StoppedBeforeRunning = t.lastStatus == statusStopped && t.startedAt.IsZero()
-	if r.StopCode != t.stopCode {
-		r.StopCode = t.stopCode
-	}
-	storeStr(&r.StoppedReason, t.stoppedReason)
-	storeStr(&r.AZ, t.az)
-	r.FailureCounted, r.HealthyCounted = t.failureCounted, t.healthyCounted
-	var lb plan.LoadBalancerHealth
-	if t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
-		// The planner reads load-balancer health only for such tasks
-		// (plan.classify; unhealthyTexts only for tasks it found
-		// unhealthy): reading every target of the others, on every
-		// pass, cost a tenth of a 10,000-task rollout behind an ALB.
-		lb = e.lbPlanHealthLocked(t)
-	}
-	if r.LoadBalancer != lb {
-		r.LoadBalancer = lb
-	}
-}
-
-// storeStr sets *dst to v unless it already holds v (no write barrier then).
-func storeStr(dst *string, v string) {
-	if *dst != v {
-		*dst = v
-	}
-}
-
-// storeTime sets *dst to v unless it already holds exactly v (the same
-// instant, monotonic reading and location).
-func storeTime(dst *time.Time, v time.Time) {
-	if *dst != v {
-		*dst = v
-	}
 }
 
 // hasEssentialHealthCheck reports whether an essential container of td has
@@ -274,6 +192,9 @@ func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 		}
 		t.failureCounted = t.failureCounted || m.FailureCounted
 		t.healthyCounted = t.healthyCounted || m.HealthyCounted
+		if t.svc != nil {
+			t.svc.noteChanged(t) // its planner row (scheduler_snapshot.go)
+		}
 	}
 }
 
@@ -309,10 +230,7 @@ func (e *ECS) setWakeupLocked(s *service, at time.Time) {
 // pruneLocked drops STOPPED tasks the planner has now seen, and INACTIVE
 // deployments other than the newest COMPLETED one (a rollback target).
 func (e *ECS) pruneLocked(s *service) {
-	if s.snapStopped > 0 {
-		// The tasks the snapshot saw STOPPED carry its number (snapshotLocked).
-		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return t.seenStopped == s.snaps && t.lastStatus == statusStopped })
-	}
+	s.pruneStoppedLocked() // scheduler_snapshot.go
 	keep := -1
 	for i := len(s.deployments) - 1; i >= 0; i-- {
 		d := s.deployments[i]

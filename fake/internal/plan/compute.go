@@ -16,7 +16,7 @@ const SteadyStateRepeat = 6 * time.Hour
 type taskState struct {
 	t    *Task
 	cond condition
-	// stopped is set once this plan stops the task (computation.stop).
+	// stopped is set once this plan stops the task (schedule, markStops).
 	stopped bool
 }
 

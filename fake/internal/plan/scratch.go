@@ -14,7 +14,10 @@ type scratch struct {
 	// old holds computation.oldAlive's list, cs selector.pick's
 	// candidates, perAZ and perInstance the selector's counts.
 	old                []*taskState
-	cs                 []cand
+	cs, srt            []cand
+	cnt                []int
+	azs                []azGroup
+	marks              []TaskMark // account's marks before they are copied into the plan
 	perAZ, perInstance map[string]int
 }
 
@@ -68,6 +71,25 @@ func (b *scratch) cands(n int) []cand {
 	return b.cs
 }
 
+// sorted returns an array of n candidates (its contents are overwritten).
+func (b *scratch) sorted(n int) []cand {
+	if cap(b.srt) < n {
+		b.srt = make([]cand, n)
+	}
+	b.srt = b.srt[:n]
+	return b.srt
+}
+
+// counts returns a zeroed array of n counters.
+func (b *scratch) counts(n int) []int {
+	if cap(b.cnt) < n {
+		b.cnt = make([]int, n)
+	}
+	b.cnt = b.cnt[:n]
+	clear(b.cnt)
+	return b.cnt
+}
+
 // release clears b (it must not keep a snapshot alive) and returns it to
 // the pool.
 func (b *scratch) release() {
@@ -76,7 +98,10 @@ func (b *scratch) release() {
 	clear(b.ls)
 	clear(b.old[:cap(b.old)])
 	b.old = b.old[:0]
-	clear(b.cs)
+	clear(b.marks[:cap(b.marks)])
+	b.marks = b.marks[:0]
+	clear(b.azs[:cap(b.azs)])
+	b.azs = b.azs[:0]
 	clear(b.perAZ)
 	clear(b.perInstance)
 	scratchPool.Put(b)

@@ -3,6 +3,7 @@ package plan
 import (
 	"cmp"
 	"slices"
+	"strings"
 )
 
 // selector picks tasks to stop where the service has the most tasks: first
@@ -46,10 +47,19 @@ func (s *selector) count() {
 	}
 }
 
-// cand is a candidate of pick with its instance's task count.
+// cand is a candidate of pick: its index in pick's candidates and its
+// instance's task count. It holds no pointer,
+// so sorting candidates costs no write barriers while the collector runs.
 type cand struct {
-	ts *taskState
-	n  int
+	i int32
+	n int32
+}
+
+// azGroup is one AZ's candidates in pick.
+type azGroup struct {
+	az   string
+	size int
+	g    []cand
 }
 
 // pick chooses up to n of the candidates, repeatedly from the AZ with the most
@@ -63,63 +73,71 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 	s.count()
 	// Each candidate carries its instance's count, read once: the sort
 	// then compares integers instead of hashing instance names. The
-	// candidates are grouped by AZ in one array (counted first).
-	size := map[string]int{}
-	var azs []string
-	for _, ts := range cands {
-		if _, ok := size[ts.t.AZ]; !ok {
-			azs = append(azs, ts.t.AZ)
+	// candidates are grouped by AZ in one array (counted first); a
+	// service spans a handful of AZs, so they are found by a scan.
+	azs := s.buf.azs[:0]
+	find := func(az string) *azGroup {
+		for k := range azs {
+			if azs[k].az == az {
+				return &azs[k]
+			}
 		}
-		size[ts.t.AZ]++
+		return nil
+	}
+	for _, ts := range cands {
+		if g := find(ts.t.AZ); g != nil {
+			g.size++
+			continue
+		}
+		azs = append(azs, azGroup{az: ts.t.AZ, size: 1})
 	}
 	all := s.buf.cands(len(cands))
-	groups := make(map[string][]cand, len(azs))
-	for _, az := range azs {
-		groups[az], all = all[:0:size[az]], all[size[az]:]
+	for k := range azs {
+		azs[k].g, all = all[:0:azs[k].size], all[azs[k].size:]
 	}
-	for _, ts := range cands {
-		groups[ts.t.AZ] = append(groups[ts.t.AZ], cand{ts, s.perInstance[ts.t.ContainerInstance]})
+	for i, ts := range cands {
+		g := find(ts.t.AZ)
+		g.g = append(g.g, cand{int32(i), int32(s.perInstance[ts.t.ContainerInstance])})
 	}
-	slices.Sort(azs)
-	for _, az := range azs {
-		g := groups[az]
+	slices.SortFunc(azs, func(a, b azGroup) int { return strings.Compare(a.az, b.az) })
+	for k := range azs {
+		g := azs[k].g
 		// Candidates usually come in task id order (index sorts each
 		// deployment's tasks): a stable sort on the count alone then
 		// gives the same order as sorting on (count, id), comparing
 		// integers only.
-		if slices.IsSortedFunc(g, func(a, b cand) int { return cmp.Compare(a.ts.t.ID, b.ts.t.ID) }) {
-			slices.SortStableFunc(g, func(a, b cand) int { return cmp.Compare(b.n, a.n) })
+		if slices.IsSortedFunc(g, func(a, b cand) int { return strings.Compare(cands[a.i].t.ID, cands[b.i].t.ID) }) {
+			s.sortByCount(g)
 			continue
 		}
 		slices.SortFunc(g, func(a, b cand) int {
 			if n := cmp.Compare(b.n, a.n); n != 0 {
 				return n
 			}
-			return cmp.Compare(a.ts.t.ID, b.ts.t.ID)
+			return strings.Compare(cands[a.i].t.ID, cands[b.i].t.ID)
 		})
 	}
+	s.buf.azs = azs
 	out := make([]*taskState, 0, min(n, len(cands)))
 	for len(out) < n {
-		best := ""
-		found := false
-		for _, az := range azs {
-			g := groups[az]
-			for len(g) > 0 && budget != nil && *budget <= 0 && g[0].ts.cond == condHealthy {
-				g = g[1:]
+		var best *azGroup
+		for k := range azs {
+			z := &azs[k]
+			for len(z.g) > 0 && budget != nil && *budget <= 0 && cands[z.g[0].i].cond == condHealthy {
+				z.g = z.g[1:]
 			}
-			groups[az] = g
-			if len(g) == 0 {
+			if len(z.g) == 0 {
 				continue
 			}
-			if !found || s.perAZ[az] > s.perAZ[best] {
-				best, found = az, true
+			if best == nil || s.perAZ[z.az] > s.perAZ[best.az] {
+				best = z
 			}
 		}
-		if !found {
+		if best == nil {
 			break
 		}
-		ts := groups[best][0].ts
-		groups[best] = groups[best][1:]
+		ts := cands[best.g[0].i]
+		best.g = best.g[1:]
 		if budget != nil && ts.cond == condHealthy {
 			*budget--
 		}
@@ -128,4 +146,39 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 		out = append(out, ts)
 	}
 	return out
+}
+
+// sortByCount sorts g by count, highest first, keeping the order of equal
+// counts (what slices.SortStableFunc on the count gives), by counting when
+// the counts span a small range.
+func (s *selector) sortByCount(g []cand) {
+	if len(g) < 2 {
+		return
+	}
+	lo, hi := g[0].n, g[0].n
+	for _, c := range g[1:] {
+		lo, hi = min(lo, c.n), max(hi, c.n)
+	}
+	if lo == hi {
+		return
+	}
+	span := int(hi-lo) + 1
+	if span > 4*len(g)+64 {
+		slices.SortStableFunc(g, func(a, b cand) int { return cmp.Compare(b.n, a.n) })
+		return
+	}
+	starts := s.buf.counts(span + 1)
+	for _, c := range g {
+		starts[int(hi-c.n)+1]++
+	}
+	for k := 1; k <= span; k++ {
+		starts[k] += starts[k-1]
+	}
+	tmp := s.buf.sorted(len(g))
+	for _, c := range g {
+		k := int(hi - c.n)
+		tmp[starts[k]] = c
+		starts[k]++
+	}
+	copy(g, tmp)
 }
