@@ -44,11 +44,17 @@ func (s *service) noteChanged(t *task) {
 	if !s.snapAligned || s.snapStale {
 		return // the next snapshot rebuilds every row
 	}
-	if len(s.snapChanged) >= max(len(s.tasks), 64) {
-		s.snapStale = true // rebuilding every row is as cheap by now
+	if t.snapNoted == s.snaps {
+		return // listed already for the next snapshot
+	}
+	if len(s.snapChanged) >= len(s.tasks)/4 && len(s.snapChanged) >= 16 {
+		// Finding each row (by a binary search on task ids) costs
+		// about as much as rewriting every row by now.
+		s.snapStale = true
 		s.clearSnapChanged()
 		return
 	}
+	t.snapNoted = s.snaps
 	s.snapChanged = append(s.snapChanged, t)
 }
 
@@ -72,13 +78,14 @@ func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 			if t.svc != s {
 				continue // orphaned, or not this service's
 			}
-			i, ok := slices.BinarySearchFunc(s.snap, t.id, func(r plan.Task, id string) int { return strings.Compare(r.ID, id) })
-			if !ok {
+			i := rowIndex(s.snap, t.id)
+			if i < 0 {
 				continue // pruned
 			}
 			e.refreshRowLocked(s, &s.snap[i], t)
 		}
 		s.clearSnapChanged()
+		s.snapPartial++
 		if verifySnapshotRows {
 			e.verifySnapLocked(s)
 		}
@@ -107,6 +114,24 @@ func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 	s.snapAligned, s.snapStale, s.snapForced = true, false, forced
 	s.clearSnapChanged()
 	return rows
+}
+
+// rowIndex returns the index of the row of task id in rows (sorted by id),
+// or -1.
+func rowIndex(rows []plan.Task, id string) int {
+	lo, hi := 0, len(rows)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if rows[m].ID < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(rows) && rows[lo].ID == id {
+		return lo
+	}
+	return -1
 }
 
 // refreshRowLocked rewrites r, the row of t, keeping s.snapStopped (the

@@ -91,6 +91,8 @@ type service struct {
 	snapForced  bool
 	snapChanged []*task
 	snapDeps    []plan.Deployment
+	// snapPartial counts the snapshots that rewrote only changed rows.
+	snapPartial int
 	// plans counts plan.Compute calls (tests check it stays per instant).
 	plans int
 	// snaps counts snapshots; snapStopped is how many STOPPED tasks the

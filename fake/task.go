@@ -71,6 +71,9 @@ type task struct {
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64
+	// snapNoted is service.snaps when t was last listed in
+	// service.snapChanged (scheduler_snapshot.go): listed once per snapshot.
+	snapNoted uint64
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 
