@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -82,7 +84,7 @@ func (c *computation) schedule() {
 
 	sel := newSelector(c.deps, c.buf)
 	reason := ScalingReason(p.next.ID)
-	var stops []Stop
+	stops := c.buf.stops[:0] // copied into the plan once, at its size
 	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
 		for _, ts := range picked {
 			stops = append(stops, Stop{TaskID: ts.t.ID, StopCode: code, Reason: why})
@@ -165,13 +167,14 @@ func (c *computation) schedule() {
 	}
 	c.plan.Service.Blocked = blocked
 
+	c.buf.stops = stops
 	c.markStops(stops)
 	if len(stops) > 0 {
 		ids := make([]string, 0, len(stops))
 		for _, st := range stops {
 			ids = append(ids, st.TaskID)
 		}
-		c.plan.Stops = stops
+		c.plan.Stops = slices.Clone(stops)
 		c.event(StoppedTasksEvent(svc.Name, ids))
 	}
 	c.rollout()

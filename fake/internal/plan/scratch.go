@@ -18,7 +18,9 @@ type scratch struct {
 	cnt                []int
 	azs                []azGroup
 	marks              []TaskMark // account's marks before they are copied into the plan
-	perAZ, perInstance map[string]int
+	perAZ              []azCount
+	perInstance        map[string]int
+	stops              []Stop // schedule's stops before they are copied into the plan
 }
 
 // scratchPool holds released scratch buffers (Compute may run concurrently).
@@ -102,7 +104,10 @@ func (b *scratch) release() {
 	b.marks = b.marks[:0]
 	clear(b.azs[:cap(b.azs)])
 	b.azs = b.azs[:0]
-	clear(b.perAZ)
+	clear(b.perAZ[:cap(b.perAZ)])
+	b.perAZ = b.perAZ[:0]
+	clear(b.stops[:cap(b.stops)])
+	b.stops = b.stops[:0]
 	clear(b.perInstance)
 	scratchPool.Put(b)
 }

@@ -12,7 +12,7 @@ import (
 // counts are taken at the first pick that can choose something: most
 // passes pick nothing, and counting costs a pass over every task.
 type selector struct {
-	perAZ       map[string]int
+	perAZ       *[]azCount // a handful of AZs: a list, not a map
 	perInstance map[string]int
 	buf         *scratch
 	deps        []*depState // counted at the first pick
@@ -33,18 +33,41 @@ func (s *selector) count() {
 	}
 	s.counted = true
 	buf := s.buf
-	if buf.perAZ == nil {
-		buf.perAZ, buf.perInstance = map[string]int{}, map[string]int{}
+	if buf.perInstance == nil {
+		buf.perInstance = map[string]int{}
 	}
-	s.perAZ, s.perInstance = buf.perAZ, buf.perInstance
+	s.perAZ, s.perInstance = &buf.perAZ, buf.perInstance
+	var last *azCount // tasks of one AZ often follow each other
 	for _, ds := range s.deps {
 		for _, ts := range ds.tasks {
 			if ts.cond != condGone {
-				s.perAZ[ts.t.AZ]++
+				if last == nil || last.az != ts.t.AZ {
+					last = s.azCount(ts.t.AZ)
+				}
+				last.n++
 				s.perInstance[ts.t.ContainerInstance]++
 			}
 		}
 	}
+}
+
+// azCount is the selector's count of schedulable tasks in one AZ.
+type azCount struct {
+	az string
+	n  int
+}
+
+// azCount returns az's count, added at zero if absent. The pointer is
+// valid until the next addition.
+func (s *selector) azCount(az string) *azCount {
+	l := s.perAZ
+	for i := range *l {
+		if (*l)[i].az == az {
+			return &(*l)[i]
+		}
+	}
+	*l = append(*l, azCount{az: az})
+	return &(*l)[len(*l)-1]
 }
 
 // cand is a candidate of pick: its index in pick's candidates and its
@@ -55,11 +78,13 @@ type cand struct {
 	n int32
 }
 
-// azGroup is one AZ's candidates in pick.
+// azGroup is one AZ's candidates in pick; n is the AZ's task count (the
+// selector's, an index in perAZ, taken once the groups are complete).
 type azGroup struct {
 	az   string
 	size int
 	g    []cand
+	n    int
 }
 
 // pick chooses up to n of the candidates, repeatedly from the AZ with the most
@@ -101,6 +126,12 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 	}
 	slices.SortFunc(azs, func(a, b azGroup) int { return strings.Compare(a.az, b.az) })
 	for k := range azs {
+		s.azCount(azs[k].az) // present (at zero if absent) before indexes are taken
+	}
+	for k := range azs {
+		azs[k].n = slices.IndexFunc(*s.perAZ, func(c azCount) bool { return c.az == azs[k].az })
+	}
+	for k := range azs {
 		g := azs[k].g
 		// Candidates usually come in task id order (index sorts each
 		// deployment's tasks): a stable sort on the count alone then
@@ -129,7 +160,7 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 			if len(z.g) == 0 {
 				continue
 			}
-			if best == nil || s.perAZ[z.az] > s.perAZ[best.az] {
+			if best == nil || (*s.perAZ)[z.n].n > (*s.perAZ)[best.n].n {
 				best = z
 			}
 		}
@@ -141,7 +172,7 @@ func (s *selector) pick(cands []*taskState, n int, budget *int) []*taskState {
 		if budget != nil && ts.cond == condHealthy {
 			*budget--
 		}
-		s.perAZ[ts.t.AZ]--
+		s.azCount(ts.t.AZ).n--
 		s.perInstance[ts.t.ContainerInstance]--
 		out = append(out, ts)
 	}
