@@ -13,14 +13,14 @@ type scratch struct {
 	ls []*taskState
 	// old holds computation.oldAlive's list, cs selector.pick's
 	// candidates, perAZ and perInstance the selector's counts.
-	old                []*taskState
-	cs, srt            []cand
-	cnt                []int
-	azs                []azGroup
-	marks              []TaskMark // account's marks before they are copied into the plan
-	perAZ              []azCount
-	perInstance        map[string]int
-	stops              []Stop // schedule's stops before they are copied into the plan
+	old         []*taskState
+	cs, srt     []cand
+	cnt         []int
+	azs         []azGroup
+	marks       []TaskMark // account's marks before they are copied into the plan
+	perAZ       []azCount
+	perInstance map[string]int
+	stops       []Stop // schedule's stops before they are copied into the plan
 }
 
 // scratchPool holds released scratch buffers (Compute may run concurrently).
