@@ -178,21 +178,34 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 }
 
 // applyMarksLocked sets the planner's accounting flags on tasks. The
-// marked tasks are s's (the snapshot's): they are found in s.tasks, sorted
-// by id, by binary search; the cluster-wide task map is read only for a
-// task not found there.
+// marked tasks are s's (the snapshot's): they are found by binary search
+// in the snapshot's rows (sorted by id, one per task of s.tasks), whose
+// flags are set too; s.tasks, then the cluster-wide task map, are read
+// only for a task not found there.
 func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
+	inStep := s.snapInStep()
 	for _, m := range p.Marks {
-		t := serviceTaskByID(s, m.TaskID)
+		var t *task
+		var row *plan.Task
+		if inStep {
+			if i := rowIndex(s.snap, m.TaskID); i >= 0 {
+				t, row = s.tasks[i], &s.snap[i]
+			}
+		} else {
+			t = serviceTaskByID(s, m.TaskID)
+		}
 		if t == nil || t.forgotten {
-			t = e.tasks[m.TaskID]
+			t, row = e.tasks[m.TaskID], nil
 		}
 		if t == nil {
 			continue
 		}
 		t.failureCounted = t.failureCounted || m.FailureCounted
 		t.healthyCounted = t.healthyCounted || m.HealthyCounted
-		if t.svc != nil {
+		switch {
+		case row != nil:
+			row.FailureCounted, row.HealthyCounted = t.failureCounted, t.healthyCounted
+		case t.svc != nil:
 			t.svc.noteChanged(t) // its planner row (scheduler_snapshot.go)
 		}
 	}
