@@ -44,7 +44,7 @@ func (s *service) noteChanged(t *task) {
 	if !s.snapAligned || s.snapStale {
 		return // the next snapshot rebuilds every row
 	}
-	if t.snapNoted == s.snaps {
+	if t.snapNoted == uint32(s.snaps) {
 		return // listed already for the next snapshot
 	}
 	if len(s.snapChanged) >= len(s.tasks)/4 && len(s.snapChanged) >= 16 {
@@ -54,7 +54,7 @@ func (s *service) noteChanged(t *task) {
 		s.clearSnapChanged()
 		return
 	}
-	t.snapNoted = s.snaps
+	t.snapNoted = uint32(s.snaps)
 	s.snapChanged = append(s.snapChanged, t)
 }
 
@@ -73,7 +73,17 @@ func (s *service) snapInStep() bool { return s.snapAligned && len(s.snap) == len
 func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 	s.snaps++
 	forced := len(s.loadBalancers) > 0 || clusterHasDraining(s.c)
-	if s.snapInStep() && !s.snapStale && !forced && !s.snapForced {
+	wrapped := uint32(s.snaps) == 0
+	if wrapped {
+		// task.snapNoted holds 32 bits of s.snaps: once every 2^32
+		// snapshots every mark is reset, this snapshot and the next
+		// rebuild every row, and nothing is listed meanwhile (a mark
+		// of zero would read as listed).
+		for _, t := range s.tasks {
+			t.snapNoted = 0
+		}
+	}
+	if s.snapInStep() && !s.snapStale && !forced && !s.snapForced && !wrapped {
 		for _, t := range s.snapChanged {
 			if t.svc != s {
 				continue // orphaned, or not this service's
@@ -111,7 +121,7 @@ func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 		}
 	}
 	s.snap = rows
-	s.snapAligned, s.snapStale, s.snapForced = true, false, forced
+	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
 	s.clearSnapChanged()
 	return rows
 }

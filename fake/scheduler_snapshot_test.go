@@ -102,3 +102,34 @@ func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
 		}
 	}
 }
+
+// The tasks' marks hold 32 bits of the snapshot count: across the wrap the
+// rows still equal a full rebuild (verifySnapshotRows) and the rollout
+// completes.
+func TestIncrementalSnapshotAcrossCounterWrap(t *testing.T) {
+	if !verifySnapshotRows {
+		verifySnapshotRows = true
+		t.Cleanup(func() { verifySnapshotRows = false })
+	}
+	e := clusterT(t, 8)
+	td1 := registerT(t, e, benchTD("img:1"))
+	td2 := registerT(t, e, benchTD("img:2"))
+	createSvc(t, e, "web", td1, 20, svcOpts{min: 50, max: 200})
+	e.Advance(2 * time.Minute)
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	s.snaps = 1<<32 - 3
+	e.mu.Unlock()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	for i := 0; !rolledOut(e, "web", td2); i++ {
+		if i > 200 {
+			t.Fatal("rollout never completed")
+		}
+		e.Advance(5 * time.Second)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.snaps < 1<<32+3 {
+		t.Fatalf("%d snapshots: the counter did not wrap", s.snaps)
+	}
+}

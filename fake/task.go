@@ -68,12 +68,14 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// snapNoted is the low 32 bits of service.snaps when t was last
+	// listed in service.snapChanged (scheduler_snapshot.go: listed once
+	// per snapshot). 32 bits fit in the padding after the flags: the
+	// task's storage stays in its size class.
+	snapNoted uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64
-	// snapNoted is service.snaps when t was last listed in
-	// service.snapChanged (scheduler_snapshot.go): listed once per snapshot.
-	snapNoted uint64
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 
