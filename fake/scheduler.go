@@ -102,10 +102,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		})
 	}
 	s.snapDeps = snap.Deployments
-	// Room for the most tasks the service keeps (maximumPercent, at most
-	// twice the tasks it has) when the rows must grow.
-	n := len(s.tasks)
-	snap.Tasks = e.snapshotTasksLocked(s, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
+	snap.Tasks = e.snapshotTasksLocked(s) // scheduler_snapshot.go
 	return snap
 }
 

@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/aws/aws-sdk-go-v2/aws"
+
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
@@ -70,7 +72,7 @@ func (s *service) snapInStep() bool { return s.snapAligned && len(s.snap) == len
 
 // snapshotTasksLocked brings s.snap up to date with s.tasks: the changed
 // rows only when it can, else every row.
-func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
+func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
 	s.snaps++
 	forced := len(s.loadBalancers) > 0 || clusterHasDraining(s.c)
 	wrapped := uint32(s.snaps) == 0
@@ -101,16 +103,7 @@ func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 		}
 		return s.snap
 	}
-	rows := s.snap
-	if cap(rows) < len(s.tasks) {
-		// One allocation, with room for the tasks the service will
-		// keep (wantCap); appending would copy a 10,000-task snapshot
-		// several times over while a rollout adds tasks, and the
-		// collector's cost grows with the garbage.
-		n := max(len(s.tasks), wantCap)
-		rows = make([]plan.Task, len(s.tasks), n+n/4)
-	}
-	rows = rows[:len(s.tasks)]
+	rows := growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
 	s.snapStopped = 0
 	for i, t := range s.tasks {
 		r := &rows[i]
@@ -124,6 +117,23 @@ func (e *ECS) snapshotTasksLocked(s *service, wantCap int) []plan.Task {
 	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
 	s.clearSnapChanged()
 	return rows
+}
+
+// growRows returns rows (s's), with its contents, or a copy with room for
+// at least n rows. A new array has room for the most tasks the service
+// keeps (maximumPercent, at most twice the tasks it has) and a quarter
+// more (tasks stopped since the last plan): growing as appending does
+// would copy a 10,000-task snapshot several times over while a rollout
+// adds tasks, and the collector's cost grows with the garbage.
+func growRows(s *service, rows []plan.Task, n int) []plan.Task {
+	if cap(rows) >= n {
+		return rows
+	}
+	maxT := plan.MaxTasks(s.desired, int(aws.ToInt32(s.deployCfg.MaximumPercent)))
+	size := max(n, min(maxT, 2*n))
+	grown := make([]plan.Task, len(rows), size+size/4)
+	copy(grown, rows)
+	return grown
 }
 
 // rowIndex returns the index of the row of task id in rows (sorted by id),
@@ -204,7 +214,7 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 	tasks, rows := s.tasks, s.snap
 	i, j := len(tasks)-1, len(started)-1
 	tasks = slices.Grow(tasks, len(started))[:len(tasks)+len(started)]
-	rows = slices.Grow(rows, len(started))[:len(rows)+len(started)]
+	rows = growRows(s, rows, len(rows)+len(started))[:len(rows)+len(started)]
 	for k := len(tasks) - 1; j >= 0; k-- {
 		if i >= 0 && rows[i].ID > started[j].id { // the rows hold the ids: no task struct is read
 			tasks[k], rows[k] = tasks[i], rows[i]
