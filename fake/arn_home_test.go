@@ -252,6 +252,8 @@ func arnCases() []arnCase {
 		{api: "ecs", op: "TagResource", arn: task, in: func(r string) any { return &ecs.TagResourceInput{ResourceArn: &r, Tags: tag} }, code: "ResourceNotFoundException", msg: noRes},
 		{api: "ecs", op: "TagResource", arn: inst, in: func(r string) any { return &ecs.TagResourceInput{ResourceArn: &r, Tags: tag} }, code: "ResourceNotFoundException", msg: noRes},
 		{api: "ecs", op: "TagResource", arn: td, in: func(r string) any { return &ecs.TagResourceInput{ResourceArn: &r, Tags: tag} }, code: "ResourceNotFoundException", msg: noRes},
+		{api: "ecs", op: "TagResource", arn: svc, in: func(r string) any { return &ecs.TagResourceInput{ResourceArn: &r, Tags: tag} }, code: "ResourceNotFoundException", msg: noRes},
+		{api: "ecs", op: "TagResource", arn: cp, in: func(r string) any { return &ecs.TagResourceInput{ResourceArn: &r, Tags: tag} }, code: "ResourceNotFoundException", msg: noRes},
 		{api: "ecs", op: "ListTagsForResource", arn: prod, in: func(r string) any { return &ecs.ListTagsForResourceInput{ResourceArn: &r} }, code: "ResourceNotFoundException", msg: noRes},
 		// Service deployments and revisions: their cluster is not ours.
 		{api: "ecs", op: "DescribeServiceDeployments", arn: dep, in: func(r string) any { return &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{r}} },
@@ -389,7 +391,7 @@ func TestOwnARNsOfArnCasesResolve(t *testing.T) {
 	if err != nil || len(cps.CapacityProviders) != 2 {
 		t.Fatalf("DescribeCapacityProviders own ARNs: %v %+v", err, cps)
 	}
-	for _, arn := range []string{a.prod, a.task, a.instance, a.taskDef} {
+	for _, arn := range []string{a.prod, a.service, a.task, a.instance, a.taskDef, a.provider} {
 		if _, err := e.ListTagsForResource(ctx, &ecs.ListTagsForResourceInput{ResourceArn: aws.String(arn)}); err != nil {
 			t.Errorf("ListTagsForResource(%s): %v", arn, err)
 		}
