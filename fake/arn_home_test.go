@@ -29,8 +29,9 @@ type arnSet struct {
 
 // arnFixture is hostileFixture plus what the ARN cases of the other
 // resource kinds need: capacity provider cp-a (not associated with any
-// cluster), tags on cluster prod, log group /ecs/web (tagged) with a stream
-// and an event, and an ELBv2 load balancer and target group (tagged).
+// cluster), tags on cluster prod, task definition api:1 (port 80), log
+// group /ecs/web (tagged) with a stream and an event, and an ELBv2 load
+// balancer and target group (tagged, not attached).
 func arnFixture(t *testing.T) (*fake.ECS, arnSet) {
 	t.Helper()
 	ctx := context.Background()
@@ -67,6 +68,10 @@ func arnFixture(t *testing.T) (*fake.ECS, arnSet) {
 	td, err := e.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("web:1")})
 	must(err)
 	a.taskDef = *td.TaskDefinition.TaskDefinitionArn
+	_, err = e.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("api"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("api"), Image: aws.String("api:1"), Memory: aws.Int32(128),
+			PortMappings: []types.PortMapping{{ContainerPort: aws.Int32(80)}}}}})
+	must(err)
 
 	l := e.Logs()
 	_, err = l.CreateLogGroup(ctx, &cloudwatchlogs.CreateLogGroupInput{LogGroupName: aws.String("/ecs/web"), Tags: map[string]string{"team": "a"}})
@@ -298,6 +303,10 @@ func arnCases() []arnCase {
 		{api: "elbv2", op: "RemoveTags", arn: func(a arnSet) string { return a.targetGroup }, in: func(r string) any {
 			return &elbv2.RemoveTagsInput{ResourceArns: []string{r}, TagKeys: []string{"team"}}
 		}, code: "TargetGroupNotFound", msg: noTG},
+		{api: "ecs", op: "CreateService", arn: func(a arnSet) string { return a.targetGroup }, in: func(r string) any {
+			return &ecs.CreateServiceInput{ServiceName: aws.String("api"), TaskDefinition: aws.String("api:1"), DesiredCount: aws.Int32(1),
+				LoadBalancers: []types.LoadBalancer{{TargetGroupArn: &r, ContainerName: aws.String("api"), ContainerPort: aws.Int32(80)}}}
+		}, code: inv, msg: "Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions."},
 		{api: "elbv2", op: "DescribeLoadBalancers", arn: func(a arnSet) string { return a.loadBalancer }, in: func(r string) any {
 			return &elbv2.DescribeLoadBalancersInput{LoadBalancerArns: []string{r}}
 		}, code: "LoadBalancerNotFound", msg: "One or more load balancers not found"},
@@ -412,6 +421,13 @@ func TestOwnARNsOfArnCasesResolve(t *testing.T) {
 	}
 	if _, err := e.ELBv2().DescribeTargetGroups(ctx, &elbv2.DescribeTargetGroupsInput{TargetGroupArns: []string{a.targetGroup}}); err != nil {
 		t.Fatal(err)
+	}
+	// The fixture's target group is found, and refused for having no load
+	// balancer (not for being unknown).
+	_, err = e.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("api"), TaskDefinition: aws.String("api:1"), DesiredCount: aws.Int32(1),
+		LoadBalancers: []types.LoadBalancer{{TargetGroupArn: &a.targetGroup, ContainerName: aws.String("api"), ContainerPort: aws.Int32(80)}}})
+	if want := "The target group with targetGroupArn " + a.targetGroup + " does not have an associated load balancer."; errorMessage(err) != want {
+		t.Errorf("CreateService with the fixture's target group: %v, want %q", err, want)
 	}
 }
 
