@@ -71,15 +71,16 @@ func (s *selector) azCount(az string) *azCount {
 }
 
 // cand is a candidate of pick: its index in pick's candidates and its
-// instance's task count. It holds no pointer,
-// so sorting candidates costs no write barriers while the collector runs.
+// instance's task count. It holds no pointer, so sorting candidates costs
+// no write barriers while the collector runs.
 type cand struct {
 	i int32
 	n int32
 }
 
-// azGroup is one AZ's candidates in pick; n is the AZ's task count (the
-// selector's, an index in perAZ, taken once the groups are complete).
+// azGroup is one AZ's candidates in pick; n is the index of the AZ's
+// count in the selector's perAZ (taken once every AZ of the candidates
+// has one).
 type azGroup struct {
 	az   string
 	size int
