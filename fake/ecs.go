@@ -26,6 +26,8 @@ type ECS struct {
 	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
+	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
+	taskFree taskFreeList
 
 	clusters  map[string]*cluster // by name
 	families  map[string]*family  // by family name

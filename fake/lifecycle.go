@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -20,6 +19,7 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 // afterLocked schedules step of t's lifecycle at `at`; it runs only if
 // the task is then still in the status the step leaves (lifecycle_steps.go).
 func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
+	t.pending++
 	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
 }
 
@@ -301,7 +301,7 @@ func (e *ECS) forgetLocked(t *task) {
 	c := t.c
 	c.dead++
 	if c.dead*2 > len(c.tasks) {
-		c.tasks = slices.DeleteFunc(c.tasks, func(x *task) bool { return x.forgotten })
+		e.compactTasksLocked(c)
 		c.dead = 0
 	}
 }

@@ -417,7 +417,7 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 // resources and starts its lifecycle.
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
-	storage := newTaskStorage(len(defs))
+	storage := e.taskFree.get(len(defs))
 	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
 	e.seq++
 	e.created++
@@ -428,6 +428,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
 		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: storage.containers[:0],
+		st: storage,
 	}
 	for i, cd := range defs {
 		cn := n.containers[i]

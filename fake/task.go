@@ -114,6 +114,14 @@ type task struct {
 
 	// privateIP is an awsvpc task's address (elbv2_ecs.go).
 	privateIP string
+
+	// st is the storage t lives in (task_alloc.go); pending counts the
+	// lifecycle events queued for t (events.go): storage is reused only
+	// when no event can reach it any more. listed marks the tasks a
+	// service still lists (compactTasksLocked).
+	st      *taskStorage
+	pending uint32
+	listed  uint32
 }
 
 func timePtr(t time.Time) *time.Time {

@@ -1,6 +1,9 @@
 package fake
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // A crash-looping service creates a task every few virtual seconds, and
 // catching up a day of them creates hundreds of thousands (issue #17 item
@@ -20,11 +23,108 @@ type taskStorage struct {
 	containers []*container  // t.containers' backing array
 	onePtr     [1]*container // containers' backing array for one container
 	more       []container   // the containers of a task with several
+	n          int           // the containers it has room for
+}
+
+// A crash loop forgets tasks as fast as it creates them: the storage of a
+// forgotten task that nothing refers to any more is reused for the next
+// task with as many containers, so a day of them allocates little and the
+// garbage collector seldom runs.
+
+// maxFreeContainers is the most containers a reused storage has (a task
+// definition holds at most ten); maxFreeTasks bounds each free list.
+const (
+	maxFreeContainers = 10
+	maxFreeTasks      = 1 << 16
+)
+
+// taskFreeList holds reusable task storage by number of containers.
+type taskFreeList struct {
+	byN   [maxFreeContainers + 1][]*taskStorage
+	epoch  uint32 // compactions so far (task.listed)
+	reused uint64 // storages handed out again (for tests)
+}
+
+// get returns reusable storage for n containers, or a new one.
+func (f *taskFreeList) get(n int) *taskStorage {
+	if n <= maxFreeContainers {
+		if l := f.byN[n]; len(l) > 0 {
+			st := l[len(l)-1]
+			l[len(l)-1] = nil
+			f.byN[n] = l[:len(l)-1]
+			f.reused++
+			return st
+		}
+	}
+	return newTaskStorage(n)
+}
+
+// put keeps st for reuse; the task in it must be unreachable.
+func (f *taskFreeList) put(st *taskStorage) {
+	if st.n > maxFreeContainers || len(f.byN[st.n]) >= maxFreeTasks {
+		return
+	}
+	// Drop what the old task refers to, so the collector can free it.
+	st.t = task{}
+	clear(st.h[:])
+	f.byN[st.n] = append(f.byN[st.n], st)
+}
+
+// compactTasksLocked drops c's forgotten tasks from c.tasks and reuses
+// the storage of those that nothing else can still reach (reusable). The
+// services of the forgotten tasks mark the tasks they still list first.
+func (e *ECS) compactTasksLocked(c *cluster) {
+	f := &e.taskFree
+	f.epoch++
+	var marked map[*service]bool
+	for _, t := range c.tasks {
+		s := t.svc
+		if !t.forgotten || s == nil || marked[s] {
+			continue
+		}
+		if marked == nil {
+			marked = map[*service]bool{}
+		}
+		marked[s] = true
+		for _, x := range s.tasks {
+			x.listed = f.epoch
+		}
+	}
+	c.tasks = slices.DeleteFunc(c.tasks, func(t *task) bool {
+		if !t.forgotten {
+			return false
+		}
+		if t.listed != f.epoch && e.reusable(t) {
+			f.put(t.st)
+		}
+		return true
+	})
+}
+
+// reusable reports whether the storage of t, forgotten and about to leave
+// its cluster's task list and not listed by its service, can be reused:
+// no queued lifecycle event refers to t (t.pending), and no load-balancer
+// target, instance, capacity wait or log stream, and it was not orphaned
+// (a closure forgets those). Otherwise the collector frees it as before.
+func (e *ECS) reusable(t *task) bool {
+	st := t.st
+	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||
+		t.lb != nil || t.waitReq != nil || t.nLists != 0 {
+		return false
+	}
+	if len(e.logs.streamOf) > 0 {
+		for _, c := range t.containers {
+			if _, ok := e.logs.streamOf[c]; ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // newTaskStorage allocates a task's storage for n containers.
 func newTaskStorage(n int) *taskStorage {
-	st := &taskStorage{}
+	st := &taskStorage{n: n}
 	if n == 1 {
 		st.containers = st.onePtr[:0:1]
 	} else {
