@@ -61,7 +61,8 @@ func (e *ECS) pulledLocked(t *task, now time.Time) {
 		return
 	}
 	for _, c := range t.containers {
-		c.runtimeID = e.hexID(64)
+		e.drawRuntimeID(&c.runtime)
+		c.hasRuntime = true
 	}
 	if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go
 		e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
@@ -124,8 +125,7 @@ func (e *ECS) unhealthyLocked(t *task, i int, now time.Time) {
 // the task.
 func (e *ECS) exitLocked(t *task, i int, now time.Time) {
 	c := t.containers[i]
-	code := t.fate.exitCode
-	c.exitCode = &code
+	c.exitCode, c.hasExitCode = t.fate.exitCode, true
 	c.lastStatus = statusStopped
 	c.reason = t.fate.exitReason
 	e.logsContainerStoppedLocked(c, now, false)
@@ -227,8 +227,7 @@ func (e *ECS) exitedLocked(t *task, now time.Time) {
 	t.execStoppedAt = now
 	for _, c := range t.containers {
 		if c.lastStatus == statusRunning {
-			zero := int32(0)
-			c.exitCode = &zero
+			c.exitCode, c.hasExitCode = 0, true
 		}
 		c.lastStatus = statusStopped
 	}

@@ -70,7 +70,7 @@ func awslogsStreamName(opts map[string]string, t *task, c *container) string {
 	if p := opts["awslogs-stream-prefix"]; p != "" {
 		return p + "/" + c.name + "/" + t.id
 	}
-	return c.runtimeID
+	return c.runtimeID()
 }
 
 // awslogsStartLocked is the awslogs driver as containers are created

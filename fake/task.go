@@ -35,14 +35,19 @@ type TaskStateChange struct {
 
 // container is one container of a task.
 type container struct {
-	name, image, arn, runtimeID string
-	essential                   bool
-	hasHealthCheck              bool
-	healthInterval              time.Duration
-	lastStatus                  string
-	health                      types.HealthStatus
-	exitCode                    *int32
-	reason                      string
+	name, image, arn string
+	// runtime is the container's runtime ID, its 64 hex digits packed
+	// two to a byte (hasRuntime: drawn); runtimeID renders it.
+	runtime        [32]byte
+	hasRuntime     bool
+	essential      bool
+	hasHealthCheck bool
+	hasExitCode    bool // exitCode is set
+	exitCode       int32
+	healthInterval time.Duration
+	lastStatus     string
+	health         types.HealthStatus
+	reason         string
 	bindings                    []types.NetworkBinding
 	cpu, mem, memRes            int
 }
@@ -124,6 +129,28 @@ type task struct {
 	listed  uint32
 }
 
+// runtimeID returns c's runtime ID ("" before it is drawn).
+func (c *container) runtimeID() string {
+	if !c.hasRuntime {
+		return ""
+	}
+	var b [64]byte
+	for i, v := range c.runtime {
+		b[2*i], b[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
+	}
+	return string(b[:])
+}
+
+// exitCodePtr returns a new pointer to c's exit code, or nil when it has
+// none.
+func (c *container) exitCodePtr() *int32 {
+	if !c.hasExitCode {
+		return nil
+	}
+	code := c.exitCode
+	return &code
+}
+
 func timePtr(t time.Time) *time.Time {
 	if t.IsZero() {
 		return nil
@@ -142,12 +169,12 @@ func (t *task) view(tags []types.Tag) types.Task {
 			Image:           aws.String(c.image),
 			LastStatus:      aws.String(c.lastStatus),
 			HealthStatus:    c.health,
-			ExitCode:        c.exitCode,
+			ExitCode:        c.exitCodePtr(),
 			NetworkBindings: append([]types.NetworkBinding{}, c.bindings...),
 			Cpu:             aws.String(itoa(c.cpu)),
 		}
-		if c.runtimeID != "" {
-			cs[i].RuntimeId = aws.String(c.runtimeID)
+		if c.hasRuntime {
+			cs[i].RuntimeId = aws.String(c.runtimeID())
 		}
 		if c.reason != "" {
 			cs[i].Reason = aws.String(c.reason)
