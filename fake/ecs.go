@@ -31,7 +31,7 @@ type ECS struct {
 
 	clusters  map[string]*cluster // by name
 	families  map[string]*family  // by family name
-	tasks     map[string]*task    // by task ID
+	tasks     taskTable           // by task ID (task_table.go)
 	instances map[string]*instance
 	tags      map[string][]types.Tag // by resource ARN
 
@@ -114,7 +114,8 @@ func (e *ECS) resetLocked() {
 	e.events = eventQueue{}
 	e.clusters = map[string]*cluster{}
 	e.families = map[string]*family{}
-	e.tasks = map[string]*task{}
+	e.tasks = taskTable{}
+	e.taskFree = taskFreeList{}
 	e.instances = map[string]*instance{}
 	e.tags = map[string][]types.Tag{}
 	e.services = map[serviceKey]*service{}

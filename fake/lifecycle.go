@@ -291,7 +291,7 @@ func (e *ECS) forgetLocked(t *task) {
 	if t.forgotten { // only forgetLocked removes tasks from e.tasks
 		return
 	}
-	delete(e.tasks, t.id)
+	e.tasks.remove(t)
 	if len(e.tags) > 0 {
 		delete(e.tags, t.arn)
 	}

@@ -453,7 +453,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
-	e.tasks[t.id] = t
+	e.tasks.put(t)
 	c.tasks = append(c.tasks, t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)

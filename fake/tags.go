@@ -68,7 +68,7 @@ func (e *ECS) resourceExistsLocked(arn string) bool {
 		return c != nil && c.arn == arn && c.status == "ACTIVE"
 	case "task":
 		_, id, _ := strings.Cut(rest, "/")
-		t := e.tasks[id]
+		t := e.tasks.get(id)
 		return t != nil && t.arn == arn
 	case "container-instance":
 		_, id, _ := strings.Cut(rest, "/")

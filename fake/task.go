@@ -38,18 +38,18 @@ type container struct {
 	name, image, arn string
 	// runtime is the container's runtime ID, its 64 hex digits packed
 	// two to a byte (hasRuntime: drawn); runtimeID renders it.
-	runtime        [32]byte
-	hasRuntime     bool
-	essential      bool
-	hasHealthCheck bool
-	hasExitCode    bool // exitCode is set
-	exitCode       int32
-	healthInterval time.Duration
-	lastStatus     string
-	health         types.HealthStatus
-	reason         string
-	bindings                    []types.NetworkBinding
-	cpu, mem, memRes            int
+	runtime          [32]byte
+	hasRuntime       bool
+	essential        bool
+	hasHealthCheck   bool
+	hasExitCode      bool // exitCode is set
+	exitCode         int32
+	healthInterval   time.Duration
+	lastStatus       string
+	health           types.HealthStatus
+	reason           string
+	bindings         []types.NetworkBinding
+	cpu, mem, memRes int
 }
 
 // task is one task and everything the service scheduler needs about it.

@@ -40,7 +40,7 @@ const (
 
 // taskFreeList holds reusable task storage by number of containers.
 type taskFreeList struct {
-	byN   [maxFreeContainers + 1][]*taskStorage
+	byN    [maxFreeContainers + 1][]*taskStorage
 	epoch  uint32 // compactions so far (task.listed)
 	reused uint64 // storages handed out again (for tests)
 }

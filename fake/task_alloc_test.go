@@ -33,7 +33,7 @@ func freedTasksReachable(e *ECS) []string {
 			check("queued event", ev.t)
 		}
 	}
-	for _, t := range e.tasks {
+	for t := range e.tasks.all() {
 		check("e.tasks", t)
 	}
 	for _, c := range e.clusters {

@@ -25,6 +25,9 @@ type taskList struct {
 	// status (task_index.go reindexTaskLocked).
 	key  taskIndexKey
 	twin *taskList
+	// spare is the empty storage of the list's last block, kept when the
+	// list empties (its next first block).
+	spare []taskRef
 }
 
 // taskBlock is a non-empty run of a taskList, sorted by seq.
@@ -109,7 +112,9 @@ func (l *taskList) insert(t *task) {
 		// block starts.
 		switch {
 		case last < 0: // a new list: most stay small (one instance's tasks), so its block grows as needed
-			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: []taskRef{r}})
+			refs := append(l.spare, r)
+			l.spare = nil
+			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs})
 			return
 		case len(l.blocks[last].refs) == taskBlockMax:
 			refs := make([]taskRef, 1, taskBlockMax)
@@ -144,20 +149,38 @@ func (l *taskList) split(b int) {
 
 // remove drops t from l (nothing happens if t is not in l).
 func (l *taskList) remove(t *task) {
-	b, i := l.search(t.seq - 1)
-	if b == len(l.blocks) || l.blocks[b].refs[i].t != t {
-		return
+	var b, i int
+	if len(l.blocks) == 0 || l.blocks[0].refs[0].t != t {
+		// Not the oldest (tasks mostly stop and are forgotten oldest
+		// first): search.
+		b, i = l.search(t.seq - 1)
+		if b == len(l.blocks) || l.blocks[b].refs[i].t != t {
+			return
+		}
 	}
 	l.n--
 	refs := l.blocks[b].refs
 	if i == 0 && b == 0 && len(refs) > 1 {
-		// The common case: the oldest task is forgotten first.
+		// The common case: the oldest task stops or is forgotten first.
+		if len(l.blocks) == 1 {
+			// The block new tasks are appended to: keep its start (a
+			// resliced block runs out of room and is copied again and
+			// again as tasks come and go).
+			l.blocks[0].refs = slices.Delete(refs, 0, 1)
+			return
+		}
 		refs[0] = taskRef{}
 		l.blocks[0].refs = refs[1:]
 		return
 	}
 	refs = slices.Delete(refs, i, i+1) // clears the vacated entry
 	switch {
+	case len(refs) == 0 && len(l.blocks) == 1:
+		// The list emptied: its storage is kept for reuse (spare).
+		l.spare = refs
+		l.blocks[0] = taskBlock{}
+		l.blocks = l.blocks[:0]
+		return
 	case len(refs) == 0 && b == 0:
 		// The oldest block emptied (tasks are forgotten oldest first):
 		// reslice rather than move every other block's header.
