@@ -418,7 +418,7 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
 	storage := e.taskFree.get(len(defs))
-	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
+	ids := e.taskIDsLocked(c, n.awsvpc, az)
 	e.seq++
 	e.created++
 	t := &storage.t
@@ -435,7 +435,6 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		ct := storage.container(i)
 		*ct = container{
 			name: aws.ToString(cd.Name), image: aws.ToString(cd.Image),
-			arn:       ids.containerARN(i),
 			essential: aws.ToBool(cd.Essential), lastStatus: statusPending,
 			cpu: cn.cpu, mem: cn.mem, memRes: cn.memRes,
 		}
@@ -448,6 +447,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 			}
 			ct.healthInterval = time.Duration(iv) * time.Second
 		}
+		e.drawContainerUUID(&ct.uuid)
 		t.containers = append(t.containers, ct)
 	}
 	bindLocked(t, n, inst, az, req.group)

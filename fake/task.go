@@ -35,7 +35,10 @@ type TaskStateChange struct {
 
 // container is one container of a task.
 type container struct {
-	name, image, arn string
+	name, image string
+	// uuid is the UUID of the container's ARN, its 32 hex digits packed
+	// two to a byte (task.containerARN).
+	uuid [16]byte
 	// runtime is the container's runtime ID, its 64 hex digits packed
 	// two to a byte (hasRuntime: drawn); runtimeID renders it.
 	runtime          [32]byte
@@ -163,7 +166,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 	cs := make([]types.Container, len(t.containers))
 	for i, c := range t.containers {
 		cs[i] = types.Container{
-			ContainerArn:    aws.String(c.arn),
+			ContainerArn:    aws.String(t.containerARN(c)),
 			TaskArn:         aws.String(t.arn),
 			Name:            aws.String(c.name),
 			Image:           aws.String(c.image),
