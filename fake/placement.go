@@ -418,6 +418,7 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
 	storage := e.taskFree.get(len(defs))
+	containers := storage.containers(len(defs))
 	ids := e.taskIDsLocked(c, n.awsvpc, az)
 	e.seq++
 	e.created++
@@ -427,7 +428,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
-		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: storage.containers[:0],
+		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
 		st: storage,
 	}
 	for i, cd := range defs {

@@ -76,6 +76,9 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// listed marks the tasks a service still lists (task_alloc.go
+	// compactTasksLocked); here it fills padding.
+	listed uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64
@@ -112,7 +115,10 @@ type task struct {
 	// nLists is how many of lists, the index lists t is filed in
 	// (task_index.go), are in use; they all share one desired status.
 	nLists uint8
-	lists  [5]*taskList
+	// pending counts the lifecycle events queued for t (events.go): its
+	// storage is reused only when no event can reach it any more.
+	pending uint32
+	lists   [5]*taskList
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string
@@ -123,13 +129,8 @@ type task struct {
 	// privateIP is an awsvpc task's address (elbv2_ecs.go).
 	privateIP string
 
-	// st is the storage t lives in (task_alloc.go); pending counts the
-	// lifecycle events queued for t (events.go): storage is reused only
-	// when no event can reach it any more. listed marks the tasks a
-	// service still lists (compactTasksLocked).
-	st      *taskStorage
-	pending uint32
-	listed  uint32
+	// st is the storage t lives in (task_alloc.go).
+	st *taskStorage
 }
 
 // runtimeID returns c's runtime ID ("" before it is drawn).

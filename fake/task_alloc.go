@@ -14,13 +14,23 @@ const taskHistoryCap = 9
 
 // taskStorage holds a task and the storage it starts with.
 type taskStorage struct {
-	t          task
-	h          [taskHistoryCap]historyEntry
-	one        container     // the container of a one-container task
-	containers []*container  // t.containers' backing array
-	onePtr     [1]*container // containers' backing array for one container
-	more       []container   // the containers of a task with several
-	n          int           // the containers it has room for
+	t      task
+	h      [taskHistoryCap]historyEntry
+	one    container     // the container of a one-container task
+	onePtr [1]*container // t.containers' backing array for one container
+	more   []container   // the containers of a task with several
+}
+
+// The storage of a one-container task is 1,536 bytes, a size class of
+// the allocator (TestTaskStorageSize): t.containers' backing array for
+// several containers is kept in t itself, as the last task left it.
+
+// n returns the number of containers st has room for.
+func (st *taskStorage) n() int {
+	if st.more == nil {
+		return 1
+	}
+	return len(st.more)
 }
 
 // A crash loop forgets tasks as fast as it creates them: the storage of a
@@ -62,10 +72,11 @@ func (f *taskFreeList) get(n int) *taskStorage {
 // refers to stays reachable only until reuse, for at most maxFreeTasks
 // storages.
 func (f *taskFreeList) put(st *taskStorage) {
-	if st.n > maxFreeContainers || len(f.byN[st.n]) >= maxFreeTasks {
+	n := st.n()
+	if n > maxFreeContainers || len(f.byN[n]) >= maxFreeTasks {
 		return
 	}
-	f.byN[st.n] = append(f.byN[st.n], st)
+	f.byN[n] = append(f.byN[n], st)
 }
 
 // compactTasksLocked drops c's forgotten tasks from c.tasks and reuses
@@ -122,14 +133,22 @@ func (e *ECS) reusable(t *task) bool {
 
 // newTaskStorage allocates a task's storage for n containers.
 func newTaskStorage(n int) *taskStorage {
-	st := &taskStorage{n: n}
+	st := &taskStorage{}
 	if n == 1 {
-		st.containers = st.onePtr[:0:1]
+		st.t.containers = st.onePtr[:0:1]
 	} else {
-		st.containers = make([]*container, 0, n)
+		st.t.containers = make([]*container, 0, n)
 		st.more = make([]container, n)
 	}
 	return st
+}
+
+// containers returns the backing array for t.containers, empty.
+func (st *taskStorage) containers(n int) []*container {
+	if cs := st.t.containers; cap(cs) >= n {
+		return cs[:0]
+	}
+	return make([]*container, 0, n)
 }
 
 // container returns the storage of container i.

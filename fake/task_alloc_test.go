@@ -4,6 +4,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -140,5 +141,13 @@ func TestTaskStorageReuseLeavesNoStaleReference(t *testing.T) {
 	e.mu.Unlock()
 	if reused < 1000 {
 		t.Fatalf("%d task storages reused, want the crash loop's forgotten ones reused", reused)
+	}
+}
+
+// TestTaskStorageSize keeps a one-container task's storage within the
+// allocator's 1,536-byte size class (the next is 1,792).
+func TestTaskStorageSize(t *testing.T) {
+	if n := unsafe.Sizeof(taskStorage{}); n > 1536 {
+		t.Fatalf("taskStorage is %d bytes, want at most 1536", n)
 	}
 }

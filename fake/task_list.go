@@ -42,8 +42,12 @@ type taskRef struct {
 	t   *task
 }
 
-// taskBlockMax is the most tasks a block holds.
-const taskBlockMax = 64
+// taskBlockMax is the most tasks a block holds; a list's only block, when
+// no longer than taskShiftMax, moves its tasks down as its oldest leaves.
+const (
+	taskBlockMax = 64
+	taskShiftMax = 16
+)
 
 // len returns the number of tasks in l.
 func (l *taskList) len() int { return l.n }
@@ -162,10 +166,10 @@ func (l *taskList) remove(t *task) {
 	refs := l.blocks[b].refs
 	if i == 0 && b == 0 && len(refs) > 1 {
 		// The common case: the oldest task stops or is forgotten first.
-		if len(l.blocks) == 1 {
-			// The block new tasks are appended to: keep its start (a
-			// resliced block runs out of room and is copied again and
-			// again as tasks come and go).
+		if len(l.blocks) == 1 && len(refs) <= taskShiftMax {
+			// A short block new tasks are appended to: keep its start
+			// (a resliced block runs out of room and is copied again
+			// and again as tasks come and go).
 			l.blocks[0].refs = slices.Delete(refs, 0, 1)
 			return
 		}
