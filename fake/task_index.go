@@ -121,7 +121,7 @@ const maxSpareLists = 256
 func (c *cluster) newTaskListLocked(k taskIndexKey) *taskList {
 	n := len(c.spareLists)
 	if n == 0 {
-		return &taskList{key: k}
+		return &taskList{key: k, pool: &c.blockPool}
 	}
 	l := c.spareLists[n-1]
 	c.spareLists[n-1] = nil
