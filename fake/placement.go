@@ -431,8 +431,8 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
 		st: storage,
 	}
-	for i, cd := range defs {
-		cn := n.containers[i]
+	for i := range defs {
+		cd, cn := &defs[i], &n.containers[i] // not copies: a definition is large
 		ct := storage.container(i)
 		*ct = container{
 			name: aws.ToString(cd.Name), image: aws.ToString(cd.Image),
