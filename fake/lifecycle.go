@@ -286,7 +286,8 @@ func (e *ECS) releaseLocked(t *task) {
 }
 
 // forgetLocked drops a stopped task entirely (memory stays bounded). The
-// cluster's task list is compacted lazily, so forgetting is O(1) amortised.
+// cluster's task list drops it at once when it is the oldest there, else
+// lazily, so forgetting is O(1) amortised.
 func (e *ECS) forgetLocked(t *task) {
 	if t.forgotten { // only forgetLocked removes tasks from e.tasks
 		return
@@ -297,12 +298,7 @@ func (e *ECS) forgetLocked(t *task) {
 	}
 	e.unindexTaskLocked(t)
 	t.forgotten = true
-	c := t.c
-	c.dead++
-	if c.dead*2 > len(c.tasks) {
-		e.compactTasksLocked(c)
-		c.dead = 0
-	}
+	e.dropForgottenLocked(t.c) // task_alloc.go
 }
 
 // LoseInstance simulates a container instance whose EC2 host is gone: the

@@ -455,7 +455,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
 	e.tasks.put(t)
-	c.tasks = append(c.tasks, t)
+	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)
 	}

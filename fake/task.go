@@ -77,7 +77,7 @@ type task struct {
 	failureCounted bool
 	healthyCounted bool
 	// listed marks the tasks a service still lists (task_alloc.go
-	// compactTasksLocked); here it fills padding.
+	// recycleRetiredLocked); here it fills padding.
 	listed uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).

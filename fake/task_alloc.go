@@ -47,9 +47,12 @@ const (
 
 // taskFreeList holds reusable task storage by number of containers.
 type taskFreeList struct {
-	byN    [maxFreeContainers + 1][]*taskStorage
-	epoch  uint32 // compactions so far (task.listed)
-	reused uint64 // storages handed out again (for tests)
+	byN   [maxFreeContainers + 1][]*taskStorage
+	epoch uint32 // batches of retired tasks examined (task.listed)
+	// retired are forgotten tasks off their cluster's task list, not yet
+	// examined (retireLocked).
+	retired []*task
+	reused  uint64 // storages handed out again (for tests)
 }
 
 // get returns reusable storage for n containers, or a new one.
@@ -79,39 +82,99 @@ func (f *taskFreeList) put(st *taskStorage) {
 	f.byN[n] = append(f.byN[n], st)
 }
 
-// compactTasksLocked drops c's forgotten tasks from c.tasks and reuses
-// the storage of those that nothing else can still reach (reusable). The
-// services of the forgotten tasks mark the tasks they still list first.
-func (e *ECS) compactTasksLocked(c *cluster) {
+// A forgotten task leaves its cluster's task list (c.tasks, in creation
+// order) at once when it is the oldest there, as it mostly is; otherwise
+// with the next compaction, which drops every forgotten task (forgetLocked).
+// Either way it is retired: in batches of retireBatch, the services of the
+// retired tasks mark the tasks they still list, and the storage of the
+// others is reused when nothing else can reach it (reusable).
+
+// retireBatch is how many retired tasks are examined together.
+const retireBatch = 64
+
+// dropForgottenLocked takes c's leading forgotten tasks (t was just
+// forgotten) off c.tasks, or compacts c.tasks when forgotten tasks are
+// half of it.
+func (e *ECS) dropForgottenLocked(c *cluster) {
+	c.dead++
+	for len(c.tasks) > 0 && c.tasks[0].forgotten {
+		x := c.tasks[0]
+		c.tasks[0] = nil
+		c.tasks = c.tasks[1:]
+		c.dead--
+		e.retireLocked(x)
+	}
+	if c.dead*2 > len(c.tasks) {
+		c.tasks = slices.DeleteFunc(c.tasks, func(t *task) bool {
+			if t.forgotten {
+				e.retireLocked(t)
+				return true
+			}
+			return false
+		})
+		c.dead = 0
+	}
+}
+
+// appendTaskLocked adds t, just created, to c.tasks. The list loses room
+// at its front as its oldest tasks leave; when it is out of room it moves
+// to an array twice its length, so growing costs a copy per task at most.
+func (c *cluster) appendTaskLocked(t *task) {
+	if n := len(c.tasks); n == cap(c.tasks) && n > 0 {
+		ts := make([]*task, n, 2*n)
+		copy(ts, c.tasks)
+		c.tasks = ts
+	}
+	c.tasks = append(c.tasks, t)
+}
+
+// retireLocked queues t, forgotten and out of every list of its cluster,
+// for reuse.
+func (e *ECS) retireLocked(t *task) {
+	f := &e.taskFree
+	f.retired = append(f.retired, t)
+	if len(f.retired) >= retireBatch {
+		e.recycleRetiredLocked()
+	}
+}
+
+// recycleRetiredLocked reuses the storage of the retired tasks that no
+// service lists and nothing else can reach.
+func (e *ECS) recycleRetiredLocked() {
 	f := &e.taskFree
 	f.epoch++
-	var marked map[*service]bool
-	for _, t := range c.tasks {
+	var marked [4]*service // the services marked, most often one to three
+	nMarked := 0
+	var more map[*service]bool
+	for _, t := range f.retired {
 		s := t.svc
-		if !t.forgotten || s == nil || marked[s] {
+		if s == nil || slices.Contains(marked[:nMarked], s) || more[s] {
 			continue
 		}
-		if marked == nil {
-			marked = map[*service]bool{}
+		if nMarked < len(marked) {
+			marked[nMarked] = s
+			nMarked++
+		} else {
+			if more == nil {
+				more = map[*service]bool{}
+			}
+			more[s] = true
 		}
-		marked[s] = true
 		for _, x := range s.tasks {
 			x.listed = f.epoch
 		}
 	}
-	c.tasks = slices.DeleteFunc(c.tasks, func(t *task) bool {
-		if !t.forgotten {
-			return false
-		}
+	for i, t := range f.retired {
 		if t.listed != f.epoch && e.reusable(t) {
 			f.put(t.st)
 		}
-		return true
-	})
+		f.retired[i] = nil
+	}
+	f.retired = f.retired[:0]
 }
 
-// reusable reports whether the storage of t, forgotten and about to leave
-// its cluster's task list and not listed by its service, can be reused:
+// reusable reports whether the storage of t, forgotten, off its cluster's
+// task list and not listed by its service, can be reused:
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
 // target, instance, capacity wait or log stream, and it was not orphaned
 // (a closure forgets those). Otherwise the collector frees it as before.
