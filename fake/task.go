@@ -129,8 +129,11 @@ type task struct {
 	// privateIP is an awsvpc task's address (elbv2_ecs.go).
 	privateIP string
 
-	// st is the storage t lives in (task_alloc.go).
-	st *taskStorage
+	// st is the storage t lives in (task_alloc.go); idHash is the hash
+	// of id in e.tasks (task_table.go), kept so that dropping t reads no
+	// string.
+	st     *taskStorage
+	idHash uint64
 }
 
 // runtimeID returns c's runtime ID ("" before it is drawn).

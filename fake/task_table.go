@@ -70,12 +70,14 @@ func (tt *taskTable) get(id string) *task {
 	}
 }
 
-// put stores t under t.id, replacing a task with the same ID.
+// put stores t under t.id, replacing a task with the same ID, and notes
+// the ID's hash in t.idHash.
 func (tt *taskTable) put(t *task) {
 	if 2*(tt.n+1) > len(tt.slots) {
 		tt.resize(max(minTaskTable, 2*len(tt.slots)))
 	}
 	h := idHash(t.id)
+	t.idHash = h
 	mask := uint64(len(tt.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &tt.slots[i]
@@ -91,14 +93,14 @@ func (tt *taskTable) put(t *task) {
 	}
 }
 
-// remove drops t (nothing happens when the table holds another task, or
-// none, under t.id).
+// remove drops t, put before (nothing happens when the table holds
+// another task, or none, under t.id).
 func (tt *taskTable) remove(t *task) {
 	if tt.n == 0 {
 		return
 	}
 	mask := uint64(len(tt.slots) - 1)
-	i := idHash(t.id) & mask
+	i := t.idHash & mask
 	for tt.slots[i].t != t {
 		if tt.slots[i].t == nil {
 			return
