@@ -39,10 +39,12 @@ func (st *taskStorage) n() int {
 // garbage collector seldom runs.
 
 // maxFreeContainers is the most containers a reused storage has (a task
-// definition holds at most ten); maxFreeTasks bounds each free list.
+// definition holds at most ten); maxFreeTasks bounds each free list (6 MiB
+// of one-container storage kept after a burst of tasks is forgotten; a
+// steady crash loop reuses storage as it retires it, 64 at a time).
 const (
 	maxFreeContainers = 10
-	maxFreeTasks      = 1 << 16
+	maxFreeTasks      = 4096
 )
 
 // taskFreeList holds reusable task storage by number of containers.

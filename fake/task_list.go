@@ -176,6 +176,11 @@ func (l *taskList) insert(t *task) {
 			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs, base: refs[:0]})
 			return
 		}
+		if blk := &l.blocks[last]; len(blk.refs) < cap(blk.refs) {
+			blk.refs = append(blk.refs, r) // in place: same array
+			blk.last = t.seq
+			return
+		}
 		l.roomFor(last, 1)
 		l.set(last, append(l.blocks[last].refs, r))
 		return
