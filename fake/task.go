@@ -76,23 +76,23 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
-	// listed marks the tasks a service still lists (task_alloc.go
-	// recycleRetiredLocked); here it fills padding.
-	listed uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 
-	visibleAt     time.Time // reads before it do not see the task (consistency.go)
-	arn           string
-	seq           uint64
-	c             *cluster
-	td            *taskDef
-	group         string
-	launchType    types.LaunchType
-	awsvpc        bool
+	visibleAt  time.Time // reads before it do not see the task (consistency.go)
+	arn        string
+	seq        uint64
+	c          *cluster
+	td         *taskDef
+	group      string
+	launchType types.LaunchType
+	awsvpc     bool
+	// listed marks the tasks a service still lists (task_alloc.go
+	// recycleRetiredLocked); here it fills padding.
+	listed        uint32
 	createdAt     time.Time
 	pullStartedAt time.Time
 	pullStoppedAt time.Time
