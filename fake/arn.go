@@ -44,6 +44,34 @@ func arnResource(s string) (kind, rest string, ok bool) {
 	return kind, rest, true
 }
 
+// arnHome returns the "arn:PARTITION:SERVICE:REGION:ACCOUNT:" prefix of s
+// (everything through its fifth colon), or "" when s has fewer colons.
+func arnHome(s string) string {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] == ':' {
+			if n++; n == 5 {
+				return s[:i+1]
+			}
+		}
+	}
+	return ""
+}
+
+// homeMatches reports whether ref, the name, ID or ARN a request gave, can
+// name the resource whose ARN is own. A name or ID always can. An ARN must
+// have own's partition, service, region and account: an ARN of another
+// account or region names a resource this fake does not have, even when
+// the rest of it spells the name of one of ours (the fake holds one
+// account, and each resource lives in the region of its ARN).
+func homeMatches(ref, own string) bool {
+	if !strings.HasPrefix(ref, "arn:") {
+		return true
+	}
+	h := arnHome(ref)
+	return h != "" && h == arnHome(own)
+}
+
 // hexDigits are the digits of IDs.
 const hexDigits = "0123456789abcdef"
 

@@ -332,11 +332,13 @@ func (e *ECS) DescribeCapacityProviders(ctx context.Context, in *ecs.DescribeCap
 	var failures []types.Failure
 	for i, name := range names {
 		arn := e.arn(region, "capacity-provider/"+name)
-		if cp := e.providers[name]; cp != nil {
+		if cp := e.providers[name]; cp != nil && homeMatches(refs[i], cp.arn) {
 			all = append(all, *e.providerViewLocked(cp))
 			continue
 		}
-		if !builtinProvider(name) {
+		// An ARN of another account or region names no provider of ours
+		// (homeMatches), FARGATE and FARGATE_SPOT included.
+		if !builtinProvider(name) || !homeMatches(refs[i], arn) {
 			if kind, _, ok := arnResource(refs[i]); ok && kind == "capacity-provider" {
 				arn = refs[i]
 			}

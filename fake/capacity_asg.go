@@ -140,6 +140,17 @@ func providerNamed(ref string) string {
 	return ref
 }
 
+// providerLocked finds the Auto Scaling group provider ref names (a name
+// or ARN): nil when there is none, or when ref is an ARN of another
+// account or region (homeMatches).
+func (e *ECS) providerLocked(ref string) *capacityProvider {
+	cp := e.providers[providerNamed(ref)]
+	if cp == nil || !homeMatches(ref, cp.arn) {
+		return nil
+	}
+	return cp
+}
+
 // checkManagedScaling validates and fills ManagedScaling (API Reference,
 // ManagedScaling: targetCapacity 1-100 default 100, step sizes 1-10000
 // defaults 1 and 10000, instanceWarmupPeriod 0-10000 default 300).
@@ -256,7 +267,7 @@ func (e *ECS) UpdateCapacityProvider(ctx context.Context, in *ecs.UpdateCapacity
 	if _, err := e.beginLocked(ctx, "UpdateCapacityProvider", in); err != nil {
 		return nil, err
 	}
-	cp := e.providers[providerNamed(aws.ToString(in.Name))]
+	cp := e.providerLocked(aws.ToString(in.Name))
 	if cp == nil {
 		return nil, errInvalidParam("The specified capacity provider does not exist. Specify a valid capacity provider and try again.")
 	}
@@ -297,7 +308,7 @@ func (e *ECS) DeleteCapacityProvider(ctx context.Context, in *ecs.DeleteCapacity
 	if builtinProvider(name) {
 		return nil, errInvalidParam("The %s capacity provider is reserved and cannot be deleted.", name)
 	}
-	cp := e.providers[name]
+	cp := e.providerLocked(aws.ToString(in.CapacityProvider))
 	if cp == nil {
 		return nil, errInvalidParam("The specified capacity provider does not exist. Specify a valid capacity provider and try again.")
 	}

@@ -41,7 +41,8 @@ type cluster struct {
 var clusterNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
 // clusterLocked resolves a cluster name or ARN (nil or "" means
-// "default"); only ACTIVE clusters are found.
+// "default"); only ACTIVE clusters are found, and an ARN only names a
+// cluster of its own account and region (homeMatches).
 func (e *ECS) clusterLocked(ref *string) (*cluster, error) {
 	name := "default"
 	if ref != nil && *ref != "" {
@@ -54,7 +55,7 @@ func (e *ECS) clusterLocked(ref *string) (*cluster, error) {
 		}
 	}
 	c := e.clusters[name]
-	if c == nil || c.status != "ACTIVE" {
+	if c == nil || c.status != "ACTIVE" || (ref != nil && !homeMatches(*ref, c.arn)) {
 		return nil, errClusterNotFound()
 	}
 	return c, nil
@@ -157,7 +158,7 @@ func (e *ECS) DescribeClusters(ctx context.Context, in *ecs.DescribeClustersInpu
 			name = rest
 		}
 		c := e.clusters[name]
-		if c == nil {
+		if c == nil || !homeMatches(ref, c.arn) {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
 				arn = e.arn(e.regionFor(ctx), "cluster/"+ref)

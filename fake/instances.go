@@ -231,7 +231,8 @@ func (e *ECS) instanceViewLocked(in *instance) *types.ContainerInstance {
 	}
 }
 
-// instanceLocked finds a container instance of c by ARN or ID.
+// instanceLocked finds a container instance of c by ARN or ID (an ARN of
+// another account or region finds none: homeMatches).
 func (e *ECS) instanceLocked(c *cluster, ref string) *instance {
 	id := ref
 	if kind, rest, ok := arnResource(ref); ok {
@@ -244,7 +245,7 @@ func (e *ECS) instanceLocked(c *cluster, ref string) *instance {
 		}
 	}
 	in := e.instances[id]
-	if in == nil || in.cluster != c {
+	if in == nil || in.cluster != c || !homeMatches(ref, in.arn) {
 		return nil
 	}
 	return in

@@ -200,12 +200,25 @@ func checkStreamName(member, name string) error {
 }
 
 // beginGroupLocked is beginLogsLocked followed by groupRef, for the
-// operations that name one log group. The caller holds e.mu.
+// operations that name one log group. The caller holds e.mu. A group ARN
+// of another account or region names a group this fake does not have
+// (homeMatches): the name returned is then the ARN itself, which no group
+// has (names cannot contain ':'), so the operation answers as for any
+// unknown group.
 func (l *Logs) beginGroupLocked(ctx context.Context, op string, in any, name, ident *string) (string, error) {
 	if _, err := l.beginLogsLocked(ctx, op, in); err != nil {
 		return "", err
 	}
-	return groupRef(name, ident)
+	n, err := groupRef(name, ident)
+	if err != nil {
+		return "", err
+	}
+	if id := aws.ToString(ident); strings.HasPrefix(id, "arn:") {
+		if g := l.e.logs.groups[n]; g != nil && !homeMatches(id, g.arn) {
+			return id, nil
+		}
+	}
+	return n, nil
 }
 
 // groupRef resolves logGroupName or logGroupIdentifier (a name or an ARN,
@@ -224,11 +237,13 @@ func groupRef(name, ident *string) (string, error) {
 	return n, checkGroupName("logGroupName", n)
 }
 
-// arnLogGroup extracts the group name from arn:aws:logs:r:a:log-group:NAME[:*].
+// arnLogGroup extracts the group name from arn:PARTITION:logs:r:a:log-group:NAME[:*].
+// Any partition is read here: whether the ARN is of the fake's partition,
+// account and region is decided against the group it names (homeMatches).
 func arnLogGroup(arn string) (string, bool) {
 	const marker = ":log-group:"
 	i := strings.Index(arn, marker)
-	if len(arn) < 8 || arn[:8] != "arn:aws:" || i < 0 {
+	if !strings.HasPrefix(arn, "arn:") || i < 0 {
 		return "", false
 	}
 	rest := arn[i+len(marker):]

@@ -408,12 +408,17 @@ func (l *Logs) ListTagsForResource(ctx context.Context, in *cloudwatchlogs.ListT
 	return &cloudwatchlogs.ListTagsForResourceOutput{Tags: tags}, nil
 }
 
-// taggedGroupLocked resolves a log group ARN for the tag operations.
+// taggedGroupLocked resolves a log group ARN for the tag operations; an
+// ARN of another account or region names no group of ours (homeMatches).
 func (l *Logs) taggedGroupLocked(arn *string) (*logGroup, error) {
 	a := aws.ToString(arn)
 	name, ok := arnLogGroup(a)
 	if !ok {
 		return nil, errLogsParam("Invalid resource ARN: %q is not a log group ARN (arn:aws:logs:region:account:log-group:name).", a)
 	}
-	return l.groupLocked(name)
+	g, err := l.groupLocked(name)
+	if err == nil && !homeMatches(a, g.arn) {
+		return nil, errLogsNotFound(msgGroupNotFound)
+	}
+	return g, err
 }

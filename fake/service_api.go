@@ -28,9 +28,14 @@ func serviceName(ref string) string {
 	return ref
 }
 
-// serviceLocked finds a service of c (any status) by name or ARN.
+// serviceLocked finds a service of c (any status) by name or ARN (an ARN
+// of another account or region finds none: homeMatches).
 func (e *ECS) serviceLocked(c *cluster, ref string) *service {
-	return e.services[serviceKey{c, serviceName(ref)}]
+	s := e.services[serviceKey{c, serviceName(ref)}]
+	if s == nil || !homeMatches(ref, s.arn) {
+		return nil
+	}
+	return s
 }
 
 // beginActiveServiceLocked is the shared start of UpdateService and

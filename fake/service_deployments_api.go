@@ -121,9 +121,10 @@ func inCreatedAt(at time.Time, f *types.CreatedAt) bool {
 	return true
 }
 
-// historyRef is a parsed service deployment or service revision ARN.
+// historyRef is a parsed service deployment or service revision ARN; arn
+// is the ARN itself.
 type historyRef struct {
-	cluster, service, id string
+	arn, cluster, service, id string
 }
 
 // parseHistoryARN reads arn:aws:ecs:region:account:<kind>/cluster/service/id.
@@ -136,7 +137,7 @@ func parseHistoryARN(arn, kind string) (historyRef, bool) {
 	if len(parts) != 3 || parts[0] == "" || parts[1] == "" || parts[2] == "" {
 		return historyRef{}, false
 	}
-	return historyRef{cluster: parts[0], service: parts[1], id: parts[2]}, true
+	return historyRef{arn: arn, cluster: parts[0], service: parts[1], id: parts[2]}, true
 }
 
 // parseHistoryARNField parses arn, given in field, as an ARN of kind
@@ -152,11 +153,13 @@ func parseHistoryARNField(field, kind, arn string) (historyRef, error) {
 }
 
 // historyServiceLocked resolves the cluster and the ACTIVE service of a
-// parsed ARN: a cluster that does not exist is ClusterNotFoundException; a
-// service that does not exist (or was deleted, with its history) is nil.
+// parsed ARN: a cluster that does not exist is ClusterNotFoundException (so
+// is an ARN of another account or region, whose cluster is not one of
+// ours: homeMatches); a service that does not exist (or was deleted, with
+// its history) is nil.
 func (e *ECS) historyServiceLocked(ref historyRef, now time.Time) (*service, error) {
 	c := e.clusters[ref.cluster]
-	if c == nil || c.status != "ACTIVE" {
+	if c == nil || c.status != "ACTIVE" || !homeMatches(ref.arn, c.arn) {
 		return nil, errClusterNotFound()
 	}
 	s := e.services[serviceKey{c, ref.service}]

@@ -56,7 +56,11 @@ func copyTags(tags []types.Tag) []types.Tag {
 	return out
 }
 
-// resourceExistsLocked reports whether arn names a resource the fake holds.
+// resourceExistsLocked reports whether arn names a resource the fake holds
+// that can be tagged (API Reference, TagResource: capacity providers,
+// tasks, services, task definitions, clusters and container instances).
+// The whole ARN must be the resource's, so an ARN of another account,
+// region or partition names nothing.
 func (e *ECS) resourceExistsLocked(arn string) bool {
 	kind, rest, ok := arnResource(arn)
 	if !ok {
@@ -66,6 +70,17 @@ func (e *ECS) resourceExistsLocked(arn string) bool {
 	case "cluster":
 		c := e.clusters[rest]
 		return c != nil && c.arn == arn && c.status == "ACTIVE"
+	case "service":
+		cl, name, _ := strings.Cut(rest, "/")
+		c := e.clusters[cl]
+		if c == nil {
+			return false
+		}
+		s := e.services[serviceKey{c, name}]
+		return s != nil && s.arn == arn && s.status != serviceInactive
+	case "capacity-provider":
+		cp := e.providers[rest]
+		return cp != nil && cp.arn == arn
 	case "task":
 		_, id, _ := strings.Cut(rest, "/")
 		t := e.tasks.get(id)
@@ -86,8 +101,14 @@ func (e *ECS) taggableLocked(arn *string) (string, error) {
 	if a == "" {
 		return "", errInvalidParam("resourceArn: must be specified.")
 	}
-	if _, _, ok := arnResource(a); !ok {
+	kind, rest, ok := arnResource(a)
+	if !ok {
 		return "", errInvalidParam("Invalid resource ARN %s.", a)
+	}
+	if kind == "service" && !strings.Contains(rest, "/") {
+		// API Reference, TagResource: a service with a short ARN
+		// (service/name) cannot be tagged (InvalidParameterException).
+		return "", errInvalidParam("resourceArn: %s is a short service ARN; tagging needs the long format arn:aws:ecs:region:account:service/cluster-name/service-name.", a)
 	}
 	if !e.resourceExistsLocked(a) {
 		return "", &types.ResourceNotFoundException{Message: aws.String("The specified resource could not be found.")}
@@ -95,8 +116,8 @@ func (e *ECS) taggableLocked(arn *string) (string, error) {
 	return a, nil
 }
 
-// TagResource adds or replaces tags on a cluster, container instance, task
-// definition or task.
+// TagResource adds or replaces tags on a cluster, service, container
+// instance, capacity provider, task definition or task.
 func (e *ECS) TagResource(ctx context.Context, in *ecs.TagResourceInput, _ ...func(*ecs.Options)) (*ecs.TagResourceOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()

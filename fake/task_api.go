@@ -210,7 +210,8 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 	return out, nil
 }
 
-// taskLocked finds a task of c by ID or ARN.
+// taskLocked finds a task of c by ID or ARN (an ARN of another account or
+// region finds none: homeMatches).
 func (e *ECS) taskLocked(c *cluster, ref string) *task {
 	id := ref
 	if kind, rest, ok := arnResource(ref); ok {
@@ -220,7 +221,7 @@ func (e *ECS) taskLocked(c *cluster, ref string) *task {
 		id = rest[strings.LastIndex(rest, "/")+1:]
 	}
 	t := e.tasks.get(id)
-	if t == nil || t.c != c {
+	if t == nil || t.c != c || !homeMatches(ref, t.arn) {
 		return nil
 	}
 	return t

@@ -33,30 +33,33 @@ type taskDef struct {
 	deleted   bool      // DELETE_IN_PROGRESS and no longer used: gone (taskdef_delete.go)
 }
 
-// taskDefByRefLocked resolves "family", "family:rev" or the part after
-// "task-definition/" of an ARN. "family" is the latest ACTIVE revision.
+// taskDefByRefLocked resolves "family", "family:rev" or their ARN
+// ("arn:...:task-definition/family[:rev]"). "family" is the latest ACTIVE
+// revision. An ARN only names revisions of its own account and region
+// (homeMatches): one of another account or region finds none.
 func (e *ECS) taskDefByRefLocked(ref string) *taskDef {
+	plain := ref
 	if kind, rest, ok := arnResource(ref); ok {
 		if kind != "task-definition" {
 			return nil
 		}
-		ref = rest
+		plain = rest
 	}
-	name, revStr, hasRev := strings.Cut(ref, ":")
+	name, revStr, hasRev := strings.Cut(plain, ":")
 	f := e.families[name]
 	if f == nil {
 		return nil
 	}
 	if !hasRev {
 		for i := len(f.revs) - 1; i >= 0; i-- {
-			if f.revs[i].status == types.TaskDefinitionStatusActive {
-				return f.revs[i]
+			if td := f.revs[i]; td.status == types.TaskDefinitionStatusActive && homeMatches(ref, td.arn) {
+				return td
 			}
 		}
 		return nil
 	}
 	rev, err := strconv.Atoi(revStr)
-	if err != nil || rev < 1 || rev > len(f.revs) || f.revs[rev-1].deleted {
+	if err != nil || rev < 1 || rev > len(f.revs) || f.revs[rev-1].deleted || !homeMatches(ref, f.revs[rev-1].arn) {
 		return nil
 	}
 	return f.revs[rev-1]
