@@ -41,7 +41,7 @@ func (st *taskStorage) n() int {
 // maxFreeContainers is the most containers a reused storage has (a task
 // definition holds at most ten); maxFreeTasks bounds each free list (6 MiB
 // of one-container storage kept after a burst of tasks is forgotten; a
-// steady crash loop reuses storage as it retires it, 64 at a time).
+// steady crash loop reuses storage as it retires it, retireBatch at a time).
 const (
 	maxFreeContainers = 10
 	maxFreeTasks      = 4096
@@ -91,8 +91,10 @@ func (f *taskFreeList) put(st *taskStorage) {
 // retired tasks mark the tasks they still list, and the storage of the
 // others is reused when nothing else can reach it (reusable).
 
-// retireBatch is how many retired tasks are examined together.
-const retireBatch = 64
+// retireBatch is how many retired tasks are examined together: a batch
+// marks every task its services list, so the more it examines at once the
+// fewer marks per task.
+const retireBatch = 512
 
 // dropForgottenLocked takes c's leading forgotten tasks (t was just
 // forgotten) off c.tasks, or compacts c.tasks when forgotten tasks are
