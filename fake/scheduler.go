@@ -194,7 +194,7 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 	// 5. Stops (within a capacity provider strategy, the providers over
 	// their share first: capacity_place.go).
 	for _, st := range e.capacityStopsLocked(s, p.Stops) {
-		if t := e.tasks[st.TaskID]; t != nil && t.svc == s {
+		if t := e.tasks.get(st.TaskID); t != nil && t.svc == s {
 			e.stopTaskLocked(t, st.StopCode, st.Reason, now)
 		}
 	}
@@ -226,7 +226,7 @@ func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 	for _, m := range p.Marks {
 		t := serviceTaskByID(s, m.TaskID)
 		if t == nil || t.forgotten {
-			t = e.tasks[m.TaskID]
+			t = e.tasks.get(m.TaskID)
 		}
 		if t == nil {
 			continue
