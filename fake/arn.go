@@ -101,6 +101,15 @@ func (e *ECS) appendHex(b []byte, n int) []byte {
 	return b[:len(b)+n]
 }
 
+// drawRuntimeID draws a 64-digit runtime ID as hexID(64) does, keeping
+// the digits packed two to a byte (container.runtimeID renders them).
+func (e *ECS) drawRuntimeID(d *[32]byte) {
+	for i := range d {
+		hi := e.pcg.Uint64() & 15
+		d[i] = byte(hi<<4 | e.pcg.Uint64()&15)
+	}
+}
+
 // uuid returns a random (seeded) UUID-shaped string.
 func (e *ECS) uuid() string {
 	var buf [36]byte

@@ -113,7 +113,7 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 	var keys []key
 	picked := map[key][]*task{}
 	for _, st := range stops {
-		t := e.tasks[st.TaskID]
+		t := e.tasks.get(st.TaskID)
 		if t == nil || t.svc != s || t.capacityProvider == "" || t.desiredStatus != statusRunning {
 			continue
 		}

@@ -75,6 +75,9 @@ func (e *ECS) stepLocked() time.Time {
 	for round := 0; round < 1000; round++ {
 		for q.n > 0 && q.headKey() <= end {
 			ev := q.pop()
+			if ev.t != nil {
+				ev.t.pending--
+			}
 			e.simNow = ev.at
 			e.runEventLocked(&ev)
 			ran++

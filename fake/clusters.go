@@ -26,6 +26,10 @@ type cluster struct {
 	// lastList is, per index kind, the list taskListLocked returned last
 	// (a batch of starts files its tasks in the same lists).
 	lastList [byInstance + 1]*taskList
+	// spareLists are emptied task lists kept for reuse, blockPool the
+	// storage of emptied blocks of its lists (task_index.go).
+	spareLists []*taskList
+	blockPool  taskBlockPool
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 	// Capacity providers (capacity.go): the providers associated with the

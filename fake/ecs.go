@@ -26,10 +26,12 @@ type ECS struct {
 	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
+	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
+	taskFree taskFreeList
 
 	clusters  map[string]*cluster // by name
 	families  map[string]*family  // by family name
-	tasks     map[string]*task    // by task ID
+	tasks     taskTable           // by task ID (task_table.go)
 	instances map[string]*instance
 	tags      map[string][]types.Tag // by resource ARN
 
@@ -112,7 +114,8 @@ func (e *ECS) resetLocked() {
 	e.events = eventQueue{}
 	e.clusters = map[string]*cluster{}
 	e.families = map[string]*family{}
-	e.tasks = map[string]*task{}
+	e.tasks = taskTable{}
+	e.taskFree = taskFreeList{}
 	e.instances = map[string]*instance{}
 	e.tags = map[string][]types.Tag{}
 	e.services = map[serviceKey]*service{}

@@ -45,7 +45,7 @@ func (e *ECS) LoadBalancedTasks(cluster string) []LoadBalancedTask {
 	defer e.mu.Unlock()
 	e.catchUpLocked()
 	var ts []*task
-	for _, t := range e.tasks {
+	for t := range e.tasks.all() {
 		if t.svc != nil && (cluster == "" || t.c.name == cluster) && e.lbPlanHealthLocked(t).Behind {
 			ts = append(ts, t)
 		}

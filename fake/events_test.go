@@ -53,8 +53,8 @@ func TestMemoryBoundedUnderChurn(t *testing.T) {
 	e.Advance(2 * time.Hour)
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	if len(e.tasks) != 0 || len(e.clusters["default"].tasks) > 1 || e.events.Len() != 0 {
-		t.Fatalf("held: %d tasks, %d in cluster list, %d events", len(e.tasks), len(e.clusters["default"].tasks), e.events.Len())
+	if e.tasks.len() != 0 || len(e.clusters["default"].tasks) > 1 || e.events.Len() != 0 {
+		t.Fatalf("held: %d tasks, %d in cluster list, %d events", e.tasks.len(), len(e.clusters["default"].tasks), e.events.Len())
 	}
 	for _, in := range e.instances {
 		if in.cpuFree != in.cpuTotal || len(in.groups) != 0 || len(in.tasks) != 0 {

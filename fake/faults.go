@@ -164,16 +164,17 @@ func (e *ECS) opFaultCodeLocked(op string) (string, bool) {
 	return "", false
 }
 
-// fate is what injected faults decided for one task.
+// fate is what injected faults decided for one task (the small fields
+// together: every task carries one).
 type fate struct {
 	failStart      string // non-empty: fail while pulling with this reason
 	failContainer  int
-	exit           bool
 	exitContainer  int
 	exitCode       int32
+	exit           bool
+	unhealthy      bool
 	exitReason     string
 	exitAfter      time.Duration
-	unhealthy      bool
 	unhealthyCont  int
 	unhealthyAfter time.Duration
 	output         *Fault // an output script, nil when none

@@ -56,7 +56,7 @@ func snapshot(e *ECS) (tasks, families, clusters, instances int) {
 	for _, f := range e.families {
 		families += len(f.revs)
 	}
-	return len(e.tasks), families, len(e.clusters), len(e.instances)
+	return e.tasks.len(), families, len(e.clusters), len(e.instances)
 }
 
 // FuzzRequests sends arbitrary JSON requests down every request path: none

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -18,6 +17,7 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 // afterLocked schedules step of t's lifecycle at `at`; it runs only if
 // the task is then still in the status the step leaves (lifecycle_steps.go).
 func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
+	t.pending++
 	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
 }
 
@@ -59,7 +59,8 @@ func (e *ECS) pulledLocked(t *task, now time.Time) {
 		return
 	}
 	for _, c := range t.containers {
-		c.runtimeID = e.hexID(64)
+		e.drawRuntimeID(&c.runtime)
+		c.hasRuntime = true
 	}
 	if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go
 		e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
@@ -122,8 +123,7 @@ func (e *ECS) unhealthyLocked(t *task, i int, now time.Time) {
 // the task.
 func (e *ECS) exitLocked(t *task, i int, now time.Time) {
 	c := t.containers[i]
-	code := t.fate.exitCode
-	c.exitCode = &code
+	c.exitCode, c.hasExitCode = t.fate.exitCode, true
 	c.lastStatus = statusStopped
 	c.reason = t.fate.exitReason
 	e.logsContainerStoppedLocked(c, now, false)
@@ -221,8 +221,7 @@ func (e *ECS) exitedLocked(t *task, now time.Time) {
 	t.execStoppedAt = now
 	for _, c := range t.containers {
 		if c.lastStatus == statusRunning {
-			zero := int32(0)
-			c.exitCode = &zero
+			c.exitCode, c.hasExitCode = 0, true
 		}
 		c.lastStatus = statusStopped
 	}
@@ -281,23 +280,19 @@ func (e *ECS) releaseLocked(t *task) {
 }
 
 // forgetLocked drops a stopped task entirely (memory stays bounded). The
-// cluster's task list is compacted lazily, so forgetting is O(1) amortised.
+// cluster's task list drops it at once when it is the oldest there, else
+// lazily, so forgetting is O(1) amortised.
 func (e *ECS) forgetLocked(t *task) {
 	if t.forgotten { // only forgetLocked removes tasks from e.tasks
 		return
 	}
-	delete(e.tasks, t.id)
+	e.tasks.remove(t)
 	if len(e.tags) > 0 {
 		delete(e.tags, t.arn)
 	}
 	e.unindexTaskLocked(t)
 	t.forgotten = true
-	c := t.c
-	c.dead++
-	if c.dead*2 > len(c.tasks) {
-		c.tasks = slices.DeleteFunc(c.tasks, func(x *task) bool { return x.forgotten })
-		c.dead = 0
-	}
+	e.dropForgottenLocked(t.c) // task_alloc.go
 }
 
 // LoseInstance simulates a container instance whose EC2 host is gone: the

@@ -52,8 +52,9 @@ func checkOutputFault(f Fault) error {
 // awslogsOptions returns the awslogs options of a task's container, nil
 // when it does not use the awslogs driver.
 func awslogsOptions(t *task, name string) map[string]string {
-	for _, cd := range t.td.def.ContainerDefinitions {
-		if cd.Name != nil && *cd.Name == name {
+	defs := t.td.def.ContainerDefinitions
+	for i := range defs {
+		if cd := &defs[i]; cd.Name != nil && *cd.Name == name { // not a copy: a definition is large
 			if lc := cd.LogConfiguration; lc != nil && lc.LogDriver == types.LogDriverAwslogs {
 				return lc.Options
 			}
@@ -70,7 +71,7 @@ func awslogsStreamName(opts map[string]string, t *task, c *container) string {
 	if p := opts["awslogs-stream-prefix"]; p != "" {
 		return p + "/" + c.name + "/" + t.id
 	}
-	return c.runtimeID
+	return c.runtimeID()
 }
 
 // awslogsStartLocked is the awslogs driver as containers are created

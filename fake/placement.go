@@ -417,8 +417,9 @@ func (e *ECS) startTasksLocked(c *cluster, td *taskDef, req placementRequest, no
 // resources and starts its lifecycle.
 func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placementRequest, inst *instance, az string, now time.Time) *task {
 	defs := td.def.ContainerDefinitions
-	storage := newTaskStorage(len(defs))
-	ids := e.taskIDsLocked(c, len(defs), n.awsvpc, az)
+	storage := e.taskFree.get(len(defs))
+	containers := storage.containers(len(defs))
+	ids := e.taskIDsLocked(c, n.awsvpc, az)
 	e.seq++
 	e.created++
 	t := &storage.t
@@ -427,14 +428,14 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
-		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: storage.containers[:0],
+		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
+		st: storage,
 	}
-	for i, cd := range defs {
-		cn := n.containers[i]
+	for i := range defs {
+		cd, cn := &defs[i], &n.containers[i] // not copies: a definition is large
 		ct := storage.container(i)
 		*ct = container{
 			name: aws.ToString(cd.Name), image: aws.ToString(cd.Image),
-			arn:       ids.containerARN(i),
 			essential: aws.ToBool(cd.Essential), lastStatus: statusPending,
 			cpu: cn.cpu, mem: cn.mem, memRes: cn.memRes,
 		}
@@ -447,13 +448,14 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 			}
 			ct.healthInterval = time.Duration(iv) * time.Second
 		}
+		e.drawContainerUUID(&ct.uuid)
 		t.containers = append(t.containers, ct)
 	}
 	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.fateLocked(t)
-	e.tasks[t.id] = t
-	c.tasks = append(c.tasks, t)
+	e.tasks.put(t)
+	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn] = mergeTags(nil, req.tags)
 	}

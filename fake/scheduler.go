@@ -150,7 +150,7 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 	// 5. Stops (within a capacity provider strategy, the providers over
 	// their share first: capacity_place.go).
 	for _, st := range e.capacityStopsLocked(s, p.Stops) {
-		if t := e.tasks[st.TaskID]; t != nil && t.svc == s {
+		if t := e.tasks.get(st.TaskID); t != nil && t.svc == s {
 			e.stopTaskLocked(t, st.StopCode, st.Reason, now)
 		}
 	}
@@ -192,7 +192,7 @@ func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 			t = serviceTaskByID(s, m.TaskID)
 		}
 		if t == nil || t.forgotten {
-			t, row = e.tasks[m.TaskID], nil
+			t, row = e.tasks.get(m.TaskID), nil
 		}
 		if t == nil {
 			continue

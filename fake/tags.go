@@ -83,7 +83,7 @@ func (e *ECS) resourceExistsLocked(arn string) bool {
 		return cp != nil && cp.arn == arn
 	case "task":
 		_, id, _ := strings.Cut(rest, "/")
-		t := e.tasks[id]
+		t := e.tasks.get(id)
 		return t != nil && t.arn == arn
 	case "container-instance":
 		_, id, _ := strings.Cut(rest, "/")

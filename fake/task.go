@@ -35,16 +35,24 @@ type TaskStateChange struct {
 
 // container is one container of a task.
 type container struct {
-	name, image, arn, runtimeID string
-	essential                   bool
-	hasHealthCheck              bool
-	healthInterval              time.Duration
-	lastStatus                  string
-	health                      types.HealthStatus
-	exitCode                    *int32
-	reason                      string
-	bindings                    []types.NetworkBinding
-	cpu, mem, memRes            int
+	name, image string
+	// uuid is the UUID of the container's ARN, its 32 hex digits packed
+	// two to a byte (task.containerARN).
+	uuid [16]byte
+	// runtime is the container's runtime ID, its 64 hex digits packed
+	// two to a byte (hasRuntime: drawn); runtimeID renders it.
+	runtime          [32]byte
+	hasRuntime       bool
+	essential        bool
+	hasHealthCheck   bool
+	hasExitCode      bool // exitCode is set
+	exitCode         int32
+	healthInterval   time.Duration
+	lastStatus       string
+	health           types.HealthStatus
+	reason           string
+	bindings         []types.NetworkBinding
+	cpu, mem, memRes int
 }
 
 // task is one task and everything the service scheduler needs about it.
@@ -79,14 +87,17 @@ type task struct {
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 
-	visibleAt     time.Time // reads before it do not see the task (consistency.go)
-	arn           string
-	seq           uint64
-	c             *cluster
-	td            *taskDef
-	group         string
-	launchType    types.LaunchType
-	awsvpc        bool
+	visibleAt  time.Time // reads before it do not see the task (consistency.go)
+	arn        string
+	seq        uint64
+	c          *cluster
+	td         *taskDef
+	group      string
+	launchType types.LaunchType
+	awsvpc     bool
+	// listed marks the tasks a service still lists (task_alloc.go
+	// recycleRetiredLocked); here it fills padding.
+	listed        uint32
 	createdAt     time.Time
 	pullStartedAt time.Time
 	pullStoppedAt time.Time
@@ -109,7 +120,10 @@ type task struct {
 	// nLists is how many of lists, the index lists t is filed in
 	// (task_index.go), are in use; they all share one desired status.
 	nLists uint8
-	lists  [5]*taskList
+	// pending counts the lifecycle events queued for t (events.go): its
+	// storage is reused only when no event can reach it any more.
+	pending uint32
+	lists   [5]*taskList
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string
@@ -119,6 +133,34 @@ type task struct {
 
 	// privateIP is an awsvpc task's address (elbv2_ecs.go).
 	privateIP string
+
+	// st is the storage t lives in (task_alloc.go); idHash is the hash
+	// of id in e.tasks (task_table.go), kept so that dropping t reads no
+	// string.
+	st     *taskStorage
+	idHash uint64
+}
+
+// runtimeID returns c's runtime ID ("" before it is drawn).
+func (c *container) runtimeID() string {
+	if !c.hasRuntime {
+		return ""
+	}
+	var b [64]byte
+	for i, v := range c.runtime {
+		b[2*i], b[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
+	}
+	return string(b[:])
+}
+
+// exitCodePtr returns a new pointer to c's exit code, or nil when it has
+// none.
+func (c *container) exitCodePtr() *int32 {
+	if !c.hasExitCode {
+		return nil
+	}
+	code := c.exitCode
+	return &code
 }
 
 func timePtr(t time.Time) *time.Time {
@@ -133,18 +175,18 @@ func (t *task) view(tags []types.Tag) types.Task {
 	cs := make([]types.Container, len(t.containers))
 	for i, c := range t.containers {
 		cs[i] = types.Container{
-			ContainerArn:    aws.String(c.arn),
+			ContainerArn:    aws.String(t.containerARN(c)),
 			TaskArn:         aws.String(t.arn),
 			Name:            aws.String(c.name),
 			Image:           aws.String(c.image),
 			LastStatus:      aws.String(c.lastStatus),
 			HealthStatus:    c.health,
-			ExitCode:        c.exitCode,
+			ExitCode:        c.exitCodePtr(),
 			NetworkBindings: append([]types.NetworkBinding{}, c.bindings...),
 			Cpu:             aws.String(itoa(c.cpu)),
 		}
-		if c.runtimeID != "" {
-			cs[i].RuntimeId = aws.String(c.runtimeID)
+		if c.hasRuntime {
+			cs[i].RuntimeId = aws.String(c.runtimeID())
 		}
 		if c.reason != "" {
 			cs[i].Reason = aws.String(c.reason)

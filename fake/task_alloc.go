@@ -1,11 +1,12 @@
 package fake
 
-import "strings"
+import "slices"
 
 // A crash-looping service creates a task every few virtual seconds, and
 // catching up a day of them creates hundreds of thousands (issue #17 item
 // 3): a task, its containers and the backing array of its history are one
-// allocation, and its ID and ARNs are slices of one string.
+// allocation, reused once the task is forgotten and unreachable (below);
+// its identifiers are in task_ids.go.
 
 // taskHistoryCap is the history a task has room for without growing: a
 // task's life from PENDING to STOPPED, with a health change and the awsvpc
@@ -14,24 +15,208 @@ const taskHistoryCap = 9
 
 // taskStorage holds a task and the storage it starts with.
 type taskStorage struct {
-	t          task
-	h          [taskHistoryCap]historyEntry
-	one        container     // the container of a one-container task
-	containers []*container  // t.containers' backing array
-	onePtr     [1]*container // containers' backing array for one container
-	more       []container   // the containers of a task with several
+	t      task
+	h      [taskHistoryCap]historyEntry
+	one    container     // the container of a one-container task
+	onePtr [1]*container // t.containers' backing array for one container
+	more   []container   // the containers of a task with several
+}
+
+// The storage of a one-container task is 1,536 bytes, a size class of
+// the allocator (TestTaskStorageSize): t.containers' backing array for
+// several containers is kept in t itself, as the last task left it.
+
+// n returns the number of containers st has room for.
+func (st *taskStorage) n() int {
+	if st.more == nil {
+		return 1
+	}
+	return len(st.more)
+}
+
+// A crash loop forgets tasks as fast as it creates them: the storage of a
+// forgotten task that nothing refers to any more is reused for the next
+// task with as many containers, so a day of them allocates little and the
+// garbage collector seldom runs.
+
+// maxFreeContainers is the most containers a reused storage has (a task
+// definition holds at most ten); maxFreeTasks bounds each free list (6 MiB
+// of one-container storage kept after a burst of tasks is forgotten; a
+// steady crash loop reuses storage as it retires it, retireBatch at a time).
+const (
+	maxFreeContainers = 10
+	maxFreeTasks      = 4096
+)
+
+// taskFreeList holds reusable task storage by number of containers.
+type taskFreeList struct {
+	byN   [maxFreeContainers + 1][]*taskStorage
+	epoch uint32 // batches of retired tasks examined (task.listed)
+	// retired are forgotten tasks off their cluster's task list, not yet
+	// examined (retireLocked).
+	retired []*task
+	reused  uint64 // storages handed out again (for tests)
+}
+
+// get returns reusable storage for n containers, or a new one.
+func (f *taskFreeList) get(n int) *taskStorage {
+	if n <= maxFreeContainers {
+		if l := f.byN[n]; len(l) > 0 {
+			st := l[len(l)-1]
+			l[len(l)-1] = nil
+			f.byN[n] = l[:len(l)-1]
+			f.reused++
+			return st
+		}
+	}
+	return newTaskStorage(n)
+}
+
+// put keeps st for reuse; the task in it must be unreachable. The storage
+// is not cleared (createTaskLocked overwrites all of it): clearing would
+// touch every cache line of a task nothing reads, and what the old task
+// refers to stays reachable only until reuse, for at most maxFreeTasks
+// storages.
+func (f *taskFreeList) put(st *taskStorage) {
+	n := st.n()
+	if n > maxFreeContainers || len(f.byN[n]) >= maxFreeTasks {
+		return
+	}
+	f.byN[n] = append(f.byN[n], st)
+}
+
+// A forgotten task leaves its cluster's task list (c.tasks, in creation
+// order) at once when it is the oldest there, as it mostly is; otherwise
+// with the next compaction, which drops every forgotten task (forgetLocked).
+// Either way it is retired: in batches of retireBatch, the services of the
+// retired tasks mark the tasks they still list, and the storage of the
+// others is reused when nothing else can reach it (reusable).
+
+// retireBatch is how many retired tasks are examined together: a batch
+// marks every task its services list, so the more it examines at once the
+// fewer marks per task.
+const retireBatch = 512
+
+// dropForgottenLocked takes c's leading forgotten tasks (t was just
+// forgotten) off c.tasks, or compacts c.tasks when forgotten tasks are
+// half of it.
+func (e *ECS) dropForgottenLocked(c *cluster) {
+	c.dead++
+	for len(c.tasks) > 0 && c.tasks[0].forgotten {
+		x := c.tasks[0]
+		c.tasks[0] = nil
+		c.tasks = c.tasks[1:]
+		c.dead--
+		e.retireLocked(x)
+	}
+	if c.dead*2 > len(c.tasks) {
+		c.tasks = slices.DeleteFunc(c.tasks, func(t *task) bool {
+			if t.forgotten {
+				e.retireLocked(t)
+				return true
+			}
+			return false
+		})
+		c.dead = 0
+	}
+}
+
+// appendTaskLocked adds t, just created, to c.tasks. The list loses room
+// at its front as its oldest tasks leave; when it is out of room it moves
+// to an array twice its length, so growing costs a copy per task at most.
+func (c *cluster) appendTaskLocked(t *task) {
+	if n := len(c.tasks); n == cap(c.tasks) && n > 0 {
+		ts := make([]*task, n, 2*n)
+		copy(ts, c.tasks)
+		c.tasks = ts
+	}
+	c.tasks = append(c.tasks, t)
+}
+
+// retireLocked queues t, forgotten and out of every list of its cluster,
+// for reuse.
+func (e *ECS) retireLocked(t *task) {
+	f := &e.taskFree
+	f.retired = append(f.retired, t)
+	if len(f.retired) >= retireBatch {
+		e.recycleRetiredLocked()
+	}
+}
+
+// recycleRetiredLocked reuses the storage of the retired tasks that no
+// service lists and nothing else can reach.
+func (e *ECS) recycleRetiredLocked() {
+	f := &e.taskFree
+	f.epoch++
+	var marked [4]*service // the services marked, most often one to three
+	nMarked := 0
+	var more map[*service]bool
+	for _, t := range f.retired {
+		s := t.svc
+		if s == nil || slices.Contains(marked[:nMarked], s) || more[s] {
+			continue
+		}
+		if nMarked < len(marked) {
+			marked[nMarked] = s
+			nMarked++
+		} else {
+			if more == nil {
+				more = map[*service]bool{}
+			}
+			more[s] = true
+		}
+		for _, x := range s.tasks {
+			x.listed = f.epoch
+		}
+	}
+	for i, t := range f.retired {
+		if t.listed != f.epoch && e.reusable(t) {
+			f.put(t.st)
+		}
+		f.retired[i] = nil
+	}
+	f.retired = f.retired[:0]
+}
+
+// reusable reports whether the storage of t, forgotten, off its cluster's
+// task list and not listed by its service, can be reused:
+// no queued lifecycle event refers to t (t.pending), and no load-balancer
+// target, instance, capacity wait or log stream, and it was not orphaned
+// (a closure forgets those). Otherwise the collector frees it as before.
+func (e *ECS) reusable(t *task) bool {
+	st := t.st
+	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||
+		t.lb != nil || t.waitReq != nil || t.nLists != 0 {
+		return false
+	}
+	if len(e.logs.streamOf) > 0 {
+		for _, c := range t.containers {
+			if _, ok := e.logs.streamOf[c]; ok {
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // newTaskStorage allocates a task's storage for n containers.
 func newTaskStorage(n int) *taskStorage {
 	st := &taskStorage{}
 	if n == 1 {
-		st.containers = st.onePtr[:0:1]
+		st.t.containers = st.onePtr[:0:1]
 	} else {
-		st.containers = make([]*container, 0, n)
+		st.t.containers = make([]*container, 0, n)
 		st.more = make([]container, n)
 	}
 	return st
+}
+
+// containers returns the backing array for t.containers, empty.
+func (st *taskStorage) containers(n int) []*container {
+	if cs := st.t.containers; cap(cs) >= n {
+		return cs[:0]
+	}
+	return make([]*container, 0, n)
 }
 
 // container returns the storage of container i.
@@ -40,66 +225,4 @@ func (st *taskStorage) container(i int) *container {
 		return &st.one
 	}
 	return &st.more[i]
-}
-
-// taskIDs are the identifiers of a new task, slices of one string.
-type taskIDs struct {
-	s              string
-	id, arn        string
-	eni, privateIP string
-	contLen        int // the length of each container ARN; they follow arn in s
-}
-
-// containerARN returns container i's ARN.
-func (ids *taskIDs) containerARN(i int) string {
-	start := len(ids.arn) + i*ids.contLen
-	return ids.s[start : start+ids.contLen]
-}
-
-// taskIDsLocked draws a new task's identifiers from the seeded source in
-// the order the fake always has: the task ID, then (awsvpc) the network
-// interface and private IP, then one UUID per container; the ARNs read
-// arn:aws:ecs:<region>:<account>:task/<cluster>/<id> and
-// ...:container/<cluster>/<id>/<uuid>.
-func (e *ECS) taskIDsLocked(c *cluster, containers int, awsvpc bool, az string) taskIDs {
-	prefix := len("arn:aws:ecs:") + len(c.region) + 1 + len(e.cfg.account) + 1
-	contLen := prefix + len("container/") + len(c.name) + 1 + 32 + 1 + 36
-	var sb strings.Builder
-	sb.Grow(prefix + len("task/") + len(c.name) + 1 + 32 + containers*contLen)
-	var scratch [64]byte
-	sb.Write(e.appendARNPrefix(scratch[:0], c.region))
-	sb.WriteString("task/")
-	sb.WriteString(c.name)
-	sb.WriteByte('/')
-	idStart := sb.Len()
-	var id [32]byte
-	sb.Write(e.appendHex(id[:0], 32))
-	arnEnd := sb.Len()
-	ids := taskIDs{contLen: contLen}
-	if awsvpc {
-		ids.eni = e.uuid()
-		ids.privateIP = e.allocTaskIPLocked(az)
-	}
-	for range containers {
-		sb.Write(e.appendARNPrefix(scratch[:0], c.region))
-		sb.WriteString("container/")
-		sb.WriteString(c.name)
-		sb.WriteByte('/')
-		sb.Write(id[:])
-		sb.WriteByte('/')
-		sb.Write(e.appendUUID(scratch[:0]))
-	}
-	ids.s = sb.String()
-	ids.arn = ids.s[:arnEnd]
-	ids.id = ids.s[idStart:arnEnd]
-	return ids
-}
-
-// appendARNPrefix appends arn:aws:ecs:<region>:<account>: (see arn).
-func (e *ECS) appendARNPrefix(b []byte, region string) []byte {
-	b = append(b, "arn:aws:ecs:"...)
-	b = append(b, region...)
-	b = append(b, ':')
-	b = append(b, e.cfg.account...)
-	return append(b, ':')
 }

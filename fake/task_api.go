@@ -220,7 +220,7 @@ func (e *ECS) taskLocked(c *cluster, ref string) *task {
 		}
 		id = rest[strings.LastIndex(rest, "/")+1:]
 	}
-	t := e.tasks[id]
+	t := e.tasks.get(id)
 	if t == nil || t.c != c || !homeMatches(ref, t.arn) {
 		return nil
 	}
@@ -394,7 +394,7 @@ func (e *ECS) TaskHistory(arn string) []TaskStateChange {
 	defer e.mu.Unlock()
 	e.catchUpLocked()
 	id := arn[strings.LastIndex(arn, "/")+1:]
-	t := e.tasks[id]
+	t := e.tasks.get(id)
 	if t == nil {
 		return nil
 	}

@@ -106,14 +106,32 @@ func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
 	}
 	l := c.taskIndex[k]
 	if l == nil {
-		l = &taskList{key: k}
+		l = c.newTaskListLocked(k)
 		c.taskIndex[k] = l
 	}
 	c.lastList[k.kind] = l
 	return l
 }
 
-// dropTaskListLocked removes l (now empty) from c's index.
+// maxSpareLists bounds the emptied lists a cluster keeps for reuse.
+const maxSpareLists = 256
+
+// newTaskListLocked returns an empty list for k, reusing an emptied one
+// (a crash loop empties and refills an instance's list again and again).
+func (c *cluster) newTaskListLocked(k taskIndexKey) *taskList {
+	n := len(c.spareLists)
+	if n == 0 {
+		return &taskList{key: k, pool: &c.blockPool}
+	}
+	l := c.spareLists[n-1]
+	c.spareLists[n-1] = nil
+	c.spareLists = c.spareLists[:n-1]
+	l.key = k
+	return l
+}
+
+// dropTaskListLocked removes l (now empty) from c's index and keeps it
+// for reuse.
 func (c *cluster) dropTaskListLocked(l *taskList) {
 	delete(c.taskIndex, l.key)
 	if c.lastList[l.key.kind] == l {
@@ -122,6 +140,10 @@ func (c *cluster) dropTaskListLocked(l *taskList) {
 	if l.twin != nil {
 		l.twin.twin = nil
 		l.twin = nil
+	}
+	if len(c.spareLists) < maxSpareLists && l.n == 0 {
+		l.key = taskIndexKey{}
+		c.spareLists = append(c.spareLists, l)
 	}
 }
 

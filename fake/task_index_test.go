@@ -107,7 +107,7 @@ func TestTaskListMatchesASortedSet(t *testing.T) {
 		for i := range tasks {
 			tasks[i] = &task{seq: uint64(2*i + 1)} // gaps: searches land between tasks too
 		}
-		var l taskList
+		l := taskList{pool: &taskBlockPool{}}
 		in := map[*task]bool{}
 		newest := 0 // the next task to append
 		for k := range grow + shrink {
@@ -168,7 +168,7 @@ func TestTaskListMatchesASortedSet(t *testing.T) {
 
 // checkTaskListBlocks fails t unless l's blocks are non-empty, at most
 // taskBlockMax long, dense, sorted, with their last seq right, and counted
-// by l.len().
+// by l.len(), and the storage around them (and the pool) holds no task.
 func checkTaskListBlocks(t *rapid.T, l *taskList) {
 	total := 0
 	var prev uint64
@@ -180,6 +180,16 @@ func checkTaskListBlocks(t *rapid.T, l *taskList) {
 		if b > 1 && n+len(l.blocks[b-1].refs) <= taskBlockMax/2 {
 			t.Fatalf("blocks %d and %d hold %d and %d tasks: not merged", b-1, b, len(l.blocks[b-1].refs), n)
 		}
+		if !sameArray(blk.base, blk.refs) {
+			t.Fatalf("block %d: its tasks are not in its base array", b)
+		}
+		// Entries of the array outside the block's tasks hold nothing.
+		off, all := cap(blk.base)-cap(blk.refs), blk.base[:cap(blk.base)]
+		for j, r := range all {
+			if (j < off || j >= off+n) && r != (taskRef{}) {
+				t.Fatalf("block %d: entry %d of its array (tasks at %d..%d) still holds task %d", b, j, off, off+n, r.seq)
+			}
+		}
 		for _, r := range blk.refs {
 			if r.seq != r.t.seq || r.seq <= prev {
 				t.Fatalf("block %d: seq %d (task %d) after %d", b, r.seq, r.t.seq, prev)
@@ -190,6 +200,15 @@ func checkTaskListBlocks(t *rapid.T, l *taskList) {
 			t.Fatalf("block %d: last %d, its last task %d", b, blk.last, prev)
 		}
 		total += n
+	}
+	if l.pool != nil {
+		for i, s := range l.pool.free {
+			for j, r := range s[:cap(s)] {
+				if r != (taskRef{}) {
+					t.Fatalf("pooled block %d, entry %d still holds task %d", i, j, r.seq)
+				}
+			}
+		}
 	}
 	if total != l.len() {
 		t.Fatalf("blocks hold %d tasks, len says %d", total, l.len())

@@ -25,12 +25,28 @@ type taskList struct {
 	// status (task_index.go reindexTaskLocked).
 	key  taskIndexKey
 	twin *taskList
+	// pool, when not nil, keeps the storage of blocks that emptied for
+	// the next blocks the lists of a cluster start: lists whose tasks
+	// come and go (a crash loop's) allocate no new blocks.
+	pool *taskBlockPool
 }
+
+// taskBlockPool is storage of emptied blocks, cleared, for reuse.
+type taskBlockPool struct {
+	free [][]taskRef
+}
+
+// maxPooledBlocks bounds a pool.
+const maxPooledBlocks = 64
 
 // taskBlock is a non-empty run of a taskList, sorted by seq.
 type taskBlock struct {
 	last uint64 // seq of the block's last task
 	refs []taskRef
+	// base is refs' whole backing array (refs starts past its start once
+	// the block's oldest tasks left): room to move refs down into, and
+	// the storage kept when the block empties.
+	base []taskRef
 }
 
 // taskRef is one task of a block with its seq.
@@ -47,7 +63,50 @@ func (l *taskList) len() int { return l.n }
 
 // set stores refs (not empty) as block b.
 func (l *taskList) set(b int, refs []taskRef) {
-	l.blocks[b] = taskBlock{last: refs[len(refs)-1].seq, refs: refs}
+	base := l.blocks[b].base
+	if !sameArray(base, refs) { // refs was (re)allocated: it starts its array
+		base = refs[:0]
+	}
+	l.blocks[b] = taskBlock{last: refs[len(refs)-1].seq, refs: refs, base: base}
+}
+
+// sameArray reports whether a and b end at the same place in one backing
+// array (a subslice from the front shares its array's end).
+func sameArray(a, b []taskRef) bool {
+	return cap(a) > 0 && cap(b) > 0 && &a[:cap(a)][cap(a)-1] == &b[:cap(b)][cap(b)-1]
+}
+
+// newBlock returns storage for a new block holding r: a pooled one, or a
+// new one with room for n.
+func (l *taskList) newBlock(r taskRef, n int) []taskRef {
+	if p := l.pool; p != nil && len(p.free) > 0 {
+		refs := p.free[len(p.free)-1]
+		p.free[len(p.free)-1] = nil
+		p.free = p.free[:len(p.free)-1]
+		return append(refs, r)
+	}
+	refs := make([]taskRef, 1, n)
+	refs[0] = r
+	return refs
+}
+
+// dropped pools the storage of block blk, which emptied.
+func (l *taskList) dropped(blk taskBlock) {
+	if p, s := l.pool, blk.base; p != nil && cap(s) > 0 && len(p.free) < maxPooledBlocks {
+		clear(s[:cap(s)])
+		p.free = append(p.free, s[:0])
+	}
+}
+
+// roomFor moves block b's tasks to the start of its array when n more
+// do not fit after them but fit there (its oldest tasks left).
+func (l *taskList) roomFor(b, n int) {
+	blk := &l.blocks[b]
+	if refs, base := blk.refs, blk.base; len(refs)+n > cap(refs) && len(refs)+n <= cap(base) {
+		k := copy(base[:len(refs)], refs)
+		clear(base[k:cap(base)])
+		blk.refs = base[:k]
+	}
 }
 
 // search returns the position (block, index in block) of the first task
@@ -109,24 +168,43 @@ func (l *taskList) insert(t *task) {
 		// block starts.
 		switch {
 		case last < 0: // a new list: most stay small (one instance's tasks), so its block grows as needed
-			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: []taskRef{r}})
+			refs := l.newBlock(r, 1)
+			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs, base: refs[:0]})
 			return
 		case len(l.blocks[last].refs) == taskBlockMax:
-			refs := make([]taskRef, 1, taskBlockMax)
-			refs[0] = r
-			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs})
+			refs := l.newBlock(r, taskBlockMax)
+			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs, base: refs[:0]})
 			return
 		}
+		if blk := &l.blocks[last]; len(blk.refs) < cap(blk.refs) {
+			blk.refs = append(blk.refs, r) // in place: same array
+			blk.last = t.seq
+			return
+		}
+		l.roomFor(last, 1)
 		l.set(last, append(l.blocks[last].refs, r))
 		return
 	}
 	b, i := l.search(t.seq - 1)
+	if refs := l.blocks[b].refs; len(refs) == taskBlockMax && b == last && i > taskBlockMax/2 {
+		// Near the end of the full newest block (tasks stop almost in
+		// creation order): t and the tasks after it start a new block,
+		// and the full one stays dense (an even split would leave two
+		// half-empty blocks behind, again and again).
+		right := append(l.newBlock(r, taskBlockMax), refs[i:]...)
+		clear(refs[i:])
+		l.set(b, refs[:i])
+		l.blocks = append(l.blocks, taskBlock{base: right[:0]})
+		l.set(b+1, right)
+		return
+	}
 	if len(l.blocks[b].refs) == taskBlockMax {
 		l.split(b)
 		if left := len(l.blocks[b].refs); i > left {
 			b, i = b+1, i-left
 		}
 	}
+	l.roomFor(b, 1)
 	l.set(b, slices.Insert(l.blocks[b].refs, i, r))
 }
 
@@ -134,37 +212,52 @@ func (l *taskList) insert(t *task) {
 func (l *taskList) split(b int) {
 	refs := l.blocks[b].refs
 	half := len(refs) / 2
-	right := make([]taskRef, len(refs)-half, taskBlockMax)
-	copy(right, refs[half:])
+	right := l.newBlock(refs[half], taskBlockMax)
+	right = append(right, refs[half+1:]...)
 	clear(refs[half:])
 	l.set(b, refs[:half])
-	l.blocks = slices.Insert(l.blocks, b+1, taskBlock{})
+	l.blocks = slices.Insert(l.blocks, b+1, taskBlock{base: right[:0]})
 	l.set(b+1, right)
 }
 
 // remove drops t from l (nothing happens if t is not in l).
 func (l *taskList) remove(t *task) {
-	b, i := l.search(t.seq - 1)
-	if b == len(l.blocks) || l.blocks[b].refs[i].t != t {
-		return
+	var b, i int
+	if len(l.blocks) == 0 || l.blocks[0].refs[0].t != t {
+		// Not the oldest (tasks mostly stop and are forgotten oldest
+		// first): search.
+		b, i = l.search(t.seq - 1)
+		if b == len(l.blocks) || l.blocks[b].refs[i].t != t {
+			return
+		}
 	}
 	l.n--
 	refs := l.blocks[b].refs
 	if i == 0 && b == 0 && len(refs) > 1 {
-		// The common case: the oldest task is forgotten first.
+		// The common case: the oldest task stops or is forgotten first
+		// (its block keeps its base: insert moves the rest down when
+		// it needs the room).
 		refs[0] = taskRef{}
 		l.blocks[0].refs = refs[1:]
 		return
 	}
 	refs = slices.Delete(refs, i, i+1) // clears the vacated entry
 	switch {
+	case len(refs) == 0 && len(l.blocks) == 1:
+		// The list emptied.
+		l.dropped(l.blocks[0])
+		l.blocks[0] = taskBlock{}
+		l.blocks = l.blocks[:0]
+		return
 	case len(refs) == 0 && b == 0:
 		// The oldest block emptied (tasks are forgotten oldest first):
 		// reslice rather than move every other block's header.
+		l.dropped(l.blocks[0])
 		l.blocks[0] = taskBlock{}
 		l.blocks = l.blocks[1:]
 		return
 	case len(refs) == 0:
+		l.dropped(l.blocks[b])
 		l.blocks = slices.Delete(l.blocks, b, b+1)
 		return
 	case b+1 < len(l.blocks) && len(refs)+len(l.blocks[b+1].refs) <= taskBlockMax/2:
@@ -180,6 +273,10 @@ func (l *taskList) remove(t *task) {
 
 // merge moves block b+1's tasks to the end of block b and drops block b+1.
 func (l *taskList) merge(b int) {
-	l.set(b, append(l.blocks[b].refs, l.blocks[b+1].refs...))
+	next := l.blocks[b+1]
+	l.roomFor(b, len(next.refs))
+	l.set(b, append(l.blocks[b].refs, next.refs...))
+	clear(next.refs)
+	l.dropped(next)
 	l.blocks = slices.Delete(l.blocks, b+1, b+2)
 }

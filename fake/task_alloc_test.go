@@ -1,0 +1,168 @@
+package fake
+
+import (
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// freedTasksReachable returns a description of every place that still
+// refers to a task whose storage is on the free list (nothing may), or
+// nil.
+func freedTasksReachable(e *ECS) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	free := map[*task]bool{}
+	for _, l := range e.taskFree.byN {
+		for _, st := range l {
+			free[&st.t] = true
+		}
+	}
+	var bad []string
+	check := func(where string, t *task) {
+		if t != nil && free[t] {
+			bad = append(bad, where)
+		}
+	}
+	for _, b := range e.events.heap {
+		for _, ev := range b.evs[b.next:] {
+			check("queued event", ev.t)
+		}
+	}
+	for t := range e.tasks.all() {
+		check("e.tasks", t)
+	}
+	for _, c := range e.clusters {
+		for _, t := range c.tasks {
+			check("cluster "+c.name+" task list", t)
+		}
+		for k, l := range c.taskIndex {
+			for t := range l.all(0) {
+				check("task index "+k.value, t)
+			}
+		}
+	}
+	for _, s := range e.svcOrder {
+		for _, t := range s.tasks {
+			check("service "+s.name, t)
+		}
+	}
+	for _, in := range e.instances {
+		for t := range in.tasks {
+			check("instance "+in.id, t)
+		}
+	}
+	for t := range e.elb.tasks {
+		check("load-balancer tasks", t)
+	}
+	for _, tg := range e.elb.tgs {
+		for _, x := range tg.targets {
+			check("target", x.task)
+		}
+	}
+	for _, cp := range e.providers {
+		for _, t := range cp.waiting {
+			check("capacity wait", t)
+		}
+	}
+	return bad
+}
+
+// TestTaskStorageReuseLeavesNoStaleReference runs a crash loop (its
+// forgotten tasks' storage is reused) next to tasks that are stopped and
+// forgotten with lifecycle events still queued for hours (a scripted exit
+// three hours after RUNNING), a deleted service (it keeps its last task
+// list), orphans and a lost instance, and checks
+// every minute that nothing refers to storage on the free list, and that
+// every crash-looping task lived exactly its 30 s: a stale event firing on
+// a reused task would stop it early.
+func TestTaskStorageReuseLeavesNoStaleReference(t *testing.T) {
+	e := clusterT(t, 6)
+	crash := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("crash"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
+	slow := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("slow"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
+	for _, f := range []Fault{
+		{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second},
+		{Family: "slow", Action: FaultExit, ExitCode: 1, After: 3 * time.Hour},
+	} {
+		if err := e.InjectFault(f); err != nil {
+			t.Fatal(err)
+		}
+	}
+	createSvc(t, e, "loop", crash, 20, svcOpts{min: 100, max: 200})
+	createSvc(t, e, "slow", slow, 8, svcOpts{min: 100, max: 200})
+	e.Advance(10 * time.Minute)
+	// The slow tasks stop with their exit still queued, hours ahead.
+	if _, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("slow"), DesiredCount: aws.Int32(0)}); err != nil {
+		t.Fatal(err)
+	}
+	l, err := e.ListContainerInstances(bg, &ecs.ListContainerInstancesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	insts := l.ContainerInstanceArns
+	for minute := range 5 * 60 {
+		e.Advance(time.Minute)
+		switch minute {
+		case 60: // orphans: a forced deregistration
+			if _, err := e.DeregisterContainerInstance(bg, &ecs.DeregisterContainerInstanceInput{ContainerInstance: aws.String(insts[0]), Force: aws.Bool(true)}); err != nil {
+				t.Fatal(err)
+			}
+		case 30:
+			if _, err := e.DeleteService(bg, &ecs.DeleteServiceInput{Service: aws.String("loop"), Force: aws.Bool(true)}); err != nil {
+				t.Fatal(err)
+			}
+			createSvc(t, e, "loop2", crash, 20, svcOpts{min: 100, max: 200})
+		case 90:
+			if err := e.LoseInstance(insts[1]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if bad := freedTasksReachable(e); len(bad) > 0 {
+			t.Fatalf("minute %d: reused task storage still referred to by %v", minute, bad[:min(len(bad), 5)])
+		}
+		for _, x := range e.Tasks("default") {
+			if !strings.HasPrefix(aws.ToString(x.Group), "service:loop") || aws.ToString(x.StoppedReason) != "Essential container in task exited" {
+				continue
+			}
+			if d := x.StoppingAt.Sub(*x.StartedAt); d != 30*time.Second {
+				t.Fatalf("minute %d: task %s exited %v after it started, want 30s (a stale event?)", minute, aws.ToString(x.TaskArn), d)
+			}
+		}
+	}
+	e.mu.Lock()
+	reused := e.taskFree.reused
+	e.mu.Unlock()
+	if reused < 1000 {
+		t.Fatalf("%d task storages reused, want the crash loop's forgotten ones reused", reused)
+	}
+}
+
+// TestTaskStorageSize keeps a one-container task's storage within the
+// allocator's 1,536-byte size class (the next is 1,792): at most 1,528
+// bytes, since an object this large with pointers carries an 8-byte
+// header, and measured.
+func TestTaskStorageSize(t *testing.T) {
+	if n := unsafe.Sizeof(taskStorage{}); n > 1528 {
+		t.Fatalf("taskStorage is %d bytes, want at most 1528", n)
+	}
+	const n = 1000
+	keep := make([]*taskStorage, 0, n)
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	for range n {
+		keep = append(keep, newTaskStorage(1))
+	}
+	runtime.ReadMemStats(&after)
+	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 1536 {
+		t.Fatalf("a task's storage takes %d bytes, want 1536", per)
+	}
+	runtime.KeepAlive(keep)
+}

@@ -1,0 +1,81 @@
+package fake
+
+// A task's identifiers, drawn from the seeded source in the order the fake
+// always has (the determinism digests pin them): one string per task, its
+// ARN, and the container UUIDs kept as packed digits until shown.
+
+// taskIDs are the identifiers of a new task; id is a slice of arn.
+type taskIDs struct {
+	id, arn        string
+	eni, privateIP string
+}
+
+// taskIDsLocked draws a new task's identifiers from the seeded source in
+// the order the fake always has: the task ID, then (awsvpc) the network
+// interface and private IP; the container UUIDs follow (drawContainerUUID,
+// one per container). The ARN reads
+// arn:aws:ecs:<region>:<account>:task/<cluster>/<id>; a container's
+// ...:container/<cluster>/<id>/<uuid> is made when it is shown
+// (containerARN), so a task costs one small string.
+func (e *ECS) taskIDsLocked(c *cluster, awsvpc bool, az string) taskIDs {
+	var buf [128]byte
+	b := e.appendARNPrefix(buf[:0], c.region)
+	b = append(b, "task/"...)
+	b = append(b, c.name...)
+	b = append(b, '/')
+	idStart := len(b)
+	b = e.appendHex(b, 32)
+	ids := taskIDs{arn: string(b)}
+	ids.id = ids.arn[idStart:]
+	if awsvpc {
+		ids.eni = e.uuid()
+		ids.privateIP = e.allocTaskIPLocked(az)
+	}
+	return ids
+}
+
+// drawContainerUUID draws a container's UUID as uuid does, keeping its 32
+// digits packed two to a byte.
+func (e *ECS) drawContainerUUID(d *[16]byte) {
+	for i := range d {
+		hi := e.pcg.Uint64() & 15
+		d[i] = byte(hi<<4 | e.pcg.Uint64()&15)
+	}
+}
+
+// containerARN returns c's ARN; t is its task.
+func (t *task) containerARN(c *container) string {
+	// t.arn is <prefix>task/<cluster>/<id> (taskIDsLocked).
+	prefix := t.arn[:len(t.arn)-len("task/")-len(t.c.name)-1-len(t.id)]
+	var buf [160]byte
+	b := append(buf[:0], prefix...)
+	b = append(b, "container/"...)
+	b = append(b, t.c.name...)
+	b = append(b, '/')
+	b = append(b, t.id...)
+	b = append(b, '/')
+	var h [32]byte
+	for i, v := range c.uuid {
+		h[2*i], h[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
+	}
+	h[12], h[16] = '4', 'a' // as appendUUID shows them
+	b = append(b, h[0:8]...)
+	b = append(b, '-')
+	b = append(b, h[8:12]...)
+	b = append(b, '-')
+	b = append(b, h[12:16]...)
+	b = append(b, '-')
+	b = append(b, h[16:20]...)
+	b = append(b, '-')
+	b = append(b, h[20:32]...)
+	return string(b)
+}
+
+// appendARNPrefix appends arn:aws:ecs:<region>:<account>: (see arn).
+func (e *ECS) appendARNPrefix(b []byte, region string) []byte {
+	b = append(b, "arn:aws:ecs:"...)
+	b = append(b, region...)
+	b = append(b, ':')
+	b = append(b, e.cfg.account...)
+	return append(b, ':')
+}
