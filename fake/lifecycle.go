@@ -10,9 +10,7 @@ import (
 func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason string) {
 	t.lastStatus = status
 	t.version++
-	if t.svc != nil {
-		e.touchServiceLocked(t.svc)
-	}
+	e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
 	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
 }
 
@@ -168,9 +166,7 @@ func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
 	}
 	t.health = h
 	t.version++
-	if t.svc != nil {
-		e.touchServiceLocked(t.svc)
-	}
+	e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
 	t.recordHistory(now, t.lastStatus, t.desiredStatus, h, reason)
 }
 
@@ -198,9 +194,7 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 		// (launchLocked), straight to STOPPING. Calibrated on the published
 		// rollback timing (docs/ecs-semantics.md, "Timings").
 		t.version++
-		if t.svc != nil {
-			e.touchServiceLocked(t.svc)
-		}
+		e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
 		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay

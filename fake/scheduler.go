@@ -81,7 +81,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			Marks:                  s.marks,
 			Alarm:                  s.takeAlarm(),
 		},
-		Deployments: make([]plan.Deployment, 0, len(s.deployments)),
+		Deployments: s.snapDeps[:0],
 		Now:         now,
 	}
 	if cb := cfg.DeploymentCircuitBreaker; cb != nil {
@@ -101,52 +101,8 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			ReachedRunning: d.reachedRunning, RevivedAt: d.revivedAt, PlacementFailures: d.unplaced, Backoff: d.backoff,
 		})
 	}
-	ts := s.snap[:0]
-	if cap(ts) < len(s.tasks) {
-		// One allocation, with room for the most tasks the service keeps
-		// (maximumPercent, at most twice the tasks it has) and a quarter
-		// more (tasks stopped since the last plan): appending would copy
-		// a 10,000-task snapshot several times over while a rollout adds
-		// tasks, and the collector's cost grows with the garbage.
-		n := len(s.tasks)
-		n = max(n, min(plan.MaxTasks(snap.Service.DesiredCount, snap.Service.MaximumPercent), 2*n))
-		ts = make([]plan.Task, 0, n+n/4)
-	}
-	s.snaps++
-	s.snapStopped = 0
-	for _, t := range s.tasks {
-		if t.lastStatus == statusStopped {
-			t.seenStopped = s.snaps
-			s.snapStopped++
-		}
-		pt := plan.Task{
-			ID: t.id, DeploymentID: t.startedBy, LastStatus: t.lastStatus, DesiredStatus: t.desiredStatus,
-			Health: t.health, StartedAt: t.startedAt, StoppedAt: t.stoppedAt,
-			StoppedBeforeRunning: t.lastStatus == statusStopped && t.startedAt.IsZero(),
-			StopCode:             t.stopCode, StoppedReason: t.stoppedReason, AZ: t.az,
-			FailureCounted: t.failureCounted, HealthyCounted: t.healthyCounted,
-		}
-		if t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
-			// The planner reads load-balancer health only for such tasks
-			// (plan.classify; unhealthyTexts only for tasks it found
-			// unhealthy): reading every target of the others, on every
-			// pass, cost a tenth of a 10,000-task rollout behind an ALB.
-			pt.LoadBalancer = e.lbPlanHealthLocked(t)
-		}
-		if t.inst != nil {
-			pt.ContainerInstance = t.inst.id // a short, unique key
-			if t.inst.status == "DRAINING" && t.lastStatus != statusStopped {
-				// ECS replaces service tasks on a DRAINING instance within
-				// minimumHealthyPercent and maximumPercent (Developer Guide,
-				// "Container instance draining"): the planner drains tasks
-				// of no known deployment exactly that way.
-				pt.DeploymentID = drainingDeployment
-			}
-		}
-		ts = append(ts, pt)
-	}
-	s.snap = ts
-	snap.Tasks = ts
+	s.snapDeps = snap.Deployments
+	snap.Tasks = e.snapshotTasksLocked(s) // scheduler_snapshot.go
 	return snap
 }
 
@@ -219,20 +175,36 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 }
 
 // applyMarksLocked sets the planner's accounting flags on tasks. The
-// marked tasks are s's (the snapshot's): they are found in s.tasks, sorted
-// by id, by binary search; the cluster-wide task map is read only for a
-// task not found there.
+// marked tasks are s's (the snapshot's): they are found by binary search
+// in the snapshot's rows (sorted by id, one per task of s.tasks), whose
+// flags are set too; s.tasks, then the cluster-wide task map, are read
+// only for a task not found there.
 func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
+	inStep := s.snapInStep()
 	for _, m := range p.Marks {
-		t := serviceTaskByID(s, m.TaskID)
+		var t *task
+		var row *plan.Task
+		if inStep {
+			if i := rowIndex(s.snap, m.TaskID); i >= 0 {
+				t, row = s.tasks[i], &s.snap[i]
+			}
+		} else {
+			t = serviceTaskByID(s, m.TaskID)
+		}
 		if t == nil || t.forgotten {
-			t = e.tasks.get(m.TaskID)
+			t, row = e.tasks.get(m.TaskID), nil
 		}
 		if t == nil {
 			continue
 		}
 		t.failureCounted = t.failureCounted || m.FailureCounted
 		t.healthyCounted = t.healthyCounted || m.HealthyCounted
+		switch {
+		case row != nil:
+			row.FailureCounted, row.HealthyCounted = t.failureCounted, t.healthyCounted
+		case t.svc != nil:
+			t.svc.noteChanged(t) // its planner row (scheduler_snapshot.go)
+		}
 	}
 }
 
@@ -268,10 +240,7 @@ func (e *ECS) setWakeupLocked(s *service, at time.Time) {
 // pruneLocked drops STOPPED tasks the planner has now seen, and INACTIVE
 // deployments other than the newest COMPLETED one (a rollback target).
 func (e *ECS) pruneLocked(s *service) {
-	if s.snapStopped > 0 {
-		// The tasks the snapshot saw STOPPED carry its number (snapshotLocked).
-		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return t.seenStopped == s.snaps && t.lastStatus == statusStopped })
-	}
+	s.pruneStoppedLocked() // scheduler_snapshot.go
 	keep := -1
 	for i := len(s.deployments) - 1; i >= 0; i-- {
 		d := s.deployments[i]

@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"cmp"
 	"slices"
 	"strings"
 	"time"
@@ -62,7 +61,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 			t.svc = s
 			ids[i] = t.id
 		}
-		s.tasks = mergeByID(s.tasks, started)
+		e.addServiceTasksLocked(s, started) // scheduler_snapshot.go
 		msg := plan.StartedTasksEvent(s.name, ids)
 		if n := min(st.ReplacesUnhealthy, len(ids)); n > 0 {
 			msg += plan.ReplacedUnhealthySuffix(n)
@@ -124,7 +123,7 @@ func mergeByID(tasks, added []*task) []*task {
 	if len(added) == 0 {
 		return tasks
 	}
-	slices.SortFunc(added, func(a, b *task) int { return cmp.Compare(a.id, b.id) })
+	slices.SortFunc(added, func(a, b *task) int { return strings.Compare(a.id, b.id) })
 	i, j := len(tasks)-1, len(added)-1
 	tasks = slices.Grow(tasks, len(added))[:len(tasks)+len(added)]
 	for k := len(tasks) - 1; j >= 0; k-- {

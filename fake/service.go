@@ -78,13 +78,26 @@ type service struct {
 	// lastUnplaced / lastUnplacedAt throttle the "unable to place" event.
 	lastUnplaced   string
 	lastUnplacedAt time.Time
-	// snap is scratch space reused for the planner's snapshot.
-	snap []plan.Task
+	// snap is the planner's view of s.tasks, kept from pass to pass
+	// (scheduler_snapshot.go): while snapAligned it holds one row per
+	// task, in s.tasks' order; snapChanged lists the tasks changed since
+	// the last snapshot (snapStale: too many were, rebuild every row);
+	// snapForced says the last snapshot rebuilt every row because it had
+	// to (load balancers, a DRAINING instance). snapDeps is scratch space
+	// for the snapshot's deployments.
+	snap        []plan.Task
+	snapAligned bool
+	snapStale   bool
+	snapForced  bool
+	snapChanged []*task
+	snapDeps    []plan.Deployment
+	// snapPartial counts the snapshots that rewrote only changed rows.
+	snapPartial int
 	// plans counts plan.Compute calls (tests check it stays per instant).
 	plans int
 	// snaps counts snapshots; snapStopped is how many STOPPED tasks the
 	// last one held (each marked with task.seenStopped = snaps), for
-	// pruneLocked.
+	// pruneStoppedLocked.
 	snaps       uint64
 	snapStopped int
 	// alarm is a deployment alarm that fired, for the next plan

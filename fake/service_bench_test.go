@@ -46,10 +46,12 @@ func rolledOut(e *ECS, name, td string) bool {
 //
 // The planner passes are the same at every size (8 per rollout), the task
 // index lists cost about the same per change at any length (task_list.go) and
-// the snapshot is allocated once per service: what still grows with the
-// task count is memory-bound (each planner pass reads ~20,000 task structs
-// no longer in cache; the collector marks a 58 MB live heap), so the ratio
-// moves with the machine's load.
+// the snapshot is kept from pass to pass (scheduler_snapshot.go: a pass
+// rereads only the tasks that changed, or every task once a quarter of
+// them did): what still grows with the task count is memory-bound (the
+// planner's rows and the tasks it rereads are no longer in cache; the
+// collector marks a 58 MB live heap), so the ratio moves with the
+// machine's load.
 func BenchmarkRollingDeploy(b *testing.B) {
 	for _, n := range []int{100, 1000, 10000} {
 		b.Run(fmt.Sprintf("tasks=%d", n), func(b *testing.B) {

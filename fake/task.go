@@ -76,6 +76,11 @@ type task struct {
 	svc            *service
 	failureCounted bool
 	healthyCounted bool
+	// snapNoted is the low 32 bits of service.snaps when t was last
+	// listed in service.snapChanged (scheduler_snapshot.go: listed once
+	// per snapshot). 32 bits fit in the padding after the flags: the
+	// task's storage stays in its size class.
+	snapNoted uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64

@@ -28,6 +28,7 @@ func (c *computation) account() (rollingBack bool) {
 	d := &p.next
 	stage1 := !p.orig.ReachedRunning
 	healthy, startFailures, healthFailures, crashes := 0, 0, 0, 0
+	marks := c.buf.marks[:0] // copied into the plan once, at its size
 	for _, ts := range p.tasks {
 		t := ts.t
 		if !t.StartedAt.IsZero() {
@@ -52,9 +53,13 @@ func (c *computation) account() (rollingBack bool) {
 			}
 		}
 		if mark.HealthyCounted || mark.FailureCounted {
-			c.plan.Marks = append(c.plan.Marks, mark)
+			marks = append(marks, mark)
 		}
 	}
+	if len(marks) > 0 {
+		c.plan.Marks = append(c.plan.Marks, marks...)
+	}
+	c.buf.marks = marks
 	for _, ds := range c.deps {
 		ds.next.PlacementFailures = 0 // counted now (only the primary's matter)
 	}

@@ -16,6 +16,8 @@ const SteadyStateRepeat = 6 * time.Hour
 type taskState struct {
 	t    *Task
 	cond condition
+	// stopped is set once this plan stops the task (schedule, markStops).
+	stopped bool
 }
 
 // depState is a deployment being planned: its snapshot value, its new value
@@ -35,6 +37,10 @@ type computation struct {
 	primary *depState
 	plan    Plan
 	buf     *scratch // per-task arrays and maps reused across calls
+	// unique is true when the snapshot's task ids are strictly increasing
+	// (the fake's snapshot always is): ids are then unique, and a stop
+	// marks its task state instead of an id set (stop, markStops).
+	unique bool
 }
 
 // Compute decides what the scheduler does for one service at s.Now. It is
@@ -51,12 +57,12 @@ func Compute(s Snapshot) Plan {
 	c.buf = buf
 	c.index(buf)
 	if c.account() {
-		c.finishStatuses(nil)
+		c.finishStatuses()
 		c.collectUpdates()
 		return c.plan
 	}
-	stopped := c.schedule()
-	c.finishStatuses(stopped)
+	c.schedule()
+	c.finishStatuses()
 	c.steadyState()
 	c.collectUpdates()
 	return c.plan
@@ -65,12 +71,15 @@ func Compute(s Snapshot) Plan {
 // index sorts deployments (the newest is primary), attaches and classifies
 // tasks, and records time-based wake-ups. Its per-task arrays come from buf.
 func (c *computation) index(buf *scratch) {
-	byID := make(map[string]*depState, len(c.s.Deployments))
+	// A handful of deployments: a task's is found by a scan from the
+	// newest in snapshot order (the last of equal ids wins, as a map
+	// would), without a map per pass.
+	inSnap := buf.depStates(len(c.s.Deployments))
 	for i := range c.s.Deployments {
 		d := &c.s.Deployments[i]
 		ds := &depState{orig: d, next: *d}
 		c.deps = append(c.deps, ds)
-		byID[d.ID] = ds
+		inSnap[i] = ds
 	}
 	// Deployments created at the same instant keep the Snapshot's order
 	// (oldest first): ids are random, so ordering by id could make an
@@ -81,21 +90,33 @@ func (c *computation) index(buf *scratch) {
 	})
 	c.primary = c.deps[len(c.deps)-1]
 	var orphans *depState
-	// Each task's group, counted first so that every group's list is
-	// allocated once, in one backing array for all groups.
+	// Each task's group (an index into inSnap, -1 for orphans), counted
+	// first so that every group's list is allocated once, in one backing
+	// array for all groups. The groups array holds no pointers: filling
+	// it costs no write barriers while the collector runs.
 	n := len(c.s.Tasks)
 	groups := buf.groups(n)
+	c.unique = true
+	last, lastG := "", int32(-1)
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
-		ds := byID[t.DeploymentID]
-		if ds == nil { // a task of an unknown deployment is drained like an old one
+		if i > 0 && t.ID <= c.s.Tasks[i-1].ID {
+			c.unique = false
+		}
+		g := lastG
+		if i == 0 || t.DeploymentID != last {
+			g = findDeployment(c.s.Deployments, t.DeploymentID)
+			last, lastG = t.DeploymentID, g
+		}
+		groups[i] = g
+		if g < 0 { // a task of an unknown deployment is drained like an old one
 			if orphans == nil {
 				orphans = &depState{orig: &Deployment{ID: t.DeploymentID}, synthetic: true}
 			}
-			ds = orphans
+			orphans.n++
+			continue
 		}
-		groups[i] = ds
-		ds.n++
+		inSnap[g].n++
 	}
 	lists := buf.lists(n)
 	for _, ds := range append(c.deps, orphans) {
@@ -104,7 +125,11 @@ func (c *computation) index(buf *scratch) {
 		}
 	}
 	states := buf.states(n) // one buffer for all tasks
-	for i, ds := range groups {
+	for i, g := range groups {
+		ds := orphans
+		if g >= 0 {
+			ds = inSnap[g]
+		}
 		t := &c.s.Tasks[i]
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
 		c.wake(at)
@@ -114,12 +139,26 @@ func (c *computation) index(buf *scratch) {
 	if orphans != nil {
 		c.deps = append([]*depState{orphans}, c.deps...)
 	}
+	if c.unique {
+		return // every group is a subsequence of tasks sorted by id
+	}
 	for _, ds := range c.deps {
 		byID := func(a, b *taskState) int { return cmp.Compare(a.t.ID, b.t.ID) }
-		if !slices.IsSortedFunc(ds.tasks, byID) { // the fake's snapshot is in id order already
+		if !slices.IsSortedFunc(ds.tasks, byID) {
 			slices.SortFunc(ds.tasks, byID)
 		}
 	}
+}
+
+// findDeployment returns the index in deps of the last deployment with id
+// (the one a map filled in order would hold), or -1.
+func findDeployment(deps []Deployment, id string) int32 {
+	for i := len(deps) - 1; i >= 0; i-- {
+		if deps[i].ID == id {
+			return int32(i)
+		}
+	}
+	return -1
 }
 
 // wake lowers NextWakeup to at (zero at is ignored).
@@ -160,7 +199,7 @@ func (c *computation) collectUpdates() {
 // finishStatuses sets PRIMARY on the newest deployment, ACTIVE on older ones
 // that still have tasks and INACTIVE on the others, and old deployments'
 // desiredCount to the tasks they keep after this plan's stops.
-func (c *computation) finishStatuses(stopped map[string]bool) {
+func (c *computation) finishStatuses() {
 	revived := c.plan.RolledBackTo
 	for _, ds := range c.deps {
 		if !ds.synthetic && ds.next.ID == revived {
@@ -176,7 +215,7 @@ func (c *computation) finishStatuses(stopped map[string]bool) {
 			if live(ts.t) {
 				liveN++
 			}
-			if ts.cond != condGone && !stopped[ts.t.ID] {
+			if ts.cond != condGone && !ts.stopped {
 				keep++
 			}
 		}

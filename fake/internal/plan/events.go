@@ -16,7 +16,7 @@ func SteadyStateEvent(service string) string {
 // StartedTasksEvent is "(service X) has started N tasks: (task ID1) (task ID2).".
 // The applier emits it after placing the tasks of a Start.
 func StartedTasksEvent(service string, taskIDs []string) string {
-	return "(service " + service + ") has started " + strconv.Itoa(len(taskIDs)) + " tasks: " + taskList(taskIDs) + "."
+	return taskListEvent("(service "+service+") has started "+strconv.Itoa(len(taskIDs))+" tasks: ", taskIDs)
 }
 
 // ReplacedUnhealthySuffix is what ECS appends to StartedTasksEvent when n of
@@ -29,7 +29,7 @@ func ReplacedUnhealthySuffix(n int) string {
 // StoppedTasksEvent is "(service X) has stopped N running tasks: (task ID1) (task ID2).".
 // Compute already includes it in Plan.Events for the tasks it stops.
 func StoppedTasksEvent(service string, taskIDs []string) string {
-	return "(service " + service + ") has stopped " + strconv.Itoa(len(taskIDs)) + " running tasks: " + taskList(taskIDs) + "."
+	return taskListEvent("(service "+service+") has stopped "+strconv.Itoa(len(taskIDs))+" running tasks: ", taskIDs)
 }
 
 // DeploymentCompletedEvent is "(service X) (deployment ecs-svc/N) deployment completed.".
@@ -111,13 +111,17 @@ func ScalingReason(deploymentID string) string {
 // HealthCheckStopReason is the stoppedReason of a task stopped for failing health checks.
 const HealthCheckStopReason = "Task failed container health checks"
 
-func taskList(ids []string) string {
-	n := 0
+// taskListEvent is prefix followed by "(task ID1) (task ID2)" and ".",
+// built in one allocation however many tasks (a 10,000-task rollout lists
+// thousands).
+func taskListEvent(prefix string, ids []string) string {
+	n := len(prefix) + len(".")
 	for _, id := range ids {
 		n += len("(task ) ") + len(id)
 	}
 	var b strings.Builder
-	b.Grow(n) // one allocation, however many tasks (a 10,000-task rollout lists thousands)
+	b.Grow(n)
+	b.WriteString(prefix)
 	for i, id := range ids {
 		if i > 0 {
 			b.WriteByte(' ')
@@ -126,5 +130,6 @@ func taskList(ids []string) string {
 		b.WriteString(id)
 		b.WriteByte(')')
 	}
+	b.WriteByte('.')
 	return b.String()
 }

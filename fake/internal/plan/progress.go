@@ -49,14 +49,14 @@ func (s *selector) pickByProgress(cands []*taskState, n int, budget *int) []*tas
 // notHealthyYet lists the tasks of every deployment that are starting
 // (pending, or RUNNING and not healthy yet) and not among stops.
 func (c *computation) notHealthyYet(stops []Stop) []*taskState {
-	chosen := make(map[string]bool, len(stops))
-	for _, st := range stops {
-		chosen[st.TaskID] = true
+	var chosen map[string]bool // with unique ids, taskState.stopped says it
+	if !c.unique {
+		chosen = stopIDs(stops)
 	}
 	var out []*taskState
 	for _, ds := range c.deps {
 		for _, ts := range ds.tasks {
-			if ts.cond == condStarting && !chosen[ts.t.ID] {
+			if ts.cond == condStarting && !ts.stopped && !chosen[ts.t.ID] {
 				out = append(out, ts)
 			}
 		}

@@ -1,12 +1,14 @@
 package plan
 
 import (
+	"slices"
+
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // schedule decides starts and stops within maximumPercent and
 // minimumHealthyPercent (ECS Developer Guide, "Deploy Amazon ECS services by
-// replacing tasks") and returns the set of task ids it stops.
+// replacing tasks") and marks the task states it stops (taskState.stopped).
 //
 //   - Starts: the primary deployment gets desiredCount minus its tasks that
 //     are pending, starting or healthy, limited so that the tasks the
@@ -21,7 +23,7 @@ import (
 //     primary tasks above desiredCount. Healthy tasks are never stopped below
 //     the minimum. Older deployments are not drained while the primary is FAILED,
 //     except for tasks above floor(desired*max/100) after desiredCount was lowered.
-func (c *computation) schedule() map[string]bool {
+func (c *computation) schedule() {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
 	maxT := MaxTasks(desired, svc.MaximumPercent)
@@ -82,10 +84,13 @@ func (c *computation) schedule() map[string]bool {
 
 	sel := newSelector(c.deps, c.buf)
 	reason := ScalingReason(p.next.ID)
-	var stops []Stop
+	stops := c.buf.stops[:0] // copied into the plan once, at its size
 	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
 		for _, ts := range picked {
 			stops = append(stops, Stop{TaskID: ts.t.ID, StopCode: code, Reason: why})
+			if c.unique {
+				ts.stopped = true
+			}
 		}
 	}
 	// 1. Unhealthy tasks: those of older deployments always go.
@@ -162,18 +167,43 @@ func (c *computation) schedule() map[string]bool {
 	}
 	c.plan.Service.Blocked = blocked
 
-	stopped := make(map[string]bool, len(stops))
-	ids := make([]string, 0, len(stops))
-	for _, st := range stops {
-		stopped[st.TaskID] = true
-		ids = append(ids, st.TaskID)
-	}
+	c.buf.stops = stops
+	c.markStops(stops)
 	if len(stops) > 0 {
-		c.plan.Stops = stops
+		ids := make([]string, 0, len(stops))
+		for _, st := range stops {
+			ids = append(ids, st.TaskID)
+		}
+		c.plan.Stops = slices.Clone(stops)
 		c.event(StoppedTasksEvent(svc.Name, ids))
 	}
-	c.rollout(stopped)
-	return stopped
+	c.rollout()
+}
+
+// markStops sets taskState.stopped on every task stops names. With unique
+// ids the stop closure of schedule has marked each already; otherwise a
+// stop applies to every task with its id.
+func (c *computation) markStops(stops []Stop) {
+	if c.unique || len(stops) == 0 {
+		return
+	}
+	ids := stopIDs(stops)
+	for _, ds := range c.deps {
+		for _, ts := range ds.tasks {
+			if ids[ts.t.ID] {
+				ts.stopped = true
+			}
+		}
+	}
+}
+
+// stopIDs returns the set of task ids stops names.
+func stopIDs(stops []Stop) map[string]bool {
+	ids := make(map[string]bool, len(stops))
+	for _, st := range stops {
+		ids[st.TaskID] = true
+	}
+	return ids
 }
 
 // oldAlive lists the starting and healthy tasks of older deployments, in
@@ -197,7 +227,7 @@ func (c *computation) oldAlive() []*taskState {
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
 // has desiredCount healthy RUNNING tasks, no other task of its own, and no
 // older deployment has tasks left.
-func (c *computation) rollout(stopped map[string]bool) {
+func (c *computation) rollout() {
 	p := c.primary
 	if !c.rolloutInProgress() {
 		return
@@ -208,7 +238,7 @@ func (c *computation) rollout(stopped map[string]bool) {
 		if live(ts.t) {
 			pLive++
 		}
-		if ts.cond == condHealthy && !stopped[ts.t.ID] {
+		if ts.cond == condHealthy && !ts.stopped {
 			healthy++
 		}
 	}

@@ -8,13 +8,19 @@ import "sync"
 // Plan points into it.
 type scratch struct {
 	st []taskState
-	gr []*depState
+	gr []int32 // each task's deployment (index in the snapshot), -1: orphan
+	ds []*depState
 	ls []*taskState
 	// old holds computation.oldAlive's list, cs selector.pick's
 	// candidates, perAZ and perInstance the selector's counts.
-	old                []*taskState
-	cs                 []cand
-	perAZ, perInstance map[string]int
+	old         []*taskState
+	cs, srt     []cand
+	cnt         []int
+	azs         []azGroup
+	marks       []TaskMark // account's marks before they are copied into the plan
+	perAZ       []azCount
+	perInstance map[string]int
+	stops       []Stop // schedule's stops before they are copied into the plan
 }
 
 // scratchPool holds released scratch buffers (Compute may run concurrently).
@@ -29,13 +35,24 @@ func (b *scratch) states(n int) []taskState {
 	return b.st
 }
 
-// groups returns an array of n deployment pointers (zeroed).
-func (b *scratch) groups(n int) []*depState {
+// groups returns an array of n deployment indexes (its contents are
+// overwritten).
+func (b *scratch) groups(n int) []int32 {
 	if cap(b.gr) < n {
-		b.gr = make([]*depState, n)
+		b.gr = make([]int32, n)
 	}
 	b.gr = b.gr[:n]
 	return b.gr
+}
+
+// depStates returns an array of n deployment state pointers (its contents
+// are overwritten).
+func (b *scratch) depStates(n int) []*depState {
+	if cap(b.ds) < n {
+		b.ds = make([]*depState, n)
+	}
+	b.ds = b.ds[:n]
+	return b.ds
 }
 
 // lists returns an array of n task-state pointers (zeroed).
@@ -56,16 +73,41 @@ func (b *scratch) cands(n int) []cand {
 	return b.cs
 }
 
+// sorted returns an array of n candidates (its contents are overwritten).
+func (b *scratch) sorted(n int) []cand {
+	if cap(b.srt) < n {
+		b.srt = make([]cand, n)
+	}
+	b.srt = b.srt[:n]
+	return b.srt
+}
+
+// counts returns a zeroed array of n counters.
+func (b *scratch) counts(n int) []int {
+	if cap(b.cnt) < n {
+		b.cnt = make([]int, n)
+	}
+	b.cnt = b.cnt[:n]
+	clear(b.cnt)
+	return b.cnt
+}
+
 // release clears b (it must not keep a snapshot alive) and returns it to
 // the pool.
 func (b *scratch) release() {
 	clear(b.st)
-	clear(b.gr)
+	clear(b.ds)
 	clear(b.ls)
 	clear(b.old[:cap(b.old)])
 	b.old = b.old[:0]
-	clear(b.cs)
-	clear(b.perAZ)
+	clear(b.marks[:cap(b.marks)])
+	b.marks = b.marks[:0]
+	clear(b.azs[:cap(b.azs)])
+	b.azs = b.azs[:0]
+	clear(b.perAZ[:cap(b.perAZ)])
+	b.perAZ = b.perAZ[:0]
+	clear(b.stops[:cap(b.stops)])
+	b.stops = b.stops[:0]
 	clear(b.perInstance)
 	scratchPool.Put(b)
 }

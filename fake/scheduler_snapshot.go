@@ -1,0 +1,326 @@
+package fake
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// The planner's view of a service's tasks (service.snap) is kept from pass
+// to pass instead of being rebuilt from every task struct on every pass:
+// at 10,000 tasks that rebuild read ~20,000 task structs no longer in
+// cache, eight times per rollout. The rows stay in step with s.tasks (same
+// order, by task id): tasks added by the scheduler get their row when they
+// are merged in (addServiceTasksLocked), rows of pruned tasks go with them
+// (pruneStoppedLocked), and a task whose planner-visible fields change is
+// listed in s.snapChanged by touchTaskLocked, which the lifecycle calls
+// wherever it bumps the task's version (lastStatus, health, desiredStatus
+// with stopCode and stoppedReason, startedAt, stoppedAt all change there).
+// The next snapshot rewrites only those rows. Everything else rebuilds
+// every row (snapshotTasksLocked): the first pass, any change of s.tasks
+// made elsewhere (an orphaned task dropped: the lengths differ), services
+// behind a load balancer (target health changes without the task), and a
+// cluster with a DRAINING instance (the row of a task on it names the
+// draining deployment).
+
+// verifySnapshotRows makes every incremental snapshot compare its rows with
+// a full rebuild and panic on a difference (set by the package's tests).
+var verifySnapshotRows = false
+
+// touchTaskLocked notes that t's planner-visible fields changed and marks
+// its service for planning.
+func (e *ECS) touchTaskLocked(t *task) {
+	if t.svc != nil {
+		t.svc.noteChanged(t)
+		e.touchServiceLocked(t.svc)
+	}
+}
+
+// noteChanged lists t, one of s's tasks, for the next snapshot.
+func (s *service) noteChanged(t *task) {
+	if !s.snapAligned || s.snapStale {
+		return // the next snapshot rebuilds every row
+	}
+	if t.snapNoted == uint32(s.snaps) {
+		return // listed already for the next snapshot
+	}
+	if len(s.snapChanged) >= len(s.tasks)/4 && len(s.snapChanged) >= 16 {
+		// Finding each row (by a binary search on task ids) costs
+		// about as much as rewriting every row by now.
+		s.snapStale = true
+		s.clearSnapChanged()
+		return
+	}
+	t.snapNoted = uint32(s.snaps)
+	s.snapChanged = append(s.snapChanged, t)
+}
+
+// clearSnapChanged empties s.snapChanged.
+func (s *service) clearSnapChanged() {
+	clear(s.snapChanged)
+	s.snapChanged = s.snapChanged[:0]
+}
+
+// snapInStep reports whether s.snap holds one row per task of s.tasks, in
+// the same order.
+func (s *service) snapInStep() bool { return s.snapAligned && len(s.snap) == len(s.tasks) }
+
+// snapshotTasksLocked brings s.snap up to date with s.tasks: the changed
+// rows only when it can, else every row.
+func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
+	s.snaps++
+	forced := len(s.loadBalancers) > 0 || clusterHasDraining(s.c)
+	wrapped := uint32(s.snaps) == 0
+	if wrapped {
+		// task.snapNoted holds 32 bits of s.snaps: once every 2^32
+		// snapshots every mark is reset, this snapshot and the next
+		// rebuild every row, and nothing is listed meanwhile (a mark
+		// of zero would read as listed).
+		for _, t := range s.tasks {
+			t.snapNoted = 0
+		}
+	}
+	if s.snapInStep() && !s.snapStale && !forced && !s.snapForced && !wrapped {
+		for _, t := range s.snapChanged {
+			if t.svc != s {
+				continue // orphaned, or not this service's
+			}
+			i := rowIndex(s.snap, t.id)
+			if i < 0 {
+				continue // pruned
+			}
+			e.refreshRowLocked(s, &s.snap[i], t)
+		}
+		s.clearSnapChanged()
+		s.snapPartial++
+		if verifySnapshotRows {
+			e.verifySnapLocked(s)
+		}
+		return s.snap
+	}
+	rows := growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
+	s.snapStopped = 0
+	for i, t := range s.tasks {
+		r := &rows[i]
+		e.snapshotRowLocked(r, t)
+		if r.LastStatus == statusStopped {
+			t.seenStopped = s.snaps
+			s.snapStopped++
+		}
+	}
+	s.snap = rows
+	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
+	s.clearSnapChanged()
+	return rows
+}
+
+// growRows returns rows (s's), with its contents, or a copy with room for
+// at least n rows. A new array has room for the most tasks the service
+// keeps (maximumPercent, at most twice the tasks it has) and a quarter
+// more (tasks stopped since the last plan): growing as appending does
+// would copy a 10,000-task snapshot several times over while a rollout
+// adds tasks, and the collector's cost grows with the garbage.
+func growRows(s *service, rows []plan.Task, n int) []plan.Task {
+	if cap(rows) >= n {
+		return rows
+	}
+	maxT := plan.MaxTasks(s.desired, int(aws.ToInt32(s.deployCfg.MaximumPercent)))
+	size := max(n, min(maxT, 2*n))
+	grown := make([]plan.Task, len(rows), size+size/4)
+	copy(grown, rows)
+	return grown
+}
+
+// rowIndex returns the index of the row of task id in rows (sorted by id),
+// or -1.
+func rowIndex(rows []plan.Task, id string) int {
+	lo, hi := 0, len(rows)
+	for lo < hi {
+		m := int(uint(lo+hi) >> 1)
+		if rows[m].ID < id {
+			lo = m + 1
+		} else {
+			hi = m
+		}
+	}
+	if lo < len(rows) && rows[lo].ID == id {
+		return lo
+	}
+	return -1
+}
+
+// refreshRowLocked rewrites r, the row of t, keeping s.snapStopped (the
+// number of STOPPED rows) in step.
+func (e *ECS) refreshRowLocked(s *service, r *plan.Task, t *task) {
+	if r.LastStatus == statusStopped {
+		s.snapStopped--
+	}
+	e.snapshotRowLocked(r, t)
+	if r.LastStatus == statusStopped {
+		t.seenStopped = s.snaps
+		s.snapStopped++
+	}
+}
+
+// clusterHasDraining reports whether an instance of c is DRAINING.
+func clusterHasDraining(c *cluster) bool {
+	for _, in := range c.instances {
+		if in.status == "DRAINING" {
+			return true
+		}
+	}
+	return false
+}
+
+// verifySnapLocked panics unless s.snap equals a full rebuild of s's rows
+// (tests only: verifySnapshotRows).
+func (e *ECS) verifySnapLocked(s *service) {
+	stopped := 0
+	for i, t := range s.tasks {
+		var want plan.Task
+		e.snapshotRowLocked(&want, t)
+		if s.snap[i] != want {
+			panic(fmt.Sprintf("incremental snapshot of service %s: row %d is %+v, want %+v", s.name, i, s.snap[i], want))
+		}
+		if want.LastStatus == statusStopped {
+			stopped++
+		}
+	}
+	if stopped != s.snapStopped {
+		panic(fmt.Sprintf("incremental snapshot of service %s: %d STOPPED rows counted, %d found", s.name, s.snapStopped, stopped))
+	}
+}
+
+// addServiceTasksLocked adds started tasks (any order) to s.tasks (sorted
+// by id; the planner sorts its snapshot by task id, and sorted input keeps
+// that sort linear), and their rows to s.snap at the same places. The
+// merge runs from the back in the lists' own arrays (grown when needed),
+// so a batch of starts moves only the tasks after the first one it inserts.
+func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
+	if len(started) == 0 {
+		return
+	}
+	if !s.snapInStep() {
+		s.tasks = mergeByID(s.tasks, started)
+		s.snapAligned = false
+		return
+	}
+	slices.SortFunc(started, func(a, b *task) int { return strings.Compare(a.id, b.id) })
+	tasks, rows := s.tasks, s.snap
+	i, j := len(tasks)-1, len(started)-1
+	tasks = slices.Grow(tasks, len(started))[:len(tasks)+len(started)]
+	rows = growRows(s, rows, len(rows)+len(started))[:len(rows)+len(started)]
+	for k := len(tasks) - 1; j >= 0; k-- {
+		if i >= 0 && rows[i].ID > started[j].id { // the rows hold the ids: no task struct is read
+			tasks[k], rows[k] = tasks[i], rows[i]
+			i--
+		} else {
+			tasks[k] = started[j]
+			r := &rows[k] // its old content has moved up
+			e.snapshotRowLocked(r, started[j])
+			if r.LastStatus == statusStopped {
+				started[j].seenStopped = s.snaps
+				s.snapStopped++
+			}
+			j--
+		}
+	}
+	s.tasks, s.snap = tasks, rows
+}
+
+// pruneStoppedLocked drops the tasks the last snapshot saw STOPPED (and
+// their rows).
+func (s *service) pruneStoppedLocked() {
+	if s.snapStopped == 0 {
+		return
+	}
+	if !s.snapInStep() {
+		// The tasks the snapshot saw STOPPED carry its number.
+		s.tasks = slices.DeleteFunc(s.tasks, func(t *task) bool { return t.seenStopped == s.snaps && t.lastStatus == statusStopped })
+		s.snapAligned = false
+		return
+	}
+	tasks, rows := s.tasks, s.snap
+	n := 0
+	for i := range tasks {
+		if rows[i].LastStatus == statusStopped { // STOPPED is final
+			continue
+		}
+		if n != i {
+			tasks[n], rows[n] = tasks[i], rows[i]
+		}
+		n++
+	}
+	clear(tasks[n:])
+	s.tasks, s.snap = tasks[:n], rows[:n]
+	s.snapStopped = 0
+}
+
+// snapshotRowLocked makes r the planner's view of t. Rows are reused from
+// pass to pass, and most of a row's fields (statuses, deployment, AZ,
+// times) are those of the task the row held last time, or the same
+// constant strings: each field is written only when it differs. Writing
+// the whole row wrote a dozen pointers per task, each a write barrier
+// while the collector runs.
+func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
+	storeStr(&r.ID, t.id)
+	deployment := t.startedBy
+	instance := ""
+	if t.inst != nil {
+		instance = t.inst.id // a short, unique key
+		if t.inst.status == "DRAINING" && t.lastStatus != statusStopped {
+			// ECS replaces service tasks on a DRAINING instance within
+			// minimumHealthyPercent and maximumPercent (Developer Guide,
+			// "Container instance draining"): the planner drains tasks
+			// of no known deployment exactly that way.
+			deployment = drainingDeployment
+		}
+	}
+	storeStr(&r.DeploymentID, deployment)
+	storeStr(&r.ContainerInstance, instance)
+	storeStr(&r.LastStatus, t.lastStatus)
+	storeStr(&r.DesiredStatus, t.desiredStatus)
+	if r.Health != t.health {
+		r.Health = t.health
+	}
+	storeTime(&r.StartedAt, t.startedAt)
+	storeTime(&r.StoppedAt, t.stoppedAt)
+	r.StoppedBeforeRunning = t.lastStatus == statusStopped && t.startedAt.IsZero()
+	if r.StopCode != t.stopCode {
+		r.StopCode = t.stopCode
+	}
+	storeStr(&r.StoppedReason, t.stoppedReason)
+	storeStr(&r.AZ, t.az)
+	r.FailureCounted, r.HealthyCounted = t.failureCounted, t.healthyCounted
+	var lb plan.LoadBalancerHealth
+	if t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
+		// The planner reads load-balancer health only for such tasks
+		// (plan.classify; unhealthyTexts only for tasks it found
+		// unhealthy): reading every target of the others, on every
+		// pass, cost a tenth of a 10,000-task rollout behind an ALB.
+		lb = e.lbPlanHealthLocked(t)
+	}
+	if r.LoadBalancer != lb {
+		r.LoadBalancer = lb
+	}
+}
+
+// storeStr sets *dst to v unless it already holds v (no write barrier then).
+func storeStr(dst *string, v string) {
+	if *dst != v {
+		*dst = v
+	}
+}
+
+// storeTime sets *dst to v unless it already holds exactly v (the same
+// instant, monotonic reading and location).
+func storeTime(dst *time.Time, v time.Time) {
+	if *dst != v {
+		*dst = v
+	}
+}

@@ -1,0 +1,135 @@
+package fake
+
+import (
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// Every test of the package checks each incremental planner snapshot
+// against a full rebuild (scheduler_snapshot.go); benchmarks measure the
+// snapshot without the check.
+func init() {
+	verifySnapshotRows = !benchmarking(os.Args[1:])
+}
+
+// benchmarking reports whether the test binary's arguments ask for
+// benchmarks (-test.bench=X or -test.bench X, X not empty).
+func benchmarking(args []string) bool {
+	for i, a := range args {
+		a = strings.TrimPrefix(a, "-")
+		switch {
+		case strings.HasPrefix(a, "-test.bench="), strings.HasPrefix(a, "test.bench="):
+			if _, v, _ := strings.Cut(a, "="); v != "" {
+				return true
+			}
+		case (a == "-test.bench" || a == "test.bench") && i+1 < len(args) && args[i+1] != "":
+			return true
+		}
+	}
+	return false
+}
+
+// A rolling deployment, a scale-in and a DRAINING instance: most passes
+// rewrite only the rows of changed tasks, every one of them equal to a
+// full rebuild (verifySnapshotRows), and the rows follow the service's
+// tasks through the starts and prunes in between.
+func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
+	if !verifySnapshotRows { // a benchmark run: check this test's snapshots all the same
+		verifySnapshotRows = true
+		t.Cleanup(func() { verifySnapshotRows = false })
+	}
+	e := clusterT(t, 8)
+	td1 := registerT(t, e, benchTD("img:1"))
+	td2 := registerT(t, e, benchTD("img:2"))
+	createSvc(t, e, "web", td1, 20, svcOpts{min: 50, max: 200})
+	for i := 0; !rolledOut(e, "web", td1); i++ {
+		if i > 100 {
+			t.Fatal("service never got steady")
+		}
+		e.Advance(10 * time.Second)
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	for i := 0; !rolledOut(e, "web", td2); i++ {
+		if i > 200 {
+			t.Fatal("rollout never completed")
+		}
+		e.Advance(5 * time.Second)
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(7)})
+	e.Advance(2 * time.Minute)
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	partial, plans := s.snapPartial, s.plans
+	var inst string
+	for _, tk := range s.tasks {
+		if tk.inst != nil {
+			inst = tk.inst.arn
+			break
+		}
+	}
+	e.mu.Unlock()
+	if partial == 0 || partial*2 < plans {
+		t.Fatalf("%d of %d planner passes took the incremental snapshot, want most", partial, plans)
+	}
+	if _, err := e.UpdateContainerInstancesState(bg, &ecs.UpdateContainerInstancesStateInput{
+		ContainerInstances: []string{inst}, Status: types.ContainerInstanceStatusDraining}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(5 * time.Minute)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	running := 0
+	for _, tk := range s.tasks {
+		if tk.inst != nil && tk.inst.arn == inst && tk.lastStatus != statusStopped {
+			t.Errorf("task %s still %s on the DRAINING instance", tk.id, tk.lastStatus)
+		}
+		if tk.lastStatus == statusRunning {
+			running++
+		}
+	}
+	if running != 7 || len(s.snap) != len(s.tasks) {
+		t.Fatalf("%d tasks RUNNING (want 7), %d rows for %d tasks", running, len(s.snap), len(s.tasks))
+	}
+	for i, tk := range s.tasks {
+		if s.snap[i].ID != tk.id {
+			t.Fatalf("row %d is task %s, want %s", i, s.snap[i].ID, tk.id)
+		}
+	}
+}
+
+// The tasks' marks hold 32 bits of the snapshot count: across the wrap the
+// rows still equal a full rebuild (verifySnapshotRows) and the rollout
+// completes.
+func TestIncrementalSnapshotAcrossCounterWrap(t *testing.T) {
+	if !verifySnapshotRows {
+		verifySnapshotRows = true
+		t.Cleanup(func() { verifySnapshotRows = false })
+	}
+	e := clusterT(t, 8)
+	td1 := registerT(t, e, benchTD("img:1"))
+	td2 := registerT(t, e, benchTD("img:2"))
+	createSvc(t, e, "web", td1, 20, svcOpts{min: 50, max: 200})
+	e.Advance(2 * time.Minute)
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	s.snaps = 1<<32 - 3
+	e.mu.Unlock()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	for i := 0; !rolledOut(e, "web", td2); i++ {
+		if i > 200 {
+			t.Fatal("rollout never completed")
+		}
+		e.Advance(5 * time.Second)
+	}
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if s.snaps < 1<<32+3 {
+		t.Fatalf("%d snapshots: the counter did not wrap", s.snaps)
+	}
+}
