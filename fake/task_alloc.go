@@ -168,6 +168,9 @@ func (e *ECS) recycleRetiredLocked() {
 		for _, x := range s.tasks {
 			x.listed = f.epoch
 		}
+		for _, x := range s.snapChanged { // the planner's pending rows (scheduler_snapshot.go)
+			x.listed = f.epoch
+		}
 	}
 	for i, t := range f.retired {
 		if t.listed != f.epoch && e.reusable(t) {

@@ -52,6 +52,9 @@ func freedTasksReachable(e *ECS) []string {
 		for _, t := range s.tasks {
 			check("service "+s.name, t)
 		}
+		for _, t := range s.snapChanged {
+			check("service "+s.name+" snapshot changes", t)
+		}
 	}
 	for _, in := range e.instances {
 		for t := range in.tasks {
