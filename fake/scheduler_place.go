@@ -125,7 +125,7 @@ func mergeByID(tasks, added []*task) []*task {
 	if len(added) == 0 {
 		return tasks
 	}
-	slices.SortFunc(added, func(a, b *task) int { return strings.Compare(a.id, b.id) })
+	sortTasksByID(added)
 	i, j := len(tasks)-1, len(added)-1
 	tasks = slices.Grow(tasks, len(added))[:len(tasks)+len(added)]
 	for k := len(tasks) - 1; j >= 0; k-- {
