@@ -465,3 +465,38 @@ func TestARNRegionIsTheResourcesRegion(t *testing.T) {
 		t.Errorf("DeleteCluster(%s): %v", arn, err)
 	}
 }
+
+// TestServiceARNIsItsClustersRegion: a service lives in its cluster's
+// region, whichever region the CreateService request came from, so its ARN
+// carries the cluster's region (as its tasks' ARNs do) and that ARN names
+// it from a client of any region.
+func TestServiceARNIsItsClustersRegion(t *testing.T) {
+	srv := faketest.NewServerFor(t, fake.New(fake.WithSeed(1)))
+	west := srv.NewClient(func(o *ecs.Options) { o.Region = "eu-west-1" })
+	ctx := t.Context()
+	if _, err := west.CreateCluster(ctx, &ecs.CreateClusterInput{ClusterName: aws.String("w")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := west.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("api"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx"), Memory: aws.Int32(64)}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.Client.CreateService(ctx, &ecs.CreateServiceInput{Cluster: aws.String("w"), ServiceName: aws.String("api"),
+		TaskDefinition: aws.String("api"), DesiredCount: aws.Int32(0)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := aws.ToString(out.Service.ServiceArn)
+	if want := "arn:aws:ecs:eu-west-1:" + acct + ":service/w/api"; arn != want {
+		t.Fatalf("ServiceArn %s, want %s (the cluster's region)", arn, want)
+	}
+	for _, c := range []*ecs.Client{west, srv.Client} {
+		d, err := c.DescribeServices(ctx, &ecs.DescribeServicesInput{Cluster: aws.String("w"), Services: []string{arn}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(d.Services) != 1 || len(d.Failures) != 0 {
+			t.Errorf("DescribeServices(%s): services %d failures %+v, want the service", arn, len(d.Services), d.Failures)
+		}
+	}
+}

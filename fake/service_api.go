@@ -167,9 +167,10 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	region := e.regionFor(ctx)
 	s := &service{
-		name: name, arn: e.arn(region, "service/"+c.name+"/"+name), c: c, status: serviceActive,
+		// A service lives in its cluster's region, as its tasks do,
+		// whichever region the request came from.
+		name: name, arn: e.arn(c.region, "service/"+c.name+"/"+name), c: c, status: serviceActive,
 		desired: int(*in.DesiredCount), createdAt: now,
 		createdBy:  "arn:aws:iam::" + e.cfg.account + ":role/ecsdeploy-fake",
 		launchType: lt, cps: cps, deployCfg: cfg, netCfg: in.NetworkConfiguration,
