@@ -95,19 +95,23 @@ func (e *ECS) hexID(n int) string {
 func (e *ECS) appendHex(b []byte, n int) []byte {
 	b = slices.Grow(b, n)
 	d := b[len(b) : len(b)+n]
+	p := *e.pcg // a local copy stays in registers: same draws, written back
 	for i := range d {
-		d[i] = hexDigits[e.pcg.Uint64()&15]
+		d[i] = hexDigits[p.Uint64()&15]
 	}
+	*e.pcg = p
 	return b[:len(b)+n]
 }
 
 // drawRuntimeID draws a 64-digit runtime ID as hexID(64) does, keeping
 // the digits packed two to a byte (container.runtimeID renders them).
 func (e *ECS) drawRuntimeID(d *[32]byte) {
+	p := *e.pcg // as in appendHex
 	for i := range d {
-		hi := e.pcg.Uint64() & 15
-		d[i] = byte(hi<<4 | e.pcg.Uint64()&15)
+		hi := p.Uint64() & 15
+		d[i] = byte(hi<<4 | p.Uint64()&15)
 	}
+	*e.pcg = p
 }
 
 // uuid returns a random (seeded) UUID-shaped string.

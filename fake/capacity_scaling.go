@@ -111,9 +111,7 @@ func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
 // task is counted in the AZ it was created for until it is placed).
 func leaveAZGroupLocked(t *task, group string) {
 	if m := t.c.azGroup[t.az]; m != nil {
-		if m[group]--; m[group] <= 0 {
-			delete(m, group)
-		}
+		decGroup(m, group)
 	}
 }
 

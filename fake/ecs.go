@@ -26,6 +26,12 @@ type ECS struct {
 	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
+	// spreadBuf is scratch space of the service scheduler's placement
+	// (scheduler_spread.go), taken while in use and cleared when handed
+	// back: it holds no task between placements.
+	spreadBuf *spreadScratch
+	// idBuf is scratch space for the task IDs of a "has started" event.
+	idBuf []string
 	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
 	taskFree taskFreeList
 

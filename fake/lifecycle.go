@@ -267,15 +267,21 @@ func (e *ECS) releaseLocked(t *task) {
 			}
 			delete(in.ports, p)
 		}
-		if in.groups[t.group]--; in.groups[t.group] <= 0 {
-			delete(in.groups, t.group)
-		}
+		decGroup(in.groups, t.group)
 		delete(in.tasks, t)
 	}
 	if m := t.c.azGroup[t.az]; m != nil {
-		if m[t.group]--; m[t.group] <= 0 {
-			delete(m, t.group)
-		}
+		decGroup(m, t.group)
+	}
+}
+
+// decGroup takes one from m[group], dropping the entry at zero (or below),
+// with two map operations rather than three.
+func decGroup(m map[string]int, group string) {
+	if n := m[group] - 1; n > 0 {
+		m[group] = n
+	} else {
+		delete(m, group)
 	}
 }
 

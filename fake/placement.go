@@ -476,10 +476,12 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 // with the requested host port until an instance assigns one.
 func bindLocked(t *task, n *needs, inst *instance, az, group string) {
 	t.inst, t.az = inst, az
-	if t.c.azGroup[az] == nil {
-		t.c.azGroup[az] = map[string]int{}
+	m := t.c.azGroup[az]
+	if m == nil {
+		m = map[string]int{}
+		t.c.azGroup[az] = m
 	}
-	t.c.azGroup[az][group]++
+	m[group]++
 	if inst != nil {
 		inst.cpuFree -= n.cpu
 		inst.memFree -= n.mem

@@ -56,7 +56,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 		return st.Count
 	}
 	if len(started) > 0 {
-		ids := make([]string, len(started))
+		ids := slices.Grow(e.idBuf[:0], len(started))[:len(started)]
 		for i, t := range started {
 			t.svc = s
 			ids[i] = t.id
@@ -66,6 +66,8 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 		if n := min(st.ReplacesUnhealthy, len(ids)); n > 0 {
 			msg += plan.ReplacedUnhealthySuffix(n)
 		}
+		clear(ids)
+		e.idBuf = ids[:0]
 		e.addEventLocked(s, msg, now)
 	}
 	if len(failures) == 0 {
@@ -123,7 +125,7 @@ func mergeByID(tasks, added []*task) []*task {
 	if len(added) == 0 {
 		return tasks
 	}
-	slices.SortFunc(added, func(a, b *task) int { return strings.Compare(a.id, b.id) })
+	sortTasksByID(added)
 	i, j := len(tasks)-1, len(added)-1
 	tasks = slices.Grow(tasks, len(added))[:len(tasks)+len(added)]
 	for k := len(tasks) - 1; j >= 0; k-- {

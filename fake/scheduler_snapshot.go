@@ -3,7 +3,6 @@ package fake
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -210,7 +209,7 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 		s.snapAligned = false
 		return
 	}
-	slices.SortFunc(started, func(a, b *task) int { return strings.Compare(a.id, b.id) })
+	sortTasksByID(started)
 	tasks, rows := s.tasks, s.snap
 	i, j := len(tasks)-1, len(started)-1
 	tasks = slices.Grow(tasks, len(started))[:len(tasks)+len(started)]

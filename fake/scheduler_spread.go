@@ -109,12 +109,9 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 	// were registered; n is the group's tasks in the AZ, kept in step with
 	// c.azGroup (createTaskLocked adds one per task placed) so that the
 	// loop below reads no map.
-	type zone struct {
-		az string
-		h  spreadHeap
-		n  int
-	}
-	var zones []*zone
+	buf := e.takeSpreadScratch()
+	defer e.putSpreadScratch(buf)
+	zones := buf.zones[:0]
 	for i, in := range c.instances {
 		if !fits(in, n) {
 			continue
@@ -128,7 +125,8 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 			}
 		}
 		if z == nil {
-			z = &zone{az: az, n: c.azGroup[az][req.group]}
+			z = buf.zone(len(zones))
+			z.az, z.n = az, c.azGroup[az][req.group]
 			zones = append(zones, z)
 		}
 		z.h = append(z.h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
@@ -136,6 +134,7 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 	for _, z := range zones {
 		z.h.init()
 	}
+	buf.zones = zones
 	started := make([]*task, 0, req.count)
 	for placed := 0; placed < req.count; placed++ {
 		var best *zone
@@ -175,3 +174,49 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 }
 
 func strPtr(s string) *string { return &s }
+
+// zone is one AZ's candidates in spreadPlaceLocked.
+type zone struct {
+	az string
+	h  spreadHeap
+	n  int
+}
+
+// spreadScratch is spreadPlaceLocked's storage, kept between placements
+// (a crash loop places tasks many times a virtual minute): the zones and
+// their heaps.
+type spreadScratch struct {
+	zones []*zone
+	store []*zone // every zone ever made, reused in order
+}
+
+// zone returns the i-th zone of a placement, emptied.
+func (b *spreadScratch) zone(i int) *zone {
+	if i == len(b.store) {
+		b.store = append(b.store, &zone{})
+	}
+	z := b.store[i]
+	z.h = z.h[:0]
+	return z
+}
+
+// takeSpreadScratch takes e's scratch (a new one while it is in use).
+func (e *ECS) takeSpreadScratch() *spreadScratch {
+	b := e.spreadBuf
+	if b == nil {
+		return &spreadScratch{}
+	}
+	e.spreadBuf = nil
+	return b
+}
+
+// putSpreadScratch hands b back, holding no instance.
+func (e *ECS) putSpreadScratch(b *spreadScratch) {
+	for _, z := range b.zones {
+		clear(z.h)
+		z.az = ""
+	}
+	clear(b.zones)
+	b.zones = b.zones[:0]
+	e.spreadBuf = b
+}

@@ -37,10 +37,12 @@ func (e *ECS) taskIDsLocked(c *cluster, awsvpc bool, az string) taskIDs {
 // drawContainerUUID draws a container's UUID as uuid does, keeping its 32
 // digits packed two to a byte.
 func (e *ECS) drawContainerUUID(d *[16]byte) {
+	p := *e.pcg // as in appendHex
 	for i := range d {
-		hi := e.pcg.Uint64() & 15
-		d[i] = byte(hi<<4 | e.pcg.Uint64()&15)
+		hi := p.Uint64() & 15
+		d[i] = byte(hi<<4 | p.Uint64()&15)
 	}
+	*e.pcg = p
 }
 
 // containerARN returns c's ARN; t is its task.

@@ -100,7 +100,7 @@ func (b *scratch) release() {
 	clear(b.ls)
 	clear(b.old[:cap(b.old)])
 	b.old = b.old[:0]
-	clear(b.marks[:cap(b.marks)])
+	clear(b.marks) // account, once per Compute, wrote only these: the rest is zero since the last release
 	b.marks = b.marks[:0]
 	clear(b.azs[:cap(b.azs)])
 	b.azs = b.azs[:0]
