@@ -126,6 +126,12 @@ func (e *ECS) uuid() string {
 func (e *ECS) appendUUID(b []byte) []byte {
 	var h [32]byte
 	e.appendHex(h[:0], 32)
+	return appendUUIDDigits(b, &h)
+}
+
+// appendUUIDDigits appends the 32 hex digits h in the 8-4-4-4-12 UUID form,
+// the 13th shown as 4 and the 17th as a (version 4, variant 10xx).
+func appendUUIDDigits(b []byte, h *[32]byte) []byte {
 	h[12], h[16] = '4', 'a'
 	b = append(b, h[0:8]...)
 	b = append(b, '-')

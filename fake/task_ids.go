@@ -60,17 +60,7 @@ func (t *task) containerARN(c *container) string {
 	for i, v := range c.uuid {
 		h[2*i], h[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
 	}
-	h[12], h[16] = '4', 'a' // as appendUUID shows them
-	b = append(b, h[0:8]...)
-	b = append(b, '-')
-	b = append(b, h[8:12]...)
-	b = append(b, '-')
-	b = append(b, h[12:16]...)
-	b = append(b, '-')
-	b = append(b, h[16:20]...)
-	b = append(b, '-')
-	b = append(b, h[20:32]...)
-	return string(b)
+	return string(appendUUIDDigits(b, &h)) // as appendUUID shows them
 }
 
 // appendARNPrefix appends arn:aws:ecs:<region>:<account>: (see arn).

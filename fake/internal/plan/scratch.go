@@ -26,70 +26,43 @@ type scratch struct {
 // scratchPool holds released scratch buffers (Compute may run concurrently).
 var scratchPool = sync.Pool{New: func() any { return new(scratch) }}
 
-// states returns a zeroed array of n task states.
-func (b *scratch) states(n int) []taskState {
-	if cap(b.st) < n {
-		b.st = make([]taskState, n)
+// sized returns *buf resliced to n elements, reallocated when its capacity
+// is short. The elements keep what they held: release cleared the ones a
+// scratch array can hold pointers in, and callers overwrite the rest.
+func sized[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
 	}
-	b.st = b.st[:n]
-	return b.st
+	*buf = (*buf)[:n]
+	return *buf
 }
+
+// states returns an array of n task states (zero: release cleared them).
+func (b *scratch) states(n int) []taskState { return sized(&b.st, n) }
 
 // groups returns an array of n deployment indexes (its contents are
 // overwritten).
-func (b *scratch) groups(n int) []int32 {
-	if cap(b.gr) < n {
-		b.gr = make([]int32, n)
-	}
-	b.gr = b.gr[:n]
-	return b.gr
-}
+func (b *scratch) groups(n int) []int32 { return sized(&b.gr, n) }
 
 // depStates returns an array of n deployment state pointers (its contents
 // are overwritten).
-func (b *scratch) depStates(n int) []*depState {
-	if cap(b.ds) < n {
-		b.ds = make([]*depState, n)
-	}
-	b.ds = b.ds[:n]
-	return b.ds
-}
+func (b *scratch) depStates(n int) []*depState { return sized(&b.ds, n) }
 
-// lists returns an array of n task-state pointers (zeroed).
-func (b *scratch) lists(n int) []*taskState {
-	if cap(b.ls) < n {
-		b.ls = make([]*taskState, n)
-	}
-	b.ls = b.ls[:n]
-	return b.ls
-}
+// lists returns an array of n task-state pointers (zero: release cleared
+// them).
+func (b *scratch) lists(n int) []*taskState { return sized(&b.ls, n) }
 
 // cands returns an array of n candidates (its contents are overwritten).
-func (b *scratch) cands(n int) []cand {
-	if cap(b.cs) < n {
-		b.cs = make([]cand, n)
-	}
-	b.cs = b.cs[:n]
-	return b.cs
-}
+func (b *scratch) cands(n int) []cand { return sized(&b.cs, n) }
 
 // sorted returns an array of n candidates (its contents are overwritten).
-func (b *scratch) sorted(n int) []cand {
-	if cap(b.srt) < n {
-		b.srt = make([]cand, n)
-	}
-	b.srt = b.srt[:n]
-	return b.srt
-}
+func (b *scratch) sorted(n int) []cand { return sized(&b.srt, n) }
 
 // counts returns a zeroed array of n counters.
 func (b *scratch) counts(n int) []int {
-	if cap(b.cnt) < n {
-		b.cnt = make([]int, n)
-	}
-	b.cnt = b.cnt[:n]
-	clear(b.cnt)
-	return b.cnt
+	c := sized(&b.cnt, n)
+	clear(c)
+	return c
 }
 
 // release clears b (it must not keep a snapshot alive) and returns it to
