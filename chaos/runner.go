@@ -42,6 +42,9 @@ type runner struct {
 	deploys   map[string]types.DeploymentRolloutState
 	start     time.Time
 	lastCheck time.Time // the previous check's time (scaling.go)
+	// reusedSeen is the fake's reused task storages last counted
+	// (selfcheck.go).
+	reusedSeen int64
 }
 
 // scheduled is a delayed runner action (instance replacement, undrain).
@@ -177,6 +180,7 @@ func (r *runner) check(ctx context.Context) error {
 		return err
 	}
 	r.rep.Violations = append(r.rep.Violations, alarmed...)
+	r.checkFreedStorage() // selfcheck.go
 	r.disturbed = map[string]bool{}
 	return nil
 }

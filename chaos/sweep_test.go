@@ -5,12 +5,32 @@ import (
 	"flag"
 	"fmt"
 	"testing"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
 var (
 	sweepSeeds = flag.Int("chaos.seeds", 0, "run this many extra seeds (from 100) of the small scenario")
 	soakSeeds  = flag.Int("chaos.soak", 0, "run this many seeds (from 1) of the full-scale scenario (50 services, 2,000 tasks, 200 instances)")
+	selfCheck  = flag.Bool("chaos.selfcheck", false, "turn on the fake's self-checks: incremental planner snapshots verified against a full rebuild, reused task storage checked unreachable after every step")
 )
+
+// selfChecks turns the fake's self-checks on for t when -chaos.selfcheck
+// is set, and logs how many ran when t ends.
+func selfChecks(t *testing.T) {
+	if !*selfCheck {
+		return
+	}
+	debugcheck.VerifySnapshots.Store(true)
+	debugcheck.FreedTaskStorage.Store(true)
+	snaps, freed, reused := debugcheck.SnapshotsVerified.Load(), freedChecks.Load(), storagesReused.Load()
+	t.Cleanup(func() {
+		debugcheck.VerifySnapshots.Store(false)
+		debugcheck.FreedTaskStorage.Store(false)
+		t.Logf("self-checks: %d incremental snapshots verified, %d free-storage checks, %d task storages reused",
+			debugcheck.SnapshotsVerified.Load()-snaps, freedChecks.Load()-freed, storagesReused.Load()-reused)
+	})
+}
 
 // TestSweep runs -chaos.seeds more seeds; each violation names its seed so
 // it can become a regression case in TestRunSeeds.
@@ -18,6 +38,7 @@ func TestSweep(t *testing.T) {
 	if *sweepSeeds == 0 {
 		t.Skip("use -chaos.seeds=N")
 	}
+	selfChecks(t)
 	total := Report{Faults: map[string]int{}}
 	for seed := int64(100); seed < 100+int64(*sweepSeeds); seed++ {
 		rep, err := Run(context.Background(), smallConfig(seed))
@@ -38,6 +59,7 @@ func TestSoak(t *testing.T) {
 	if *soakSeeds == 0 {
 		t.Skip("use -chaos.soak=N")
 	}
+	selfChecks(t)
 	total := Report{Faults: map[string]int{}}
 	for seed := int64(1); seed <= int64(*soakSeeds); seed++ {
 		cfg := DefaultConfig()

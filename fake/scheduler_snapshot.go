@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
 // The planner's view of a service's tasks (service.snap) is kept from pass
@@ -28,7 +29,8 @@ import (
 // draining deployment).
 
 // verifySnapshotRows makes every incremental snapshot compare its rows with
-// a full rebuild and panic on a difference (set by the package's tests).
+// a full rebuild and panic on a difference (set by the package's tests;
+// debugcheck.VerifySnapshots does the same for other packages' tests).
 var verifySnapshotRows = false
 
 // touchTaskLocked notes that t's planner-visible fields changed and marks
@@ -97,7 +99,7 @@ func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
 		}
 		s.clearSnapChanged()
 		s.snapPartial++
-		if verifySnapshotRows {
+		if verifySnapshotRows || debugcheck.VerifySnapshots.Load() {
 			e.verifySnapLocked(s)
 		}
 		return s.snap
@@ -179,6 +181,7 @@ func clusterHasDraining(c *cluster) bool {
 // verifySnapLocked panics unless s.snap equals a full rebuild of s's rows
 // (tests only: verifySnapshotRows).
 func (e *ECS) verifySnapLocked(s *service) {
+	debugcheck.SnapshotsVerified.Add(1)
 	stopped := 0
 	for i, t := range s.tasks {
 		var want plan.Task

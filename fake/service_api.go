@@ -385,6 +385,7 @@ func (e *ECS) dropServiceLocked(s *service) {
 		t.svc = nil
 	}
 	s.tasks = nil
+	s.clearSnapChanged() // its tasks' storage may be reused (task_alloc.go)
 }
 
 func ptrTo[T any](v T) *T { return &v }
