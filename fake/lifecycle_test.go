@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"strings"
 	"testing"
 	"time"
 
@@ -221,5 +222,24 @@ func TestDeterministicWithSameSeed(t *testing.T) {
 	}
 	if id := a[0][len("arn:aws:ecs:us-east-1:123456789012:task/default/"):]; len(id) < 32 {
 		t.Fatalf("task id %q", id)
+	}
+}
+
+// TaskHistory finds a task by its ID or its own ARN; the same ARN with
+// another account names no task of ours (homeMatches), as in DescribeTasks.
+func TestTaskHistoryIgnoresARNsOfAnotherAccount(t *testing.T) {
+	e := newCluster(t, 1)
+	arn := *run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String(register(t, e, simpleTD("a", "img")))}).Tasks[0].TaskArn
+	e.Advance(time.Minute)
+	id := arn[strings.LastIndex(arn, "/")+1:]
+	foreign := strings.Replace(arn, ":"+e.cfg.account+":", ":999999999999:", 1)
+	if foreign == arn {
+		t.Fatalf("ARN %s has no account field to replace", arn)
+	}
+	if len(e.TaskHistory(arn)) == 0 || len(e.TaskHistory(id)) == 0 {
+		t.Fatalf("no history by ARN %s or ID %s", arn, id)
+	}
+	if h := e.TaskHistory(foreign); h != nil {
+		t.Fatalf("TaskHistory(%s) = %v, want nil (another account's ARN)", foreign, statuses(h))
 	}
 }

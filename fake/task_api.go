@@ -395,7 +395,7 @@ func (e *ECS) TaskHistory(arn string) []TaskStateChange {
 	e.catchUpLocked()
 	id := arn[strings.LastIndex(arn, "/")+1:]
 	t := e.tasks.get(id)
-	if t == nil {
+	if t == nil || !homeMatches(arn, t.arn) { // an ARN of another home names no task of ours
 		return nil
 	}
 	return t.historyView()
