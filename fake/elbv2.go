@@ -43,9 +43,6 @@ type elbWorld struct {
 	rules     map[string]*rule
 	tags      map[string][]elbtypes.Tag // by resource ARN
 	faults    []*healthFaultState
-	// tasks holds the load-balancer state of ECS tasks (registered targets,
-	// private IPs).
-	tasks map[*task]*lbTask
 	// ipNext is the next host number per availability zone for awsvpc
 	// private IPs.
 	ipNext map[string]int
@@ -55,7 +52,7 @@ func newELBWorld() *elbWorld {
 	return &elbWorld{
 		lbByArn: map[string]*loadBalancer{}, tgByArn: map[string]*targetGroup{},
 		listeners: map[string]*listener{}, rules: map[string]*rule{}, tags: map[string][]elbtypes.Tag{},
-		tasks: map[*task]*lbTask{}, ipNext: map[string]int{},
+		ipNext: map[string]int{},
 	}
 }
 

@@ -115,9 +115,6 @@ func freedTasksReachable(e *ECS) []string {
 			check("instance "+in.id, t)
 		}
 	}
-	for t := range e.elb.tasks {
-		check("load-balancer tasks", t)
-	}
 	for _, tg := range e.elb.tgs {
 		for _, x := range tg.targets {
 			check("target", x.task)
