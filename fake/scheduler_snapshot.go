@@ -28,11 +28,6 @@ import (
 // cluster with a DRAINING instance (the row of a task on it names the
 // draining deployment).
 
-// verifySnapshotRows makes every incremental snapshot compare its rows with
-// a full rebuild and panic on a difference (set by the package's tests;
-// debugcheck.VerifySnapshots does the same for other packages' tests).
-var verifySnapshotRows = false
-
 // touchTaskLocked notes that t's planner-visible fields changed and marks
 // its service for planning.
 func (e *ECS) touchTaskLocked(t *task) {
@@ -99,7 +94,7 @@ func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
 		}
 		s.clearSnapChanged()
 		s.snapPartial++
-		if verifySnapshotRows || debugcheck.VerifySnapshots.Load() {
+		if debugcheck.VerifySnapshots.Load() {
 			e.verifySnapLocked(s)
 		}
 		return s.snap
@@ -179,7 +174,7 @@ func clusterHasDraining(c *cluster) bool {
 }
 
 // verifySnapLocked panics unless s.snap equals a full rebuild of s's rows
-// (tests only: verifySnapshotRows).
+// (tests only: debugcheck.VerifySnapshots).
 func (e *ECS) verifySnapLocked(s *service) {
 	debugcheck.SnapshotsVerified.Add(1)
 	stopped := 0

@@ -1,49 +1,41 @@
 package fake
 
 import (
+	"flag"
 	"os"
-	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
-// Every test of the package checks each incremental planner snapshot
-// against a full rebuild (scheduler_snapshot.go); benchmarks measure the
-// snapshot without the check.
-func init() {
-	verifySnapshotRows = !benchmarking(os.Args[1:])
+// TestMain makes every test of the package check each incremental planner
+// snapshot against a full rebuild (scheduler_snapshot.go); benchmarks
+// measure the snapshot without the check.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	debugcheck.VerifySnapshots.Store(flag.Lookup("test.bench").Value.String() == "")
+	os.Exit(m.Run())
 }
 
-// benchmarking reports whether the test binary's arguments ask for
-// benchmarks (-test.bench=X or -test.bench X, X not empty).
-func benchmarking(args []string) bool {
-	for i, a := range args {
-		a = strings.TrimPrefix(a, "-")
-		switch {
-		case strings.HasPrefix(a, "-test.bench="), strings.HasPrefix(a, "test.bench="):
-			if _, v, _ := strings.Cut(a, "="); v != "" {
-				return true
-			}
-		case (a == "-test.bench" || a == "test.bench") && i+1 < len(args) && args[i+1] != "":
-			return true
-		}
+// verifySnapshotsIn turns the snapshot check on for t (a benchmark run
+// turns it off for the package).
+func verifySnapshotsIn(t *testing.T) {
+	if !debugcheck.VerifySnapshots.Swap(true) {
+		t.Cleanup(func() { debugcheck.VerifySnapshots.Store(false) })
 	}
-	return false
 }
 
 // A rolling deployment, a scale-in and a DRAINING instance: most passes
 // rewrite only the rows of changed tasks, every one of them equal to a
-// full rebuild (verifySnapshotRows), and the rows follow the service's
+// full rebuild (debugcheck.VerifySnapshots), and the rows follow the service's
 // tasks through the starts and prunes in between.
 func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
-	if !verifySnapshotRows { // a benchmark run: check this test's snapshots all the same
-		verifySnapshotRows = true
-		t.Cleanup(func() { verifySnapshotRows = false })
-	}
+	verifySnapshotsIn(t) // also in a benchmark run
 	e := clusterT(t, 8)
 	td1 := registerT(t, e, benchTD("img:1"))
 	td2 := registerT(t, e, benchTD("img:2"))
@@ -104,13 +96,10 @@ func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
 }
 
 // The tasks' marks hold 32 bits of the snapshot count: across the wrap the
-// rows still equal a full rebuild (verifySnapshotRows) and the rollout
+// rows still equal a full rebuild (debugcheck.VerifySnapshots) and the rollout
 // completes.
 func TestIncrementalSnapshotAcrossCounterWrap(t *testing.T) {
-	if !verifySnapshotRows {
-		verifySnapshotRows = true
-		t.Cleanup(func() { verifySnapshotRows = false })
-	}
+	verifySnapshotsIn(t)
 	e := clusterT(t, 8)
 	td1 := registerT(t, e, benchTD("img:1"))
 	td2 := registerT(t, e, benchTD("img:2"))

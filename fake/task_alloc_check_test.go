@@ -8,7 +8,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
-	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
@@ -18,8 +17,7 @@ import (
 // runner calls (through debugcheck) to name its holders and the duplicate.
 func TestFreedTasksReachableReportsStaleHolders(t *testing.T) {
 	e := clusterT(t, 2)
-	td := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
+	td := registerT(t, e, smallTD("web"))
 	createSvc(t, e, "web", td, 2, svcOpts{min: 100, max: 200})
 	e.Advance(5 * time.Minute)
 	if bad := debugcheck.FreedTasksReachable(e); len(bad) > 0 {
@@ -52,8 +50,7 @@ func TestFreedTasksReachableReportsStaleHolders(t *testing.T) {
 // of them, in its task list or in its planner's pending changes.
 func TestDroppedServiceHoldsNoTasks(t *testing.T) {
 	e := clusterT(t, 2)
-	td := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
+	td := registerT(t, e, smallTD("web"))
 	createSvc(t, e, "web", td, 4, svcOpts{min: 100, max: 200})
 	e.Advance(5 * time.Minute)
 	e.mu.Lock()

@@ -12,6 +12,13 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
+// smallTD is a one-container task definition of family: "app" (image
+// app:1, 128 MiB, 64 CPU units), small enough for many tasks per instance.
+func smallTD(family string) *ecs.RegisterTaskDefinitionInput {
+	return &ecs.RegisterTaskDefinitionInput{Family: aws.String(family),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}}
+}
+
 // TestTaskStorageReuseLeavesNoStaleReference runs a crash loop (its
 // forgotten tasks' storage is reused) next to tasks that are stopped and
 // forgotten with lifecycle events still queued for hours (a scripted exit
@@ -22,10 +29,8 @@ import (
 // a reused task would stop it early.
 func TestTaskStorageReuseLeavesNoStaleReference(t *testing.T) {
 	e := clusterT(t, 6)
-	crash := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("crash"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
-	slow := registerT(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("slow"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}})
+	crash := registerT(t, e, smallTD("crash"))
+	slow := registerT(t, e, smallTD("slow"))
 	for _, f := range []Fault{
 		{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second},
 		{Family: "slow", Action: FaultExit, ExitCode: 1, After: 3 * time.Hour},

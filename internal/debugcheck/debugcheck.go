@@ -22,7 +22,7 @@ var FreedTaskStorage atomic.Bool
 var FreedTasksReachable func(ecs any) []string
 
 // SnapshotsVerified counts the incremental snapshots compared with a full
-// rebuild (under VerifySnapshots or the fake's own tests' switch).
+// rebuild (under VerifySnapshots, which the fake's own tests turn on).
 var SnapshotsVerified atomic.Int64
 
 // TaskStorageReused is set by package fake: given a *fake.ECS it returns
