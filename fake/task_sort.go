@@ -3,6 +3,8 @@ package fake
 import (
 	"slices"
 	"strings"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
 )
 
 // sortTasksByID sorts ts by task ID. The scheduler sorts the tasks of
@@ -19,7 +21,7 @@ func sortTasksByID(ts []*task) {
 	}
 	var keys [smallTaskSort]uint64
 	for i, t := range ts {
-		keys[i] = idPrefix(t.id)
+		keys[i] = taskid.Prefix(t.id)
 	}
 	for i := 1; i < len(ts); i++ {
 		k, t := keys[i], ts[i]
@@ -34,16 +36,3 @@ func sortTasksByID(ts []*task) {
 
 // smallTaskSort is the most tasks sortTasksByID sorts by insertion.
 const smallTaskSort = 48
-
-// idPrefix returns s's first eight bytes as a big-endian number (zeros
-// past a shorter s): idPrefix(a) < idPrefix(b) implies a < b.
-func idPrefix(s string) uint64 {
-	var k uint64
-	for i := range 8 {
-		k <<= 8
-		if i < len(s) {
-			k |= uint64(s[i])
-		}
-	}
-	return k
-}

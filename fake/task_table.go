@@ -1,6 +1,10 @@
 package fake
 
-import "iter"
+import (
+	"iter"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
+)
 
 // taskTable holds the remembered tasks by ID (e.tasks). A crash loop adds
 // and drops a task every few virtual seconds, hundreds of thousands per
@@ -30,7 +34,7 @@ const minTaskTable = 64
 func idHash(id string) uint64 {
 	var h uint64
 	if n := len(id); n >= 16 {
-		h = le64(id[:8]) ^ le64(id[n-8:])*0x9e3779b97f4a7c15
+		h = taskid.Prefix(id) ^ taskid.Prefix(id[n-8:])*0x9e3779b97f4a7c15
 	} else {
 		for i := range n {
 			h = h*31 + uint64(id[i])
@@ -40,13 +44,6 @@ func idHash(id string) uint64 {
 	h *= 0xbf58476d1ce4e5b9
 	h ^= h >> 32
 	return h
-}
-
-// le64 reads 8 bytes of s little-endian.
-func le64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[0]) | uint64(s[1])<<8 | uint64(s[2])<<16 | uint64(s[3])<<24 |
-		uint64(s[4])<<32 | uint64(s[5])<<40 | uint64(s[6])<<48 | uint64(s[7])<<56
 }
 
 // len returns the number of tasks held.

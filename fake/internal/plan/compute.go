@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
 )
 
 // SteadyStateRepeat is how long the steady-state event is not repeated while
@@ -100,7 +102,7 @@ func (c *computation) index(buf *scratch) {
 	last, lastG := "", int32(-1)
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
-		if i > 0 && !idAfter(t.ID, c.s.Tasks[i-1].ID) {
+		if i > 0 && !taskid.After(t.ID, c.s.Tasks[i-1].ID) {
 			c.unique = false
 		}
 		g := lastG
@@ -259,23 +261,4 @@ func (c *computation) isOld(ds *depState) bool { return ds != c.primary }
 // rolloutInProgress reports whether the primary deployment is rolling out.
 func (c *computation) rolloutInProgress() bool {
 	return c.primary.next.RolloutState == types.DeploymentRolloutStateInProgress
-}
-
-// idAfter reports whether a > b. Task IDs are random hex, so adjacent IDs of
-// a sorted snapshot almost always differ in their first eight bytes, which
-// are compared as one number (the strings' order) before the whole IDs.
-func idAfter(a, b string) bool {
-	if len(a) >= 8 && len(b) >= 8 {
-		if ka, kb := be64(a), be64(b); ka != kb {
-			return ka > kb
-		}
-	}
-	return a > b
-}
-
-// be64 reads s's first 8 bytes big-endian.
-func be64(s string) uint64 {
-	_ = s[7]
-	return uint64(s[7]) | uint64(s[6])<<8 | uint64(s[5])<<16 | uint64(s[4])<<24 |
-		uint64(s[3])<<32 | uint64(s[2])<<40 | uint64(s[1])<<48 | uint64(s[0])<<56
 }

@@ -1,14 +1,14 @@
-package plan
+package taskid
 
 import (
 	"math/rand/v2"
 	"testing"
 )
 
-// TestIDAfterIsStringOrder checks idAfter against the strings' own order:
+// TestAfterIsStringOrder checks After against the strings' own order:
 // random hex IDs, IDs sharing their first eight bytes or more, and short
 // ones.
-func TestIDAfterIsStringOrder(t *testing.T) {
+func TestAfterIsStringOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const hex = "0123456789abcdef"
 	id := func() string {
@@ -25,8 +25,8 @@ func TestIDAfterIsStringOrder(t *testing.T) {
 	}
 	for range 100000 {
 		a, b := id(), id()
-		if got, want := idAfter(a, b), a > b; got != want {
-			t.Fatalf("idAfter(%q, %q) = %v, want %v", a, b, got, want)
+		if got, want := After(a, b), a > b; got != want {
+			t.Fatalf("After(%q, %q) = %v, want %v", a, b, got, want)
 		}
 	}
 }
