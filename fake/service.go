@@ -93,6 +93,9 @@ type service struct {
 	snapDeps    []plan.Deployment
 	// snapPartial counts the snapshots that rewrote only changed rows.
 	snapPartial int
+	// listedEpoch is the last batch of retired tasks that marked s's
+	// tasks (task_alloc.go recycleRetiredLocked).
+	listedEpoch uint32
 	// plans counts plan.Compute calls (tests check it stays per instant).
 	plans int
 	// snaps counts snapshots; snapStopped is how many STOPPED tasks the

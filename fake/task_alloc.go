@@ -148,23 +148,12 @@ func (e *ECS) retireLocked(t *task) {
 func (e *ECS) recycleRetiredLocked() {
 	f := &e.taskFree
 	f.epoch++
-	var marked [4]*service // the services marked, most often one to three
-	nMarked := 0
-	var more map[*service]bool
 	for _, t := range f.retired {
 		s := t.svc
-		if s == nil || slices.Contains(marked[:nMarked], s) || more[s] {
+		if s == nil || s.listedEpoch == f.epoch {
 			continue
 		}
-		if nMarked < len(marked) {
-			marked[nMarked] = s
-			nMarked++
-		} else {
-			if more == nil {
-				more = map[*service]bool{}
-			}
-			more[s] = true
-		}
+		s.listedEpoch = f.epoch
 		for _, x := range s.tasks {
 			x.listed = f.epoch
 		}
