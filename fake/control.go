@@ -149,15 +149,16 @@ func decodeControl(body []byte, v any, required bool) error {
 func jsonErrorText(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
+		field := clipString(typeErr.Field, maxControlEcho) // a map key can be long
 		if lo, hi, ok := intRange(typeErr.Type.Kind()); ok && strings.HasPrefix(typeErr.Value, "number") {
 			// A number that is fractional or out of the field's range.
-			return fmt.Sprintf("%s: must be an integer between %d and %d", typeErr.Field, lo, hi)
+			return fmt.Sprintf("%s: must be an integer between %d and %d", field, lo, hi)
 		}
-		return fmt.Sprintf("%s: must be a JSON %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return f + ": unknown field"
+		return clipString(f, maxControlEcho) + ": unknown field"
 	}
 	return strings.TrimPrefix(msg, "json: ")
 }

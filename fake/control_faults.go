@@ -2,6 +2,7 @@ package fake
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
@@ -45,10 +46,10 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	if _, ok := members["operation"]; ok {
 		allowed = operationFaultMembers()
 	}
-	for name := range members {
+	for _, name := range slices.Sorted(maps.Keys(members)) {
 		if !slices.Contains(allowed, name) {
 			return nil, badRequest("%s: unknown field; a task fault has %s, an operation fault has %s",
-				name, strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
+				clipString(name, maxControlEcho), strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
 		}
 	}
 	if _, ok := members["operation"]; ok {

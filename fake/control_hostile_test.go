@@ -152,6 +152,8 @@ func ctlHostileCases() []ctlHostileCase {
 		{name: "advance negative seconds", method: post, path: adv, body: `{"duration":-0.5}`, status: 400, msg: "duration: must not be negative"},
 		{name: "advance array", method: post, path: adv, body: `{"duration":[1]}`, status: 400, msg: "duration: must be a duration string"},
 		{name: "advance body over 1 MiB", method: post, path: adv, body: `{"duration":"1s"}` + huge, status: 413, msg: "request body exceeds 1048576 bytes"},
+		{name: "advance unknown member 100 KB long", method: post, path: adv, body: `{"` + rep("k", 100_000) + `":1}`, status: 400, msg: "unknown field"},
+		{name: "reset deep nesting", method: post, path: reset, body: `{"x":` + rep("[", 100_000) + rep("]", 100_000) + `}`, status: 400, msg: "request body"},
 		// faults
 		{name: "fault after 1e10 seconds", method: post, path: flt, body: `{"action":"exit","after":1e10}`, status: 400, msg: "fault.after: 1e+10 seconds is out of range"},
 		{name: "fault after 9000h", method: post, path: flt, body: `{"action":"exit","after":"9000h"}`, status: 400, msg: "fault.after: at most 8760h0m0s"},
@@ -202,6 +204,9 @@ func ctlHostileCases() []ctlHostileCase {
 		{name: "instances attribute value with leading space", method: post, path: ins, body: `{"attributes":{"k":" v"}}`, status: 400, msg: `attributes["k"]: value " v": 1-128 letters`},
 		{name: "instances attribute value 129 bytes", method: post, path: ins, body: `{"attributes":{"k":"` + rep("v", 129) + `"}}`, status: 400, msg: `attributes["k"]: value`},
 		{name: "instances attribute value not a string", method: post, path: ins, body: `{"attributes":{"k":5}}`, status: 400, msg: "must be a JSON string"},
+		{name: "instances cluster as a 100 KB number", method: post, path: ins, body: `{"cluster":` + rep("1", 100_000) + `}`, status: 400, msg: "cluster: must be a JSON string, not number"},
+		{name: "instances attribute key 100 KB long", method: post, path: ins, body: `{"attributes":{"` + rep("k", 100_000) + `":5}}`, status: 400, msg: "must be a JSON string"},
+		{name: "faults unknown member 100 KB long", method: post, path: flt, body: `{"action":"exit","` + rep("k", 100_000) + `":1}`, status: 400, msg: "unknown field"},
 		{name: "instances az 100 KB", method: post, path: ins, body: big(`"az"`), status: 400, msg: "az: "},
 		{name: "instances bad instanceType", method: post, path: ins, body: `{"instanceType":"m5 large"}`, status: 400, msg: `instanceType: "m5 large"`},
 		{name: "instances body over 1 MiB", method: post, path: ins, body: `{}` + huge, status: 413, msg: "exceeds 1048576 bytes"},
@@ -446,5 +451,52 @@ func TestControlOwnARNsResolve(t *testing.T) {
 				t.Errorf("%s with %s: %d %q, want 200", tc.path, tc.arn(r), a.status, a.message)
 			}
 		})
+	}
+}
+
+// TestControlLargestAcceptedRequestsCostBoundedMemory sends the largest
+// requests the controls accept (1,000 instances with 10 attributes each;
+// an Auto Scaling group that fills the cluster to 4,999 of its 5,000 instances; GET
+// faults with the most task fault text that may be in force) and checks
+// what each allocates and answers.
+func TestControlLargestAcceptedRequestsCostBoundedMemory(t *testing.T) {
+	e, _ := ctlFixture(t)
+	srv := fake.NewServer(e)
+	attrs := make([]string, 10)
+	for i := range attrs {
+		attrs[i] = fmt.Sprintf(`"k%d":"%s"`, i, strings.Repeat("v", 128))
+	}
+	line := strings.Repeat("l", 1<<20-100)
+	for range 7 {
+		if err := e.InjectFault(fake.Fault{Image: "web:log", Action: fake.FaultOutput, Lines: []string{line}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, tc := range []struct {
+		name, method, path, body string
+		maxAlloc, maxAnswer      uint64
+	}{
+		{"1000 instances", http.MethodPost, "/_fake/v1/instances", `{"count":1000,"attributes":{` + strings.Join(attrs, ",") + `}}`, 64 << 20, 256 << 10},
+		{"group of 3998 instances (4999 in the cluster)", http.MethodPost, "/_fake/v1/autoscaling-groups", `{"name":"big","desiredCapacity":3998}`, 256 << 20, 1 << 10},
+		{"faults with 8 MiB of text", http.MethodPost, "/_fake/v1/faults", `{"action":"output","lines":["` + strings.Repeat("x", 1<<20-200) + `"]}`, 16 << 20, 2 << 20},
+		{"list 8 MiB of faults", http.MethodGet, "/_fake/v1/faults", ``, 64 << 20, 9 << 20},
+	} {
+		runtime.GC()
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		start := time.Now()
+		req := httptest.NewRequest(tc.method, "http://ecs.local"+tc.path, strings.NewReader(tc.body))
+		rec := httptest.NewRecorder()
+		srv.ServeHTTP(rec, req)
+		took := time.Since(start)
+		runtime.ReadMemStats(&after)
+		alloc := after.TotalAlloc - before.TotalAlloc
+		t.Logf("%s: %d, %.1f MiB allocated, %d KiB answer, %v", tc.name, rec.Code, float64(alloc)/(1<<20), rec.Body.Len()>>10, took)
+		if rec.Code != 200 {
+			t.Errorf("%s: %d %.300s", tc.name, rec.Code, rec.Body.String())
+		}
+		if alloc > tc.maxAlloc || uint64(rec.Body.Len()) > tc.maxAnswer {
+			t.Errorf("%s: %d bytes allocated (bound %d), %d bytes answered (bound %d)", tc.name, alloc, tc.maxAlloc, rec.Body.Len(), tc.maxAnswer)
+		}
 	}
 }
