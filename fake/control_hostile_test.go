@@ -508,3 +508,24 @@ func TestControlLargestAcceptedRequestsCostBoundedMemory(t *testing.T) {
 		}
 	}
 }
+
+// TestControlLoadAtOneInstantKeepsOne: loads set again and again at one
+// virtual instant (a script hammering POST load with -speed 0) keep one
+// entry per service, the last, instead of one per call.
+func TestControlLoadAtOneInstantKeepsOne(t *testing.T) {
+	e, r := ctlFixture(t)
+	srv := fake.NewServer(e)
+	for _, v := range []string{"100", "200", "300"} {
+		if a := ctlSend(t, srv, http.MethodPost, "/_fake/v1/load", `{"service":"web","cpu":[{"value":`+v+`}]}`); a.status != 200 {
+			t.Fatalf("load: %d %q", a.status, a.message)
+		}
+	}
+	if st := fake.ControlStateForTest(e); !strings.Contains(st, "loads "+r.service+" 1\n") {
+		t.Errorf("after 3 loads at one instant:\n%s\nwant one load entry for %s", st, r.service)
+	}
+	e.Advance(time.Minute)
+	ctlSend(t, srv, http.MethodPost, "/_fake/v1/load", `{"service":"web","cpu":[{"value":400}]}`)
+	if st := fake.ControlStateForTest(e); !strings.Contains(st, "loads "+r.service+" 2\n") {
+		t.Errorf("after a load a minute later:\n%s\nwant two load entries", st)
+	}
+}
