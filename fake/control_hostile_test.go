@@ -13,6 +13,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 
@@ -527,5 +528,35 @@ func TestControlLoadAtOneInstantKeepsOne(t *testing.T) {
 	ctlSend(t, srv, http.MethodPost, "/_fake/v1/load", `{"service":"web","cpu":[{"value":400}]}`)
 	if st := fake.ControlStateForTest(e); !strings.Contains(st, "loads "+r.service+" 2\n") {
 		t.Errorf("after a load a minute later:\n%s\nwant two load entries", st)
+	}
+}
+
+// TestControlSpotByServiceARN: POST spot with the service's own ARN
+// interrupts its Spot tasks (the ARN used to match no task: the control
+// compared it with service names, answered 200 and did nothing).
+func TestControlSpotByServiceARN(t *testing.T) {
+	srv := faketest.NewServer(t)
+	ctx := t.Context()
+	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
+		DefaultCapacityProviderStrategy: wireStrategy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc,
+		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate}, Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}); err != nil {
+		t.Fatal(err)
+	}
+	out, err := srv.Client.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(5),
+		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.ECS.Advance(3 * time.Minute)
+	if status, doc := control(t, srv, http.MethodPost, "/_fake/v1/spot", `{"service":"`+*out.Service.ServiceArn+`"}`); status != 200 {
+		t.Fatalf("spot by service ARN: %d %v", status, doc)
+	}
+	srv.ECS.Advance(3 * time.Minute)
+	if running, stopped := providerSplit(t, srv, "web"); stopped[types.TaskStopCodeSpotInterruption] != 3 || running["FARGATE_SPOT"] != 3 {
+		t.Errorf("after spot by service ARN: running %v stopped %v, want the 3 Spot tasks interrupted and replaced", running, stopped)
 	}
 }
