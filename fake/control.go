@@ -156,6 +156,9 @@ func jsonErrorText(err error) string {
 		}
 		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
 	}
+	if errors.As(err, &typeErr) { // the body itself
+		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
 		return clipString(f, maxControlEcho) + ": unknown field"

@@ -194,6 +194,7 @@ func ctlHostileCases() []ctlHostileCase {
 		{name: "faults body over 1 MiB", method: post, path: flt, body: `{"action":"exit"}` + huge, status: 413, msg: "exceeds 1048576 bytes"},
 		{name: "delete faults with a body", method: del, path: flt, body: `{"image":"web:bad"}`, status: 400, msg: `"image": unknown field`},
 		// instances
+		{name: "instances top-level array", method: post, path: ins, body: `[{"count":2}]`, status: 400, msg: "request body: must be a JSON object, not array"},
 		{name: "instances count 1e9", method: post, path: ins, body: `{"count":1000000000}`, status: 400, msg: "count: must be in [1,1000]"},
 		{name: "instances count 1e30", method: post, path: ins, body: `{"count":1e30}`, status: 400, msg: "count: must be an integer between"},
 		{name: "instances cpu over int32", method: post, path: ins, body: `{"cpu":10000000000}`, status: 400, msg: "cpu: must be at most 2147483647"},
