@@ -82,6 +82,11 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 // checkTaskFault names the member of a task fault that breaks a rule the
 // library checks as a whole, and applies the controls' bounds.
 func checkTaskFault(f Fault) error {
+	switch f.Action {
+	case FaultFailStart, FaultExit, FaultUnhealthy, FaultOutput:
+	default:
+		return badRequest("fault action %s: must be fail-start, exit, unhealthy or output", echo(string(f.Action)))
+	}
 	switch {
 	case f.Times < 0:
 		return badRequest("fault.times: must not be negative, got %d", f.Times)
@@ -115,7 +120,7 @@ func (s *Server) injectOperationFault(body []byte) (any, error) {
 	case f.Operation == "":
 		return nil, badRequest("operation: required: an ECS operation name (\"DescribeServices\") or \"*\"")
 	case f.Operation != "*" && !validOperationName(f.Operation):
-		return nil, badRequest("operation: %q is not an operation name like \"DescribeServices\"", f.Operation)
+		return nil, badRequest("operation: %s is not an operation name like \"DescribeServices\"", echo(f.Operation))
 	case f.Times < 0:
 		return nil, badRequest("times: must not be negative, got %d", f.Times)
 	case f.Probability < 0 || f.Probability > 1:
@@ -125,7 +130,7 @@ func (s *Server) injectOperationFault(body []byte) (any, error) {
 		f.Error = "ThrottlingException"
 	}
 	if !validOperationName(f.Error) {
-		return nil, badRequest("error: %q is not an error code like \"ThrottlingException\"", f.Error)
+		return nil, badRequest("error: %s is not an error code like \"ThrottlingException\"", echo(f.Error))
 	}
 	if err := s.ecs.failOperation(f.Operation, f.Error, f.Times, f.Probability, maxFaultsInForce); err != nil {
 		return nil, errFaultsInForce("operation", "faults")

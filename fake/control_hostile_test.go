@@ -190,6 +190,9 @@ func ctlHostileCases() []ctlHostileCase {
 					}
 				}
 			}},
+		{name: "fault action 100 KB", method: post, path: flt, body: `{"action":"` + rep("a", 100_000) + `"}`, status: 400, msg: "must be fail-start, exit, unhealthy or output"},
+		{name: "operation fault name 100 KB", method: post, path: flt, body: `{"operation":"` + rep("A", 100_000) + `"}`, status: 400, msg: "is not an operation name"},
+		{name: "operation fault error 100 KB", method: post, path: flt, body: `{"operation":"RunTask","error":"` + rep("E", 100_000) + `"}`, status: 400, msg: "is not an error code"},
 		{name: "operation fault times 1e30", method: post, path: flt, body: `{"operation":"RunTask","times":1e30}`, status: 400, msg: "times: must be an integer between"},
 		{name: "faults body over 1 MiB", method: post, path: flt, body: `{"action":"exit"}` + huge, status: 413, msg: "exceeds 1048576 bytes"},
 		{name: "delete faults with a body", method: del, path: flt, body: `{"image":"web:bad"}`, status: 400, msg: `"image": unknown field`},
