@@ -79,8 +79,8 @@ func badRequest(format string, a ...any) error {
 	return &controlError{status: http.StatusBadRequest, message: fmt.Sprintf(format, a...)}
 }
 
-// noBody refuses a body on a control that takes none (reset, the
-// DELETEs, the GETs): an empty body or {} is fine, any member is an
+// noBody refuses a body on a control that changes state and takes none
+// (reset and the DELETEs): an empty body or {} is fine, any member is an
 // unknown field, so that a request meant to do less (delete one fault,
 // keep some state) does not do everything silently.
 func noBody(body []byte) error {

@@ -112,7 +112,7 @@ func (f Fault) bytes() int {
 }
 
 // injectFault is InjectFault refusing a fault past limit task faults in
-// force, or past maxBytes of their text (faultBytes) in force (negative:
+// force, or past maxBytes of their text (Fault.bytes) in force (negative:
 // no bound).
 func (e *ECS) injectFault(f Fault, limit, maxBytes int) error {
 	switch f.Action {
