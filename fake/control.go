@@ -204,7 +204,8 @@ func writeControlJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(data, '\n'))
+	_, _ = w.Write(data)
+	_, _ = w.Write([]byte{'\n'}) // not append: that copies a large answer
 }
 
 func writeControlError(w http.ResponseWriter, err error) {
