@@ -19,7 +19,7 @@ import (
 // and no error message repeats unbounded input.
 const (
 	// maxControlEcho bounds a value an error message repeats.
-	maxControlEcho = 128
+	maxControlEcho = 256
 	// maxControlDuration bounds the durations of faults, target health
 	// faults and Auto Scaling groups (after, every, flap, joinAfter).
 	maxControlDuration = 365 * 24 * time.Hour
