@@ -292,3 +292,33 @@ func TestRunTaskClientTokenSurvivesRestore(t *testing.T) {
 		t.Errorf("restored world has %d tasks, want 2", n)
 	}
 }
+
+// BenchmarkRunTaskClientToken: what a token costs a RunTask of 10 Fargate
+// tasks (fingerprint, record, sweeps), against the same call without one.
+func BenchmarkRunTaskClientToken(b *testing.B) {
+	for _, withToken := range []bool{false, true} {
+		name := "without"
+		if withToken {
+			name = "with"
+		}
+		b.Run(name, func(b *testing.B) {
+			e := New(WithTiming(fastTiming))
+			if _, err := e.CreateCluster(bg, &ecs.CreateClusterInput{}); err != nil {
+				b.Fatal(err)
+			}
+			register(b, e, fargateTD("job", "busybox"))
+			b.ReportAllocs()
+			for i := 0; b.Loop(); i++ {
+				in := &ecs.RunTaskInput{TaskDefinition: aws.String("job"), Count: aws.Int32(10), LaunchType: types.LaunchTypeFargate,
+					NetworkConfiguration: netCfg}
+				if withToken {
+					in.ClientToken = aws.String(fmt.Sprintf("tok-%d", i))
+				}
+				run(b, e, in)
+				if i%100 == 99 {
+					e.Advance(2 * time.Hour) // the tasks run on; tokens live up to 24 h
+				}
+			}
+		})
+	}
+}
