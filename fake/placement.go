@@ -453,7 +453,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	}
 	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
-	t.fate = e.fateLocked(t)
+	t.fate = e.taskFree.sharedFate(e.fateLocked(t))
 	e.tasks.put(t)
 	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
