@@ -130,11 +130,14 @@ type task struct {
 	connectedAt   time.Time
 	containers    []*container
 	history       []historyEntry // task_history.go
-	cpu, mem      int
-	ports         []int // host ports held on inst
-	overrides     *types.TaskOverride
-	eni           string
-	version       int64
+	// historyFull, when not nil, is t's whole history, kept in full
+	// from the first change a compact entry cannot hold (task_history.go).
+	historyFull []TaskStateChange
+	cpu, mem    int
+	ports       []int // host ports held on inst
+	overrides   *types.TaskOverride
+	eni         string
+	version     int64
 	// fate is what the injected faults do to t (faults.go), shared by
 	// the tasks with the same fate: never written through.
 	fate *fate

@@ -22,7 +22,7 @@ type taskStorage struct {
 	more   []container   // the containers of a task with several
 }
 
-// The storage of a one-container task is 1,536 bytes, a size class of
+// The storage of a one-container task is 1,152 bytes, a size class of
 // the allocator (TestTaskStorageSize): t.containers' backing array for
 // several containers is kept in t itself, as the last task left it.
 
