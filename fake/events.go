@@ -5,11 +5,11 @@ import "time"
 // event is one scheduled piece of simulation work: fn, or, when fn is nil,
 // step of task t's lifecycle (lifecycle_steps.go), which needs no closure.
 type event struct {
-	at  time.Time
-	fn  func(now time.Time)
-	t   *task
-	seq uint64 // e.seq when it was scheduled: the order at one instant
-	arg int32  // the step's container index, where it has one
+	at   time.Time
+	fn   func(now time.Time)
+	t    *task
+	seq  uint64 // e.seq when it was scheduled: the order at one instant
+	arg  int32  // the step's container index, where it has one
 	step lifeStep
 }
 

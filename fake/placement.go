@@ -429,7 +429,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
 		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
-		st: storage,
+		st: storage, room: uint8(min(len(defs), maxFreeContainers+1)), // get(n) gives room for n
 	}
 	for i := range defs {
 		cd, cn := &defs[i], &n.containers[i] // not copies: a definition is large

@@ -110,6 +110,9 @@ type task struct {
 	// orphaned: the task's instance was deregistered with force; ECS no
 	// longer monitors or counts it (orphans.go).
 	orphaned bool
+	// room is the number of containers st has room for (st.n(), at most
+	// maxFreeContainers+1: the storage of more is not reused).
+	room uint8
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
 	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling

@@ -93,13 +93,12 @@ func (f *taskFreeList) get(n int) *taskStorage {
 	return newTaskStorage(n)
 }
 
-// put keeps st for reuse; the task in it must be unreachable. The storage
-// is not cleared (createTaskLocked overwrites all of it): clearing would
-// touch every cache line of a task nothing reads, and what the old task
-// refers to stays reachable only until reuse, for at most maxFreeTasks
-// storages.
-func (f *taskFreeList) put(st *taskStorage) {
-	n := st.n()
+// put keeps st, with room for n containers, for reuse; the task in it
+// must be unreachable. The storage is not cleared (createTaskLocked
+// overwrites all of it): clearing would touch every cache line of a task
+// nothing reads, and what the old task refers to stays reachable only
+// until reuse, for at most maxFreeTasks storages.
+func (f *taskFreeList) put(st *taskStorage, n int) {
 	if n > maxFreeContainers || len(f.byN[n]) >= maxFreeTasks {
 		return
 	}
@@ -187,7 +186,7 @@ func (e *ECS) recycleRetiredLocked() {
 	}
 	for i, t := range f.retired {
 		if t.listed != f.epoch && e.reusable(t) {
-			f.put(t.st)
+			f.put(t.st, int(t.room)) // not st.n(): st.more is another cold line
 		}
 		f.retired[i] = nil
 	}
