@@ -177,6 +177,29 @@ func (e *ECS) lbTaskStoppedLocked(t *task, now time.Time) {
 	e.lbTaskStoppingLocked(t, now)
 }
 
+// lbTaskForgottenLocked drops the links between a forgotten task and its
+// targets once every one of them is removed (drained, or its group
+// deleted): a removed target is never evaluated, described or matched
+// again, so nothing reads its task, and the task's storage can be reused
+// (task_alloc.go reusable). A target still registered or draining keeps
+// its task, whose storage is then left to the collector.
+func (e *ECS) lbTaskForgottenLocked(t *task) {
+	if t.lb == nil {
+		return
+	}
+	for _, r := range t.lb.targets {
+		if !r.t.removed {
+			return
+		}
+	}
+	for _, r := range t.lb.targets {
+		if r.t.task == t {
+			r.t.task = nil
+		}
+	}
+	t.lb = nil
+}
+
 // targetChangedLocked makes the scheduler plan the service of a task whose
 // target changed state.
 func (e *ECS) targetChangedLocked(t *target) {

@@ -297,6 +297,7 @@ func (e *ECS) forgetLocked(t *task) {
 		delete(e.tags, t.arn)
 	}
 	e.unindexTaskLocked(t)
+	e.lbTaskForgottenLocked(t) // elbv2_ecs.go
 	t.forgotten = true
 	e.dropForgottenLocked(t.c) // task_alloc.go
 }
