@@ -486,7 +486,8 @@ func bindLocked(t *task, n *needs, inst *instance, az, group string) {
 		inst.cpuFree -= n.cpu
 		inst.memFree -= n.mem
 		inst.groups[group]++
-		inst.tasks[t] = struct{}{}
+		t.instIdx = int32(len(inst.tasks))
+		inst.tasks = append(inst.tasks, t)
 	}
 	if n.awsvpc {
 		return

@@ -138,6 +138,7 @@ type task struct {
 	historyFull []TaskStateChange
 	cpu, mem    int
 	ports       []int // host ports held on inst
+	instIdx     int32 // t's index in inst.tasks
 	overrides   *types.TaskOverride
 	eni         string
 	version     int64
