@@ -146,12 +146,20 @@ func (e *ECS) dropForgottenLocked(c *cluster) {
 
 // appendTaskLocked adds t, just created, to c.tasks. The list loses room
 // at its front as its oldest tasks leave; when it is out of room it moves
-// to an array twice its length, so growing costs a copy per task at most.
+// down to the start of its array if that is at most half full, else to an
+// array twice its length, so growing costs a copy per task at most, and a
+// list that stays as long (a crash loop's) allocates nothing.
 func (c *cluster) appendTaskLocked(t *task) {
-	if n := len(c.tasks); n == cap(c.tasks) && n > 0 {
-		ts := make([]*task, n, 2*n)
-		copy(ts, c.tasks)
-		c.tasks = ts
+	if n := len(c.tasks); n == cap(c.tasks) {
+		if 2*n <= cap(c.tasksArr) {
+			k := copy(c.tasksArr, c.tasks)
+			clear(c.tasksArr[k:])
+			c.tasks = c.tasksArr[:k]
+		} else {
+			ts := make([]*task, n, max(2*n, 16))
+			copy(ts, c.tasks)
+			c.tasks, c.tasksArr = ts, ts[:cap(ts)]
+		}
 	}
 	c.tasks = append(c.tasks, t)
 }
