@@ -8,9 +8,8 @@ type event struct {
 	at   time.Time
 	fn   func(now time.Time)
 	t    *task
-	seq  uint64 // e.seq when it was scheduled: the order at one instant
-	arg  int32  // the step's container index, where it has one
 	step lifeStep
+	arg  int // the step's container index, where it has one
 }
 
 // instant holds the events due at one virtual time, in the order they were
@@ -26,29 +25,12 @@ type instant struct {
 // share a bucket (the tasks one scheduler pass starts move through their
 // lifecycle at the same instants), and a min-heap orders the instants, so
 // a heap operation is paid per instant, not per event.
-//
-// Events that are due no earlier than every other one queued the same
-// way, as the end of each stopped task's retention is (a constant period
-// after it stopped), wait in a FIFO instead (pushLate): a crash loop
-// forgets a task as often as it starts one, and the FIFO costs them no
-// bucket or heap work and only sequential memory. pop merges the two by
-// (time, seq), the order the heap alone would give.
 type eventQueue struct {
 	heap  []*instant
 	byKey map[int64]*instant
 	last  *instant // the instant scheduled to last: runs of one instant need no map look-up
 	free  []*instant
 	n     int // events queued
-	// late is the FIFO, a ring: lateN events from late[lateHead] on
-	// (wrapping), by (time, seq); its length is a power of two.
-	late            []lateEvent
-	lateHead, lateN int
-}
-
-// lateEvent is an event in the FIFO with its instant's key.
-type lateEvent struct {
-	key int64
-	ev  event
 }
 
 // maxFreeInstants bounds the buckets kept for reuse; maxKeptEvents the
@@ -95,75 +77,18 @@ func (q *eventQueue) newInstant(key int64) *instant {
 	return b
 }
 
-// pushLate queues ev at the instant key like push; when no event of the
-// FIFO is due later, it joins the FIFO.
-func (q *eventQueue) pushLate(key int64, ev event) {
-	if q.lateN > 0 && q.lateAt(q.lateN-1).key > key {
-		q.push(key, ev)
-		return
-	}
-	if q.lateN == len(q.late) {
-		q.growLate()
-	}
-	*q.lateAt(q.lateN) = lateEvent{key, ev}
-	q.lateN++
-	q.n++
-}
-
-// lateAt returns the i-th event of the FIFO (0: the earliest).
-func (q *eventQueue) lateAt(i int) *lateEvent {
-	return &q.late[(q.lateHead+i)&(len(q.late)-1)]
-}
-
-// growLate doubles the FIFO's ring, its events first in order.
-func (q *eventQueue) growLate() {
-	ring := make([]lateEvent, max(64, 2*len(q.late)))
-	for i := range q.lateN {
-		ring[i] = *q.lateAt(i)
-	}
-	q.late, q.lateHead = ring, 0
-}
-
-// lateFirst reports whether the FIFO holds the earliest queued event.
-func (q *eventQueue) lateFirst() bool {
-	if q.lateN == 0 {
-		return false
-	}
-	if len(q.heap) == 0 {
-		return true
-	}
-	l, b := &q.late[q.lateHead], q.heap[0]
-	return l.key < b.key || l.key == b.key && l.ev.seq < b.evs[b.next].seq
-}
-
 // headKey returns the key of the earliest queued event; the queue must
 // not be empty.
-func (q *eventQueue) headKey() int64 {
-	if q.lateN == 0 {
-		return q.heap[0].key
-	}
-	if k := q.late[q.lateHead].key; len(q.heap) == 0 || k < q.heap[0].key {
-		return k
-	}
-	return q.heap[0].key
-}
+func (q *eventQueue) headKey() int64 { return q.heap[0].key }
 
 // pop removes and returns the earliest queued event; the queue must not be
 // empty.
 func (q *eventQueue) pop() event {
-	q.n--
-	if q.lateFirst() {
-		l := &q.late[q.lateHead]
-		ev := l.ev
-		*l = lateEvent{} // let what it holds be collected
-		q.lateHead = (q.lateHead + 1) & (len(q.late) - 1)
-		q.lateN--
-		return ev
-	}
 	b := q.heap[0]
 	ev := b.evs[b.next]
 	b.evs[b.next] = event{} // let what it holds be collected
 	b.next++
+	q.n--
 	if b.next == len(b.evs) {
 		q.removeHead()
 	}
@@ -246,11 +171,6 @@ func (e *ECS) queueLocked(ev event) {
 		ev.at = e.simNow
 	}
 	e.seq++
-	ev.seq = e.seq
-	if ev.step == stepForget {
-		e.events.pushLate(ev.at.UnixNano(), ev)
-		return
-	}
 	e.events.push(ev.at.UnixNano(), ev)
 }
 
@@ -260,5 +180,5 @@ func (e *ECS) runEventLocked(ev *event) {
 		ev.fn(ev.at)
 		return
 	}
-	e.runStepLocked(ev.t, ev.step, int(ev.arg), ev.at)
+	e.runStepLocked(ev.t, ev.step, ev.arg, ev.at)
 }

@@ -65,9 +65,7 @@ func TestMemoryBoundedUnderChurn(t *testing.T) {
 
 // The bucketed queue pops exactly what a min-heap ordered by (time,
 // scheduling order) would, under random interleavings of pushes and pops
-// (pushes to the instant being run included), with buckets reused, and
-// with late pushes (the FIFO) mixed in: mostly in time order, at times
-// already queued in buckets too, sometimes earlier than the FIFO's last.
+// (pushes to the instant being run included), with buckets reused.
 func TestEventQueueMatchesReference(t *testing.T) {
 	rng := rand.New(rand.NewPCG(3, 4))
 	type ref struct {
@@ -79,38 +77,25 @@ func TestEventQueueMatchesReference(t *testing.T) {
 	seq := 0
 	now := int64(0)
 	base := time.Unix(0, 0)
-	push := func(key int64, late bool) {
+	push := func(key int64) {
 		seq++
-		ev := event{at: base.Add(time.Duration(key)), seq: uint64(seq)}
-		if late {
-			q.pushLate(key, ev)
-		} else {
-			q.push(key, ev)
-		}
+		q.push(key, event{at: base.Add(time.Duration(key)), arg: seq})
 		want = append(want, ref{key, seq})
 	}
-	lastLate := int64(0)
-	for range 40000 {
-		switch r := rng.IntN(12); {
+	for range 20000 {
+		switch r := rng.IntN(10); {
 		case r < 5: // a future instant, often one already queued
-			push(now+rng.Int64N(20), false)
+			push(now + rng.Int64N(20))
 		case r < 6: // the instant being run
-			push(now, false)
-		case r < 7: // late: at or after the last late push, mostly
-			k := max(lastLate, now) + rng.Int64N(3)
-			if rng.IntN(8) == 0 {
-				k = now + rng.Int64N(20) // earlier: the bucket path
-			}
-			lastLate = max(lastLate, k)
-			push(k, true)
+			push(now)
 		default:
 			if q.Len() == 0 {
 				continue
 			}
 			slices.SortStableFunc(want, func(a, b ref) int { return cmp.Compare(a.key, b.key) })
 			ev := q.pop()
-			if ev.at.UnixNano() != want[0].key || int(ev.seq) != want[0].seq {
-				t.Fatalf("popped (%d, %d), want (%d, %d)", ev.at.UnixNano(), ev.seq, want[0].key, want[0].seq)
+			if ev.at.UnixNano() != want[0].key || ev.arg != want[0].seq {
+				t.Fatalf("popped (%d, %d), want (%d, %d)", ev.at.UnixNano(), ev.arg, want[0].key, want[0].seq)
 			}
 			now = want[0].key
 			want = want[1:]

@@ -18,7 +18,7 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 // the task is then still in the status the step leaves (lifecycle_steps.go).
 func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
 	t.pending++
-	e.queueLocked(event{at: at, t: t, step: step, arg: int32(arg)})
+	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
 }
 
 // launchLocked begins a freshly placed task's lifecycle: awsvpc tasks start

@@ -71,12 +71,6 @@ func freedTasksReachable(e *ECS) []string {
 			}
 		}
 	}
-	for i := range e.events.lateN {
-		if t := e.events.lateAt(i).ev.t; t != nil {
-			check("queued event", t)
-			queued[t]++
-		}
-	}
 	for t, n := range queued {
 		if t.pending != n {
 			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id, n, t.pending))
