@@ -60,20 +60,21 @@ func (e *ECS) allocTaskIPLocked(az string) string {
 // taskNetworkDetails adds the private IP to an awsvpc task's attachment
 // and containers, as DescribeTasks shows them.
 func (t *task) taskNetworkDetails(out *types.Task) {
-	if t.privateIP == "" || len(out.Attachments) == 0 {
+	if t.privateIP() == "" || len(out.Attachments) == 0 {
 		return
 	}
+	ip, eni := t.privateIP(), t.eni()
 	a := &out.Attachments[0]
-	dns := "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + ".ec2.internal" // us-east-1's form
+	dns := "ip-" + strings.ReplaceAll(ip, ".", "-") + ".ec2.internal" // us-east-1's form
 	if region := t.c.region; region != "us-east-1" {
-		dns = "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + "." + region + ".compute.internal"
+		dns = "ip-" + strings.ReplaceAll(ip, ".", "-") + "." + region + ".compute.internal"
 	}
 	a.Details = append(a.Details,
-		types.KeyValuePair{Name: aws.String("networkInterfaceId"), Value: aws.String("eni-" + strings.ReplaceAll(t.eni, "-", "")[:17])},
+		types.KeyValuePair{Name: aws.String("networkInterfaceId"), Value: aws.String("eni-" + strings.ReplaceAll(eni, "-", "")[:17])},
 		types.KeyValuePair{Name: aws.String("privateDnsName"), Value: aws.String(dns)},
-		types.KeyValuePair{Name: aws.String("privateIPv4Address"), Value: aws.String(t.privateIP)})
+		types.KeyValuePair{Name: aws.String("privateIPv4Address"), Value: aws.String(ip)})
 	for i := range out.Containers {
-		out.Containers[i].NetworkInterfaces = []types.NetworkInterface{{AttachmentId: aws.String(t.eni), PrivateIpv4Address: aws.String(t.privateIP)}}
+		out.Containers[i].NetworkInterfaces = []types.NetworkInterface{{AttachmentId: aws.String(eni), PrivateIpv4Address: aws.String(ip)}}
 	}
 }
 
@@ -118,7 +119,7 @@ func (e *ECS) lbTaskRunningLocked(t *task, now time.Time) {
 			continue
 		}
 		cport := aws.ToInt32(lb.ContainerPort)
-		id, port := t.privateIP, cport
+		id, port := t.privateIP(), cport
 		if !t.awsvpc {
 			if t.inst == nil {
 				continue

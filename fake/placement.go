@@ -427,9 +427,13 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
-		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
-		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
+		cpu: n.cpu, mem: n.mem, version: 0, capacityProvider: req.capacityProvider,
+		history: storage.h[:0], containers: containers,
 		st: storage, room: uint8(min(len(defs), maxFreeContainers+1)), // get(n) gives room for n
+	}
+	if req.overrides != nil || ids.eni != "" || ids.privateIP != "" {
+		r := t.needRare()
+		r.overrides, r.eni, r.privateIP = req.overrides, ids.eni, ids.privateIP
 	}
 	for i := range defs {
 		cd, cn := &defs[i], &n.containers[i] // not copies: a definition is large

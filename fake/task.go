@@ -119,7 +119,6 @@ type task struct {
 	// group provider's capacity, is how to place it (capacity_scaling.go).
 	waitReq *placementRequest
 
-	visibleAt     time.Time // reads before it do not see the task (consistency.go)
 	arn           string
 	td            *taskDef
 	group         string
@@ -133,24 +132,18 @@ type task struct {
 	connectedAt   time.Time
 	containers    []*container
 	history       []historyEntry // task_history.go
-	// historyFull, when not nil, is t's whole history, kept in full
-	// from the first change a compact entry cannot hold (task_history.go).
-	historyFull []TaskStateChange
-	cpu, mem    int
-	ports       []int // host ports held on inst
-	instIdx     int32 // t's index in inst.tasks
-	overrides   *types.TaskOverride
-	eni         string
-	version     int64
+	cpu, mem      int
+	ports         []int // host ports held on inst
+	instIdx       int32 // t's index in inst.tasks
+	version       int64
 	// fate is what the injected faults do to t (faults.go), shared by
 	// the tasks with the same fate: never written through.
 	fate *fate
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string
-
-	// privateIP is an awsvpc task's address (elbv2_ecs.go).
-	privateIP string
+	// rare, when not nil, holds what few tasks have (task_rare.go).
+	rare *taskRare
 }
 
 // runtimeID returns c's runtime ID ("" before it is drawn).
@@ -234,7 +227,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		StopCode:             t.stopCode,
 		CapacityProviderName: optString(t.capacityProvider),
 		Version:              t.version,
-		Overrides:            t.overrides,
+		Overrides:            t.overrides(),
 		Attachments:          []types.Attachment{},
 		Attributes:           []types.Attribute{},
 		Tags:                 tags,
@@ -268,7 +261,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		case statusStopped:
 			status = "DELETED"
 		}
-		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
+		out.Attachments = []types.Attachment{{Id: aws.String(t.eni()), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
 		t.taskNetworkDetails(&out)
 	}

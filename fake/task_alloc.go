@@ -20,9 +20,12 @@ type taskStorage struct {
 	one    container     // the container of a one-container task
 	onePtr [1]*container // t.containers' backing array for one container
 	more   []container   // the containers of a task with several
+	// rare is the taskRare the storage's tasks use, kept for the next
+	// task that needs one (task_rare.go).
+	rare *taskRare
 }
 
-// The storage of a one-container task is 1,152 bytes, a size class of
+// The storage of a one-container task is 1,024 bytes, a size class of
 // the allocator (TestTaskStorageSize): t.containers' backing array for
 // several containers is kept in t itself, as the last task left it.
 

@@ -12,11 +12,11 @@ import (
 // much of the memory a task costs, and memory is what a day of virtual
 // time caught up pays for: in cache misses when a task is written and
 // forgotten, and in the garbage collector's scans. A compact entry holds
-// no pointer (the collector skips it) and takes 16 bytes: its time as an
+// no pointer (the collector skips it) and takes 12 bytes: its time as an
 // offset from the task's creation, its statuses by index, and its reason
 // as "" or the task's stoppedReason. A change that does not fit (another
 // reason, a status without an index, a time the offset does not give back
-// exactly) turns the task's history to full entries (task.historyFull).
+// exactly) turns the task's history to full entries (taskRare.historyFull).
 
 // historyWords are the statuses a history entry names by index.
 var historyWords = [...]string{
@@ -33,7 +33,7 @@ const noWord = 0xff
 type historyEntry struct {
 	// at is sec seconds after the task's creation's Unix second, plus
 	// nsec nanoseconds, in the creation's location (historyAt).
-	sec                           int64
+	sec                           int32
 	nsec                          uint32
 	last, desired, health, reason uint8 // indexes into historyWords; reason: reasonNone or reasonStopped
 }
@@ -79,8 +79,9 @@ func historyWord(s string) uint8 {
 
 // recordHistory appends a change to t's history.
 func (t *task) recordHistory(at time.Time, last, desired string, health types.HealthStatus, reason string) {
-	if t.historyFull == nil {
-		h := historyEntry{sec: at.Unix() - t.createdAt.Unix(), nsec: uint32(at.Nanosecond()), last: historyWord(last),
+	if t.rare == nil || t.rare.historyFull == nil {
+		sec := at.Unix() - t.createdAt.Unix()
+		h := historyEntry{sec: int32(sec), nsec: uint32(at.Nanosecond()), last: historyWord(last),
 			desired: historyWord(desired), health: historyWord(string(health)), reason: noWord}
 		switch reason {
 		case "":
@@ -88,22 +89,24 @@ func (t *task) recordHistory(at time.Time, last, desired string, health types.He
 		case t.stoppedReason:
 			h.reason = reasonStopped
 		}
-		// The time comes back exactly (t.historyAt) when it has no
-		// monotonic reading and the creation's location.
+		// The time comes back exactly (t.historyAt) when it is less
+		// than 68 years from the creation, has no monotonic reading and
+		// the creation's location.
 		if h.last != noWord && h.desired != noWord && h.health != noWord && h.reason != noWord &&
-			at == at.Round(0) && at.Location() == t.createdAt.Location() {
+			int64(h.sec) == sec && at == at.Round(0) && at.Location() == t.createdAt.Location() {
 			t.history = append(t.history, h)
 			return
 		}
-		t.historyFull = append(make([]TaskStateChange, 0, len(t.history)+4), t.historyView()...)
+		full := append(make([]TaskStateChange, 0, len(t.history)+4), t.historyView()...)
+		t.needRare().historyFull = full
 	}
-	t.historyFull = append(t.historyFull, TaskStateChange{At: at, LastStatus: last, DesiredStatus: desired, HealthStatus: string(health), Reason: reason})
+	t.rare.historyFull = append(t.rare.historyFull, TaskStateChange{At: at, LastStatus: last, DesiredStatus: desired, HealthStatus: string(health), Reason: reason})
 }
 
 // historyView returns t's history as TaskHistory shows it, oldest first.
 func (t *task) historyView() []TaskStateChange {
-	if t.historyFull != nil {
-		return append([]TaskStateChange(nil), t.historyFull...)
+	if t.rare != nil && t.rare.historyFull != nil {
+		return append([]TaskStateChange(nil), t.rare.historyFull...)
 	}
 	if len(t.history) == 0 {
 		return nil
@@ -122,5 +125,5 @@ func (t *task) historyView() []TaskStateChange {
 
 // historyAt returns the time of h, an entry of t's compact history.
 func (t *task) historyAt(h historyEntry) time.Time {
-	return time.Unix(t.createdAt.Unix()+h.sec, int64(h.nsec)).In(t.createdAt.Location())
+	return time.Unix(t.createdAt.Unix()+int64(h.sec), int64(h.nsec)).In(t.createdAt.Location())
 }

@@ -49,7 +49,8 @@ func TestHistoryTurnsFullWhenCompactCannotHold(t *testing.T) {
 	}{
 		{"reason", time.UTC, at.Add(3 * time.Second), "container app exited"},
 		{"location", time.UTC, at.Add(3 * time.Second).In(time.FixedZone("X", 3600)), "stop"},
-		{"monotonic", time.Local, time.Now(), "stop"}, // in the creation's location, with a monotonic reading
+		{"monotonic", time.Local, time.Now(), "stop"},   // in the creation's location, with a monotonic reading
+		{"far", time.UTC, at.AddDate(70, 0, 0), "stop"}, // more seconds after the creation than 32 bits hold
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			at := at.In(tc.created)
@@ -57,12 +58,12 @@ func TestHistoryTurnsFullWhenCompactCannotHold(t *testing.T) {
 			tk.recordHistory(at, statusPending, statusRunning, "UNKNOWN", "")
 			tk.stoppedReason = "stop"
 			tk.recordHistory(at.Add(time.Second), statusDeactivating, statusStopped, "UNKNOWN", "stop")
-			if tk.historyFull != nil || len(tk.history) != 2 {
-				t.Fatalf("after two plain changes: %d compact entries, full %v", len(tk.history), tk.historyFull)
+			if tk.rare != nil || len(tk.history) != 2 {
+				t.Fatalf("after two plain changes: %d compact entries, full %v", len(tk.history), tk.rare)
 			}
 			tk.recordHistory(tc.at, statusStopping, statusStopped, "UNKNOWN", tc.reason)
 			tk.recordHistory(at.Add(4*time.Second), statusStopped, statusStopped, "UNKNOWN", "stop")
-			if tk.historyFull == nil {
+			if tk.rare == nil || tk.rare.historyFull == nil {
 				t.Fatal("history still compact")
 			}
 			want := []TaskStateChange{

@@ -223,7 +223,7 @@ type taskFilter struct {
 
 func (f taskFilter) match(t *task) bool {
 	switch {
-	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt, f.now),
+	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt(), f.now),
 		f.family != nil && aws.ToString(t.td.def.Family) != *f.family,
 		f.startedBy != nil && t.startedBy != *f.startedBy,
 		f.group != nil && t.group != *f.group,
