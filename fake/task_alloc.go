@@ -207,8 +207,10 @@ func (e *ECS) recycleRetiredLocked() {
 // reusable reports whether the storage of t, forgotten, off its cluster's
 // task list and not listed by its service, can be reused:
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
-// target, instance, capacity wait or log stream, and it was not orphaned
-// (a closure forgets those). Otherwise the collector frees it as before.
+// target (a forgotten task lets go of its targets once they are all
+// removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait or
+// log stream, and it was not orphaned (a closure forgets those).
+// Otherwise the collector frees it as before.
 func (e *ECS) reusable(t *task) bool {
 	st := t.st
 	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||
