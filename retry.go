@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws/retry"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/smithy-go"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkbody"
 )
 
 // DefaultRetryAttempts is how many times the Deployer tries each call
@@ -66,8 +68,16 @@ func withRetry(api API, cfg config) API {
 
 // sdkOneAttempt makes an *ecs.Client call a single attempt (the retryer
 // the client was configured with still classifies errors and keeps its
-// other settings).
-func sdkOneAttempt(o *ecs.Options) { o.RetryMaxAttempts = 1 }
+// other settings), and hands the client's HTTP client plain request
+// bodies: the SDK closes a body while net/http may still read it, which
+// can cut the connection before the answer is read and fail a call the
+// server has done, which would then be retried (internal/sdkbody).
+func sdkOneAttempt(o *ecs.Options) {
+	o.RetryMaxAttempts = 1
+	if o.HTTPClient != nil {
+		o.HTTPClient = sdkbody.Client{Next: o.HTTPClient}
+	}
+}
 
 // opts returns optFns with sdkOneAttempt first when the API is an SDK
 // client, so that a caller's own option still wins.

@@ -2,6 +2,7 @@ package ecsdeploy
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -13,6 +14,11 @@ const (
 	runTaskBatch       = 10  // RunTask count limit
 	describeTasksBatch = 100 // DescribeTasks tasks limit
 )
+
+// newClientToken returns a fresh RunTask client token: 26 random
+// characters (crypto/rand, so Deployers in separate processes never share
+// one), within ECS's limit of 64 ASCII characters in 33-126.
+func newClientToken() string { return rand.Text() }
 
 // batches splits n into RunTask counts of at most size.
 func batches(n, size int) []int {
@@ -30,7 +36,11 @@ func batches(n, size int) []int {
 // still returned and, when waiting, waited for). With WaitRunning it
 // waits until all are RUNNING; with WaitStopped until all are STOPPED,
 // returning exit codes, and a *TaskFailedError when a task failed to
-// start or an essential container exited non-zero.
+// start or an essential container exited non-zero. Each batch carries its
+// own client token, the same on every retry of the batch, so a retry
+// after a call that started tasks but failed on the way back (a 5xx, a
+// reset connection) answers those tasks instead of starting more, over
+// any API, not only an *ecs.Client (whose SDK fills in a token itself).
 func (d *deployer) RunTask(ctx context.Context, in RunTaskInput, opts ...Option) (*RunTaskResult, error) {
 	cfg := d.cfg.with(opts)
 	if in.TaskDefinition == "" {
@@ -54,6 +64,7 @@ func (d *deployer) RunTask(ctx context.Context, in RunTaskInput, opts ...Option)
 			LaunchType: in.LaunchType, CapacityProviderStrategy: in.CapacityProviderStrategy,
 			NetworkConfiguration: in.NetworkConfiguration, Overrides: in.Overrides,
 			StartedBy: optional(in.StartedBy), Group: optional(in.Group),
+			ClientToken: ptr(newClientToken()),
 		})
 		if err != nil {
 			if len(res.Tasks) > 0 {

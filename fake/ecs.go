@@ -50,6 +50,9 @@ type ECS struct {
 	dirty    []*service
 	applying *service
 
+	// runTokens are RunTask's live client tokens (runtask_idem.go).
+	runTokens runTokens
+
 	// Capacity providers (capacity_spot.go): while spotUnavailable,
 	// FARGATE_SPOT launches fail as ECS reports a capacity shortage.
 	spotUnavailable bool
@@ -125,6 +128,7 @@ func (e *ECS) resetLocked() {
 	e.instances = map[string]*instance{}
 	e.tags = map[string][]types.Tag{}
 	e.services = map[serviceKey]*service{}
+	e.runTokens = runTokens{}
 	e.svcOrder = nil
 	e.dirty = nil
 	e.applying = nil

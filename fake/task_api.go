@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"crypto/sha256"
 	"regexp"
 	"slices"
 	"strings"
@@ -47,7 +48,9 @@ func awsvpcConfigured(nc *types.NetworkConfiguration) bool {
 
 // RunTask starts 1-10 tasks of a task definition, placing them on EC2
 // container instances (or Fargate). Tasks that cannot be placed come back
-// in failures.
+// in failures. A clientToken makes it idempotent per cluster (see
+// runtask_idem.go): a retry with the same parameters answers the original
+// result, one with other parameters fails with ConflictException.
 func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.Options)) (*ecs.RunTaskOutput, error) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
@@ -61,6 +64,17 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	c, err := e.clusterLocked(in.Cluster)
 	if err != nil {
 		return nil, err
+	}
+	tok := aws.ToString(in.ClientToken)
+	var fp [sha256.Size]byte
+	if tok != "" { // runtask_idem.go
+		if err := checkRunToken(tok); err != nil {
+			return nil, err
+		}
+		fp = runFingerprint(in)
+		if out, ok, err := e.runTokenReplayLocked(c, tok, fp, now); ok {
+			return out, err
+		}
 	}
 	count := 1
 	if in.Count != nil {
@@ -136,6 +150,9 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	for _, t := range started {
 		t.setVisibleAt(visible)
 		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
+	}
+	if tok != "" {
+		e.rememberRunLocked(c, tok, fp, now, out)
 	}
 	return out, nil
 }

@@ -25,6 +25,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 
 	"github.com/ecsdeploy/ecsdeploy/fake"
+	"github.com/ecsdeploy/ecsdeploy/internal/sdkbody"
 )
 
 // Region is the region the clients of NewServer sign their requests for
@@ -67,7 +68,9 @@ func NewServerFor(t testing.TB, e *fake.ECS, opts ...fake.ServerOption) *Server 
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.MaxIdleConnsPerHost = 256
 	tr.Proxy = nil
-	s := &Server{URL: ts.URL, ECS: e, Handler: h, http: &http.Client{Transport: tr}}
+	// sdkbody: the SDK closes request bodies early, which would cut
+	// connections and fail calls the fake has done (internal/sdkbody).
+	s := &Server{URL: ts.URL, ECS: e, Handler: h, http: &http.Client{Transport: sdkbody.Transport{Next: tr}}}
 	t.Cleanup(func() {
 		tr.CloseIdleConnections()
 		ts.Close()
