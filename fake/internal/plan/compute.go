@@ -30,6 +30,13 @@ type depState struct {
 	tasks     []*taskState
 	n         int  // len(tasks) once index has filed them
 	synthetic bool // groups tasks whose deployment is unknown
+	// counts are the deployment's tasks per condition, and how many
+	// of its tasks are live and gone (being stopped, not yet STOPPED),
+	// taken by index: schedule reads them instead of passing over
+	// every task again.
+	counts   [condUnhealthy + 1]int
+	live     int
+	liveGone int
 }
 
 // computation holds the working state of one Compute call.
@@ -134,7 +141,16 @@ func (c *computation) index(buf *scratch) {
 		}
 		t := &c.s.Tasks[i]
 		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
-		c.wake(at)
+		if !at.IsZero() {
+			c.wake(at)
+		}
+		ds.counts[cond]++
+		if live(t) {
+			ds.live++
+			if cond == condGone {
+				ds.liveGone++
+			}
+		}
 		states[i] = taskState{t: t, cond: cond}
 		ds.tasks = append(ds.tasks, &states[i])
 	}

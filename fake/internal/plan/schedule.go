@@ -28,38 +28,31 @@ func (c *computation) schedule() {
 	desired := max(svc.DesiredCount, 0)
 	maxT := MaxTasks(desired, svc.MaximumPercent)
 	budget := -MinHealthy(desired, svc.MinimumHealthyPercent)
-	// liveTotal counts the tasks kept RUNNING or PENDING (maximumPercent).
-	liveTotal, starting, gone, unhealthyN := 0, 0, 0, 0
+	// liveTotal counts the tasks kept RUNNING or PENDING (maximumPercent);
+	// gone the live tasks being stopped (they no longer count toward
+	// it); unhealthyN's replacements say so in the "has started" event.
+	// The counts are index's (depState.counts).
+	liveTotal, starting, gone, unhealthyN, oldUnhealthy := 0, 0, 0, 0, 0
 	for _, ds := range c.deps {
-		for _, ts := range ds.tasks {
-			if live(ts.t) {
-				if ts.cond == condGone {
-					gone++ // being stopped: no longer counts toward maximumPercent
-				} else {
-					liveTotal++
-				}
-			}
-			switch ts.cond {
-			case condHealthy:
-				budget++
-			case condStarting:
-				starting++
-			case condUnhealthy:
-				unhealthyN++ // their replacements say so in the "has started" event
-			}
+		liveTotal += ds.live - ds.liveGone
+		gone += ds.liveGone
+		budget += ds.counts[condHealthy]
+		starting += ds.counts[condStarting]
+		unhealthyN += ds.counts[condUnhealthy]
+		if c.isOld(ds) {
+			oldUnhealthy += ds.counts[condUnhealthy]
 		}
 	}
 	budget = max(budget, 0)
 
 	p := c.primary
-	pGood := 0
+	pGood := p.counts[condStarting] + p.counts[condHealthy]
 	var pUnhealthy []*taskState
-	for _, ts := range p.tasks {
-		switch ts.cond {
-		case condStarting, condHealthy:
-			pGood++
-		case condUnhealthy:
-			pUnhealthy = append(pUnhealthy, ts)
+	if p.counts[condUnhealthy] > 0 {
+		for _, ts := range p.tasks {
+			if ts.cond == condUnhealthy {
+				pUnhealthy = append(pUnhealthy, ts)
+			}
 		}
 	}
 	failed := p.next.RolloutState == types.DeploymentRolloutStateFailed
@@ -100,12 +93,13 @@ func (c *computation) schedule() {
 		if !c.isOld(ds) {
 			continue
 		}
+		oldAlive += ds.counts[condStarting] + ds.counts[condHealthy]
+		if oldUnhealthy == 0 {
+			continue
+		}
 		for _, ts := range ds.tasks {
-			switch ts.cond {
-			case condUnhealthy:
+			if ts.cond == condUnhealthy {
 				unhealthy = append(unhealthy, ts)
-			case condStarting, condHealthy:
-				oldAlive++
 			}
 		}
 	}
