@@ -8,6 +8,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
 	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
@@ -100,14 +101,11 @@ func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
 		return s.snap
 	}
 	rows := growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
-	s.snapStopped = 0
+	s.snapStopped, s.snapRunning = 0, 0
 	for i, t := range s.tasks {
 		r := &rows[i]
 		e.snapshotRowLocked(r, t)
-		if r.LastStatus == statusStopped {
-			t.seenStopped = s.snaps
-			s.snapStopped++
-		}
+		s.countRow(r, t)
 	}
 	s.snap = rows
 	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
@@ -134,11 +132,19 @@ func growRows(s *service, rows []plan.Task, n int) []plan.Task {
 
 // rowIndex returns the index of the row of task id in rows (sorted by id),
 // or -1.
-func rowIndex(rows []plan.Task, id string) int {
-	lo, hi := 0, len(rows)
+func rowIndex(rows []plan.Task, id string) int { return rowIndexFrom(rows, 0, id) }
+
+// rowIndexFrom returns the index of the row of task id in rows[from:]
+// (sorted by id), or -1. It compares the ids' first eight bytes as one
+// number (taskid.Prefix: the same order as the strings'), and whole ids
+// only on equal prefixes: task ids are random, so a search reads one
+// word per row it visits instead of comparing strings.
+func rowIndexFrom(rows []plan.Task, from int, id string) int {
+	key := taskid.Prefix(id)
+	lo, hi := from, len(rows)
 	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if rows[m].ID < id {
+		if k := taskid.Prefix(rows[m].ID); k < key || (k == key && rows[m].ID < id) {
 			lo = m + 1
 		} else {
 			hi = m
@@ -150,17 +156,62 @@ func rowIndex(rows []plan.Task, id string) int {
 	return -1
 }
 
-// refreshRowLocked rewrites r, the row of t, keeping s.snapStopped (the
-// number of STOPPED rows) in step.
+// refreshRowLocked rewrites r, the row of t, keeping s.snapStopped and
+// s.snapRunning (the numbers of STOPPED and RUNNING rows) in step.
 func (e *ECS) refreshRowLocked(s *service, r *plan.Task, t *task) {
-	if r.LastStatus == statusStopped {
-		s.snapStopped--
-	}
+	s.uncountRow(r)
 	e.snapshotRowLocked(r, t)
-	if r.LastStatus == statusStopped {
+	s.countRow(r, t)
+}
+
+// countRow counts r, the new row of t, in s.snapStopped or s.snapRunning
+// (a STOPPED row marks t seen STOPPED by this snapshot).
+func (s *service) countRow(r *plan.Task, t *task) {
+	switch r.LastStatus {
+	case statusStopped:
 		t.seenStopped = s.snaps
 		s.snapStopped++
+	case statusRunning:
+		s.snapRunning++
 	}
+}
+
+// uncountRow takes r, a row about to be rewritten, out of s.snapStopped
+// or s.snapRunning.
+func (s *service) uncountRow(r *plan.Task) {
+	switch r.LastStatus {
+	case statusStopped:
+		s.snapStopped--
+	case statusRunning:
+		s.snapRunning--
+	}
+}
+
+// runningTasks returns how many of s's tasks are RUNNING: the snapshot's
+// count (s.snapRunning) while its rows are those of every task as it is
+// now (in step with s.tasks, no task changed since they were written),
+// else by reading every task.
+func (s *service) runningTasks() int {
+	if s.snapInStep() && !s.snapStale && len(s.snapChanged) == 0 {
+		if debugcheck.VerifySnapshots.Load() {
+			if n := countRunning(s.tasks); n != s.snapRunning {
+				panic(fmt.Sprintf("service %s: the snapshot counts %d RUNNING tasks, %d are", s.name, s.snapRunning, n))
+			}
+		}
+		return s.snapRunning
+	}
+	return countRunning(s.tasks)
+}
+
+// countRunning returns how many of tasks are RUNNING.
+func countRunning(tasks []*task) int {
+	n := 0
+	for _, t := range tasks {
+		if t.lastStatus == statusRunning {
+			n++
+		}
+	}
+	return n
 }
 
 // clusterHasDraining reports whether an instance of c is DRAINING.
@@ -177,19 +228,23 @@ func clusterHasDraining(c *cluster) bool {
 // (tests only: debugcheck.VerifySnapshots).
 func (e *ECS) verifySnapLocked(s *service) {
 	debugcheck.SnapshotsVerified.Add(1)
-	stopped := 0
+	stopped, running := 0, 0
 	for i, t := range s.tasks {
 		var want plan.Task
 		e.snapshotRowLocked(&want, t)
 		if s.snap[i] != want {
 			panic(fmt.Sprintf("incremental snapshot of service %s: row %d is %+v, want %+v", s.name, i, s.snap[i], want))
 		}
-		if want.LastStatus == statusStopped {
+		switch want.LastStatus {
+		case statusStopped:
 			stopped++
+		case statusRunning:
+			running++
 		}
 	}
-	if stopped != s.snapStopped {
-		panic(fmt.Sprintf("incremental snapshot of service %s: %d STOPPED rows counted, %d found", s.name, s.snapStopped, stopped))
+	if stopped != s.snapStopped || running != s.snapRunning {
+		panic(fmt.Sprintf("incremental snapshot of service %s: %d STOPPED and %d RUNNING rows counted, %d and %d found",
+			s.name, s.snapStopped, s.snapRunning, stopped, running))
 	}
 }
 
@@ -220,10 +275,7 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 			tasks[k] = started[j]
 			r := &rows[k] // its old content has moved up
 			e.snapshotRowLocked(r, started[j])
-			if r.LastStatus == statusStopped {
-				started[j].seenStopped = s.snaps
-				s.snapStopped++
-			}
+			s.countRow(r, started[j])
 			j--
 		}
 	}
