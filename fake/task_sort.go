@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"cmp"
 	"slices"
 	"strings"
 
@@ -13,10 +14,16 @@ import (
 // tasks are sorted by insertion on the IDs' first eight bytes read as
 // one number (the same order as the strings'; equal prefixes compare the
 // whole IDs), with no comparison function called per step; more go to
-// slices.SortFunc. Task IDs are unique, so the result is the one order.
+// slices.SortFunc, comparing the same prefixes first. Task IDs are
+// unique, so the result is the one order.
 func sortTasksByID(ts []*task) {
 	if len(ts) > smallTaskSort {
-		slices.SortFunc(ts, func(a, b *task) int { return strings.Compare(a.id, b.id) })
+		slices.SortFunc(ts, func(a, b *task) int {
+			if ka, kb := taskid.Prefix(a.id), taskid.Prefix(b.id); ka != kb {
+				return cmp.Compare(ka, kb)
+			}
+			return strings.Compare(a.id, b.id)
+		})
 		return
 	}
 	var keys [smallTaskSort]uint64
