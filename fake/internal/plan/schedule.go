@@ -227,23 +227,21 @@ func (c *computation) rollout() {
 		return
 	}
 	desired := max(c.s.Service.DesiredCount, 0)
-	healthy, pLive := 0, 0
-	for _, ts := range p.tasks {
-		if live(ts.t) {
-			pLive++
-		}
-		if ts.cond == condHealthy && !ts.stopped {
-			healthy++
+	for _, ds := range c.deps {
+		if c.isOld(ds) && ds.live > 0 {
+			return
 		}
 	}
-	for _, ds := range c.deps {
-		if !c.isOld(ds) {
-			continue
-		}
-		for _, ts := range ds.tasks {
-			if live(ts.t) {
-				return
-			}
+	// Healthy tasks this plan does not stop: at most the healthy ones,
+	// which are live (RUNNING).
+	pLive := p.live
+	if p.counts[condHealthy] < desired || pLive != p.counts[condHealthy] {
+		return
+	}
+	healthy := 0
+	for _, ts := range p.tasks {
+		if ts.cond == condHealthy && !ts.stopped {
+			healthy++
 		}
 	}
 	if healthy < desired || pLive != healthy {
@@ -264,19 +262,16 @@ func (c *computation) steadyState() {
 	steady := len(c.plan.Starts) == 0 && len(c.plan.Stops) == 0 &&
 		p.next.RolloutState == types.DeploymentRolloutStateCompleted
 	if steady {
+		// Every live task is a healthy one of the primary (a healthy task
+		// is live: RUNNING), and there are desiredCount of them.
 		n := 0
 		for _, ds := range c.deps {
-			for _, ts := range ds.tasks {
-				if !live(ts.t) {
-					continue
-				}
-				if ds != p || ts.cond != condHealthy {
-					steady = false
-				}
-				n++
+			if ds != p && ds.live > 0 {
+				steady = false
 			}
+			n += ds.live
 		}
-		steady = steady && n == max(c.s.Service.DesiredCount, 0)
+		steady = steady && p.live == p.counts[condHealthy] && n == max(c.s.Service.DesiredCount, 0)
 	}
 	if !steady {
 		m.Steady = false
