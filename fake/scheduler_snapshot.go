@@ -346,16 +346,22 @@ func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
 	storeStr(&r.StoppedReason, t.stoppedReason)
 	storeStr(&r.AZ, t.az)
 	r.FailureCounted, r.HealthyCounted = t.failureCounted, t.healthyCounted
-	var lb plan.LoadBalancerHealth
-	if t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
+	if t.svc != nil && len(t.svc.loadBalancers) > 0 && t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
 		// The planner reads load-balancer health only for such tasks
 		// (plan.classify; unhealthyTexts only for tasks it found
 		// unhealthy): reading every target of the others, on every
 		// pass, cost a tenth of a 10,000-task rollout behind an ALB.
-		lb = e.lbPlanHealthLocked(t)
-	}
-	if r.LoadBalancer != lb {
-		r.LoadBalancer = lb
+		if lb := e.lbPlanHealthLocked(t); r.LoadBalancer != lb {
+			r.LoadBalancer = lb
+		}
+	} else if r.LoadBalancer.Behind || r.LoadBalancer.Healthy || r.LoadBalancer.Unhealthy ||
+		r.LoadBalancer.StopReason != "" || r.LoadBalancer.Event != "" {
+		// Any other task's health is the zero value (what
+		// lbPlanHealthLocked returns for a service without load
+		// balancers): the row is cleared only if it holds some, read
+		// field by field, with no call and no comparison of the
+		// whole struct.
+		r.LoadBalancer = plan.LoadBalancerHealth{}
 	}
 }
 
