@@ -135,16 +135,26 @@ func growRows(s *service, rows []plan.Task, n int) []plan.Task {
 func rowIndex(rows []plan.Task, id string) int { return rowIndexFrom(rows, 0, id) }
 
 // rowIndexFrom returns the index of the row of task id in rows[from:]
-// (sorted by id), or -1. It compares the ids' first eight bytes as one
-// number (taskid.Prefix: the same order as the strings'), and whole ids
-// only on equal prefixes: task ids are random, so a search reads one
-// word per row it visits instead of comparing strings.
+// (sorted by id), or -1. It gallops from rows[from] (the row is usually
+// close after the previous one looked up: applyMarksLocked) and then
+// searches the range found by halves, comparing the ids' first eight
+// bytes as one number (taskid.Prefix: the same order as the strings'),
+// whole ids only on equal prefixes: task ids are random, so a step reads
+// one word of the row it visits instead of comparing strings.
 func rowIndexFrom(rows []plan.Task, from int, id string) int {
 	key := taskid.Prefix(id)
-	lo, hi := from, len(rows)
-	for lo < hi {
+	before := func(i int) bool { // rows[i] sorts before id
+		k := taskid.Prefix(rows[i].ID)
+		return k < key || (k == key && rows[i].ID < id)
+	}
+	lo, hi := from, from
+	for step := 1; hi < len(rows) && before(hi); step *= 2 {
+		lo, hi = hi+1, hi+step
+	}
+	hi = min(hi+1, len(rows))
+	for lo < hi { // rows[lo-1] (if in range) sorts before id, rows[hi] (if any) not
 		m := int(uint(lo+hi) >> 1)
-		if k := taskid.Prefix(rows[m].ID); k < key || (k == key && rows[m].ID < id) {
+		if before(m) {
 			lo = m + 1
 		} else {
 			hi = m
