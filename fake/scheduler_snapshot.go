@@ -132,29 +132,32 @@ func growRows(s *service, rows []plan.Task, n int) []plan.Task {
 
 // rowIndex returns the index of the row of task id in rows (sorted by id),
 // or -1.
-func rowIndex(rows []plan.Task, id string) int { return rowIndexFrom(rows, 0, id) }
+func rowIndex(rows []plan.Task, id string) int { return rowSearch(rows, 0, len(rows), id) }
 
 // rowIndexFrom returns the index of the row of task id in rows[from:]
 // (sorted by id), or -1. It gallops from rows[from] (the row is usually
 // close after the previous one looked up: applyMarksLocked) and then
-// searches the range found by halves, comparing the ids' first eight
-// bytes as one number (taskid.Prefix: the same order as the strings'),
-// whole ids only on equal prefixes: task ids are random, so a step reads
-// one word of the row it visits instead of comparing strings.
+// searches the range found by halves.
 func rowIndexFrom(rows []plan.Task, from int, id string) int {
 	key := taskid.Prefix(id)
-	before := func(i int) bool { // rows[i] sorts before id
-		k := taskid.Prefix(rows[i].ID)
-		return k < key || (k == key && rows[i].ID < id)
-	}
 	lo, hi := from, from
-	for step := 1; hi < len(rows) && before(hi); step *= 2 {
+	for step := 1; hi < len(rows) && rowBefore(&rows[hi], key, id); step *= 2 {
 		lo, hi = hi+1, hi+step
 	}
-	hi = min(hi+1, len(rows))
-	for lo < hi { // rows[lo-1] (if in range) sorts before id, rows[hi] (if any) not
+	return rowSearch(rows, lo, min(hi+1, len(rows)), id)
+}
+
+// rowSearch returns the index of the row of task id in rows (sorted by
+// id), or -1, knowing that the rows before lo sort before id and the rows
+// from hi on do not. It searches by halves, comparing the ids' first
+// eight bytes as one number (taskid.Prefix: the same order as the
+// strings'), whole ids only on equal prefixes: task ids are random, so a
+// step reads one word of the row it visits instead of comparing strings.
+func rowSearch(rows []plan.Task, lo, hi int, id string) int {
+	key := taskid.Prefix(id)
+	for lo < hi {
 		m := int(uint(lo+hi) >> 1)
-		if before(m) {
+		if rowBefore(&rows[m], key, id) {
 			lo = m + 1
 		} else {
 			hi = m
@@ -164,6 +167,13 @@ func rowIndexFrom(rows []plan.Task, from int, id string) int {
 		return lo
 	}
 	return -1
+}
+
+// rowBefore reports whether row r sorts before task id, whose prefix is
+// key.
+func rowBefore(r *plan.Task, key uint64, id string) bool {
+	k := taskid.Prefix(r.ID)
+	return k < key || (k == key && r.ID < id)
 }
 
 // refreshRowLocked rewrites r, the row of t, keeping s.snapStopped and

@@ -129,7 +129,7 @@ func TestIncrementalSnapshotAcrossCounterWrap(t *testing.T) {
 }
 
 // rowIndexFrom finds every row at or after from (ids sharing 8-byte
-// prefixes, as short services' ids may), and no row before from or absent.
+// prefixes too), and no row before from or absent; rowIndex every row.
 func TestRowIndexFrom(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for n := range 70 {
@@ -147,6 +147,9 @@ func TestRowIndexFrom(t *testing.T) {
 				}
 				if got := rowIndexFrom(rows, from, rows[i].ID); got != want {
 					t.Fatalf("%d rows, from %d: row %d found at %d", len(rows), from, i, got)
+				}
+				if got := rowIndex(rows, rows[i].ID); got != i {
+					t.Fatalf("%d rows: row %d found at %d", len(rows), i, got)
 				}
 			}
 			for _, absent := range []string{"", "00000001", "zz"} {
