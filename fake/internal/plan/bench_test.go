@@ -50,12 +50,13 @@ func BenchmarkCompute(b *testing.B) {
 	}
 }
 
-// crashLoopSnapshot is one planner pass of the catch-up benchmark's crash
-// loop (fake BenchmarkCatchUp/crash-after-30s): a COMPLETED deployment
-// whose desired tasks exit 30 s after RUNNING, in cohorts of a fifth of
-// desired, one cohort per lifecycle stage (PENDING twice), the STOPPED one
-// not yet counted; the plan marks the STOPPED cohort and starts its
-// replacements.
+// crashLoopSnapshot is a planner pass over a crash loop like the
+// catch-up benchmark's (fake BenchmarkCatchUp/crash-after-30s): a
+// COMPLETED deployment whose tasks exit 30 s after RUNNING, a fifth of
+// desired in each lifecycle stage (PENDING twice), the STOPPED ones not
+// yet counted; the plan marks those and starts replacements for the
+// exited ones. (In the catch-up benchmark a service's tasks move in step,
+// so each pass sees one or two of these stages, every row changed.)
 func crashLoopSnapshot(desired int) Snapshot {
 	s := Snapshot{Service: svc(desired, 100, 200), Now: t0,
 		Deployments: []Deployment{dep(newID, "td:2", time.Hour, StatusPrimary, types.DeploymentRolloutStateCompleted)}}
