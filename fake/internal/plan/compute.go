@@ -85,7 +85,7 @@ func (c *computation) index(buf *scratch) {
 	// would), without a map per pass.
 	inSnap := buf.depStates(len(c.s.Deployments))
 	vals := buf.depValues(len(c.s.Deployments))
-	c.deps = buf.depList(len(c.s.Deployments))
+	c.deps = buf.depList(len(c.s.Deployments) + 1)[:len(c.s.Deployments)] // room for the orphans' group
 	for i := range c.s.Deployments {
 		d := &c.s.Deployments[i]
 		vals[i] = depState{orig: d, next: *d}
