@@ -145,9 +145,13 @@ func (c *computation) index(buf *scratch) {
 			ds = inSnap[g]
 		}
 		t := &c.s.Tasks[i]
-		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
-		if !at.IsZero() {
-			c.wake(at)
+		cond, settled := notRunning(t) // classify, inlined for tasks not RUNNING
+		if !settled {
+			var at time.Time
+			cond, at = classifyRunning(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
+			if !at.IsZero() {
+				c.wake(at)
+			}
 		}
 		ds.counts[cond]++
 		if live(t) {
