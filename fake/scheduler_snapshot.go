@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"slices"
 	"time"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 
@@ -390,7 +391,12 @@ func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
 }
 
 // storeStr sets *dst to v unless it already holds v (no write barrier then).
+// A row's strings are mostly the very strings of its task (same bytes,
+// same length): those are seen equal without comparing their bytes.
 func storeStr(dst *string, v string) {
+	if len(*dst) == len(v) && unsafe.StringData(*dst) == unsafe.StringData(v) {
+		return
+	}
 	if *dst != v {
 		*dst = v
 	}
