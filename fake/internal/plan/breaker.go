@@ -28,8 +28,8 @@ func (c *computation) account() (rollingBack bool) {
 	d := &p.next
 	stage1 := !p.orig.ReachedRunning
 	healthy, startFailures, healthFailures, crashes := 0, 0, 0, 0
-	marks := c.buf.marks[:0] // copied into the plan once, at its size
-	reached := false
+	marks := c.buf.marks[:0]    // copied into the plan once, at its size
+	reached := d.ReachedRunning // once set, it stays
 	for _, ts := range p.tasks {
 		t := ts.t
 		reached = reached || !t.StartedAt.IsZero()
@@ -38,7 +38,8 @@ func (c *computation) account() (rollingBack bool) {
 			healthy++
 		}
 		failureMark := false
-		if !t.FailureCounted {
+		// A failure is a STOPPED task (gone) or an unhealthy one.
+		if !t.FailureCounted && (ts.cond == condGone || ts.cond == condUnhealthy) {
 			switch {
 			case failedToStart(t):
 				failureMark = true
