@@ -181,6 +181,12 @@ func rowBefore(r *plan.Task, key uint64, id string) bool {
 	return k < key || (k == key && r.ID < id)
 }
 
+// rowAfter reports whether row r sorts after task id, whose prefix is key.
+func rowAfter(r *plan.Task, key uint64, id string) bool {
+	k := taskid.Prefix(r.ID)
+	return k > key || (k == key && r.ID > id)
+}
+
 // refreshRowLocked rewrites r, the row of t, keeping s.snapStopped and
 // s.snapRunning (the numbers of STOPPED and RUNNING rows) in step.
 func (e *ECS) refreshRowLocked(s *service, r *plan.Task, t *task) {
@@ -292,8 +298,9 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 	i, j := len(tasks)-1, len(started)-1
 	tasks = slices.Grow(tasks, len(started))[:len(tasks)+len(started)]
 	rows = growRows(s, rows, len(rows)+len(started))[:len(rows)+len(started)]
+	key := taskid.Prefix(started[j].id)
 	for k := len(tasks) - 1; j >= 0; k-- {
-		if i >= 0 && rows[i].ID > started[j].id { // the rows hold the ids: no task struct is read
+		if i >= 0 && rowAfter(&rows[i], key, started[j].id) { // the rows hold the ids: no task struct is read
 			tasks[k], rows[k] = tasks[i], rows[i]
 			i--
 		} else {
@@ -301,7 +308,9 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 			r := &rows[k] // its old content has moved up
 			e.snapshotRowLocked(r, started[j])
 			s.countRow(r, started[j])
-			j--
+			if j--; j >= 0 {
+				key = taskid.Prefix(started[j].id)
+			}
 		}
 	}
 	s.tasks, s.snap = tasks, rows
