@@ -73,6 +73,11 @@ type capacityProvider struct {
 	lowSince time.Time
 }
 
+// maxAutoScalingGroups is EC2 Auto Scaling's default quota of groups
+// per region (EC2 Auto Scaling User Guide, "Quotas for Auto Scaling
+// resources and groups"); the fake holds one store for every region.
+const maxAutoScalingGroups = 500
+
 var providerNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
 // DeclareAutoScalingGroup makes an Auto Scaling group known to the fake and
@@ -108,10 +113,18 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if e.asgs[spec.Name] != nil {
 		return "", fmt.Errorf("auto scaling group %s already exists", spec.Name)
 	}
+	if len(e.asgs) >= maxAutoScalingGroups {
+		return "", fmt.Errorf("auto scaling group %s: at most %d groups (EC2 Auto Scaling's default quota of groups per region)", spec.Name, maxAutoScalingGroups)
+	}
 	name := spec.Cluster
 	c, err := e.clusterLocked(&name)
 	if err != nil {
 		return "", err
+	}
+	if spec.DesiredCapacity > 0 { // its instances count toward the cluster's quota
+		if err := e.quotaInstancesLocked(c, spec.DesiredCapacity); err != nil {
+			return "", err
+		}
 	}
 	g := &asgGroup{name: spec.Name, c: c, spec: spec, desired: spec.DesiredCapacity,
 		arn: fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", c.region, e.cfg.account, e.uuid(), spec.Name)}

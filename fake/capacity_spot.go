@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -23,7 +24,12 @@ const spotInterruptedReason = "Your Spot Task was interrupted."
 // stopped task, on the provider its strategy says.
 type SpotInterruption struct {
 	// Cluster, Service and Family, when set, select the tasks of that
-	// cluster, service (name) and task definition family.
+	// cluster (name or ARN), service (name or ARN) and task definition
+	// family. The cluster and the service must exist when the
+	// interruption is scheduled (ClusterNotFoundException,
+	// ServiceNotFoundException; an ARN of another account, region or
+	// partition names none); a service name without a cluster names the
+	// services of that name in every cluster.
 	Cluster, Service, Family string
 	// Fraction of the matching tasks to interrupt, rounded up; 0 means all.
 	Fraction float64
@@ -40,13 +46,52 @@ func (e *ECS) InterruptSpot(si SpotInterruption) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	now := e.catchUpLocked()
-	e.journalControlLocked("InterruptSpot", si, now)
+	journaled := si
+	if err := e.resolveSpotLocked(&si); err != nil {
+		return err
+	}
+	e.journalControlLocked("InterruptSpot", journaled, now)
 	at := si.At
 	if at.Before(now) {
 		at = now
 	}
 	e.scheduleLocked(at, func(now time.Time) { e.interruptSpotLocked(si, now) })
 	return nil
+}
+
+// resolveSpotLocked resolves si's cluster and service references to
+// names (as interruptSpotLocked matches them): ClusterNotFoundException
+// or ServiceNotFoundException when one names nothing the fake has.
+func (e *ECS) resolveSpotLocked(si *SpotInterruption) error {
+	var c *cluster
+	if si.Cluster != "" {
+		var err error
+		if c, err = e.clusterLocked(&si.Cluster); err != nil {
+			return err
+		}
+		si.Cluster = c.name
+	}
+	if si.Service == "" {
+		return nil
+	}
+	// A service ARN names its cluster (arn:...:service/cluster/name).
+	inCluster := ""
+	if kind, rest, ok := arnResource(si.Service); ok && kind == "service" {
+		inCluster, _, _ = strings.Cut(rest, "/")
+		if !strings.Contains(rest, "/") {
+			inCluster = "" // the old format, arn:...:service/name
+		}
+	}
+	for _, name := range e.clusterNamesLocked() {
+		x := e.clusters[name]
+		if (c == nil || x == c) && (inCluster == "" || x.name == inCluster) && x.status == "ACTIVE" {
+			if s := e.serviceLocked(x, si.Service); s != nil && s.status != serviceInactive {
+				si.Service = s.name
+				return nil
+			}
+		}
+	}
+	return errServiceNotFound()
 }
 
 // interruptSpotLocked gives the matching FARGATE_SPOT tasks their notice.

@@ -6,7 +6,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"net/http"
+	"reflect"
 	"strings"
 )
 
@@ -77,6 +79,14 @@ func badRequest(format string, a ...any) error {
 	return &controlError{status: http.StatusBadRequest, message: fmt.Sprintf(format, a...)}
 }
 
+// noBody refuses a body on a control that changes state and takes none
+// (reset and the DELETEs): an empty body or {} is fine, any member is an
+// unknown field, so that a request meant to do less (delete one fault,
+// keep some state) does not do everything silently.
+func noBody(body []byte) error {
+	return decodeControl(body, &struct{}{}, false)
+}
+
 // serveControl answers the JSON controls under ControlPrefix.
 func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	name := strings.Trim(strings.TrimPrefix(r.URL.Path, strings.TrimSuffix(ControlPrefix, "/")), "/")
@@ -139,13 +149,36 @@ func decodeControl(body []byte, v any, required bool) error {
 func jsonErrorText(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		return fmt.Sprintf("%s: must be a JSON %s, not %s", typeErr.Field, jsonKind(typeErr.Type.Kind().String()), typeErr.Value)
+		field := clipString(typeErr.Field, maxControlEcho) // a map key can be long
+		if lo, hi, ok := intRange(typeErr.Type.Kind()); ok && strings.HasPrefix(typeErr.Value, "number") {
+			// A number that is fractional or out of the field's range.
+			return fmt.Sprintf("%s: must be an integer between %d and %d", field, lo, hi)
+		}
+		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+	}
+	if errors.As(err, &typeErr) { // the body itself
+		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return f + ": unknown field"
+		return clipString(f, maxControlEcho) + ": unknown field"
 	}
 	return strings.TrimPrefix(msg, "json: ")
+}
+
+// intRange is the range of a Go integer kind (ok false for other kinds).
+func intRange(k reflect.Kind) (lo, hi int64, ok bool) {
+	switch k {
+	case reflect.Int, reflect.Int64:
+		return math.MinInt64, math.MaxInt64, true
+	case reflect.Int32:
+		return math.MinInt32, math.MaxInt32, true
+	case reflect.Int16:
+		return math.MinInt16, math.MaxInt16, true
+	case reflect.Int8:
+		return math.MinInt8, math.MaxInt8, true
+	}
+	return 0, 0, false
 }
 
 func jsonKind(goKind string) string {
@@ -171,7 +204,8 @@ func writeControlJSON(w http.ResponseWriter, status int, v any) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
-	_, _ = w.Write(append(data, '\n'))
+	_, _ = w.Write(data)
+	_, _ = w.Write([]byte{'\n'}) // not append: that copies a large answer
 }
 
 func writeControlError(w http.ResponseWriter, err error) {

@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"net/http"
-	"time"
 )
 
 // asgRequest is the body of POST /_fake/v1/autoscaling-groups.
@@ -32,18 +31,47 @@ func (s *Server) controlAutoScalingGroups(_ *http.Request, body []byte) (any, er
 	}
 	spec := AutoScalingGroupSpec{Name: req.Name, Cluster: req.Cluster, Instance: req.Instance,
 		DesiredCapacity: req.DesiredCapacity, MinSize: req.MinSize, MaxSize: req.MaxSize}
+	if err := checkGroupRequest(req); err != nil {
+		return nil, err
+	}
 	if req.JoinAfter != "" {
-		d, err := time.ParseDuration(req.JoinAfter)
+		d, err := parseControlDuration("joinAfter", req.JoinAfter, maxControlDuration)
 		if err != nil {
-			return nil, badRequest("joinAfter: must be a duration such as 90s, got %q", req.JoinAfter)
+			return nil, err
 		}
 		spec.JoinAfter = d
 	}
 	arn, err := s.ecs.DeclareAutoScalingGroup(spec)
 	if err != nil {
-		return nil, badRequest("%v", err)
+		return nil, refError(err, req.Cluster, "", "")
 	}
 	return asgResponse{AutoScalingGroupArn: arn}, nil
+}
+
+// checkGroupRequest checks an Auto Scaling group body member by member
+// (DeclareAutoScalingGroup checks the same rules as a whole).
+func checkGroupRequest(req asgRequest) error {
+	switch {
+	case req.Name == "":
+		return badRequest("name: required: the group's name (1-255 letters, numbers, hyphens and underscores)")
+	case !providerNameRE.MatchString(req.Name):
+		return badRequest("name: %s: 1-255 letters, numbers, hyphens and underscores", echo(req.Name))
+	}
+	for _, f := range []struct {
+		name string
+		v    int
+	}{{"desiredCapacity", req.DesiredCapacity}, {"minSize", req.MinSize}, {"maxSize", req.MaxSize}} {
+		if f.v < 0 || f.v > maxGroupSize {
+			return badRequest("%s: must be in [0,%d], got %d", f.name, maxGroupSize, f.v)
+		}
+	}
+	switch {
+	case req.MinSize > req.DesiredCapacity:
+		return badRequest("minSize: must not exceed desiredCapacity (%d), got %d", req.DesiredCapacity, req.MinSize)
+	case req.MaxSize != 0 && req.MaxSize < req.DesiredCapacity:
+		return badRequest("maxSize: must not be below desiredCapacity (%d), got %d", req.DesiredCapacity, req.MaxSize)
+	}
+	return checkInstanceSpec("instance.", "availabilityZone", req.Instance)
 }
 
 // DeclareAutoScalingGroup declares an Auto Scaling group on the server

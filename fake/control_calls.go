@@ -29,6 +29,9 @@ const (
 // per-operation counts, and "nextAfter" when more calls follow.
 func (s *Server) controlCalls(r *http.Request, _ []byte) (any, error) {
 	q := r.URL.Query()
+	if err := unknownQuery(q, "operation", "after", "limit"); err != nil {
+		return nil, err
+	}
 	only := q.Get("operation")
 	var after uint64
 	if v := q.Get("after"); v != "" {
@@ -62,9 +65,13 @@ func (s *Server) controlCalls(r *http.Request, _ []byte) (any, error) {
 	}{out, next, s.ecs.CallCounts()}, nil
 }
 
-// controlReset is POST /_fake/v1/reset: it drops every resource, fault and
-// call record, then runs the reset hook (WithResetHook).
-func (s *Server) controlReset(r *http.Request, _ []byte) (any, error) {
+// controlReset is POST /_fake/v1/reset (no body): it drops every
+// resource, fault and call record, then runs the reset hook
+// (WithResetHook).
+func (s *Server) controlReset(r *http.Request, body []byte) (any, error) {
+	if err := noBody(body); err != nil {
+		return nil, err
+	}
 	s.ecs.Reset()
 	if s.onReset != nil {
 		if err := s.onReset(r.Context(), s.ecs); err != nil {

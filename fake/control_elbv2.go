@@ -2,9 +2,11 @@ package fake
 
 import (
 	"context"
-	"fmt"
 	"net/http"
+	"strings"
 	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/targethealth"
 )
 
 // targetHealthFaultJSON is TargetHealthFault's wire form for
@@ -22,8 +24,26 @@ type targetHealthFaultJSON struct {
 	Times       int    `json:"times,omitempty"`
 }
 
+// fault checks the wire form member by member and returns the fault.
 func (j targetHealthFaultJSON) fault() (TargetHealthFault, error) {
 	f := TargetHealthFault{Image: j.Image, Family: j.Family, Port: j.Port, TargetGroup: j.TargetGroup, Reason: j.Reason, Code: j.Code, Times: j.Times}
+	switch {
+	case j.Port < 0 || j.Port > 65535:
+		return f, badRequest("port: must be in [0,65535], got %d", j.Port)
+	case j.Times < 0:
+		return f, badRequest("times: must not be negative, got %d", j.Times)
+	case j.Code != 0 && (j.Code < 100 || j.Code > 599):
+		return f, badRequest("code: must be an HTTP status code (100-599), got %d", j.Code)
+	case j.Reason != "" && !targethealth.IsFailureReason(j.Reason):
+		return f, badRequest("reason: %s: must be Target.ResponseCodeMismatch, Target.Timeout, Target.FailedHealthChecks or Elb.InternalError", echo(j.Reason))
+	case len(j.Image) > maxImageSelector:
+		return f, badRequest("image: at most %d bytes (an image reference's length), got %d", maxImageSelector, len(j.Image))
+	case j.TargetGroup != "" && !strings.HasPrefix(j.TargetGroup, "arn:") && !elbNameRE.MatchString(j.TargetGroup):
+		return f, badRequest("targetGroup: %s is not a target group name (1-32 letters, digits and hyphens) or ARN", echo(j.TargetGroup))
+	}
+	if err := (Fault{Image: j.Image, Family: j.Family}).checkSelectors(); err != nil {
+		return f, badRequest("%s", strings.TrimPrefix(err.Error(), "fault: "))
+	}
 	for _, d := range []struct {
 		name string
 		s    string
@@ -32,9 +52,9 @@ func (j targetHealthFaultJSON) fault() (TargetHealthFault, error) {
 		if d.s == "" {
 			continue
 		}
-		v, err := time.ParseDuration(d.s)
+		v, err := parseControlDuration(d.name, d.s, maxControlDuration)
 		if err != nil {
-			return f, fmt.Errorf("%s: %q is not a duration such as \"30s\"", d.name, d.s)
+			return f, err
 		}
 		*d.dst = v
 	}
@@ -60,6 +80,9 @@ func targetHealthFaultToJSON(f TargetHealthFault) targetHealthFaultJSON {
 // DELETE removes every target health fault.
 func (s *Server) controlTargetHealthFaults(r *http.Request, body []byte) (any, error) {
 	if r.Method == http.MethodDelete {
+		if err := noBody(body); err != nil {
+			return nil, err
+		}
 		s.ecs.ELBv2().ClearHealthFaults()
 		return map[string]any{}, nil
 	}
@@ -69,10 +92,13 @@ func (s *Server) controlTargetHealthFaults(r *http.Request, body []byte) (any, e
 	}
 	f, err := j.fault()
 	if err != nil {
-		return nil, badRequest("%v", err)
+		return nil, err
 	}
-	if err := s.ecs.ELBv2().InjectHealthFault(f); err != nil {
-		return nil, badRequest("%v", err)
+	switch err := s.ecs.ELBv2().injectHealthFault(f, maxFaultsInForce); {
+	case err == errFaultLimit:
+		return nil, errFaultsInForce("target health", "target-health-faults")
+	case err != nil:
+		return nil, refError(err, "", "", j.TargetGroup)
 	}
 	return map[string]any{"targetHealthFault": j}, nil
 }

@@ -2,9 +2,11 @@ package fake
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
 	"slices"
 	"strings"
+	"time"
 )
 
 // taskFaultMembers and operationFaultMembers are the members of the two
@@ -44,10 +46,10 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	if _, ok := members["operation"]; ok {
 		allowed = operationFaultMembers()
 	}
-	for name := range members {
+	for _, name := range slices.Sorted(maps.Keys(members)) {
 		if !slices.Contains(allowed, name) {
 			return nil, badRequest("%s: unknown field; a task fault has %s, an operation fault has %s",
-				name, strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
+				clipString(name, maxControlEcho), strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
 		}
 	}
 	if _, ok := members["operation"]; ok {
@@ -62,10 +64,51 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	if err := json.Unmarshal(body, &f); err != nil {
 		return nil, badRequest("fault: %s", jsonErrorText(err))
 	}
-	if err := s.ecs.InjectFault(f); err != nil {
+	if err := checkTaskFault(f); err != nil {
+		return nil, err
+	}
+	switch err := s.ecs.injectFault(f, maxFaultsInForce, maxFaultBytesInForce); {
+	case err == errFaultLimit:
+		return nil, errFaultsInForce("task", "faults")
+	case err == errFaultBytes:
+		return nil, badRequest("at most %d MiB of task fault text (lines, reasons, selectors) in force; DELETE %sfaults first",
+			maxFaultBytesInForce>>20, ControlPrefix)
+	case err != nil:
 		return nil, badRequest("%v", err)
 	}
 	return faultsResponse{TaskFault: &f}, nil
+}
+
+// checkTaskFault names the member of a task fault that breaks a rule the
+// library checks as a whole, and applies the controls' bounds.
+func checkTaskFault(f Fault) error {
+	switch f.Action {
+	case FaultFailStart, FaultExit, FaultUnhealthy, FaultOutput:
+	default:
+		return badRequest("fault action %s: must be fail-start, exit, unhealthy or output", echo(string(f.Action)))
+	}
+	switch {
+	case f.Times < 0:
+		return badRequest("fault.times: must not be negative, got %d", f.Times)
+	case f.Probability < 0 || f.Probability > 1:
+		return badRequest("fault.probability: must be in [0,1], got %v", f.Probability)
+	case len(f.Image) > maxImageSelector:
+		return badRequest("fault.image: at most %d bytes (an image reference's length), got %d", maxImageSelector, len(f.Image))
+	case len(f.Reason) > maxFaultReasonBytes:
+		return badRequest("fault.reason: at most %d bytes, got %d", maxFaultReasonBytes, len(f.Reason))
+	}
+	for _, d := range []struct {
+		name string
+		v    time.Duration
+	}{{"after", f.After}, {"every", f.Every}} {
+		switch {
+		case d.v < 0:
+			return badRequest("fault.%s: must not be negative, got %s", d.name, d.v)
+		case d.v > maxControlDuration:
+			return badRequest("fault.%s: at most %s, got %s", d.name, maxControlDuration, d.v)
+		}
+	}
+	return nil
 }
 
 func (s *Server) injectOperationFault(body []byte) (any, error) {
@@ -77,7 +120,7 @@ func (s *Server) injectOperationFault(body []byte) (any, error) {
 	case f.Operation == "":
 		return nil, badRequest("operation: required: an ECS operation name (\"DescribeServices\") or \"*\"")
 	case f.Operation != "*" && !validOperationName(f.Operation):
-		return nil, badRequest("operation: %q is not an operation name like \"DescribeServices\"", f.Operation)
+		return nil, badRequest("operation: %s is not an operation name like \"DescribeServices\"", echo(f.Operation))
 	case f.Times < 0:
 		return nil, badRequest("times: must not be negative, got %d", f.Times)
 	case f.Probability < 0 || f.Probability > 1:
@@ -87,9 +130,11 @@ func (s *Server) injectOperationFault(body []byte) (any, error) {
 		f.Error = "ThrottlingException"
 	}
 	if !validOperationName(f.Error) {
-		return nil, badRequest("error: %q is not an error code like \"ThrottlingException\"", f.Error)
+		return nil, badRequest("error: %s is not an error code like \"ThrottlingException\"", echo(f.Error))
 	}
-	s.ecs.FailOperation(f.Operation, f.Error, f.Times, f.Probability)
+	if err := s.ecs.failOperation(f.Operation, f.Error, f.Times, f.Probability, maxFaultsInForce); err != nil {
+		return nil, errFaultsInForce("operation", "faults")
+	}
 	return faultsResponse{OperationFault: &f}, nil
 }
 
@@ -110,8 +155,12 @@ func validOperationName(s string) bool {
 	return true
 }
 
-// controlClearFaults is DELETE /_fake/v1/faults.
-func (s *Server) controlClearFaults(*http.Request, []byte) (any, error) {
+// controlClearFaults is DELETE /_fake/v1/faults (no body: it removes
+// every fault).
+func (s *Server) controlClearFaults(_ *http.Request, body []byte) (any, error) {
+	if err := noBody(body); err != nil {
+		return nil, err
+	}
 	s.ecs.ClearFaults()
 	return struct{}{}, nil
 }

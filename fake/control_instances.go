@@ -1,10 +1,7 @@
 package fake
 
 import (
-	"errors"
 	"net/http"
-
-	"github.com/aws/smithy-go"
 )
 
 // maxInstancesPerCall bounds "count" in POST /_fake/v1/instances.
@@ -36,26 +33,42 @@ func (s *Server) controlInstances(_ *http.Request, body []byte) (any, error) {
 	if req.Count != nil {
 		count = *req.Count
 	}
-	switch {
-	case count < 1 || count > maxInstancesPerCall:
+	if count < 1 || count > maxInstancesPerCall {
 		return nil, badRequest("count: must be in [1,%d], got %d", maxInstancesPerCall, count)
-	case req.CPU < 0:
-		return nil, badRequest("cpu: must not be negative, got %d", req.CPU)
-	case req.Memory < 0:
-		return nil, badRequest("memory: must not be negative, got %d", req.Memory)
 	}
 	spec := InstanceSpec{CPU: req.CPU, Memory: req.Memory, AZ: req.AZ, InstanceType: req.InstanceType, Attributes: req.Attributes}
-	arns := make([]string, 0, count)
-	for range count {
-		arn, err := s.ecs.AddInstance(req.Cluster, spec)
-		if err != nil {
-			return nil, apiControlError("cluster "+quote(req.Cluster), err)
-		}
-		arns = append(arns, arn)
+	if err := checkInstanceSpec("", "az", spec); err != nil {
+		return nil, err
+	}
+	arns, err := s.ecs.addInstances(req.Cluster, spec, count)
+	if err != nil {
+		return nil, refError(err, req.Cluster, "", "")
 	}
 	return struct {
 		ContainerInstanceArns []string `json:"containerInstanceArns"`
 	}{arns}, nil
+}
+
+// addInstances is AddInstance count times under one lock: all of them,
+// or none when the cluster's container instance quota cannot take them
+// all (journaled as count AddInstance controls).
+func (e *ECS) addInstances(clusterName string, spec InstanceSpec, count int) ([]string, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	now := e.catchUpLocked()
+	c, err := e.clusterLocked(&clusterName)
+	if err != nil {
+		return nil, err
+	}
+	if err := e.quotaInstancesLocked(c, count); err != nil {
+		return nil, err
+	}
+	arns := make([]string, 0, count)
+	for range count {
+		e.journalControlLocked("AddInstance", journalAddInstance{Cluster: clusterName, Spec: spec}, now)
+		arns = append(arns, e.addInstanceLocked(c, spec, now).arn)
+	}
+	return arns, nil
 }
 
 // loseInstanceRequest is the body of POST /_fake/v1/lose-instance.
@@ -78,26 +91,11 @@ func (s *Server) controlLoseInstance(_ *http.Request, body []byte) (any, error) 
 	}
 	arn, stopped, err := s.ecs.loseInstance(req.ContainerInstance)
 	if err != nil {
-		return nil, &controlError{status: http.StatusNotFound, code: "InvalidParameterException",
-			message: "containerInstance " + quote(clipString(req.ContainerInstance, 256)) + ": no such container instance, or it is no longer ACTIVE"}
+		return nil, notFound("InvalidParameterException",
+			"containerInstance "+echo(req.ContainerInstance)+": no such container instance, or it is no longer ACTIVE")
 	}
 	return struct {
 		ContainerInstanceArn string   `json:"containerInstanceArn"`
 		StoppedTaskArns      []string `json:"stoppedTaskArns"`
 	}{arn, stopped}, nil
 }
-
-// apiControlError turns an ECS error into a control error naming what.
-func apiControlError(what string, err error) error {
-	var apiErr smithy.APIError
-	if !errors.As(err, &apiErr) {
-		return err
-	}
-	status := http.StatusBadRequest
-	if apiErr.ErrorCode() == "ClusterNotFoundException" {
-		status = http.StatusNotFound
-	}
-	return &controlError{status: status, code: apiErr.ErrorCode(), message: what + ": " + apiErr.ErrorMessage()}
-}
-
-func quote(s string) string { return "\"" + s + "\"" }

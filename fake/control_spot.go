@@ -3,19 +3,18 @@ package fake
 import (
 	"context"
 	"net/http"
-	"time"
 )
 
 // spotRequest is the body of POST /_fake/v1/spot: an interruption
 // (SpotInterruption's fields) or, with "capacityAvailable", Fargate Spot
 // capacity turned off or on.
 type spotRequest struct {
-	Cluster           string     `json:"cluster,omitempty"`
-	Service           string     `json:"service,omitempty"`
-	Family            string     `json:"family,omitempty"`
-	Fraction          float64    `json:"fraction,omitempty"`
-	At                *time.Time `json:"at,omitempty"`
-	CapacityAvailable *bool      `json:"capacityAvailable,omitempty"`
+	Cluster           string       `json:"cluster,omitempty"`
+	Service           string       `json:"service,omitempty"`
+	Family            string       `json:"family,omitempty"`
+	Fraction          float64      `json:"fraction,omitempty"`
+	At                *controlTime `json:"at,omitempty"`
+	CapacityAvailable *bool        `json:"capacityAvailable,omitempty"`
 }
 
 // controlSpot is POST /_fake/v1/spot: {"capacityAvailable": false|true}
@@ -34,12 +33,21 @@ func (s *Server) controlSpot(_ *http.Request, body []byte) (any, error) {
 		s.ecs.SetFargateSpotCapacity(*req.CapacityAvailable)
 		return req, nil
 	}
+	switch {
+	case req.Fraction < 0 || req.Fraction > 1:
+		return nil, badRequest("fraction: must be in [0,1] (0: every matching task), got %v", req.Fraction)
+	case req.Family != "" && !familySelectorRE.MatchString(req.Family):
+		return nil, badRequest("family: %s is not a task definition family (1-255 letters, digits, - and _)", echo(req.Family))
+	}
+	if err := req.At.check("at"); err != nil {
+		return nil, err
+	}
 	si := SpotInterruption{Cluster: req.Cluster, Service: req.Service, Family: req.Family, Fraction: req.Fraction}
 	if req.At != nil {
-		si.At = *req.At
+		si.At = req.At.t
 	}
 	if err := s.ecs.InterruptSpot(si); err != nil {
-		return nil, badRequest("%v", err)
+		return nil, refError(err, req.Cluster, req.Service, "")
 	}
 	return req, nil
 }
@@ -49,7 +57,7 @@ func (s *Server) controlSpot(_ *http.Request, body []byte) (any, error) {
 func (c *ControlClient) InterruptSpot(ctx context.Context, si SpotInterruption) error {
 	req := spotRequest{Cluster: si.Cluster, Service: si.Service, Family: si.Family, Fraction: si.Fraction}
 	if !si.At.IsZero() {
-		req.At = &si.At
+		req.At = &controlTime{t: si.At}
 	}
 	return c.do(ctx, http.MethodPost, "spot", req, nil)
 }

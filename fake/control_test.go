@@ -141,7 +141,7 @@ func TestControlErrorsNameTheFieldAndRule(t *testing.T) {
 		{"advance trailing data", "POST", "/_fake/v1/advance", `{"duration":"1s"} {}`, 400, "unexpected data after the JSON object"},
 		{"fault bad action", "POST", "/_fake/v1/faults", `{"image":"x","action":"explode"}`, 400, `fault action "explode": must be fail-start, exit, unhealthy or output`},
 		{"fault unknown member", "POST", "/_fake/v1/faults", `{"image":"x","action":"exit","code":3}`, 400, "code: unknown field"},
-		{"fault bad probability", "POST", "/_fake/v1/faults", `{"action":"exit","probability":2}`, 400, "probability must be in [0,1]"},
+		{"fault bad probability", "POST", "/_fake/v1/faults", `{"action":"exit","probability":2}`, 400, "fault.probability: must be in [0,1]"},
 		{"fault after not a duration", "POST", "/_fake/v1/faults", `{"action":"exit","after":"later"}`, 400, "fault.after"},
 		{"fault array", "POST", "/_fake/v1/faults", `[]`, 400, "request body"},
 		{"operation fault without name", "POST", "/_fake/v1/faults", `{"operation":""}`, 400, "operation: required"},

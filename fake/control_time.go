@@ -13,31 +13,45 @@ import (
 const maxAdvance = 31 * 24 * time.Hour
 
 // controlDuration is a duration in a control body: a Go duration string
-// ("90s", "1m30s") or a number of seconds.
+// ("90s", "1m30s") or a number of seconds. Decoding never fails: what is
+// not a duration is described in bad, so that the handler can name the
+// member (encoding/json does not say which member an UnmarshalJSON error
+// belongs to).
 type controlDuration struct {
 	d   time.Duration
 	set bool
+	bad string
 }
 
-// UnmarshalJSON reads "90s" or 90.
+// UnmarshalJSON reads "90s" or 90; null leaves the duration unset.
 func (c *controlDuration) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		return nil
+	}
+	c.set = true
 	var s string
 	if json.Unmarshal(b, &s) == nil {
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return fmt.Errorf("%q is not a duration like \"90s\" or \"1m30s\"", s)
+			c.bad = fmt.Sprintf(`%s is not a duration like "90s" or "1m30s"`, echo(s))
+			return nil
 		}
-		c.d, c.set = d, true
+		c.d = d
 		return nil
 	}
 	var secs float64
 	if err := json.Unmarshal(b, &secs); err != nil {
-		return fmt.Errorf("must be a duration string (\"90s\") or a number of seconds")
+		c.bad = `must be a duration string ("90s") or a number of seconds`
+		return nil
 	}
-	if math.IsNaN(secs) || math.Abs(secs) > maxAdvance.Seconds()*2 {
-		return fmt.Errorf("%v seconds is out of range", secs)
+	switch {
+	case secs < 0:
+		c.bad = fmt.Sprintf("must not be negative, got %v seconds", secs)
+	case secs > maxAdvance.Seconds(): // (secs may not even fit a Duration)
+		c.bad = fmt.Sprintf("at most %s per call, got %v seconds", maxAdvance, secs)
+	default:
+		c.d = time.Duration(math.Round(secs * float64(time.Second)))
 	}
-	c.d, c.set = time.Duration(secs*float64(time.Second)), true
 	return nil
 }
 
@@ -64,6 +78,8 @@ func (s *Server) controlAdvance(_ *http.Request, body []byte) (any, error) {
 	switch d := req.Duration; {
 	case !d.set:
 		return nil, badRequest("duration: required, e.g. {\"duration\": \"90s\"}")
+	case d.bad != "":
+		return nil, badRequest("duration: %s", d.bad)
 	case d.d < 0:
 		return nil, badRequest("duration: must not be negative, got %s", d.d)
 	case d.d > maxAdvance:

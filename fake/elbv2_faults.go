@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -46,8 +47,16 @@ type healthFaultState struct {
 	used int
 }
 
-// InjectHealthFault adds a target health fault.
-func (x *ELBv2) InjectHealthFault(f TargetHealthFault) error {
+// InjectHealthFault adds a target health fault. A TargetGroup given as
+// an ARN must be the ARN of a target group the fake has (its whole ARN:
+// one of another account, region or partition names none), else the
+// error is ELB's TargetGroupNotFound; a name may name a group created
+// later.
+func (x *ELBv2) InjectHealthFault(f TargetHealthFault) error { return x.injectHealthFault(f, -1) }
+
+// injectHealthFault is InjectHealthFault refusing a fault past limit
+// target health faults in force (a negative limit: none).
+func (x *ELBv2) injectHealthFault(f TargetHealthFault, limit int) error {
 	if f.Reason != "" && !targethealth.IsFailureReason(f.Reason) {
 		return fmt.Errorf("target health fault reason %q: must be Target.ResponseCodeMismatch, Target.Timeout, Target.FailedHealthChecks or Elb.InternalError", f.Reason)
 	}
@@ -59,6 +68,12 @@ func (x *ELBv2) InjectHealthFault(f TargetHealthFault) error {
 	}
 	x.e.mu.Lock()
 	defer x.e.mu.Unlock()
+	if strings.HasPrefix(f.TargetGroup, "arn:") && x.e.elb.tgByArn[f.TargetGroup] == nil {
+		return errTGNotFound()
+	}
+	if limit >= 0 && len(x.e.elb.faults) >= limit {
+		return errFaultLimit
+	}
 	x.e.journalControlLocked("InjectHealthFault", f, x.e.simNow)
 	x.e.elb.faults = append(x.e.elb.faults, &healthFaultState{f: f})
 	return nil

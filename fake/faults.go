@@ -91,7 +91,30 @@ type opFault struct {
 // A fault that can never match (a blank Image, an Image with characters
 // no image reference has, a Family that is not a family name) is an
 // error; Faults reports how often each fault fired.
-func (e *ECS) InjectFault(f Fault) error {
+func (e *ECS) InjectFault(f Fault) error { return e.injectFault(f, -1, -1) }
+
+// errFaultLimit is injectFault's, failOperation's and injectHealthFault's
+// error when limit faults of the kind are in force already; errFaultBytes
+// injectFault's when the text of the task faults would pass its bound.
+var (
+	errFaultLimit = errors.New("fake: too many faults in force")
+	errFaultBytes = errors.New("fake: too much fault text in force")
+)
+
+// bytes is about what a fault holds: its text (an output fault's lines
+// can be a megabyte).
+func (f Fault) bytes() int {
+	n := 64 + len(f.Image) + len(f.Family) + len(f.Reason) + len(f.LastLine)
+	for _, l := range f.Lines {
+		n += 16 + len(l)
+	}
+	return n
+}
+
+// injectFault is InjectFault refusing a fault past limit task faults in
+// force, or past maxBytes of their text (Fault.bytes) in force (negative:
+// no bound).
+func (e *ECS) injectFault(f Fault, limit, maxBytes int) error {
 	switch f.Action {
 	case FaultFailStart, FaultExit, FaultUnhealthy:
 	case FaultOutput:
@@ -109,6 +132,18 @@ func (e *ECS) InjectFault(f Fault) error {
 	}
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if limit >= 0 && len(e.faults) >= limit {
+		return errFaultLimit
+	}
+	if maxBytes >= 0 {
+		n := f.bytes()
+		for _, fs := range e.faults {
+			n += fs.f.bytes()
+		}
+		if n > maxBytes {
+			return errFaultBytes
+		}
+	}
 	if f.Match != nil {
 		e.journal.fail(errors.New("a fault with a Match predicate (a Go func) was injected"))
 	}
@@ -131,10 +166,26 @@ func (e *ECS) ClearFaults() {
 // "ServerException", "ClientException", ...) times times (0: until
 // cleared), each time with the given probability (0 means always).
 func (e *ECS) FailOperation(op, errCode string, times int, probability float64) {
+	_ = e.failOperation(op, errCode, times, probability, -1)
+}
+
+// failOperation is FailOperation refusing a fault past limit operation
+// faults in force (a negative limit: none).
+func (e *ECS) failOperation(op, errCode string, times int, probability float64, limit int) error {
 	e.mu.Lock()
 	defer e.mu.Unlock()
+	if limit >= 0 {
+		n := 0
+		for _, fs := range e.opFaults {
+			n += len(fs)
+		}
+		if n >= limit {
+			return errFaultLimit
+		}
+	}
 	e.journalControlLocked("FailOperation", journalFailOperation{Op: op, Code: errCode, Times: times, Probability: probability}, e.simNow)
 	e.opFaults[op] = append(e.opFaults[op], &opFault{code: errCode, times: times, prob: probability})
+	return nil
 }
 
 // opFaultLocked returns the injected error for op, if one strikes, as

@@ -3,6 +3,7 @@ package fake
 import (
 	"encoding/json"
 	"fmt"
+	"math"
 	"time"
 )
 
@@ -51,7 +52,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if raw.Every != "" {
 		d, err := time.ParseDuration(raw.Every)
 		if err != nil {
-			return fmt.Errorf("fault.every: %v", err)
+			return fmt.Errorf(`fault.every: %q is not a duration such as "1s"`, clipString(raw.Every, 128))
 		}
 		f.Every = d
 	}
@@ -62,7 +63,7 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	if json.Unmarshal(raw.After, &s) == nil {
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return fmt.Errorf("fault.after: %v", err)
+			return fmt.Errorf(`fault.after: %q is not a duration such as "30s"`, clipString(s, 128))
 		}
 		f.After = d
 		return nil
@@ -70,6 +71,9 @@ func (f *Fault) UnmarshalJSON(b []byte) error {
 	var secs float64
 	if err := json.Unmarshal(raw.After, &secs); err != nil {
 		return fmt.Errorf("fault.after: must be a duration string or seconds")
+	}
+	if math.Abs(secs) > float64(math.MaxInt64)/float64(time.Second) {
+		return fmt.Errorf("fault.after: %v seconds is out of range", secs)
 	}
 	f.After = time.Duration(secs * float64(time.Second))
 	return nil

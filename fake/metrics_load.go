@@ -113,11 +113,18 @@ func (e *ECS) SetLoad(clusterRef, serviceRef string, l Load) error {
 	}
 	s := e.serviceLocked(c, serviceRef)
 	if s == nil {
-		return fmt.Errorf("fake: SetLoad: service %q not found in cluster %q", serviceRef, c.name)
+		return fmt.Errorf("fake: SetLoad: service %q not found in cluster %q: %w", clipString(serviceRef, 256), c.name, errServiceNotFound())
 	}
 	e.journalLoadLocked(clusterRef, serviceRef, l, now)
 	m := e.metrics.of(s)
-	m.loads = append(m.loads, loadFrom{from: now, load: l})
+	if n := len(m.loads); n > 0 && m.loads[n-1].from.Equal(now) {
+		// A later load at the same instant replaces it (loadAt would
+		// find the later one anyway): repeated calls at one virtual
+		// instant keep one entry, not one each.
+		m.loads[n-1].load = l
+	} else {
+		m.loads = append(m.loads, loadFrom{from: now, load: l})
+	}
 	m.invalidateFrom(now)
 	return nil
 }

@@ -62,7 +62,7 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 			in = x
 		}
 	}
-	if in == nil {
+	if in == nil || in.status == "INACTIVE" { // lost or deregistered already
 		return "", nil, errInvalidParam("Container instance %s not found.", ref)
 	}
 	in.connected = false

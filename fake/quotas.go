@@ -81,8 +81,12 @@ func (e *ECS) quotaClusterLocked() error {
 
 // quotaInstanceLocked refuses a new container instance in c past
 // ContainerInstancesPerCluster (INACTIVE ones do not count).
-func (e *ECS) quotaInstanceLocked(c *cluster) error {
-	n := 0
+func (e *ECS) quotaInstanceLocked(c *cluster) error { return e.quotaInstancesLocked(c, 1) }
+
+// quotaInstancesLocked refuses k more instances in c past
+// ContainerInstancesPerCluster (all k or none).
+func (e *ECS) quotaInstancesLocked(c *cluster, k int) error {
+	n := k - 1
 	for _, in := range c.instances {
 		if in.status != "INACTIVE" {
 			n++
