@@ -19,6 +19,7 @@ type cluster struct {
 	settings          []types.ClusterSetting
 	instances         []*instance // registration order
 	tasks             []*task     // creation order; forgotten ones are compacted lazily
+	tasksArr          []*task     // the whole array tasks lies in (task_alloc.go appendTaskLocked)
 	dead              int         // forgotten tasks still in tasks
 	// taskIndex lists tasks by desired status and family, service,
 	// startedBy or instance (task_index.go).

@@ -60,20 +60,21 @@ func (e *ECS) allocTaskIPLocked(az string) string {
 // taskNetworkDetails adds the private IP to an awsvpc task's attachment
 // and containers, as DescribeTasks shows them.
 func (t *task) taskNetworkDetails(out *types.Task) {
-	if t.privateIP == "" || len(out.Attachments) == 0 {
+	if t.privateIP() == "" || len(out.Attachments) == 0 {
 		return
 	}
+	ip, eni := t.privateIP(), t.eni()
 	a := &out.Attachments[0]
-	dns := "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + ".ec2.internal" // us-east-1's form
+	dns := "ip-" + strings.ReplaceAll(ip, ".", "-") + ".ec2.internal" // us-east-1's form
 	if region := t.c.region; region != "us-east-1" {
-		dns = "ip-" + strings.ReplaceAll(t.privateIP, ".", "-") + "." + region + ".compute.internal"
+		dns = "ip-" + strings.ReplaceAll(ip, ".", "-") + "." + region + ".compute.internal"
 	}
 	a.Details = append(a.Details,
-		types.KeyValuePair{Name: aws.String("networkInterfaceId"), Value: aws.String("eni-" + strings.ReplaceAll(t.eni, "-", "")[:17])},
+		types.KeyValuePair{Name: aws.String("networkInterfaceId"), Value: aws.String("eni-" + strings.ReplaceAll(eni, "-", "")[:17])},
 		types.KeyValuePair{Name: aws.String("privateDnsName"), Value: aws.String(dns)},
-		types.KeyValuePair{Name: aws.String("privateIPv4Address"), Value: aws.String(t.privateIP)})
+		types.KeyValuePair{Name: aws.String("privateIPv4Address"), Value: aws.String(ip)})
 	for i := range out.Containers {
-		out.Containers[i].NetworkInterfaces = []types.NetworkInterface{{AttachmentId: aws.String(t.eni), PrivateIpv4Address: aws.String(t.privateIP)}}
+		out.Containers[i].NetworkInterfaces = []types.NetworkInterface{{AttachmentId: aws.String(eni), PrivateIpv4Address: aws.String(ip)}}
 	}
 }
 
@@ -118,7 +119,7 @@ func (e *ECS) lbTaskRunningLocked(t *task, now time.Time) {
 			continue
 		}
 		cport := aws.ToInt32(lb.ContainerPort)
-		id, port := t.privateIP, cport
+		id, port := t.privateIP(), cport
 		if !t.awsvpc {
 			if t.inst == nil {
 				continue
@@ -175,6 +176,29 @@ func (e *ECS) lbTaskStoppingLocked(t *task, now time.Time) time.Duration {
 // deactivating (its instance was lost) still has registered.
 func (e *ECS) lbTaskStoppedLocked(t *task, now time.Time) {
 	e.lbTaskStoppingLocked(t, now)
+}
+
+// lbTaskForgottenLocked drops the links between a forgotten task and its
+// targets once every one of them is removed (drained, or its group
+// deleted): a removed target is never evaluated, described or matched
+// again, so nothing reads its task, and the task's storage can be reused
+// (task_alloc.go reusable). A target still registered or draining keeps
+// its task, whose storage is then left to the collector.
+func (e *ECS) lbTaskForgottenLocked(t *task) {
+	if t.lb == nil {
+		return
+	}
+	for _, r := range t.lb.targets {
+		if !r.t.removed {
+			return
+		}
+	}
+	for _, r := range t.lb.targets {
+		if r.t.task == t {
+			r.t.task = nil
+		}
+	}
+	t.lb = nil
 }
 
 // targetChangedLocked makes the scheduler plan the service of a task whose

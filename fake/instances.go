@@ -52,8 +52,13 @@ type instance struct {
 	nextDyn        int
 	dynUsed        int            // ports in use from the dynamic range
 	groups         map[string]int // placed, not yet stopped tasks per group
-	tasks          map[*task]struct{}
-	version        int64
+	// tasks are the tasks placed on the instance and not yet released,
+	// in no order (task.instIdx is each one's index).
+	tasks   []*task
+	version int64
+	// lists are the instance's task lists by desired status code, as
+	// last found (task_index.go instanceListLocked).
+	lists [4]*taskList
 }
 
 func (in *instance) az() string { return in.attrs["ecs.availability-zone"] }
@@ -83,7 +88,7 @@ func (e *ECS) addInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 			"ecs.cpu-architecture":  "x86_64",
 		},
 		cpuTotal: spec.CPU, memTotal: spec.Memory, cpuFree: spec.CPU, memFree: spec.Memory,
-		ports: map[int]bool{}, nextDyn: dynPortMin, groups: map[string]int{}, tasks: map[*task]struct{}{},
+		ports: map[int]bool{}, nextDyn: dynPortMin, groups: map[string]int{},
 		version: 1,
 	}
 	for k, v := range spec.Attributes {
@@ -176,7 +181,7 @@ func (e *ECS) RegisterContainerInstance(ctx context.Context, in *ecs.RegisterCon
 // instanceViewLocked renders a container instance.
 func (e *ECS) instanceViewLocked(in *instance) *types.ContainerInstance {
 	var running, pending int32
-	for t := range in.tasks {
+	for _, t := range in.tasks {
 		switch t.lastStatus {
 		case "RUNNING":
 			running++

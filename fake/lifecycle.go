@@ -268,11 +268,23 @@ func (e *ECS) releaseLocked(t *task) {
 			delete(in.ports, p)
 		}
 		decGroup(in.groups, t.group)
-		delete(in.tasks, t)
+		in.dropTask(t)
 	}
 	if m := t.c.azGroup[t.az]; m != nil {
 		decGroup(m, t.group)
 	}
+}
+
+// dropTask takes t off in.tasks: the last task takes its place.
+func (in *instance) dropTask(t *task) {
+	i, last := t.instIdx, len(in.tasks)-1
+	if int(i) > last || in.tasks[i] != t {
+		return
+	}
+	x := in.tasks[last]
+	in.tasks[i], x.instIdx = x, i
+	in.tasks[last] = nil
+	in.tasks = in.tasks[:last]
 }
 
 // decGroup takes one from m[group], dropping the entry at zero (or below),
@@ -297,6 +309,7 @@ func (e *ECS) forgetLocked(t *task) {
 		delete(e.tags, t.arn)
 	}
 	e.unindexTaskLocked(t)
+	e.lbTaskForgottenLocked(t) // elbv2_ecs.go
 	t.forgotten = true
 	e.dropForgottenLocked(t.c) // task_alloc.go
 }

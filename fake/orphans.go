@@ -23,7 +23,7 @@ import (
 // known state meanwhile. It returns the orphaned tasks in creation order.
 func (e *ECS) orphanTasksLocked(inst *instance, now time.Time) []*task {
 	ts := make([]*task, 0, len(inst.tasks))
-	for t := range inst.tasks {
+	for _, t := range inst.tasks {
 		if t.lastStatus != statusStopped {
 			ts = append(ts, t)
 		}
@@ -68,10 +68,7 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 	in.connected = false
 	in.status = "INACTIVE"
 	in.version++
-	ts := make([]*task, 0, len(in.tasks))
-	for t := range in.tasks {
-		ts = append(ts, t)
-	}
+	ts := slices.Clone(in.tasks) // stopping them changes in.tasks
 	slices.SortFunc(ts, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
 	reason := "Host EC2 (instance " + in.ec2ID + ") terminated."
 	stopped = []string{}

@@ -427,9 +427,13 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
-		cpu: n.cpu, mem: n.mem, overrides: req.overrides, version: 0, capacityProvider: req.capacityProvider,
-		eni: ids.eni, privateIP: ids.privateIP, history: storage.h[:0], containers: containers,
-		st: storage,
+		cpu: n.cpu, mem: n.mem, version: 0, capacityProvider: req.capacityProvider,
+		history: storage.h[:0], containers: containers,
+		st: storage, room: uint8(min(len(defs), maxFreeContainers+1)), // get(n) gives room for n
+	}
+	if req.overrides != nil || ids.eni != "" || ids.privateIP != "" {
+		r := t.needRare()
+		r.overrides, r.eni, r.privateIP = req.overrides, ids.eni, ids.privateIP
 	}
 	for i := range defs {
 		cd, cn := &defs[i], &n.containers[i] // not copies: a definition is large
@@ -453,7 +457,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	}
 	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
-	t.fate = e.fateLocked(t)
+	t.fate = e.taskFree.sharedFate(e.fateLocked(t))
 	e.tasks.put(t)
 	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
@@ -486,7 +490,8 @@ func bindLocked(t *task, n *needs, inst *instance, az, group string) {
 		inst.cpuFree -= n.cpu
 		inst.memFree -= n.mem
 		inst.groups[group]++
-		inst.tasks[t] = struct{}{}
+		t.instIdx = int32(len(inst.tasks))
+		inst.tasks = append(inst.tasks, t)
 	}
 	if n.awsvpc {
 		return

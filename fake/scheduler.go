@@ -279,7 +279,7 @@ func (e *ECS) pruneLocked(s *service) {
 // creation order.
 func (e *ECS) wakeServicesOnLocked(inst *instance, now time.Time) {
 	has := map[*service]bool{}
-	for t := range inst.tasks {
+	for _, t := range inst.tasks {
 		if t.svc != nil {
 			has[t.svc] = true
 		}

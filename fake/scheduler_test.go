@@ -270,7 +270,7 @@ func TestSchedulerPlansOncePerInstant(t *testing.T) {
 	s := e.services[serviceKey{e.clusters["default"], "web"}]
 	plans, changes := s.plans, 0
 	for _, tk := range e.clusters["default"].tasks {
-		changes += len(tk.history)
+		changes += len(tk.historyView())
 	}
 	e.mu.Unlock()
 	// 40 tasks went PENDING, ACTIVATING and RUNNING at the same three

@@ -84,20 +84,46 @@ type task struct {
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
 	seenStopped uint64
+
+	// What forgetting and reusing t reads (lifecycle.go forgetLocked,
+	// task_alloc.go) comes next, in the two cache lines after the
+	// planner's: a task is forgotten an hour after it stopped, when its
+	// memory is cold, and each line read then is a miss.
+	c   *cluster
+	st  *taskStorage // the storage t lives in (task_alloc.go)
+	seq uint64
+	// listed marks the tasks a service still lists (task_alloc.go
+	// recycleRetiredLocked).
+	listed uint32
+	// pending counts the lifecycle events queued for t (events.go): its
+	// storage is reused only when no event can reach it any more.
+	pending uint32
+	// idHash is the hash of id in e.tasks (task_table.go), kept so that
+	// dropping t reads no string.
+	idHash uint64
+	lists  [5]*taskList
+	// nLists is how many of lists, the index lists t is filed in
+	// (task_index.go), are in use; they all share one desired status.
+	nLists    uint8
+	released  bool
+	forgotten bool // dropped after retention; skipped in c.tasks
+	// orphaned: the task's instance was deregistered with force; ECS no
+	// longer monitors or counts it (orphans.go).
+	orphaned bool
+	// room is the number of containers st has room for (st.n(), at most
+	// maxFreeContainers+1: the storage of more is not reused).
+	room uint8
 	// lb is the task's load-balancer targets (elbv2_ecs.go).
 	lb *lbTask
+	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling
+	// group provider's capacity, is how to place it (capacity_scaling.go).
+	waitReq *placementRequest
 
-	visibleAt  time.Time // reads before it do not see the task (consistency.go)
-	arn        string
-	seq        uint64
-	c          *cluster
-	td         *taskDef
-	group      string
-	launchType types.LaunchType
-	awsvpc     bool
-	// listed marks the tasks a service still lists (task_alloc.go
-	// recycleRetiredLocked); here it fills padding.
-	listed        uint32
+	arn           string
+	td            *taskDef
+	group         string
+	launchType    types.LaunchType
+	awsvpc        bool
 	createdAt     time.Time
 	pullStartedAt time.Time
 	pullStoppedAt time.Time
@@ -108,37 +134,16 @@ type task struct {
 	history       []historyEntry // task_history.go
 	cpu, mem      int
 	ports         []int // host ports held on inst
-	overrides     *types.TaskOverride
-	eni           string
+	instIdx       int32 // t's index in inst.tasks
 	version       int64
-	fate          fate
-	released      bool
-	forgotten     bool // dropped after retention; skipped in c.tasks
-	// orphaned: the task's instance was deregistered with force; ECS no
-	// longer monitors or counts it (orphans.go).
-	orphaned bool
-	// nLists is how many of lists, the index lists t is filed in
-	// (task_index.go), are in use; they all share one desired status.
-	nLists uint8
-	// pending counts the lifecycle events queued for t (events.go): its
-	// storage is reused only when no event can reach it any more.
-	pending uint32
-	lists   [5]*taskList
+	// fate is what the injected faults do to t (faults.go), shared by
+	// the tasks with the same fate: never written through.
+	fate *fate
 	// capacityProvider is the provider that runs the task ("" for a
 	// launch type; capacity.go).
 	capacityProvider string
-	// waitReq, for a task waiting in PROVISIONING for an Auto Scaling
-	// group provider's capacity, is how to place it (capacity_scaling.go).
-	waitReq *placementRequest
-
-	// privateIP is an awsvpc task's address (elbv2_ecs.go).
-	privateIP string
-
-	// st is the storage t lives in (task_alloc.go); idHash is the hash
-	// of id in e.tasks (task_table.go), kept so that dropping t reads no
-	// string.
-	st     *taskStorage
-	idHash uint64
+	// rare, when not nil, holds what few tasks have (task_rare.go).
+	rare *taskRare
 }
 
 // runtimeID returns c's runtime ID ("" before it is drawn).
@@ -222,7 +227,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		StopCode:             t.stopCode,
 		CapacityProviderName: optString(t.capacityProvider),
 		Version:              t.version,
-		Overrides:            t.overrides,
+		Overrides:            t.overrides(),
 		Attachments:          []types.Attachment{},
 		Attributes:           []types.Attribute{},
 		Tags:                 tags,
@@ -256,7 +261,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		case statusStopped:
 			status = "DELETED"
 		}
-		out.Attachments = []types.Attachment{{Id: aws.String(t.eni), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
+		out.Attachments = []types.Attachment{{Id: aws.String(t.eni()), Type: aws.String("ElasticNetworkInterface"), Status: aws.String(status),
 			Details: []types.KeyValuePair{{Name: aws.String("subnetId"), Value: aws.String("subnet-" + t.az)}}}}
 		t.taskNetworkDetails(&out)
 	}

@@ -20,9 +20,12 @@ type taskStorage struct {
 	one    container     // the container of a one-container task
 	onePtr [1]*container // t.containers' backing array for one container
 	more   []container   // the containers of a task with several
+	// rare is the taskRare the storage's tasks use, kept for the next
+	// task that needs one (task_rare.go).
+	rare *taskRare
 }
 
-// The storage of a one-container task is 1,536 bytes, a size class of
+// The storage of a one-container task is 1,024 bytes, a size class of
 // the allocator (TestTaskStorageSize): t.containers' backing array for
 // several containers is kept in t itself, as the last task left it.
 
@@ -56,6 +59,27 @@ type taskFreeList struct {
 	// examined (retireLocked).
 	retired []*task
 	reused  uint64 // storages handed out again (for tests)
+	// lastFate is the fate given last (sharedFate).
+	lastFate *fate
+}
+
+// noFate is the fate of a task no fault touches.
+var noFate fate
+
+// sharedFate returns ft where a task keeps it: a crash loop's tasks all
+// get the same fate, so they share one (the fate given last, when equal)
+// rather than each carrying 96 bytes. Fates are never written through.
+func (f *taskFreeList) sharedFate(ft fate) *fate {
+	switch {
+	case ft == noFate:
+		return &noFate
+	case f.lastFate != nil && *f.lastFate == ft:
+		return f.lastFate
+	}
+	p := new(fate) // not &ft: ft would move to the heap on every call
+	*p = ft
+	f.lastFate = p
+	return p
 }
 
 // get returns reusable storage for n containers, or a new one.
@@ -72,13 +96,12 @@ func (f *taskFreeList) get(n int) *taskStorage {
 	return newTaskStorage(n)
 }
 
-// put keeps st for reuse; the task in it must be unreachable. The storage
-// is not cleared (createTaskLocked overwrites all of it): clearing would
-// touch every cache line of a task nothing reads, and what the old task
-// refers to stays reachable only until reuse, for at most maxFreeTasks
-// storages.
-func (f *taskFreeList) put(st *taskStorage) {
-	n := st.n()
+// put keeps st, with room for n containers, for reuse; the task in it
+// must be unreachable. The storage is not cleared (createTaskLocked
+// overwrites all of it): clearing would touch every cache line of a task
+// nothing reads, and what the old task refers to stays reachable only
+// until reuse, for at most maxFreeTasks storages.
+func (f *taskFreeList) put(st *taskStorage, n int) {
 	if n > maxFreeContainers || len(f.byN[n]) >= maxFreeTasks {
 		return
 	}
@@ -102,7 +125,10 @@ const retireBatch = 512
 // half of it.
 func (e *ECS) dropForgottenLocked(c *cluster) {
 	c.dead++
-	for len(c.tasks) > 0 && c.tasks[0].forgotten {
+	// c.dead counts the forgotten tasks still listed: once none is left,
+	// the next oldest task (cold memory, stopped an hour ago or still
+	// running) needs no look.
+	for c.dead > 0 && len(c.tasks) > 0 && c.tasks[0].forgotten {
 		x := c.tasks[0]
 		c.tasks[0] = nil
 		c.tasks = c.tasks[1:]
@@ -123,12 +149,20 @@ func (e *ECS) dropForgottenLocked(c *cluster) {
 
 // appendTaskLocked adds t, just created, to c.tasks. The list loses room
 // at its front as its oldest tasks leave; when it is out of room it moves
-// to an array twice its length, so growing costs a copy per task at most.
+// down to the start of its array if that is at most half full, else to an
+// array twice its length, so growing costs a copy per task at most, and a
+// list that stays as long (a crash loop's) allocates nothing.
 func (c *cluster) appendTaskLocked(t *task) {
-	if n := len(c.tasks); n == cap(c.tasks) && n > 0 {
-		ts := make([]*task, n, 2*n)
-		copy(ts, c.tasks)
-		c.tasks = ts
+	if n := len(c.tasks); n == cap(c.tasks) {
+		if 2*n <= cap(c.tasksArr) {
+			k := copy(c.tasksArr, c.tasks)
+			clear(c.tasksArr[k:])
+			c.tasks = c.tasksArr[:k]
+		} else {
+			ts := make([]*task, n, max(2*n, 16))
+			copy(ts, c.tasks)
+			c.tasks, c.tasksArr = ts, ts[:cap(ts)]
+		}
 	}
 	c.tasks = append(c.tasks, t)
 }
@@ -163,7 +197,7 @@ func (e *ECS) recycleRetiredLocked() {
 	}
 	for i, t := range f.retired {
 		if t.listed != f.epoch && e.reusable(t) {
-			f.put(t.st)
+			f.put(t.st, int(t.room)) // not st.n(): st.more is another cold line
 		}
 		f.retired[i] = nil
 	}
@@ -173,8 +207,10 @@ func (e *ECS) recycleRetiredLocked() {
 // reusable reports whether the storage of t, forgotten, off its cluster's
 // task list and not listed by its service, can be reused:
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
-// target, instance, capacity wait or log stream, and it was not orphaned
-// (a closure forgets those). Otherwise the collector frees it as before.
+// target (a forgotten task lets go of its targets once they are all
+// removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait or
+// log stream, and it was not orphaned (a closure forgets those).
+// Otherwise the collector frees it as before.
 func (e *ECS) reusable(t *task) bool {
 	st := t.st
 	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||

@@ -111,7 +111,7 @@ func freedTasksReachable(e *ECS) []string {
 		}
 	}
 	for _, in := range e.instances {
-		for t := range in.tasks {
+		for _, t := range in.tasks {
 			check("instance "+in.id, t)
 		}
 	}

@@ -29,8 +29,8 @@ func TestFreedTasksReachableReportsStaleHolders(t *testing.T) {
 		s = x
 	}
 	live := s.tasks[0]
-	e.taskFree.put(live.st)
-	e.taskFree.put(live.st)
+	e.taskFree.put(live.st, 1)
+	e.taskFree.put(live.st, 1)
 	e.mu.Unlock()
 	bad := debugcheck.FreedTasksReachable(e)
 	got := strings.Join(bad, "; ")

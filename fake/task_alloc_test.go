@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"math"
 	"runtime"
 	"strings"
 	"testing"
@@ -89,23 +90,27 @@ func TestTaskStorageReuseLeavesNoStaleReference(t *testing.T) {
 }
 
 // TestTaskStorageSize keeps a one-container task's storage within the
-// allocator's 1,536-byte size class (the next is 1,792): at most 1,528
+// allocator's 1,024-byte size class (the next is 1,152): at most 1,016
 // bytes, since an object this large with pointers carries an 8-byte
 // header, and measured.
 func TestTaskStorageSize(t *testing.T) {
-	if n := unsafe.Sizeof(taskStorage{}); n > 1528 {
-		t.Fatalf("taskStorage is %d bytes, want at most 1528", n)
+	if n := unsafe.Sizeof(taskStorage{}); n > 1016 {
+		t.Fatalf("taskStorage is %d bytes, want at most 1016", n)
 	}
 	const n = 1000
-	keep := make([]*taskStorage, 0, n)
-	var before, after runtime.MemStats
-	runtime.ReadMemStats(&before)
-	for range n {
-		keep = append(keep, newTaskStorage(1))
+	per := uint64(math.MaxUint64)
+	for range 3 { // the least of three: another goroutine may allocate meanwhile
+		keep := make([]*taskStorage, 0, n)
+		var before, after runtime.MemStats
+		runtime.ReadMemStats(&before)
+		for range n {
+			keep = append(keep, newTaskStorage(1))
+		}
+		runtime.ReadMemStats(&after)
+		per = min(per, (after.TotalAlloc-before.TotalAlloc)/n)
+		runtime.KeepAlive(keep)
 	}
-	runtime.ReadMemStats(&after)
-	if per := (after.TotalAlloc - before.TotalAlloc) / n; per > 1536 {
-		t.Fatalf("a task's storage takes %d bytes, want 1536", per)
+	if per > 1024 {
+		t.Fatalf("a task's storage takes %d bytes, want 1024", per)
 	}
-	runtime.KeepAlive(keep)
 }

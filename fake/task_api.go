@@ -134,7 +134,7 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	}
 	visible := e.lagLocked(now)
 	for _, t := range started {
-		t.visibleAt = visible
+		t.setVisibleAt(visible)
 		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 	}
 	return out, nil
@@ -203,7 +203,7 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 		out.Failures = append(out.Failures, failures...)
 		visible := e.lagLocked(now)
 		for _, t := range started {
-			t.visibleAt = visible
+			t.setVisibleAt(visible)
 			out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
 		}
 	}
@@ -288,7 +288,7 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	out := &ecs.DescribeTasksOutput{Tasks: make([]types.Task, 0, len(in.Tasks)), Failures: []types.Failure{}}
 	for _, ref := range in.Tasks {
 		t := e.taskLocked(c, ref)
-		if t == nil || hidden(t.visibleAt, now) {
+		if t == nil || hidden(t.visibleAt(), now) {
 			arn := ref
 			if !strings.HasPrefix(ref, "arn:") {
 				arn = e.arn(c.region, "task/"+c.name+"/"+ref)

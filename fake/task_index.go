@@ -76,7 +76,12 @@ func (e *ECS) indexTaskLocked(t *task) {
 	var buf [5]taskIndexKey
 	keys := taskIndexKeys(&buf, t, t.desiredStatus)
 	for i, k := range keys {
-		l := c.taskListLocked(k)
+		var l *taskList
+		if k.kind == byInstance {
+			l = c.instanceListLocked(t.inst, k.desired)
+		} else {
+			l = c.taskListLocked(k)
+		}
 		l.insert(t)
 		t.lists[i] = l
 	}
@@ -89,8 +94,7 @@ func (e *ECS) fileOnInstanceLocked(t *task) {
 	if t.inst == nil || t.nLists == 0 || t.forgotten || t.orphaned {
 		return
 	}
-	k := taskIndexKey{t.lists[0].key.desired, byInstance, t.inst.id}
-	l := t.c.taskListLocked(k)
+	l := t.c.instanceListLocked(t.inst, t.lists[0].key.desired)
 	l.insert(t)
 	t.lists[t.nLists] = l
 	t.nLists++
@@ -110,6 +114,20 @@ func (c *cluster) taskListLocked(k taskIndexKey) *taskList {
 		c.taskIndex[k] = l
 	}
 	c.lastList[k.kind] = l
+	return l
+}
+
+// instanceListLocked is taskListLocked for the list of in's tasks under
+// the desired status code desired: the instance remembers its lists, so
+// that filing a task (placed on one instance after another) needs no
+// index look-up.
+func (c *cluster) instanceListLocked(in *instance, desired uint8) *taskList {
+	k := taskIndexKey{desired, byInstance, in.id}
+	if l := in.lists[desired&3]; l != nil && l.key == k { // a dropped list's key is cleared
+		return l
+	}
+	l := c.taskListLocked(k)
+	in.lists[desired&3] = l
 	return l
 }
 
@@ -141,8 +159,8 @@ func (c *cluster) dropTaskListLocked(l *taskList) {
 		l.twin.twin = nil
 		l.twin = nil
 	}
+	l.key = taskIndexKey{} // what remembers l (instance.lists) sees it is gone
 	if len(c.spareLists) < maxSpareLists && l.n == 0 {
-		l.key = taskIndexKey{}
 		c.spareLists = append(c.spareLists, l)
 	}
 }
@@ -177,7 +195,11 @@ func (e *ECS) reindexTaskLocked(t *task) {
 	for i, from := range t.lists[:t.nLists] {
 		to := from.twin
 		if to == nil || to.key.desired != desired {
-			to = c.taskListLocked(taskIndexKey{desired, from.key.kind, from.key.value})
+			if from.key.kind == byInstance && t.inst != nil && t.inst.id == from.key.value {
+				to = c.instanceListLocked(t.inst, desired)
+			} else {
+				to = c.taskListLocked(taskIndexKey{desired, from.key.kind, from.key.value})
+			}
 			if from.twin == nil && to.twin == nil {
 				from.twin, to.twin = to, from
 			}
@@ -201,7 +223,7 @@ type taskFilter struct {
 
 func (f taskFilter) match(t *task) bool {
 	switch {
-	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt, f.now),
+	case t.forgotten, t.desiredStatus != f.desired, f.lagging && hidden(t.visibleAt(), f.now),
 		f.family != nil && aws.ToString(t.td.def.Family) != *f.family,
 		f.startedBy != nil && t.startedBy != *f.startedBy,
 		f.group != nil && t.group != *f.group,

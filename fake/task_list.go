@@ -25,6 +25,8 @@ type taskList struct {
 	// status (task_index.go reindexTaskLocked).
 	key  taskIndexKey
 	twin *taskList
+	// arr is the whole array blocks lies in (appendBlock).
+	arr []taskBlock
 	// pool, when not nil, keeps the storage of blocks that emptied for
 	// the next blocks the lists of a cluster start: lists whose tasks
 	// come and go (a crash loop's) allocate no new blocks.
@@ -36,8 +38,11 @@ type taskBlockPool struct {
 	free [][]taskRef
 }
 
-// maxPooledBlocks bounds a pool.
-const maxPooledBlocks = 64
+// maxPooledBlocks bounds a pool (256 KiB of 64-task blocks): a crash loop
+// forgets and stops tasks in bursts, a cohort at an instant, and a
+// smaller pool overflowed and ran dry by turns, allocating a block for
+// every one it had dropped.
+const maxPooledBlocks = 256
 
 // taskBlock is a non-empty run of a taskList, sorted by seq.
 type taskBlock struct {
@@ -169,11 +174,11 @@ func (l *taskList) insert(t *task) {
 		switch {
 		case last < 0: // a new list: most stay small (one instance's tasks), so its block grows as needed
 			refs := l.newBlock(r, 1)
-			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs, base: refs[:0]})
+			l.appendBlock(taskBlock{last: t.seq, refs: refs, base: refs[:0]})
 			return
 		case len(l.blocks[last].refs) == taskBlockMax:
 			refs := l.newBlock(r, taskBlockMax)
-			l.blocks = append(l.blocks, taskBlock{last: t.seq, refs: refs, base: refs[:0]})
+			l.appendBlock(taskBlock{last: t.seq, refs: refs, base: refs[:0]})
 			return
 		}
 		if blk := &l.blocks[last]; len(blk.refs) < cap(blk.refs) {
@@ -194,7 +199,7 @@ func (l *taskList) insert(t *task) {
 		right := append(l.newBlock(r, taskBlockMax), refs[i:]...)
 		clear(refs[i:])
 		l.set(b, refs[:i])
-		l.blocks = append(l.blocks, taskBlock{base: right[:0]})
+		l.appendBlock(taskBlock{base: right[:0]})
 		l.set(b+1, right)
 		return
 	}
@@ -206,6 +211,22 @@ func (l *taskList) insert(t *task) {
 	}
 	l.roomFor(b, 1)
 	l.set(b, slices.Insert(l.blocks[b].refs, i, r))
+}
+
+// appendBlock adds blk after l's blocks. The oldest blocks leave from the
+// front (remove); when the array is out of room at its end and at most
+// half full, the blocks move down to its start rather than to a new array.
+func (l *taskList) appendBlock(blk taskBlock) {
+	if n := len(l.blocks); n == cap(l.blocks) && n > 0 && 2*n <= cap(l.arr) {
+		k := copy(l.arr, l.blocks)
+		clear(l.arr[k:])
+		l.blocks = l.arr[:k]
+	}
+	c := cap(l.blocks)
+	l.blocks = append(l.blocks, blk)
+	if cap(l.blocks) != c { // a new array
+		l.arr = l.blocks[:cap(l.blocks)]
+	}
 }
 
 // split moves the upper half of block b to a new block after it.
