@@ -74,12 +74,7 @@ func (m *metricStore) of(s *service) *svcMetrics {
 // noteTaskCountLocked records s's running-task count at now when it
 // changed (called after each plan of s).
 func (e *ECS) noteTaskCountLocked(s *service, now time.Time) {
-	n := 0
-	for _, t := range s.tasks {
-		if t.lastStatus == statusRunning {
-			n++
-		}
-	}
+	n := s.runningTasks() // scheduler_snapshot.go
 	sm := e.metrics.of(s)
 	if k := len(sm.counts); k > 0 && sm.counts[k-1].n == n {
 		return

@@ -178,15 +178,23 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 // marked tasks are s's (the snapshot's): they are found by binary search
 // in the snapshot's rows (sorted by id, one per task of s.tasks), whose
 // flags are set too; s.tasks, then the cluster-wide task map, are read
-// only for a task not found there.
+// only for a task not found there. The planner lists marks in the
+// snapshot's order, so each search starts after the previous mark's row
+// (and over every row when that misses).
 func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 	inStep := s.snapInStep()
+	from := 0
 	for _, m := range p.Marks {
 		var t *task
 		var row *plan.Task
 		if inStep {
-			if i := rowIndex(s.snap, m.TaskID); i >= 0 {
+			i := rowIndexFrom(s.snap, from, m.TaskID)
+			if i < 0 && from > 0 {
+				i = rowIndex(s.snap, m.TaskID)
+			}
+			if i >= 0 {
 				t, row = s.tasks[i], &s.snap[i]
+				from = i + 1
 			}
 		} else {
 			t = serviceTaskByID(s, m.TaskID)

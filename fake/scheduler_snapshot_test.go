@@ -2,7 +2,11 @@ package fake
 
 import (
 	"flag"
+	"fmt"
+	"math/rand/v2"
 	"os"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -10,6 +14,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
@@ -120,5 +125,38 @@ func TestIncrementalSnapshotAcrossCounterWrap(t *testing.T) {
 	defer e.mu.Unlock()
 	if s.snaps < 1<<32+3 {
 		t.Fatalf("%d snapshots: the counter did not wrap", s.snaps)
+	}
+}
+
+// rowIndexFrom finds every row at or after from (ids sharing 8-byte
+// prefixes too), and no row before from or absent; rowIndex every row.
+func TestRowIndexFrom(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for n := range 70 {
+		rows := make([]plan.Task, n)
+		for i := range rows {
+			rows[i].ID = fmt.Sprintf("%08x%024x", r.IntN(4), r.Uint64())
+		}
+		slices.SortFunc(rows, func(a, b plan.Task) int { return strings.Compare(a.ID, b.ID) })
+		rows = slices.CompactFunc(rows, func(a, b plan.Task) bool { return a.ID == b.ID })
+		for from := 0; from <= len(rows); from++ {
+			for i := range rows {
+				want := -1
+				if i >= from {
+					want = i
+				}
+				if got := rowIndexFrom(rows, from, rows[i].ID); got != want {
+					t.Fatalf("%d rows, from %d: row %d found at %d", len(rows), from, i, got)
+				}
+				if got := rowIndex(rows, rows[i].ID); got != i {
+					t.Fatalf("%d rows: row %d found at %d", len(rows), i, got)
+				}
+			}
+			for _, absent := range []string{"", "00000001", "zz"} {
+				if got := rowIndexFrom(rows, from, absent); got != -1 {
+					t.Fatalf("%d rows, from %d: absent id %q found at %d", len(rows), from, absent, got)
+				}
+			}
+		}
 	}
 }

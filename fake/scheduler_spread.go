@@ -56,22 +56,9 @@ func (h spreadHeap) down(i int) {
 	}
 }
 
-// up moves entry i up to its place.
-func (h spreadHeap) up(i int) {
-	for i > 0 {
-		p := (i - 1) / 2
-		if !h[i].less(h[p]) {
-			return
-		}
-		h[i], h[p] = h[p], h[i]
-		i = p
-	}
-}
-
 // popCand removes the heap's top candidate.
-func (h *spreadHeap) popCand() spreadCand {
+func (h *spreadHeap) popCand() {
 	old := *h
-	top := old[0]
 	last := len(old) - 1
 	old[0] = old[last]
 	old[last] = spreadCand{}
@@ -79,13 +66,6 @@ func (h *spreadHeap) popCand() spreadCand {
 	if last > 0 {
 		h.down(0)
 	}
-	return top
-}
-
-// pushCand adds c to the heap.
-func (h *spreadHeap) pushCand(c spreadCand) {
-	*h = append(*h, c)
-	h.up(len(*h) - 1)
 }
 
 // fits reports whether in can take one more task with needs n (resources
@@ -162,12 +142,17 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 			}
 			return started, failures, nil
 		}
-		cand := best.h.popCand()
-		started = append(started, e.createTaskLocked(c, td, n, &req, cand.in, best.az, now))
+		in := best.h[0].in
+		started = append(started, e.createTaskLocked(c, td, n, &req, in, best.az, now))
 		best.n++
-		if fits(cand.in, n) {
-			cand.n = cand.in.groups[req.group]
-			best.h.pushCand(cand)
+		if fits(in, n) {
+			// The instance stays, with one more of the group's tasks:
+			// its count only grows, so it moves down from the top (the
+			// heap's order is total: the same top as a pop and a push).
+			best.h[0].n = in.groups[req.group]
+			best.h.down(0)
+		} else {
+			best.h.popCand()
 		}
 	}
 	return started, nil, nil

@@ -9,7 +9,8 @@ import (
 
 // TestSortTasksByIDMatchesStringOrder checks sortTasksByID against a plain
 // sort of the IDs: random task IDs, IDs sharing their first eight bytes
-// or more, short and empty IDs, on both sides of smallTaskSort.
+// or more, short and empty IDs, on both sides of smallTaskSort and of
+// maxStackKeyed.
 func TestSortTasksByIDMatchesStringOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	id := func() string {
@@ -26,7 +27,11 @@ func TestSortTasksByIDMatchesStringOrder(t *testing.T) {
 			return string(b[:])
 		}
 	}
+	sizes := []int{maxStackKeyed, maxStackKeyed + 1, 3 * maxStackKeyed}
 	for n := range 2*smallTaskSort + 2 {
+		sizes = append(sizes, n)
+	}
+	for _, n := range sizes {
 		for range 20 {
 			seen := map[string]bool{}
 			var ts []*task

@@ -28,33 +28,36 @@ func (c *computation) account() (rollingBack bool) {
 	d := &p.next
 	stage1 := !p.orig.ReachedRunning
 	healthy, startFailures, healthFailures, crashes := 0, 0, 0, 0
-	marks := c.buf.marks[:0] // copied into the plan once, at its size
+	marks := c.buf.marks[:0]    // copied into the plan once, at its size
+	reached := d.ReachedRunning // once set, it stays
 	for _, ts := range p.tasks {
 		t := ts.t
-		if !t.StartedAt.IsZero() {
-			d.ReachedRunning = true
-		}
-		mark := TaskMark{TaskID: t.ID}
-		if ts.cond == condHealthy && !t.HealthyCounted {
-			mark.HealthyCounted = true
+		reached = reached || !t.StartedAt.IsZero()
+		healthyMark := ts.cond == condHealthy && !t.HealthyCounted
+		if healthyMark {
 			healthy++
 		}
-		if !t.FailureCounted {
+		failureMark := false
+		// A failure is a STOPPED task (gone) or an unhealthy one.
+		if !t.FailureCounted && (ts.cond == condGone || ts.cond == condUnhealthy) {
 			switch {
 			case failedToStart(t):
-				mark.FailureCounted = true
+				failureMark = true
 				startFailures++
 			case crashedBeforeHealthy(t):
-				mark.FailureCounted = true
+				failureMark = true
 				crashes++
 			case ts.cond == condUnhealthy:
-				mark.FailureCounted = true
+				failureMark = true
 				healthFailures++
 			}
 		}
-		if mark.HealthyCounted || mark.FailureCounted {
-			marks = append(marks, mark)
+		if healthyMark || failureMark {
+			marks = append(marks, TaskMark{TaskID: t.ID, FailureCounted: failureMark, HealthyCounted: healthyMark})
 		}
+	}
+	if reached {
+		d.ReachedRunning = true
 	}
 	if len(marks) > 0 {
 		c.plan.Marks = append(c.plan.Marks, marks...)

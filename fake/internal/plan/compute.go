@@ -30,6 +30,13 @@ type depState struct {
 	tasks     []*taskState
 	n         int  // len(tasks) once index has filed them
 	synthetic bool // groups tasks whose deployment is unknown
+	// counts are the deployment's tasks per condition, and how many
+	// of its tasks are live and gone (being stopped, not yet STOPPED),
+	// taken by index: schedule reads them instead of passing over
+	// every task again.
+	counts   [condUnhealthy + 1]int
+	live     int
+	liveGone int
 }
 
 // computation holds the working state of one Compute call.
@@ -77,11 +84,12 @@ func (c *computation) index(buf *scratch) {
 	// newest in snapshot order (the last of equal ids wins, as a map
 	// would), without a map per pass.
 	inSnap := buf.depStates(len(c.s.Deployments))
+	vals := buf.depValues(len(c.s.Deployments))
+	c.deps = buf.depList(len(c.s.Deployments) + 1)[:len(c.s.Deployments)] // room for the orphans' group
 	for i := range c.s.Deployments {
 		d := &c.s.Deployments[i]
-		ds := &depState{orig: d, next: *d}
-		c.deps = append(c.deps, ds)
-		inSnap[i] = ds
+		vals[i] = depState{orig: d, next: *d}
+		c.deps[i], inSnap[i] = &vals[i], &vals[i]
 	}
 	// Deployments created at the same instant keep the Snapshot's order
 	// (oldest first): ids are random, so ordering by id could make an
@@ -100,11 +108,15 @@ func (c *computation) index(buf *scratch) {
 	groups := buf.groups(n)
 	c.unique = true
 	last, lastG := "", int32(-1)
+	var prevKey uint64 // the previous id's taskid.Prefix
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
-		if i > 0 && !taskid.After(t.ID, c.s.Tasks[i-1].ID) {
+		// Strictly increasing ids (taskid.After, each prefix read once).
+		key := taskid.Prefix(t.ID)
+		if i > 0 && (key < prevKey || (key == prevKey && t.ID <= c.s.Tasks[i-1].ID)) {
 			c.unique = false
 		}
+		prevKey = key
 		g := lastG
 		if i == 0 || t.DeploymentID != last {
 			g = findDeployment(c.s.Deployments, t.DeploymentID)
@@ -133,8 +145,21 @@ func (c *computation) index(buf *scratch) {
 			ds = inSnap[g]
 		}
 		t := &c.s.Tasks[i]
-		cond, at := classify(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
-		c.wake(at)
+		cond, settled := notRunning(t) // classify, inlined for tasks not RUNNING
+		if !settled {
+			var at time.Time
+			cond, at = classifyRunning(t, ds.orig, c.s.Service.HealthCheckGracePeriod, c.s.Now)
+			if !at.IsZero() {
+				c.wake(at)
+			}
+		}
+		ds.counts[cond]++
+		if live(t) {
+			ds.live++
+			if cond == condGone {
+				ds.liveGone++
+			}
+		}
 		states[i] = taskState{t: t, cond: cond}
 		ds.tasks = append(ds.tasks, &states[i])
 	}

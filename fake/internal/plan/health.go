@@ -28,12 +28,27 @@ func live(t *Task) bool { return t.LastStatus != TaskStopped }
 // classify returns the task's condition at now and, when the condition can
 // change by time alone, the instant it will (zero otherwise).
 func classify(t *Task, d *Deployment, grace time.Duration, now time.Time) (condition, time.Time) {
+	if cond, ok := notRunning(t); ok {
+		return cond, time.Time{}
+	}
+	return classifyRunning(t, d, grace, now)
+}
+
+// notRunning classifies a task that is STOPPED or being stopped (gone)
+// or not RUNNING yet (starting), whatever the time; ok is false for a
+// RUNNING task that is not being stopped (classifyRunning). It is small
+// enough to be inlined where index classifies every task: most tasks of
+// a busy service are not RUNNING.
+func notRunning(t *Task) (cond condition, ok bool) {
 	if t.LastStatus == TaskStopped || t.DesiredStatus == TaskStopped {
-		return condGone, time.Time{}
+		return condGone, true
 	}
-	if t.LastStatus != TaskRunning {
-		return condStarting, time.Time{}
-	}
+	return condStarting, t.LastStatus != TaskRunning
+}
+
+// classifyRunning is classify for a RUNNING task that is not being
+// stopped.
+func classifyRunning(t *Task, d *Deployment, grace time.Duration, now time.Time) (condition, time.Time) {
 	if t.LoadBalancer.Behind {
 		return classifyBehindLoadBalancer(t, d, grace, now)
 	}

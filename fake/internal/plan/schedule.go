@@ -28,38 +28,31 @@ func (c *computation) schedule() {
 	desired := max(svc.DesiredCount, 0)
 	maxT := MaxTasks(desired, svc.MaximumPercent)
 	budget := -MinHealthy(desired, svc.MinimumHealthyPercent)
-	// liveTotal counts the tasks kept RUNNING or PENDING (maximumPercent).
-	liveTotal, starting, gone, unhealthyN := 0, 0, 0, 0
+	// liveTotal counts the tasks kept RUNNING or PENDING (maximumPercent);
+	// gone the live tasks being stopped (they no longer count toward
+	// it); unhealthyN's replacements say so in the "has started" event.
+	// The counts are index's (depState.counts).
+	liveTotal, starting, gone, unhealthyN, oldUnhealthy := 0, 0, 0, 0, 0
 	for _, ds := range c.deps {
-		for _, ts := range ds.tasks {
-			if live(ts.t) {
-				if ts.cond == condGone {
-					gone++ // being stopped: no longer counts toward maximumPercent
-				} else {
-					liveTotal++
-				}
-			}
-			switch ts.cond {
-			case condHealthy:
-				budget++
-			case condStarting:
-				starting++
-			case condUnhealthy:
-				unhealthyN++ // their replacements say so in the "has started" event
-			}
+		liveTotal += ds.live - ds.liveGone
+		gone += ds.liveGone
+		budget += ds.counts[condHealthy]
+		starting += ds.counts[condStarting]
+		unhealthyN += ds.counts[condUnhealthy]
+		if c.isOld(ds) {
+			oldUnhealthy += ds.counts[condUnhealthy]
 		}
 	}
 	budget = max(budget, 0)
 
 	p := c.primary
-	pGood := 0
+	pGood := p.counts[condStarting] + p.counts[condHealthy]
 	var pUnhealthy []*taskState
-	for _, ts := range p.tasks {
-		switch ts.cond {
-		case condStarting, condHealthy:
-			pGood++
-		case condUnhealthy:
-			pUnhealthy = append(pUnhealthy, ts)
+	if p.counts[condUnhealthy] > 0 {
+		for _, ts := range p.tasks {
+			if ts.cond == condUnhealthy {
+				pUnhealthy = append(pUnhealthy, ts)
+			}
 		}
 	}
 	failed := p.next.RolloutState == types.DeploymentRolloutStateFailed
@@ -100,12 +93,13 @@ func (c *computation) schedule() {
 		if !c.isOld(ds) {
 			continue
 		}
+		oldAlive += ds.counts[condStarting] + ds.counts[condHealthy]
+		if oldUnhealthy == 0 {
+			continue
+		}
 		for _, ts := range ds.tasks {
-			switch ts.cond {
-			case condUnhealthy:
+			if ts.cond == condUnhealthy {
 				unhealthy = append(unhealthy, ts)
-			case condStarting, condHealthy:
-				oldAlive++
 			}
 		}
 	}
@@ -233,23 +227,21 @@ func (c *computation) rollout() {
 		return
 	}
 	desired := max(c.s.Service.DesiredCount, 0)
-	healthy, pLive := 0, 0
-	for _, ts := range p.tasks {
-		if live(ts.t) {
-			pLive++
-		}
-		if ts.cond == condHealthy && !ts.stopped {
-			healthy++
+	for _, ds := range c.deps {
+		if c.isOld(ds) && ds.live > 0 {
+			return
 		}
 	}
-	for _, ds := range c.deps {
-		if !c.isOld(ds) {
-			continue
-		}
-		for _, ts := range ds.tasks {
-			if live(ts.t) {
-				return
-			}
+	// Healthy tasks this plan does not stop: at most the healthy ones,
+	// which are live (RUNNING).
+	pLive := p.live
+	if p.counts[condHealthy] < desired || pLive != p.counts[condHealthy] {
+		return
+	}
+	healthy := 0
+	for _, ts := range p.tasks {
+		if ts.cond == condHealthy && !ts.stopped {
+			healthy++
 		}
 	}
 	if healthy < desired || pLive != healthy {
@@ -270,19 +262,16 @@ func (c *computation) steadyState() {
 	steady := len(c.plan.Starts) == 0 && len(c.plan.Stops) == 0 &&
 		p.next.RolloutState == types.DeploymentRolloutStateCompleted
 	if steady {
+		// Every live task is a healthy one of the primary (a healthy task
+		// is live: RUNNING), and there are desiredCount of them.
 		n := 0
 		for _, ds := range c.deps {
-			for _, ts := range ds.tasks {
-				if !live(ts.t) {
-					continue
-				}
-				if ds != p || ts.cond != condHealthy {
-					steady = false
-				}
-				n++
+			if ds != p && ds.live > 0 {
+				steady = false
 			}
+			n += ds.live
 		}
-		steady = steady && n == max(c.s.Service.DesiredCount, 0)
+		steady = steady && p.live == p.counts[condHealthy] && n == max(c.s.Service.DesiredCount, 0)
 	}
 	if !steady {
 		m.Steady = false

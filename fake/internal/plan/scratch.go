@@ -10,6 +10,8 @@ type scratch struct {
 	st []taskState
 	gr []int32 // each task's deployment (index in the snapshot), -1: orphan
 	ds []*depState
+	dv []depState  // the deployments' states
+	dl []*depState // computation.deps
 	ls []*taskState
 	// old holds computation.oldAlive's list, cs selector.pick's
 	// candidates, perAZ and perInstance the selector's counts.
@@ -48,6 +50,14 @@ func (b *scratch) groups(n int) []int32 { return sized(&b.gr, n) }
 // are overwritten).
 func (b *scratch) depStates(n int) []*depState { return sized(&b.ds, n) }
 
+// depValues returns an array of n deployment states (index overwrites
+// each).
+func (b *scratch) depValues(n int) []depState { return sized(&b.dv, n) }
+
+// depList returns an array of n deployment state pointers (its contents
+// are overwritten).
+func (b *scratch) depList(n int) []*depState { return sized(&b.dl, n) }
+
 // lists returns an array of n task-state pointers (zero: release cleared
 // them).
 func (b *scratch) lists(n int) []*taskState { return sized(&b.ls, n) }
@@ -70,6 +80,8 @@ func (b *scratch) counts(n int) []int {
 func (b *scratch) release() {
 	clear(b.st)
 	clear(b.ds)
+	clear(b.dv)
+	clear(b.dl)
 	clear(b.ls)
 	clear(b.old[:cap(b.old)])
 	b.old = b.old[:0]
