@@ -19,6 +19,23 @@ var wireStrategy = []types.CapacityProviderStrategyItem{
 	{CapacityProvider: aws.String("FARGATE_SPOT"), Weight: 3},
 }
 
+// wireFargateWeb creates, over the SDK, the default cluster with the
+// FARGATE and FARGATE_SPOT providers (strategy wireStrategy) and registers
+// the Fargate task definition web (one container, app: nginx).
+func wireFargateWeb(t *testing.T, srv *faketest.Server) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
+		DefaultCapacityProviderStrategy: wireStrategy}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.Client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc,
+		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate}, Cpu: aws.String("256"), Memory: aws.String("512"),
+		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // providerSplit lists the service's tasks over the SDK and counts the
 // RUNNING ones per capacityProviderName, and the stopped ones per stop code.
 func providerSplit(t *testing.T, srv *faketest.Server, service string) (running map[string]int, stopped map[types.TaskStopCode]int) {
@@ -59,15 +76,7 @@ func TestCapacityProvidersOverHTTPWithGoSDK(t *testing.T) {
 	srv := faketest.NewServer(t)
 	ctx := t.Context()
 	cc := fake.NewControlClient(srv.URL, nil)
-	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
-		DefaultCapacityProviderStrategy: wireStrategy}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc,
-		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate}, Cpu: aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}); err != nil {
-		t.Fatal(err)
-	}
+	wireFargateWeb(t, srv)
 	nc := &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}
 	_, err := srv.Client.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("bad"), TaskDefinition: aws.String("web"),
 		DesiredCount: aws.Int32(1), LaunchType: types.LaunchTypeFargate, CapacityProviderStrategy: wireStrategy, NetworkConfiguration: nc})

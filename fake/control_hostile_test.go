@@ -541,15 +541,7 @@ func TestControlLoadAtOneInstantKeepsOne(t *testing.T) {
 func TestControlSpotByServiceARN(t *testing.T) {
 	srv := faketest.NewServer(t)
 	ctx := t.Context()
-	if _, err := srv.Client.CreateCluster(ctx, &ecs.CreateClusterInput{CapacityProviders: []string{"FARGATE", "FARGATE_SPOT"},
-		DefaultCapacityProviderStrategy: wireStrategy}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := srv.Client.RegisterTaskDefinition(ctx, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"), NetworkMode: types.NetworkModeAwsvpc,
-		RequiresCompatibilities: []types.Compatibility{types.CompatibilityFargate}, Cpu: aws.String("256"), Memory: aws.String("512"),
-		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("nginx")}}}); err != nil {
-		t.Fatal(err)
-	}
+	wireFargateWeb(t, srv)
 	out, err := srv.Client.CreateService(ctx, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String("web"), DesiredCount: aws.Int32(5),
 		NetworkConfiguration: &types.NetworkConfiguration{AwsvpcConfiguration: &types.AwsVpcConfiguration{Subnets: []string{"subnet-1"}}}})
 	if err != nil {
