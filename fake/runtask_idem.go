@@ -55,11 +55,12 @@ type runTokens struct {
 	swept int
 }
 
-// checkRunToken validates a clientToken: up to 64 ASCII characters in
-// 33-126 (the token itself is not quoted back). An empty token is none.
-func checkRunToken(tok string) error {
-	if len(tok) > runTokenMaxLen || strings.IndexFunc(tok, func(r rune) bool { return r < 33 || r > 126 }) >= 0 {
-		return errInvalidParam("clientToken: up to 64 ASCII characters in the range 33-126 (inclusive) are allowed.")
+// checkClientToken validates a clientToken: up to maxLen ASCII
+// characters in 33-126 (64 for RunTask, 36 for CreateService; the token
+// itself is not quoted back). An empty token is none.
+func checkClientToken(tok string, maxLen int) error {
+	if len(tok) > maxLen || strings.IndexFunc(tok, func(r rune) bool { return r < 33 || r > 126 }) >= 0 {
+		return errInvalidParam("clientToken: up to %d ASCII characters in the range 33-126 (inclusive) are allowed.", maxLen)
 	}
 	return nil
 }

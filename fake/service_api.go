@@ -81,6 +81,11 @@ func createFingerprint(in *ecs.CreateServiceInput) string {
 	return string(b)
 }
 
+// createTokenMaxLen is the longest clientToken CreateService accepts (ECS
+// API Reference, CreateService and "Ensuring idempotency": up to 36 ASCII
+// characters in 33-126).
+const createTokenMaxLen = 36
+
 // CreateService creates a REPLICA service and its first deployment; the
 // scheduler starts its tasks. Repeating a request with the same clientToken
 // and parameters (or the same parameters) returns the existing service;
@@ -106,6 +111,9 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	}
 	if !serviceNameRE.MatchString(name) {
 		return nil, errInvalidParam("serviceName: up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores are allowed.")
+	}
+	if err := checkClientToken(aws.ToString(in.ClientToken), createTokenMaxLen); err != nil {
+		return nil, err
 	}
 	fp := createFingerprint(in)
 	if old := e.services[serviceKey{c, name}]; old != nil {

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 	"time"
 
@@ -94,6 +95,12 @@ func TestCreateServiceValidation(t *testing.T) {
 			in.LoadBalancers = []types.LoadBalancer{{TargetGroupArn: aws.String("tg"), ContainerName: aws.String("nope"), ContainerPort: aws.Int32(80)}}
 		}},
 		{"ClusterNotFound", "ClusterNotFoundException", "Cluster not found.", func(in *ecs.CreateServiceInput) { in.Cluster = aws.String("nope") }},
+		{"ClientTokenAtMost36", "InvalidParameterException", "clientToken: up to 36 ASCII characters in the range 33-126 (inclusive) are allowed.", func(in *ecs.CreateServiceInput) {
+			in.ClientToken = aws.String(strings.Repeat("t", 37))
+		}},
+		{"ClientTokenPrintableASCII", "InvalidParameterException", "clientToken: up to 36 ASCII characters in the range 33-126 (inclusive) are allowed.", func(in *ecs.CreateServiceInput) {
+			in.ClientToken = aws.String("tok en")
+		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			in := base()
@@ -112,7 +119,9 @@ func TestCreateServiceValidation(t *testing.T) {
 func TestCreateServiceIdempotency(t *testing.T) {
 	e := newCluster(t, 2)
 	td := register(t, e, simpleTD("web", "img:1"))
-	in := &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1), ClientToken: aws.String("tok")}
+	// The longest token allowed: 36 characters (a UUID's length).
+	in := &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(1),
+		ClientToken: aws.String("550e8400-e29b-41d4-a716-446655440000")}
 	first, err := e.CreateService(bg, in)
 	if err != nil {
 		t.Fatal(err)

@@ -68,7 +68,7 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	tok := aws.ToString(in.ClientToken)
 	var fp [sha256.Size]byte
 	if tok != "" { // runtask_idem.go
-		if err := checkRunToken(tok); err != nil {
+		if err := checkClientToken(tok, runTokenMaxLen); err != nil {
 			return nil, err
 		}
 		fp = runFingerprint(in)
