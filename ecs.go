@@ -142,7 +142,7 @@ func (d *deployer) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput
 	if _, err := checkCapacitySwitch(before, in.CapacityProviderStrategy, in.ForceNewDeployment); err != nil { // capacity.go
 		return nil, err
 	}
-	out, err := d.api.UpdateService(cctx, in)
+	out, err := d.api.UpdateService(withForcedFrom(cctx, before), in) // forced_update.go
 	if err != nil {
 		return nil, wrapAPI("UpdateService", err)
 	}

@@ -165,9 +165,23 @@ func (r *retryAPI) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 	return call(ctx, r, func() (*ecs.CreateServiceOutput, error) { return r.next.CreateService(ctx, in, r.opts(optFns)...) })
 }
 
-// UpdateService calls the wrapped API with retries.
+// UpdateService calls the wrapped API with retries. A forced new
+// deployment whose ctx says which deployment it replaces
+// (withForcedFrom) is retried only after a read shows it was not done
+// (forced_update.go).
 func (r *retryAPI) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, optFns ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
-	return call(ctx, r, func() (*ecs.UpdateServiceOutput, error) { return r.next.UpdateService(ctx, in, r.opts(optFns)...) })
+	prev, guarded := forcedFrom(ctx)
+	guarded = guarded && in.ForceNewDeployment
+	tried := false
+	return call(ctx, r, func() (*ecs.UpdateServiceOutput, error) {
+		if guarded && tried {
+			if out, done, err := r.forcedUpdateDone(ctx, in, prev); err != nil || done {
+				return out, err
+			}
+		}
+		tried = true
+		return r.next.UpdateService(ctx, in, r.opts(optFns)...)
+	})
 }
 
 // DescribeServices calls the wrapped API with retries.

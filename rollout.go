@@ -75,7 +75,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		up.TaskDefinition = &res.TaskDefinitionArn
 	}
 	mergeServiceUpdate(up, svcChange)
-	out, err := d.api.UpdateService(dctx, up)
+	out, err := d.api.UpdateService(withForcedFrom(dctx, svc), up) // forced_update.go
 	if err != nil {
 		return res, d.undoRegister(ctx, cfg, res, wrapAPI("UpdateService", err))
 	}
