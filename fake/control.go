@@ -149,19 +149,19 @@ func decodeControl(body []byte, v any, required bool) error {
 func jsonErrorText(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		field := clipString(typeErr.Field, maxControlEcho) // a map key can be long
+		field := clipString(typeErr.Field, maxEchoBytes) // a map key can be long
 		if lo, hi, ok := intRange(typeErr.Type.Kind()); ok && strings.HasPrefix(typeErr.Value, "number") {
 			// A number that is fractional or out of the field's range.
 			return fmt.Sprintf("%s: must be an integer between %d and %d", field, lo, hi)
 		}
-		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxEchoBytes))
 	}
 	if errors.As(err, &typeErr) { // the body itself
-		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxEchoBytes))
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return clipString(f, maxControlEcho) + ": unknown field"
+		return clipString(f, maxEchoBytes) + ": unknown field"
 	}
 	return strings.TrimPrefix(msg, "json: ")
 }
