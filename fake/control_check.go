@@ -44,8 +44,6 @@ const (
 	// maxCustomAttributes is ECS's limit of custom attributes per
 	// resource (API Reference, AttributeLimitExceededException).
 	maxCustomAttributes = 10
-	// maxGroupSize bounds an Auto Scaling group's sizes.
-	maxGroupSize = 10000
 )
 
 // echo quotes a value for an error message, clipped to maxEchoBytes (as
