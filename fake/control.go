@@ -93,13 +93,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route, allow, ok := controlRouteFor(name, r.Method)
 	if !ok {
 		writeControlError(w, &controlError{status: http.StatusNotFound,
-			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, 256), controlNames)})
+			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, maxEchoBytes), controlNames)})
 		return
 	}
 	if r.Method != route.method {
 		w.Header().Set("Allow", allow)
 		writeControlError(w, &controlError{status: http.StatusMethodNotAllowed,
-			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, 256), allow)})
+			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, maxEchoBytes), allow)})
 		return
 	}
 	var body []byte
