@@ -36,10 +36,11 @@ func withForcedFrom(ctx context.Context, before *types.Service) context.Context 
 	return context.WithValue(ctx, forcedFromKey{}, valueOf(p.Id))
 }
 
-// forcedFrom returns the PRIMARY deployment id withForcedFrom put in ctx.
-func forcedFrom(ctx context.Context) (string, bool) {
-	id, ok := ctx.Value(forcedFromKey{}).(string)
-	return id, ok
+// forcedFrom returns the PRIMARY deployment id withForcedFrom put in ctx,
+// or "" when there is none.
+func forcedFrom(ctx context.Context) string {
+	id, _ := ctx.Value(forcedFromKey{}).(string)
+	return id
 }
 
 // forcedUpdateDone reads the service in updates and reports whether its

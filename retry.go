@@ -170,8 +170,8 @@ func (r *retryAPI) CreateService(ctx context.Context, in *ecs.CreateServiceInput
 // (withForcedFrom) is retried only after a read shows it was not done
 // (forced_update.go).
 func (r *retryAPI) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, optFns ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
-	prev, guarded := forcedFrom(ctx)
-	guarded = guarded && in.ForceNewDeployment
+	prev := forcedFrom(ctx)
+	guarded := prev != "" && in.ForceNewDeployment
 	tried := false
 	return call(ctx, r, func() (*ecs.UpdateServiceOutput, error) {
 		if guarded && tried {

@@ -23,8 +23,9 @@ import (
 // arnSet holds the ARNs of the resources of arnFixture, as the fake hands
 // them out (account 123456789012, region us-east-1).
 type arnSet struct {
-	cluster, prod, service, task, instance, taskDef, provider, fargate string
-	deployment, revision, logGroup, targetGroup, loadBalancer          string
+	hostileRefs
+	task, taskDef, provider, fargate                          string
+	deployment, revision, logGroup, targetGroup, loadBalancer string
 }
 
 // arnFixture is hostileFixture plus what the ARN cases of the other
@@ -36,7 +37,7 @@ func arnFixture(t *testing.T) (*fake.ECS, arnSet) {
 	t.Helper()
 	ctx := context.Background()
 	e := hostileFixture(t)
-	var a arnSet
+	a := arnSet{hostileRefs: readHostileRefs(t, e)}
 	must := func(err error) {
 		t.Helper()
 		if err != nil {
@@ -50,21 +51,15 @@ func arnFixture(t *testing.T) (*fake.ECS, arnSet) {
 	must(err)
 	a.provider = *cp.CapacityProvider.CapacityProviderArn
 	a.fargate = "arn:aws:ecs:us-east-1:" + acct + ":capacity-provider/FARGATE"
-	cl, err := e.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"default", "prod"}})
-	must(err)
-	a.cluster, a.prod = *cl.Clusters[0].ClusterArn, *cl.Clusters[1].ClusterArn
 	_, err = e.TagResource(ctx, &ecs.TagResourceInput{ResourceArn: aws.String(a.prod), Tags: []types.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
 	must(err)
 	sv, err := e.DescribeServices(ctx, &ecs.DescribeServicesInput{Services: []string{"web"}})
 	must(err)
 	s := sv.Services[0]
-	a.service, a.deployment, a.revision = *s.ServiceArn, *s.CurrentServiceDeployment, *s.CurrentServiceRevisions[0].Arn
+	a.deployment, a.revision = *s.CurrentServiceDeployment, *s.CurrentServiceRevisions[0].Arn
 	ts, err := e.ListTasks(ctx, &ecs.ListTasksInput{Family: aws.String("web")})
 	must(err)
 	a.task = ts.TaskArns[len(ts.TaskArns)-1]
-	ci, err := e.ListContainerInstances(ctx, &ecs.ListContainerInstancesInput{})
-	must(err)
-	a.instance = ci.ContainerInstanceArns[0]
 	td, err := e.DescribeTaskDefinition(ctx, &ecs.DescribeTaskDefinitionInput{TaskDefinition: aws.String("web:1")})
 	must(err)
 	a.taskDef = *td.TaskDefinition.TaskDefinitionArn
@@ -89,11 +84,7 @@ func arnFixture(t *testing.T) (*fake.ECS, arnSet) {
 	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String("web-lb"), Subnets: []string{"subnet-us-east-1a", "subnet-us-east-1b"}})
 	must(err)
 	a.loadBalancer = *lb.LoadBalancers[0].LoadBalancerArn
-	tg, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String("web-tg"), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp,
-		Tags: []elbtypes.Tag{{Key: aws.String("team"), Value: aws.String("a")}}})
-	must(err)
-	a.targetGroup = *tg.TargetGroups[0].TargetGroupArn
+	a.targetGroup = createWebTG(t, e, elbtypes.Tag{Key: aws.String("team"), Value: aws.String("a")})
 	return e, a
 }
 

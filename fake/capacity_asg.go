@@ -78,6 +78,10 @@ type capacityProvider struct {
 // resources and groups"); the fake holds one store for every region.
 const maxAutoScalingGroups = 500
 
+// maxGroupSize bounds an Auto Scaling group's desired capacity
+// (DeclareAutoScalingGroup) and, in the control, each of its sizes.
+const maxGroupSize = 10000
+
 var providerNameRE = regexp.MustCompile(`^[a-zA-Z0-9_-]{1,255}$`)
 
 // DeclareAutoScalingGroup makes an Auto Scaling group known to the fake and
@@ -87,9 +91,9 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if !providerNameRE.MatchString(spec.Name) {
 		return "", fmt.Errorf("auto scaling group name %q: 1-255 letters, numbers, hyphens and underscores", spec.Name)
 	}
-	if spec.DesiredCapacity < 0 || spec.DesiredCapacity > 10000 || spec.Instance.CPU < 0 || spec.Instance.Memory < 0 ||
+	if spec.DesiredCapacity < 0 || spec.DesiredCapacity > maxGroupSize || spec.Instance.CPU < 0 || spec.Instance.Memory < 0 ||
 		spec.MinSize < 0 || spec.MaxSize < 0 || spec.JoinAfter < 0 {
-		return "", fmt.Errorf("auto scaling group %s: desired capacity 0-10000; cpu, memory, sizes and join time not negative", spec.Name)
+		return "", fmt.Errorf("auto scaling group %s: desired capacity 0-%d; cpu, memory, sizes and join time not negative", spec.Name, maxGroupSize)
 	}
 	if spec.MaxSize == 0 {
 		spec.MaxSize = max(spec.DesiredCapacity, 100)

@@ -74,12 +74,12 @@ func (e *ECS) resolveSpotLocked(si *SpotInterruption) error {
 	if si.Service == "" {
 		return nil
 	}
-	// A service ARN names its cluster (arn:...:service/cluster/name).
+	// A service ARN names its cluster (arn:...:service/cluster/name; the
+	// old format, arn:...:service/name, does not).
 	inCluster := ""
 	if kind, rest, ok := arnResource(si.Service); ok && kind == "service" {
-		inCluster, _, _ = strings.Cut(rest, "/")
-		if !strings.Contains(rest, "/") {
-			inCluster = "" // the old format, arn:...:service/name
+		if cl, _, long := strings.Cut(rest, "/"); long {
+			inCluster = cl
 		}
 	}
 	for _, name := range e.clusterNamesLocked() {

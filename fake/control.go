@@ -93,13 +93,13 @@ func (s *Server) serveControl(w http.ResponseWriter, r *http.Request) {
 	route, allow, ok := controlRouteFor(name, r.Method)
 	if !ok {
 		writeControlError(w, &controlError{status: http.StatusNotFound,
-			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, 256), controlNames)})
+			message: fmt.Sprintf("%s: unknown control; known: %s", clipString(r.URL.Path, maxEchoBytes), controlNames)})
 		return
 	}
 	if r.Method != route.method {
 		w.Header().Set("Allow", allow)
 		writeControlError(w, &controlError{status: http.StatusMethodNotAllowed,
-			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, 256), allow)})
+			message: fmt.Sprintf("%s %s: method not allowed; use %s", clipString(r.Method, 32), clipString(r.URL.Path, maxEchoBytes), allow)})
 		return
 	}
 	var body []byte
@@ -149,19 +149,19 @@ func decodeControl(body []byte, v any, required bool) error {
 func jsonErrorText(err error) string {
 	var typeErr *json.UnmarshalTypeError
 	if errors.As(err, &typeErr) && typeErr.Field != "" {
-		field := clipString(typeErr.Field, maxControlEcho) // a map key can be long
+		field := clipString(typeErr.Field, maxEchoBytes) // a map key can be long
 		if lo, hi, ok := intRange(typeErr.Type.Kind()); ok && strings.HasPrefix(typeErr.Value, "number") {
 			// A number that is fractional or out of the field's range.
 			return fmt.Sprintf("%s: must be an integer between %d and %d", field, lo, hi)
 		}
-		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+		return fmt.Sprintf("%s: must be a JSON %s, not %s", field, jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxEchoBytes))
 	}
 	if errors.As(err, &typeErr) { // the body itself
-		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxControlEcho))
+		return fmt.Sprintf("must be a JSON %s, not %s", jsonKind(typeErr.Type.Kind().String()), clipString(typeErr.Value, maxEchoBytes))
 	}
 	msg := err.Error()
 	if f, ok := strings.CutPrefix(msg, "json: unknown field "); ok {
-		return clipString(f, maxControlEcho) + ": unknown field"
+		return clipString(f, maxEchoBytes) + ": unknown field"
 	}
 	return strings.TrimPrefix(msg, "json: ")
 }

@@ -18,8 +18,6 @@ import (
 // make the server allocate or work in proportion to a number it carries,
 // and no error message repeats unbounded input.
 const (
-	// maxControlEcho bounds a value an error message repeats.
-	maxControlEcho = 256
 	// maxControlDuration bounds the durations of faults, target health
 	// faults and Auto Scaling groups (after, every, flap, joinAfter).
 	maxControlDuration = 365 * 24 * time.Hour
@@ -46,12 +44,11 @@ const (
 	// maxCustomAttributes is ECS's limit of custom attributes per
 	// resource (API Reference, AttributeLimitExceededException).
 	maxCustomAttributes = 10
-	// maxGroupSize bounds an Auto Scaling group's sizes.
-	maxGroupSize = 10000
 )
 
-// echo quotes a value for an error message, clipped to maxControlEcho.
-func echo(s string) string { return strconv.Quote(clipString(s, maxControlEcho)) }
+// echo quotes a value for an error message, clipped to maxEchoBytes (as
+// the API's messages are: errors.go).
+func echo(s string) string { return strconv.Quote(clipString(s, maxEchoBytes)) }
 
 // notFound is a control's answer for a resource it does not have.
 func notFound(code, message string) error {
@@ -120,7 +117,7 @@ func (c *controlTime) UnmarshalJSON(b []byte) error {
 			return nil
 		}
 	}
-	c.bad = clipString(string(b), maxControlEcho)
+	c.bad = clipString(string(b), maxEchoBytes)
 	return nil
 }
 
@@ -195,7 +192,7 @@ func unknownQuery(q map[string][]string, known ...string) error {
 		return nil
 	}
 	slices.Sort(bad)
-	return badRequest("%s: unknown query parameter; known: %s", clipString(bad[0], maxControlEcho), strings.Join(known, ", "))
+	return badRequest("%s: unknown query parameter; known: %s", clipString(bad[0], maxEchoBytes), strings.Join(known, ", "))
 }
 
 // checkLevel checks a load level sent to a control.

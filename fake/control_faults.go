@@ -49,7 +49,7 @@ func (s *Server) controlFaults(_ *http.Request, body []byte) (any, error) {
 	for _, name := range slices.Sorted(maps.Keys(members)) {
 		if !slices.Contains(allowed, name) {
 			return nil, badRequest("%s: unknown field; a task fault has %s, an operation fault has %s",
-				clipString(name, maxControlEcho), strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
+				clipString(name, maxEchoBytes), strings.Join(taskFaultMembers(), ", "), strings.Join(operationFaultMembers(), ", "))
 		}
 	}
 	if _, ok := members["operation"]; ok {

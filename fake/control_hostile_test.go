@@ -21,19 +21,18 @@ import (
 	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
 )
 
-// ctlRefs are the ARNs of the resources of ctlFixture the controls name.
-type ctlRefs struct {
-	cluster, prod, service, instance, targetGroup string
+// hostileRefs are the ARNs of hostileFixture's resources that the control
+// and ARN tests name: clusters default and prod, service web and the
+// container instance.
+type hostileRefs struct {
+	cluster, prod, service, instance string
 }
 
-// ctlFixture is hostileFixture plus what the controls act on: a target
-// group web-tg, a task fault, an operation fault (on RunTask, which the
-// state dump does not call) and a target health fault in force.
-func ctlFixture(t *testing.T) (*fake.ECS, ctlRefs) {
+// readHostileRefs reads the ARNs of hostileFixture's resources from e.
+func readHostileRefs(t *testing.T, e *fake.ECS) hostileRefs {
 	t.Helper()
 	ctx := context.Background()
-	e := hostileFixture(t)
-	var r ctlRefs
+	var r hostileRefs
 	cl, err := e.DescribeClusters(ctx, &ecs.DescribeClustersInput{Clusters: []string{"default", "prod"}})
 	if err != nil {
 		t.Fatal(err)
@@ -49,12 +48,34 @@ func ctlFixture(t *testing.T) (*fake.ECS, ctlRefs) {
 		t.Fatal(err)
 	}
 	r.instance = ci.ContainerInstanceArns[0]
-	tg, err := e.ELBv2().CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String("web-tg"), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp})
+	return r
+}
+
+// createWebTG creates the unattached target group web-tg (HTTP:80, ip
+// targets) with tags, and returns its ARN.
+func createWebTG(t *testing.T, e *fake.ECS, tags ...elbtypes.Tag) string {
+	t.Helper()
+	tg, err := e.ELBv2().CreateTargetGroup(context.Background(), &elbv2.CreateTargetGroupInput{Name: aws.String("web-tg"),
+		Protocol: elbtypes.ProtocolEnumHttp, Port: aws.Int32(80), VpcId: aws.String("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp, Tags: tags})
 	if err != nil {
 		t.Fatal(err)
 	}
-	r.targetGroup = *tg.TargetGroups[0].TargetGroupArn
+	return *tg.TargetGroups[0].TargetGroupArn
+}
+
+// ctlRefs are the ARNs of the resources of ctlFixture the controls name.
+type ctlRefs struct {
+	hostileRefs
+	targetGroup string
+}
+
+// ctlFixture is hostileFixture plus what the controls act on: a target
+// group web-tg, a task fault, an operation fault (on RunTask, which the
+// state dump does not call) and a target health fault in force.
+func ctlFixture(t *testing.T) (*fake.ECS, ctlRefs) {
+	t.Helper()
+	e := hostileFixture(t)
+	r := ctlRefs{hostileRefs: readHostileRefs(t, e), targetGroup: createWebTG(t, e)}
 	if err := e.InjectFault(fake.Fault{Image: "web:bad", Action: fake.FaultFailStart}); err != nil {
 		t.Fatal(err)
 	}

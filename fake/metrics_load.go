@@ -113,7 +113,7 @@ func (e *ECS) SetLoad(clusterRef, serviceRef string, l Load) error {
 	}
 	s := e.serviceLocked(c, serviceRef)
 	if s == nil {
-		return fmt.Errorf("fake: SetLoad: service %q not found in cluster %q: %w", clipString(serviceRef, 256), c.name, errServiceNotFound())
+		return fmt.Errorf("fake: SetLoad: service %q not found in cluster %q: %w", clipString(serviceRef, maxEchoBytes), c.name, errServiceNotFound())
 	}
 	e.journalLoadLocked(clusterRef, serviceRef, l, now)
 	m := e.metrics.of(s)

@@ -78,7 +78,14 @@ func runFingerprint(in *ecs.RunTaskInput) [sha256.Size]byte {
 	if cp.Count == nil {
 		cp.Count = aws.Int32(1)
 	}
-	b, _ := json.Marshal(&cp)
+	return requestFingerprint(&cp)
+}
+
+// requestFingerprint is the one idempotency fingerprint of the API calls
+// that take a client token (RunTask, CreateService): a hash of the
+// request's JSON, which its caller has cleared of clientToken and cluster.
+func requestFingerprint(in any) [sha256.Size]byte {
+	b, _ := json.Marshal(in)
 	return sha256.Sum256(b)
 }
 

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"crypto/sha256"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -60,7 +61,7 @@ type service struct {
 
 	// clientToken and fingerprint make CreateService idempotent.
 	clientToken string
-	fingerprint string
+	fingerprint [sha256.Size]byte
 
 	// deployments, oldest first; INACTIVE ones are pruned except the newest
 	// COMPLETED one (a rollback target).

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"crypto/sha256"
 	"encoding/json"
 	"strings"
 	"time"
@@ -71,14 +72,14 @@ func (e *ECS) activeServiceLocked(c *cluster, ref *string) (*service, error) {
 	return s, nil
 }
 
-// createFingerprint is the canonical form of a CreateService request, used
-// to decide whether a repeated request is the same (idempotent) one.
-func createFingerprint(in *ecs.CreateServiceInput) string {
+// createFingerprint hashes a CreateService request as runFingerprint does
+// a RunTask one (requestFingerprint), to decide whether a repeated request
+// is the same (idempotent) one.
+func createFingerprint(in *ecs.CreateServiceInput) [sha256.Size]byte {
 	cp := *in
 	cp.ClientToken = nil
 	cp.Cluster = nil
-	b, _ := json.Marshal(&cp)
-	return string(b)
+	return requestFingerprint(&cp)
 }
 
 // createTokenMaxLen is the longest clientToken CreateService accepts (ECS
