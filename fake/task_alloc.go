@@ -43,7 +43,7 @@ func (st *taskStorage) n() int {
 // garbage collector seldom runs.
 
 // maxFreeContainers is the most containers a reused storage has (a task
-// definition holds at most ten); maxFreeTasks bounds each free list (6 MiB
+// definition holds at most ten); maxFreeTasks bounds each free list (4 MiB
 // of one-container storage kept after a burst of tasks is forgotten; a
 // steady crash loop reuses storage as it retires it, retireBatch at a time).
 const (
