@@ -11,7 +11,7 @@ import (
 type spreadCand struct {
 	in  *instance
 	idx int
-	n   int // the group's tasks on the instance when pushed
+	n   int // the group's tasks on the instance when last ordered (spreadPlaceLocked updates it after each placement)
 }
 
 // spreadHeap is a binary min-heap of one AZ's candidates, ordered by the

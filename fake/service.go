@@ -100,11 +100,9 @@ type service struct {
 	plans int
 	// snaps counts snapshots; snapStopped is how many STOPPED tasks the
 	// last one held (each marked with task.seenStopped = snaps), for
-	// pruneStoppedLocked; snapRunning how many RUNNING rows s.snap holds
-	// (scheduler_snapshot.go runningTasks).
+	// pruneStoppedLocked.
 	snaps       uint64
 	snapStopped int
-	snapRunning int
 	// alarm is a deployment alarm that fired, for the next plan
 	// (deployment_alarms.go).
 	alarm plan.DeploymentAlarm

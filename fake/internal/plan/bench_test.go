@@ -55,8 +55,10 @@ func BenchmarkCompute(b *testing.B) {
 // COMPLETED deployment whose tasks exit 30 s after RUNNING, a fifth of
 // desired in each lifecycle stage (PENDING twice), the STOPPED ones not
 // yet counted; the plan marks those and starts replacements for the
-// exited ones. (In the catch-up benchmark a service's tasks move in step,
-// so each pass sees one or two of these stages, every row changed.)
+// exited ones. It measures the per-row cost over every stage at once: in
+// the catch-up benchmark itself a service's 100 tasks move together, so a
+// pass sees ~140 rows in one or two of these stages (docs/reliability.md,
+// round 5).
 func crashLoopSnapshot(desired int) Snapshot {
 	s := Snapshot{Service: svc(desired, 100, 200), Now: t0,
 		Deployments: []Deployment{dep(newID, "td:2", time.Hour, StatusPrimary, types.DeploymentRolloutStateCompleted)}}

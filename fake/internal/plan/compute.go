@@ -237,16 +237,18 @@ func (c *computation) finishStatuses() {
 			ds.next.DesiredCount = c.s.Service.DesiredCount
 			continue
 		}
-		liveN, keep := 0, 0
-		for _, ts := range ds.tasks {
-			if live(ts.t) {
-				liveN++
-			}
-			if ts.cond != condGone && !ts.stopped {
-				keep++
+		// The tasks it keeps: those not gone, less those this plan stops
+		// (a pass over them only when it stops some).
+		keep := len(ds.tasks) - ds.counts[condGone]
+		if len(c.plan.Stops) > 0 {
+			keep = 0
+			for _, ts := range ds.tasks {
+				if ts.cond != condGone && !ts.stopped {
+					keep++
+				}
 			}
 		}
-		if liveN > 0 || c.failedWhileRollingBack(ds) {
+		if ds.live > 0 || c.failedWhileRollingBack(ds) { // index's count of its live tasks
 			ds.next.Status = StatusActive
 		} else {
 			ds.next.Status = StatusInactive
