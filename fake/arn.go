@@ -103,9 +103,10 @@ func (e *ECS) appendHex(b []byte, n int) []byte {
 	return b[:len(b)+n]
 }
 
-// drawRuntimeID draws a 64-digit runtime ID as hexID(64) does, keeping
-// the digits packed two to a byte (container.runtimeID renders them).
-func (e *ECS) drawRuntimeID(d *[32]byte) {
+// drawPackedHex draws 2*len(d) hex digits as appendHex does, keeping them
+// packed two to a byte, the first digit high (unpackHex shows them): a
+// container's runtime ID and its ARN's UUID.
+func (e *ECS) drawPackedHex(d []byte) {
 	p := *e.pcg // as in appendHex
 	for i := range d {
 		hi := p.Uint64() & 15

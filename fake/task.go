@@ -152,9 +152,7 @@ func (c *container) runtimeID() string {
 		return ""
 	}
 	var b [64]byte
-	for i, v := range c.runtime {
-		b[2*i], b[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
-	}
+	unpackHex(b[:], c.runtime[:])
 	return string(b[:])
 }
 

@@ -43,7 +43,7 @@ func (st *taskStorage) n() int {
 // garbage collector seldom runs.
 
 // maxFreeContainers is the most containers a reused storage has (a task
-// definition holds at most ten); maxFreeTasks bounds each free list (6 MiB
+// definition holds at most ten); maxFreeTasks bounds each free list (4 MiB
 // of one-container storage kept after a burst of tasks is forgotten; a
 // steady crash loop reuses storage as it retires it, retireBatch at a time).
 const (
@@ -147,24 +147,31 @@ func (e *ECS) dropForgottenLocked(c *cluster) {
 	}
 }
 
-// appendTaskLocked adds t, just created, to c.tasks. The list loses room
-// at its front as its oldest tasks leave; when it is out of room it moves
-// down to the start of its array if that is at most half full, else to an
-// array twice its length, so growing costs a copy per task at most, and a
-// list that stays as long (a crash loop's) allocates nothing.
+// appendTaskLocked adds t, just created, to c.tasks (appendWindow: a
+// list that stays as long, a crash loop's, allocates nothing).
 func (c *cluster) appendTaskLocked(t *task) {
-	if n := len(c.tasks); n == cap(c.tasks) {
-		if 2*n <= cap(c.tasksArr) {
-			k := copy(c.tasksArr, c.tasks)
-			clear(c.tasksArr[k:])
-			c.tasks = c.tasksArr[:k]
+	c.tasks, c.tasksArr = appendWindow(c.tasks, c.tasksArr, t, 16)
+}
+
+// appendWindow appends x to s, a window into arr (the whole array s lies
+// in) that loses room at its front as its oldest entries leave, and
+// returns s and arr. Out of room, s moves down to the start of arr if
+// that is at most half full, else to a new array twice its length (at
+// least minCap), so growing costs a copy per entry at most. c.tasks and
+// a task list's blocks (taskList.appendBlock) grow so.
+func appendWindow[T any](s, arr []T, x T, minCap int) ([]T, []T) {
+	if n := len(s); n == cap(s) {
+		if cap(arr) > 0 && 2*n <= cap(arr) {
+			k := copy(arr, s)
+			clear(arr[k:])
+			s = arr[:k]
 		} else {
-			ts := make([]*task, n, max(2*n, 16))
-			copy(ts, c.tasks)
-			c.tasks, c.tasksArr = ts, ts[:cap(ts)]
+			ns := make([]T, n, max(2*n, minCap))
+			copy(ns, s)
+			s, arr = ns, ns[:cap(ns)]
 		}
 	}
-	c.tasks = append(c.tasks, t)
+	return append(s, x), arr
 }
 
 // retireLocked queues t, forgotten and out of every list of its cluster,

@@ -12,7 +12,7 @@ type taskIDs struct {
 
 // taskIDsLocked draws a new task's identifiers from the seeded source in
 // the order the fake always has: the task ID, then (awsvpc) the network
-// interface and private IP; the container UUIDs follow (drawContainerUUID,
+// interface and private IP; the container UUIDs follow (drawPackedHex,
 // one per container). The ARN reads
 // arn:aws:ecs:<region>:<account>:task/<cluster>/<id>; a container's
 // ...:container/<cluster>/<id>/<uuid> is made when it is shown
@@ -34,15 +34,12 @@ func (e *ECS) taskIDsLocked(c *cluster, awsvpc bool, az string) taskIDs {
 	return ids
 }
 
-// drawContainerUUID draws a container's UUID as uuid does, keeping its 32
-// digits packed two to a byte.
-func (e *ECS) drawContainerUUID(d *[16]byte) {
-	p := *e.pcg // as in appendHex
-	for i := range d {
-		hi := p.Uint64() & 15
-		d[i] = byte(hi<<4 | p.Uint64()&15)
+// unpackHex writes the hex digits packed in src (drawPackedHex) to dst,
+// 2*len(src) bytes long.
+func unpackHex(dst, src []byte) {
+	for i, v := range src {
+		dst[2*i], dst[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
 	}
-	*e.pcg = p
 }
 
 // containerARN returns c's ARN; t is its task.
@@ -57,9 +54,7 @@ func (t *task) containerARN(c *container) string {
 	b = append(b, t.id...)
 	b = append(b, '/')
 	var h [32]byte
-	for i, v := range c.uuid {
-		h[2*i], h[2*i+1] = hexDigits[v>>4], hexDigits[v&15]
-	}
+	unpackHex(h[:], c.uuid[:])
 	return string(appendUUIDDigits(b, &h)) // as appendUUID shows them
 }
 

@@ -187,11 +187,11 @@ func (e *ECS) unindexTaskLocked(t *task) {
 // its lists' counterpart under the new status (the list's twin, linked
 // the first time it is needed) takes it.
 func (e *ECS) reindexTaskLocked(t *task) {
-	if (t.nLists > 0 && t.lists[0].key.desired == desiredCode(t.desiredStatus)) || t.forgotten || t.orphaned {
+	desired := desiredCode(t.desiredStatus)
+	if (t.nLists > 0 && t.lists[0].key.desired == desired) || t.forgotten || t.orphaned {
 		return
 	}
 	c := t.c
-	desired := desiredCode(t.desiredStatus)
 	for i, from := range t.lists[:t.nLists] {
 		to := from.twin
 		if to == nil || to.key.desired != desired {

@@ -214,19 +214,10 @@ func (l *taskList) insert(t *task) {
 }
 
 // appendBlock adds blk after l's blocks. The oldest blocks leave from the
-// front (remove); when the array is out of room at its end and at most
-// half full, the blocks move down to its start rather than to a new array.
+// front (remove): out of room at its end, the array takes the blocks back
+// to its start when it is at most half full (appendWindow).
 func (l *taskList) appendBlock(blk taskBlock) {
-	if n := len(l.blocks); n == cap(l.blocks) && n > 0 && 2*n <= cap(l.arr) {
-		k := copy(l.arr, l.blocks)
-		clear(l.arr[k:])
-		l.blocks = l.arr[:k]
-	}
-	c := cap(l.blocks)
-	l.blocks = append(l.blocks, blk)
-	if cap(l.blocks) != c { // a new array
-		l.arr = l.blocks[:cap(l.blocks)]
-	}
+	l.blocks, l.arr = appendWindow(l.blocks, l.arr, blk, 1)
 }
 
 // split moves the upper half of block b to a new block after it.

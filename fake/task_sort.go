@@ -1,9 +1,7 @@
 package fake
 
 import (
-	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
 )
@@ -28,7 +26,7 @@ func sortTasksByID(ts []*task) {
 	for i := 1; i < len(ts); i++ {
 		k, t := keys[i], ts[i]
 		j := i
-		for j > 0 && (keys[j-1] > k || (keys[j-1] == k && ts[j-1].id > t.id)) {
+		for j > 0 && taskid.Compare(keys[j-1], ts[j-1].id, k, t.id) > 0 {
 			keys[j], ts[j] = keys[j-1], ts[j-1]
 			j--
 		}
@@ -58,12 +56,7 @@ func sortKeyedTasks(ts []*task) {
 		for i, t := range ts {
 			ks[i] = keyedTask{taskid.Prefix(t.id), t}
 		}
-		slices.SortFunc(ks, func(a, b keyedTask) int {
-			if a.key != b.key {
-				return cmp.Compare(a.key, b.key)
-			}
-			return strings.Compare(a.t.id, b.t.id)
-		})
+		slices.SortFunc(ks, func(a, b keyedTask) int { return taskid.Compare(a.key, a.t.id, b.key, b.t.id) })
 		for i := range ks {
 			ts[i] = ks[i].t
 		}
@@ -89,7 +82,7 @@ func sortKeyedTasks(ts []*task) {
 	for i := 1; i < len(sorted); i++ {
 		kt := sorted[i]
 		j := i
-		for j > 0 && (sorted[j-1].key > kt.key || (sorted[j-1].key == kt.key && sorted[j-1].t.id > kt.t.id)) {
+		for j > 0 && taskid.Compare(sorted[j-1].key, sorted[j-1].t.id, kt.key, kt.t.id) > 0 {
 			sorted[j] = sorted[j-1]
 			j--
 		}

@@ -111,7 +111,7 @@ func (c *computation) index(buf *scratch) {
 	var prevKey uint64 // the previous id's taskid.Prefix
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
-		// Strictly increasing ids (taskid.After, each prefix read once).
+		// Strictly increasing ids (as taskid.Compare, each prefix read once).
 		key := taskid.Prefix(t.ID)
 		if i > 0 && (key < prevKey || (key == prevKey && t.ID <= c.s.Tasks[i-1].ID)) {
 			c.unique = false

@@ -2,7 +2,8 @@
 // random hex digits drawn from the fake's seeded source, so their first
 // eight bytes, read as one number, almost always decide their order and
 // already make a good hash; the fake's hot paths (sorting a placement's
-// tasks, the planner's order check, the tasks-by-ID table) read them so.
+// tasks, the planner's order check and row search, the tasks-by-ID
+// table) read them so.
 package taskid
 
 // Prefix returns s's first eight bytes as a big-endian number, zero bytes
@@ -24,10 +25,19 @@ func Prefix(s string) uint64 {
 	return k
 }
 
-// After reports whether a > b, comparing the prefixes first.
-func After(a, b string) bool {
-	if ka, kb := Prefix(a), Prefix(b); ka != kb {
-		return ka > kb
+// Compare compares a and b as strings.Compare does, given their prefixes
+// ka and kb (Prefix, read once by the caller): the prefixes decide, the
+// whole strings only when the prefixes are equal.
+func Compare(ka uint64, a string, kb uint64, b string) int {
+	switch {
+	case ka < kb:
+		return -1
+	case ka > kb:
+		return 1
+	case a < b:
+		return -1
+	case a > b:
+		return 1
 	}
-	return a > b
+	return 0
 }

@@ -2,13 +2,14 @@ package taskid
 
 import (
 	"math/rand/v2"
+	"strings"
 	"testing"
 )
 
-// TestAfterIsStringOrder checks After against the strings' own order:
+// TestCompareIsStringOrder checks Compare against strings.Compare:
 // random hex IDs, IDs sharing their first eight bytes or more, and short
 // ones.
-func TestAfterIsStringOrder(t *testing.T) {
+func TestCompareIsStringOrder(t *testing.T) {
 	r := rand.New(rand.NewPCG(3, 4))
 	const hex = "0123456789abcdef"
 	id := func() string {
@@ -25,8 +26,8 @@ func TestAfterIsStringOrder(t *testing.T) {
 	}
 	for range 100000 {
 		a, b := id(), id()
-		if got, want := After(a, b), a > b; got != want {
-			t.Fatalf("After(%q, %q) = %v, want %v", a, b, got, want)
+		if got, want := Compare(Prefix(a), a, Prefix(b), b), strings.Compare(a, b); got != want {
+			t.Fatalf("Compare(%q, %q) = %d, want %d", a, b, got, want)
 		}
 	}
 }
