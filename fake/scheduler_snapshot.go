@@ -180,14 +180,12 @@ func rowSearch(rows []plan.Task, lo, hi int, id string) int {
 // rowBefore reports whether row r sorts before task id, whose prefix is
 // key.
 func rowBefore(r *plan.Task, key uint64, id string) bool {
-	k := taskid.Prefix(r.ID)
-	return k < key || (k == key && r.ID < id)
+	return taskid.Compare(taskid.Prefix(r.ID), r.ID, key, id) < 0
 }
 
 // rowAfter reports whether row r sorts after task id, whose prefix is key.
 func rowAfter(r *plan.Task, key uint64, id string) bool {
-	k := taskid.Prefix(r.ID)
-	return k > key || (k == key && r.ID > id)
+	return taskid.Compare(taskid.Prefix(r.ID), r.ID, key, id) > 0
 }
 
 // refreshRowLocked rewrites r, the row of t, keeping s.snapStopped (the

@@ -111,9 +111,9 @@ func (c *computation) index(buf *scratch) {
 	var prevKey uint64 // the previous id's taskid.Prefix
 	for i := range c.s.Tasks {
 		t := &c.s.Tasks[i]
-		// Strictly increasing ids (as taskid.Compare, each prefix read once).
+		// Strictly increasing ids (each prefix read once).
 		key := taskid.Prefix(t.ID)
-		if i > 0 && (key < prevKey || (key == prevKey && t.ID <= c.s.Tasks[i-1].ID)) {
+		if i > 0 && taskid.Compare(prevKey, c.s.Tasks[i-1].ID, key, t.ID) >= 0 {
 			c.unique = false
 		}
 		prevKey = key
