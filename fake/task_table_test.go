@@ -40,8 +40,13 @@ func TestTaskTableMatchesMap(t *testing.T) {
 		case op < 8:
 			i := rng.IntN(len(ids))
 			id := ids[i]
-			// Removing a task the table does not hold under its ID changes nothing.
-			tt.remove(&task{id: id})
+			// Removing a task the table does not hold under its ID changes
+			// nothing: the search starts at the ID's home slot (the hash
+			// put would have noted) and passes the task held there.
+			tt.remove(&task{id: id, idHash: idHash(id)})
+			if got := tt.get(id); got != ref[id] {
+				t.Fatalf("step %d: removing another task with ID %q dropped the one held", step, id)
+			}
 			tt.remove(ref[id])
 			delete(ref, id)
 			ids[i] = ids[len(ids)-1]
