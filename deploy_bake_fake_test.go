@@ -13,6 +13,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
 	"github.com/ecsdeploy/ecsdeploy"
+	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // With deployment alarms ECS keeps a deployment IN_PROGRESS for a bake
@@ -130,4 +131,43 @@ func describeSvc(t *testing.T, f *fakeEnv, name string) types.Service {
 		t.Fatalf("DescribeServices(%s): %v", name, err)
 	}
 	return out.Services[0]
+}
+
+// TestDeployerRollbackBakesAndWithRollbackTimeout: the Deployer's own
+// rollback is a new deployment, which ECS bakes too (5 minutes here) once
+// the failed revision's tasks are gone; a short WithTimeout, fine for
+// giving up on a release that cannot start, then ends the rollback wait
+// before the bake does (the rollback started, not completed), and
+// WithRollbackTimeout gives the rollback the time it needs.
+func TestDeployerRollbackBakesAndWithRollbackTimeout(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		opts       []ecsdeploy.Option
+		rolledBack bool
+	}{
+		{"timeout only", nil, false},
+		{"rollback timeout", []ecsdeploy.Option{ecsdeploy.WithRollbackTimeout(15 * time.Minute)}, true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			f := bakedService(t)
+			if err := f.e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
+				t.Fatal(err)
+			}
+			opts := append([]ecsdeploy.Option{ecsdeploy.WithTimeout(3 * time.Minute), ecsdeploy.WithRollback()}, c.opts...)
+			_, err := f.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:bad"}, opts...)
+			var df *ecsdeploy.DeploymentFailedError
+			if !errors.As(err, &df) || !df.RollbackStarted || df.RollbackBy != "deployer" {
+				t.Fatalf("Deploy: want a deployer rollback, got %T %v", err, err)
+			}
+			if df.RolledBack != c.rolledBack || (df.RollbackErr != nil) == c.rolledBack {
+				t.Fatalf("rolled back %v (want %v), rollback error %v", df.RolledBack, c.rolledBack, df.RollbackErr)
+			}
+			if c.rolledBack && df.RollbackState != types.DeploymentRolloutStateCompleted {
+				t.Fatalf("rollback state %s", df.RollbackState)
+			}
+			if !c.rolledBack && (!errors.Is(df.RollbackErr, ecsdeploy.ErrTimeout) || df.RollbackState != types.DeploymentRolloutStateInProgress) {
+				t.Fatalf("rollback error %v, state %s: want a timeout while IN_PROGRESS (baking)", df.RollbackErr, df.RollbackState)
+			}
+		})
+	}
 }
