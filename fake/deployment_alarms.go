@@ -11,7 +11,8 @@ import (
 
 // deploymentAlarmLocked is called when alarm a goes to ALARM: every ACTIVE
 // service whose deploymentConfiguration.alarms is enabled and names a, and
-// whose PRIMARY deployment is IN_PROGRESS, gets the alarm as an input of
+// whose PRIMARY deployment is IN_PROGRESS (rolling out or baking: the
+// bake time, plan/bake.go), gets the alarm as an input of
 // its next plan (the planner fails the deployment and rolls back when
 // asked). Only a transition during the deployment counts: an alarm already
 // in ALARM when the deployment starts does not fail it (aws/copilot-cli
