@@ -388,3 +388,21 @@ func TestBakeModel(t *testing.T) {
 		t.Errorf("Timing.Bake 10s: bake %v", got)
 	}
 }
+
+// TestBakeSurvivesSnapshotRestore: a fake restored from a snapshot taken
+// during a bake (the journal replays the calls, the bake's wake-up
+// included) completes the deployment at the same instant as the original.
+func TestBakeSurvivesSnapshotRestore(t *testing.T) {
+	e, _, v2 := alarmedService(t, true, WithTiming(fastTiming), WithSnapshots())
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(v2)})
+	id := aws.ToString(checkBaking(t, untilBaking(t, e, v2), v2, svc(t, e, "web")).Id)
+	e.Advance(20 * time.Second)
+	r := restoredCopy(t, e)
+	checkBaking(t, svc(t, r, "web"), v2, svc(t, e, "web"))
+	e.Advance(time.Minute)
+	r.Advance(time.Minute)
+	want := eventAt(svc(t, e, "web"), plan.DeploymentCompletedEvent("web", id))
+	if got := eventAt(svc(t, r, "web"), plan.DeploymentCompletedEvent("web", id)); want.IsZero() || !got.Equal(want) {
+		t.Fatalf("restored fake completed at %v, the original at %v", got, want)
+	}
+}
