@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	"pgregory.net/rapid"
 )
 
 // baking is a rollout that has scaled out (3 healthy tasks of the new
@@ -137,4 +138,63 @@ func TestNoBakeWithoutAlarms(t *testing.T) {
 	if u, ok := update(p, newID); !ok || u.RolloutState != types.DeploymentRolloutStateCompleted || !u.BakeUntil.IsZero() {
 		t.Fatalf("update %+v (found %v)", u, ok)
 	}
+}
+
+// TestPropertyBakeHoldsCompletion: with a bake of any length, a rollout
+// (with or without a task crashing, during the rollout or the bake) never
+// completes before its bake's end, which is fixed once, at a plan where no
+// older deployment has a live task left, at that plan's time + the bake;
+// without a crash it completes at the first plan at or after the end
+// (the sim plans every step, so exactly then); with no bake it completes
+// without one.
+func TestPropertyBakeHoldsCompletion(t *testing.T) {
+	rapid.Check(t, func(t *rapid.T) {
+		m := newSim(t, drawService(t), rapid.Bool().Draw(t, "healthCheck"))
+		bake := time.Duration(rapid.IntRange(0, 12).Draw(t, "bakeSteps")) * step
+		m.snap.Service.Bake = bake
+		m.deploy("td:1", false, "")
+		if !m.run(300, func() bool { return m.steady("td:1") }, nil) {
+			t.Fatalf("service creation did not reach steady state: %+v", m.snap.Deployments)
+		}
+		m.deploy("td:2", false, "")
+		id := m.primary().ID
+		crashAt := rapid.IntRange(-1, 40).Draw(t, "crashAt")
+		var until, completedAt time.Time
+		for i := 0; i < 500 && completedAt.IsZero(); i++ {
+			m.progress()
+			if i == crashAt {
+				m.crash(rapid.IntRange(0, 7).Draw(t, "crashWhich"), false)
+			}
+			oldLive := false
+			for _, tk := range m.snap.Tasks {
+				if tk.DeploymentID != id && tk.LastStatus != TaskStopped {
+					oldLive = true
+				}
+			}
+			m.tick()
+			d := m.deployment(id)
+			switch {
+			case until.IsZero() && !d.BakeUntil.IsZero():
+				if bake == 0 || oldLive || !d.BakeUntil.Equal(m.snap.Now.Add(bake)) {
+					t.Fatalf("at %v: bake end set to %v (bake %v, old tasks live %v)", m.snap.Now, d.BakeUntil, bake, oldLive)
+				}
+				until = d.BakeUntil
+			case !until.IsZero() && !d.BakeUntil.Equal(until):
+				t.Fatalf("at %v: bake end moved from %v to %v", m.snap.Now, until, d.BakeUntil)
+			}
+			if d.RolloutState == types.DeploymentRolloutStateCompleted {
+				completedAt = m.snap.Now
+			}
+		}
+		switch {
+		case completedAt.IsZero():
+			t.Fatalf("td:2 never completed: %+v", m.deployment(id))
+		case bake > 0 && (until.IsZero() || completedAt.Before(until)):
+			t.Fatalf("completed at %v, bake end %v", completedAt, until)
+		case bake > 0 && crashAt < 0 && !completedAt.Equal(until):
+			t.Fatalf("completed at %v without a crash, want the bake end %v", completedAt, until)
+		case bake == 0 && !until.IsZero():
+			t.Fatalf("a bake end %v without a bake", until)
+		}
+	})
 }
