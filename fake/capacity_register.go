@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -15,7 +16,7 @@ import (
 // no container instance: it takes no tasks, managed scaling does not count
 // it as capacity, and the group does not launch another in its place. The
 // fake keeps such instances as a count per group (asgGroup.unregistered)
-// with the last refusal (DescribeAutoScalingGroup), and retries them all
+// with the last refusal (DescribeGroup), and retries them all
 // with one event per group on the agent's backoff (without its jitter),
 // until the cluster has room (an instance deregistered, lost or scaled
 // in), the group scales them in, or the cluster is deleted.
@@ -72,4 +73,42 @@ func (e *ECS) retryRegisterLocked(g *asgGroup, now time.Time) {
 			e.scalingSoonLocked(live, now)
 		}
 	})
+}
+
+// GroupState is a declared Auto Scaling group as DescribeGroup (and GET
+// /_fake/v1/autoscaling-groups?name=) shows it.
+type GroupState struct {
+	// Name is the group's name.
+	Name string `json:"name"`
+	// DesiredCapacity is the group's desired capacity.
+	DesiredCapacity int `json:"desiredCapacity"`
+	// ContainerInstanceArns are the group's ACTIVE container instances.
+	ContainerInstanceArns []string `json:"containerInstanceArns"`
+	// Launching counts instances launched whose agent has not tried to
+	// register yet (the group's JoinAfter).
+	Launching int `json:"launching"`
+	// Unregistered counts instances running whose agent the cluster
+	// refused (its ContainerInstancesPerCluster quota); they retry.
+	Unregistered int `json:"unregistered"`
+	// RegistrationError is the last refusal while some are unregistered.
+	RegistrationError string `json:"registrationError,omitempty"`
+}
+
+// DescribeGroup describes a declared Auto Scaling group.
+func (e *ECS) DescribeGroup(name string) (GroupState, error) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	e.catchUpLocked()
+	g := e.asgs[name]
+	if g == nil {
+		return GroupState{}, fmt.Errorf("auto scaling group %s is not declared", name)
+	}
+	st := GroupState{Name: g.name, DesiredCapacity: g.desired, ContainerInstanceArns: []string{}, Launching: g.launching,
+		Unregistered: g.unregistered, RegistrationError: g.regErr}
+	for _, in := range g.instances {
+		if in.status == "ACTIVE" {
+			st.ContainerInstanceArns = append(st.ContainerInstanceArns, in.arn)
+		}
+	}
+	return st, nil
 }
