@@ -62,7 +62,7 @@ func (e *ECS) retryRegisterLocked(g *asgGroup, now time.Time) {
 			return
 		}
 		if g.c.status != "ACTIVE" { // the cluster is gone: the agents have nothing to join
-			g.unregistered, g.regErr, g.retryWait = 0, "", 0
+			g.dropUnregistered(g.unregistered)
 			return
 		}
 		if e.registerGroupLocked(g, now) == 0 {
@@ -73,6 +73,15 @@ func (e *ECS) retryRegisterLocked(g *asgGroup, now time.Time) {
 			e.scalingSoonLocked(live, now)
 		}
 	})
+}
+
+// dropUnregistered forgets n of g's unregistered instances (terminated,
+// or their cluster gone); the pending retry finds nothing left to do.
+func (g *asgGroup) dropUnregistered(n int) {
+	g.unregistered -= n
+	if g.unregistered == 0 {
+		g.regErr, g.retryWait = "", 0
+	}
 }
 
 // GroupState is a declared Auto Scaling group as DescribeGroup (and GET

@@ -175,3 +175,35 @@ func TestDeclareGroupRefusedPastInstanceQuotaChangesNothing(t *testing.T) {
 		t.Fatalf("group of 2 with 1 of 3 used: %v", err)
 	}
 }
+
+// TestGroupScaleInTerminatesRefusedInstancesFirst: when the tasks that
+// wanted them are gone, managed scaling's scale-in terminates the
+// group's instances whose agent was refused before the registered ones
+// (they hold nothing), and their retries stop.
+func TestGroupScaleInTerminatesRefusedInstancesFirst(t *testing.T) {
+	e, _ := quotaScalingCluster(t, 3)
+	td := register(t, e, bigTD("web"))
+	if _, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td), DesiredCount: aws.Int32(4)}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(5 * time.Minute)
+	if st, _ := e.DescribeGroup("asg"); len(st.ContainerInstanceArns) != 1 || st.Unregistered != 1 {
+		t.Fatalf("group %+v, want 1 registered and 1 refused", st)
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(0)})
+	e.Advance(20 * time.Minute)
+	st, _ := e.DescribeGroup("asg")
+	if st.DesiredCapacity != 0 || st.Unregistered != 0 || len(st.ContainerInstanceArns) != 0 || st.RegistrationError != "" {
+		t.Fatalf("after the scale-in window: %+v, want an empty group", st)
+	}
+	e.mu.Lock()
+	seq := e.seq
+	e.mu.Unlock()
+	e.Advance(time.Hour)
+	e.mu.Lock()
+	later := e.seq
+	e.mu.Unlock()
+	if later-seq > 1 {
+		t.Fatalf("retries go on after the refused instances were terminated: %d events in an hour", later-seq)
+	}
+}

@@ -210,9 +210,10 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 // have nothing to protect or drain.
 func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 	g := cp.asg
-	for ; g.unregistered > 0 && k > 0 && g.activeCount()+g.unregistered > g.spec.MinSize; k-- {
-		g.unregistered--
-		g.desired--
+	if n := min(k, g.unregistered, g.activeCount()+g.unregistered-g.spec.MinSize); n > 0 {
+		g.dropUnregistered(n)
+		g.desired -= n
+		k -= n
 	}
 	for i := len(g.instances) - 1; i >= 0 && k > 0; i-- {
 		inst := g.instances[i]

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -206,5 +208,16 @@ func TestGroupInstanceQuotaOverHTTP(t *testing.T) {
 	}
 	if _, err := ctl.DescribeGroup(ctx, "nope"); err == nil || !strings.Contains(err.Error(), "no such auto scaling group") {
 		t.Fatalf("unknown group: %v", err)
+	}
+	for q, want := range map[string]string{"": "name: required", "?name=asg&x=1": "x: unknown query parameter"} {
+		resp, err := http.Get(srv.URL + fake.ControlPrefix + "autoscaling-groups" + q)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), want) {
+			t.Errorf("GET autoscaling-groups%s: %d %s, want 400 with %q", q, resp.StatusCode, body, want)
+		}
 	}
 }
