@@ -9,7 +9,8 @@ import (
 )
 
 // Container instance attributes: one checker for every path that gives an
-// instance attributes (RegisterContainerInstance, AddInstance,
+// instance attributes (RegisterContainerInstance, PutAttributes and
+// DeleteAttributes: attributes_api.go, AddInstance,
 // DeclareAutoScalingGroup and the instances and autoscaling-groups
 // controls), with ECS's rules (API Reference, Attribute; botocore's ecs
 // service-2.json):
@@ -27,9 +28,10 @@ import (
 //     custom and do not count.
 //
 // A broken rule is an InvalidParameterException naming the member and the
-// rule: RegisterContainerInstance's modelled errors do not include
-// AttributeLimitExceededException, and ECS publishes no text for these
-// refusals (the messages are the fake's). See docs/fidelity.md.
+// rule (RegisterContainerInstance's modelled errors do not include
+// AttributeLimitExceededException; PutAttributes answers it for an
+// instance that would pass the limit). ECS publishes no text for these
+// refusals: the messages are the fake's. See docs/fidelity.md.
 
 // maxCustomAttributes is ECS's limit of custom attributes per resource
 // (API Reference, PutAttributes and AttributeLimitExceededException).
