@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -135,5 +136,71 @@ func TestPutAttributesRulesOverHTTP(t *testing.T) {
 	}
 	if _, err := c.DeleteAttributes(ctx, &ecs.DeleteAttributesInput{Attributes: []types.Attribute{{Name: aws.String("ecs.os-type"), TargetId: aws.String(a)}}}); !errors.As(err, &invalid) {
 		t.Fatalf("deleting a built-in attribute: %v", err)
+	}
+}
+
+// TestAttributesSurviveSnapshot: attributes put and deleted, and a group's
+// refused registrations, are rebuilt by Restore (the journal replays the
+// calls and controls).
+func TestAttributesSurviveSnapshot(t *testing.T) {
+	ctx := context.Background()
+	e := fake.New(fake.WithSnapshots(), fake.WithQuotas(fake.Quotas{ContainerInstancesPerCluster: 2}))
+	if _, err := e.CreateCluster(ctx, &ecs.CreateClusterInput{}); err != nil {
+		t.Fatal(err)
+	}
+	a, err := e.AddInstance("default", fake.InstanceSpec{Attributes: map[string]string{"team": "red"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.PutAttributes(ctx, &ecs.PutAttributesInput{Attributes: []types.Attribute{
+		{Name: aws.String("rack"), Value: aws.String("r1"), TargetId: aws.String(a)}, {Name: aws.String("gpu"), TargetId: aws.String(a)}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.DeleteAttributes(ctx, &ecs.DeleteAttributesInput{Attributes: []types.Attribute{{Name: aws.String("team"), TargetId: aws.String(a)}}}); err != nil {
+		t.Fatal(err)
+	}
+	// The group's instance is lost; before its replacement joins another
+	// instance takes the last place: the replacement is refused.
+	if _, err := e.DeclareAutoScalingGroup(fake.AutoScalingGroupSpec{Name: "asg", DesiredCapacity: 1, MaxSize: 5}); err != nil {
+		t.Fatal(err)
+	}
+	g, _ := e.DescribeGroup("asg")
+	if err := e.LoseInstance(g.ContainerInstanceArns[0]); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.AddInstance("default", fake.InstanceSpec{}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(5 * time.Minute)
+	list := func(e *fake.ECS) string {
+		out, err := e.ListAttributes(ctx, &ecs.ListAttributesInput{TargetType: types.TargetTypeContainerInstance})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		for _, at := range out.Attributes {
+			fmt.Fprintf(&b, "%s %s=%s\n", aws.ToString(at.TargetId), aws.ToString(at.Name), aws.ToString(at.Value))
+		}
+		st, err := e.DescribeGroup("asg")
+		if err != nil {
+			t.Fatal(err)
+		}
+		fmt.Fprintf(&b, "group %+v\n", st)
+		return b.String()
+	}
+	want := list(e)
+	if !strings.Contains(want, "rack=r1") || strings.Contains(want, "team=") || !strings.Contains(want, "Unregistered:1") {
+		t.Fatalf("attributes before the snapshot:\n%s", want)
+	}
+	data, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := fake.Restore(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := list(r); got != want {
+		t.Fatalf("restored:\n%s\nwant\n%s", got, want)
 	}
 }
