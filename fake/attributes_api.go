@@ -179,26 +179,47 @@ func (e *ECS) ListAttributes(ctx context.Context, in *ecs.ListAttributesInput, _
 	if value != nil && name == "" {
 		return nil, errInvalidParam("attributeValue: You must also specify an attribute name to use this parameter.")
 	}
-	var out []types.Attribute
-	for _, inst := range c.instances {
-		if inst.status == "INACTIVE" {
+	// Count the matches per instance (cheap), then build only this page.
+	match := func(inst *instance, k string) bool {
+		v, ok := inst.attrs[k]
+		return ok && (value == nil || v == *value)
+	}
+	counts := make([]int, len(c.instances))
+	total := 0
+	for i, inst := range c.instances {
+		switch {
+		case inst.status == "INACTIVE":
+		case name == "":
+			counts[i] = len(inst.attrs)
+		case match(inst, name):
+			counts[i] = 1
+		}
+		total += counts[i]
+	}
+	start, end, next, err := pageBounds(total, in.NextToken, in.MaxResults, 100)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]types.Attribute, 0, end-start)
+	for i, at := 0, 0; i < len(c.instances) && at < end; at, i = at+counts[i], i+1 {
+		if counts[i] == 0 || at+counts[i] <= start {
 			continue
 		}
-		for _, k := range slices.Sorted(maps.Keys(inst.attrs)) {
-			v := inst.attrs[k]
-			if (name != "" && k != name) || (value != nil && v != *value) {
+		inst := c.instances[i]
+		names := []string{name}
+		if name == "" {
+			names = slices.Sorted(maps.Keys(inst.attrs))
+		}
+		for j, k := range names {
+			if at+j < start || at+j >= end {
 				continue
 			}
 			a := types.Attribute{Name: aws.String(k), TargetType: types.TargetTypeContainerInstance, TargetId: aws.String(inst.arn)}
-			if v != "" {
+			if v := inst.attrs[k]; v != "" {
 				a.Value = aws.String(v)
 			}
 			out = append(out, a)
 		}
 	}
-	pg, next, err := page(out, in.NextToken, in.MaxResults, 100)
-	if err != nil {
-		return nil, err
-	}
-	return &ecs.ListAttributesOutput{Attributes: append([]types.Attribute{}, pg...), NextToken: next}, nil
+	return &ecs.ListAttributesOutput{Attributes: out, NextToken: next}, nil
 }
