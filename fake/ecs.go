@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
 // ECS is an in-memory Amazon ECS. Its API methods have the signatures of
@@ -32,6 +34,9 @@ type ECS struct {
 	spreadBuf *spreadScratch
 	// idBuf is scratch space for the task IDs of a "has started" event.
 	idBuf []string
+	// planBuf is the service scheduler's Plan, its slices reused from
+	// one planner pass to the next (nil while a pass holds it).
+	planBuf *plan.Plan
 	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
 	taskFree taskFreeList
 
