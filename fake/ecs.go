@@ -32,8 +32,6 @@ type ECS struct {
 	// (scheduler_spread.go), taken while in use and cleared when handed
 	// back: it holds no task between placements.
 	spreadBuf *spreadScratch
-	// idBuf is scratch space for the task IDs of a "has started" event.
-	idBuf []string
 	// planBuf is the service scheduler's Plan, its slices reused from
 	// one planner pass to the next (nil while a pass holds it).
 	planBuf *plan.Plan
