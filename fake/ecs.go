@@ -52,6 +52,9 @@ type ECS struct {
 	svcOrder []*service
 	dirty    []*service
 	applying *service
+	// dirtySpare is the storage of the list of dirty services not in use
+	// (reconcileLocked: the two take turns).
+	dirtySpare []*service
 
 	// runTokens are RunTask's live client tokens (runtask_idem.go).
 	runTokens runTokens

@@ -46,6 +46,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 	var err error
 	if s.launchType == types.LaunchTypeEc2 && len(d.cps) == 0 && len(s.strategies) == 0 && len(s.constraints) == 0 && len(d.td.def.PlacementConstraints) == 0 {
 		started, failures, err = e.spreadPlaceLocked(s.c, d.td, req, now)
+		defer e.putStarted(started)
 	} else {
 		started, failures, err = e.startForDeploymentLocked(s, d, req, now) // capacity_place.go
 	}
