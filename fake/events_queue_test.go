@@ -23,7 +23,6 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 			ev  event
 		}
 		var model []item // in scheduling order; popping takes the earliest key's first
-		tasks := make([]*task, 0, 64)
 		fn := func(time.Time) {}
 		for i := range rapid.IntRange(1, 300).Draw(rt, "ops") {
 			if len(model) > 0 && rapid.IntRange(0, 2).Draw(rt, "pop") == 0 {
@@ -53,7 +52,6 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 				at = at.In(time.FixedZone("X", 3600)) // same instant, another time value: no run with UTC ones
 			}
 			tk := &task{}
-			tasks = append(tasks, tk)
 			ev := event{at: at, t: tk, step: lifeStep(rapid.IntRange(1, 2).Draw(rt, "step")), arg: rapid.IntRange(0, 1).Draw(rt, "arg")}
 			if rapid.IntRange(0, 5).Draw(rt, "fn") == 0 {
 				ev.fn, ev.step, ev.arg = fn, 0, 0
