@@ -3,8 +3,11 @@ package fake
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"flag"
 	"fmt"
 	"maps"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -140,10 +143,27 @@ func (r *traceRecorder) digest() (string, string) {
 	return hex.EncodeToString(sum[:]), b.String()
 }
 
+// traceDump, when set, is a directory the digest tests write their trace
+// texts to (<test name>.trace), so that a deliberate change of an
+// observable detail can be compared with the trace before it.
+var traceDump = flag.String("fake.tracedump", "", "directory to write the determinism digests' trace texts to")
+
+// dumpTrace writes text to the -fake.tracedump directory, if one is set.
+func dumpTrace(t *testing.T, text string) {
+	t.Helper()
+	if *traceDump == "" {
+		return
+	}
+	if err := os.WriteFile(filepath.Join(*traceDump, t.Name()+".trace"), []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
 // checkDigest compares a trace's digest with the recorded one.
 func checkDigest(t *testing.T, r *traceRecorder, want string, tasksAtLeast int) {
 	t.Helper()
 	got, text := r.digest()
+	dumpTrace(t, text)
 	if len(r.tasks) < tasksAtLeast {
 		t.Fatalf("only %d tasks observed, want at least %d", len(r.tasks), tasksAtLeast)
 	}
