@@ -48,8 +48,16 @@ type asgGroup struct {
 	c         *cluster
 	spec      AutoScalingGroupSpec
 	instances []*instance
-	launching int    // instances launched that have not joined yet
-	provider  string // the capacity provider using it ("" none)
+	launching int // instances launched that have not joined yet
+	// unregistered counts instances running whose agent the cluster
+	// refused (its container instance quota); regErr is the last refusal;
+	// retryWait the agent's current backoff, retryPending whether a retry
+	// is scheduled (capacity_register.go).
+	unregistered int
+	regErr       string
+	retryWait    time.Duration
+	retryPending bool
+	provider     string // the capacity provider using it ("" none)
 	// desired is the group's DesiredCapacity: the group launches
 	// instances whenever fewer run or are launching (capacity_group.go);
 	// lastLaunch is when it last launched any (instanceWarmupPeriod).
@@ -101,6 +109,9 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if spec.MinSize > spec.DesiredCapacity || spec.DesiredCapacity > spec.MaxSize {
 		return "", fmt.Errorf("auto scaling group %s: need min size <= desired capacity <= max size", spec.Name)
 	}
+	if msg := checkSpecAttributes("instance.", spec.Instance); msg != "" {
+		return "", fmt.Errorf("auto scaling group %s: %s", spec.Name, msg)
+	}
 	if spec.JoinAfter == 0 {
 		spec.JoinAfter = 90 * time.Second
 	}
@@ -125,15 +136,16 @@ func (e *ECS) DeclareAutoScalingGroup(spec AutoScalingGroupSpec) (string, error)
 	if err != nil {
 		return "", err
 	}
-	if spec.DesiredCapacity > 0 { // its instances count toward the cluster's quota
-		if err := e.quotaInstancesLocked(c, spec.DesiredCapacity); err != nil {
-			return "", err
-		}
+	// Its instances register at once, all or none: they count toward the
+	// cluster's quota (checked before the group's ARN is drawn, so that a
+	// refusal changes nothing, the random source included).
+	if err := e.quotaInstancesLocked(c, spec.DesiredCapacity); err != nil {
+		return "", err
 	}
 	g := &asgGroup{name: spec.Name, c: c, spec: spec, desired: spec.DesiredCapacity,
 		arn: fmt.Sprintf("arn:aws:autoscaling:%s:%s:autoScalingGroup:%s:autoScalingGroupName/%s", c.region, e.cfg.account, e.uuid(), spec.Name)}
-	for range spec.DesiredCapacity {
-		g.instances = append(g.instances, e.addInstanceLocked(c, spec.Instance, now))
+	if g.instances, err = e.registerInstancesLocked(c, spec.Instance, spec.DesiredCapacity, now); err != nil {
+		return "", err
 	}
 	e.asgs[spec.Name] = g
 	return g.arn, nil

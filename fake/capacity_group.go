@@ -48,16 +48,18 @@ func (g *asgGroup) activeCount() int {
 }
 
 // fillGroupLocked launches the instances the group lacks to reach its
-// desired capacity (those ACTIVE and launching count).
+// desired capacity (those ACTIVE, launching and running unregistered
+// count: EC2 Auto Scaling sees an instance whose agent cannot register
+// as in service).
 func (e *ECS) fillGroupLocked(g *asgGroup, now time.Time) {
-	if k := g.desired - g.activeCount() - g.launching; k > 0 && g.c.status == "ACTIVE" {
+	if k := g.desired - g.activeCount() - g.launching - g.unregistered; k > 0 && g.c.status == "ACTIVE" {
 		e.launchGroupInstancesLocked(g, k, now)
 	}
 }
 
-// launchGroupInstancesLocked launches k instances of g; they register
-// with the cluster JoinAfter later and take tasks waiting for the group's
-// provider.
+// launchGroupInstancesLocked launches k instances of g; their agents
+// register with the cluster JoinAfter later (registerGroupLocked) and
+// the instances take tasks waiting for the group's provider.
 func (e *ECS) launchGroupInstancesLocked(g *asgGroup, k int, now time.Time) {
 	g.launching += k
 	g.lastLaunch = now
@@ -66,9 +68,8 @@ func (e *ECS) launchGroupInstancesLocked(g *asgGroup, k int, now time.Time) {
 		if g.c.status != "ACTIVE" {
 			return
 		}
-		for range k {
-			g.instances = append(g.instances, e.addInstanceLocked(g.c, g.spec.Instance, now))
-		}
+		g.unregistered += k
+		e.registerGroupLocked(g, now)
 		if live := e.providers[g.provider]; live != nil {
 			e.placeWaitingLocked(live, now)
 			e.scalingSoonLocked(live, now)

@@ -202,12 +202,19 @@ func (e *ECS) evaluateScalingLocked(cp *capacityProvider, now time.Time) {
 	}
 }
 
-// scaleInLocked terminates up to k idle instances of the group (newest
-// first), never below its minimum size: they are deregistered (INACTIVE).
-// Instances that run tasks are never chosen, so managed termination
-// protection and managed draining have nothing to protect or drain.
+// scaleInLocked terminates up to k idle instances of the group, never
+// below its minimum size: first those whose agent could not register
+// (capacity_register.go: they hold nothing), then registered ones, newest
+// first, which are deregistered (INACTIVE). Instances that run tasks are
+// never chosen, so managed termination protection and managed draining
+// have nothing to protect or drain.
 func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 	g := cp.asg
+	if n := min(k, g.unregistered, g.activeCount()+g.unregistered-g.spec.MinSize); n > 0 {
+		g.dropUnregistered(n)
+		g.desired -= n
+		k -= n
+	}
 	for i := len(g.instances) - 1; i >= 0 && k > 0; i-- {
 		inst := g.instances[i]
 		if inst.status != "ACTIVE" || len(inst.tasks) > 0 || len(e.asgInstancesLocked(cp.name)) <= g.spec.MinSize {

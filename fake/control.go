@@ -52,7 +52,11 @@ func controlRouteFor(name, method string) (route controlRoute, allow string, ok 
 	case "load": // control_load.go
 		return controlRoute{http.MethodPost, (*Server).controlLoad}, http.MethodPost, true
 	case "autoscaling-groups": // control_asg.go
-		return controlRoute{http.MethodPost, (*Server).controlAutoScalingGroups}, http.MethodPost, true
+		allow = http.MethodGet + ", " + http.MethodPost
+		if method == http.MethodGet {
+			return controlRoute{http.MethodGet, (*Server).controlDescribeGroup}, allow, true
+		}
+		return controlRoute{http.MethodPost, (*Server).controlAutoScalingGroups}, allow, true
 	case "spot": // control_spot.go
 		return controlRoute{http.MethodPost, (*Server).controlSpot}, http.MethodPost, true
 	case "target-health-faults": // control_elbv2.go

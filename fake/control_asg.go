@@ -3,6 +3,7 @@ package fake
 import (
 	"context"
 	"net/http"
+	"net/url"
 )
 
 // asgRequest is the body of POST /_fake/v1/autoscaling-groups.
@@ -85,4 +86,31 @@ func (c *ControlClient) DeclareAutoScalingGroup(ctx context.Context, spec AutoSc
 	var out asgResponse
 	err := c.do(ctx, http.MethodPost, "autoscaling-groups", req, &out)
 	return out.AutoScalingGroupArn, err
+}
+
+// controlDescribeGroup is GET /_fake/v1/autoscaling-groups?name=NAME: the
+// group's state (DescribeGroup), with the instances whose agent the
+// cluster refused and why.
+func (s *Server) controlDescribeGroup(r *http.Request, _ []byte) (any, error) {
+	q := r.URL.Query()
+	if err := unknownQuery(q, "name"); err != nil {
+		return nil, err
+	}
+	name := q.Get("name")
+	if name == "" {
+		return nil, badRequest("name: required: the group's name")
+	}
+	st, err := s.ecs.DescribeGroup(name)
+	if err != nil {
+		return nil, notFound("ResourceNotFound", "name "+echo(name)+": no such auto scaling group")
+	}
+	return st, nil
+}
+
+// DescribeGroup describes a group declared on the server (see
+// ECS.DescribeGroup).
+func (c *ControlClient) DescribeGroup(ctx context.Context, name string) (GroupState, error) {
+	var out GroupState
+	err := c.do(ctx, http.MethodGet, "autoscaling-groups?name="+url.QueryEscape(name), nil, &out)
+	return out, err
 }

@@ -41,9 +41,6 @@ const (
 	// maxLoadLevel bounds a load level: percent of a task's reservation
 	// for cpu and memory, requests per minute for requests.
 	maxLoadLevel = 1e9
-	// maxCustomAttributes is ECS's limit of custom attributes per
-	// resource (API Reference, AttributeLimitExceededException).
-	maxCustomAttributes = 10
 )
 
 // echo quotes a value for an error message, clipped to maxEchoBytes (as
@@ -130,14 +127,11 @@ func (c *controlTime) check(field string) error {
 }
 
 // Shapes of what an instance spec holds: an availability zone name or
-// ID, an EC2 instance type, and ECS's attribute name and value rules
-// (API Reference, Attribute: 1-128 characters; names letters, digits,
-// - _ / \ .; values also @ : and spaces, not first or last).
+// ID and an EC2 instance type (its attributes follow ECS's rules:
+// attributes.go).
 var (
 	azRE           = regexp.MustCompile(`^[a-z0-9-]{1,64}$`)
 	instanceTypeRE = regexp.MustCompile(`^[a-z0-9][a-z0-9.-]{0,63}$`)
-	attrNameRE     = regexp.MustCompile(`^[A-Za-z0-9_./\\-]{1,128}$`)
-	attrValueRE    = regexp.MustCompile(`^[A-Za-z0-9_./\\@:-]([A-Za-z0-9_./\\@: -]{0,126}[A-Za-z0-9_./\\@:-])?$`)
 )
 
 // checkInstanceSpec checks an instance spec sent to a control; prefix
@@ -160,22 +154,8 @@ func checkInstanceSpec(prefix, azField string, spec InstanceSpec) error {
 	if spec.InstanceType != "" && !instanceTypeRE.MatchString(spec.InstanceType) {
 		return badRequest(`%sinstanceType: %s is not an instance type such as "m5.large"`, prefix, echo(spec.InstanceType))
 	}
-	if n := len(spec.Attributes); n > maxCustomAttributes {
-		return badRequest("%sattributes: at most %d custom attributes per container instance (ECS's AttributeLimitExceededException), got %d",
-			prefix, maxCustomAttributes, n)
-	}
-	names := make([]string, 0, len(spec.Attributes))
-	for name := range spec.Attributes {
-		names = append(names, name)
-	}
-	slices.Sort(names)
-	for _, name := range names {
-		if !attrNameRE.MatchString(name) {
-			return badRequest(`%sattributes: name %s: 1-128 letters, digits, - _ . / \`, prefix, echo(name))
-		}
-		if v := spec.Attributes[name]; !attrValueRE.MatchString(v) {
-			return badRequest(`%sattributes[%s]: value %s: 1-128 letters, digits, spaces (not first or last), - _ . @ / \ :`, prefix, echo(name), echo(v))
-		}
+	if msg := checkSpecAttributes(prefix, spec); msg != "" {
+		return &controlError{status: http.StatusBadRequest, code: "InvalidParameterException", message: msg}
 	}
 	return nil
 }

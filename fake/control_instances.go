@@ -60,13 +60,14 @@ func (e *ECS) addInstances(clusterName string, spec InstanceSpec, count int) ([]
 	if err != nil {
 		return nil, err
 	}
-	if err := e.quotaInstancesLocked(c, count); err != nil {
+	ins, err := e.registerInstancesLocked(c, spec, count, now)
+	if err != nil {
 		return nil, err
 	}
-	arns := make([]string, 0, count)
-	for range count {
+	arns := make([]string, len(ins))
+	for i, in := range ins {
 		e.journalControlLocked("AddInstance", journalAddInstance{Cluster: clusterName, Spec: spec}, now)
-		arns = append(arns, e.addInstanceLocked(c, spec, now).arn)
+		arns[i] = in.arn
 	}
 	return arns, nil
 }

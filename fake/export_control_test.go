@@ -34,7 +34,8 @@ func ControlStateForTest(e *ECS) string {
 	}
 	for _, name := range slices.Sorted(maps.Keys(e.asgs)) {
 		g := e.asgs[name]
-		fmt.Fprintf(&b, "asg %s %s desired %d instances %d launching %d spec %+v\n", g.name, g.arn, g.desired, len(g.instances), g.launching, g.spec)
+		fmt.Fprintf(&b, "asg %s %s desired %d instances %d launching %d unregistered %d %q spec %+v\n", g.name, g.arn, g.desired, len(g.instances), g.launching,
+			g.unregistered, g.regErr, g.spec)
 	}
 	for _, id := range slices.Sorted(maps.Keys(e.instances)) {
 		in := e.instances[id]

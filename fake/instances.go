@@ -63,8 +63,9 @@ type instance struct {
 
 func (in *instance) az() string { return in.attrs["ecs.availability-zone"] }
 
-// addInstanceLocked registers capacity in cluster c.
-func (e *ECS) addInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *instance {
+// newInstanceLocked creates a container instance in cluster c. Only
+// registerInstancesLocked calls it, after the quota check.
+func (e *ECS) newInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *instance {
 	if spec.CPU <= 0 {
 		spec.CPU = 2048
 	}
@@ -102,6 +103,22 @@ func (e *ECS) addInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 	return in
 }
 
+// registerInstancesLocked is the one way container instances join a
+// cluster (AddInstance, RegisterContainerInstance, the instances control,
+// DeclareAutoScalingGroup and the instances an Auto Scaling group
+// launches): k instances of spec, all of them or, past the cluster's
+// ContainerInstancesPerCluster quota, none (LimitExceededException).
+func (e *ECS) registerInstancesLocked(c *cluster, spec InstanceSpec, k int, now time.Time) ([]*instance, error) {
+	if err := e.quotaInstancesLocked(c, k); err != nil {
+		return nil, err
+	}
+	out := make([]*instance, k)
+	for i := range out {
+		out[i] = e.newInstanceLocked(c, spec, now)
+	}
+	return out, nil
+}
+
 // AddInstance registers EC2 capacity in a cluster, as if an instance's ECS
 // agent had registered, and returns the container instance ARN.
 func (e *ECS) AddInstance(clusterName string, spec InstanceSpec) (string, error) {
@@ -116,10 +133,14 @@ func (e *ECS) AddInstance(clusterName string, spec InstanceSpec) (string, error)
 	if spec.CPU < 0 || spec.Memory < 0 {
 		return "", errInvalidParam("cpu and memory must not be negative.")
 	}
-	if err := e.quotaInstanceLocked(c); err != nil {
+	if msg := checkSpecAttributes("", spec); msg != "" {
+		return "", errInvalidParam("%s", msg)
+	}
+	ins, err := e.registerInstancesLocked(c, spec, 1, now)
+	if err != nil {
 		return "", err
 	}
-	return e.addInstanceLocked(c, spec, now).arn, nil
+	return ins[0].arn, nil
 }
 
 // RegisterContainerInstance registers capacity the way the ECS agent does:
@@ -151,27 +172,31 @@ func (e *ECS) RegisterContainerInstance(ctx context.Context, in *ecs.RegisterCon
 			return nil, errInvalidParam("totalResources[%d].integerValue: must not be negative.", i)
 		}
 	}
+	attrs := make([]attrIn, len(in.Attributes))
 	for i, a := range in.Attributes {
-		name := aws.ToString(a.Name)
-		if name == "" {
-			return nil, errInvalidParam("attributes[%d].name: must be specified.", i)
-		}
-		switch name {
+		attrs[i] = attrIn{name: aws.ToString(a.Name), value: aws.ToString(a.Value), index: i}
+	}
+	if msg := checkAttributes("attributes", attrs); msg != "" {
+		return nil, errInvalidParam("%s", msg)
+	}
+	for _, a := range attrs {
+		switch a.name {
 		case "ecs.availability-zone":
-			spec.AZ = aws.ToString(a.Value)
+			spec.AZ = a.value
 		case "ecs.instance-type":
-			spec.InstanceType = aws.ToString(a.Value)
+			spec.InstanceType = a.value
 		default:
-			spec.Attributes[name] = aws.ToString(a.Value)
+			spec.Attributes[a.name] = a.value
 		}
 	}
 	if err := validateTags(in.Tags); err != nil {
 		return nil, err
 	}
-	if err := e.quotaInstanceLocked(c); err != nil {
+	ins, err := e.registerInstancesLocked(c, spec, 1, now)
+	if err != nil {
 		return nil, err
 	}
-	inst := e.addInstanceLocked(c, spec, now)
+	inst := ins[0]
 	if len(in.Tags) > 0 {
 		e.tags[inst.arn] = mergeTags(nil, in.Tags)
 	}

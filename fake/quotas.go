@@ -79,12 +79,9 @@ func (e *ECS) quotaClusterLocked() error {
 	return nil
 }
 
-// quotaInstanceLocked refuses a new container instance in c past
-// ContainerInstancesPerCluster (INACTIVE ones do not count).
-func (e *ECS) quotaInstanceLocked(c *cluster) error { return e.quotaInstancesLocked(c, 1) }
-
 // quotaInstancesLocked refuses k more instances in c past
-// ContainerInstancesPerCluster (all k or none).
+// ContainerInstancesPerCluster (all k or none; INACTIVE ones do not
+// count). Every registration goes through it: registerInstancesLocked.
 func (e *ECS) quotaInstancesLocked(c *cluster, k int) error {
 	n := k - 1
 	for _, in := range c.instances {

@@ -206,6 +206,21 @@ func sdkScript() []step {
 		{op: "ListContainerInstances", in: func(results) any {
 			return &ecs.ListContainerInstancesInput{Cluster: cluster, Filter: aws.String("attribute:stack == blue")}
 		}},
+		{op: "PutAttributes", in: func(r results) any {
+			return &ecs.PutAttributesInput{Cluster: cluster, Attributes: []types.Attribute{
+				{Name: aws.String("rack"), Value: aws.String("r1"), TargetId: aws.String(r.instanceArn("i2"))},
+				{Name: aws.String("gpu"), TargetId: aws.String(r.instanceArn("i2"))}}}
+		}},
+		{op: "PutAttributes", in: func(results) any {
+			return &ecs.PutAttributesInput{Cluster: cluster, Attributes: []types.Attribute{
+				{Name: aws.String("rack"), Value: aws.String("r1"), TargetId: aws.String("0123"), TargetType: types.TargetTypeContainerInstance}}}
+		}, wantErr: "TargetNotFoundException"},
+		{op: "ListAttributes", in: func(results) any {
+			return &ecs.ListAttributesInput{Cluster: cluster, TargetType: types.TargetTypeContainerInstance, AttributeName: aws.String("rack")}
+		}},
+		{op: "DeleteAttributes", in: func(r results) any {
+			return &ecs.DeleteAttributesInput{Cluster: cluster, Attributes: []types.Attribute{{Name: aws.String("gpu"), TargetId: aws.String(r.instanceArn("i2"))}}}
+		}},
 		{op: "UpdateContainerInstancesState", in: func(r results) any {
 			return &ecs.UpdateContainerInstancesStateInput{Cluster: cluster, ContainerInstances: []string{r.instanceArn("i1")}, Status: types.ContainerInstanceStatusDraining}
 		}},
