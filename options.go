@@ -21,7 +21,10 @@ type config struct {
 	retryAttempts  int
 	fixedPolling   bool
 	rollbackNoWait bool
-	elb            LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
+	// rollbackTimeout bounds the rollback (WithRollbackTimeout; zero:
+	// timeout).
+	rollbackTimeout time.Duration
+	elb             LoadBalancerAPI // WithLoadBalancers (loadbalancer.go)
 	// logs reads container output (logs.go); logLines is how many last
 	// lines each failed essential container carries.
 	logs     LogsAPI
@@ -113,7 +116,8 @@ func WithPollInterval(d time.Duration) Option {
 // circuit-breaker rollback): to the task definition of the service's last
 // COMPLETED deployment. Whoever started the rollback (ECS's circuit
 // breaker or the Deployer), Deploy then waits for the rollback deployment
-// to finish, bounded by a timeout of its own (WithTimeout), and reports
+// to finish, bounded by a timeout of its own (WithTimeout's length, or
+// WithRollbackTimeout's), and reports
 // which happened in DeploymentFailedError (RollbackStarted, RolledBack,
 // RollbackState); WithRollbackNoWait returns once it started.
 func WithRollback() Option { return func(c *config) { c.rollback = true } }
@@ -151,3 +155,28 @@ func WithFixedPolling() Option { return func(c *config) { c.fixedPolling = true 
 // the rollback deployment to finish; DeploymentFailedError then reports
 // RollbackStarted with the rollback's last seen state.
 func WithRollbackNoWait() Option { return func(c *config) { c.rollbackNoWait = true } }
+
+// WithRollbackTimeout bounds a rollback (WithRollback: the Deployer's
+// update back to the last COMPLETED revision and the wait for the
+// rollback deployment, whoever started it) by d instead of WithTimeout's
+// length; 0 keeps that. A deploy that gives up early on a failing release
+// (a short WithTimeout) may still need long for the rollback: with
+// deployment alarms ECS bakes the rollback deployment the Deployer starts
+// before it completes (docs/deployer.md, "Auto scaling and deployment
+// alarms").
+func WithRollbackTimeout(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.rollbackTimeout = d
+		}
+	}
+}
+
+// rollbackWait is how long a rollback may take (WithRollbackTimeout, else
+// the timeout).
+func (c config) rollbackWait() time.Duration {
+	if c.rollbackTimeout > 0 {
+		return c.rollbackTimeout
+	}
+	return c.timeout
+}

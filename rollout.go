@@ -306,8 +306,9 @@ func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *Rol
 		TaskDefinition: ferr.RollbackTaskDefinition, State: ferr.RollbackState, Completed: ferr.RolledBack}
 }
 
-// awaitRollback waits, with a timeout of its own, for the rollback
-// deployment ferr names to complete, and records how it ended on ferr.
+// awaitRollback waits, with a timeout of its own (cfg.rollbackWait), for
+// the rollback deployment ferr names to complete, and records how it
+// ended on ferr.
 // after is the last reading of the service, so the first read of this
 // wait comes one schedule step later (no extra call).
 //
@@ -316,7 +317,8 @@ func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *Rol
 // (eventual consistency, consistency.go).
 func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after, written *types.Service, ferr *DeploymentFailedError) {
 	id := ferr.RollbackDeploymentID
-	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after)}
+	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after),
+		deadline: cfg.clock.Now().Add(cfg.rollbackWait())}
 	j := func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted && steadyOutcome(s).kind != outcomeCompleted {
@@ -345,14 +347,14 @@ func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, c
 
 // rollbackTo updates the service back to target and, unless
 // WithRollbackNoWait, waits for that deployment with a timeout of its
-// own, recording the result on ferr.
+// own (cfg.rollbackWait), recording the result on ferr.
 func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, cluster, service, target, failed string, ferr *DeploymentFailedError) {
 	if target == "" || target == failed {
 		ferr.RollbackErr = fmt.Errorf("no COMPLETED deployment with another task definition to roll back to")
 		return
 	}
 	d.action(cfg, "rolling back service %s to %s", service, shortTD(target))
-	uctx, cancel := withDeadline(ctx, cfg.clock, cfg.clock.Now().Add(cfg.timeout))
+	uctx, cancel := withDeadline(ctx, cfg.clock, cfg.clock.Now().Add(cfg.rollbackWait()))
 	out, err := d.api.UpdateService(uctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, TaskDefinition: &target})
 	cancel()
 	if err != nil {

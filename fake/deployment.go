@@ -24,6 +24,7 @@ type deployment struct {
 	revivedAt      time.Time // when a circuit-breaker rollback made it PRIMARY again
 	unplaced       int       // tasks not placed since the last plan (plan.Deployment.PlacementFailures)
 	backoff        plan.Backoff
+	bakeUntil      time.Time // plan.Deployment.BakeUntil (deployment_alarms.go)
 	launchType     types.LaunchType
 	platform       string
 	netCfg         *types.NetworkConfiguration

@@ -14,10 +14,11 @@ import (
 )
 
 // alarmedService creates "web" (3 tasks, v1 COMPLETED) guarded by the
-// deployment alarm "errors" on a custom metric, and returns v2's ARN.
-func alarmedService(t *testing.T, rollback bool) (*ECS, string, string) {
+// deployment alarm "errors" on a custom metric (one 60-second period: a
+// bake of one minute), and returns v2's ARN. opts go to newCluster.
+func alarmedService(t *testing.T, rollback bool, opts ...Option) (*ECS, string, string) {
 	t.Helper()
-	e := newCluster(t, 4)
+	e := newCluster(t, 4, opts...)
 	v1 := register(t, e, simpleTD("web", "nginx:1"))
 	v2 := register(t, e, simpleTD("web", "nginx:2"))
 	if _, err := e.CloudWatch().PutMetricAlarm(bg, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("errors"),

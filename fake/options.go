@@ -35,6 +35,14 @@ type Timing struct {
 	ThrottleBase time.Duration `json:"throttleBase,omitempty"`
 	// ThrottleCap is the longest service throttle delay (27 minutes in ECS).
 	ThrottleCap time.Duration `json:"throttleCap,omitempty"`
+	// Bake, when positive, is the bake time of every rolling deployment
+	// that deployment alarms watch (how long it stays IN_PROGRESS after it
+	// has scaled out and the old one in); tests shorten or pin it with it.
+	// Zero keeps the fake's model: the longest Period x EvaluationPeriods
+	// of the named alarms that exist, at least one minute (ECS computes
+	// the bake from the alarms and does not publish how;
+	// deployment_alarms.go, docs/fidelity.md "Deployment alarms").
+	Bake time.Duration `json:"bake,omitempty"`
 }
 
 // DefaultTiming returns lifecycle durations close to what ECS shows for a

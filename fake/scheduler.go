@@ -80,6 +80,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
 			Marks:                  s.marks,
 			Alarm:                  s.takeAlarm(),
+			Bake:                   e.bakeLocked(s), // deployment_alarms.go
 		},
 		Deployments: s.snapDeps[:0],
 		Now:         now,
@@ -99,6 +100,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			RolloutState: d.rolloutState, RolloutStateReason: d.reason, FailedTasks: d.failedTasks,
 			CreatedAt: d.createdAt, HasHealthCheck: hasEssentialHealthCheck(d.td),
 			ReachedRunning: d.reachedRunning, RevivedAt: d.revivedAt, PlacementFailures: d.unplaced, Backoff: d.backoff,
+			BakeUntil: d.bakeUntil,
 		})
 	}
 	s.snapDeps = snap.Deployments
@@ -129,7 +131,7 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 		}
 		d.status, d.desired, d.rolloutState, d.reason = u.Status, u.DesiredCount, u.RolloutState, u.RolloutStateReason
 		d.failedTasks, d.reachedRunning, d.backoff = u.FailedTasks, u.ReachedRunning, u.Backoff
-		d.revivedAt, d.unplaced = u.RevivedAt, u.PlacementFailures
+		d.revivedAt, d.unplaced, d.bakeUntil = u.RevivedAt, u.PlacementFailures, u.BakeUntil
 		d.updatedAt = now
 	}
 	e.syncServiceDeploymentsLocked(s, now) // the service deployments follow (service_deployments.go)

@@ -404,6 +404,7 @@ func (e *ECS) stopRollbackLocked(s *service, sd *serviceDeployment, back *deploy
 	back.reason = plan.InProgressReason(back.id)
 	back.failedTasks = 0
 	back.backoff = plan.Backoff{}
+	back.bakeUntil = time.Time{} // a rollback does not bake (plan/bake.go)
 	back.revivedAt = revived
 	back.updatedAt = now
 	sd.threshold = int32(circuitBreakerOf(sd.cfg).Threshold(s.desired))

@@ -135,8 +135,11 @@ func (s *story) deployCrashing(ctx context.Context) (*ecsdeploy.DeploymentFailed
 	if err != nil {
 		return nil, err
 	}
+	// The rollback gets the step's timeout: a new deployment, which ECS
+	// bakes under the service's deployment alarms before it completes.
 	res, err := s.d.Deploy(ctx, ecsdeploy.DeployInput{Cluster: s.t.cluster, Service: s.o.service, TaskDefinition: td},
-		ecsdeploy.WithTimeout(min(s.o.timeout, s.o.crashWait)), ecsdeploy.WithRollback(), ecsdeploy.WithLogLines(5))
+		ecsdeploy.WithTimeout(min(s.o.timeout, s.o.crashWait)), ecsdeploy.WithRollback(), ecsdeploy.WithRollbackTimeout(s.o.timeout),
+		ecsdeploy.WithLogLines(5))
 	var df *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &df) {
 		if err == nil {

@@ -1,6 +1,8 @@
 package plan
 
 import (
+	"time"
+
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -136,6 +138,7 @@ func (c *computation) revive(target *depState) {
 	n.RolloutStateReason = RollbackReason(n.ID)
 	n.FailedTasks = 0
 	n.Backoff = Backoff{}
+	n.BakeUntil = time.Time{} // a rollback does not bake (bake.go)
 	n.RevivedAt = c.s.Now
 	c.plan.RolledBackTo = n.ID
 	c.event(RollingBackEvent(c.s.Service.Name, n.ID))

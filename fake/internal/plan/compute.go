@@ -211,14 +211,14 @@ func (c *computation) collectUpdates() {
 		if n.Status == o.Status && n.DesiredCount == o.DesiredCount && n.RolloutState == o.RolloutState &&
 			n.RolloutStateReason == o.RolloutStateReason && n.FailedTasks == o.FailedTasks &&
 			n.ReachedRunning == o.ReachedRunning && n.Backoff == o.Backoff && n.RevivedAt.Equal(o.RevivedAt) &&
-			n.PlacementFailures == o.PlacementFailures {
+			n.PlacementFailures == o.PlacementFailures && n.BakeUntil.Equal(o.BakeUntil) {
 			continue
 		}
 		c.plan.Deployments = append(c.plan.Deployments, DeploymentUpdate{
 			ID: n.ID, Status: n.Status, DesiredCount: n.DesiredCount, RolloutState: n.RolloutState,
 			RolloutStateReason: n.RolloutStateReason, FailedTasks: n.FailedTasks,
 			ReachedRunning: n.ReachedRunning, Backoff: n.Backoff, RevivedAt: n.RevivedAt,
-			PlacementFailures: n.PlacementFailures,
+			PlacementFailures: n.PlacementFailures, BakeUntil: n.BakeUntil,
 		})
 	}
 }

@@ -81,6 +81,8 @@ type DeploymentUpdate struct {
 	RevivedAt time.Time
 	// PlacementFailures is the new Deployment.PlacementFailures (zero once counted).
 	PlacementFailures int
+	// BakeUntil is the new Deployment.BakeUntil.
+	BakeUntil time.Time
 }
 
 // TaskMark asks the applier to set accounting flags on a task (flags are only

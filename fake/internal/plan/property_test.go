@@ -172,7 +172,7 @@ func (m *sim) apply(p Plan) {
 		d := m.deployment(u.ID)
 		d.Status, d.DesiredCount, d.RolloutState, d.RolloutStateReason = u.Status, u.DesiredCount, u.RolloutState, u.RolloutStateReason
 		d.FailedTasks, d.ReachedRunning, d.Backoff = u.FailedTasks, u.ReachedRunning, u.Backoff
-		d.RevivedAt, d.PlacementFailures = u.RevivedAt, u.PlacementFailures
+		d.RevivedAt, d.PlacementFailures, d.BakeUntil = u.RevivedAt, u.PlacementFailures, u.BakeUntil
 	}
 	idx := map[string]int{}
 	for i, tk := range m.snap.Tasks {

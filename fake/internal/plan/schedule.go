@@ -219,8 +219,9 @@ func (c *computation) oldAlive() []*taskState {
 }
 
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
-// has desiredCount healthy RUNNING tasks, no other task of its own, and no
-// older deployment has tasks left.
+// has desiredCount healthy RUNNING tasks, no other task of its own, no
+// older deployment has tasks left, and its bake, if deployment alarms
+// watch it, is over (bake.go).
 func (c *computation) rollout() {
 	p := c.primary
 	if !c.rolloutInProgress() {
@@ -244,7 +245,7 @@ func (c *computation) rollout() {
 			healthy++
 		}
 	}
-	if healthy < desired || pLive != healthy {
+	if healthy < desired || pLive != healthy || !c.baked() {
 		return
 	}
 	p.next.RolloutState = types.DeploymentRolloutStateCompleted

@@ -73,6 +73,11 @@ type Service struct {
 	// Alarm is a deployment alarm (deploymentConfiguration.alarms) that went
 	// to ALARM since the last Compute; the zero value: none (alarms.go).
 	Alarm DeploymentAlarm
+	// Bake is the bake time of the primary deployment while deployment
+	// alarms watch it (deploymentConfiguration.alarms with enable): how
+	// long it stays IN_PROGRESS after it has scaled out and the older ones
+	// in; zero: no bake (bake.go).
+	Bake time.Duration
 }
 
 // CircuitBreaker is the deployment circuit breaker configuration.
@@ -141,6 +146,10 @@ type Deployment struct {
 	PlacementFailures int
 	// Backoff is the start-failure throttle state.
 	Backoff Backoff
+	// BakeUntil is when the bake of the IN_PROGRESS primary ends: set once
+	// it has scaled out and the older deployments in, with Service.Bake
+	// above zero; zero until then (bake.go).
+	BakeUntil time.Time
 }
 
 // Backoff is the service throttle state of a deployment: tasks that keep
