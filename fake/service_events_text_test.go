@@ -62,3 +62,33 @@ func TestServiceEventTextsMatchAModel(t *testing.T) {
 		}
 	})
 }
+
+// TestServiceEventTextStorageIsBounded: the text storage of a big "has
+// started" event (a large rollout's) is not passed on from event to event
+// once that event has left the list: a service that started 1,000 tasks
+// at once and then went on with small events keeps no text storage of
+// that size.
+func TestServiceEventTextStorageIsBounded(t *testing.T) {
+	e := New()
+	s := &service{name: "web", events: []serviceEvent{}}
+	now := time.Unix(1_700_000_000, 0).UTC()
+	task1 := func(i int) *task { return &task{id: fmt.Sprintf("%032x", i)} }
+	big := make([]*task, 1000)
+	for i := range big {
+		big[i] = task1(i)
+	}
+	e.addStartedEventLocked(s, big, 0, now)
+	for i := range 3 * maxServiceEvents {
+		now = now.Add(time.Second)
+		if i%3 == 0 {
+			e.addEventLocked(s, "(service web) plain event.", now)
+		} else {
+			e.addStartedEventLocked(s, []*task{task1(i)}, 0, now)
+		}
+	}
+	for i := range s.events {
+		if c := cap(s.events[i].text); c > maxKeptEventText {
+			t.Fatalf("event %d keeps %d bytes of text storage (its text is %d), want at most %d", i, c, len(s.events[i].text), maxKeptEventText)
+		}
+	}
+}
