@@ -65,11 +65,11 @@ func (q *eventQueue) push(key int64, ev event) {
 	}
 	q.n++
 	if n := len(b.evs); n > 0 && ev.fn == nil {
-		// A step like the last queued one (and not run yet, or its
-		// run not ended: a task it adds runs next either way) joins
-		// its run.
-		if l := &b.evs[n-1]; l.fn == nil && l.step == ev.step && l.arg == ev.arg && l.at == ev.at &&
-			(n-1 > b.next || (n-1 == b.next && b.sub <= l.more)) && (l.more == 0 || int(l.from+l.more) == len(b.more)) {
+		// A step like the last queued one joins its run. That run
+		// has not ended (a bucket leaves the queue once its last event
+		// has run) and is the tail of b.more (only the last event's run
+		// grows), so the task runs after its other tasks either way.
+		if l := &b.evs[n-1]; l.fn == nil && l.step == ev.step && l.arg == ev.arg && l.at == ev.at {
 			if l.more == 0 {
 				l.from = int32(len(b.more))
 			}
@@ -112,7 +112,7 @@ func (q *eventQueue) pop() event {
 	b := q.heap[0]
 	q.n--
 	ev := &b.evs[b.next]
-	if ev.more > 0 && b.sub < ev.more+1 {
+	if ev.more > 0 { // b.sub <= ev.more: the run's last task ends it
 		out := *ev
 		out.more, out.from = 0, 0
 		if b.sub > 0 {
