@@ -2,10 +2,12 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"pgregory.net/rapid"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
@@ -89,6 +91,42 @@ func TestServiceEventTextStorageIsBounded(t *testing.T) {
 	for i := range s.events {
 		if c := cap(s.events[i].text); c > maxKeptEventText {
 			t.Fatalf("event %d keeps %d bytes of text storage (its text is %d), want at most %d", i, c, len(s.events[i].text), maxKeptEventText)
+		}
+	}
+}
+
+// TestServiceEventTextsReadDuringCatchUp reads a crash-looping service's
+// events while another goroutine catches up an hour (which lets callers
+// in between instants): each read turns pending texts into strings, so it
+// must hold the lock the catch-up writes under (run with -race). Every
+// event read has its text.
+func TestServiceEventTextsReadDuringCatchUp(t *testing.T) {
+	e := clusterT(t, 4)
+	crash := registerT(t, e, smallTD("crash"))
+	if err := e.InjectFault(Fault{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	createSvc(t, e, "loop", crash, 20, svcOpts{min: 100, max: 200})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Advance(time.Hour)
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			t.Logf("reads %d", reads)
+			return
+		default:
+		}
+		out, err := e.DescribeServices(bg, &ecs.DescribeServicesInput{Services: []string{"loop"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range out.Services[0].Events {
+			if !strings.HasPrefix(aws.ToString(ev.Message), "(service loop) ") {
+				t.Fatalf("read %d: event %q", reads, aws.ToString(ev.Message))
+			}
 		}
 	}
 }
