@@ -9,11 +9,12 @@ type event struct {
 	fn   func(now time.Time)
 	t    *task
 	step lifeStep
-	arg  int // the step's container index, where it has one
 	// more, in a queued event, is how many tasks after t take the same
-	// step at the same time, scheduled right after it: they are
-	// instant.more[from:from+more] (a run; push).
-	more, from int32
+	// step at the same time, scheduled right after it: they follow the
+	// runs of the instant's earlier events in instant.more (a run; push).
+	// It fills step's padding: an event is 56 bytes.
+	more int32
+	arg  int // the step's container index, where it has one
 }
 
 // instant holds the events due at one virtual time, in the order they were
@@ -23,11 +24,14 @@ type event struct {
 // costs a pointer, not an event, and the memory read when it runs (an
 // hour later for a forgotten task) is a seventh of it.
 type instant struct {
-	key  int64 // at.UnixNano()
-	evs  []event
-	more []*task // the tasks of the runs after their first
-	next int     // the first event not yet run
-	sub  int32   // how many tasks of evs[next]'s run have run
+	key int64 // at.UnixNano()
+	evs []event
+	// more holds the tasks of the runs after their first, run after
+	// run in the order of evs (only the last event's run grows).
+	more  []*task
+	next  int   // the first event not yet run
+	sub   int32 // how many tasks of evs[next]'s run have run
+	runAt int32 // where evs[next]'s run starts in more
 }
 
 // eventQueue orders events by time, then by the order they were scheduled,
@@ -65,20 +69,17 @@ func (q *eventQueue) push(key int64, ev event) {
 	}
 	q.n++
 	if n := len(b.evs); n > 0 && ev.fn == nil {
-		// A step like the last queued one (and not run yet, or its
-		// run not ended: a task it adds runs next either way) joins
-		// its run.
-		if l := &b.evs[n-1]; l.fn == nil && l.step == ev.step && l.arg == ev.arg && l.at == ev.at &&
-			(n-1 > b.next || (n-1 == b.next && b.sub <= l.more)) && (l.more == 0 || int(l.from+l.more) == len(b.more)) {
-			if l.more == 0 {
-				l.from = int32(len(b.more))
-			}
+		// A step like the last queued one joins its run. That run
+		// has not ended (a bucket leaves the queue once its last event
+		// has run) and is the tail of b.more (only the last event's run
+		// grows), so the task runs after its other tasks either way.
+		if l := &b.evs[n-1]; l.fn == nil && l.step == ev.step && l.arg == ev.arg && l.at == ev.at {
 			b.more = append(b.more, ev.t)
 			l.more++
 			return
 		}
 	}
-	ev.more, ev.from = 0, 0
+	ev.more = 0
 	b.evs = append(b.evs, ev)
 }
 
@@ -112,26 +113,20 @@ func (q *eventQueue) pop() event {
 	b := q.heap[0]
 	q.n--
 	ev := &b.evs[b.next]
-	if ev.more > 0 && b.sub < ev.more+1 {
-		out := *ev
-		out.more, out.from = 0, 0
+	out := *ev
+	if ev.more > 0 { // a run: b.sub of its tasks have run
+		out.more = 0
 		if b.sub > 0 {
-			i := ev.from + b.sub - 1
+			i := b.runAt + b.sub - 1
 			out.t, b.more[i] = b.more[i], nil
 		}
-		if b.sub++; b.sub <= ev.more {
+		if b.sub < ev.more {
+			b.sub++
 			return out
 		}
 		// The run's last task: the event is done.
-		b.sub = 0
-		*ev = event{}
-		b.next++
-		if b.next == len(b.evs) {
-			q.removeHead()
-		}
-		return out
+		b.sub, b.runAt = 0, b.runAt+ev.more
 	}
-	out := *ev
 	*ev = event{} // let what it holds be collected
 	b.next++
 	if b.next == len(b.evs) {
@@ -144,6 +139,7 @@ func (q *eventQueue) pop() event {
 // task (nil for a closure), one call per task of a run.
 func (q *eventQueue) each(f func(ev *event, t *task)) {
 	for _, b := range q.heap {
+		at := b.runAt // where ev's run starts in b.more
 		for i := b.next; i < len(b.evs); i++ {
 			ev := &b.evs[i]
 			first := int32(0)
@@ -153,10 +149,11 @@ func (q *eventQueue) each(f func(ev *event, t *task)) {
 			for k := first; k <= ev.more; k++ {
 				t := ev.t
 				if k > 0 {
-					t = b.more[ev.from+k-1]
+					t = b.more[at+k-1]
 				}
 				f(ev, t)
 			}
+			at += ev.more
 		}
 	}
 }
@@ -176,7 +173,7 @@ func (q *eventQueue) removeHead() {
 	if q.last == b {
 		q.last = nil
 	}
-	b.next, b.sub = 0, 0
+	b.next, b.sub, b.runAt = 0, 0, 0
 	if cap(b.evs) > maxKeptEvents {
 		b.evs = nil
 	} else {

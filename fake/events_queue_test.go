@@ -3,6 +3,7 @@ package fake
 import (
 	"testing"
 	"time"
+	"unsafe"
 
 	"pgregory.net/rapid"
 )
@@ -76,4 +77,12 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestEventSize: a run's length fills the padding after the step, so a
+// queued event costs no more than before runs (56 bytes on 64-bit).
+func TestEventSize(t *testing.T) {
+	if unsafe.Sizeof(uintptr(0)) == 8 && unsafe.Sizeof(event{}) > 56 {
+		t.Fatalf("event is %d bytes, want at most 56", unsafe.Sizeof(event{}))
+	}
 }

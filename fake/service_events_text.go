@@ -15,6 +15,12 @@ import (
 // in the storage of the event it pushed out of the service's list, and
 // becomes a string only when the event is shown (then once).
 
+// maxKeptEventText is the most text storage an event passes on to the
+// next one (a "has started" text of ~200 tasks): a large rollout's
+// started events would otherwise keep their storage going round the
+// list for the service's life.
+const maxKeptEventText = 8 << 10
+
 // serviceEvent is one event of a service: Message is nil while the text
 // is still in text.
 type serviceEvent struct {
@@ -26,13 +32,16 @@ type serviceEvent struct {
 // the previous one (eventStamp), with its seeded Id drawn, and returns it
 // for the caller to give its text. When s keeps maxServiceEvents already
 // the oldest leaves; its text storage stays with the returned event,
-// emptied.
+// emptied, unless it is larger than maxKeptEventText.
 func (e *ECS) newEventLocked(s *service, now time.Time) *serviceEvent {
 	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(s.eventStamp(now))}
 	if len(s.events) < maxServiceEvents {
 		s.events = append(s.events, serviceEvent{})
 	}
 	text := s.events[len(s.events)-1].text[:0]
+	if cap(text) > maxKeptEventText {
+		text = nil
+	}
 	copy(s.events[1:], s.events[:len(s.events)-1])
 	s.events[0] = serviceEvent{ServiceEvent: ev, text: text}
 	return &s.events[0]

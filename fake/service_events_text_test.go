@@ -2,10 +2,12 @@ package fake
 
 import (
 	"fmt"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"pgregory.net/rapid"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
@@ -61,4 +63,70 @@ func TestServiceEventTextsMatchAModel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// TestServiceEventTextStorageIsBounded: the text storage of a big "has
+// started" event (a large rollout's) is not passed on from event to event
+// once that event has left the list: a service that started 1,000 tasks
+// at once and then went on with small events keeps no text storage of
+// that size.
+func TestServiceEventTextStorageIsBounded(t *testing.T) {
+	e := New()
+	s := &service{name: "web", events: []serviceEvent{}}
+	now := time.Unix(1_700_000_000, 0).UTC()
+	task1 := func(i int) *task { return &task{id: fmt.Sprintf("%032x", i)} }
+	big := make([]*task, 1000)
+	for i := range big {
+		big[i] = task1(i)
+	}
+	e.addStartedEventLocked(s, big, 0, now)
+	for i := range 3 * maxServiceEvents {
+		now = now.Add(time.Second)
+		if i%3 == 0 {
+			e.addEventLocked(s, "(service web) plain event.", now)
+		} else {
+			e.addStartedEventLocked(s, []*task{task1(i)}, 0, now)
+		}
+	}
+	for i := range s.events {
+		if c := cap(s.events[i].text); c > maxKeptEventText {
+			t.Fatalf("event %d keeps %d bytes of text storage (its text is %d), want at most %d", i, c, len(s.events[i].text), maxKeptEventText)
+		}
+	}
+}
+
+// TestServiceEventTextsReadDuringCatchUp reads a crash-looping service's
+// events while another goroutine catches up an hour (which lets callers
+// in between instants): each read turns pending texts into strings, so it
+// must hold the lock the catch-up writes under (run with -race). Every
+// event read has its text.
+func TestServiceEventTextsReadDuringCatchUp(t *testing.T) {
+	e := clusterT(t, 4)
+	crash := registerT(t, e, smallTD("crash"))
+	if err := e.InjectFault(Fault{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	createSvc(t, e, "loop", crash, 20, svcOpts{min: 100, max: 200})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Advance(time.Hour)
+	}()
+	for reads := 0; ; reads++ {
+		select {
+		case <-done:
+			t.Logf("reads %d", reads)
+			return
+		default:
+		}
+		out, err := e.DescribeServices(bg, &ecs.DescribeServicesInput{Services: []string{"loop"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, ev := range out.Services[0].Events {
+			if !strings.HasPrefix(aws.ToString(ev.Message), "(service loop) ") {
+				t.Fatalf("read %d: event %q", reads, aws.ToString(ev.Message))
+			}
+		}
+	}
 }

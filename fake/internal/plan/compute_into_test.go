@@ -58,3 +58,20 @@ func samePlan(a, b Plan) bool {
 	}
 	return reflect.DeepEqual(norm(a), norm(b))
 }
+
+// TestComputeIntoReusesTheStopsStorage: a pass that stops tasks writes
+// them into the reused Plan's Stops, not into a new slice each pass (the
+// scheduler plans on every change).
+func TestComputeIntoReusesTheStopsStorage(t *testing.T) {
+	s := rollout(svc(4, 50, 200), healthy(oldID, 4), healthy(newID, 4))
+	var p Plan
+	ComputeInto(&s, &p)
+	if stoppedOf(p, oldID) != 4 {
+		t.Fatalf("stops %+v, want the 4 old tasks", p.Stops)
+	}
+	first := &p.Stops[0]
+	ComputeInto(&s, &p)
+	if stoppedOf(p, oldID) != 4 || &p.Stops[0] != first {
+		t.Fatalf("second pass: %d old tasks stopped, storage reused %v", stoppedOf(p, oldID), &p.Stops[0] == first)
+	}
+}

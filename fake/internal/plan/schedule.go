@@ -1,8 +1,6 @@
 package plan
 
 import (
-	"slices"
-
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
@@ -76,7 +74,7 @@ func (c *computation) schedule() {
 	}
 
 	sel := newSelector(c.deps, c.buf)
-	stops := c.buf.stops[:0] // copied into the plan once, at its size
+	stops := c.buf.stops[:0] // copied into the plan once
 	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
 		for _, ts := range picked {
 			stops = append(stops, Stop{TaskID: ts.t.ID, StopCode: code, Reason: why})
@@ -179,7 +177,7 @@ func (c *computation) schedule() {
 		for _, st := range stops {
 			ids = append(ids, st.TaskID)
 		}
-		c.plan.Stops = slices.Clone(stops)
+		c.plan.Stops = append(c.plan.Stops, stops...) // the reused Plan's storage (ComputeInto)
 		c.event(StoppedTasksEvent(svc.Name, ids))
 	}
 	c.rollout()
