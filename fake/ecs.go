@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
 // ECS is an in-memory Amazon ECS. Its API methods have the signatures of
@@ -30,8 +32,9 @@ type ECS struct {
 	// (scheduler_spread.go), taken while in use and cleared when handed
 	// back: it holds no task between placements.
 	spreadBuf *spreadScratch
-	// idBuf is scratch space for the task IDs of a "has started" event.
-	idBuf []string
+	// planBuf is the service scheduler's Plan, its slices reused from
+	// one planner pass to the next (nil while a pass holds it).
+	planBuf *plan.Plan
 	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
 	taskFree taskFreeList
 
@@ -49,6 +52,9 @@ type ECS struct {
 	svcOrder []*service
 	dirty    []*service
 	applying *service
+	// dirtySpare is the storage of the list of dirty services not in use
+	// (reconcileLocked: the two take turns).
+	dirtySpare []*service
 
 	// runTokens are RunTask's live client tokens (runtask_idem.go).
 	runTokens runTokens

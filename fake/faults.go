@@ -3,6 +3,7 @@ package fake
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"time"
 )
 
@@ -235,10 +236,11 @@ type fate struct {
 // fateLocked applies the injected faults to a task about to start.
 func (e *ECS) fateLocked(t *task) fate {
 	var ft fate
-	seen := map[FaultAction]bool{}
+	var seenBuf [4]FaultAction // the actions applied (no map per task created)
+	seen := seenBuf[:0]
 	for _, fs := range e.faults {
 		f := fs.f
-		if seen[f.Action] || (f.Times > 0 && fs.used >= f.Times) {
+		if slices.Contains(seen, f.Action) || (f.Times > 0 && fs.used >= f.Times) {
 			continue
 		}
 		idx := -1
@@ -267,7 +269,7 @@ func (e *ECS) fateLocked(t *task) fate {
 			continue
 		}
 		fs.used++
-		seen[f.Action] = true
+		seen = append(seen, f.Action)
 		switch f.Action {
 		case FaultFailStart:
 			img := t.containers[idx].image

@@ -12,10 +12,13 @@ func (e *ECS) reconcileLocked(now time.Time) {
 	// which does not mark services; still bound the rounds defensively.
 	for round := 0; round < 100 && len(e.dirty) > 0; round++ {
 		list := e.dirty
-		e.dirty = nil
+		e.dirty = e.dirtySpare[:0] // the two lists take turns: no allocation per instant
+		e.dirtySpare = nil
 		for _, s := range list {
 			s.dirty = false
 			e.scheduleServiceLocked(s, now)
 		}
+		clear(list)
+		e.dirtySpare = list[:0]
 	}
 }

@@ -53,13 +53,21 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	}
 	e.applying = s
 	defer func() { e.applying = nil }()
+	// The plan's slices are reused pass after pass; a pass that somehow
+	// ran inside another would take a fresh one.
+	p := e.planBuf
+	e.planBuf = nil
+	if p == nil {
+		p = new(plan.Plan)
+	}
 	again := true
 	for i := 0; again && i < 4; i++ { // a rollback and a placement shortfall replan once each
 		snap := e.snapshotLocked(s, now)
 		s.plans++
-		p := plan.Compute(snap)
-		again = e.applyPlanLocked(s, p, now)
+		plan.ComputeInto(&snap, p)
+		again = e.applyPlanLocked(s, *p, now)
 	}
+	e.planBuf = p
 	if again { // still something to count: plan again from the event queue
 		e.setWakeupLocked(s, now)
 	}

@@ -46,6 +46,7 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 	var err error
 	if s.launchType == types.LaunchTypeEc2 && len(d.cps) == 0 && len(s.strategies) == 0 && len(s.constraints) == 0 && len(d.td.def.PlacementConstraints) == 0 {
 		started, failures, err = e.spreadPlaceLocked(s.c, d.td, req, now)
+		defer e.putStarted(started)
 	} else {
 		started, failures, err = e.startForDeploymentLocked(s, d, req, now) // capacity_place.go
 	}
@@ -56,19 +57,14 @@ func (e *ECS) startServiceTasksLocked(s *service, st plan.Start, now time.Time) 
 		return st.Count
 	}
 	if len(started) > 0 {
-		ids := slices.Grow(e.idBuf[:0], len(started))[:len(started)]
-		for i, t := range started {
+		for _, t := range started {
 			t.svc = s
-			ids[i] = t.id
 		}
+		// The event lists the tasks in placement order: before
+		// addServiceTasksLocked sorts them by ID. Neither draws from the
+		// seeded source but the event's Id.
+		e.addStartedEventLocked(s, started, min(st.ReplacesUnhealthy, len(started)), now)
 		e.addServiceTasksLocked(s, started) // scheduler_snapshot.go
-		msg := plan.StartedTasksEvent(s.name, ids)
-		if n := min(st.ReplacesUnhealthy, len(ids)); n > 0 {
-			msg += plan.ReplacedUnhealthySuffix(n)
-		}
-		clear(ids)
-		e.idBuf = ids[:0]
-		e.addEventLocked(s, msg, now)
 	}
 	if len(failures) == 0 {
 		return 0

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -115,7 +116,8 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 		z.h.init()
 	}
 	buf.zones = zones
-	started := make([]*task, 0, req.count)
+	started := slices.Grow(buf.started[:0], req.count)
+	buf.started = nil // the caller holds it until it hands it back (putStarted)
 	for placed := 0; placed < req.count; placed++ {
 		var best *zone
 		for _, z := range zones {
@@ -173,6 +175,9 @@ type zone struct {
 type spreadScratch struct {
 	zones []*zone
 	store []*zone // every zone ever made, reused in order
+	// started is the storage of the tasks a placement returns, while
+	// no caller holds it (putStarted).
+	started []*task
 }
 
 // zone returns the i-th zone of a placement, emptied.
@@ -204,4 +209,13 @@ func (e *ECS) putSpreadScratch(b *spreadScratch) {
 	clear(b.zones)
 	b.zones = b.zones[:0]
 	e.spreadBuf = b
+}
+
+// putStarted hands back the storage of tasks, a list spreadPlaceLocked
+// returned that the caller no longer reads, for the next placement.
+func (e *ECS) putStarted(tasks []*task) {
+	if b := e.spreadBuf; b != nil && cap(tasks) > cap(b.started) {
+		clear(tasks)
+		b.started = tasks[:0]
+	}
 }

@@ -66,8 +66,9 @@ type service struct {
 	// deployments, oldest first; INACTIVE ones are pruned except the newest
 	// COMPLETED one (a rollback target).
 	deployments []*deployment
-	// events, newest first, at most maxServiceEvents.
-	events []types.ServiceEvent
+	// events, newest first, at most maxServiceEvents
+	// (service_events_text.go).
+	events []serviceEvent
 	// tasks are the service's tasks that are not STOPPED or not yet seen
 	// STOPPED by the planner.
 	tasks []*task
@@ -131,12 +132,8 @@ func (s *service) primary() *deployment {
 // addEventLocked records a service event as the newest one, stamped
 // strictly after the previous one (see eventStamp).
 func (e *ECS) addEventLocked(s *service, msg string, now time.Time) {
-	ev := types.ServiceEvent{Id: aws.String(e.uuid()), CreatedAt: aws.Time(s.eventStamp(now)), Message: aws.String(msg)}
-	if len(s.events) < maxServiceEvents {
-		s.events = append(s.events, types.ServiceEvent{})
-	}
-	copy(s.events[1:], s.events[:len(s.events)-1])
-	s.events[0] = ev
+	ev := e.newEventLocked(s, now)
+	ev.Message = aws.String(msg)
 }
 
 // taskCounts returns the running and pending tasks per deployment id and in total.
@@ -202,7 +199,7 @@ func (e *ECS) serviceViewLocked(s *service, withTags bool) types.Service {
 		DeploymentConfiguration:       &cfg,
 		DeploymentController:          &types.DeploymentController{Type: types.DeploymentControllerTypeEcs},
 		Deployments:                   deps,
-		Events:                        append([]types.ServiceEvent{}, s.events...),
+		Events:                        s.eventsView(),
 		CreatedAt:                     aws.Time(s.createdAt),
 		CreatedBy:                     optString(s.createdBy),
 		NetworkConfiguration:          s.netCfg,

@@ -188,7 +188,7 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 		grace: in.HealthCheckGracePeriodSeconds, propagateTags: in.PropagateTags,
 		managedTags: in.EnableECSManagedTags, execCommand: in.EnableExecuteCommand,
 		roleArn: aws.ToString(in.Role), clientToken: aws.ToString(in.ClientToken), fingerprint: fp,
-		events: []types.ServiceEvent{},
+		events: []serviceEvent{},
 	}
 	if lt == types.LaunchTypeFargate {
 		s.platform = aws.ToString(in.PlatformVersion)

@@ -63,14 +63,12 @@ func freedTasksReachable(e *ECS) []string {
 		}
 	}
 	queued := map[*task]uint32{}
-	for _, b := range e.events.heap {
-		for _, ev := range b.evs[b.next:] {
-			check("queued event", ev.t)
-			if ev.t != nil {
-				queued[ev.t]++
-			}
+	e.events.each(func(ev *event, t *task) {
+		check("queued event", t)
+		if t != nil && ev.fn == nil {
+			queued[t]++
 		}
-	}
+	})
 	for t, n := range queued {
 		if t.pending != n {
 			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id, n, t.pending))

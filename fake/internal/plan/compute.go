@@ -56,25 +56,46 @@ type computation struct {
 // pure and deterministic: the same Snapshot always yields the same Plan, and
 // s is not modified.
 func Compute(s Snapshot) Plan {
-	c := &computation{s: &s}
-	c.plan.Service = s.Service.Marks
+	var p Plan
+	ComputeInto(&s, &p)
+	return p
+}
+
+// ComputeInto is Compute writing the Plan into *p, whose slices it reuses
+// (emptied first): an applier that plans on every change passes the same
+// Plan each time and allocates nothing once the slices have grown. *s is
+// not modified nor kept (it is copied into the call's scratch); nothing
+// of the previous plan in *p survives the call.
+func ComputeInto(s *Snapshot, p *Plan) {
+	clear(p.Starts)
+	clear(p.Stops)
+	clear(p.Deployments)
+	clear(p.Marks)
+	clear(p.Events)
+	c := &computation{plan: Plan{Starts: p.Starts[:0], Stops: p.Stops[:0], Deployments: p.Deployments[:0],
+		Marks: p.Marks[:0], Events: p.Events[:0], Service: s.Service.Marks}}
 	if len(s.Deployments) == 0 {
-		return c.plan
+		*p = c.plan
+		return
 	}
 	buf := scratchPool.Get().(*scratch)
 	defer buf.release()
-	c.buf = buf
+	// The computation keeps pointers to its snapshot where the scratch
+	// lives (on the heap): a copy there costs no allocation.
+	buf.snap = *s
+	c.s, c.buf = &buf.snap, buf
 	c.index(buf)
 	if c.account() {
 		c.finishStatuses()
 		c.collectUpdates()
-		return c.plan
+		*p = c.plan
+		return
 	}
 	c.schedule()
 	c.finishStatuses()
 	c.steadyState()
 	c.collectUpdates()
-	return c.plan
+	*p = c.plan
 }
 
 // index sorts deployments (the newest is primary), attaches and classifies

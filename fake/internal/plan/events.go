@@ -19,6 +19,33 @@ func StartedTasksEvent(service string, taskIDs []string) string {
 	return taskListEvent("(service "+service+") has started "+strconv.Itoa(len(taskIDs))+" tasks: ", taskIDs)
 }
 
+// AppendStartedTasksEvent appends StartedTasksEvent(service, ids) to b,
+// then ReplacedUnhealthySuffix(replaced) when replaced > 0, where ids are
+// the n IDs id(0), ..., id(n-1): an applier that keeps the text as bytes
+// until it is shown builds it without a string per task ID or per event.
+func AppendStartedTasksEvent(b []byte, service string, n int, id func(i int) string, replaced int) []byte {
+	b = append(b, "(service "...)
+	b = append(b, service...)
+	b = append(b, ") has started "...)
+	b = strconv.AppendInt(b, int64(n), 10)
+	b = append(b, " tasks: "...)
+	for i := range n {
+		if i > 0 {
+			b = append(b, ' ')
+		}
+		b = append(b, "(task "...)
+		b = append(b, id(i)...)
+		b = append(b, ')')
+	}
+	b = append(b, '.')
+	if replaced > 0 {
+		b = append(b, " Amazon ECS replaced "...)
+		b = strconv.AppendInt(b, int64(replaced), 10)
+		b = append(b, " tasks due to an unhealthy status."...)
+	}
+	return b
+}
+
 // ReplacedUnhealthySuffix is what ECS appends to StartedTasksEvent when n of
 // the started tasks replace tasks with an unhealthy status:
 // " Amazon ECS replaced N tasks due to an unhealthy status.".

@@ -34,3 +34,22 @@ func TestStoppedTasksEventListsThePlansStops(t *testing.T) {
 		t.Errorf("events %q lack %q", p.Events, want)
 	}
 }
+
+// TestAppendStartedTasksEventMatchesTheStrings checks the append form
+// against StartedTasksEvent and ReplacedUnhealthySuffix, after whatever b
+// already held.
+func TestAppendStartedTasksEventMatchesTheStrings(t *testing.T) {
+	ids := []string{"0123456789abcdef0123456789abcdef", "a1", "", "ffffffffffffffffffffffffffffffff"}
+	for n := range len(ids) + 1 {
+		for _, replaced := range []int{0, 1, n} {
+			want := StartedTasksEvent("svc-x", ids[:n])
+			if replaced > 0 {
+				want += ReplacedUnhealthySuffix(replaced)
+			}
+			got := AppendStartedTasksEvent([]byte("kept|"), "svc-x", n, func(i int) string { return ids[i] }, replaced)
+			if string(got) != "kept|"+want {
+				t.Errorf("n=%d replaced=%d: got %q, want %q", n, replaced, got, "kept|"+want)
+			}
+		}
+	}
+}

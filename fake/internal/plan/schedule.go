@@ -76,7 +76,6 @@ func (c *computation) schedule() {
 	}
 
 	sel := newSelector(c.deps, c.buf)
-	reason := ScalingReason(p.next.ID)
 	stops := c.buf.stops[:0] // copied into the plan once, at its size
 	stop := func(picked []*taskState, code types.TaskStopCode, why string) {
 		for _, ts := range picked {
@@ -85,6 +84,18 @@ func (c *computation) schedule() {
 				ts.stopped = true
 			}
 		}
+	}
+	// stopScaling stops picked with the scaling reason, built only when
+	// there is a task to stop (most passes stop none).
+	reason := ""
+	stopScaling := func(picked []*taskState) {
+		if len(picked) == 0 {
+			return
+		}
+		if reason == "" {
+			reason = ScalingReason(p.next.ID)
+		}
+		stop(picked, types.TaskStopCodeServiceSchedulerInitiated, reason)
 	}
 	// 1. Unhealthy tasks: those of older deployments always go.
 	var unhealthy []*taskState
@@ -122,13 +133,13 @@ func (c *computation) schedule() {
 	// 2. Older deployments' tasks, unless the primary failed.
 	if !failed {
 		old := c.oldAlive()
-		stop(sel.pick(old, len(old), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+		stopScaling(sel.pick(old, len(old), &budget))
 	} else if over := liveTotal - len(stops) - maxT; over > 0 {
 		// 2b. The primary failed and desiredCount was lowered since: older
 		// deployments keep running, but only within maximumPercent
 		// (found by chaos seed 103).
 		old := c.oldAlive()
-		stop(sel.pick(old, min(over, len(old)), &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+		stopScaling(sel.pick(old, min(over, len(old)), &budget))
 	}
 
 	// 3. Primary tasks above desiredCount, those that have made the least
@@ -140,7 +151,7 @@ func (c *computation) schedule() {
 				good = append(good, ts)
 			}
 		}
-		stop(sel.pickByProgress(good, surplus, &budget), types.TaskStopCodeServiceSchedulerInitiated, reason)
+		stopScaling(sel.pickByProgress(good, surplus, &budget))
 	}
 
 	// 4. Still above maximumPercent (desiredCount was lowered while tasks
@@ -150,7 +161,7 @@ func (c *computation) schedule() {
 	// count toward maximumPercent but not toward minimumHealthyPercent
 	// (progress.go; found by the managed-scaling chaos soak, seed 1).
 	if over := liveTotal - len(stops) - maxT; over > 0 {
-		stop(sel.pickByProgress(c.notHealthyYet(stops), over, nil), types.TaskStopCodeServiceSchedulerInitiated, reason)
+		stopScaling(sel.pickByProgress(c.notHealthyYet(stops), over, nil))
 	}
 
 	// A deployment that can neither start nor stop anything, with nothing in

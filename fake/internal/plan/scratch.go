@@ -22,7 +22,8 @@ type scratch struct {
 	marks       []TaskMark // account's marks before they are copied into the plan
 	perAZ       []azCount
 	perInstance map[string]int
-	stops       []Stop // schedule's stops before they are copied into the plan
+	stops       []Stop   // schedule's stops before they are copied into the plan
+	snap        Snapshot // the call's copy of its snapshot (ComputeInto)
 }
 
 // scratchPool holds released scratch buffers (Compute may run concurrently).
@@ -94,5 +95,6 @@ func (b *scratch) release() {
 	clear(b.stops[:cap(b.stops)])
 	b.stops = b.stops[:0]
 	clear(b.perInstance)
+	b.snap = Snapshot{}
 	scratchPool.Put(b)
 }
