@@ -2,6 +2,7 @@ package fake
 
 import (
 	"context"
+	"encoding/binary"
 	"slices"
 	"strings"
 )
@@ -75,7 +76,11 @@ func homeMatches(ref, own string) bool {
 // hexDigits are the digits of IDs.
 const hexDigits = "0123456789abcdef"
 
-// hexID returns n random lowercase hex digits from the seeded source.
+// idStream sets the identifier source apart from the decision source
+// (resetLocked seeds both from the fake's seed).
+const idStream = 0x2545f4914f6cdd1d
+
+// hexID returns n random lowercase hex digits from the identifier source.
 func (e *ECS) hexID(n int) string {
 	var buf [64]byte
 	var b []byte
@@ -88,31 +93,37 @@ func (e *ECS) hexID(n int) string {
 	return string(b)
 }
 
-// appendHex appends n random hex digits to b. Each digit is the low four
-// bits of one draw from the seeded source: exactly what rng.IntN(16)
-// returns (math/rand/v2 masks for a power of two), so IDs are the same as
-// when they were drawn one IntN(16) at a time.
+// appendHex appends n random hex digits to b, sixteen per draw from the
+// identifier source, the high digit first (a draw's digits past the n-th
+// are dropped): a task ID costs two draws.
 func (e *ECS) appendHex(b []byte, n int) []byte {
 	b = slices.Grow(b, n)
 	d := b[len(b) : len(b)+n]
-	p := *e.pcg // a local copy stays in registers: same draws, written back
-	for i := range d {
-		d[i] = hexDigits[p.Uint64()&15]
+	for len(d) > 0 {
+		v := e.ids.Uint64()
+		k := min(len(d), 16)
+		for i := range d[:k] {
+			d[i] = hexDigits[v>>60]
+			v <<= 4
+		}
+		d = d[k:]
 	}
-	*e.pcg = p
 	return b[:len(b)+n]
 }
 
 // drawPackedHex draws 2*len(d) hex digits as appendHex does, keeping them
 // packed two to a byte, the first digit high (unpackHex shows them): a
-// container's runtime ID and its ARN's UUID.
+// container's runtime ID (four draws) and its ARN's UUID (two).
 func (e *ECS) drawPackedHex(d []byte) {
-	p := *e.pcg // as in appendHex
-	for i := range d {
-		hi := p.Uint64() & 15
-		d[i] = byte(hi<<4 | p.Uint64()&15)
+	for len(d) >= 8 {
+		binary.BigEndian.PutUint64(d, e.ids.Uint64())
+		d = d[8:]
 	}
-	*e.pcg = p
+	if len(d) > 0 {
+		var last [8]byte
+		binary.BigEndian.PutUint64(last[:], e.ids.Uint64())
+		copy(d, last[:])
+	}
 }
 
 // uuid returns a random (seeded) UUID-shaped string.
@@ -122,8 +133,8 @@ func (e *ECS) uuid() string {
 }
 
 // appendUUID appends a random (seeded) UUID-shaped string to b: 32 hex
-// digits drawn in order, the 13th shown as 4 and the 17th as a (version 4,
-// variant 10xx).
+// digits drawn as appendHex draws them (two draws), the 13th shown as 4
+// and the 17th as a (version 4, variant 10xx).
 func (e *ECS) appendUUID(b []byte) []byte {
 	var h [32]byte
 	e.appendHex(h[:0], 32)

@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"strconv"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -31,14 +32,12 @@ type deployment struct {
 	cps []types.CapacityProviderStrategyItem
 }
 
-// deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19 digits.
+// deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19
+// digits, the first not 0, from the identifier source.
 func (e *ECS) deploymentIDLocked() string {
-	b := make([]byte, 19)
-	b[0] = byte('1' + e.rng.IntN(9))
-	for i := 1; i < len(b); i++ {
-		b[i] = byte('0' + e.rng.IntN(10))
-	}
-	return "ecs-svc/" + string(b)
+	var buf [27]byte
+	b := append(buf[:0], "ecs-svc/"...)
+	return string(strconv.AppendUint(b, 1e18+e.idRand.Uint64N(9e18), 10))
 }
 
 // newDeploymentLocked makes td the service's PRIMARY deployment (IN_PROGRESS)

@@ -24,8 +24,16 @@ type ECS struct {
 	catchUp catchUp
 	seq     uint64
 	created uint64 // tasks created (the catch-up benchmark's cost per task life)
-	rng     *rand.Rand
-	pcg     *rand.PCG // rng's source: hexID draws from it directly (same stream)
+	// rng is the seeded source of random decisions (the random placement
+	// strategy, eventual consistency's lag, fault probabilities, Spot
+	// interruptions); ids and idRand (its Rand) the seeded source of
+	// identifiers (arn.go), a stream of its own so that how many
+	// identifiers are drawn, and how, never changes a random decision
+	// (the text of task IDs still orders the scheduler's equal choices).
+	rng    *rand.Rand
+	pcg    *rand.PCG // rng's source
+	ids    *rand.PCG
+	idRand *rand.Rand
 	// placeBuf is scratch space for placement ties (reused, no allocs).
 	placeBuf []*instance
 	// spreadBuf is scratch space of the service scheduler's placement
@@ -126,6 +134,8 @@ func (e *ECS) resetLocked() {
 	seed := uint64(e.cfg.seed)
 	e.pcg = rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)
 	e.rng = rand.New(e.pcg)
+	e.ids = rand.NewPCG(seed, seed^idStream)
+	e.idRand = rand.New(e.ids)
 	e.events = eventQueue{}
 	e.clusters = map[string]*cluster{}
 	e.families = map[string]*family{}

@@ -131,7 +131,7 @@ func (x *ELBv2) CreateLoadBalancer(ctx context.Context, in *elbv2.CreateLoadBala
 	if typ == elbtypes.LoadBalancerTypeEnumNetwork {
 		kind, zone, dnsFmt = "net", "Z26RNL4JYFTOTI", "%s-%d.elb.%s.amazonaws.com"
 	}
-	dns := fmt.Sprintf(dnsFmt, name, e.rng.Int64N(9e9)+1e9, region)
+	dns := fmt.Sprintf(dnsFmt, name, e.idRand.Int64N(9e9)+1e9, region)
 	if scheme == elbtypes.LoadBalancerSchemeEnumInternal {
 		dns = "internal-" + dns
 	}

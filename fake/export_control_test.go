@@ -18,7 +18,8 @@ func ControlStateForTest(e *ECS) string {
 	defer e.mu.Unlock()
 	var b strings.Builder
 	rng, _ := e.pcg.MarshalBinary()
-	fmt.Fprintf(&b, "events scheduled %d queued %d; rng %x; spot unavailable %v\n", e.seq, e.events.Len(), rng, e.spotUnavailable)
+	ids, _ := e.ids.MarshalBinary()
+	fmt.Fprintf(&b, "events scheduled %d queued %d; rng %x ids %x; spot unavailable %v\n", e.seq, e.events.Len(), rng, ids, e.spotUnavailable)
 	for _, fs := range e.faults {
 		js, _ := fs.f.MarshalJSON()
 		fmt.Fprintf(&b, "task fault %s used %d\n", js, fs.used)

@@ -59,7 +59,7 @@ func (e *ECS) pulledLocked(t *task, now time.Time) {
 		return
 	}
 	for _, c := range t.containers {
-		e.drawPackedHex(c.runtime[:]) // as hexID(64) draws it
+		e.drawPackedHex(c.runtime[:]) // as hexID(64) draws it: four draws
 		c.hasRuntime = true
 	}
 	if reason := e.awslogsStartLocked(t, now); reason != "" { // logs_awslogs.go

@@ -118,8 +118,11 @@ func WithRegion(region string) Option { return func(c *config) { c.region = regi
 // WithAccount sets the account ID used in ARNs (default 123456789012).
 func WithAccount(account string) Option { return func(c *config) { c.account = account } }
 
-// WithSeed seeds the random source behind IDs and the random placement
-// strategy; the same seed and calls give the same results (default 1).
+// WithSeed seeds the random sources behind IDs and random decisions (the
+// random placement strategy, eventual consistency's lag, fault
+// probabilities); the same seed and calls give the same results (default
+// 1). IDs are drawn from a stream of their own: they never change a
+// random decision.
 func WithSeed(seed int64) Option { return func(c *config) { c.seed = seed } }
 
 // WithClock replaces the default manual clock, for example with RealTime.

@@ -452,7 +452,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 			}
 			ct.healthInterval = time.Duration(iv) * time.Second
 		}
-		e.drawPackedHex(ct.uuid[:]) // as uuid draws it
+		e.drawPackedHex(ct.uuid[:]) // as appendUUID draws it
 		t.containers = append(t.containers, ct)
 	}
 	bindLocked(t, n, inst, az, req.group)

@@ -16,11 +16,14 @@ import (
 )
 
 // SnapshotFormat and SnapshotVersion identify the files Snapshot writes. A
-// file of another format, or of a newer version than this fake reads, is
-// refused by Restore with an error saying so.
+// file of another format, or of another version than this fake writes, is
+// refused by Restore with an error saying so. Version 2 came with
+// identifiers drawn sixteen hex digits per draw from a source of their own
+// (round 6): replaying a version 1 journal would give its tasks other IDs,
+// and the calls that named them would miss, a different world.
 const (
 	SnapshotFormat  = "ecsdeploy-fake-state"
-	SnapshotVersion = 1
+	SnapshotVersion = 2
 )
 
 // snapshotFile is the saved form of a world: how it was built, and its
@@ -111,6 +114,8 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 		return nil, fmt.Errorf("fake: restore: snapshot version %d is newer than this fake reads (%d); use the ecsdeploy version that wrote it", f.Version, SnapshotVersion)
 	case f.Version < 1:
 		return nil, fmt.Errorf("fake: restore: snapshot version %d is not valid", f.Version)
+	case f.Version < SnapshotVersion:
+		return nil, fmt.Errorf("fake: restore: snapshot version %d was written by an older fake that drew identifiers differently: its calls name IDs this fake would not draw, so it cannot be replayed faithfully; use the ecsdeploy version that wrote it", f.Version)
 	case f.Start.IsZero() || f.Now.Before(f.Start):
 		return nil, fmt.Errorf("fake: restore: damaged snapshot: now %v before start %v", f.Now, f.Start)
 	}

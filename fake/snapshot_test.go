@@ -112,8 +112,9 @@ func restoredContinuesExactly(t *testing.T, opts ...fake.Option) {
 	t.Logf("snapshot: %d bytes; after 40 more steps: %d bytes", len(snap), len(snap2))
 }
 
-// A document that is not a snapshot, a damaged one and one of a newer
-// version are errors saying so, never an empty world.
+// A document that is not a snapshot, a damaged one and one of a newer or
+// older version are errors saying so, never an empty world (or another
+// one).
 func TestRestoreRefusesBadSnapshots(t *testing.T) {
 	e, _ := midRollout(t)
 	good, err := e.Snapshot()
@@ -137,7 +138,8 @@ func TestRestoreRefusesBadSnapshots(t *testing.T) {
 		{"empty", nil, "not a readable snapshot"},
 		{"truncated", good[:len(good)/2], "not a readable snapshot"},
 		{"other format", edit(func(m map[string]any) { m["format"] = "something-else" }), `format "something-else"`},
-		{"newer version", edit(func(m map[string]any) { m["version"] = 2 }), "snapshot version 2 is newer than this fake reads (1)"},
+		{"newer version", edit(func(m map[string]any) { m["version"] = 3 }), "snapshot version 3 is newer than this fake reads (2)"},
+		{"version 1 (other identifier draws)", edit(func(m map[string]any) { m["version"] = 1 }), "snapshot version 1 was written by an older fake that drew identifiers differently"},
 		{"entries out of order", edit(func(m map[string]any) {
 			j := m["journal"].([]any)
 			j[3], j[len(j)-1] = j[len(j)-1], j[3]

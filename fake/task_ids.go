@@ -1,8 +1,8 @@
 package fake
 
-// A task's identifiers, drawn from the seeded source in the order the fake
-// always has (the determinism digests pin them): one string per task, its
-// ARN, and the container UUIDs kept as packed digits until shown.
+// A task's identifiers, drawn from the seeded identifier source (arn.go) in
+// a fixed order (the determinism digests pin them): one string per task,
+// its ARN, and the container UUIDs kept as packed digits until shown.
 
 // taskIDs are the identifiers of a new task; id is a slice of arn.
 type taskIDs struct {
@@ -10,10 +10,10 @@ type taskIDs struct {
 	eni, privateIP string
 }
 
-// taskIDsLocked draws a new task's identifiers from the seeded source in
-// the order the fake always has: the task ID, then (awsvpc) the network
-// interface and private IP; the container UUIDs follow (drawPackedHex,
-// one per container). The ARN reads
+// taskIDsLocked draws a new task's identifiers from the identifier source
+// in a fixed order: the task ID (two draws), then (awsvpc) the network
+// interface (two) and private IP (none); the container UUIDs follow
+// (drawPackedHex, two draws per container). The ARN reads
 // arn:aws:ecs:<region>:<account>:task/<cluster>/<id>; a container's
 // ...:container/<cluster>/<id>/<uuid> is made when it is shown
 // (containerARN), so a task costs one small string.

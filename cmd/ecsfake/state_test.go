@@ -141,7 +141,7 @@ func TestStateFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ name, content, want string }{
 		{"corrupt.json", `{"format":"ecsdeploy-fake-state","version":1,"journal":[`, "not a readable snapshot"},
-		{"newer.json", `{"format":"ecsdeploy-fake-state","version":9,"start":"2025-01-01T00:00:00Z","now":"2025-01-01T00:00:00Z"}`, "snapshot version 9 is newer than this fake reads (1)"},
+		{"newer.json", `{"format":"ecsdeploy-fake-state","version":9,"start":"2025-01-01T00:00:00Z","now":"2025-01-01T00:00:00Z"}`, "snapshot version 9 is newer than this fake reads (2)"},
 		{"other.json", `{"hello":"world"}`, `format ""`},
 	} {
 		path := filepath.Join(dir, c.name)

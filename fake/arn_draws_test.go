@@ -1,0 +1,144 @@
+package fake
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"regexp"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// drawsBetween returns how many draws take a PCG from state from to state
+// to, or -1 when more than limit would.
+func drawsBetween(from, to rand.PCG, limit int) int {
+	for n := 0; n <= limit; n++ {
+		if from == to {
+			return n
+		}
+		from.Uint64()
+	}
+	return -1
+}
+
+// sources returns the fake's identifier and decision sources as they are.
+func sources(e *ECS) (ids, decisions rand.PCG) {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	return *e.ids, *e.pcg
+}
+
+// A task's identifiers cost a draw per sixteen hex digits, from the
+// identifier source alone: a task with one container draws its task ID
+// (2), its container's UUID (2) and, once pulled, its runtime ID (4); an
+// awsvpc task its network interface's attachment UUID too (2). Drawn a hex
+// digit at a time they cost 128 and 160 draws, and from the decision
+// source they would move every later random decision.
+func TestTaskIdentifierDraws(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		td    *ecs.RegisterTaskDefinitionInput
+		in    ecs.RunTaskInput
+		draws int
+	}{
+		{"EC2, one container", simpleTD("ec2", "ec2:1"), ecs.RunTaskInput{}, 8},
+		{"Fargate awsvpc, one container", fargateTD("fg", "fg:1"),
+			ecs.RunTaskInput{LaunchType: types.LaunchTypeFargate, NetworkConfiguration: netCfg}, 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e := clusterT(t, 1)
+			c.in.TaskDefinition = aws.String(registerT(t, e, c.td))
+			ids0, dec0 := sources(e)
+			out := run(t, e, &c.in)
+			e.Advance(time.Minute)
+			tk := describe(t, e, aws.ToString(out.Tasks[0].TaskArn))
+			if aws.ToString(tk.LastStatus) != "RUNNING" || aws.ToString(tk.Containers[0].RuntimeId) == "" {
+				t.Fatalf("task %s, runtime ID %q: want it RUNNING with a runtime ID", aws.ToString(tk.LastStatus), aws.ToString(tk.Containers[0].RuntimeId))
+			}
+			ids1, dec1 := sources(e)
+			if n := drawsBetween(ids0, ids1, 1000); n != c.draws {
+				t.Errorf("identifier draws for one task: %d, want %d", n, c.draws)
+			}
+			if n := drawsBetween(dec0, dec1, 1000); n != 0 {
+				t.Errorf("decision draws for one task: %d, want 0 (identifiers have a source of their own)", n)
+			}
+		})
+	}
+}
+
+// The identifiers keep their shapes: 32 hex digits for a task ID, a UUID
+// with the version 4 and variant a digits for a container, 64 hex digits
+// for a runtime ID, 19 digits after ecs-svc/ for a deployment, i- and 17
+// hex digits for an EC2 instance.
+func TestIdentifierShapes(t *testing.T) {
+	e := clusterT(t, 1)
+	td := registerT(t, e, simpleTD("web", "web:1"))
+	createSvc(t, e, "web", td, 1, svcOpts{min: 100, max: 200})
+	e.Advance(time.Minute)
+	tasks := e.Tasks("default")
+	if len(tasks) != 1 {
+		t.Fatalf("%d tasks, want 1", len(tasks))
+	}
+	tk := tasks[0]
+	hexRun := `[0-9a-f]`
+	uuid := hexRun + `{8}-` + hexRun + `{4}-4` + hexRun + `{3}-a` + hexRun + `{3}-` + hexRun + `{12}`
+	for _, c := range []struct{ what, got, pattern string }{
+		{"task ARN", aws.ToString(tk.TaskArn), `^arn:aws:ecs:us-east-1:123456789012:task/default/` + hexRun + `{32}$`},
+		{"container ARN", aws.ToString(tk.Containers[0].ContainerArn), `^arn:aws:ecs:us-east-1:123456789012:container/default/` + hexRun + `{32}/` + uuid + `$`},
+		{"runtime ID", aws.ToString(tk.Containers[0].RuntimeId), `^` + hexRun + `{64}$`},
+		{"container instance ARN", aws.ToString(tk.ContainerInstanceArn), `^arn:aws:ecs:us-east-1:123456789012:container-instance/default/` + hexRun + `{32}$`},
+	} {
+		if !regexp.MustCompile(c.pattern).MatchString(c.got) {
+			t.Errorf("%s %q does not match %s", c.what, c.got, c.pattern)
+		}
+	}
+	out, err := e.DescribeServices(bg, &ecs.DescribeServicesInput{Services: []string{"web"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := aws.ToString(out.Services[0].Deployments[0].Id); !regexp.MustCompile(`^ecs-svc/[1-9][0-9]{18}$`).MatchString(id) {
+		t.Errorf("deployment ID %q, want ecs-svc/ and 19 digits", id)
+	}
+	if ev := aws.ToString(out.Services[0].Events[0].Id); !regexp.MustCompile(`^` + uuid + `$`).MatchString(ev) {
+		t.Errorf("service event ID %q, want a UUID", ev)
+	}
+	ci, err := e.DescribeContainerInstances(bg, &ecs.DescribeContainerInstancesInput{ContainerInstances: []string{aws.ToString(tk.ContainerInstanceArn)}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if id := aws.ToString(ci.ContainerInstances[0].Ec2InstanceId); !regexp.MustCompile(`^i-` + hexRun + `{17}$`).MatchString(id) {
+		t.Errorf("EC2 instance ID %q, want i- and 17 hex digits", id)
+	}
+}
+
+// appendHex and drawPackedHex give the same digits from the same state
+// (a container's UUID and runtime ID are shown as hexID would draw them),
+// n digits are the first n of a longer draw, and digits are drawn high
+// first, sixteen per draw.
+func TestHexDrawsAgree(t *testing.T) {
+	e := New(WithSeed(42))
+	start := *e.ids
+	long := e.hexID(64)
+	*e.ids = start
+	var packed [32]byte
+	e.drawPackedHex(packed[:])
+	var shown [64]byte
+	unpackHex(shown[:], packed[:])
+	if string(shown[:]) != long {
+		t.Errorf("drawPackedHex shows %s, appendHex drew %s", shown[:], long)
+	}
+	for _, n := range []int{1, 16, 17, 32} {
+		*e.ids = start
+		if got := e.hexID(n); got != long[:n] {
+			t.Errorf("hexID(%d) = %s, want %s", n, got, long[:n])
+		}
+	}
+	*e.ids = start
+	p := start
+	if got, want := e.hexID(16), fmt.Sprintf("%016x", p.Uint64()); got != want {
+		t.Errorf("hexID(16) = %s, want one draw's digits, high first: %s", got, want)
+	}
+}
