@@ -1,7 +1,6 @@
 package fake
 
 import (
-	"fmt"
 	"slices"
 	"time"
 
@@ -230,19 +229,12 @@ func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 }
 
 // GroupInstances returns the ARNs of the ACTIVE container instances of a
-// declared Auto Scaling group and how many are launching.
+// declared Auto Scaling group and how many are launching (DescribeGroup's
+// ContainerInstanceArns and Launching).
 func (e *ECS) GroupInstances(name string) (active []string, launching int, err error) {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	e.catchUpLocked()
-	g := e.asgs[name]
-	if g == nil {
-		return nil, 0, fmt.Errorf("auto scaling group %s is not declared", name)
+	st, err := e.DescribeGroup(name)
+	if err != nil {
+		return nil, 0, err
 	}
-	for _, in := range g.instances {
-		if in.status == "ACTIVE" {
-			active = append(active, in.arn)
-		}
-	}
-	return active, g.launching, nil
+	return st.ContainerInstanceArns, st.Launching, nil
 }

@@ -66,7 +66,7 @@ func (e *ECS) bakeLocked(s *service) time.Duration {
 	}
 	bake := minBake
 	for _, name := range al.AlarmNames {
-		if a := e.cw.alarms[name]; a != nil && !a.deleted {
+		if a := e.cw.alarms[name]; a != nil { // deleted and replaced alarms leave the map (cloudwatch_alarms.go)
 			bake = max(bake, a.cfg.Period*time.Duration(a.cfg.EvaluationPeriods))
 		}
 	}

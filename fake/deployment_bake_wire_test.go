@@ -45,7 +45,8 @@ func describeWebCLI(t *testing.T, srv *faketest.Server) cliService {
 // TestDeploymentBakeOverTheWireCLI: the AWS CLI sees a deployment watched
 // by a deployment alarm IN_PROGRESS, alone in the list with its 3 tasks
 // RUNNING, for the bake after the old revision scaled in (one minute: the
-// alarm's 60 s x 1), and COMPLETED at its end.
+// alarm's 60 s x 1), and COMPLETED at its end; its services-stable waiter
+// returns during the bake (it does not read rolloutState).
 func TestDeploymentBakeOverTheWireCLI(t *testing.T) {
 	needTool(t, "aws", "install the AWS CLI")
 	srv := sdCluster(t, "nginx:2")
@@ -82,6 +83,15 @@ func TestDeploymentBakeOverTheWireCLI(t *testing.T) {
 	if d := s.Deployments; len(d) != 1 || d[0].RolloutState != "IN_PROGRESS" || d[0].RunningCount != 3 || d[0].PendingCount != 0 ||
 		s.RunningCount != 3 || !strings.HasSuffix(d[0].TaskDefinition, "/web:2") {
 		t.Fatalf("baking, through the CLI: %+v", s)
+	}
+	// The CLI's services-stable waiter looks at the deployments' count and
+	// runningCount, not rolloutState (botocore's waiters-2.json): it
+	// returns during the bake, before ECS set the deployment COMPLETED.
+	if _, stderr, err := awsCLI(t, srv, "ecs", "wait", "services-stable", "--services", "web"); err != nil {
+		t.Fatalf("aws ecs wait services-stable during the bake: %v\n%s", err, stderr)
+	}
+	if st := describeWebCLI(t, srv).Services[0].Deployments[0].RolloutState; st != "IN_PROGRESS" {
+		t.Fatalf("after services-stable returned: %s, want still IN_PROGRESS (baking)", st)
 	}
 	srv.ECS.Advance(59 * time.Second)
 	if st := describeWebCLI(t, srv).Services[0].Deployments[0].RolloutState; st != "IN_PROGRESS" {
