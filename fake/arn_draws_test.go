@@ -72,7 +72,8 @@ func TestTaskIdentifierDraws(t *testing.T) {
 // The identifiers keep their shapes: 32 hex digits for a task ID, a UUID
 // with the version 4 and variant a digits for a container, 64 hex digits
 // for a runtime ID, 19 digits after ecs-svc/ for a deployment, i- and 17
-// hex digits for an EC2 instance.
+// hex digits for an EC2 instance, a UUID for an awsvpc task's network
+// interface attachment and eni- and 17 hex digits for its interface.
 func TestIdentifierShapes(t *testing.T) {
 	e := clusterT(t, 1)
 	td := registerT(t, e, simpleTD("web", "web:1"))
@@ -111,6 +112,23 @@ func TestIdentifierShapes(t *testing.T) {
 	}
 	if id := aws.ToString(ci.ContainerInstances[0].Ec2InstanceId); !regexp.MustCompile(`^i-` + hexRun + `{17}$`).MatchString(id) {
 		t.Errorf("EC2 instance ID %q, want i- and 17 hex digits", id)
+	}
+	fg := run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String(registerT(t, e, fargateTD("fg", "fg:1"))),
+		LaunchType: types.LaunchTypeFargate, NetworkConfiguration: netCfg}).Tasks[0]
+	if len(fg.Attachments) != 1 {
+		t.Fatalf("awsvpc task: %d attachments, want 1", len(fg.Attachments))
+	}
+	if id := aws.ToString(fg.Attachments[0].Id); !regexp.MustCompile(`^` + uuid + `$`).MatchString(id) {
+		t.Errorf("network interface attachment ID %q, want a UUID", id)
+	}
+	eni := ""
+	for _, d := range fg.Attachments[0].Details {
+		if aws.ToString(d.Name) == "networkInterfaceId" {
+			eni = aws.ToString(d.Value)
+		}
+	}
+	if !regexp.MustCompile(`^eni-` + hexRun + `{17}$`).MatchString(eni) {
+		t.Errorf("network interface ID %q, want eni- and 17 hex digits", eni)
 	}
 }
 
