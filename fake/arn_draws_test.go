@@ -220,3 +220,35 @@ func TestIdentifierDigitsAreUniform(t *testing.T) {
 	})
 	check("task ID", 65_536, 32, 16, 0, 0.08, func() string { return e.hexID(32) })
 }
+
+// Both seeded sources come back: Restore gives them as the saved world
+// had them, Reset (the reset control's call) as New left them. The
+// scenario draws from each (task identifiers; eventual consistency's lag
+// and random placement).
+func TestSourcesRestoredAndReset(t *testing.T) {
+	e := clusterT(t, 3, WithSeed(9), WithSnapshots(), WithEventualConsistency(20*time.Second))
+	fresh := New(WithSeed(9))
+	ids0, dec0 := sources(fresh)
+	run(t, e, &ecs.RunTaskInput{TaskDefinition: aws.String(registerT(t, e, simpleTD("web", "web:1"))), Count: aws.Int32(3),
+		PlacementStrategy: []types.PlacementStrategy{{Type: types.PlacementStrategyTypeRandom}}})
+	e.Advance(time.Minute)
+	ids1, dec1 := sources(e)
+	if ids1 == ids0 || dec1 == dec0 {
+		t.Fatal("the scenario drew no identifier or no decision")
+	}
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := Restore(snap)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ids, dec := sources(r); ids != ids1 || dec != dec1 {
+		t.Errorf("restored: identifier source same %v, decision source same %v; want both as saved", ids == ids1, dec == dec1)
+	}
+	e.Reset()
+	if ids, dec := sources(e); ids != ids0 || dec != dec0 {
+		t.Errorf("after Reset: identifier source fresh %v, decision source fresh %v; want both as New leaves them", ids == ids0, dec == dec0)
+	}
+}
