@@ -168,8 +168,9 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 	}
 	e.mu.Unlock()
 	if rc, ok := asked.clock.(*realClock); ok {
+		d := f.Now.Sub(rc.Now()) // Now takes rc.mu: read before locking
 		rc.mu.Lock()
-		rc.offset += f.Now.Sub(rc.Now())
+		rc.offset += d
 		rc.mu.Unlock()
 		e.mu.Lock()
 		e.clock, e.cfg.clock = rc, rc

@@ -173,3 +173,31 @@ func TestBannerSaysStateIsInMemory(t *testing.T) {
 		t.Errorf("banner:\n%s", s.banner)
 	}
 }
+
+// A state file restores at the default -speed 1 (a real-time clock) too:
+// ecsfake starts, says so, and saves the world back at shutdown (it hung
+// in Restore: the clock's lock was taken twice).
+func TestStateRestoresAtDefaultSpeed(t *testing.T) {
+	e := fake.New(fake.WithSnapshots())
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, snap, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // serve nothing: start, then shut down at once
+	var out strings.Builder
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-state", path}, &out, io.Discard) }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(out.String(), "ecsfake: world restored from "+path) {
+			t.Errorf("run: %v; output:\n%s\nwant the world restored", err, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ecsfake -state FILE at the default speed did not start within 10 s")
+	}
+}
