@@ -17,7 +17,14 @@ type cluster struct {
 	name, arn, region string
 	status            string
 	settings          []types.ClusterSetting
-	instances         []*instance // registration order
+	instances         []*instance // registration order; forgotten INACTIVE ones leave it
+	// registered counts every instance ever registered (the next one's
+	// AZ round-robin position); inactive queues the remembered INACTIVE
+	// instances in the order they became INACTIVE, inactiveN counts them
+	// (instances_forget.go).
+	registered int
+	inactive   []*instance
+	inactiveN  int
 	tasks             []*task     // creation order; forgotten ones are compacted lazily
 	tasksArr          []*task     // the whole array tasks lies in (task_alloc.go appendTaskLocked)
 	dead              int         // forgotten tasks still in tasks
