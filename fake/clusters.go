@@ -25,9 +25,9 @@ type cluster struct {
 	registered int
 	inactive   []*instance
 	inactiveN  int
-	tasks             []*task     // creation order; forgotten ones are compacted lazily
-	tasksArr          []*task     // the whole array tasks lies in (task_alloc.go appendTaskLocked)
-	dead              int         // forgotten tasks still in tasks
+	tasks      []*task // creation order; forgotten ones are compacted lazily
+	tasksArr   []*task // the whole array tasks lies in (task_alloc.go appendTaskLocked)
+	dead       int     // forgotten tasks still in tasks
 	// taskIndex lists tasks by desired status and family, service,
 	// startedBy or instance (task_index.go).
 	taskIndex map[taskIndexKey]*taskList
