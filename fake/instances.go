@@ -62,6 +62,8 @@ type instance struct {
 	// forgotten: INACTIVE past its retention, or evicted by the cap on
 	// remembered INACTIVE instances (instances_forget.go).
 	forgotten bool
+	// inactiveAt is when it became INACTIVE (instances_forget.go).
+	inactiveAt time.Time
 }
 
 func (in *instance) az() string { return in.attrs["ecs.availability-zone"] }

@@ -13,8 +13,8 @@ import (
 // one hour following termination. After one hour, the instance description
 // is no longer available." (Amazon ECS Developer Guide, "Container
 // instance lifecycle"). The fake forgets each INACTIVE instance
-// instanceRetention after it became INACTIVE, with one scheduled event
-// (no polling), and remembers at most maxInactiveInstances of them per
+// instanceRetention after it became INACTIVE, with scheduled events (no
+// polling; one pending per cluster), and remembers at most maxInactiveInstances of them per
 // cluster, forgetting the oldest first, so that a register/deregister loop
 // cannot grow a cluster without bound even when virtual time stands still.
 // A forgotten instance is unknown everywhere (DescribeContainerInstances
@@ -34,12 +34,33 @@ const maxInactiveInstances = 1000
 // more than maxInactiveInstances INACTIVE instances.
 func (e *ECS) retireInstanceLocked(in *instance, now time.Time) {
 	c := in.cluster
+	in.inactiveAt = now
 	c.inactive = append(c.inactive, in)
 	c.inactiveN++
-	e.scheduleLocked(now.Add(instanceRetention), func(time.Time) { e.forgetInstanceLocked(in) })
 	for c.inactiveN > maxInactiveInstances {
 		e.forgetInstanceLocked(c.inactive[0])
 	}
+	e.armInstanceForgetLocked(c)
+}
+
+// armInstanceForgetLocked schedules the forgetting of c's oldest
+// remembered INACTIVE instance, unless it is scheduled. One event per
+// cluster is pending at a time, not one per instance: an event holds what
+// it will forget, so per-instance events would let memory grow with the
+// instances retired while virtual time stands still. When it runs it
+// forgets every instance whose hour is over and arms the next.
+func (e *ECS) armInstanceForgetLocked(c *cluster) {
+	if c.forgetArmed || len(c.inactive) == 0 {
+		return
+	}
+	c.forgetArmed = true
+	e.scheduleLocked(c.inactive[0].inactiveAt.Add(instanceRetention), func(now time.Time) {
+		c.forgetArmed = false
+		for len(c.inactive) > 0 && !now.Before(c.inactive[0].inactiveAt.Add(instanceRetention)) {
+			e.forgetInstanceLocked(c.inactive[0])
+		}
+		e.armInstanceForgetLocked(c)
+	})
 }
 
 // forgetInstanceLocked forgets the INACTIVE instance in: it leaves its
