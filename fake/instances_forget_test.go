@@ -241,3 +241,49 @@ func TestInstanceChurnMemoryIsBounded(t *testing.T) {
 	}
 	runtime.KeepAlive(e)
 }
+
+// TestRestoredWorldForgetsInactiveInstancesOnTime: a snapshot taken while
+// instances are INACTIVE (one deregistered, one lost half an hour later)
+// restores a world that forgets each of them when the
+// original does.
+func TestRestoredWorldForgetsInactiveInstancesOnTime(t *testing.T) {
+	e := newCluster(t, 2, WithSnapshots())
+	arns := e.clusterInstanceArns("default")
+	if _, err := e.DeregisterContainerInstance(bg, &ecs.DeregisterContainerInstanceInput{ContainerInstance: &arns[0]}); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(30 * time.Minute)
+	if err := e.LoseInstance(arns[1]); err != nil {
+		t.Fatal(err)
+	}
+	r := restoredCopy(t, e)
+	for _, step := range []struct {
+		d    time.Duration
+		want [2]string
+	}{
+		{29 * time.Minute, [2]string{"INACTIVE", "INACTIVE"}},
+		{time.Minute, [2]string{"MISSING", "INACTIVE"}},
+		{30 * time.Minute, [2]string{"MISSING", "MISSING"}},
+	} {
+		for _, w := range []*ECS{e, r} {
+			w.Advance(step.d)
+			for i, arn := range arns {
+				if got := describeInstance(t, w, arn); got != step.want[i] {
+					t.Fatalf("instance %d: %s, want %s (restored %v)", i, got, step.want[i], w == r)
+				}
+			}
+		}
+	}
+}
+
+// clusterInstanceArns returns the ARNs of cluster name's instances in
+// registration order.
+func (e *ECS) clusterInstanceArns(name string) []string {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	var out []string
+	for _, in := range e.clusters[name].instances {
+		out = append(out, in.arn)
+	}
+	return out
+}
