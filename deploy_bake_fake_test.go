@@ -1,6 +1,7 @@
 package ecsdeploy_test
 
 import (
+	"context"
 	"errors"
 	"slices"
 	"testing"
@@ -167,6 +168,67 @@ func TestDeployerRollbackBakesAndWithRollbackTimeout(t *testing.T) {
 			}
 			if !c.rolledBack && (!errors.Is(df.RollbackErr, ecsdeploy.ErrTimeout) || df.RollbackState != types.DeploymentRolloutStateInProgress) {
 				t.Fatalf("rollback error %v, state %s: want a timeout while IN_PROGRESS (baking)", df.RollbackErr, df.RollbackState)
+			}
+		})
+	}
+}
+
+// slowRollbackAPI is the fake's API whose UpdateService back to a given
+// task definition takes took of virtual time before ECS answers it.
+type slowRollbackAPI struct {
+	*fake.ECS
+	to   string
+	took time.Duration
+}
+
+// UpdateService lets s.took pass first when the update goes back to s.to.
+func (s slowRollbackAPI) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, opts ...func(*ecs.Options)) (*ecs.UpdateServiceOutput, error) {
+	if aws.ToString(in.TaskDefinition) == s.to {
+		s.Advance(s.took)
+	}
+	return s.ECS.UpdateService(ctx, in, opts...)
+}
+
+// TestWithRollbackTimeoutBoundsUpdateAndWaitTogether: WithRollbackTimeout
+// bounds the Deployer's rollback as a whole, the update back and the wait
+// for its deployment together. The rollback needs about 7 virtual
+// minutes after its update (the failed tasks go, then the 5-minute bake);
+// with 9 minutes it completes when the update is quick, and times out
+// when the update itself took 3 of them (it completed before: the wait
+// had 9 minutes of its own after the update).
+func TestWithRollbackTimeoutBoundsUpdateAndWaitTogether(t *testing.T) {
+	for _, c := range []struct {
+		name       string
+		took       time.Duration
+		rolledBack bool
+	}{{"quick update", 0, true}, {"slow update", 3 * time.Minute, false}} {
+		t.Run(c.name, func(t *testing.T) {
+			f := bakedService(t)
+			old := aws.ToString(describeSvc(t, f, "web").TaskDefinition)
+			if err := f.e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
+				t.Fatal(err)
+			}
+			d := ecsdeploy.New(slowRollbackAPI{ECS: f.e, to: old, took: c.took}, ecsdeploy.WithClock(f.e))
+			began := time.Time{}
+			_, err := d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:bad"},
+				ecsdeploy.WithTimeout(3*time.Minute), ecsdeploy.WithRollback(), ecsdeploy.WithRollbackTimeout(9*time.Minute),
+				ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+					if rb, ok := ev.(*ecsdeploy.RollbackEvent); ok && began.IsZero() {
+						began = rb.At.Add(-c.took) // the first report comes after the update
+					}
+				}))
+			var df *ecsdeploy.DeploymentFailedError
+			if !errors.As(err, &df) || !df.RollbackStarted || df.RollbackBy != "deployer" {
+				t.Fatalf("Deploy: want a deployer rollback, got %T %v", err, err)
+			}
+			if df.RolledBack != c.rolledBack {
+				t.Fatalf("rolled back %v, want %v (rollback error %v)", df.RolledBack, c.rolledBack, df.RollbackErr)
+			}
+			if !c.rolledBack && !errors.Is(df.RollbackErr, ecsdeploy.ErrTimeout) {
+				t.Fatalf("rollback error %v, want a timeout", df.RollbackErr)
+			}
+			if spent := f.e.Now().Sub(began); spent > 9*time.Minute+10*time.Second {
+				t.Fatalf("the rollback took %v from its update, want at most WithRollbackTimeout's 9m", spent)
 			}
 		})
 	}

@@ -163,7 +163,8 @@ func WithRollbackNoWait() Option { return func(c *config) { c.rollbackNoWait = t
 // (a short WithTimeout) may still need long for the rollback: with
 // deployment alarms ECS bakes the rollback deployment the Deployer starts
 // before it completes (docs/deployer.md, "Auto scaling and deployment
-// alarms").
+// alarms"). Deployer.Rollback, a rollback asked for, is an update like any
+// other and is bounded by WithTimeout.
 func WithRollbackTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {

@@ -131,7 +131,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	rcancel()
 	switch {
 	case ferr.RollbackStarted && cfg.rollback && !cfg.rollbackNoWait && !ferr.RolledBack:
-		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, nil, ferr)
+		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, nil, cfg.clock.Now().Add(cfg.rollbackWait()), ferr)
 	case !ferr.RollbackStarted && cfg.rollback:
 		d.rollbackTo(ctx, cfg, tr, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
@@ -306,19 +306,19 @@ func rollbackEvent(cfg config, service string, ferr *DeploymentFailedError) *Rol
 		TaskDefinition: ferr.RollbackTaskDefinition, State: ferr.RollbackState, Completed: ferr.RolledBack}
 }
 
-// awaitRollback waits, with a timeout of its own (cfg.rollbackWait), for
-// the rollback deployment ferr names to complete, and records how it
-// ended on ferr.
+// awaitRollback waits, until deadline (the rollback's own timeout,
+// cfg.rollbackWait, from when the rollback began), for the rollback
+// deployment ferr names to complete, and records how it ended on ferr.
 // after is the last reading of the service, so the first read of this
 // wait comes one schedule step later (no extra call).
 //
 // written is the response of the Deployer's own rollback update (nil for
 // the circuit breaker's): until reads show it, they count as pending
 // (eventual consistency, consistency.go).
-func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after, written *types.Service, ferr *DeploymentFailedError) {
+func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, cluster, service string, after, written *types.Service, deadline time.Time, ferr *DeploymentFailedError) {
 	id := ferr.RollbackDeploymentID
 	w := waitSpec{cluster: cluster, service: service, what: "rollback deployment " + id + " to complete", after: after, sched: d.schedule(cfg, after),
-		deadline: cfg.clock.Now().Add(cfg.rollbackWait())}
+		deadline: deadline}
 	j := func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)
 		if o.kind == outcomeCompleted && steadyOutcome(s).kind != outcomeCompleted {
@@ -346,15 +346,17 @@ func (d *deployer) awaitRollback(ctx context.Context, cfg config, tr *tracker, c
 }
 
 // rollbackTo updates the service back to target and, unless
-// WithRollbackNoWait, waits for that deployment with a timeout of its
-// own (cfg.rollbackWait), recording the result on ferr.
+// WithRollbackNoWait, waits for that deployment, the update and the wait
+// together within a timeout of their own (cfg.rollbackWait), recording the
+// result on ferr.
 func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, cluster, service, target, failed string, ferr *DeploymentFailedError) {
 	if target == "" || target == failed {
 		ferr.RollbackErr = fmt.Errorf("no COMPLETED deployment with another task definition to roll back to")
 		return
 	}
 	d.action(cfg, "rolling back service %s to %s", service, shortTD(target))
-	uctx, cancel := withDeadline(ctx, cfg.clock, cfg.clock.Now().Add(cfg.rollbackWait()))
+	end := cfg.clock.Now().Add(cfg.rollbackWait())
+	uctx, cancel := withDeadline(ctx, cfg.clock, end)
 	out, err := d.api.UpdateService(uctx, &ecs.UpdateServiceInput{Cluster: optional(cluster), Service: &service, TaskDefinition: &target})
 	cancel()
 	if err != nil {
@@ -371,7 +373,7 @@ func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, clus
 	if cfg.rollbackNoWait || p == nil {
 		return
 	}
-	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, ferr)
+	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, end, ferr)
 }
 
 // Rollback deploys the last COMPLETED task definition (or in.TaskDefinition).
