@@ -214,6 +214,7 @@ func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 		g.desired -= n
 		k -= n
 	}
+	var retired []*instance
 	for i := len(g.instances) - 1; i >= 0 && k > 0; i-- {
 		inst := g.instances[i]
 		if inst.status != "ACTIVE" || len(inst.tasks) > 0 || len(e.asgInstancesLocked(cp.name)) <= g.spec.MinSize {
@@ -222,10 +223,13 @@ func (e *ECS) scaleInLocked(cp *capacityProvider, k int, now time.Time) {
 		inst.status, inst.connected = "INACTIVE", false
 		inst.version++
 		g.instances = slices.Delete(g.instances, i, i+1)
+		retired = append(retired, inst)
 		g.desired--
 		k--
 	}
-	_ = now
+	for _, inst := range retired { // after the walk: retiring may forget others of g
+		e.retireInstanceLocked(inst, now)
+	}
 }
 
 // GroupInstances returns the ARNs of the ACTIVE container instances of a

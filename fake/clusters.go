@@ -17,10 +17,19 @@ type cluster struct {
 	name, arn, region string
 	status            string
 	settings          []types.ClusterSetting
-	instances         []*instance // registration order
-	tasks             []*task     // creation order; forgotten ones are compacted lazily
-	tasksArr          []*task     // the whole array tasks lies in (task_alloc.go appendTaskLocked)
-	dead              int         // forgotten tasks still in tasks
+	instances         []*instance // registration order; forgotten INACTIVE ones leave it
+	// registered counts every instance ever registered (the next one's
+	// AZ round-robin position); inactive queues the remembered INACTIVE
+	// instances in the order they became INACTIVE, inactiveN counts them,
+	// and forgetArmed is set while an event is scheduled to forget the
+	// oldest (instances_forget.go).
+	registered  int
+	inactive    []*instance
+	inactiveN   int
+	forgetArmed bool
+	tasks       []*task // creation order; forgotten ones are compacted lazily
+	tasksArr    []*task // the whole array tasks lies in (task_alloc.go appendTaskLocked)
+	dead        int     // forgotten tasks still in tasks
 	// taskIndex lists tasks by desired status and family, service,
 	// startedBy or instance (task_index.go).
 	taskIndex map[taskIndexKey]*taskList

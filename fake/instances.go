@@ -59,6 +59,11 @@ type instance struct {
 	// lists are the instance's task lists by desired status code, as
 	// last found (task_index.go instanceListLocked).
 	lists [4]*taskList
+	// forgotten: INACTIVE past its retention, or evicted by the cap on
+	// remembered INACTIVE instances (instances_forget.go).
+	forgotten bool
+	// inactiveAt is when it became INACTIVE (instances_forget.go).
+	inactiveAt time.Time
 }
 
 func (in *instance) az() string { return in.attrs["ecs.availability-zone"] }
@@ -76,7 +81,7 @@ func (e *ECS) newInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 		spec.InstanceType = "t3.medium"
 	}
 	if spec.AZ == "" {
-		spec.AZ = e.cfg.azs[len(c.instances)%len(e.cfg.azs)]
+		spec.AZ = e.cfg.azs[c.registered%len(e.cfg.azs)]
 	}
 	id := e.hexID(32)
 	in := &instance{
@@ -99,6 +104,7 @@ func (e *ECS) newInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 		in.ports[p] = true
 	}
 	c.instances = append(c.instances, in)
+	c.registered++
 	e.instances[id] = in
 	return in
 }
@@ -429,5 +435,7 @@ func (e *ECS) DeregisterContainerInstance(ctx context.Context, in *ecs.Deregiste
 	inst.status = "INACTIVE"
 	inst.version++
 	e.orphanTasksLocked(inst, now)
-	return &ecs.DeregisterContainerInstanceOutput{ContainerInstance: e.instanceViewLocked(inst)}, nil
+	out := &ecs.DeregisterContainerInstanceOutput{ContainerInstance: e.instanceViewLocked(inst)}
+	e.retireInstanceLocked(inst, now)
+	return out, nil
 }

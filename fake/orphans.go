@@ -87,5 +87,6 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 		stopped = append(stopped, t.arn)
 	}
 	e.groupInstanceLostLocked(in, now) // its Auto Scaling group replaces it (capacity_group.go)
+	e.retireInstanceLocked(in, now)
 	return in.arn, stopped, nil
 }
