@@ -167,7 +167,8 @@ func (e *ECS) resetLocked() {
 }
 
 // Reset returns the fake to its state just after New (the clock keeps its
-// time and the random source is re-seeded).
+// time and both random sources, identifiers' and decisions', are
+// re-seeded).
 func (e *ECS) Reset() {
 	e.mu.Lock()
 	defer e.mu.Unlock()

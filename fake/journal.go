@@ -18,7 +18,7 @@ import (
 // reset). The call log and counts are saved as they are. The fake is
 // deterministic (same seed and calls at the same virtual times give the
 // same results, see WithSeed), so replaying the journal on a fresh fake
-// rebuilds the world exactly, its queued lifecycle events, random source
+// rebuilds the world exactly, its queued lifecycle events, random sources
 // and sequence numbers included, which no copy of its data structures
 // could (events are closures). It is kept only WithSnapshots: it grows
 // with the calls made (~100 bytes per read, the request's size per write).

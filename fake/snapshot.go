@@ -64,7 +64,7 @@ type snapshotConfig struct {
 
 // Snapshot returns the whole world as a versioned JSON document that
 // Restore turns back into an identical world: every resource, the virtual
-// clock, the seed and random source, queued lifecycle events, faults,
+// clock, the seed and both random sources, queued lifecycle events, faults,
 // counts. The fake must have been created WithSnapshots; a fault with a
 // Match predicate cannot be saved (an error says so).
 func (e *ECS) Snapshot() ([]byte, error) {
@@ -100,8 +100,9 @@ func (e *ECS) snapshotFile() (snapshotFile, error) {
 // saved, with WithSnapshots on. Its clock is a manual clock at that time,
 // unless opts give WithClock(RealTime(speed)): that clock then continues
 // from the saved time. Other options are taken from the snapshot. A
-// document that is not a snapshot, is damaged, or comes from a newer
-// version is an error naming the problem, never an empty world.
+// document that is not a snapshot, is damaged, or comes from another
+// version (see SnapshotVersion) is an error naming the problem, never an
+// empty or other world.
 func Restore(data []byte, opts ...Option) (*ECS, error) {
 	var f snapshotFile
 	if err := json.Unmarshal(data, &f); err != nil {
@@ -168,8 +169,9 @@ func Restore(data []byte, opts ...Option) (*ECS, error) {
 	}
 	e.mu.Unlock()
 	if rc, ok := asked.clock.(*realClock); ok {
+		d := f.Now.Sub(rc.Now()) // Now takes rc.mu: read before locking
 		rc.mu.Lock()
-		rc.offset += f.Now.Sub(rc.Now())
+		rc.offset += d
 		rc.mu.Unlock()
 		e.mu.Lock()
 		e.clock, e.cfg.clock = rc, rc

@@ -112,6 +112,42 @@ func restoredContinuesExactly(t *testing.T, opts ...fake.Option) {
 	t.Logf("snapshot: %d bytes; after 40 more steps: %d bytes", len(snap), len(snap2))
 }
 
+// Restore with WithClock(RealTime(speed)), as ecsfake -state restores at
+// its default -speed 1, returns the saved world on that clock, continuing
+// from the saved time (it never returned: the clock's lock was taken
+// twice).
+func TestRestoreOnRealTimeContinuesFromSavedTime(t *testing.T) {
+	e, _ := midRollout(t)
+	saved := e.Now()
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	type restored struct {
+		e   *fake.ECS
+		err error
+	}
+	done := make(chan restored, 1)
+	go func() {
+		r, err := fake.Restore(snap, fake.WithClock(fake.RealTime(1)))
+		done <- restored{r, err}
+	}()
+	select {
+	case r := <-done:
+		if r.err != nil {
+			t.Fatal(r.err)
+		}
+		if now := r.e.Now(); now.Before(saved) || now.After(saved.Add(time.Minute)) {
+			t.Errorf("restored on a real-time clock at %v, saved at %v: want it to continue from the saved time", now, saved)
+		}
+		if a, b := len(e.Tasks("default")), len(r.e.Tasks("default")); a != b {
+			t.Errorf("restored world has %d tasks, saved %d", b, a)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Restore with a RealTime clock did not return within 10 s")
+	}
+}
+
 // A document that is not a snapshot, a damaged one and one of a newer or
 // older version are errors saying so, never an empty world (or another
 // one).

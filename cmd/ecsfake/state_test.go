@@ -135,20 +135,27 @@ func TestStateSurvivesKillAndRestart(t *testing.T) {
 	}
 }
 
-// A corrupt or newer-format state file is a clear error at start, never a
-// silent empty world; the file is left as it was.
+// A corrupt, newer-format or older-format (version 1: other identifier
+// draws) state file is a clear error at start, never a silent empty or
+// other world; the file is left as it was.
 func TestStateFileErrors(t *testing.T) {
 	dir := t.TempDir()
 	for _, c := range []struct{ name, content, want string }{
 		{"corrupt.json", `{"format":"ecsdeploy-fake-state","version":1,"journal":[`, "not a readable snapshot"},
 		{"newer.json", `{"format":"ecsdeploy-fake-state","version":9,"start":"2025-01-01T00:00:00Z","now":"2025-01-01T00:00:00Z"}`, "snapshot version 9 is newer than this fake reads (2)"},
+		{"older.json", `{"format":"ecsdeploy-fake-state","version":1,"start":"2025-01-01T00:00:00Z","now":"2025-01-01T00:00:00Z"}`, "snapshot version 1 was written by an older fake that drew identifiers differently"},
 		{"other.json", `{"hello":"world"}`, `format ""`},
 	} {
 		path := filepath.Join(dir, c.name)
 		if err := os.WriteFile(path, []byte(c.content), 0o600); err != nil {
 			t.Fatal(err)
 		}
-		err := run(t.Context(), []string{"-addr", "127.0.0.1:0", "-state", path}, io.Discard, io.Discard)
+		// Cancelled already: a file wrongly accepted makes run serve and
+		// return at once (nil, the file saved over) instead of serving
+		// until the test times out.
+		ctx, cancel := context.WithCancel(t.Context())
+		cancel()
+		err := run(ctx, []string{"-addr", "127.0.0.1:0", "-state", path}, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "-state "+path) || !strings.Contains(err.Error(), c.want) ||
 			!strings.Contains(err.Error(), "move the file away") {
 			t.Errorf("%s: %v, want an error naming the file and %q", c.name, err, c.want)
@@ -164,5 +171,33 @@ func TestBannerSaysStateIsInMemory(t *testing.T) {
 	s := start(t, "-addr", "127.0.0.1:0")
 	if !strings.Contains(s.banner, "state: in memory only: lost when ecsfake stops (-state FILE keeps it)") {
 		t.Errorf("banner:\n%s", s.banner)
+	}
+}
+
+// A state file restores at the default -speed 1 (a real-time clock) too:
+// ecsfake starts, says so, and saves the world back at shutdown (it hung
+// in Restore: the clock's lock was taken twice).
+func TestStateRestoresAtDefaultSpeed(t *testing.T) {
+	e := fake.New(fake.WithSnapshots())
+	snap, err := e.Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, snap, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel() // serve nothing: start, then shut down at once
+	var out strings.Builder
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"-addr", "127.0.0.1:0", "-state", path}, &out, io.Discard) }()
+	select {
+	case err := <-done:
+		if err != nil || !strings.Contains(out.String(), "ecsfake: world restored from "+path) {
+			t.Errorf("run: %v; output:\n%s\nwant the world restored", err, out.String())
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("ecsfake -state FILE at the default speed did not start within 10 s")
 	}
 }
