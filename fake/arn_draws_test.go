@@ -236,15 +236,7 @@ func TestSourcesRestoredAndReset(t *testing.T) {
 	if ids1 == ids0 || dec1 == dec0 {
 		t.Fatal("the scenario drew no identifier or no decision")
 	}
-	snap, err := e.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	r, err := Restore(snap)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if ids, dec := sources(r); ids != ids1 || dec != dec1 {
+	if ids, dec := sources(restoredCopy(t, e)); ids != ids1 || dec != dec1 {
 		t.Errorf("restored: identifier source same %v, decision source same %v; want both as saved", ids == ids1, dec == dec1)
 	}
 	e.Reset()
