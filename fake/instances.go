@@ -309,7 +309,11 @@ func (e *ECS) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeCo
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+			arn := ref // a short ID is answered with its full ARN, as ECS does
+			if !strings.HasPrefix(ref, "arn:") {
+				arn = e.arn(c.region, "container-instance/"+c.name+"/"+ref)
+			}
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
 			continue
 		}
 		v := e.instanceViewLocked(inst)

@@ -27,7 +27,8 @@ type options struct {
 	quotas         fake.Quotas
 	state          string
 	stateEvery     time.Duration
-	consistency    time.Duration // reads lag writes by up to this (fake.WithEventualConsistency)
+	consistency    time.Duration   // reads lag writes by up to this (fake.WithEventualConsistency)
+	set            map[string]bool // the flags given on the command line, by name
 }
 
 var (
@@ -68,6 +69,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	if err := fs.Parse(args); err != nil {
 		return o, err
 	}
+	o.set = map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { o.set[f.Name] = true })
 	if fs.NArg() > 0 {
 		return o, fmt.Errorf("unexpected argument %q; ecsfake takes only flags", fs.Arg(0))
 	}

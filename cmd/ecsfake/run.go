@@ -6,6 +6,7 @@ import (
 	"io"
 	"log"
 	"net"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -41,9 +42,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	url := "http://" + ln.Addr().String()
-	printBanner(stdout, url, o)
+	printBanner(stdout, url, o, restored)
 	if restored {
 		fmt.Fprintf(stdout, "ecsfake: world restored from %s at virtual time %s\n", o.state, e.Now().UTC().Format(time.RFC3339))
+		if ignored := ignoredOnRestore(o); len(ignored) > 0 {
+			fmt.Fprintf(stderr, "ecsfake: -state %s: the restored world keeps the settings it was saved with; ignoring %s "+
+				"(move the file away to start a new world with them)\n",
+				o.state, strings.Join(ignored, ", "))
+		}
 	}
 	stopSaving := make(chan struct{})
 	if o.state != "" && o.stateEvery > 0 {
@@ -90,8 +96,10 @@ func setupDefault(ctx context.Context, e *fake.ECS, o options) error {
 }
 
 // printBanner tells the user where the endpoint is and how to point the
-// AWS CLI and the Go SDK at it.
-func printBanner(w io.Writer, url string, o options) {
+// AWS CLI and the Go SDK at it. A restored world's region, account, seed
+// and instances are the state file's, not the flags': the banner then does
+// not name them.
+func printBanner(w io.Writer, url string, o options, restored bool) {
 	state := "in memory only: lost when ecsfake stops (-state FILE keeps it)"
 	if o.state != "" {
 		state = fmt.Sprintf("kept in %s (saved every %v and at shutdown)", o.state, o.stateEvery)
@@ -100,10 +108,13 @@ func printBanner(w io.Writer, url string, o options) {
 	if o.speed == 0 {
 		speed = "manual: time moves only through POST /_fake/v1/advance"
 	}
+	world := fmt.Sprintf("region %s, account %s, seed %d; time: %s\n  state: %s\n  cluster \"default\" with %d EC2 instance(s) of %d CPU units / %d MiB",
+		o.region, o.account, o.seed, speed, state, o.instances, o.instanceCPU, o.instanceMemory)
+	if restored {
+		world = fmt.Sprintf("time: %s\n  state: %s\n  world restored from the file: its region, account, seed, quotas and instances are the file's", speed, state)
+	}
 	fmt.Fprintf(w, `ecsfake: serving Amazon ECS at %[1]s
-  region %[2]s, account %[3]s, seed %[4]d; time: %[5]s
-  state: %[9]s
-  cluster "default" with %[6]d EC2 instance(s) of %[7]d CPU units / %[8]d MiB
+  %[3]s
 
 AWS CLI (any credentials work):
   export AWS_ENDPOINT_URL_ECS=%[1]s AWS_ACCESS_KEY_ID=fake AWS_SECRET_ACCESS_KEY=fake AWS_DEFAULT_REGION=%[2]s
@@ -126,5 +137,5 @@ Go SDK (aws-sdk-go-v2): AWS_ENDPOINT_URL_ECS as above, or
 Controls (JSON): POST %[1]s/_fake/v1/advance {"duration":"90s"}, POST /_fake/v1/faults,
   POST /_fake/v1/instances, POST /_fake/v1/lose-instance, GET /_fake/v1/calls, POST /_fake/v1/reset
 Stop with Ctrl-C.
-`, url, o.region, o.account, o.seed, speed, o.instances, o.instanceCPU, o.instanceMemory, state)
+`, url, o.region, world)
 }
