@@ -31,6 +31,18 @@ func (e *ECS) arn(region, resource string) string {
 	return "arn:aws:ecs:" + region + ":" + e.cfg.account + ":" + resource
 }
 
+// failureARN is how a failure names ref, a reference to a kind ("task",
+// "service", "container-instance") of cluster c that matched nothing: an
+// ARN as given, a short ID or name by the full ARN it would have, as ECS
+// answers (aws ecs describe-container-instances output quoted in
+// k1LoW/awspec#228).
+func (e *ECS) failureARN(c *cluster, kind, ref string) string {
+	if strings.HasPrefix(ref, "arn:") {
+		return ref
+	}
+	return e.arn(c.region, kind+"/"+c.name+"/"+ref)
+}
+
 // arnResource splits an ECS ARN into resource type and the rest
 // ("task", "cluster/id"). ok is false when s is not an ECS ARN.
 func arnResource(s string) (kind, rest string, ok bool) {

@@ -309,11 +309,7 @@ func (e *ECS) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeCo
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil {
-			arn := ref // a short ID is answered with its full ARN, as ECS does
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = e.arn(c.region, "container-instance/"+c.name+"/"+ref)
-			}
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
 			continue
 		}
 		v := e.instanceViewLocked(inst)
@@ -394,7 +390,7 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil || inst.status == "INACTIVE" {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(ref), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
 			continue
 		}
 		if inst.status != string(in.Status) {

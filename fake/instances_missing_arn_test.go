@@ -6,6 +6,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // TestDescribeContainerInstancesMissingShortIDNamesTheARN: a MISSING
@@ -39,6 +40,36 @@ func TestDescribeContainerInstancesMissingShortIDNamesTheARN(t *testing.T) {
 	for i, f := range out.Failures {
 		if aws.ToString(f.Arn) != want[i] || aws.ToString(f.Reason) != "MISSING" {
 			t.Errorf("failure %d: %s %s, want %s MISSING", i, aws.ToString(f.Arn), aws.ToString(f.Reason), want[i])
+		}
+	}
+}
+
+// TestInstanceMissingFailuresNameTheARN: StartTask and
+// UpdateContainerInstancesState name an unknown container instance given
+// by its short ID by its full ARN in their MISSING failures too, as
+// DescribeContainerInstances does (they echoed the bare ID).
+func TestInstanceMissingFailuresNameTheARN(t *testing.T) {
+	e := newCluster(t, 1)
+	td := register(t, e, simpleTD("web", "web:1"))
+	l, err := e.ListContainerInstances(bg, &ecs.ListContainerInstancesInput{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	arn := l.ContainerInstanceArns[0]
+	never := "0123456789abcdef0123456789abcdef"
+	want := arn[:len(arn)-32] + never
+	st, err := e.StartTask(bg, &ecs.StartTaskInput{TaskDefinition: aws.String(td), ContainerInstances: []string{never}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	up, err := e.UpdateContainerInstancesState(bg, &ecs.UpdateContainerInstancesStateInput{ContainerInstances: []string{never},
+		Status: types.ContainerInstanceStatusDraining})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, fs := range map[string][]types.Failure{"StartTask": st.Failures, "UpdateContainerInstancesState": up.Failures} {
+		if len(fs) != 1 || aws.ToString(fs[0].Arn) != want || aws.ToString(fs[0].Reason) != "MISSING" {
+			t.Errorf("%s failures %+v, want one %s MISSING", name, fs, want)
 		}
 	}
 }

@@ -3,7 +3,6 @@ package fake
 import (
 	"context"
 	"slices"
-	"strings"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -40,11 +39,7 @@ func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInpu
 	for _, ref := range in.Services {
 		s := e.serviceLocked(c, ref)
 		if s == nil || hidden(s.visibleAt, now) {
-			arn := ref
-			if !strings.HasPrefix(ref, "arn:") {
-				arn = e.arn(c.region, "service/"+c.name+"/"+ref)
-			}
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "service", ref)), Reason: aws.String("MISSING")})
 			continue
 		}
 		if v := s.staleView(now); v != nil {
