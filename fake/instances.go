@@ -59,9 +59,6 @@ type instance struct {
 	// lists are the instance's task lists by desired status code, as
 	// last found (task_index.go instanceListLocked).
 	lists [4]*taskList
-	// forgotten: INACTIVE past its retention, or evicted by the cap on
-	// remembered INACTIVE instances (instances_forget.go).
-	forgotten bool
 	// inactiveAt is when it became INACTIVE (instances_forget.go).
 	inactiveAt time.Time
 }

@@ -91,9 +91,9 @@ func TestInactiveInstanceDescribedForAnHourThenUnknown(t *testing.T) {
 		t.Fatalf("task of the forgotten instance: %s on %s", aws.ToString(d.LastStatus), aws.ToString(d.ContainerInstanceArn))
 	}
 	c := e.clusters["default"]
-	if len(c.instances) != 0 || len(e.instances) != 0 || c.inactiveN != 0 || len(c.inactive) != 0 || e.tags[arn] != nil {
-		t.Fatalf("forgotten instance still held: cluster %d, fake %d, inactive %d/%d, tags %v",
-			len(c.instances), len(e.instances), c.inactiveN, len(c.inactive), e.tags[arn])
+	if len(c.instances) != 0 || len(e.instances) != 0 || len(c.inactive) != 0 || e.tags[arn] != nil {
+		t.Fatalf("forgotten instance still held: cluster %d, fake %d, inactive %d, tags %v",
+			len(c.instances), len(e.instances), len(c.inactive), e.tags[arn])
 	}
 	// A new instance still takes the next AZ of the round-robin (the
 	// forgotten one counted), as before forgetting existed.
@@ -184,10 +184,9 @@ func TestInstanceChurnIsBoundedWithoutTime(t *testing.T) {
 		arns = append(arns, arn)
 	}
 	c := e.clusters["default"]
-	if len(c.instances) != maxInactiveInstances || len(e.instances) != maxInactiveInstances || c.inactiveN != maxInactiveInstances ||
-		len(c.inactive) > maxInactiveInstances {
-		t.Fatalf("after %d pairs: cluster %d, fake %d, inactive %d (queue %d), want %d", n,
-			len(c.instances), len(e.instances), c.inactiveN, len(c.inactive), maxInactiveInstances)
+	if len(c.instances) != maxInactiveInstances || len(e.instances) != maxInactiveInstances || len(c.inactive) != maxInactiveInstances {
+		t.Fatalf("after %d pairs: cluster %d, fake %d, inactive %d, want %d", n,
+			len(c.instances), len(e.instances), len(c.inactive), maxInactiveInstances)
 	}
 	if got := describeInstance(t, e, arns[n-maxInactiveInstances-1]); got != "MISSING" {
 		t.Fatalf("newest forgotten: %s", got)
