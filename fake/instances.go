@@ -306,7 +306,7 @@ func (e *ECS) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeCo
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "container-instance", ref))
 			continue
 		}
 		v := e.instanceViewLocked(inst)
@@ -387,7 +387,7 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil || inst.status == "INACTIVE" {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "container-instance", ref))
 			continue
 		}
 		if inst.status != string(in.Status) {
