@@ -247,7 +247,11 @@ func TestInstanceChurnMemoryIsBounded(t *testing.T) {
 // original does.
 func TestRestoredWorldForgetsInactiveInstancesOnTime(t *testing.T) {
 	e := newCluster(t, 2, WithSnapshots())
-	arns := e.clusterInstanceArns("default")
+	l, err := e.ListContainerInstances(bg, &ecs.ListContainerInstancesInput{})
+	if err != nil || len(l.ContainerInstanceArns) != 2 {
+		t.Fatalf("ListContainerInstances: %v %v", err, l)
+	}
+	arns := l.ContainerInstanceArns
 	if _, err := e.DeregisterContainerInstance(bg, &ecs.DeregisterContainerInstanceInput{ContainerInstance: &arns[0]}); err != nil {
 		t.Fatal(err)
 	}
@@ -273,16 +277,4 @@ func TestRestoredWorldForgetsInactiveInstancesOnTime(t *testing.T) {
 			}
 		}
 	}
-}
-
-// clusterInstanceArns returns the ARNs of cluster name's instances in
-// registration order.
-func (e *ECS) clusterInstanceArns(name string) []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []string
-	for _, in := range e.clusters[name].instances {
-		out = append(out, in.arn)
-	}
-	return out
 }
