@@ -201,7 +201,7 @@ func TestInstanceChurnIsBoundedWithoutTime(t *testing.T) {
 }
 
 // TestInstanceChurnMemoryIsBounded: the heap left after AddInstance +
-// DeregisterContainerInstance pairs (virtual time standing still) stops
+// LoseInstance pairs (virtual time standing still) stops
 // growing once the cluster remembers maxInactiveInstances INACTIVE
 // instances: 6,000 more pairs leave under 256 KiB more live heap (each
 // remembered instance holds ~1 KiB, so unbounded growth would be ~6 MiB).
