@@ -94,20 +94,35 @@ func crashLoopSnapshot(desired int) Snapshot {
 }
 
 // BenchmarkComputeCrashLoop measures one Compute of a crash-looping
-// service's steady pass (no stops, a fifth of the tasks replaced).
+// service's steady pass (no stops, a fifth of the tasks replaced); the
+// reused-plan runs pass one Plan to ComputeInto each time, as the fake's
+// scheduler does.
 func BenchmarkComputeCrashLoop(b *testing.B) {
 	for _, desired := range []int{100, 1000} {
-		b.Run(fmt.Sprintf("desired=%d", desired), func(b *testing.B) {
-			s := crashLoopSnapshot(desired)
-			b.ReportAllocs()
-			var p Plan
-			for b.Loop() {
-				p = Compute(s)
+		for _, reuse := range []bool{false, true} {
+			name := fmt.Sprintf("desired=%d", desired)
+			if reuse {
+				name += "/reused-plan"
 			}
-			if started(p, newID) != desired/5 || len(p.Marks) != desired/5 || len(p.Stops) != 0 {
-				b.Fatalf("the crash-loop pass starts %d, marks %d, stops %d; want %d, %d, 0", started(p, newID), len(p.Marks), len(p.Stops), desired/5, desired/5)
-			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Tasks)), "ns/task")
-		})
+			b.Run(name, func(b *testing.B) { benchCrashLoopPass(b, desired, reuse) })
+		}
 	}
+}
+
+// benchCrashLoopPass is one size and mode of BenchmarkComputeCrashLoop.
+func benchCrashLoopPass(b *testing.B, desired int, reuse bool) {
+	s := crashLoopSnapshot(desired)
+	b.ReportAllocs()
+	var p Plan
+	for b.Loop() {
+		if reuse {
+			ComputeInto(&s, &p)
+		} else {
+			p = Compute(s)
+		}
+	}
+	if started(p, newID) != desired/5 || len(p.Marks) != desired/5 || len(p.Stops) != 0 {
+		b.Fatalf("the crash-loop pass starts %d, marks %d, stops %d; want %d, %d, 0", started(p, newID), len(p.Marks), len(p.Stops), desired/5, desired/5)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(s.Tasks)), "ns/task")
 }
