@@ -5,6 +5,9 @@ import (
 	"encoding/binary"
 	"slices"
 	"strings"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 type regionKey struct{}
@@ -31,16 +34,17 @@ func (e *ECS) arn(region, resource string) string {
 	return "arn:aws:ecs:" + region + ":" + e.cfg.account + ":" + resource
 }
 
-// failureARN is how a failure names ref, a reference to a kind ("task",
-// "service", "container-instance") of cluster c that matched nothing: an
-// ARN as given, a short ID or name by the full ARN it would have, as ECS
-// answers (aws ecs describe-container-instances output quoted in
-// k1LoW/awspec#228).
-func (e *ECS) failureARN(c *cluster, kind, ref string) string {
-	if strings.HasPrefix(ref, "arn:") {
-		return ref
+// missingFailure is the MISSING failure for ref, a reference to a kind
+// ("task", "service", "container-instance") of cluster c that matched
+// nothing. It names an ARN as given, a short ID or name by the full ARN it
+// would have, as ECS answers (aws ecs describe-container-instances output
+// quoted in k1LoW/awspec#228).
+func (e *ECS) missingFailure(c *cluster, kind, ref string) types.Failure {
+	arn := ref
+	if !strings.HasPrefix(ref, "arn:") {
+		arn = e.arn(c.region, kind+"/"+c.name+"/"+ref)
 	}
-	return e.arn(c.region, kind+"/"+c.name+"/"+ref)
+	return types.Failure{Arn: aws.String(arn), Reason: aws.String("MISSING")}
 }
 
 // arnResource splits an ECS ARN into resource type and the rest

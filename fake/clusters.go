@@ -20,12 +20,10 @@ type cluster struct {
 	instances         []*instance // registration order; forgotten INACTIVE ones leave it
 	// registered counts every instance ever registered (the next one's
 	// AZ round-robin position); inactive queues the remembered INACTIVE
-	// instances in the order they became INACTIVE, inactiveN counts them,
-	// and forgetArmed is set while an event is scheduled to forget the
-	// oldest (instances_forget.go).
+	// instances in the order they became INACTIVE, and forgetArmed is set
+	// while an event is scheduled to forget the oldest (instances_forget.go).
 	registered  int
 	inactive    []*instance
-	inactiveN   int
 	forgetArmed bool
 	tasks       []*task // creation order; forgotten ones are compacted lazily
 	tasksArr    []*task // the whole array tasks lies in (task_alloc.go appendTaskLocked)

@@ -59,9 +59,6 @@ type instance struct {
 	// lists are the instance's task lists by desired status code, as
 	// last found (task_index.go instanceListLocked).
 	lists [4]*taskList
-	// forgotten: INACTIVE past its retention, or evicted by the cap on
-	// remembered INACTIVE instances (instances_forget.go).
-	forgotten bool
 	// inactiveAt is when it became INACTIVE (instances_forget.go).
 	inactiveAt time.Time
 }
@@ -309,7 +306,7 @@ func (e *ECS) DescribeContainerInstances(ctx context.Context, in *ecs.DescribeCo
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "container-instance", ref))
 			continue
 		}
 		v := e.instanceViewLocked(inst)
@@ -390,7 +387,7 @@ func (e *ECS) UpdateContainerInstancesState(ctx context.Context, in *ecs.UpdateC
 	for _, ref := range in.ContainerInstances {
 		inst := e.instanceLocked(c, ref)
 		if inst == nil || inst.status == "INACTIVE" {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "container-instance", ref))
 			continue
 		}
 		if inst.status != string(in.Status) {

@@ -36,9 +36,8 @@ func (e *ECS) retireInstanceLocked(in *instance, now time.Time) {
 	c := in.cluster
 	in.inactiveAt = now
 	c.inactive = append(c.inactive, in)
-	c.inactiveN++
-	for c.inactiveN > maxInactiveInstances {
-		e.forgetInstanceLocked(c.inactive[0])
+	for len(c.inactive) > maxInactiveInstances {
+		e.forgetOldestInactiveLocked(c)
 	}
 	e.armInstanceForgetLocked(c)
 }
@@ -57,32 +56,21 @@ func (e *ECS) armInstanceForgetLocked(c *cluster) {
 	e.scheduleLocked(c.inactive[0].inactiveAt.Add(instanceRetention), func(now time.Time) {
 		c.forgetArmed = false
 		for len(c.inactive) > 0 && !now.Before(c.inactive[0].inactiveAt.Add(instanceRetention)) {
-			e.forgetInstanceLocked(c.inactive[0])
+			e.forgetOldestInactiveLocked(c)
 		}
 		e.armInstanceForgetLocked(c)
 	})
 }
 
-// forgetInstanceLocked forgets the INACTIVE instance in: it leaves its
-// cluster, the fake's instance table, its tags and its Auto Scaling group,
-// and the remembered INACTIVE queue of its cluster. Forgetting twice does
-// nothing.
-func (e *ECS) forgetInstanceLocked(in *instance) {
-	if in.forgotten {
-		return
-	}
-	in.forgotten = true
-	c := in.cluster
-	c.inactiveN--
-	// Instances become INACTIVE and are forgotten in the same order (one
-	// retention for all; the cap takes the oldest), so in is at or near
-	// the head of the queue: drop the forgotten ones there.
-	n := 0
-	for n < len(c.inactive) && c.inactive[n].forgotten {
-		c.inactive[n] = nil
-		n++
-	}
-	c.inactive = c.inactive[n:]
+// forgetOldestInactiveLocked forgets the oldest remembered INACTIVE
+// instance of c, the head of c.inactive (instances become INACTIVE and are
+// forgotten in the same order: one retention for all, and the cap takes
+// the oldest): it leaves its cluster, the fake's instance table, its tags
+// and its Auto Scaling group, and the queue.
+func (e *ECS) forgetOldestInactiveLocked(c *cluster) {
+	in := c.inactive[0]
+	c.inactive[0] = nil
+	c.inactive = c.inactive[1:]
 	if len(c.inactive) == 0 {
 		c.inactive = nil // let the array go
 	}

@@ -91,9 +91,9 @@ func TestInactiveInstanceDescribedForAnHourThenUnknown(t *testing.T) {
 		t.Fatalf("task of the forgotten instance: %s on %s", aws.ToString(d.LastStatus), aws.ToString(d.ContainerInstanceArn))
 	}
 	c := e.clusters["default"]
-	if len(c.instances) != 0 || len(e.instances) != 0 || c.inactiveN != 0 || len(c.inactive) != 0 || e.tags[arn] != nil {
-		t.Fatalf("forgotten instance still held: cluster %d, fake %d, inactive %d/%d, tags %v",
-			len(c.instances), len(e.instances), c.inactiveN, len(c.inactive), e.tags[arn])
+	if len(c.instances) != 0 || len(e.instances) != 0 || len(c.inactive) != 0 || e.tags[arn] != nil {
+		t.Fatalf("forgotten instance still held: cluster %d, fake %d, inactive %d, tags %v",
+			len(c.instances), len(e.instances), len(c.inactive), e.tags[arn])
 	}
 	// A new instance still takes the next AZ of the round-robin (the
 	// forgotten one counted), as before forgetting existed.
@@ -184,10 +184,9 @@ func TestInstanceChurnIsBoundedWithoutTime(t *testing.T) {
 		arns = append(arns, arn)
 	}
 	c := e.clusters["default"]
-	if len(c.instances) != maxInactiveInstances || len(e.instances) != maxInactiveInstances || c.inactiveN != maxInactiveInstances ||
-		len(c.inactive) > maxInactiveInstances {
-		t.Fatalf("after %d pairs: cluster %d, fake %d, inactive %d (queue %d), want %d", n,
-			len(c.instances), len(e.instances), c.inactiveN, len(c.inactive), maxInactiveInstances)
+	if len(c.instances) != maxInactiveInstances || len(e.instances) != maxInactiveInstances || len(c.inactive) != maxInactiveInstances {
+		t.Fatalf("after %d pairs: cluster %d, fake %d, inactive %d, want %d", n,
+			len(c.instances), len(e.instances), len(c.inactive), maxInactiveInstances)
 	}
 	if got := describeInstance(t, e, arns[n-maxInactiveInstances-1]); got != "MISSING" {
 		t.Fatalf("newest forgotten: %s", got)
@@ -202,7 +201,7 @@ func TestInstanceChurnIsBoundedWithoutTime(t *testing.T) {
 }
 
 // TestInstanceChurnMemoryIsBounded: the heap left after AddInstance +
-// DeregisterContainerInstance pairs (virtual time standing still) stops
+// LoseInstance pairs (virtual time standing still) stops
 // growing once the cluster remembers maxInactiveInstances INACTIVE
 // instances: 6,000 more pairs leave under 256 KiB more live heap (each
 // remembered instance holds ~1 KiB, so unbounded growth would be ~6 MiB).
@@ -248,7 +247,11 @@ func TestInstanceChurnMemoryIsBounded(t *testing.T) {
 // original does.
 func TestRestoredWorldForgetsInactiveInstancesOnTime(t *testing.T) {
 	e := newCluster(t, 2, WithSnapshots())
-	arns := e.clusterInstanceArns("default")
+	l, err := e.ListContainerInstances(bg, &ecs.ListContainerInstancesInput{})
+	if err != nil || len(l.ContainerInstanceArns) != 2 {
+		t.Fatalf("ListContainerInstances: %v %v", err, l)
+	}
+	arns := l.ContainerInstanceArns
 	if _, err := e.DeregisterContainerInstance(bg, &ecs.DeregisterContainerInstanceInput{ContainerInstance: &arns[0]}); err != nil {
 		t.Fatal(err)
 	}
@@ -274,16 +277,4 @@ func TestRestoredWorldForgetsInactiveInstancesOnTime(t *testing.T) {
 			}
 		}
 	}
-}
-
-// clusterInstanceArns returns the ARNs of cluster name's instances in
-// registration order.
-func (e *ECS) clusterInstanceArns(name string) []string {
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	var out []string
-	for _, in := range e.clusters[name].instances {
-		out = append(out, in.arn)
-	}
-	return out
 }

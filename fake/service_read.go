@@ -39,7 +39,7 @@ func (e *ECS) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInpu
 	for _, ref := range in.Services {
 		s := e.serviceLocked(c, ref)
 		if s == nil || hidden(s.visibleAt, now) {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "service", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "service", ref))
 			continue
 		}
 		if v := s.staleView(now); v != nil {

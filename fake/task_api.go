@@ -194,7 +194,7 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 		inst := e.instanceLocked(c, ref)
 		switch {
 		case inst == nil:
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "container-instance", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "container-instance", ref))
 		case inst.status == "INACTIVE":
 			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(inst.arn), Reason: aws.String("INACTIVE")})
 		default:
@@ -306,7 +306,7 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 	for _, ref := range in.Tasks {
 		t := e.taskLocked(c, ref)
 		if t == nil || hidden(t.visibleAt(), now) {
-			out.Failures = append(out.Failures, types.Failure{Arn: aws.String(e.failureARN(c, "task", ref)), Reason: aws.String("MISSING")})
+			out.Failures = append(out.Failures, e.missingFailure(c, "task", ref))
 			continue
 		}
 		var tags []types.Tag

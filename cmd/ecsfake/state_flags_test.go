@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"io"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
-
-	"github.com/ecsdeploy/ecsdeploy/fake"
 )
 
 // A restored world keeps the settings it was created with: flags that
@@ -17,19 +13,11 @@ import (
 // (it printed "region eu-west-1, ... seed 9" and "cluster "default" with 5
 // EC2 instance(s)" over a us-east-1, seed 1 world with 2 instances).
 func TestStateRestoreNamesTheFlagsItIgnores(t *testing.T) {
-	e := fake.New(fake.WithSnapshots())
-	snap, err := e.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "state.json")
-	if err := os.WriteFile(path, snap, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := newStateFile(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // start, then shut down at once
 	var out, errOut strings.Builder
-	err = run(ctx, []string{"-addr", "127.0.0.1:0", "-speed", "0", "-state", path, "-instances", "5", "-seed", "9",
+	err := run(ctx, []string{"-addr", "127.0.0.1:0", "-speed", "0", "-state", path, "-instances", "5", "-seed", "9",
 		"-region", "eu-west-1", "-quota", "services-per-cluster=1"}, &out, &errOut)
 	if err != nil {
 		t.Fatal(err)

@@ -166,6 +166,21 @@ func TestStateFileErrors(t *testing.T) {
 	}
 }
 
+// newStateFile writes a new world's snapshot to a state file for -state
+// and returns its path.
+func newStateFile(t *testing.T) string {
+	t.Helper()
+	snap, err := fake.New(fake.WithSnapshots()).Snapshot()
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "state.json")
+	if err := os.WriteFile(path, snap, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
 // Without -state the banner says the world is lost at exit.
 func TestBannerSaysStateIsInMemory(t *testing.T) {
 	s := start(t, "-addr", "127.0.0.1:0")
@@ -178,15 +193,7 @@ func TestBannerSaysStateIsInMemory(t *testing.T) {
 // ecsfake starts, says so, and saves the world back at shutdown (it hung
 // in Restore: the clock's lock was taken twice).
 func TestStateRestoresAtDefaultSpeed(t *testing.T) {
-	e := fake.New(fake.WithSnapshots())
-	snap, err := e.Snapshot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	path := filepath.Join(t.TempDir(), "state.json")
-	if err := os.WriteFile(path, snap, 0o600); err != nil {
-		t.Fatal(err)
-	}
+	path := newStateFile(t)
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel() // serve nothing: start, then shut down at once
 	var out strings.Builder
