@@ -17,8 +17,12 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 // afterLocked schedules step of t's lifecycle at `at`; it runs only if
 // the task is then still in the status the step leaves (lifecycle_steps.go).
 func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
+	if at.Before(e.simNow) { // as queueLocked
+		at = e.simNow
+	}
+	e.seq++
 	t.pending++
-	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
+	e.events.pushStep(at.UnixNano(), at, t, step, arg)
 }
 
 // launchLocked begins a freshly placed task's lifecycle: awsvpc tasks start
