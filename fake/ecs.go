@@ -20,6 +20,7 @@ type ECS struct {
 	clock  Clock
 	simNow time.Time
 	events eventQueue
+	stepAt stepAt // when the last lifecycle step was queued for (step_at.go)
 	// catchUp is the catch-up in progress, if any (catchup.go).
 	catchUp catchUp
 	seq     uint64
