@@ -20,7 +20,6 @@ type ECS struct {
 	clock  Clock
 	simNow time.Time
 	events eventQueue
-	stepAt stepAt // when the last lifecycle step was queued for (step_at.go)
 	// catchUp is the catch-up in progress, if any (catchup.go).
 	catchUp catchUp
 	seq     uint64
@@ -102,6 +101,8 @@ type ECS struct {
 	metrics metricStore
 	cw      *cwWorld
 	aas     *aasWorld
+	// stepAt is when the last lifecycle step was queued for (step_at.go).
+	stepAt stepAt
 }
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual
