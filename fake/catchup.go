@@ -81,6 +81,17 @@ func (e *ECS) stepLocked() time.Time {
 			e.simNow = ev.at
 			e.runEventLocked(&ev)
 			ran++
+			// The rest of a run: its tasks take the same step at
+			// the same time, one after another.
+			for {
+				t, ok := q.popRunTask()
+				if !ok {
+					break
+				}
+				t.pending--
+				e.runStepLocked(t, ev.step, ev.arg, ev.at)
+				ran++
+			}
 			if q.n == 0 || q.headKey() != ev.at.UnixNano() {
 				e.reconcileLocked(ev.at)
 				if ran >= catchUpYieldEvery {

@@ -101,6 +101,8 @@ type ECS struct {
 	metrics metricStore
 	cw      *cwWorld
 	aas     *aasWorld
+	// stepAt is when the last lifecycle step was queued for (step_at.go).
+	stepAt stepAt
 }
 
 // New returns an empty fake ECS (no clusters) reading a manual virtual

@@ -45,6 +45,9 @@ type eventQueue struct {
 	last  *instant // the instant scheduled to last: runs of one instant need no map look-up
 	free  []*instant
 	n     int // events queued
+	// inRun: the last pop took a task of a run other than its last, and
+	// popRunTask takes the next.
+	inRun bool
 }
 
 // maxFreeInstants bounds the buckets kept for reuse; maxKeptEvents the
@@ -81,6 +84,23 @@ func (q *eventQueue) push(key int64, ev event) {
 	}
 	ev.more = 0
 	b.evs = append(b.evs, ev)
+}
+
+// pushStep queues step of t at key (at.UnixNano()), as push does with an
+// event of no fn: a lifecycle step like the last one queued at the same
+// instant joins its run here, without building and copying an event.
+func (q *eventQueue) pushStep(key int64, at time.Time, t *task, step lifeStep, arg int) {
+	if b := q.last; b != nil && b.key == key {
+		if n := len(b.evs); n > 0 {
+			if l := &b.evs[n-1]; l.fn == nil && l.step == step && l.arg == arg && l.at == at {
+				b.more = append(b.more, t)
+				l.more++
+				q.n++
+				return
+			}
+		}
+	}
+	q.push(key, event{at: at, t: t, step: step, arg: arg})
 }
 
 // newInstant adds an empty bucket for key to the map and the heap.
@@ -122,17 +142,51 @@ func (q *eventQueue) pop() event {
 		}
 		if b.sub < ev.more {
 			b.sub++
+			q.inRun = true
 			return out
 		}
 		// The run's last task: the event is done.
 		b.sub, b.runAt = 0, b.runAt+ev.more
 	}
+	q.inRun = false
 	*ev = event{} // let what it holds be collected
 	b.next++
 	if b.next == len(b.evs) {
 		q.removeHead()
 	}
 	return out
+}
+
+// popRunTask pops the next task of the run the last pop (or popRunTask)
+// took a task from, and reports false, popping nothing, when that run has
+// no task left. Those tasks take the run's step, argument and time, and
+// are the earliest queued events: the run is the head instant's next event
+// (nothing is queued before the instant being run, and a step queued
+// meanwhile that joins the run follows its tasks). Catching up drains a
+// run so, without building an event per task (catchup.go).
+func (q *eventQueue) popRunTask() (*task, bool) {
+	if !q.inRun {
+		return nil, false
+	}
+	b := q.heap[0]
+	ev := &b.evs[b.next]
+	q.n--
+	i := b.runAt + b.sub - 1
+	t := b.more[i]
+	b.more[i] = nil
+	if b.sub < ev.more {
+		b.sub++
+		return t, true
+	}
+	// The run's last task: the event is done.
+	b.sub, b.runAt = 0, b.runAt+ev.more
+	q.inRun = false
+	*ev = event{}
+	b.next++
+	if b.next == len(b.evs) {
+		q.removeHead()
+	}
+	return t, true
 }
 
 // each calls f for every queued event, in no particular order, with its

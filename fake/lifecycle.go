@@ -14,11 +14,15 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
 }
 
-// afterLocked schedules step of t's lifecycle at `at`; it runs only if
-// the task is then still in the status the step leaves (lifecycle_steps.go).
-func (e *ECS) afterLocked(t *task, step lifeStep, arg int, at time.Time) {
+// afterLocked schedules step of t's lifecycle d after now (or at the
+// simulation time if that is later, as queueLocked does); it runs only if
+// the task is then still in the status the step leaves
+// (lifecycle_steps.go).
+func (e *ECS) afterLocked(t *task, step lifeStep, arg int, now time.Time, d time.Duration) {
+	at, key := e.stepAt.of(now, d, e.simNow)
+	e.seq++
 	t.pending++
-	e.queueLocked(event{at: at, t: t, step: step, arg: arg})
+	e.events.pushStep(key, at, t, step, arg)
 }
 
 // launchLocked begins a freshly placed task's lifecycle: awsvpc tasks start
@@ -27,7 +31,7 @@ func (e *ECS) launchLocked(t *task, now time.Time) {
 	t.desiredStatus = statusRunning
 	if t.awsvpc {
 		e.setStatusLocked(t, statusProvisioning, now, "")
-		e.afterLocked(t, stepProvisioned, 0, now.Add(e.cfg.timing.Provisioning))
+		e.afterLocked(t, stepProvisioned, 0, now, e.cfg.timing.Provisioning)
 		return
 	}
 	t.connectedAt = now
@@ -45,7 +49,7 @@ func (e *ECS) enterPendingLocked(t *task, now time.Time) {
 	if t.fate.failStart != "" {
 		pull = e.cfg.timing.PullFailure // the agent retries the pull before giving up
 	}
-	e.afterLocked(t, stepPulled, 0, now.Add(pull))
+	e.afterLocked(t, stepPulled, 0, now, pull)
 }
 
 // pulledLocked ends PENDING: the pull failed (a scripted start failure),
@@ -67,7 +71,7 @@ func (e *ECS) pulledLocked(t *task, now time.Time) {
 		return
 	}
 	e.setStatusLocked(t, statusActivating, now, "")
-	e.afterLocked(t, stepActivated, 0, now.Add(e.cfg.timing.Activating))
+	e.afterLocked(t, stepActivated, 0, now, e.cfg.timing.Activating)
 }
 
 // enterRunningLocked marks the task RUNNING and schedules health checks and
@@ -93,14 +97,14 @@ func (e *ECS) enterRunningLocked(t *task, now time.Time) {
 		}
 		unhealthyFirst := t.fate.unhealthy && t.fate.unhealthyCont == i && t.fate.unhealthyAfter <= c.healthInterval
 		if !unhealthyFirst {
-			e.afterLocked(t, stepFirstHealth, i, now.Add(c.healthInterval))
+			e.afterLocked(t, stepFirstHealth, i, now, c.healthInterval)
 		}
 	}
 	if t.fate.unhealthy {
-		e.afterLocked(t, stepUnhealthy, t.fate.unhealthyCont, now.Add(t.fate.unhealthyAfter))
+		e.afterLocked(t, stepUnhealthy, t.fate.unhealthyCont, now, t.fate.unhealthyAfter)
 	}
 	if t.fate.exit {
-		e.afterLocked(t, stepExit, t.fate.exitContainer, now.Add(t.fate.exitAfter))
+		e.afterLocked(t, stepExit, t.fate.exitContainer, now, t.fate.exitAfter)
 	}
 }
 
@@ -198,7 +202,7 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 	case statusActivating, statusRunning:
 		e.setStatusLocked(t, statusDeactivating, now, reason)
 		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay
-		e.afterLocked(t, stepDeactivated, 0, now.Add(e.cfg.timing.Deactivating+drain))
+		e.afterLocked(t, stepDeactivated, 0, now, e.cfg.timing.Deactivating+drain)
 	default:
 		e.enterStoppingLocked(t, now)
 	}
@@ -213,7 +217,7 @@ func (e *ECS) enterStoppingLocked(t *task, now time.Time) {
 		}
 	}
 	e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
-	e.afterLocked(t, stepExited, 0, now.Add(e.cfg.timing.Stopping))
+	e.afterLocked(t, stepExited, 0, now, e.cfg.timing.Stopping)
 }
 
 // exitedLocked ends STOPPING: the containers have exited.
@@ -227,7 +231,7 @@ func (e *ECS) exitedLocked(t *task, now time.Time) {
 	}
 	if t.awsvpc {
 		e.setStatusLocked(t, statusDeprovisioning, now, "")
-		e.afterLocked(t, stepDeprovisioned, 0, now.Add(e.cfg.timing.Deprovisioning))
+		e.afterLocked(t, stepDeprovisioned, 0, now, e.cfg.timing.Deprovisioning)
 		return
 	}
 	e.enterStoppedLocked(t, now)
@@ -247,7 +251,7 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 	e.lbTaskStoppedLocked(t, now)
 	e.logsTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
-	e.afterLocked(t, stepForget, 0, now.Add(e.cfg.timing.Retention))
+	e.afterLocked(t, stepForget, 0, now, e.cfg.timing.Retention)
 }
 
 // releaseLocked returns the task's resources and group counts.
