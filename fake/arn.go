@@ -115,16 +115,37 @@ func (e *ECS) hexID(n int) string {
 func (e *ECS) appendHex(b []byte, n int) []byte {
 	b = slices.Grow(b, n)
 	d := b[len(b) : len(b)+n]
-	for len(d) > 0 {
-		v := e.ids.Uint64()
-		k := min(len(d), 16)
-		for i := range d[:k] {
-			d[i] = hexDigits[v>>60]
-			v <<= 4
-		}
-		d = d[k:]
+	for len(d) >= 16 {
+		putHex16(d, e.ids.Uint64())
+		d = d[16:]
+	}
+	if len(d) > 0 {
+		var last [16]byte
+		putHex16(last[:], e.ids.Uint64())
+		copy(d, last[:])
 	}
 	return b[:len(b)+n]
+}
+
+// putHex16 writes v's sixteen hex digits to d, the high digit first, eight
+// at a time (hexWord): a task ID's 32 digits were a loop of 32 look-ups.
+func putHex16(d []byte, v uint64) {
+	binary.BigEndian.PutUint64(d[:8], hexWord(uint32(v>>32)))
+	binary.BigEndian.PutUint64(d[8:16], hexWord(uint32(v)))
+}
+
+// hexWord returns x's eight hex digits (lowercase ASCII) packed in a
+// uint64, the high digit in the high byte.
+func hexWord(x uint32) uint64 {
+	// One nibble per byte, in order: 0x12345678 -> 0x0102030405060708.
+	u := uint64(x)
+	u = (u | u<<16) & 0x0000ffff0000ffff
+	u = (u | u<<8) & 0x00ff00ff00ff00ff
+	u = (u | u<<4) & 0x0f0f0f0f0f0f0f0f
+	// Each byte b becomes '0'+b, plus 'a'-'0'-10 when b > 9 (b+6
+	// carries into bit 4 exactly then); no byte carries into the next.
+	letters := ((u + 0x0606060606060606) >> 4) & 0x0101010101010101
+	return u + 0x3030303030303030 + letters*('a'-'0'-10)
 }
 
 // drawPackedHex draws 2*len(d) hex digits as appendHex does, keeping them
