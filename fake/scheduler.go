@@ -66,6 +66,9 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		s.plans++
 		plan.ComputeInto(&snap, p)
 		again = e.applyPlanLocked(s, *p, now)
+		if !again && s.deployments[len(s.deployments)-1].bg != nil {
+			again = e.stepBlueGreenLocked(s, now) // bluegreen.go
+		}
 	}
 	e.planBuf = p
 	if again { // still something to count: plan again from the event queue
@@ -102,6 +105,9 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		}
 	}
 	snap.Service.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
+	if s.deployments[len(s.deployments)-1].bg != nil {
+		blueGreenSnapshot(s, &snap.Service) // bluegreen.go
+	}
 	for _, d := range s.deployments {
 		snap.Deployments = append(snap.Deployments, plan.Deployment{
 			ID: d.id, Status: d.status, TaskDefinition: d.td.arn, DesiredCount: d.desired,

@@ -1,0 +1,266 @@
+package fake
+
+import (
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// ECS-native blue/green deployments (deploymentConfiguration.strategy
+// BLUE_GREEN) of REPLICA services behind Application Load Balancer target
+// groups; see docs/ecs-semantics.md, "Blue/green deployments". The stages
+// are decided by plan.StepBlueGreen; this file applies its steps, in one
+// place (applyBlueGreenLocked):
+//
+//   - a new deployment (green) registers its tasks in the target group
+//     that does not serve production: the alternate target group, or the
+//     service's own after a blue/green deployment made the alternate one
+//     production (the groups swap roles deployment after deployment);
+//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold)
+//     and may run green's at 100% of desiredCount beside them;
+//   - the test and production listener rules' forward weights move to
+//     green (100, blue 0) in TEST_TRAFFIC_SHIFT and
+//     PRODUCTION_TRAFFIC_SHIFT, through the ELBv2 fake's rule update
+//     (setRuleActionsLocked), and back to blue on a rollback.
+//
+// The first deployment of a service has nothing to replace: it deploys as
+// a rolling deployment does, into the service's target group.
+
+// bgRun is the progress of one blue/green deployment (its green).
+type bgRun struct {
+	// blue is the deployment that served production when green started.
+	blue string
+	// stage, since, ended and rolledBack are plan.StepBlueGreen's state.
+	stage      types.ServiceDeploymentLifecycleStage
+	since      time.Time
+	ended      bool
+	rolledBack bool
+	// stages are the stages entered, in order, with their instants.
+	stages []plan.StageChange
+	// routing is where the rules were last set to send traffic; routed is
+	// false until the first step set them.
+	routing plan.Routing
+	routed  bool
+	// wakeAt is the wake-up last asked for (the end of the bake time).
+	wakeAt time.Time
+}
+
+// isBlueGreen reports whether cfg's strategy is BLUE_GREEN.
+func isBlueGreen(cfg types.DeploymentConfiguration) bool {
+	return cfg.Strategy == types.DeploymentStrategyBlueGreen
+}
+
+// bakeOf is bakeTimeInMinutes as a duration.
+func bakeOf(cfg types.DeploymentConfiguration) time.Duration {
+	return time.Duration(aws.ToInt32(cfg.BakeTimeInMinutes)) * time.Minute
+}
+
+// targetGroupOf is the target group deployment d's tasks register in for
+// the service's i-th load balancer (d nil or without its own: the
+// service's targetGroupArn).
+func targetGroupOf(s *service, d *deployment, i int) string {
+	if d != nil && i < len(d.tgs) && d.tgs[i] != "" {
+		return d.tgs[i]
+	}
+	if i < len(s.loadBalancers) {
+		return aws.ToString(s.loadBalancers[i].TargetGroupArn)
+	}
+	return ""
+}
+
+// taskTargetGroup is the target group task t registers in for its
+// service's i-th load balancer: its deployment's.
+func taskTargetGroup(s *service, t *task, i int) string {
+	if !isBlueGreen(s.deployCfg) {
+		return aws.ToString(s.loadBalancers[i].TargetGroupArn)
+	}
+	return targetGroupOf(s, s.deploymentByID(t.startedBy), i)
+}
+
+// startBlueGreenLocked prepares d, which newDeploymentLocked just made
+// s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
+// and a completed deployment (blue) serves production: d's tasks go to
+// the other target group of each load balancer.
+func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
+	if !isBlueGreen(s.deployCfg) || len(s.loadBalancers) == 0 {
+		return
+	}
+	blue := lastCompletedOtherThan(s, d.id)
+	if blue == nil {
+		return // nothing to replace: the first deployment
+	}
+	d.tgs = make([]string, len(s.loadBalancers))
+	for i, lb := range s.loadBalancers {
+		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
+		ac := lb.AdvancedConfiguration
+		if ac == nil {
+			continue
+		}
+		if alt := aws.ToString(ac.AlternateTargetGroupArn); targetGroupOf(s, blue, i) != alt {
+			d.tgs[i] = alt
+		}
+	}
+	d.bg = &bgRun{blue: blue.id}
+}
+
+// blueGreenOf is s's blue/green deployment: the newest
+// deployment, when it is one; nil otherwise.
+func blueGreenOf(s *service) *deployment {
+	if n := len(s.deployments); n > 0 && s.deployments[n-1].bg != nil {
+		return s.deployments[n-1]
+	}
+	return nil
+}
+
+// blueGreenHold is the deployment the scheduler must keep for s's
+// blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
+// green is the PRIMARY and IN_PROGRESS; "" otherwise.
+func blueGreenHold(s *service) string {
+	d := blueGreenOf(s)
+	if d == nil || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
+		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
+		return ""
+	}
+	return d.bg.blue
+}
+
+// stepBlueGreenLocked advances s's blue/green deployment after a plan was
+// applied (plan.StepBlueGreen) and applies the step. It reports whether
+// the scheduler must plan s again at once (the hold on blue changed).
+func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
+	d := blueGreenOf(s)
+	if d == nil || d.bg.ended {
+		return false
+	}
+	holdBefore := blueGreenHold(s)
+	pd := plan.Deployment{ID: d.id, HasHealthCheck: hasEssentialHealthCheck(d.td)}
+	var healthy int
+	var row plan.Task
+	for _, t := range s.tasks {
+		if t.startedBy != d.id {
+			continue
+		}
+		row = plan.Task{}
+		e.snapshotRowLocked(&row, t)
+		healthy += plan.CountHealthy([]plan.Task{row}, &pd, time.Duration(aws.ToInt32(s.grace))*time.Second, now)
+	}
+	step := plan.StepBlueGreen(plan.BlueGreenInput{
+		Stage: d.bg.stage, Since: d.bg.since, Ended: d.bg.ended,
+		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,
+		GreenHealthy: healthy, Desired: s.desired, Bake: bakeOf(s.deployCfg),
+		Routing: d.bg.routing, Now: now,
+	})
+	e.applyBlueGreenLocked(s, d, step, now)
+	return blueGreenHold(s) != holdBefore
+}
+
+// applyBlueGreenLocked applies a step to green d: its stage (and its
+// service deployment's), the listener rules, the wake-up at the end of the
+// bake time.
+func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGreenStep, now time.Time) {
+	bg := d.bg
+	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
+	bg.stages = append(bg.stages, step.Entered...)
+	if len(step.Entered) > 0 {
+		if sd := s.serviceDeploymentOf(d.id); sd != nil {
+			sd.stage = step.Stage
+			sd.updatedAt = now
+		}
+	}
+	if !bg.routed || step.Routing != bg.routing {
+		e.routeBlueGreenLocked(s, d, step.Routing, now)
+		bg.routing, bg.routed = step.Routing, true
+	}
+	if !step.Wake.IsZero() && !step.Wake.Equal(bg.wakeAt) {
+		bg.wakeAt = step.Wake
+		e.wakeServiceLocked(s, step.Wake)
+	}
+}
+
+// routeBlueGreenLocked sets the forward weights of each load balancer's
+// test and production listener rules: 100 to the target group of the
+// revision that gets the traffic, 0 to the other.
+func (e *ECS) routeBlueGreenLocked(s *service, d *deployment, r plan.Routing, now time.Time) {
+	blue := s.deploymentByID(d.bg.blue)
+	for i, lb := range s.loadBalancers {
+		ac := lb.AdvancedConfiguration
+		if ac == nil {
+			continue
+		}
+		blueTG, greenTG := targetGroupOf(s, blue, i), targetGroupOf(s, d, i)
+		if blue == nil { // pruned: the group green does not use
+			blueTG = otherTargetGroup(lb, greenTG)
+		}
+		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), blueTG, greenTG, r.TestOnGreen, now)
+		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), blueTG, greenTG, r.ProductionOnGreen, now)
+	}
+}
+
+// otherTargetGroup is the target group of lb's pair that is not tg.
+func otherTargetGroup(lb types.LoadBalancer, tg string) string {
+	if alt := aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn); tg != alt {
+		return alt
+	}
+	return aws.ToString(lb.TargetGroupArn)
+}
+
+// shiftRuleLocked gives greenTG weight 100 and blueTG 0 in the forward
+// actions of the rule with ARN arn (toGreen), or the reverse. A rule that
+// no longer exists, or already has those weights, is left alone.
+func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, toGreen bool, now time.Time) {
+	r := e.elb.rules[arn]
+	if arn == "" || r == nil {
+		return
+	}
+	weight := map[string]int32{blueTG: 0, greenTG: 100}
+	if !toGreen {
+		weight = map[string]int32{blueTG: 100, greenTG: 0}
+	}
+	changed := false
+	actions := make([]elbtypes.Action, len(r.actions))
+	for i, a := range r.actions {
+		if a.ForwardConfig != nil {
+			fc := *a.ForwardConfig
+			fc.TargetGroups = append([]elbtypes.TargetGroupTuple(nil), fc.TargetGroups...)
+			for j, tt := range fc.TargetGroups {
+				if w, ok := weight[aws.ToString(tt.TargetGroupArn)]; ok && aws.ToInt32(tt.Weight) != w {
+					fc.TargetGroups[j].Weight = aws.Int32(w)
+					changed = true
+				}
+			}
+			a.ForwardConfig = &fc
+		}
+		actions[i] = a
+	}
+	if changed {
+		e.setRuleActionsLocked(r, actions, now)
+	}
+}
+
+// serviceDeploymentOf is s's newest service deployment whose target is
+// the deployment with id, or nil.
+func (s *service) serviceDeploymentOf(id string) *serviceDeployment {
+	for i := len(s.history.deps) - 1; i >= 0; i-- {
+		if sd := s.history.deps[i]; sd.target.deploymentID == id {
+			return sd
+		}
+	}
+	return nil
+}
+
+// blueGreenSnapshot adjusts the planner's service for s's blue/green
+// deployment: blue is held until CLEAN_UP, and green may start 100% of
+// desiredCount beside it (maximumPercent 200, minimumHealthyPercent 100
+// while blue is held). The bake of deployment alarms (plan.Service.Bake)
+// does not apply: BAKE_TIME is the blue/green bake.
+func blueGreenSnapshot(s *service, svc *plan.Service) {
+	svc.Bake = 0
+	if svc.Hold = blueGreenHold(s); svc.Hold != "" {
+		svc.MaximumPercent = max(svc.MaximumPercent, 200)
+		svc.MinimumHealthyPercent = 100
+	}
+}
