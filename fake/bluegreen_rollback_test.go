@@ -1,0 +1,125 @@
+package fake
+
+import (
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// StopServiceDeployment (ROLLBACK) during BAKE_TIME, after production
+// traffic moved to green: at that instant both rules send everything to
+// blue again, blue (web:1, never stopped) is the PRIMARY again and green's
+// tasks are deregistered from the alternate target group and drain; the
+// rollback succeeds when they have stopped (300 s deregistration delay,
+// then 17 s of stopping). The service deployment keeps the stage it
+// reached.
+func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
+	e, s, td1, td2 := blueGreenService(t)
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	bake := types.ServiceDeploymentLifecycleStageBakeTime
+	at(t, e, u, 210*time.Second, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg-2"))
+	sd := newestServiceDeployment(t, e)
+	if _, err := e.StopServiceDeployment(bg, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: sd.ServiceDeploymentArn,
+		StopType: types.StopServiceDeploymentStopTypeRollback}); err != nil {
+		t.Fatal(err)
+	}
+	st := at(t, e, u, 210*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	if st.status != types.ServiceDeploymentStatusRollbackInProgress || st.stopped != 2 || st.greenTG["draining"] != 2 || st.blueTG["healthy"] != 2 {
+		t.Fatalf("after StopServiceDeployment: %s", st)
+	}
+	sv := svc(t, e, "web")
+	if p := primaryOf(t, sv); aws.ToString(p.TaskDefinition) != td1 || p.RolloutState != types.DeploymentRolloutStateInProgress {
+		t.Fatalf("primary after the rollback: %+v", p)
+	}
+	if countEvents(sv, "deregistered 2 targets in (target-group "+s.green+")")+countEvents(sv, "deregistered 1 targets in (target-group "+s.green+")") == 0 ||
+		countEvents(sv, "(target-group "+s.tg+")") != 1 { // blue: registered once, never deregistered
+		t.Fatalf("events %q", eventTexts(sv))
+	}
+	st = at(t, e, u, 526*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	if st.status != types.ServiceDeploymentStatusRollbackInProgress {
+		t.Fatalf("rollback finished early: %s", st)
+	}
+	st = at(t, e, u, 527*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	if st.status != types.ServiceDeploymentStatusRollbackSuccessful || len(st.greenTG) != 0 || st.stopped != 0 {
+		t.Fatalf("rollback not finished: %s", st)
+	}
+	if !completed(t, e, "web", td1) {
+		t.Fatalf("blue not COMPLETED: %+v", svc(t, e, "web").Deployments)
+	}
+}
+
+// The circuit breaker fails green during SCALE_UP (its tasks never start)
+// and rolls back: traffic never leaves blue, whose two tasks run
+// throughout, and the service deployment ends ROLLBACK_SUCCESSFUL at the
+// stage it reached.
+func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:bad"))
+	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
+		t.Fatal(err)
+	}
+	in := blueGreenInput(s, td1, 2, 5)
+	in.DeploymentConfiguration.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	keepsBlue := want(map[string]int{"1": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2")
+	stepUntil(t, e, time.Second, time.Hour, func() {
+		if err := keepsBlue(observe(t, e, s)); err != nil {
+			t.Fatalf("+%v: %v", e.Now().Sub(u), err)
+		}
+	}, func() bool { return newestServiceDeployment(t, e).Status == types.ServiceDeploymentStatusRollbackSuccessful })
+	if got := newestServiceDeployment(t, e); got.LifecycleStage != types.ServiceDeploymentLifecycleStageScaleUp ||
+		got.DeploymentCircuitBreaker.Status != types.ServiceDeploymentRollbackMonitorsStatusTriggered {
+		t.Fatalf("service deployment %+v", got)
+	}
+	if !completed(t, e, "web", td1) || len(health(t, e.ELBv2(), s.green)) != 0 {
+		t.Fatalf("after the rollback: %s", observe(t, e, s))
+	}
+}
+
+// The target groups swap roles: after web:2 deployed into the alternate
+// group (web-tg-2), web:3 deploys into the service's own (web-tg), and the
+// rules move back to it.
+func TestBlueGreenTargetGroupsSwapRoles(t *testing.T) {
+	e, s, _, td2 := blueGreenService(t)
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td3 := register(t, e, webFargateTD("web:3"))
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(800 * time.Second)
+	if !completed(t, e, "web", td2) {
+		t.Fatalf("web:2 not deployed: %s", observe(t, e, s))
+	}
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
+	// web:2 serves production from web-tg-2: web-tg gets weight 0 until web:3 is healthy there.
+	st := at(t, e, u, 20*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg"))
+	if st.blueTG["initial"] != 2 || st.greenTG["healthy"] != 2 {
+		t.Fatalf("web:3 not registered in web-tg: %s", st)
+	}
+	at(t, e, u, 150*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
+	st = at(t, e, u, 450*time.Second, want(map[string]int{"3": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
+	if st.greenTG["draining"] != 2 {
+		t.Fatalf("web:2 not draining from web-tg-2: %s", st)
+	}
+	want := []string{"PRE_SCALE_UP@0s", "SCALE_UP@0s", "POST_SCALE_UP@2m30s", "TEST_TRAFFIC_SHIFT@2m30s", "POST_TEST_TRAFFIC_SHIFT@2m30s",
+		"PRODUCTION_TRAFFIC_SHIFT@2m30s", "POST_PRODUCTION_TRAFFIC_SHIFT@2m30s", "BAKE_TIME@2m30s", "CLEAN_UP@7m30s"}
+	if got := stagesOf(e, u); !slices.Equal(got, want) {
+		t.Fatalf("stages %q", got)
+	}
+}
