@@ -82,7 +82,9 @@ func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
 		if err := keepsBlue(observe(t, e, s)); err != nil {
 			t.Fatalf("+%v: %v", e.Now().Sub(u), err)
 		}
-	}, func() bool { return newestServiceDeployment(t, e).Status == types.ServiceDeploymentStatusRollbackSuccessful })
+	}, func() bool {
+		return newestServiceDeployment(t, e).Status == types.ServiceDeploymentStatusRollbackSuccessful
+	})
 	if got := newestServiceDeployment(t, e); got.LifecycleStage != types.ServiceDeploymentLifecycleStageScaleUp ||
 		got.DeploymentCircuitBreaker.Status != types.ServiceDeploymentRollbackMonitorsStatusTriggered {
 		t.Fatalf("service deployment %+v", got)
