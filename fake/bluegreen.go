@@ -83,13 +83,14 @@ func taskTargetGroup(s *service, t *task, i int) string {
 
 // startBlueGreenLocked prepares d, which newDeploymentLocked just made
 // s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
-// and a completed deployment (blue) serves production: d's tasks go to
-// the other target group of each load balancer.
+// and another deployment (blue: the one whose target groups serve
+// production, productionDeploymentLocked) has tasks to replace: d's tasks
+// go to the other target group of each load balancer.
 func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 	if !isBlueGreen(s.deployCfg) || len(s.loadBalancers) == 0 {
 		return
 	}
-	blue := lastCompletedOtherThan(s, d.id)
+	blue := productionDeployment(s, d)
 	if blue == nil {
 		return // nothing to replace: the first deployment
 	}
@@ -105,6 +106,35 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		}
 	}
 	d.bg = &bgRun{blue: blue.id}
+}
+
+// productionDeployment is the deployment of s, other than the new d,
+// whose target groups serve production traffic: the one that was PRIMARY
+// before d (the latest created or revived of those not INACTIVE), or,
+// when that one is a blue/green deployment that never received production
+// traffic (superseded or failed before PRODUCTION_TRAFFIC_SHIFT), its
+// blue. nil: s has no other deployment.
+func productionDeployment(s *service, d *deployment) *deployment {
+	var prev *deployment
+	var since time.Time
+	for _, o := range s.deployments {
+		if o == d || o.status == plan.StatusInactive {
+			continue
+		}
+		at := o.createdAt
+		if o.revivedAt.After(at) {
+			at = o.revivedAt
+		}
+		if prev == nil || !at.Before(since) {
+			prev, since = o, at
+		}
+	}
+	if prev != nil && prev.bg != nil && !prev.bg.routing.ProductionOnGreen {
+		if blue := s.deploymentByID(prev.bg.blue); blue != nil {
+			return blue
+		}
+	}
+	return prev
 }
 
 // blueGreenOf is s's blue/green deployment: the newest
@@ -252,11 +282,12 @@ func (s *service) serviceDeploymentOf(id string) *serviceDeployment {
 	return nil
 }
 
-// blueGreenSnapshot adjusts the planner's service for s's blue/green
-// deployment: blue is held until CLEAN_UP, and green may start 100% of
+// blueGreenSnapshot adjusts the planner's service for a BLUE_GREEN
+// service: blue is held until CLEAN_UP, and green may start 100% of
 // desiredCount beside it (maximumPercent 200, minimumHealthyPercent 100
 // while blue is held). The bake of deployment alarms (plan.Service.Bake)
-// does not apply: BAKE_TIME is the blue/green bake.
+// does not apply: BAKE_TIME is the blue/green bake (the first deployment,
+// which replaces nothing, has none).
 func blueGreenSnapshot(s *service, svc *plan.Service) {
 	svc.Bake = 0
 	if svc.Hold = blueGreenHold(s); svc.Hold != "" {

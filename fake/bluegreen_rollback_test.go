@@ -6,8 +6,12 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
 // StopServiceDeployment (ROLLBACK) during BAKE_TIME, after production
@@ -123,5 +127,84 @@ func TestBlueGreenTargetGroupsSwapRoles(t *testing.T) {
 		"PRODUCTION_TRAFFIC_SHIFT@2m30s", "POST_PRODUCTION_TRAFFIC_SHIFT@2m30s", "BAKE_TIME@2m30s", "CLEAN_UP@7m30s"}
 	if got := stagesOf(e, u); !slices.Equal(got, want) {
 		t.Fatalf("stages %q", got)
+	}
+}
+
+// A deployment alarm (deploymentConfiguration.alarms with rollback) going
+// to ALARM during BAKE_TIME fails green and rolls back: production and
+// test traffic return to blue at the instant the alarm fires, blue's tasks
+// (held through the bake) are the PRIMARY again, and green's drain.
+func TestBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	if _, err := e.CloudWatch().PutMetricAlarm(bg, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("errors"),
+		Namespace: aws.String("App"), MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60),
+		EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(10), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
+		TreatMissingData: aws.String("notBreaching")}); err != nil {
+		t.Fatal(err)
+	}
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(s, td1, 2, 30)
+	in.DeploymentConfiguration.Alarms = &types.DeploymentAlarms{AlarmNames: []string{"errors"}, Enable: true, Rollback: true}
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	u := e.Now()
+	greenID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})).Id)
+	bake := types.ServiceDeploymentLifecycleStageBakeTime
+	at(t, e, u, 5*time.Minute, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg-2"))
+	publishErrors(t, e, 50) // green throws errors
+	var fired time.Duration
+	stepUntil(t, e, time.Second, 3*time.Minute, nil, func() bool {
+		fired = e.Now().Sub(u)
+		return newestServiceDeployment(t, e).Status != types.ServiceDeploymentStatusInProgress
+	})
+	st := at(t, e, u, fired, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	if st.status != types.ServiceDeploymentStatusRollbackInProgress || st.greenTG["draining"] != 2 || st.blueTG["healthy"] != 2 {
+		t.Fatalf("at the alarm (+%v): %s", fired, st)
+	}
+	sv := svc(t, e, "web")
+	if countEvents(sv, plan.DeploymentAlarmFailedEvent("web", greenID)) != 1 || countEvents(sv, "rolling back to deployment") != 1 {
+		t.Fatalf("events %q", eventTexts(sv))
+	}
+	if sd := newestServiceDeployment(t, e); sd.Alarms == nil || !slices.Contains(sd.Alarms.TriggeredAlarmNames, "errors") {
+		t.Fatalf("service deployment alarms %+v", sd.Alarms)
+	}
+	e.Advance(10 * time.Minute)
+	if st := observe(t, e, s); st.status != types.ServiceDeploymentStatusRollbackSuccessful || !completed(t, e, "web", td1) {
+		t.Fatalf("after the rollback: %s", st)
+	}
+}
+
+// A new deployment during BAKE_TIME replaces green: production stays with
+// the revision serving it (web:2, now blue), the held web:1 is released
+// and drains from web-tg, and web:3 deploys into web-tg, to which traffic
+// moves once web:3 is healthy. The replaced service deployment is STOPPED.
+func TestBlueGreenNewDeploymentDuringBake(t *testing.T) {
+	e, s, _, td2 := blueGreenService(t)
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td3 := register(t, e, webFargateTD("web:3"))
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	first := newestServiceDeployment(t, e)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
+	st := at(t, e, u, 200*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg-2"))
+	if st.blueTG["draining"] != 2 || st.stopped != 2 {
+		t.Fatalf("web:1 not released: %s", st)
+	}
+	st = at(t, e, u, 220*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg-2"))
+	if st.blueTG["initial"] != 2 || st.blueTG["draining"] != 2 {
+		t.Fatalf("web:3 not registered in web-tg: %s", st)
+	}
+	at(t, e, u, 350*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 0, 0, "web-tg-2"))
+	d, err := e.DescribeServiceDeployments(bg, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{aws.ToString(first.ServiceDeploymentArn)}})
+	if err != nil || d.ServiceDeployments[0].Status != types.ServiceDeploymentStatusStopped {
+		t.Fatalf("replaced service deployment: %v %+v", err, d.ServiceDeployments)
 	}
 }

@@ -66,8 +66,10 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		s.plans++
 		plan.ComputeInto(&snap, p)
 		again = e.applyPlanLocked(s, *p, now)
-		if !again && s.deployments[len(s.deployments)-1].bg != nil {
-			again = e.stepBlueGreenLocked(s, now) // bluegreen.go
+		if !again && blueGreenOf(s) != nil {
+			// bluegreen.go; a pass that stopped a released deployment's
+			// tasks starts green's at the next one (they no longer count).
+			again = e.stepBlueGreenLocked(s, now) || (i == 0 && len(p.Stops) > 0 && len(p.Starts) == 0)
 		}
 	}
 	e.planBuf = p
@@ -105,7 +107,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		}
 	}
 	snap.Service.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
-	if s.deployments[len(s.deployments)-1].bg != nil {
+	if isBlueGreen(s.deployCfg) || blueGreenOf(s) != nil {
 		blueGreenSnapshot(s, &snap.Service) // bluegreen.go
 	}
 	for _, d := range s.deployments {
