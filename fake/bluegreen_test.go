@@ -146,3 +146,31 @@ func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 		t.Fatalf("after clean-up: %+v %q", sv.Deployments, eventTexts(sv))
 	}
 }
+
+// A world saved during BAKE_TIME restores to the same blue/green state
+// (the journal replays the ELBv2 and ECS calls; the steps follow), and
+// both go on identically: the clean-up comes at the same instant.
+func TestBlueGreenSurvivesSnapshot(t *testing.T) {
+	e := newCluster(t, 0, WithSnapshots())
+	s := newBlueGreenALB(t, e.ELBv2())
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(200 * time.Second)
+	b := restoredCopy(t, e)
+	for _, d := range []time.Duration{0, 249 * time.Second, time.Second, 400 * time.Second} {
+		e.Advance(d)
+		b.Advance(d)
+		saved, restored := observe(t, e, s), observe(t, b, s)
+		if saved.String() != restored.String() || !slices.Equal(stagesOf(e, e.Now()), stagesOf(b, b.Now())) {
+			t.Fatalf("after +%v:\nsaved    %s\nrestored %s", d, saved, restored)
+		}
+	}
+	if st := observe(t, b, s); st.status != types.ServiceDeploymentStatusSuccessful {
+		t.Fatalf("restored world did not finish: %s", st)
+	}
+}
