@@ -148,10 +148,11 @@ func blueGreenOf(s *service) *deployment {
 
 // blueGreenHold is the deployment the scheduler must keep for s's
 // blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
-// green is the PRIMARY and IN_PROGRESS; "" otherwise.
+// green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
+// stops both); "" otherwise.
 func blueGreenHold(s *service) string {
 	d := blueGreenOf(s)
-	if d == nil || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
+	if d == nil || s.status != serviceActive || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
 		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
 		return ""
 	}
@@ -167,17 +168,17 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 		return false
 	}
 	holdBefore := blueGreenHold(s)
+	// Green's tasks as the planner sees them (their rows), counted as it
+	// counts them.
 	pd := plan.Deployment{ID: d.id, HasHealthCheck: hasEssentialHealthCheck(d.td)}
-	var healthy int
-	var row plan.Task
+	rows := make([]plan.Task, 0, s.desired)
 	for _, t := range s.tasks {
-		if t.startedBy != d.id {
-			continue
+		if t.startedBy == d.id {
+			rows = append(rows, plan.Task{})
+			e.snapshotRowLocked(&rows[len(rows)-1], t)
 		}
-		row = plan.Task{}
-		e.snapshotRowLocked(&row, t)
-		healthy += plan.CountHealthy([]plan.Task{row}, &pd, time.Duration(aws.ToInt32(s.grace))*time.Second, now)
 	}
+	healthy := plan.CountHealthy(rows, &pd, time.Duration(aws.ToInt32(s.grace))*time.Second, now)
 	step := plan.StepBlueGreen(plan.BlueGreenInput{
 		Stage: d.bg.stage, Since: d.bg.since, Ended: d.bg.ended,
 		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,

@@ -208,3 +208,25 @@ func TestBlueGreenNewDeploymentDuringBake(t *testing.T) {
 		t.Fatalf("replaced service deployment: %v %+v", err, d.ServiceDeployments)
 	}
 }
+
+// Deleting a service during a blue/green deployment (force) stops blue's
+// tasks as well as green's at once: the hold on blue ends with the
+// service (not at the end of the bake).
+func TestBlueGreenDeleteServiceDrainsBoth(t *testing.T) {
+	e, s, _, td2 := blueGreenService(t)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(200 * time.Second) // BAKE_TIME: both revisions running
+	if _, err := e.DeleteService(bg, &ecs.DeleteServiceInput{Service: aws.String("web"), Force: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(serviceTasks(t, e, types.DesiredStatusRunning)); n != 0 {
+		t.Fatalf("%d tasks not being stopped after DeleteService", n)
+	}
+	if n := len(serviceTasks(t, e, types.DesiredStatusStopped)); n != 4 {
+		t.Fatalf("%d tasks being stopped after DeleteService, want 4", n)
+	}
+	e.Advance(15 * time.Minute)
+	if h := health(t, e.ELBv2(), s.tg); len(h) != 0 {
+		t.Fatalf("blue's targets still registered: %v", states(h))
+	}
+}
