@@ -22,11 +22,19 @@ type bgSetup struct {
 // testRoleARN is the role the blue/green tests name.
 const testRoleARN = "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"
 
-// newBlueGreenALB creates the load balancer of bgSetup.
+// newBlueGreenALB creates the load balancer of bgSetup with target
+// groups of type ip.
 func newBlueGreenALB(t tb, x *ELBv2) bgSetup {
 	t.Helper()
-	s := bgSetup{lbSetup: newALB(t, x, elbtypes.TargetTypeEnumIp)}
-	s.green = newTG(t, x, "web-tg-2", elbtypes.TargetTypeEnumIp)
+	return newBlueGreenALBOf(t, x, elbtypes.TargetTypeEnumIp)
+}
+
+// newBlueGreenALBOf creates the load balancer of bgSetup with target
+// groups of type tt.
+func newBlueGreenALBOf(t tb, x *ELBv2, tt elbtypes.TargetTypeEnum) bgSetup {
+	t.Helper()
+	s := bgSetup{lbSetup: newALB(t, x, tt)}
+	s.green = newTG(t, x, "web-tg-2", tt)
 	fwd := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{
 		TargetGroups: []elbtypes.TargetGroupTuple{{TargetGroupArn: aws.String(s.tg), Weight: aws.Int32(100)}, {TargetGroupArn: aws.String(s.green), Weight: aws.Int32(0)}}}}}
 	rule := func(prio int32, cond elbtypes.RuleCondition) string {

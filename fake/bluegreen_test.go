@@ -4,12 +4,14 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
 // blueGreenService creates service web (2 tasks, bake 5 minutes) on
@@ -173,4 +175,37 @@ func TestBlueGreenSurvivesSnapshot(t *testing.T) {
 	if st := observe(t, b, s); st.status != types.ServiceDeploymentStatusSuccessful {
 		t.Fatalf("restored world did not finish: %s", st)
 	}
+}
+
+// Blue/green on EC2 in bridge mode: green's tasks register in the
+// alternate group (target type instance) by instance id and dynamic host
+// port beside blue's, and production moves to them.
+func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
+	e := newCluster(t, 2)
+	s := newBlueGreenALBOf(t, e.ELBv2(), elbtypes.TargetTypeEnumInstance)
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td := func(img string) string {
+		return register(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
+			ContainerDefinitions: []types.ContainerDefinition{containerDef("web", img, 256, types.PortMapping{ContainerPort: aws.Int32(80)})}})
+	}
+	td1, td2 := td("web:1"), td("web:2")
+	if _, err := e.CreateService(bg, &ecs.CreateServiceInput{ServiceName: aws.String("web"), TaskDefinition: aws.String(td1), DesiredCount: aws.Int32(2),
+		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen, BakeTimeInMinutes: aws.Int32(0)},
+		LoadBalancers:           s.loadBalancers()}); err != nil {
+		t.Fatal(err)
+	}
+	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool { return observe(t, e, s).stage == types.ServiceDeploymentLifecycleStageCleanUp })
+	st := observe(t, e, s)
+	if err := want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2")(st); err != nil || st.greenTG["healthy"] != 2 {
+		t.Fatalf("%v: %s", err, st)
+	}
+	for _, d := range health(t, e.ELBv2(), s.green) {
+		if !strings.HasPrefix(aws.ToString(d.Target.Id), "i-") || aws.ToInt32(d.Target.Port) == 80 {
+			t.Fatalf("green target %s:%d, want an instance and a dynamic port", aws.ToString(d.Target.Id), aws.ToInt32(d.Target.Port))
+		}
+	}
+	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td2) })
 }
