@@ -194,6 +194,7 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 // bake time.
 func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGreenStep, now time.Time) {
 	bg := d.bg
+	rollback := step.RolledBack && !bg.rolledBack // the rules follow the revived deployment, even with routing unchanged
 	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
 	bg.stages = append(bg.stages, step.Entered...)
 	if len(step.Entered) > 0 {
@@ -202,8 +203,8 @@ func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGree
 			sd.updatedAt = now
 		}
 	}
-	if !bg.routed || step.Routing != bg.routing {
-		e.routeBlueGreenLocked(s, d, step.Routing, now)
+	if !bg.routed || rollback || step.Routing != bg.routing {
+		e.routeBlueGreenLocked(s, d, step.Routing, step.RolledBack, now)
 		bg.routing, bg.routed = step.Routing, true
 	}
 	if !step.Wake.IsZero() && !step.Wake.Equal(bg.wakeAt) {
@@ -214,24 +215,38 @@ func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGree
 
 // routeBlueGreenLocked sets the forward weights of each load balancer's
 // test and production listener rules: 100 to the target group of the
-// revision that gets the traffic, 0 to the other.
-func (e *ECS) routeBlueGreenLocked(s *service, d *deployment, r plan.Routing, now time.Time) {
+// revision that gets the traffic (green's, or blue's), 0 to the other of
+// the pair. After a rollback blue is the deployment the rollback made
+// PRIMARY (usually blue itself; the last COMPLETED one when green had
+// replaced an unfinished blue/green deployment).
+func (e *ECS) routeBlueGreenLocked(s *service, d *deployment, r plan.Routing, rolledBack bool, now time.Time) {
 	blue := s.deploymentByID(d.bg.blue)
+	if p := s.primary(); rolledBack && p != nil && p != d {
+		blue = p
+	}
 	for i, lb := range s.loadBalancers {
 		ac := lb.AdvancedConfiguration
 		if ac == nil {
 			continue
 		}
-		blueTG, greenTG := targetGroupOf(s, blue, i), targetGroupOf(s, d, i)
-		if blue == nil { // pruned: the group green does not use
-			blueTG = otherTargetGroup(lb, greenTG)
+		greenTG := targetGroupOf(s, d, i)
+		blueTG := otherTargetGroup(lb, greenTG) // blue pruned: the group green does not use
+		if blue != nil {
+			blueTG = targetGroupOf(s, blue, i)
 		}
-		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), blueTG, greenTG, r.TestOnGreen, now)
-		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), blueTG, greenTG, r.ProductionOnGreen, now)
+		to := func(onGreen bool) string {
+			if onGreen {
+				return greenTG
+			}
+			return blueTG
+		}
+		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), lb, to(r.TestOnGreen), now)
+		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), lb, to(r.ProductionOnGreen), now)
 	}
 }
 
-// otherTargetGroup is the target group of lb's pair that is not tg.
+// otherTargetGroup is the target group of lb's pair (targetGroupArn and
+// the alternate one) that is not tg.
 func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 	if alt := aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn); tg != alt {
 		return alt
@@ -239,18 +254,16 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 	return aws.ToString(lb.TargetGroupArn)
 }
 
-// shiftRuleLocked gives greenTG weight 100 and blueTG 0 in the forward
-// actions of the rule with ARN arn (toGreen), or the reverse. A rule that
-// no longer exists, or already has those weights, is left alone.
-func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, toGreen bool, now time.Time) {
+// shiftRuleLocked gives target group to weight 100, and the other group of
+// lb's pair 0, in the forward actions of the rule with ARN arn (through
+// setRuleActionsLocked, as ModifyRule changes a rule). A rule that no
+// longer exists, or already has those weights, is left alone.
+func (e *ECS) shiftRuleLocked(arn string, lb types.LoadBalancer, to string, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
 		return
 	}
-	weight := map[string]int32{blueTG: 0, greenTG: 100}
-	if !toGreen {
-		weight = map[string]int32{blueTG: 100, greenTG: 0}
-	}
+	weight := map[string]int32{otherTargetGroup(lb, to): 0, to: 100}
 	changed := false
 	actions := make([]elbtypes.Action, len(r.actions))
 	for i, a := range r.actions {

@@ -230,3 +230,44 @@ func TestBlueGreenDeleteServiceDrainsBoth(t *testing.T) {
 		t.Fatalf("blue's targets still registered: %v", states(h))
 	}
 }
+
+// A rollback of a deployment that replaced an unfinished blue/green one
+// revives the last COMPLETED deployment (web:1), as every rollback does:
+// production and test traffic follow it to its target group (web-tg),
+// where its new tasks register, and the deployment it had replaced (web:2)
+// is scaled in.
+func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	td3 := register(t, e, webFargateTD("web:bad"))
+	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
+		t.Fatal(err)
+	}
+	in := blueGreenInput(s, td1, 2, 5)
+	in.DeploymentConfiguration.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
+	stepUntil(t, e, time.Second, time.Hour, nil, func() bool {
+		return newestServiceDeployment(t, e).Status != types.ServiceDeploymentStatusInProgress
+	})
+	if p := primaryOf(t, svc(t, e, "web")); aws.ToString(p.TaskDefinition) != td1 {
+		t.Fatalf("rollback to %s, want web:1", aws.ToString(p.TaskDefinition))
+	}
+	if st := observe(t, e, s); named(st.prod)["web-tg"] != 100 || named(st.test)["web-tg"] != 100 || named(st.prod)["web-tg-2"] != 0 {
+		t.Fatalf("traffic after the rollback: %s", st)
+	}
+	stepUntil(t, e, 10*time.Second, time.Hour, nil, func() bool { return completed(t, e, "web", td1) })
+	if st := observe(t, e, s); st.blueTG["healthy"] != 2 || len(st.greenTG) != 0 {
+		t.Fatalf("after the rollback completed: %s", st)
+	}
+}

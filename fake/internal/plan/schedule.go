@@ -20,7 +20,10 @@ import (
 //     healthy ones only while ceil(desired*min/100) healthy tasks remain);
 //     primary tasks above desiredCount. Healthy tasks are never stopped below
 //     the minimum. Older deployments are not drained while the primary is FAILED,
-//     except for tasks above floor(desired*max/100) after desiredCount was lowered.
+//     except for tasks above floor(desired*max/100) after desiredCount was lowered;
+//     the one Service.Hold names (blue, during a blue/green deployment)
+//     keeps its starting and healthy tasks (its unhealthy ones still go),
+//     and the service is not reported blocked while it does.
 func (c *computation) schedule() {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
