@@ -11,7 +11,7 @@ import (
 )
 
 // ECS-native blue/green deployments (deploymentConfiguration.strategy
-// BLUE_GREEN) of REPLICA services behind Application Load Balancer target
+// BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application Load Balancer target
 // groups; see docs/ecs-semantics.md, "Blue/green deployments". The stages
 // are decided by plan.StepBlueGreen; this file applies its steps, in one
 // place (applyBlueGreenLocked):
@@ -24,7 +24,8 @@ import (
 //     and may run green's at 100% of desiredCount beside them;
 //   - the test and production listener rules' forward weights move to
 //     green (100, blue 0) in TEST_TRAFFIC_SHIFT and
-//     PRODUCTION_TRAFFIC_SHIFT, through the ELBv2 fake's rule update
+//     PRODUCTION_TRAFFIC_SHIFT (LINEAR and CANARY: production in steps,
+//     shiftsOf), through the ELBv2 fake's rule update
 //     (setRuleActionsLocked), and back to blue on a rollback.
 //
 // The first deployment of a service has nothing to replace: it deploys as
@@ -39,6 +40,10 @@ type bgRun struct {
 	since      time.Time
 	ended      bool
 	rolledBack bool
+	// shifted production shifts were made, the last at shiftedAt
+	// (LINEAR and CANARY make several).
+	shifted   int
+	shiftedAt time.Time
 	// stages are the stages entered, in order, with their instants.
 	stages []plan.StageChange
 	// routing is where the rules were last set to send traffic; routed is
@@ -49,9 +54,59 @@ type bgRun struct {
 	wakeAt time.Time
 }
 
-// isBlueGreen reports whether cfg's strategy is BLUE_GREEN.
+// isBlueGreen reports whether cfg's strategy is one of ECS's blue/green
+// family: BLUE_GREEN, or LINEAR or CANARY, which deploy the same way and
+// only shift production traffic in steps (shiftsOf).
 func isBlueGreen(cfg types.DeploymentConfiguration) bool {
-	return cfg.Strategy == types.DeploymentStrategyBlueGreen
+	switch cfg.Strategy {
+	case types.DeploymentStrategyBlueGreen, types.DeploymentStrategyLinear, types.DeploymentStrategyCanary:
+		return true
+	}
+	return false
+}
+
+// Defaults of the API Reference's CanaryConfiguration and
+// LinearConfiguration.
+const (
+	defaultCanaryPercent     = 5.0
+	defaultCanaryBakeMinutes = 10
+	defaultStepPercent       = 10.0
+	defaultStepBakeMinutes   = 6
+)
+
+// shiftsOf is how cfg's strategy moves production traffic (plan.Shifts).
+func shiftsOf(cfg types.DeploymentConfiguration) plan.Shifts {
+	switch cfg.Strategy {
+	case types.DeploymentStrategyCanary:
+		pct, bake := defaultCanaryPercent, int32(defaultCanaryBakeMinutes)
+		if c := cfg.CanaryConfiguration; c != nil {
+			pct, bake = aws.ToFloat64(orFloat(c.CanaryPercent, pct)), aws.ToInt32(orInt(c.CanaryBakeTimeInMinutes, bake))
+		}
+		return plan.CanaryShifts(pct, time.Duration(bake)*time.Minute)
+	case types.DeploymentStrategyLinear:
+		pct, bake := defaultStepPercent, int32(defaultStepBakeMinutes)
+		if c := cfg.LinearConfiguration; c != nil {
+			pct, bake = aws.ToFloat64(orFloat(c.StepPercent, pct)), aws.ToInt32(orInt(c.StepBakeTimeInMinutes, bake))
+		}
+		return plan.LinearShifts(pct, time.Duration(bake)*time.Minute)
+	}
+	return plan.Shifts{}
+}
+
+// orFloat is p, or def when p is nil.
+func orFloat(p *float64, def float64) *float64 {
+	if p == nil {
+		return &def
+	}
+	return p
+}
+
+// orInt is p, or def when p is nil.
+func orInt(p *int32, def int32) *int32 {
+	if p == nil {
+		return &def
+	}
+	return p
 }
 
 // bakeOf is bakeTimeInMinutes as a duration.
@@ -129,7 +184,7 @@ func productionDeployment(s *service, d *deployment) *deployment {
 			prev, since = o, at
 		}
 	}
-	if prev != nil && prev.bg != nil && !prev.bg.routing.ProductionOnGreen {
+	if prev != nil && prev.bg != nil && prev.bg.routing.Production == 0 {
 		if blue := s.deploymentByID(prev.bg.blue); blue != nil {
 			return blue
 		}
@@ -183,6 +238,7 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 		Stage: d.bg.stage, Since: d.bg.since, Ended: d.bg.ended,
 		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,
 		GreenHealthy: healthy, Desired: s.desired, Bake: bakeOf(s.deployCfg),
+		Shifts: shiftsOf(s.deployCfg), Shifted: d.bg.shifted, ShiftedAt: d.bg.shiftedAt,
 		Routing: d.bg.routing, Now: now,
 	})
 	e.applyBlueGreenLocked(s, d, step, now)
@@ -196,6 +252,7 @@ func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGree
 	bg := d.bg
 	rollback := step.RolledBack && !bg.rolledBack // the rules follow the revived deployment, even with routing unchanged
 	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
+	bg.shifted, bg.shiftedAt = step.Shifted, step.ShiftedAt
 	bg.stages = append(bg.stages, step.Entered...)
 	if len(step.Entered) > 0 {
 		if sd := s.serviceDeploymentOf(d.id); sd != nil {
@@ -234,14 +291,15 @@ func (e *ECS) routeBlueGreenLocked(s *service, d *deployment, r plan.Routing, ro
 		if blue != nil {
 			blueTG = targetGroupOf(s, blue, i)
 		}
-		to := func(onGreen bool) string {
-			if onGreen {
-				return greenTG
-			}
-			return blueTG
+		test, prod := 0, r.Production
+		if r.TestOnGreen {
+			test = plan.FullShare
 		}
-		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), lb, to(r.TestOnGreen), now)
-		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), lb, to(r.ProductionOnGreen), now)
+		if blueTG == greenTG { // revived into green's group: all traffic there
+			blueTG, test, prod = otherTargetGroup(lb, greenTG), plan.FullShare, plan.FullShare
+		}
+		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), blueTG, greenTG, test, now)
+		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), blueTG, greenTG, prod, now)
 	}
 }
 
@@ -254,16 +312,26 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 	return aws.ToString(lb.TargetGroupArn)
 }
 
-// shiftRuleLocked gives target group to weight 100, and the other group of
-// lb's pair 0, in the forward actions of the rule with ARN arn (through
-// setRuleActionsLocked, as ModifyRule changes a rule). A rule that no
+// shiftRuleLocked sets the forward weights of blueTG and greenTG in the
+// rule with ARN arn (through setRuleActionsLocked, as ModifyRule changes a
+// rule) for green's share of its traffic (tenths of a percent): 100 and 0
+// when one group gets it all, else the shares themselves (green's and the
+// rest, out of 1000: ELB weights are relative, 0-999). A rule that no
 // longer exists, or already has those weights, is left alone.
-func (e *ECS) shiftRuleLocked(arn string, lb types.LoadBalancer, to string, now time.Time) {
+func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
 		return
 	}
-	weight := map[string]int32{otherTargetGroup(lb, to): 0, to: 100}
+	var weight map[string]int32
+	switch {
+	case share >= plan.FullShare:
+		weight = map[string]int32{blueTG: 0, greenTG: 100}
+	case share <= 0:
+		weight = map[string]int32{greenTG: 0, blueTG: 100}
+	default:
+		weight = map[string]int32{greenTG: int32(share), blueTG: int32(plan.FullShare - share)}
+	}
 	changed := false
 	actions := make([]elbtypes.Action, len(r.actions))
 	for i, a := range r.actions {

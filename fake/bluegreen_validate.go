@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"math"
 	"regexp"
 	"slices"
 
@@ -27,9 +28,7 @@ var iamRoleARN = regexp.MustCompile(`^arn:aws[a-z-]*:iam::[0-9]{12}:role/[\w+=,.
 // (the configuration withDeploymentDefaults builds).
 func mergeStrategy(in *types.DeploymentConfiguration, cfg *types.DeploymentConfiguration) error {
 	switch in.Strategy {
-	case "", types.DeploymentStrategyRolling, types.DeploymentStrategyBlueGreen:
-	case types.DeploymentStrategyLinear, types.DeploymentStrategyCanary:
-		return errInvalidParam("deploymentConfiguration.strategy: %s deployments are not simulated by the fake; ROLLING and BLUE_GREEN are.", in.Strategy)
+	case "", types.DeploymentStrategyRolling, types.DeploymentStrategyBlueGreen, types.DeploymentStrategyLinear, types.DeploymentStrategyCanary:
 	default:
 		return errInvalidParam("deploymentConfiguration.strategy: must be one of ROLLING, BLUE_GREEN, LINEAR, CANARY, got %q.", string(in.Strategy))
 	}
@@ -39,11 +38,19 @@ func mergeStrategy(in *types.DeploymentConfiguration, cfg *types.DeploymentConfi
 	if len(in.LifecycleHooks) > 0 {
 		return errInvalidParam("deploymentConfiguration.lifecycleHooks: lifecycle hooks invoke AWS Lambda functions, which the fake does not simulate; remove them to deploy with the fake.")
 	}
-	if in.LinearConfiguration != nil {
-		return errInvalidParam("deploymentConfiguration.linearConfiguration: is only valid with strategy LINEAR, which the fake does not simulate.")
+	if c := in.LinearConfiguration; c != nil {
+		if err := checkShiftConfig("deploymentConfiguration.linearConfiguration", "stepPercent", c.StepPercent, 3, "stepBakeTimeInMinutes", c.StepBakeTimeInMinutes); err != nil {
+			return err
+		}
+		l := *c
+		cfg.LinearConfiguration = &l
 	}
-	if in.CanaryConfiguration != nil {
-		return errInvalidParam("deploymentConfiguration.canaryConfiguration: is only valid with strategy CANARY, which the fake does not simulate.")
+	if c := in.CanaryConfiguration; c != nil {
+		if err := checkShiftConfig("deploymentConfiguration.canaryConfiguration", "canaryPercent", c.CanaryPercent, 0.1, "canaryBakeTimeInMinutes", c.CanaryBakeTimeInMinutes); err != nil {
+			return err
+		}
+		k := *c
+		cfg.CanaryConfiguration = &k
 	}
 	if in.Strategy != "" {
 		cfg.Strategy = in.Strategy
@@ -54,10 +61,32 @@ func mergeStrategy(in *types.DeploymentConfiguration, cfg *types.DeploymentConfi
 	if cfg.Strategy == types.DeploymentStrategyBlueGreen && cfg.BakeTimeInMinutes == nil {
 		return errInvalidParam("deploymentConfiguration.bakeTimeInMinutes: must be specified when strategy is BLUE_GREEN.")
 	}
+	if cfg.LinearConfiguration != nil && cfg.Strategy != types.DeploymentStrategyLinear {
+		return errInvalidParam("deploymentConfiguration.linearConfiguration: is only valid with strategy LINEAR.")
+	}
+	if cfg.CanaryConfiguration != nil && cfg.Strategy != types.DeploymentStrategyCanary {
+		return errInvalidParam("deploymentConfiguration.canaryConfiguration: is only valid with strategy CANARY.")
+	}
 	return nil
 }
 
-// checkBlueGreenLocked checks a BLUE_GREEN service's load balancers: each
+// checkShiftConfig checks a linear or canary configuration (API
+// Reference, LinearConfiguration and CanaryConfiguration): the percentage
+// a multiple of 0.1 from least to 100.0, the bake time 0 to 1440 minutes.
+func checkShiftConfig(field, pctName string, pct *float64, least float64, bakeName string, bake *int32) error {
+	if p := pct; p != nil {
+		tenths := *p * 10
+		if *p < least-1e-9 || *p > 100+1e-9 || math.Abs(tenths-math.Round(tenths)) > 1e-6 {
+			return errInvalidParam("%s.%s: must be a multiple of 0.1 from %.1f to 100.0, got %v.", field, pctName, least, *p)
+		}
+	}
+	if b := bake; b != nil && (*b < 0 || *b > maxBakeTimeInMinutes) {
+		return errInvalidParam("%s.%s: must be between 0 and %d, got %d.", field, bakeName, maxBakeTimeInMinutes, *b)
+	}
+	return nil
+}
+
+// checkBlueGreenLocked checks a BLUE_GREEN (LINEAR, CANARY) service's load balancers: each
 // has an advancedConfiguration whose alternate target group and listener
 // rules exist and belong with its targetGroupArn (same Application Load
 // Balancer, forward actions to both groups). Other strategies ignore
@@ -67,10 +96,10 @@ func (e *ECS) checkBlueGreenLocked(cfg types.DeploymentConfiguration, lbs []type
 		return nil
 	}
 	if len(lbs) == 0 {
-		return errInvalidParam("deploymentConfiguration.strategy: BLUE_GREEN deployments without a load balancer are not simulated by the fake; add loadBalancers with an advancedConfiguration.")
+		return errInvalidParam("deploymentConfiguration.strategy: %s deployments without a load balancer are not simulated by the fake; add loadBalancers with an advancedConfiguration.", cfg.Strategy)
 	}
 	for i, lb := range lbs {
-		if err := e.checkAdvancedConfigLocked(i, lb); err != nil {
+		if err := e.checkAdvancedConfigLocked(cfg.Strategy, i, lb); err != nil {
 			return err
 		}
 	}
@@ -79,15 +108,15 @@ func (e *ECS) checkBlueGreenLocked(cfg types.DeploymentConfiguration, lbs []type
 
 // checkAdvancedConfigLocked checks loadBalancers[i] of a BLUE_GREEN
 // service (checkServiceTargetGroupsLocked has checked its target group).
-func (e *ECS) checkAdvancedConfigLocked(i int, lb types.LoadBalancer) error {
+func (e *ECS) checkAdvancedConfigLocked(strategy types.DeploymentStrategy, i int, lb types.LoadBalancer) error {
 	f := func(name string) string { return "loadBalancers[" + itoa(i) + "].advancedConfiguration" + name }
 	ac := lb.AdvancedConfiguration
 	if ac == nil {
-		return errInvalidParam("%s: must be specified when deploymentConfiguration.strategy is BLUE_GREEN.", f(""))
+		return errInvalidParam("%s: must be specified when deploymentConfiguration.strategy is %s.", f(""), strategy)
 	}
 	primary := e.elb.tgByArn[aws.ToString(lb.TargetGroupArn)]
 	if primary == nil {
-		return errInvalidParam("loadBalancers[%d].targetGroupArn: must be specified when deploymentConfiguration.strategy is BLUE_GREEN.", i)
+		return errInvalidParam("loadBalancers[%d].targetGroupArn: must be specified when deploymentConfiguration.strategy is %s.", i, strategy)
 	}
 	altArn := aws.ToString(ac.AlternateTargetGroupArn)
 	alt := e.elb.tgByArn[altArn]

@@ -60,8 +60,6 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 		name, field, rule string
 		mod               mod
 	}{
-		{"linear", "deploymentConfiguration.strategy", "LINEAR deployments are not simulated by the fake", cfg(func(c *types.DeploymentConfiguration) { c.Strategy = types.DeploymentStrategyLinear })},
-		{"canary", "deploymentConfiguration.strategy", "CANARY deployments are not simulated by the fake", cfg(func(c *types.DeploymentConfiguration) { c.Strategy = types.DeploymentStrategyCanary })},
 		{"unknown strategy", "deploymentConfiguration.strategy", "must be one of ROLLING, BLUE_GREEN, LINEAR, CANARY", cfg(func(c *types.DeploymentConfiguration) { c.Strategy = "RED_BLACK" })},
 		{"bake over 1440", "deploymentConfiguration.bakeTimeInMinutes", "must be between 0 and 1440, got 1441", cfg(func(c *types.DeploymentConfiguration) { c.BakeTimeInMinutes = aws.Int32(1441) })},
 		{"bake negative", "deploymentConfiguration.bakeTimeInMinutes", "must be between 0 and 1440, got -1", cfg(func(c *types.DeploymentConfiguration) { c.BakeTimeInMinutes = aws.Int32(-1) })},
@@ -73,6 +71,28 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 		{"linear configuration", "deploymentConfiguration.linearConfiguration", "only valid with strategy LINEAR", cfg(func(c *types.DeploymentConfiguration) {
 			c.LinearConfiguration = &types.LinearConfiguration{StepPercent: aws.Float64(10)}
 		})},
+		{"canary configuration with linear", "deploymentConfiguration.canaryConfiguration", "only valid with strategy CANARY", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.CanaryConfiguration = types.DeploymentStrategyLinear, &types.CanaryConfiguration{CanaryPercent: aws.Float64(10)}
+		})},
+		{"canary percent", "deploymentConfiguration.canaryConfiguration.canaryPercent", "must be a multiple of 0.1 from 0.1 to 100.0, got 0.05", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.CanaryConfiguration = types.DeploymentStrategyCanary, &types.CanaryConfiguration{CanaryPercent: aws.Float64(0.05)}
+		})},
+		{"canary percent tenths", "deploymentConfiguration.canaryConfiguration.canaryPercent", "must be a multiple of 0.1 from 0.1 to 100.0, got 12.34", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.CanaryConfiguration = types.DeploymentStrategyCanary, &types.CanaryConfiguration{CanaryPercent: aws.Float64(12.34)}
+		})},
+		{"canary bake", "deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes", "must be between 0 and 1440, got 1441", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.CanaryConfiguration = types.DeploymentStrategyCanary, &types.CanaryConfiguration{CanaryBakeTimeInMinutes: aws.Int32(1441)}
+		})},
+		{"step percent", "deploymentConfiguration.linearConfiguration.stepPercent", "must be a multiple of 0.1 from 3.0 to 100.0, got 2.9", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.LinearConfiguration = types.DeploymentStrategyLinear, &types.LinearConfiguration{StepPercent: aws.Float64(2.9)}
+		})},
+		{"step bake", "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes", "must be between 0 and 1440, got -1", cfg(func(c *types.DeploymentConfiguration) {
+			c.Strategy, c.LinearConfiguration = types.DeploymentStrategyLinear, &types.LinearConfiguration{StepBakeTimeInMinutes: aws.Int32(-1)}
+		})},
+		{"linear without advanced configuration", "loadBalancers[0].advancedConfiguration", "must be specified when deploymentConfiguration.strategy is LINEAR", func(in *ecs.CreateServiceInput) {
+			in.DeploymentConfiguration.Strategy = types.DeploymentStrategyLinear
+			in.LoadBalancers[0].AdvancedConfiguration = nil
+		}},
 		{"no load balancer", "deploymentConfiguration.strategy", "BLUE_GREEN deployments without a load balancer are not simulated", func(in *ecs.CreateServiceInput) { in.LoadBalancers = nil }},
 		{"no advanced configuration", "loadBalancers[0].advancedConfiguration", "must be specified when deploymentConfiguration.strategy is BLUE_GREEN", func(in *ecs.CreateServiceInput) { in.LoadBalancers[0].AdvancedConfiguration = nil }},
 		{"no alternate", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn", "must be specified", ac(func(a *types.AdvancedConfiguration) { a.AlternateTargetGroupArn = nil })},

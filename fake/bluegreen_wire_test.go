@@ -183,7 +183,8 @@ advance("184s")
 arn = show("shifted")
 try:
     ecs.create_service(serviceName="x", taskDefinition="web:1", desiredCount=1, launchType="FARGATE",
-        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}}, deploymentConfiguration={"strategy": "LINEAR"})
+        networkConfiguration={"awsvpcConfiguration": {"subnets": ["subnet-1"]}},
+        deploymentConfiguration={"strategy": "LINEAR", "linearConfiguration": {"stepPercent": 2.5}})
 except ecs.exceptions.InvalidParameterException as e:
     print("linear", e.response["Error"]["Message"])
 ecs.stop_service_deployment(serviceDeploymentArn=arn, stopType="ROLLBACK")
@@ -193,7 +194,7 @@ show("drained")
 `
 
 // TestBlueGreenOverTheWireBoto3: boto3 sees the production rule move to
-// green at the end of SCALE_UP, LINEAR refused as not simulated, and a
+// green at the end of SCALE_UP, a LINEAR step below 3% refused, and a
 // StopServiceDeployment rollback send production back to blue at once and
 // finish once green has drained.
 func TestBlueGreenOverTheWireBoto3(t *testing.T) {
@@ -210,7 +211,7 @@ func TestBlueGreenOverTheWireBoto3(t *testing.T) {
 	}
 	w.srv.ECS.Advance(200 * time.Second)
 	wantBoto3(t, boto3BlueGreen, w.srv.URL, "shifted IN_PROGRESS BAKE_TIME blue 0 green 100\n"+
-		"linear deploymentConfiguration.strategy: LINEAR deployments are not simulated by the fake; ROLLING and BLUE_GREEN are.\n"+
+		"linear deploymentConfiguration.linearConfiguration.stepPercent: must be a multiple of 0.1 from 3.0 to 100.0, got 2.5.\n"+
 		"stopped ROLLBACK_IN_PROGRESS BAKE_TIME blue 100 green 0\n"+
 		"drained ROLLBACK_SUCCESSFUL BAKE_TIME blue 100 green 0\n", w.prod, w.blue, w.green)
 }

@@ -1,13 +1,14 @@
 package plan
 
 import (
+	"math"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
 // Amazon ECS blue/green deployments (deploymentConfiguration.strategy
-// BLUE_GREEN; ECS Developer Guide, "Amazon ECS blue/green deployments" and
+// BLUE_GREEN, and LINEAR and CANARY; ECS Developer Guide, "Amazon ECS blue/green deployments" and
 // "Amazon ECS blue/green service deployments workflow"; API Reference,
 // ServiceDeployment.lifecycleStage), decided purely: BlueGreenStep moves a
 // blue/green deployment through its lifecycle stages and says where test
@@ -27,7 +28,9 @@ import (
 //     green), POST_TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT (the
 //     production listener rule moves to green), POST_PRODUCTION_TRAFFIC_SHIFT:
 //     listener rule changes take effect at once, so the fake passes these
-//     at the instant green is ready (recorded in order, all at that instant).
+//     at the instant green is ready (recorded in order, all at that
+//     instant); LINEAR and CANARY stay in PRODUCTION_TRAFFIC_SHIFT while
+//     their production shifts (Shifts) are made, Shifts.Wait apart.
 //   - BAKE_TIME: blue and green both run, production on green, for
 //     bakeTimeInMinutes (BlueGreenInput.Bake).
 //   - CLEAN_UP: the blue tasks are stopped (and drain from the target
@@ -53,13 +56,58 @@ var blueGreenStages = []types.ServiceDeploymentLifecycleStage{
 	types.ServiceDeploymentLifecycleStageCleanUp,
 }
 
-// Routing says which revision a listener rule sends its traffic to.
+// FullShare is all of a rule's traffic in Routing.Production's unit
+// (tenths of a percent: ECS's traffic percentages are multiples of 0.1).
+const FullShare = 1000
+
+// Routing says which revision the listener rules send traffic to.
 type Routing struct {
 	// TestOnGreen: the test listener rule forwards to green's target group.
 	TestOnGreen bool
-	// ProductionOnGreen: the production listener rule forwards to green's
-	// target group.
-	ProductionOnGreen bool
+	// Production is green's share of production traffic, in tenths of a
+	// percent (0 to FullShare); the rest goes to blue.
+	Production int
+}
+
+// Shifts are the production shares (cumulative, in tenths of a percent,
+// ascending, the last FullShare) a deployment moves to green one after
+// the other, Wait apart: BLUE_GREEN's is one shift of FullShare (nil
+// means that too); CanaryShifts and LinearShifts build the others.
+type Shifts struct {
+	Shares []int
+	Wait   time.Duration
+}
+
+// CanaryShifts are a CANARY deployment's shifts: canaryPercent (a
+// multiple of 0.1), then the rest after the canary bake time (API
+// Reference, CanaryConfiguration).
+func CanaryShifts(percent float64, bake time.Duration) Shifts {
+	first := min(int(math.Round(percent*10)), FullShare)
+	if first >= FullShare {
+		return Shifts{Shares: []int{FullShare}}
+	}
+	return Shifts{Shares: []int{first, FullShare}, Wait: bake}
+}
+
+// LinearShifts are a LINEAR deployment's shifts: stepPercent more at each
+// step, stepBakeTime apart, the last step up to 100% (API Reference,
+// LinearConfiguration: "equal percentage increments ... until 100% of
+// traffic is shifted"; the bake is not applied after reaching 100%).
+func LinearShifts(percent float64, bake time.Duration) Shifts {
+	step := max(int(math.Round(percent*10)), 1)
+	var out []int
+	for share := step; share < FullShare; share += step {
+		out = append(out, share)
+	}
+	return Shifts{Shares: append(out, FullShare), Wait: bake}
+}
+
+// shares are s's shares (one FullShare when none are given).
+func (s Shifts) shares() []int {
+	if len(s.Shares) == 0 {
+		return []int{FullShare}
+	}
+	return s.Shares
 }
 
 // BlueGreenInput is what BlueGreenStep needs to know of a blue/green
@@ -82,6 +130,12 @@ type BlueGreenInput struct {
 	GreenHealthy, Desired int
 	// Bake is bakeTimeInMinutes as a duration.
 	Bake time.Duration
+	// Shifts are how production traffic moves during
+	// PRODUCTION_TRAFFIC_SHIFT; Shifted is how many of them were made,
+	// the last at ShiftedAt.
+	Shifts    Shifts
+	Shifted   int
+	ShiftedAt time.Time
 	// Routing is where the rules send traffic now.
 	Routing Routing
 	// Now is the current (virtual) time.
@@ -98,9 +152,12 @@ type StageChange struct {
 type BlueGreenStep struct {
 	// Entered lists the stages entered by this step, in order.
 	Entered []StageChange
-	// Stage and Since are green's stage after the step.
-	Stage types.ServiceDeploymentLifecycleStage
-	Since time.Time
+	// Stage and Since are green's stage after the step; Shifted and
+	// ShiftedAt the production shifts made (BlueGreenInput).
+	Stage     types.ServiceDeploymentLifecycleStage
+	Since     time.Time
+	Shifted   int
+	ShiftedAt time.Time
 	// Ended: green stopped advancing (rolled back or failed) in this step
 	// or before.
 	Ended bool
@@ -113,14 +170,17 @@ type BlueGreenStep struct {
 	// Routing is where the rules must send traffic after the step.
 	Routing Routing
 	// Wake is when the step must run again though nothing else changed
-	// (the end of the bake time); zero: not needed.
+	// (the next production shift, the end of the bake time); zero: not
+	// needed.
 	Wake time.Time
 }
 
 // StepBlueGreen advances a blue/green deployment as far as it can go at
 // in.Now. It is pure.
 func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
-	out := BlueGreenStep{Stage: in.Stage, Since: in.Since, Ended: in.Ended, Routing: in.Routing}
+	out := BlueGreenStep{Stage: in.Stage, Since: in.Since, Ended: in.Ended, Routing: in.Routing,
+		Shifted: in.Shifted, ShiftedAt: in.ShiftedAt}
+	shares := in.Shifts.shares()
 	if out.Ended {
 		return out
 	}
@@ -154,6 +214,17 @@ func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
 			}
 			enter(types.ServiceDeploymentLifecycleStagePostScaleUp)
 			continue
+		case types.ServiceDeploymentLifecycleStageProductionTrafficShift:
+			if out.Shifted == 0 || out.Shifted < len(shares) && !in.Now.Before(out.ShiftedAt.Add(in.Shifts.Wait)) {
+				out.Shifted, out.ShiftedAt = out.Shifted+1, in.Now
+				continue
+			}
+			if out.Shifted < len(shares) {
+				out.Wake = out.ShiftedAt.Add(in.Shifts.Wait)
+				break
+			}
+			enter(types.ServiceDeploymentLifecycleStagePostProductionTrafficShift)
+			continue
 		case types.ServiceDeploymentLifecycleStageBakeTime:
 			if end := out.Since.Add(in.Bake); in.Now.Before(end) {
 				out.Wake = end
@@ -168,7 +239,7 @@ func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
 		}
 		break
 	}
-	out.Routing = routingOf(out.Stage)
+	out.Routing = routingOf(out.Stage, shares, out.Shifted)
 	out.Hold = out.Stage != types.ServiceDeploymentLifecycleStageCleanUp
 	return out
 }
@@ -184,15 +255,19 @@ func nextStage(st types.ServiceDeploymentLifecycleStage) types.ServiceDeployment
 }
 
 // routingOf is where traffic goes in a stage: test traffic moves to green
-// in TEST_TRAFFIC_SHIFT, production traffic in PRODUCTION_TRAFFIC_SHIFT.
-func routingOf(st types.ServiceDeploymentLifecycleStage) Routing {
+// in TEST_TRAFFIC_SHIFT, production traffic in PRODUCTION_TRAFFIC_SHIFT,
+// shifted of shares at a time, and is all on green after it.
+func routingOf(st types.ServiceDeploymentLifecycleStage, shares []int, shifted int) Routing {
 	var r Routing
 	for _, s := range blueGreenStages {
 		if s == types.ServiceDeploymentLifecycleStageTestTrafficShift {
 			r.TestOnGreen = true
 		}
 		if s == types.ServiceDeploymentLifecycleStageProductionTrafficShift {
-			r.ProductionOnGreen = true
+			r.Production = FullShare
+			if s == st && shifted > 0 {
+				r.Production = shares[min(shifted, len(shares))-1]
+			}
 		}
 		if s == st {
 			return r

@@ -40,7 +40,7 @@ func TestStepBlueGreenStages(t *testing.T) {
 	in.GreenHealthy, in.Now = 3, t0.Add(2*time.Minute)
 	st = StepBlueGreen(in)
 	if got := names(st.Entered); !slices.Equal(got, blueGreenStages[2:8]) || !st.Hold ||
-		st.Routing != (Routing{TestOnGreen: true, ProductionOnGreen: true}) || !st.Wake.Equal(t0.Add(12*time.Minute)) {
+		st.Routing != (Routing{TestOnGreen: true, Production: FullShare}) || !st.Wake.Equal(t0.Add(12*time.Minute)) {
 		t.Fatalf("ready: %+v", st)
 	}
 	next(st)
@@ -50,7 +50,7 @@ func TestStepBlueGreenStages(t *testing.T) {
 	}
 	in.Now = t0.Add(12 * time.Minute)
 	st = StepBlueGreen(in)
-	if got := names(st.Entered); !slices.Equal(got, blueGreenStages[8:]) || st.Hold || !st.Routing.ProductionOnGreen || !st.Wake.IsZero() {
+	if got := names(st.Entered); !slices.Equal(got, blueGreenStages[8:]) || st.Hold || st.Routing.Production != FullShare || !st.Wake.IsZero() {
 		t.Fatalf("clean-up: %+v", st)
 	}
 	next(st)
@@ -63,7 +63,7 @@ func TestStepBlueGreenStages(t *testing.T) {
 // to blue; a failure without rollback ends it and leaves the rules.
 func TestStepBlueGreenRollbackAndFailure(t *testing.T) {
 	t0 := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
-	shifted := Routing{TestOnGreen: true, ProductionOnGreen: true}
+	shifted := Routing{TestOnGreen: true, Production: FullShare}
 	in := BlueGreenInput{Stage: types.ServiceDeploymentLifecycleStageBakeTime, Since: t0, Primary: false,
 		Rollout: types.DeploymentRolloutStateFailed, Desired: 2, GreenHealthy: 2, Bake: time.Hour, Routing: shifted, Now: t0.Add(time.Minute)}
 	st := StepBlueGreen(in)
@@ -109,5 +109,50 @@ func TestComputeKeepsHeldDeployment(t *testing.T) {
 	snap.Service.Hold = ""
 	if p = Compute(snap); len(p.Stops) != 2 || p.Stops[0].TaskID != "a1" {
 		t.Fatalf("released: %+v", p)
+	}
+}
+
+// CANARY and LINEAR shift production in steps during
+// PRODUCTION_TRAFFIC_SHIFT, Wait apart, then bake as BLUE_GREEN does.
+func TestStepBlueGreenShiftsInSteps(t *testing.T) {
+	if got := CanaryShifts(5, 10*time.Minute); !slices.Equal(got.Shares, []int{50, FullShare}) || got.Wait != 10*time.Minute {
+		t.Fatalf("CanaryShifts(5) = %+v", got)
+	}
+	if got := CanaryShifts(100, time.Minute); !slices.Equal(got.Shares, []int{FullShare}) {
+		t.Fatalf("CanaryShifts(100) = %+v", got)
+	}
+	if got := LinearShifts(30, 0); !slices.Equal(got.Shares, []int{300, 600, 900, FullShare}) {
+		t.Fatalf("LinearShifts(30) = %+v", got)
+	}
+	if got := LinearShifts(12.5, 0); !slices.Equal(got.Shares, []int{125, 250, 375, 500, 625, 750, 875, FullShare}) {
+		t.Fatalf("LinearShifts(12.5) = %+v", got)
+	}
+	t0 := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	in := BlueGreenInput{Primary: true, Rollout: types.DeploymentRolloutStateInProgress, Desired: 1, GreenHealthy: 1,
+		Bake: 2 * time.Minute, Shifts: LinearShifts(40, 6*time.Minute), Now: t0}
+	var shares []int
+	var stages []types.ServiceDeploymentLifecycleStage
+	for i := 0; i < 30; i++ {
+		st := StepBlueGreen(in)
+		for _, c := range st.Entered {
+			stages = append(stages, c.Stage)
+		}
+		if n := len(shares); n == 0 || shares[n-1] != st.Routing.Production {
+			shares = append(shares, st.Routing.Production)
+		}
+		if !st.Hold {
+			break
+		}
+		if st.Wake.IsZero() {
+			t.Fatalf("no wake-up in %s", st.Stage)
+		}
+		in.Stage, in.Since, in.Routing, in.Shifted, in.ShiftedAt, in.Now = st.Stage, st.Since, st.Routing, st.Shifted, st.ShiftedAt, st.Wake
+	}
+	if !slices.Equal(shares, []int{400, 800, FullShare}) || !slices.Equal(stages, blueGreenStages) {
+		t.Fatalf("shares %v, stages %v", shares, stages)
+	}
+	// 40% at t0, 80% at +6m, 100% at +12m (no step bake after it), bake to +14m.
+	if !in.Now.Equal(t0.Add(14 * time.Minute)) {
+		t.Fatalf("clean-up at +%v, want +14m", in.Now.Sub(t0))
 	}
 }
