@@ -11,10 +11,10 @@ import (
 )
 
 // ECS-native blue/green deployments (deploymentConfiguration.strategy
-// BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application Load Balancer target
-// groups; see docs/ecs-semantics.md, "Blue/green deployments". The stages
-// are decided by plan.StepBlueGreen; this file applies its steps, in one
-// place (applyBlueGreenLocked):
+// BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application
+// Load Balancer target groups; see docs/ecs-semantics.md, "Blue/green
+// deployments". The stages are decided by plan.StepBlueGreen; this file
+// applies its steps, in one place (applyBlueGreenLocked):
 //
 //   - a new deployment (green) registers its tasks in the target group
 //     that does not serve production: the alternate target group, or the
