@@ -1,6 +1,7 @@
 package fake
 
 import (
+	"slices"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -128,9 +129,10 @@ func targetGroupOf(s *service, d *deployment, i int) string {
 }
 
 // taskTargetGroup is the target group task t registers in for its
-// service's i-th load balancer: its deployment's.
+// service's i-th load balancer: its deployment's (a service that never
+// had an advancedConfiguration: the service's, without a look-up).
 func taskTargetGroup(s *service, t *task, i int) string {
-	if !isBlueGreen(s.deployCfg) {
+	if !isBlueGreen(s.deployCfg) && s.loadBalancers[i].AdvancedConfiguration == nil {
 		return aws.ToString(s.loadBalancers[i].TargetGroupArn)
 	}
 	return targetGroupOf(s, s.deploymentByID(t.startedBy), i)
@@ -141,13 +143,23 @@ func taskTargetGroup(s *service, t *task, i int) string {
 // and another deployment (blue: the one whose target groups serve
 // production, productionDeploymentLocked) has tasks to replace: d's tasks
 // go to the other target group of each load balancer.
+//
+// A rolling deployment of a service that was blue/green replaces the
+// deployment serving production in its target groups (those the rules
+// send production to), not necessarily the service's targetGroupArn.
 func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
-	if !isBlueGreen(s.deployCfg) || len(s.loadBalancers) == 0 {
+	if len(s.loadBalancers) == 0 {
 		return
 	}
 	blue := productionDeployment(s, d)
 	if blue == nil {
 		return // nothing to replace: the first deployment
+	}
+	if !isBlueGreen(s.deployCfg) {
+		if len(blue.tgs) == len(s.loadBalancers) {
+			d.tgs = slices.Clone(blue.tgs)
+		}
+		return
 	}
 	d.tgs = make([]string, len(s.loadBalancers))
 	for i, lb := range s.loadBalancers {

@@ -94,3 +94,36 @@ func TestLinearShiftsInSteps(t *testing.T) {
 	at(t, e, u, 270*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"), prodShare(100, 0)))
 	at(t, e, u, 390*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
 }
+
+// Switching a service back to ROLLING after a blue/green deployment made
+// the alternate group production: the rolling deployment replaces web:2
+// in that group (web-tg-2), where the rules still send the traffic.
+func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	td3 := register(t, e, webFargateTD("web:3"))
+	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(10 * time.Minute)
+	if !completed(t, e, "web", td2) {
+		t.Fatalf("web:2 not deployed: %s", observe(t, e, s))
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3),
+		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyRolling}})
+	e.Advance(30 * time.Second)
+	st := observe(t, e, s)
+	if err := prodShare(100, 0)(st); err != nil || st.greenTG["initial"] != 2 || len(st.blueTG) != 0 || st.stage != "" {
+		t.Fatalf("%v: %s", err, st)
+	}
+	stepUntil(t, e, 10*time.Second, time.Hour, nil, func() bool { return completed(t, e, "web", td3) })
+	if st := observe(t, e, s); st.greenTG["healthy"] != 2 || len(st.blueTG) != 0 {
+		t.Fatalf("after the rolling deployment: %s", st)
+	}
+}
