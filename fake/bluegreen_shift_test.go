@@ -2,6 +2,8 @@ package fake
 
 import (
 	"fmt"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -125,5 +127,41 @@ func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
 	stepUntil(t, e, 10*time.Second, time.Hour, nil, func() bool { return completed(t, e, "web", td3) })
 	if st := observe(t, e, s); st.greenTG["healthy"] != 2 || len(st.blueTG) != 0 {
 		t.Fatalf("after the rolling deployment: %s", st)
+	}
+}
+
+// A blue/green deployment is deterministic with the world's seed: two
+// worlds given the same calls show the same events (task ids included),
+// rule weights and stages at every second.
+func TestBlueGreenIsDeterministic(t *testing.T) {
+	run := func() []string {
+		e := newCluster(t, 0, WithSeed(7))
+		s := newBlueGreenALB(t, e.ELBv2())
+		td1 := register(t, e, webFargateTD("web:1"))
+		td2 := register(t, e, webFargateTD("web:2"))
+		in := blueGreenInput(s, td1, 3, 1)
+		in.DeploymentConfiguration.Strategy = types.DeploymentStrategyCanary
+		if _, err := e.CreateService(bg, in); err != nil {
+			t.Fatal(err)
+		}
+		e.Advance(200 * time.Second)
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+		var trace []string
+		for range 1200 {
+			e.Advance(time.Second)
+			trace = append(trace, observe(t, e, s).String())
+		}
+		return append(trace, eventTexts(svc(t, e, "web"))...)
+	}
+	a, b := run(), run()
+	if !slices.Equal(a, b) {
+		for i := range a {
+			if i >= len(b) || a[i] != b[i] {
+				t.Fatalf("runs differ at %d:\n%s\n%s", i, a[i], b[min(i, len(b)-1)])
+			}
+		}
+	}
+	if !strings.Contains(a[1199], "status=SUCCESSFUL") || !strings.Contains(a[200], "stage=PRODUCTION_TRAFFIC_SHIFT") {
+		t.Fatalf("the canary did not run its course: %s / %s", a[200], a[1199])
 	}
 }
