@@ -30,6 +30,12 @@ type deployment struct {
 	netCfg         *types.NetworkConfiguration
 	// cps is the deployment's capacity provider strategy (nil: launchType).
 	cps []types.CapacityProviderStrategyItem
+	// tgs are the target groups its tasks register in, per load balancer
+	// of the service (nil: the service's targetGroupArn); bg is its
+	// blue/green progress (nil: not a blue/green deployment). See
+	// bluegreen.go.
+	tgs []string
+	bg  *bgRun
 }
 
 // deploymentIDLocked returns a new deployment id: "ecs-svc/" and 19
@@ -70,6 +76,7 @@ func (e *ECS) newDeploymentLocked(s *service, td *taskDef, reason string, now ti
 	}
 	d.reason = reason
 	s.deployments = append(s.deployments, d)
+	e.startBlueGreenLocked(s, d) // bluegreen.go
 	e.recordServiceDeploymentLocked(s, d, now)
 	return d
 }

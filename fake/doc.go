@@ -23,8 +23,9 @@
 // DescribeServiceDeployments, DescribeServiceRevisions and
 // StopServiceDeployment serve the history of each deployment (its service
 // deployment and service revision, 90 days). Divergences: only REPLICA
-// services with the ECS deployment controller (no DAEMON, blue/green or
-// external).
+// services with the ECS deployment controller (no DAEMON or external),
+// rolling or ECS-native blue/green (strategy BLUE_GREEN, LINEAR or
+// CANARY, behind ALB target groups: bluegreen.go).
 //
 // Capacity providers: FARGATE and FARGATE_SPOT, and Auto Scaling group
 // providers over groups declared with DeclareAutoScalingGroup, whose

@@ -108,11 +108,11 @@ func (e *ECS) lbTaskRunningLocked(t *task, now time.Time) {
 	if t.lb == nil {
 		t.lb = &lbTask{}
 	}
-	for _, lb := range s.loadBalancers {
-		arn := aws.ToString(lb.TargetGroupArn)
-		if arn == "" {
+	for i, lb := range s.loadBalancers {
+		if aws.ToString(lb.TargetGroupArn) == "" {
 			continue // classic load balancers are not simulated
 		}
+		arn := taskTargetGroup(s, t, i) // its deployment's (bluegreen.go)
 		tg := e.elb.tgByArn[arn]
 		if tg == nil {
 			e.addEventLocked(s, fmt.Sprintf("(service %s) failed to register targets in (target-group %s) with (error The target group with targetGroupArn %s does not exist.)", s.name, arn, arn), now)

@@ -461,9 +461,17 @@ func (x *ELBv2) ModifyRule(ctx context.Context, in *elbv2.ModifyRuleInput, _ ...
 	if in.Conditions != nil && !r.isDefault() {
 		r.conditions = slices.Clone(in.Conditions)
 	}
+	e.setRuleActionsLocked(r, actions, now)
+	return &elbv2.ModifyRuleOutput{Rules: []elbtypes.Rule{r.view()}}, nil
+}
+
+// setRuleActionsLocked replaces r's actions with checked ones
+// (checkActionsLocked) and refreshes which target groups are in use: the
+// one way ModifyRule and ECS (blue/green traffic shifts, bluegreen.go)
+// change a rule.
+func (e *ECS) setRuleActionsLocked(r *rule, actions []elbtypes.Action, now time.Time) {
 	r.actions = actions
 	e.refreshTargetGroupUseLocked(now)
-	return &elbv2.ModifyRuleOutput{Rules: []elbtypes.Rule{r.view()}}, nil
 }
 
 // DeleteRule deletes a rule; the default rule cannot be deleted.

@@ -66,6 +66,11 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		s.plans++
 		plan.ComputeInto(&snap, p)
 		again = e.applyPlanLocked(s, *p, now)
+		if !again && blueGreenOf(s) != nil {
+			// bluegreen.go; a pass that stopped a released deployment's
+			// tasks starts green's at the next one (they no longer count).
+			again = e.stepBlueGreenLocked(s, now) || (i == 0 && len(p.Stops) > 0 && len(p.Starts) == 0)
+		}
 	}
 	e.planBuf = p
 	if again { // still something to count: plan again from the event queue
@@ -102,6 +107,9 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 		}
 	}
 	snap.Service.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
+	if isBlueGreen(s.deployCfg) || blueGreenOf(s) != nil {
+		blueGreenSnapshot(s, &snap.Service) // bluegreen.go
+	}
 	for _, d := range s.deployments {
 		snap.Deployments = append(snap.Deployments, plan.Deployment{
 			ID: d.id, Status: d.status, TaskDefinition: d.td.arn, DesiredCount: d.desired,

@@ -170,6 +170,9 @@ func (e *ECS) CreateService(ctx context.Context, in *ecs.CreateServiceInput, _ .
 	if err := e.checkServiceTargetGroupsLocked(td, in.LoadBalancers); err != nil {
 		return nil, err
 	}
+	if err := e.checkBlueGreenLocked(cfg, in.LoadBalancers); err != nil { // bluegreen_validate.go
+		return nil, err
+	}
 	if err := checkGrace(in.HealthCheckGracePeriodSeconds); err != nil {
 		return nil, err
 	}
@@ -279,6 +282,9 @@ func (e *ECS) UpdateService(ctx context.Context, in *ecs.UpdateServiceInput, _ .
 		return nil, err
 	}
 	if err := e.checkServiceTargetGroupsLocked(td, lbs); err != nil {
+		return nil, err
+	}
+	if err := e.checkBlueGreenLocked(cfg, lbs); err != nil { // bluegreen_validate.go
 		return nil, err
 	}
 	if err := checkGrace(in.HealthCheckGracePeriodSeconds); err != nil {

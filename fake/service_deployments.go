@@ -95,6 +95,9 @@ type serviceDeployment struct {
 	threshold      int32
 	breakerTripped bool
 	triggered      []string
+	// stage is the lifecycleStage of a blue/green deployment's service
+	// deployment (bluegreen.go); "" for a rolling one.
+	stage types.ServiceDeploymentLifecycleStage
 }
 
 // deployHistory is a service's service deployments (oldest first) and the

@@ -30,6 +30,7 @@ func (e *ECS) serviceDeploymentViewLocked(s *service, sd *serviceDeployment, run
 		Status:                  sd.status,
 		StatusReason:            optString(sd.reason),
 		DeploymentConfiguration: &cfg,
+		LifecycleStage:          sd.stage,
 	}
 	for _, r := range sd.sources {
 		out.SourceServiceRevisions = append(out.SourceServiceRevisions, e.revisionSummaryLocked(s, r, running, pending))

@@ -66,8 +66,8 @@ func withDeploymentDefaults(in *types.DeploymentConfiguration, old *types.Deploy
 		if in.Alarms != nil {
 			cfg.Alarms = in.Alarms
 		}
-		if in.Strategy != "" && in.Strategy != types.DeploymentStrategyRolling {
-			return cfg, errInvalidParam("deploymentConfiguration.strategy: only ROLLING deployments are supported by the fake.")
+		if err := mergeStrategy(in, &cfg); err != nil { // bluegreen_validate.go
+			return cfg, err
 		}
 	}
 	if v := *cfg.MinimumHealthyPercent; v < 0 || v > 100 {

@@ -20,7 +20,10 @@ import (
 //     healthy ones only while ceil(desired*min/100) healthy tasks remain);
 //     primary tasks above desiredCount. Healthy tasks are never stopped below
 //     the minimum. Older deployments are not drained while the primary is FAILED,
-//     except for tasks above floor(desired*max/100) after desiredCount was lowered.
+//     except for tasks above floor(desired*max/100) after desiredCount was lowered;
+//     the one Service.Hold names (blue, during a blue/green deployment)
+//     keeps its starting and healthy tasks (its unhealthy ones still go),
+//     and the service is not reported blocked while it does.
 func (c *computation) schedule() {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
@@ -164,7 +167,7 @@ func (c *computation) schedule() {
 
 	// A deployment that can neither start nor stop anything, with nothing in
 	// flight that could change that, is blocked by its configuration.
-	blocked := starts == 0 && len(stops) == 0 && oldAlive > 0 && canLaunch && starting == 0 && gone == 0
+	blocked := starts == 0 && len(stops) == 0 && oldAlive > 0 && canLaunch && starting == 0 && gone == 0 && svc.Hold == ""
 	if blocked && !c.plan.Service.Blocked {
 		c.event(DeploymentBlockedEvent(svc.Name))
 	}
@@ -209,12 +212,17 @@ func stopIDs(stops []Stop) map[string]bool {
 	return ids
 }
 
+// held reports whether ds is the older deployment Service.Hold keeps.
+func (c *computation) held(ds *depState) bool {
+	return c.s.Service.Hold != "" && !ds.synthetic && ds.orig.ID == c.s.Service.Hold
+}
+
 // oldAlive lists the starting and healthy tasks of older deployments, in
 // c.buf's storage (valid until the next call).
 func (c *computation) oldAlive() []*taskState {
 	old := c.buf.old[:0]
 	for _, ds := range c.deps {
-		if !c.isOld(ds) {
+		if !c.isOld(ds) || c.held(ds) {
 			continue
 		}
 		for _, ts := range ds.tasks {

@@ -78,6 +78,10 @@ type Service struct {
 	// long it stays IN_PROGRESS after it has scaled out and the older ones
 	// in; zero: no bake (bake.go).
 	Bake time.Duration
+	// Hold is the id of an older deployment whose tasks the scheduler
+	// keeps, not scaling it in (the blue deployment of a blue/green
+	// deployment until its clean-up: bluegreen.go); empty: none.
+	Hold string
 }
 
 // CircuitBreaker is the deployment circuit breaker configuration.

@@ -1,0 +1,391 @@
+package fake
+
+import (
+	"slices"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+)
+
+// ECS-native blue/green deployments (deploymentConfiguration.strategy
+// BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application
+// Load Balancer target groups; see docs/ecs-semantics.md, "Blue/green
+// deployments". The stages are decided by plan.StepBlueGreen; this file
+// applies its steps, in one place (applyBlueGreenLocked):
+//
+//   - a new deployment (green) registers its tasks in the target group
+//     that does not serve production: the alternate target group, or the
+//     service's own after a blue/green deployment made the alternate one
+//     production (the groups swap roles deployment after deployment);
+//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold)
+//     and may run green's at 100% of desiredCount beside them;
+//   - the test and production listener rules' forward weights move to
+//     green (100, blue 0) in TEST_TRAFFIC_SHIFT and
+//     PRODUCTION_TRAFFIC_SHIFT (LINEAR and CANARY: production in steps,
+//     shiftsOf), through the ELBv2 fake's rule update
+//     (setRuleActionsLocked), and back to blue on a rollback.
+//
+// The first deployment of a service has nothing to replace: it deploys as
+// a rolling deployment does, into the service's target group.
+
+// bgRun is the progress of one blue/green deployment (its green).
+type bgRun struct {
+	// blue is the deployment that served production when green started.
+	blue string
+	// stage, since, ended and rolledBack are plan.StepBlueGreen's state.
+	stage      types.ServiceDeploymentLifecycleStage
+	since      time.Time
+	ended      bool
+	rolledBack bool
+	// shifted production shifts were made, the last at shiftedAt
+	// (LINEAR and CANARY make several).
+	shifted   int
+	shiftedAt time.Time
+	// stages are the stages entered, in order, with their instants.
+	stages []plan.StageChange
+	// routing is where the rules were last set to send traffic; routed is
+	// false until the first step set them.
+	routing plan.Routing
+	routed  bool
+	// wakeAt is the wake-up last asked for (the end of the bake time).
+	wakeAt time.Time
+}
+
+// isBlueGreen reports whether cfg's strategy is one of ECS's blue/green
+// family: BLUE_GREEN, or LINEAR or CANARY, which deploy the same way and
+// only shift production traffic in steps (shiftsOf).
+func isBlueGreen(cfg types.DeploymentConfiguration) bool {
+	switch cfg.Strategy {
+	case types.DeploymentStrategyBlueGreen, types.DeploymentStrategyLinear, types.DeploymentStrategyCanary:
+		return true
+	}
+	return false
+}
+
+// Defaults of the API Reference's CanaryConfiguration and
+// LinearConfiguration.
+const (
+	defaultCanaryPercent     = 5.0
+	defaultCanaryBakeMinutes = 10
+	defaultStepPercent       = 10.0
+	defaultStepBakeMinutes   = 6
+)
+
+// shiftsOf is how cfg's strategy moves production traffic (plan.Shifts).
+func shiftsOf(cfg types.DeploymentConfiguration) plan.Shifts {
+	switch cfg.Strategy {
+	case types.DeploymentStrategyCanary:
+		pct, bake := defaultCanaryPercent, int32(defaultCanaryBakeMinutes)
+		if c := cfg.CanaryConfiguration; c != nil {
+			pct, bake = aws.ToFloat64(orFloat(c.CanaryPercent, pct)), aws.ToInt32(orInt(c.CanaryBakeTimeInMinutes, bake))
+		}
+		return plan.CanaryShifts(pct, time.Duration(bake)*time.Minute)
+	case types.DeploymentStrategyLinear:
+		pct, bake := defaultStepPercent, int32(defaultStepBakeMinutes)
+		if c := cfg.LinearConfiguration; c != nil {
+			pct, bake = aws.ToFloat64(orFloat(c.StepPercent, pct)), aws.ToInt32(orInt(c.StepBakeTimeInMinutes, bake))
+		}
+		return plan.LinearShifts(pct, time.Duration(bake)*time.Minute)
+	}
+	return plan.Shifts{}
+}
+
+// orFloat is p, or def when p is nil.
+func orFloat(p *float64, def float64) *float64 {
+	if p == nil {
+		return &def
+	}
+	return p
+}
+
+// orInt is p, or def when p is nil.
+func orInt(p *int32, def int32) *int32 {
+	if p == nil {
+		return &def
+	}
+	return p
+}
+
+// bakeOf is bakeTimeInMinutes as a duration.
+func bakeOf(cfg types.DeploymentConfiguration) time.Duration {
+	return time.Duration(aws.ToInt32(cfg.BakeTimeInMinutes)) * time.Minute
+}
+
+// targetGroupOf is the target group deployment d's tasks register in for
+// the service's i-th load balancer (d nil or without its own: the
+// service's targetGroupArn).
+func targetGroupOf(s *service, d *deployment, i int) string {
+	if d != nil && i < len(d.tgs) && d.tgs[i] != "" {
+		return d.tgs[i]
+	}
+	if i < len(s.loadBalancers) {
+		return aws.ToString(s.loadBalancers[i].TargetGroupArn)
+	}
+	return ""
+}
+
+// taskTargetGroup is the target group task t registers in for its
+// service's i-th load balancer: its deployment's (a service that never
+// had an advancedConfiguration: the service's, without a look-up).
+func taskTargetGroup(s *service, t *task, i int) string {
+	if !isBlueGreen(s.deployCfg) && s.loadBalancers[i].AdvancedConfiguration == nil {
+		return aws.ToString(s.loadBalancers[i].TargetGroupArn)
+	}
+	return targetGroupOf(s, s.deploymentByID(t.startedBy), i)
+}
+
+// startBlueGreenLocked prepares d, which newDeploymentLocked just made
+// s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
+// and another deployment (blue: the one whose target groups serve
+// production, productionDeploymentLocked) has tasks to replace: d's tasks
+// go to the other target group of each load balancer.
+//
+// A rolling deployment of a service that was blue/green replaces the
+// deployment serving production in its target groups (those the rules
+// send production to), not necessarily the service's targetGroupArn.
+func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
+	if len(s.loadBalancers) == 0 {
+		return
+	}
+	blue := productionDeployment(s, d)
+	if blue == nil {
+		return // nothing to replace: the first deployment
+	}
+	if !isBlueGreen(s.deployCfg) {
+		if len(blue.tgs) == len(s.loadBalancers) {
+			d.tgs = slices.Clone(blue.tgs)
+		}
+		return
+	}
+	d.tgs = make([]string, len(s.loadBalancers))
+	for i, lb := range s.loadBalancers {
+		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
+		ac := lb.AdvancedConfiguration
+		if ac == nil {
+			continue
+		}
+		if alt := aws.ToString(ac.AlternateTargetGroupArn); targetGroupOf(s, blue, i) != alt {
+			d.tgs[i] = alt
+		}
+	}
+	d.bg = &bgRun{blue: blue.id}
+}
+
+// productionDeployment is the deployment of s, other than the new d,
+// whose target groups serve production traffic: the one that was PRIMARY
+// before d (the latest created or revived of those not INACTIVE), or,
+// when that one is a blue/green deployment that never received production
+// traffic (superseded or failed before PRODUCTION_TRAFFIC_SHIFT), its
+// blue. nil: s has no other deployment.
+func productionDeployment(s *service, d *deployment) *deployment {
+	var prev *deployment
+	var since time.Time
+	for _, o := range s.deployments {
+		if o == d || o.status == plan.StatusInactive {
+			continue
+		}
+		at := o.createdAt
+		if o.revivedAt.After(at) {
+			at = o.revivedAt
+		}
+		if prev == nil || !at.Before(since) {
+			prev, since = o, at
+		}
+	}
+	if prev != nil && prev.bg != nil && prev.bg.routing.Production == 0 {
+		if blue := s.deploymentByID(prev.bg.blue); blue != nil {
+			return blue
+		}
+	}
+	return prev
+}
+
+// blueGreenOf is s's blue/green deployment: the newest
+// deployment, when it is one; nil otherwise.
+func blueGreenOf(s *service) *deployment {
+	if n := len(s.deployments); n > 0 && s.deployments[n-1].bg != nil {
+		return s.deployments[n-1]
+	}
+	return nil
+}
+
+// blueGreenHold is the deployment the scheduler must keep for s's
+// blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
+// green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
+// stops both); "" otherwise.
+func blueGreenHold(s *service) string {
+	d := blueGreenOf(s)
+	if d == nil || s.status != serviceActive || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
+		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
+		return ""
+	}
+	return d.bg.blue
+}
+
+// stepBlueGreenLocked advances s's blue/green deployment after a plan was
+// applied (plan.StepBlueGreen) and applies the step. It reports whether
+// the scheduler must plan s again at once (the hold on blue changed).
+func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
+	d := blueGreenOf(s)
+	if d == nil || d.bg.ended {
+		return false
+	}
+	holdBefore := blueGreenHold(s)
+	// Green's tasks as the planner sees them (their rows), counted as it
+	// counts them.
+	pd := plan.Deployment{ID: d.id, HasHealthCheck: hasEssentialHealthCheck(d.td)}
+	rows := make([]plan.Task, 0, s.desired)
+	for _, t := range s.tasks {
+		if t.startedBy == d.id {
+			rows = append(rows, plan.Task{})
+			e.snapshotRowLocked(&rows[len(rows)-1], t)
+		}
+	}
+	healthy := plan.CountHealthy(rows, &pd, time.Duration(aws.ToInt32(s.grace))*time.Second, now)
+	step := plan.StepBlueGreen(plan.BlueGreenInput{
+		Stage: d.bg.stage, Since: d.bg.since, Ended: d.bg.ended,
+		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,
+		GreenHealthy: healthy, Desired: s.desired, Bake: bakeOf(s.deployCfg),
+		Shifts: shiftsOf(s.deployCfg), Shifted: d.bg.shifted, ShiftedAt: d.bg.shiftedAt,
+		Routing: d.bg.routing, Now: now,
+	})
+	e.applyBlueGreenLocked(s, d, step, now)
+	return blueGreenHold(s) != holdBefore
+}
+
+// applyBlueGreenLocked applies a step to green d: its stage (and its
+// service deployment's), the listener rules, the wake-up at the end of the
+// bake time.
+func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGreenStep, now time.Time) {
+	bg := d.bg
+	rollback := step.RolledBack && !bg.rolledBack // the rules follow the revived deployment, even with routing unchanged
+	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
+	bg.shifted, bg.shiftedAt = step.Shifted, step.ShiftedAt
+	bg.stages = append(bg.stages, step.Entered...)
+	if len(step.Entered) > 0 {
+		if sd := s.serviceDeploymentOf(d.id); sd != nil {
+			sd.stage = step.Stage
+			sd.updatedAt = now
+		}
+	}
+	if !bg.routed || rollback || step.Routing != bg.routing {
+		e.routeBlueGreenLocked(s, d, step.Routing, step.RolledBack, now)
+		bg.routing, bg.routed = step.Routing, true
+	}
+	if !step.Wake.IsZero() && !step.Wake.Equal(bg.wakeAt) {
+		bg.wakeAt = step.Wake
+		e.wakeServiceLocked(s, step.Wake)
+	}
+}
+
+// routeBlueGreenLocked sets the forward weights of each load balancer's
+// test and production listener rules: 100 to the target group of the
+// revision that gets the traffic (green's, or blue's), 0 to the other of
+// the pair. After a rollback blue is the deployment the rollback made
+// PRIMARY (usually blue itself; the last COMPLETED one when green had
+// replaced an unfinished blue/green deployment).
+func (e *ECS) routeBlueGreenLocked(s *service, d *deployment, r plan.Routing, rolledBack bool, now time.Time) {
+	blue := s.deploymentByID(d.bg.blue)
+	if p := s.primary(); rolledBack && p != nil && p != d {
+		blue = p
+	}
+	for i, lb := range s.loadBalancers {
+		ac := lb.AdvancedConfiguration
+		if ac == nil {
+			continue
+		}
+		greenTG := targetGroupOf(s, d, i)
+		blueTG := otherTargetGroup(lb, greenTG) // blue pruned: the group green does not use
+		if blue != nil {
+			blueTG = targetGroupOf(s, blue, i)
+		}
+		test, prod := 0, r.Production
+		if r.TestOnGreen {
+			test = plan.FullShare
+		}
+		if blueTG == greenTG { // revived into green's group: all traffic there
+			blueTG, test, prod = otherTargetGroup(lb, greenTG), plan.FullShare, plan.FullShare
+		}
+		e.shiftRuleLocked(aws.ToString(ac.TestListenerRule), blueTG, greenTG, test, now)
+		e.shiftRuleLocked(aws.ToString(ac.ProductionListenerRule), blueTG, greenTG, prod, now)
+	}
+}
+
+// otherTargetGroup is the target group of lb's pair (targetGroupArn and
+// the alternate one) that is not tg.
+func otherTargetGroup(lb types.LoadBalancer, tg string) string {
+	if alt := aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn); tg != alt {
+		return alt
+	}
+	return aws.ToString(lb.TargetGroupArn)
+}
+
+// shiftRuleLocked sets the forward weights of blueTG and greenTG in the
+// rule with ARN arn (through setRuleActionsLocked, as ModifyRule changes a
+// rule) for green's share of its traffic (tenths of a percent): 100 and 0
+// when one group gets it all, else the shares themselves (green's and the
+// rest, out of 1000: ELB weights are relative, 0-999). A rule that no
+// longer exists, or already has those weights, is left alone.
+func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
+	r := e.elb.rules[arn]
+	if arn == "" || r == nil {
+		return
+	}
+	var weight map[string]int32
+	switch {
+	case share >= plan.FullShare:
+		weight = map[string]int32{blueTG: 0, greenTG: 100}
+	case share <= 0:
+		weight = map[string]int32{greenTG: 0, blueTG: 100}
+	default:
+		weight = map[string]int32{greenTG: int32(share), blueTG: int32(plan.FullShare - share)}
+	}
+	changed := false
+	actions := make([]elbtypes.Action, len(r.actions))
+	for i, a := range r.actions {
+		if a.ForwardConfig != nil {
+			fc := *a.ForwardConfig
+			fc.TargetGroups = append([]elbtypes.TargetGroupTuple(nil), fc.TargetGroups...)
+			for j, tt := range fc.TargetGroups {
+				if w, ok := weight[aws.ToString(tt.TargetGroupArn)]; ok && aws.ToInt32(tt.Weight) != w {
+					fc.TargetGroups[j].Weight = aws.Int32(w)
+					changed = true
+				}
+			}
+			a.ForwardConfig = &fc
+		}
+		actions[i] = a
+	}
+	if changed {
+		e.setRuleActionsLocked(r, actions, now)
+	}
+}
+
+// serviceDeploymentOf is s's newest service deployment whose target is
+// the deployment with id, or nil.
+func (s *service) serviceDeploymentOf(id string) *serviceDeployment {
+	for i := len(s.history.deps) - 1; i >= 0; i-- {
+		if sd := s.history.deps[i]; sd.target.deploymentID == id {
+			return sd
+		}
+	}
+	return nil
+}
+
+// blueGreenSnapshot adjusts the planner's service for a BLUE_GREEN
+// service: blue is held until CLEAN_UP, and green may start 100% of
+// desiredCount beside it (maximumPercent 200, minimumHealthyPercent 100
+// while blue is held). The bake of deployment alarms (plan.Service.Bake)
+// does not apply: BAKE_TIME is the blue/green bake (the first deployment,
+// which replaces nothing, has none).
+func blueGreenSnapshot(s *service, svc *plan.Service) {
+	svc.Bake = 0
+	if svc.Hold = blueGreenHold(s); svc.Hold != "" {
+		svc.MaximumPercent = max(svc.MaximumPercent, 200)
+		svc.MinimumHealthyPercent = 100
+	}
+}

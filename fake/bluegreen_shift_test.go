@@ -1,0 +1,167 @@
+package fake
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// shiftService is blueGreenService with strategy cfg (bake 2 minutes).
+func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSetup, string) {
+	t.Helper()
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	t.Cleanup(func() { delete(bgSetupOf, e) })
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(s, td1, 2, 2)
+	in.DeploymentConfiguration = cfg
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	return e, s, td2
+}
+
+// prodShare checks the production rule's weights: green (web-tg-2) and
+// blue (web-tg).
+func prodShare(green, blue int32) func(bgState) error {
+	return func(st bgState) error {
+		if w := named(st.prod); w["web-tg-2"] != green || w["web-tg"] != blue {
+			return fmt.Errorf("production weights %v, want web-tg-2 %d, web-tg %d", w, green, blue)
+		}
+		return nil
+	}
+}
+
+// both runs two checks.
+func both(a, b func(bgState) error) func(bgState) error {
+	return func(st bgState) error {
+		if err := a(st); err != nil {
+			return err
+		}
+		return b(st)
+	}
+}
+
+// CANARY (API Reference, CanaryConfiguration): once green is healthy
+// (+150 s) the test rule moves to green and production sends canaryPercent
+// (10%: weights 100 and 900 out of 1000) to it for canaryBakeTimeInMinutes
+// (3), then everything; BAKE_TIME (2 minutes) follows, then CLEAN_UP.
+func TestCanaryShiftsTheCanaryPercentFirst(t *testing.T) {
+	e, _, td2 := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
+		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(3)}})
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	both2 := map[string]int{"1": 2, "2": 2}
+	prod := types.ServiceDeploymentLifecycleStageProductionTrafficShift
+	at(t, e, u, 149*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2"), prodShare(0, 100)))
+	st := at(t, e, u, 150*time.Second, prodShare(100, 900))
+	if st.stage != prod || named(st.test)["web-tg-2"] != 100 {
+		t.Fatalf("canary: %s", st)
+	}
+	at(t, e, u, 150*time.Second+3*time.Minute-time.Second, prodShare(100, 900))
+	at(t, e, u, 150*time.Second+3*time.Minute, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"), prodShare(100, 0)))
+	at(t, e, u, 150*time.Second+5*time.Minute, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+}
+
+// LINEAR (API Reference, LinearConfiguration): production moves
+// stepPercent (40%) at a time, stepBakeTimeInMinutes (1) apart, the last
+// step to 100% with no step bake after it: 40% at +150 s, 80% at +210 s,
+// 100% at +270 s, then BAKE_TIME (2 minutes) and CLEAN_UP at +390 s.
+func TestLinearShiftsInSteps(t *testing.T) {
+	e, _, td2 := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
+		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(40), StepBakeTimeInMinutes: aws.Int32(1)}})
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	both2 := map[string]int{"1": 2, "2": 2}
+	prod := types.ServiceDeploymentLifecycleStageProductionTrafficShift
+	at(t, e, u, 149*time.Second, prodShare(0, 100))
+	for _, c := range []struct {
+		at          time.Duration
+		green, blue int32
+	}{{150, 400, 600}, {209, 400, 600}, {210, 800, 200}, {269, 800, 200}} {
+		st := at(t, e, u, c.at*time.Second, prodShare(c.green, c.blue))
+		if st.stage != prod {
+			t.Fatalf("+%ds: %s", c.at, st)
+		}
+	}
+	at(t, e, u, 270*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"), prodShare(100, 0)))
+	at(t, e, u, 390*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+}
+
+// Switching a service back to ROLLING after a blue/green deployment made
+// the alternate group production: the rolling deployment replaces web:2
+// in that group (web-tg-2), where the rules still send the traffic.
+func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	bgSetupOf[e] = s
+	defer delete(bgSetupOf, e)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	td3 := register(t, e, webFargateTD("web:3"))
+	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 0)); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(10 * time.Minute)
+	if !completed(t, e, "web", td2) {
+		t.Fatalf("web:2 not deployed: %s", observe(t, e, s))
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3),
+		DeploymentConfiguration: &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyRolling}})
+	e.Advance(30 * time.Second)
+	st := observe(t, e, s)
+	if err := prodShare(100, 0)(st); err != nil || st.greenTG["initial"] != 2 || len(st.blueTG) != 0 || st.stage != "" {
+		t.Fatalf("%v: %s", err, st)
+	}
+	stepUntil(t, e, 10*time.Second, time.Hour, nil, func() bool { return completed(t, e, "web", td3) })
+	if st := observe(t, e, s); st.greenTG["healthy"] != 2 || len(st.blueTG) != 0 {
+		t.Fatalf("after the rolling deployment: %s", st)
+	}
+}
+
+// A blue/green deployment is deterministic with the world's seed: two
+// worlds given the same calls show the same events (task ids included),
+// rule weights and stages at every second.
+func TestBlueGreenIsDeterministic(t *testing.T) {
+	run := func() []string {
+		e := newCluster(t, 0, WithSeed(7))
+		s := newBlueGreenALB(t, e.ELBv2())
+		td1 := register(t, e, webFargateTD("web:1"))
+		td2 := register(t, e, webFargateTD("web:2"))
+		in := blueGreenInput(s, td1, 3, 1)
+		in.DeploymentConfiguration.Strategy = types.DeploymentStrategyCanary
+		if _, err := e.CreateService(bg, in); err != nil {
+			t.Fatal(err)
+		}
+		e.Advance(200 * time.Second)
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+		var trace []string
+		for range 1200 {
+			e.Advance(time.Second)
+			trace = append(trace, observe(t, e, s).String())
+		}
+		return append(trace, eventTexts(svc(t, e, "web"))...)
+	}
+	a, b := run(), run()
+	if !slices.Equal(a, b) {
+		for i := range a {
+			if i >= len(b) || a[i] != b[i] {
+				t.Fatalf("runs differ at %d:\n%s\n%s", i, a[i], b[min(i, len(b)-1)])
+			}
+		}
+	}
+	if !strings.Contains(a[1199], "status=SUCCESSFUL") || !strings.Contains(a[200], "stage=PRODUCTION_TRAFFIC_SHIFT") {
+		t.Fatalf("the canary did not run its course: %s / %s", a[200], a[1199])
+	}
+}
