@@ -20,12 +20,14 @@ import (
 // order, by task id): tasks added by the scheduler get their row when they
 // are merged in (addServiceTasksLocked), rows of pruned tasks go with them
 // (pruneStoppedLocked), and a task whose planner-visible fields change is
-// listed in s.snapChanged by touchTaskLocked, which the lifecycle calls
-// wherever it bumps the task's version (lastStatus, health, desiredStatus
-// with stopCode and stoppedReason, startedAt, stoppedAt all change there).
-// The next snapshot rewrites only those rows. Everything else rebuilds
-// every row (snapshotTasksLocked): the first pass, any change of s.tasks
-// made elsewhere (an orphaned task dropped: the lengths differ), services
+// marked (task.snapNoted) and, while few are, listed in s.snapChanged by
+// touchTaskLocked, which the lifecycle calls wherever it bumps the task's
+// version (lastStatus, health, desiredStatus with stopCode and
+// stoppedReason, startedAt, stoppedAt all change there). The next
+// snapshot rewrites only those rows: found one by one when listed, else in
+// one walk over every row. Everything else rebuilds every row
+// (snapshotTasksLocked): the first pass, any change of s.tasks made
+// elsewhere (an orphaned task dropped: the lengths differ), services
 // behind a load balancer (target health changes without the task), and a
 // cluster with a DRAINING instance (the row of a task on it names the
 // draining deployment).
@@ -43,13 +45,15 @@ func (e *ECS) touchTaskLocked(t *task) {
 	}
 }
 
-// noteChanged lists t, one of s's tasks, for the next snapshot.
+// noteChanged marks t, one of s's tasks, changed for the next snapshot
+// (task.snapNoted), and lists it while few are.
 func (s *service) noteChanged(t *task) {
-	if !s.snapAligned || s.snapStale {
-		return // the next snapshot rebuilds every row
+	if !s.snapAligned || t.snapNoted == uint32(s.snaps) {
+		return // the next snapshot rebuilds every row, or t is marked already
 	}
-	if t.snapNoted == uint32(s.snaps) {
-		return // listed already for the next snapshot
+	t.snapNoted = uint32(s.snaps)
+	if s.snapStale {
+		return // the next snapshot walks every row, rewriting the marked ones
 	}
 	if len(s.snapChanged) >= len(s.tasks)/4 && len(s.snapChanged) >= 16 {
 		// Finding each row (by a binary search on task ids) costs
@@ -60,12 +64,12 @@ func (s *service) noteChanged(t *task) {
 		// (docs/reliability.md, round 5; round 4 found every pass
 		// there a full rebuild). Rewriting only the changed rows,
 		// found one by one, measured twice the cost of this full
-		// rebuild there.
+		// rebuild there. The walk over every row still rewrites only
+		// the marked ones.
 		s.snapStale = true
 		s.clearSnapChanged()
 		return
 	}
-	t.snapNoted = uint32(s.snaps)
 	s.snapChanged = append(s.snapChanged, t)
 }
 
@@ -114,17 +118,27 @@ func (e *ECS) snapshotTasksLocked(s *service) (rows []plan.Task, seen bool) {
 		}
 		return s.snap, seen
 	}
-	seen = !s.snapInStep() // a row may hold another task than before
+	// Rows in step with the tasks, which change only with their task:
+	// only the rows of the tasks marked since the last snapshot
+	// (noteChanged) are rewritten, in one walk.
+	walk := s.snapInStep() && !forced && !s.snapForced && !wrapped
+	marked := uint32(s.snaps - 1) // the mark noteChanged gave since the last snapshot
+	seen = !s.snapInStep()        // a row may hold another task than before
 	rows = growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
 	s.snapStopped = 0
 	for i, t := range s.tasks {
 		r := &rows[i]
-		seen = e.snapshotRowLocked(r, t) || seen
+		if !walk || t.snapNoted == marked {
+			seen = e.snapshotRowLocked(r, t) || seen
+		}
 		s.countRow(r, t)
 	}
 	s.snap = rows
 	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
 	s.clearSnapChanged()
+	if walk && debugcheck.VerifySnapshots.Load() {
+		e.verifySnapLocked(s)
+	}
 	return rows, seen
 }
 
