@@ -94,4 +94,5 @@ func (e *ECS) verifySkippedLocked(s *service, now time.Time) {
 			panic(fmt.Sprintf("service %s: a skipped pass at %v: %d tasks RUNNING, %d noted", s.name, now, n, last))
 		}
 	}
+	debugcheck.SkippedPassesVerified.Add(1)
 }
