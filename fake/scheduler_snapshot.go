@@ -39,7 +39,7 @@ import (
 func (e *ECS) touchTaskLocked(t *task) {
 	if s := t.svc; s != nil {
 		s.noteChanged(t)
-		if e.applying != s && s.status != serviceInactive { // as touchServiceLocked
+		if !s.dirty && e.applying != s && s.status != serviceInactive { // as touchServiceLocked
 			e.queueServiceLocked(s)
 		}
 	}
