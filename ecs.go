@@ -20,6 +20,8 @@ type deployer struct {
 	// hc remembers which task definitions have health checks (for the
 	// poll schedule's 40-second prediction).
 	hc *healthChecks
+	// sd describes service deployments when api can (stage.go).
+	sd serviceDeploymentReader
 }
 
 var _ Deployer = (*deployer)(nil)
@@ -35,7 +37,8 @@ func New(api API, opts ...Option) Deployer {
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
-	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}}
+	sd, _ := api.(serviceDeploymentReader)
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}, sd: sd}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load

@@ -1,0 +1,232 @@
+package ecsdeploy_test
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy"
+	"github.com/ecsdeploy/ecsdeploy/fake"
+)
+
+// bgALB is an Application Load Balancer with target groups blue (web-tg)
+// and green (web-tg-2) and, on its :80 listener, a production rule and a
+// test rule forwarding blue 100 / green 0: what an ECS-native blue/green
+// service needs.
+type bgALB struct {
+	blue, green, prod, test string
+}
+
+// newBlueGreenALB creates bgALB in x.
+func newBlueGreenALB(t testing.TB, x *fake.ELBv2) bgALB {
+	t.Helper()
+	ctx := context.Background()
+	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: ptr("web-lb"), Subnets: []string{"subnet-us-east-1a", "subnet-us-east-1b"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tg := func(name string) string {
+		out, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: ptr(name), Protocol: elbtypes.ProtocolEnumHttp, Port: ptr(int32(80)),
+			VpcId: ptr("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out.TargetGroups[0].TargetGroupArn
+	}
+	s := bgALB{blue: tg("web-tg"), green: tg("web-tg-2")}
+	l, err := x.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Port: ptr(int32(80)),
+		Protocol: elbtypes.ProtocolEnumHttp, DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: &s.blue}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fwd := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
+		{TargetGroupArn: &s.blue, Weight: ptr(int32(100))}, {TargetGroupArn: &s.green, Weight: ptr(int32(0))}}}}}
+	rule := func(prio int32, cond elbtypes.RuleCondition) string {
+		out, err := x.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: l.Listeners[0].ListenerArn, Priority: &prio,
+			Conditions: []elbtypes.RuleCondition{cond}, Actions: fwd})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return *out.Rules[0].RuleArn
+	}
+	s.prod = rule(1, elbtypes.RuleCondition{Field: ptr("path-pattern"), Values: []string{"/*"}})
+	s.test = rule(2, elbtypes.RuleCondition{Field: ptr("http-header"),
+		HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: ptr("X-Test"), Values: []string{"1"}}})
+	return s
+}
+
+// routing is the service's advancedConfiguration for s.
+func (s bgALB) routing() ecsdeploy.BlueGreenRouting {
+	return ecsdeploy.BlueGreenRouting{AlternateTargetGroupArn: s.green, ProductionListenerRule: s.prod, TestListenerRule: s.test,
+		RoleArn: "arn:aws:iam::123456789012:role/ecsInfrastructureRoleForLoadBalancers"}
+}
+
+// prodWeights is the production rule's weights, blue's and green's.
+func (s bgALB) prodWeights(t testing.TB, x *fake.ELBv2) (blue, green int32) {
+	t.Helper()
+	out, err := x.DescribeRules(context.Background(), &elbv2.DescribeRulesInput{RuleArns: []string{s.prod}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range out.Rules[0].Actions[0].ForwardConfig.TargetGroups {
+		switch aws.ToString(tt.TargetGroupArn) {
+		case s.blue:
+			blue = aws.ToInt32(tt.Weight)
+		case s.green:
+			green = aws.ToInt32(tt.Weight)
+		}
+	}
+	return blue, green
+}
+
+// webTD is a Fargate definition of family web: container "app" (image)
+// listening on port 80.
+func webTD(image string) *ecs.RegisterTaskDefinitionInput {
+	td := taskDef("web", image)
+	td.ContainerDefinitions[0].PortMappings = []types.PortMapping{{ContainerPort: ptr(int32(80))}}
+	return td
+}
+
+// bgWorld is a fake with cluster prod, a bgALB and a Deployer (poll 5 s,
+// virtual time) over api.
+type bgWorld struct {
+	e   *fake.ECS
+	alb bgALB
+	d   ecsdeploy.Deployer
+	// events counts the Deployer's events by type.
+	events []ecsdeploy.Event
+}
+
+func newBGWorld(t testing.TB, e *fake.ECS, api ecsdeploy.API, opts ...ecsdeploy.Option) *bgWorld {
+	t.Helper()
+	if _, err := e.CreateCluster(context.Background(), &ecs.CreateClusterInput{ClusterName: ptr("prod")}); err != nil {
+		t.Fatal(err)
+	}
+	w := &bgWorld{e: e, alb: newBlueGreenALB(t, e.ELBv2())}
+	opts = append([]ecsdeploy.Option{ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5 * time.Second),
+		ecsdeploy.WithEvents(func(ev ecsdeploy.Event) { w.events = append(w.events, ev) })}, opts...)
+	w.d = ecsdeploy.New(api, opts...)
+	return w
+}
+
+// create registers web (nginx:1) and creates service web (2 tasks) with
+// the strategy set by strategy, through the ServiceBuilder.
+func (w *bgWorld) create(t testing.TB, strategy func(*ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder) {
+	t.Helper()
+	td := webTD("nginx:1")
+	if _, err := w.d.Register(context.Background(), td); err != nil {
+		t.Fatal(err)
+	}
+	b := ecsdeploy.NewService("web").Cluster("prod").ForTaskDefinition(td).DesiredCount(2).Fargate().
+		Network([]string{"subnet-0123456789abcdef0"}, nil, false).
+		BlueGreenLoadBalancer(w.alb.blue, "app", 80, w.alb.routing())
+	in, err := strategy(b).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.d.CreateService(context.Background(), in); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// lastStopped is when the last task of service web with task definition
+// td reached STOPPED (zero: none).
+func lastStopped(t testing.TB, e *fake.ECS, td string) time.Time {
+	t.Helper()
+	var last time.Time
+	for _, tk := range e.Tasks("prod") {
+		if aws.ToString(tk.TaskDefinitionArn) == td && aws.ToString(tk.LastStatus) == "STOPPED" && aws.ToTime(tk.StoppedAt).After(last) {
+			last = aws.ToTime(tk.StoppedAt)
+		}
+	}
+	return last
+}
+
+// TestDeployBlueGreenWaitsForCleanUp: Deploy of a BLUE_GREEN service
+// returns success only once its deployment is COMPLETED, that is after
+// green's traffic shift, the bake time and the clean-up of blue (blue's
+// last task stopped), within one poll of it, with production on green and
+// the targets of green healthy; and with few calls.
+func TestDeployBlueGreenWaitsForCleanUp(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	before := e.CallCounts()
+	start := e.Now()
+	res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	took := e.Now().Sub(start)
+	calls := delta(before, e.CallCounts())
+	if d := res.Status.Deployment; d == nil || d.RolloutState != types.DeploymentRolloutStateCompleted || aws.ToString(d.Id) != res.DeploymentID {
+		t.Fatalf("Deploy returned with deployment %+v", res.Status.Deployment)
+	}
+	cleaned := lastStopped(t, e, blueTD)
+	if cleaned.IsZero() || e.Now().Before(cleaned) || e.Now().Sub(cleaned) > 5*time.Second {
+		t.Fatalf("Deploy returned at %v, blue's last task stopped at %v: want within one poll after it", e.Now(), cleaned)
+	}
+	if cleaned.Sub(start) < 5*time.Minute {
+		t.Fatalf("blue cleaned up %v after the update: the bake time (5 min) was not waited for", cleaned.Sub(start))
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 0 || g != 100 {
+		t.Fatalf("production weights blue %d green %d, want 0/100", b, g)
+	}
+	healthy := 0
+	for _, h := range res.Status.TargetGroups {
+		healthy += h.Healthy
+	}
+	if healthy != 2 || len(res.Status.TargetGroups) != 2 {
+		t.Fatalf("target groups %v, want both groups read and 2 healthy targets (green's)", res.Status.TargetGroups)
+	}
+	stages := lifecycleStages(w.events)
+	t.Logf("blue/green deploy took %v (virtual), clean-up done %v after the update, calls %v, stages %v", took, cleaned.Sub(start), calls, stages)
+	polls := int(took/(5*time.Second)) + 2
+	if calls["UpdateService"] != 1 || calls["RegisterTaskDefinition"] != 1 || calls["DescribeServices"] > polls || calls["DescribeServiceDeployments"] > polls {
+		t.Fatalf("calls %v, want 1 update and at most one read of each kind per 5 s poll (%d)", calls, polls)
+	}
+	want := []string{"SCALE_UP", "BAKE_TIME", "CLEAN_UP"}
+	if len(stages) < 3 || !containsInOrder(stages, want) {
+		t.Fatalf("stages reported %v, want %v among them in order", stages, want)
+	}
+}
+
+// describeService reads service web of cluster prod.
+func describeService(t testing.TB, e *fake.ECS, name string) types.Service {
+	t.Helper()
+	out, err := e.DescribeServices(context.Background(), &ecs.DescribeServicesInput{Cluster: ptr("prod"), Services: []string{name}})
+	if err != nil || len(out.Services) != 1 {
+		t.Fatalf("DescribeServices: %v", err)
+	}
+	return out.Services[0]
+}
+
+
+// lifecycleStages lists the lifecycle stages the Deployer reported.
+func lifecycleStages(evs []ecsdeploy.Event) []string {
+	var out []string
+	for _, ev := range evs {
+		if s, ok := ev.(*ecsdeploy.StageEvent); ok {
+			out = append(out, string(s.Stage))
+		}
+	}
+	return out
+}
+
+// containsInOrder reports whether want appears in got in order.
+func containsInOrder(got, want []string) bool {
+	i := 0
+	for _, g := range got {
+		if i < len(want) && g == want[i] {
+			i++
+		}
+	}
+	return i == len(want)
+}
