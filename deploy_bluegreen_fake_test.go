@@ -2,6 +2,7 @@ package ecsdeploy_test
 
 import (
 	"context"
+	"errors"
 	"testing"
 	"time"
 
@@ -13,6 +14,7 @@ import (
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
+	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
 )
 
 // bgALB is an Application Load Balancer with target groups blue (web-tg)
@@ -153,9 +155,23 @@ func lastStopped(t testing.TB, e *fake.ECS, td string) time.Time {
 // green's traffic shift, the bake time and the clean-up of blue (blue's
 // last task stopped), within one poll of it, with production on green and
 // the targets of green healthy; and with few calls.
+//
+// Over HTTP the Deployer reads the fake through the Go SDK's ECS and ELB
+// clients (faketest.Server), and sees the same.
 func TestDeployBlueGreenWaitsForCleanUp(t *testing.T) {
-	e := fake.New()
-	w := newBGWorld(t, e, e)
+	t.Run("InProcess", func(t *testing.T) {
+		e := fake.New()
+		blueGreenWaitsForCleanUp(t, newBGWorld(t, e, e))
+	})
+	t.Run("OverHTTP", func(t *testing.T) {
+		srv := faketest.NewServer(t)
+		api := srv.NewClient(func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} })
+		blueGreenWaitsForCleanUp(t, newBGWorld(t, srv.ECS, api, ecsdeploy.WithLoadBalancers(srv.NewELBv2Client())))
+	})
+}
+
+func blueGreenWaitsForCleanUp(t *testing.T, w *bgWorld) {
+	e := w.e
 	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
 	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
 	before := e.CallCounts()
@@ -208,7 +224,6 @@ func describeService(t testing.TB, e *fake.ECS, name string) types.Service {
 	return out.Services[0]
 }
 
-
 // lifecycleStages lists the lifecycle stages the Deployer reported.
 func lifecycleStages(evs []ecsdeploy.Event) []string {
 	var out []string
@@ -229,4 +244,66 @@ func containsInOrder(got, want []string) bool {
 		}
 	}
 	return i == len(want)
+}
+
+// TestDeployCanaryWaitsForCleanUp: a CANARY deploy (10% for 2 minutes,
+// then the rest, bake 3 minutes) returns once blue is cleaned up, with
+// production on green, and reports the traffic shift stage.
+func TestDeployCanaryWaitsForCleanUp(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.Canary(10, 2, 3) })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	before, start := e.CallCounts(), e.Now()
+	res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := delta(before, e.CallCounts())
+	cleaned := lastStopped(t, e, blueTD)
+	if res.Status.Deployment.RolloutState != types.DeploymentRolloutStateCompleted || cleaned.IsZero() || e.Now().Sub(cleaned) > 5*time.Second || e.Now().Before(cleaned) {
+		t.Fatalf("Deploy returned at %v (deployment %+v), blue's last task stopped at %v", e.Now(), res.Status.Deployment, cleaned)
+	}
+	if cleaned.Sub(start) < 5*time.Minute {
+		t.Fatalf("blue cleaned up %v after the update: canary bake (2 min) + bake (3 min) not waited for", cleaned.Sub(start))
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 0 || g != 100 {
+		t.Fatalf("production weights blue %d green %d, want 0/100", b, g)
+	}
+	stages := lifecycleStages(w.events)
+	t.Logf("canary deploy took %v (virtual), calls %v, stages %v", e.Now().Sub(start), calls, stages)
+	if !containsInOrder(stages, []string{"SCALE_UP", "PRODUCTION_TRAFFIC_SHIFT", "BAKE_TIME", "CLEAN_UP"}) {
+		t.Fatalf("stages %v: want the canary's PRODUCTION_TRAFFIC_SHIFT (2 min long) between SCALE_UP and BAKE_TIME", stages)
+	}
+}
+
+// TestDeployBlueGreenCircuitBreakerRollback: green's tasks fail to start;
+// the circuit breaker fails the deployment and rolls back to blue, which
+// kept production. Deploy returns a *DeploymentFailedError saying so, with
+// the stopped tasks, and production still on blue.
+func TestDeployBlueGreenCircuitBreakerRollback(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5).CircuitBreaker(true) })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	if err := e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
+		t.Fatal(err)
+	}
+	before, start := e.CallCounts(), e.Now()
+	_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:bad"})
+	calls := delta(before, e.CallCounts())
+	var fe *ecsdeploy.DeploymentFailedError
+	if !errors.As(err, &fe) {
+		t.Fatalf("Deploy: %v, want a *DeploymentFailedError", err)
+	}
+	if !fe.RollbackStarted || fe.RollbackBy != "circuit-breaker" || fe.RollbackTaskDefinition != blueTD || !fe.RolledBack || len(fe.StoppedTasks) == 0 {
+		t.Fatalf("failure %+v: want the circuit breaker's completed rollback to %s and the stopped tasks", fe, blueTD)
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 100 || g != 0 {
+		t.Fatalf("production weights blue %d green %d, want 100/0 (blue kept)", b, g)
+	}
+	if svc := describeService(t, e, "web"); aws.ToString(svc.TaskDefinition) != blueTD || svc.RunningCount != 2 {
+		t.Fatalf("service after the rollback runs %s x%d", aws.ToString(svc.TaskDefinition), svc.RunningCount)
+	}
+	t.Logf("failed blue/green deploy returned after %v (virtual), calls %v: %v", e.Now().Sub(start), calls, err)
 }
