@@ -28,39 +28,55 @@ type bgALB struct {
 // newBlueGreenALB creates bgALB in x.
 func newBlueGreenALB(t testing.TB, x *fake.ELBv2) bgALB {
 	t.Helper()
+	s, err := makeBlueGreenALB(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+// makeBlueGreenALB creates bgALB in x.
+func makeBlueGreenALB(x *fake.ELBv2) (bgALB, error) {
 	ctx := context.Background()
 	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: ptr("web-lb"), Subnets: []string{"subnet-us-east-1a", "subnet-us-east-1b"}})
 	if err != nil {
-		t.Fatal(err)
+		return bgALB{}, err
 	}
-	tg := func(name string) string {
-		out, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: ptr(name), Protocol: elbtypes.ProtocolEnumHttp, Port: ptr(int32(80)),
+	var s bgALB
+	for _, g := range []struct {
+		name string
+		arn  *string
+	}{{"web-tg", &s.blue}, {"web-tg-2", &s.green}} {
+		out, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: ptr(g.name), Protocol: elbtypes.ProtocolEnumHttp, Port: ptr(int32(80)),
 			VpcId: ptr("vpc-1"), TargetType: elbtypes.TargetTypeEnumIp})
 		if err != nil {
-			t.Fatal(err)
+			return s, err
 		}
-		return *out.TargetGroups[0].TargetGroupArn
+		*g.arn = *out.TargetGroups[0].TargetGroupArn
 	}
-	s := bgALB{blue: tg("web-tg"), green: tg("web-tg-2")}
 	l, err := x.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Port: ptr(int32(80)),
 		Protocol: elbtypes.ProtocolEnumHttp, DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: &s.blue}}})
 	if err != nil {
-		t.Fatal(err)
+		return s, err
 	}
 	fwd := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{TargetGroups: []elbtypes.TargetGroupTuple{
 		{TargetGroupArn: &s.blue, Weight: ptr(int32(100))}, {TargetGroupArn: &s.green, Weight: ptr(int32(0))}}}}}
-	rule := func(prio int32, cond elbtypes.RuleCondition) string {
-		out, err := x.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: l.Listeners[0].ListenerArn, Priority: &prio,
-			Conditions: []elbtypes.RuleCondition{cond}, Actions: fwd})
+	for _, r := range []struct {
+		prio int32
+		cond elbtypes.RuleCondition
+		arn  *string
+	}{
+		{1, elbtypes.RuleCondition{Field: ptr("path-pattern"), Values: []string{"/*"}}, &s.prod},
+		{2, elbtypes.RuleCondition{Field: ptr("http-header"), HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: ptr("X-Test"), Values: []string{"1"}}}, &s.test},
+	} {
+		out, err := x.CreateRule(ctx, &elbv2.CreateRuleInput{ListenerArn: l.Listeners[0].ListenerArn, Priority: &r.prio,
+			Conditions: []elbtypes.RuleCondition{r.cond}, Actions: fwd})
 		if err != nil {
-			t.Fatal(err)
+			return s, err
 		}
-		return *out.Rules[0].RuleArn
+		*r.arn = *out.Rules[0].RuleArn
 	}
-	s.prod = rule(1, elbtypes.RuleCondition{Field: ptr("path-pattern"), Values: []string{"/*"}})
-	s.test = rule(2, elbtypes.RuleCondition{Field: ptr("http-header"),
-		HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: ptr("X-Test"), Values: []string{"1"}}})
-	return s
+	return s, nil
 }
 
 // routing is the service's advancedConfiguration for s.
@@ -284,7 +300,9 @@ func TestDeployCanaryWaitsForCleanUp(t *testing.T) {
 func TestDeployBlueGreenCircuitBreakerRollback(t *testing.T) {
 	e := fake.New()
 	w := newBGWorld(t, e, e)
-	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5).CircuitBreaker(true) })
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+		return b.BlueGreen(5).CircuitBreaker(true)
+	})
 	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
 	if err := e.InjectFault(fake.Fault{Image: "nginx:bad", Action: fake.FaultFailStart}); err != nil {
 		t.Fatal(err)
