@@ -5,6 +5,7 @@ import (
 	"errors"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -159,4 +160,28 @@ func jsonMember(t *testing.T, data []byte, name string) string {
 		t.Fatalf("no %s in %s: %v", name, data, err)
 	}
 	return string(m[name])
+}
+
+// TestBlueGreenMinimum: the least time from green running to completion
+// is the bake plus the canary's bake or the linear step bakes (none
+// after the last step); rolling has none.
+func TestBlueGreenMinimum(t *testing.T) {
+	for _, c := range []struct {
+		b    *ServiceBuilder
+		want time.Duration
+		ok   bool
+	}{
+		{bgBuilder().BlueGreen(5), 5 * time.Minute, true},
+		{bgBuilder().Canary(10, 2, 3), 5 * time.Minute, true},
+		{bgBuilder().Canary(100, 2, 3), 3 * time.Minute, true},
+		{bgBuilder().Linear(10, 1, 3), 12 * time.Minute, true},  // 9 step bakes
+		{bgBuilder().Linear(11, 1, 0), 9 * time.Minute, true},   // 10 steps, 9 bakes
+		{bgBuilder().Linear(33.3, 2, 0), 6 * time.Minute, true}, // 4 steps (33.3, 66.6, 99.9, 100)
+		{bgBuilder().Rolling(), 0, false},
+	} {
+		got, ok := blueGreenMinimum(c.b.in.DeploymentConfiguration)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%+v: %v %v, want %v %v", c.b.in.DeploymentConfiguration, got, ok, c.want, c.ok)
+		}
+	}
 }

@@ -1,0 +1,53 @@
+package ecsdeploy
+
+import (
+	"math"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+)
+
+// blueGreenMinimum is the least time a blue/green (BLUE_GREEN, LINEAR or
+// CANARY) deployment takes from the moment its tasks all run to its
+// completion: production traffic shifts no sooner than that, then the
+// canary's bake (CANARY) or the step bakes (LINEAR: one after each step
+// but the last, "not applied after reaching 100 percent traffic"), then
+// bakeTimeInMinutes, then blue's clean-up (ECS API Reference,
+// DeploymentConfiguration, CanaryConfiguration, LinearConfiguration;
+// developer guide "Amazon ECS blue/green service deployments workflow").
+// Unset members count 0, which keeps it a lower bound whatever ECS's
+// defaults. ok is false for other strategies.
+func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bool) {
+	if dc == nil {
+		return 0, false
+	}
+	minutes := func(p *int32) time.Duration { return time.Duration(max(valueOf(p), 0)) * time.Minute }
+	switch dc.Strategy {
+	case types.DeploymentStrategyBlueGreen:
+	case types.DeploymentStrategyCanary:
+		if c := dc.CanaryConfiguration; c != nil && valueOf(c.CanaryPercent) < 100 {
+			d += minutes(c.CanaryBakeTimeInMinutes)
+		}
+	case types.DeploymentStrategyLinear:
+		if l := dc.LinearConfiguration; l != nil && valueOf(l.StepPercent) > 0 {
+			steps := int(math.Ceil(100/valueOf(l.StepPercent)-1e-9)) - 1
+			d += time.Duration(max(steps, 0)) * minutes(l.StepBakeTimeInMinutes)
+		}
+	default:
+		return 0, false
+	}
+	return d + minutes(dc.BakeTimeInMinutes), true
+}
+
+// blueGreenEarliest is the earliest instant ours, a deployment of a
+// blue/green service replacing another deployment, can complete: its
+// tasks all running (no sooner than runningFrom, or its creation) plus
+// blueGreenMinimum. It is zero for rolling services and for a deployment
+// with nothing to replace (which deploys as a rolling one).
+func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom time.Time) time.Time {
+	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
+	if !ok || d == 0 || othersTasks(svc, valueOf(ours.Id)) == 0 {
+		return time.Time{}
+	}
+	return later(valueOf(ours.CreatedAt), runningFrom).Add(d)
+}
