@@ -327,3 +327,26 @@ func TestDeployBlueGreenCircuitBreakerRollback(t *testing.T) {
 	}
 	t.Logf("failed blue/green deploy returned after %v (virtual), calls %v: %v", e.Now().Sub(start), calls, err)
 }
+
+// TestDeployBlueGreenLongBakeOutlastsTheTimeout: with a bake of 30
+// minutes, longer than the default 15-minute timeout, Deploy still waits
+// for the clean-up: the timeout bounds ECS's work, and the wait gets the
+// bake on top; a shorter timeout than the work outside the bake still
+// times out.
+func TestDeployBlueGreenLongBakeOutlastsTheTimeout(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(30) })
+	start := e.Now()
+	res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"})
+	if err != nil || res.Status.Deployment.RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("Deploy after %v: %v", e.Now().Sub(start), err)
+	}
+	if took := e.Now().Sub(start); took < 35*time.Minute {
+		t.Fatalf("Deploy returned after %v, before bake (30 min) + clean-up", took)
+	}
+	_, err = w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:3"}, ecsdeploy.WithTimeout(time.Minute))
+	if !errors.Is(err, ecsdeploy.ErrTimeout) {
+		t.Fatalf("Deploy with a 1-minute timeout (+30 min bake): %v, want a timeout", err)
+	}
+}

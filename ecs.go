@@ -171,6 +171,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
+	deadline = deadline.Add(bakeAllowance(svc)) // a blue/green deployment's bake times: poll_bluegreen.go
 	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, deadline: deadline, sched: d.schedule(cfg, before)}
 	st, o, err := d.poll(ctx, cfg, w, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)

@@ -51,3 +51,21 @@ func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom t
 	}
 	return later(valueOf(ours.CreatedAt), runningFrom).Add(d)
 }
+
+// bakeAllowance is how much longer than the timeout a wait for the
+// PRIMARY deployment of svc (an update's response) may take: a blue/green
+// deployment that replaces another spends at least blueGreenMinimum in
+// its bake times, which the user chose and which the timeout (bounding
+// ECS's own work, 15 minutes by default) should not have to cover. It is
+// 0 for rolling services and for a deployment with nothing to replace.
+func bakeAllowance(svc *types.Service) time.Duration {
+	if svc == nil {
+		return 0
+	}
+	p := findPrimary(svc.Deployments)
+	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
+	if p == nil || !ok || othersTasks(svc, valueOf(p.Id)) == 0 {
+		return 0
+	}
+	return d
+}
