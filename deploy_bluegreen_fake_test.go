@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
+	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -117,8 +119,9 @@ type bgWorld struct {
 	e   *fake.ECS
 	alb bgALB
 	d   ecsdeploy.Deployer
-	// events counts the Deployer's events by type.
+	// events are the Deployer's events; on, when set, sees each.
 	events []ecsdeploy.Event
+	on     func(ecsdeploy.Event)
 }
 
 func newBGWorld(t testing.TB, e *fake.ECS, api ecsdeploy.API, opts ...ecsdeploy.Option) *bgWorld {
@@ -128,7 +131,12 @@ func newBGWorld(t testing.TB, e *fake.ECS, api ecsdeploy.API, opts ...ecsdeploy.
 	}
 	w := &bgWorld{e: e, alb: newBlueGreenALB(t, e.ELBv2())}
 	opts = append([]ecsdeploy.Option{ecsdeploy.WithClock(e), ecsdeploy.WithPollInterval(5 * time.Second),
-		ecsdeploy.WithEvents(func(ev ecsdeploy.Event) { w.events = append(w.events, ev) })}, opts...)
+		ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
+			w.events = append(w.events, ev)
+			if w.on != nil {
+				w.on(ev)
+			}
+		})}, opts...)
 	w.d = ecsdeploy.New(api, opts...)
 	return w
 }
@@ -349,4 +357,47 @@ func TestDeployBlueGreenLongBakeOutlastsTheTimeout(t *testing.T) {
 	if !errors.Is(err, ecsdeploy.ErrTimeout) {
 		t.Fatalf("Deploy with a 1-minute timeout (+30 min bake): %v, want a timeout", err)
 	}
+}
+
+// TestDeployBlueGreenAlarmDuringBakeRollsBack: a deployment alarm that
+// goes to ALARM while green bakes (production already on green) fails the
+// deploy with an *AlarmFailedError; ECS rolls back, production returns to
+// blue, and the Deployer (WithRollback) waits for the rollback.
+func TestDeployBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	cw := e.CloudWatch()
+	if _, err := cw.PutMetricAlarm(t.Context(), &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("web-5xx"), Namespace: aws.String("App"),
+		MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+		Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
+		t.Fatal(err)
+	}
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(10).DeploymentAlarms(true, "web-5xx") })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	var firedAt time.Time
+	var greenWeight int32
+	w.on = func(ev ecsdeploy.Event) {
+		if s, ok := ev.(*ecsdeploy.StageEvent); ok && s.Stage == types.ServiceDeploymentLifecycleStageBakeTime && firedAt.IsZero() {
+			firedAt = e.Now()
+			_, greenWeight = w.alb.prodWeights(t, e.ELBv2())
+			if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
+				StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the shift")}); err != nil {
+				t.Error(err)
+			}
+		}
+	}
+	start := e.Now()
+	_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithRollback())
+	if firedAt.IsZero() || greenWeight != 100 {
+		t.Fatalf("BAKE_TIME not reported with production on green (weight %d); Deploy: %v", greenWeight, err)
+	}
+	var ae *ecsdeploy.AlarmFailedError
+	var fe *ecsdeploy.DeploymentFailedError
+	if !errors.As(err, &ae) || ae.Alarm != "web-5xx" || !errors.As(err, &fe) || fe.RollbackBy != "alarm" || !fe.RolledBack || fe.RollbackTaskDefinition != blueTD {
+		t.Fatalf("Deploy: %T %v; want an *AlarmFailedError naming web-5xx and the alarm's completed rollback to %s", err, err, blueTD)
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 100 || g != 0 {
+		t.Fatalf("production weights blue %d green %d after the rollback, want 100/0", b, g)
+	}
+	t.Logf("alarm fired %v after the update; Deploy returned %v after it: %v", firedAt.Sub(start), e.Now().Sub(firedAt), err)
 }
