@@ -372,7 +372,9 @@ func TestDeployBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 		Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
 		t.Fatal(err)
 	}
-	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(10).DeploymentAlarms(true, "web-5xx") })
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+		return b.BlueGreen(10).DeploymentAlarms(true, "web-5xx")
+	})
 	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
 	var firedAt time.Time
 	var greenWeight int32
