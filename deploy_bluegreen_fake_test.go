@@ -403,3 +403,34 @@ func TestDeployBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 	}
 	t.Logf("alarm fired %v after the update; Deploy returned %v after it: %v", firedAt.Sub(start), e.Now().Sub(firedAt), err)
 }
+
+// TestDeploySwitchesRollingServiceToBlueGreen: a ServiceDefinition built
+// with BlueGreen and BlueGreenLoadBalancer moves a rolling service to
+// blue/green in the same Deploy as a new image (one UpdateService); that
+// deployment is already a blue/green one and ends with production on the
+// alternate group.
+func TestDeploySwitchesRollingServiceToBlueGreen(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.Rolling() })
+	def, err := ecsdeploy.NewService("web").Cluster("prod").TaskDefinition("web").DesiredCount(2).Fargate().
+		Network([]string{"subnet-0123456789abcdef0"}, nil, false).
+		BlueGreenLoadBalancer(w.alb.blue, "app", 80, w.alb.routing()).BlueGreen(2).Build()
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := e.CallCounts()
+	res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2", ServiceDefinition: def})
+	if err != nil {
+		t.Fatal(err)
+	}
+	calls := delta(before, e.CallCounts())
+	svc := describeService(t, e, "web")
+	if svc.DeploymentConfiguration.Strategy != types.DeploymentStrategyBlueGreen || svc.LoadBalancers[0].AdvancedConfiguration == nil || calls["UpdateService"] != 1 {
+		t.Fatalf("service after the deploy: %+v %+v, calls %v", svc.DeploymentConfiguration, svc.LoadBalancers, calls)
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 0 || g != 100 {
+		t.Fatalf("production weights blue %d green %d, want 0/100", b, g)
+	}
+	t.Logf("switch to blue/green with a new image: %v, stages %v, calls %v", res.Status, lifecycleStages(w.events), calls)
+}
