@@ -434,3 +434,30 @@ func TestDeploySwitchesRollingServiceToBlueGreen(t *testing.T) {
 	}
 	t.Logf("switch to blue/green with a new image: %v, stages %v, calls %v", res.Status, lifecycleStages(w.events), calls)
 }
+
+// TestDeployBlueGreenSecondDeployLearnsTheCleanUp: the second blue/green
+// deploy of a service reads the service less: the schedule predicts the
+// clean-up (blue's drain) from the first one's events, and still returns
+// within one poll of the clean-up.
+func TestDeployBlueGreenSecondDeployLearnsTheCleanUp(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
+	var reads [2]int
+	for i, image := range []string{"nginx:2", "nginx:3"} {
+		blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+		before, start := e.CallCounts(), e.Now()
+		if _, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: image}); err != nil {
+			t.Fatal(err)
+		}
+		reads[i] = delta(before, e.CallCounts())["DescribeServices"]
+		cleaned := lastStopped(t, e, blueTD)
+		if e.Now().Before(cleaned) || e.Now().Sub(cleaned) > 5*time.Second {
+			t.Fatalf("deploy %d returned at +%v, blue's last task stopped at +%v", i+1, e.Now().Sub(start), cleaned.Sub(start))
+		}
+		t.Logf("deploy %d: %v, %d DescribeServices, returned %v after the clean-up", i+1, e.Now().Sub(start), reads[i], e.Now().Sub(cleaned))
+	}
+	if reads[1] >= reads[0]/2 {
+		t.Fatalf("DescribeServices %v: the second deploy should read at most half as often as the first", reads)
+	}
+}

@@ -42,14 +42,17 @@ func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bo
 // blueGreenEarliest is the earliest instant ours, a deployment of a
 // blue/green service replacing another deployment, can complete: its
 // tasks all running (no sooner than runningFrom, or its creation) plus
-// blueGreenMinimum. It is zero for rolling services and for a deployment
-// with nothing to replace (which deploys as a rolling one).
-func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom time.Time) time.Time {
+// blueGreenMinimum, plus drain, the expected clean-up (4/5 of the time
+// the service's last deployment took from stopping its old tasks to
+// completion, learnHistory; 0 when unknown), which makes it a prediction
+// rather than a bound. It is zero for rolling services and for a
+// deployment with nothing to replace (which deploys as a rolling one).
+func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom time.Time, drain time.Duration) time.Time {
 	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if !ok || d == 0 || othersTasks(svc, valueOf(ours.Id)) == 0 {
+	if !ok || d+drain == 0 || !replacesAnother(svc, valueOf(ours.Id)) {
 		return time.Time{}
 	}
-	return later(valueOf(ours.CreatedAt), runningFrom).Add(d)
+	return later(valueOf(ours.CreatedAt), runningFrom).Add(d + drain)
 }
 
 // bakeAllowance is how much longer than the timeout a wait for the
@@ -64,8 +67,20 @@ func bakeAllowance(svc *types.Service) time.Duration {
 	}
 	p := findPrimary(svc.Deployments)
 	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if p == nil || !ok || othersTasks(svc, valueOf(p.Id)) == 0 {
+	if p == nil || !ok || !replacesAnother(svc, valueOf(p.Id)) {
 		return 0
 	}
 	return d
+}
+
+// replacesAnother reports whether svc lists a deployment other than id:
+// the blue one a blue/green deployment replaces. It stays listed through
+// the clean-up, while its tasks, no longer counted as running, drain.
+func replacesAnother(svc *types.Service, id string) bool {
+	for _, d := range svc.Deployments {
+		if valueOf(d.Id) != id {
+			return true
+		}
+	}
+	return false
 }

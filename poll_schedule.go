@@ -55,7 +55,8 @@ const maxPredictedSteps = 24
 //     drain) the service's last successful deployment took, + 40 s;
 //   - completion of a blue/green (BLUE_GREEN, LINEAR, CANARY) deployment
 //     that replaces another: no sooner than its creation (or the earliest
-//     instant its tasks all ran) plus its bake times (a bound;
+//     instant its tasks all ran) plus its bake times (a bound), plus 4/5
+//     of the clean-up the service's last deployment took (predicted;
 //     poll_bluegreen.go).
 //
 // Predictions are capped at maxPredictedSteps fast steps, and no read
@@ -179,7 +180,7 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	// A blue/green deployment cannot complete before its bake times have
 	// passed: read no sooner (poll_bluegreen.go; a bound, then the fast
 	// step).
-	if e := blueGreenEarliest(svc, ours, s.allRunningFrom); e.After(complete) {
+	if e := blueGreenEarliest(svc, ours, s.allRunningFrom, s.drain); e.After(complete) {
 		complete = e
 	}
 	read := complete
