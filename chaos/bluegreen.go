@@ -34,16 +34,17 @@ func (c Config) blueGreenCount() int {
 	return max(1, c.Services/c.BlueGreenEvery)
 }
 
-// bgStrategy is the strategy of blue/green service j: every third a CANARY
-// or (alternately) a LINEAR one, the others BLUE_GREEN.
-func bgStrategy(j int) types.DeploymentStrategy {
-	switch {
-	case j%6 == 2:
-		return types.DeploymentStrategyCanary
-	case j%6 == 5:
-		return types.DeploymentStrategyLinear
+// bgStrategy is the strategy of blue/green service j: every third (the
+// second, fifth, ...) a CANARY or a LINEAR one, as rng picks, the others
+// BLUE_GREEN.
+func bgStrategy(rng *rand.Rand, j int) types.DeploymentStrategy {
+	if j%3 != 1 {
+		return types.DeploymentStrategyBlueGreen
 	}
-	return types.DeploymentStrategyBlueGreen
+	if rng.IntN(2) == 0 {
+		return types.DeploymentStrategyCanary
+	}
+	return types.DeploymentStrategyLinear
 }
 
 // buildBlueGreen creates the blue/green services after the others, each
@@ -79,7 +80,7 @@ func (r *runner) buildBlueGreen(ctx context.Context) error {
 		dc := &types.DeploymentConfiguration{
 			MinimumHealthyPercent: aws.Int32(s.minPct), MaximumPercent: aws.Int32(s.maxPct),
 			DeploymentCircuitBreaker: &types.DeploymentCircuitBreaker{Enable: true, Rollback: j%4 != 3},
-			Strategy:                 bgStrategy(j), BakeTimeInMinutes: aws.Int32(int32(rng.IntN(6))),
+			Strategy:                 bgStrategy(rng, j), BakeTimeInMinutes: aws.Int32(int32(rng.IntN(6))),
 		}
 		switch dc.Strategy {
 		case types.DeploymentStrategyCanary:
@@ -240,6 +241,9 @@ func (r *runner) observeBlueGreen(ctx context.Context, snap *Snapshot) error {
 			}
 			v.Deployment = &d.ServiceDeployments[0]
 			r.countBlueGreen(v.Deployment)
+		}
+		if wholeOn(v.Production) == "" {
+			r.rep.BlueGreen.Split++
 		}
 		snap.BlueGreen = append(snap.BlueGreen, v)
 	}

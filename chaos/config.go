@@ -53,7 +53,7 @@ type Config struct {
 	// them (bluegreen.go): behind its own ALB like the load-balanced
 	// services plus an alternate target group and production and test
 	// listener rules; every third deploys with CANARY or LINEAR instead of
-	// BLUE_GREEN. 0 means one per ten, a negative value none.
+	// BLUE_GREEN. 0 means one per five, a negative value none.
 	BlueGreenEvery int
 }
 
@@ -124,7 +124,7 @@ func (c Config) withDefaults() Config {
 		c.ManagedScalingEvery = 7
 	}
 	if c.BlueGreenEvery == 0 {
-		c.BlueGreenEvery = 10
+		c.BlueGreenEvery = 5
 	}
 	if c.DeploymentDeadline <= 0 {
 		c.DeploymentDeadline = d.DeploymentDeadline
