@@ -54,8 +54,9 @@ func blueGreenFamily(s types.DeploymentStrategy) bool {
 //     live tasks;
 //   - bg-completed: when the service is steady (one COMPLETED deployment,
 //     desiredCount RUNNING), production goes entirely to the group holding
-//     the PRIMARY deployment's targets, and at least one of them is
-//     healthy unless desiredCount is 0.
+//     the PRIMARY deployment's targets (not "one of them healthy": a
+//     target health fault can fail them all before ECS replaces the
+//     tasks, and production stays where it is meanwhile).
 func (c *Checker) checkBlueGreen(s Snapshot, bad reporter) {
 	if len(s.BlueGreen) == 0 {
 		return
@@ -74,10 +75,10 @@ func (c *Checker) checkBlueGreen(s Snapshot, bad reporter) {
 	for i, t := range s.LoadBalanced {
 		lb[t.TaskArn] = i
 	}
-	// primaryTargets lists the target groups and states of the targets of
-	// the PRIMARY deployment's RUNNING tasks not being stopped.
-	primaryTargets := func(svc types.Service) (groups map[string]int, healthy map[string]int) {
-		groups, healthy = map[string]int{}, map[string]int{}
+	// primaryTargets counts by target group the live targets of the
+	// PRIMARY deployment's RUNNING tasks not being stopped.
+	primaryTargets := func(svc types.Service) map[string]int {
+		groups := map[string]int{}
 		var id string
 		for _, d := range svc.Deployments {
 			if aws.ToString(d.Status) == "PRIMARY" {
@@ -97,12 +98,9 @@ func (c *Checker) checkBlueGreen(s Snapshot, bad reporter) {
 					continue
 				}
 				groups[tg.TargetGroupArn]++
-				if tg.State == "healthy" {
-					healthy[tg.TargetGroupArn]++
-				}
 			}
 		}
-		return groups, healthy
+		return groups
 	}
 	for _, v := range s.BlueGreen {
 		name := v.Service
@@ -119,7 +117,7 @@ func (c *Checker) checkBlueGreen(s Snapshot, bad reporter) {
 			}
 		}
 		prodOn := wholeOn(v.Production)
-		groups, healthy := primaryTargets(svc)
+		groups := primaryTargets(svc)
 		stage := -1
 		if d != nil && d.LifecycleStage != "" {
 			stage = slices.Index(bgStages, d.LifecycleStage)
@@ -154,8 +152,6 @@ func (c *Checker) checkBlueGreen(s Snapshot, bad reporter) {
 				once("bg-completed", key+"steady", name, "steady, production split %v", v.Production)
 			case other > 0:
 				once("bg-completed", key+"steady", name, "steady, production on %s, the PRIMARY deployment's live targets in %v", prodOn, groups)
-			case svc.DesiredCount > 0 && len(groups) > 0 && healthy[prodOn] == 0:
-				once("bg-completed", key+"steady", name, "steady, production on %s, none of the PRIMARY deployment's targets there healthy (%v)", prodOn, groups)
 			}
 		}
 	}

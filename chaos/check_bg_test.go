@@ -63,7 +63,7 @@ func TestCheckBlueGreenInvariants(t *testing.T) {
 		"steady, prod elsewhere":    {bgSnap(completed, greenTG, BlueGreenView{Production: onBlue}), "bg-completed"},
 		"steady, prod split":        {bgSnap(completed, greenTG, BlueGreenView{Production: canary}), "bg-completed"},
 		"unknown stage":             {bgSnap(inProgress, greenTG, BlueGreenView{Production: onBlue, Deployment: sd("WARM_UP", types.ServiceDeploymentStatusInProgress)}), "bg-stage-order"},
-		"steady, no healthy target": {unhealthy(bgSnap(completed, blueTG, BlueGreenView{Production: onBlue})), "bg-completed"},
+		"steady, targets unhealthy": {unhealthy(bgSnap(completed, blueTG, BlueGreenView{Production: onBlue})), ""},
 	}
 	for name, tc := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -74,7 +74,7 @@ func TestCheckBlueGreenInvariants(t *testing.T) {
 	}
 }
 
-// unhealthy marks every target of s initial.
+// unhealthy marks every target of s unhealthy.
 func unhealthy(s Snapshot) Snapshot {
 	for i := range s.LoadBalanced {
 		for j := range s.LoadBalanced[i].Targets {

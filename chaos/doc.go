@@ -62,7 +62,7 @@
 //     bg-rollback, a rolling-back or rolled-back deployment leaves
 //     production wholly on the PRIMARY (revived) deployment's group;
 //     bg-completed, a steady service's production goes wholly to the group
-//     holding its PRIMARY deployment's targets, one of them healthy; and
+//     holding its PRIMARY deployment's targets; and
 //     max-percent allows such a service 200% (green at desiredCount beside
 //     blue) instead of maximumPercent;
 //   - converged (after the quiet period): every service runs desiredCount
