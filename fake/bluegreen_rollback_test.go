@@ -42,7 +42,9 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 	if p := primaryOf(t, sv); aws.ToString(p.TaskDefinition) != td1 || p.RolloutState != types.DeploymentRolloutStateInProgress {
 		t.Fatalf("primary after the rollback: %+v", p)
 	}
-	if countEvents(sv, "deregistered 2 targets in (target-group "+s.green+")")+countEvents(sv, "deregistered 1 targets in (target-group "+s.green+")") == 0 ||
+	// green's two targets deregistered at the instant of the rollback, after
+	// its "rolling back" event: one event for both.
+	if countEvents(sv, "deregistered 2 targets in (target-group "+s.green+")") != 1 || countEvents(sv, "deregistered 1 targets in (target-group "+s.green+")") != 0 ||
 		countEvents(sv, "(target-group "+s.tg+")") != 1 { // blue: registered once, never deregistered
 		t.Fatalf("events %q", eventTexts(sv))
 	}
