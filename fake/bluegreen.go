@@ -328,35 +328,49 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 // rule with ARN arn (through setRuleActionsLocked, as ModifyRule changes a
 // rule) for green's share of its traffic (tenths of a percent): 100 and 0
 // when one group gets it all, else the shares themselves (green's and the
-// rest, out of 1000: ELB weights are relative, 0-999). A rule that no
-// longer exists, or already has those weights, is left alone.
+// rest, out of 1000: ELB weights are relative, 0-999). A forward action
+// that lacks one of the two groups gets it (ECS accepts a production rule
+// forwarding to one group when the test rule forwards to the other, and
+// rewrites a rule to a weighted forward to both: docs/ecs-semantics.md,
+// "Blue/green deployments"); one that forwards to several groups no longer
+// shows a single targetGroupArn. A rule that no longer exists, or already
+// has those weights, is left alone.
 func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
 		return
 	}
-	var weight map[string]int32
+	blueW, greenW := int32(100), int32(0)
 	switch {
 	case share >= plan.FullShare:
-		weight = map[string]int32{blueTG: 0, greenTG: 100}
-	case share <= 0:
-		weight = map[string]int32{greenTG: 0, blueTG: 100}
-	default:
-		weight = map[string]int32{greenTG: int32(share), blueTG: int32(plan.FullShare - share)}
+		blueW, greenW = 0, 100
+	case share > 0:
+		blueW, greenW = int32(plan.FullShare-share), int32(share)
 	}
 	changed := false
 	actions := make([]elbtypes.Action, len(r.actions))
 	for i, a := range r.actions {
 		if a.ForwardConfig != nil {
 			fc := *a.ForwardConfig
-			fc.TargetGroups = append([]elbtypes.TargetGroupTuple(nil), fc.TargetGroups...)
-			for j, tt := range fc.TargetGroups {
-				if w, ok := weight[aws.ToString(tt.TargetGroupArn)]; ok && aws.ToInt32(tt.Weight) != w {
-					fc.TargetGroups[j].Weight = aws.Int32(w)
+			fc.TargetGroups = slices.Clone(fc.TargetGroups)
+			for _, set := range [2]struct {
+				tg string
+				w  int32
+			}{{blueTG, blueW}, {greenTG, greenW}} {
+				j := slices.IndexFunc(fc.TargetGroups, func(tt elbtypes.TargetGroupTuple) bool { return aws.ToString(tt.TargetGroupArn) == set.tg })
+				switch {
+				case j < 0:
+					fc.TargetGroups = append(fc.TargetGroups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(set.tg), Weight: aws.Int32(set.w)})
+					changed = true
+				case aws.ToInt32(fc.TargetGroups[j].Weight) != set.w:
+					fc.TargetGroups[j].Weight = aws.Int32(set.w)
 					changed = true
 				}
 			}
 			a.ForwardConfig = &fc
+			if len(fc.TargetGroups) > 1 {
+				a.TargetGroupArn = nil
+			}
 		}
 		actions[i] = a
 	}

@@ -10,6 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
 )
 
 // shiftService is blueGreenService with strategy cfg (bake 2 minutes).
@@ -163,5 +165,47 @@ func TestBlueGreenIsDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(a[1199], "status=SUCCESSFUL") || !strings.Contains(a[200], "stage=PRODUCTION_TRAFFIC_SHIFT") {
 		t.Fatalf("the canary did not run its course: %s / %s", a[200], a[1199])
+	}
+}
+
+// ECS needs each group of the pair associated with the production or the
+// test listener rule ("Migrating from a CodeDeploy blue/green to an Amazon
+// ECS blue/green service deployment": with a test listener, one group
+// linked to the production rule and the other to the test rule): a
+// production rule forwarding to blue only and a test rule forwarding to
+// green only are accepted, and the traffic shifts rewrite both rules to a
+// weighted forward to both groups (no single targetGroupArn left).
+func TestBlueGreenRulesForwardingToOneGroupEachAreRewritten(t *testing.T) {
+	e := newCluster(t, 0)
+	x := e.ELBv2()
+	s := newBlueGreenALB(t, x)
+	bgSetupOf[e] = s
+	t.Cleanup(func() { delete(bgSetupOf, e) })
+	for _, rt := range [][2]string{{s.prod, s.tg}, {s.test, s.green}} {
+		if _, err := x.ModifyRule(bg, &elbv2.ModifyRuleInput{RuleArn: aws.String(rt[0]),
+			Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(rt[1])}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
+		t.Fatalf("CreateService with a rule for each group: %v", err)
+	}
+	e.Advance(200 * time.Second)
+	if _, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)}); err != nil {
+		t.Fatal(err)
+	}
+	u := e.Now()
+	at(t, e, u, 151*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	out, err := x.DescribeRules(bg, &elbv2.DescribeRulesInput{RuleArns: []string{s.prod, s.test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Rules {
+		a := r.Actions[0]
+		if a.TargetGroupArn != nil || a.ForwardConfig == nil || len(a.ForwardConfig.TargetGroups) != 2 {
+			t.Fatalf("rule %s not rewritten to a weighted forward to both groups: %+v", aws.ToString(r.RuleArn), a)
+		}
 	}
 }
