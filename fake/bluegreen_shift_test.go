@@ -17,10 +17,7 @@ import (
 // shiftService is blueGreenService with strategy cfg (bake 2 minutes).
 func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSetup, string) {
 	t.Helper()
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	t.Cleanup(func() { delete(bgSetupOf, e) })
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	in := blueGreenInput(s, td1, 2, 2)
@@ -103,10 +100,7 @@ func TestLinearShiftsInSteps(t *testing.T) {
 // the alternate group production: the rolling deployment replaces web:2
 // in that group (web-tg-2), where the rules still send the traffic.
 func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	td3 := register(t, e, webFargateTD("web:3"))
@@ -176,11 +170,8 @@ func TestBlueGreenIsDeterministic(t *testing.T) {
 // green only are accepted, and the traffic shifts rewrite both rules to a
 // weighted forward to both groups (no single targetGroupArn left).
 func TestBlueGreenRulesForwardingToOneGroupEachAreRewritten(t *testing.T) {
-	e := newCluster(t, 0)
+	e, s := blueGreenWorld(t)
 	x := e.ELBv2()
-	s := newBlueGreenALB(t, x)
-	bgSetupOf[e] = s
-	t.Cleanup(func() { delete(bgSetupOf, e) })
 	for _, rt := range [][2]string{{s.prod, s.tg}, {s.test, s.green}} {
 		if _, err := x.ModifyRule(bg, &elbv2.ModifyRuleInput{RuleArn: aws.String(rt[0]),
 			Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(rt[1])}}}); err != nil {

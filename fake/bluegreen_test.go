@@ -15,12 +15,12 @@ import (
 )
 
 // blueGreenService creates service web (2 tasks, bake 5 minutes) on
-// web:1 behind a new bgSetup and lets its first deployment complete; it
-// returns the world, the setup and the task definitions web:1 and web:2.
+// web:1 behind a new bgSetup (blueGreenWorld) and lets its first
+// deployment complete; it returns the world, the setup and the task
+// definitions web:1 and web:2.
 func blueGreenService(t *testing.T) (*ECS, bgSetup, string, string) {
 	t.Helper()
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
@@ -92,8 +92,6 @@ func other(tg string) string {
 // target group schedules them), the deregistration delay is 300 s.
 func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 	e, s, _, td2 := blueGreenService(t)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
 	u := e.Now()
 	upd := update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	greenID := aws.ToString(primaryOf(t, upd).Id)
@@ -181,10 +179,7 @@ func TestBlueGreenSurvivesSnapshot(t *testing.T) {
 // alternate group (target type instance) by instance id and dynamic host
 // port beside blue's, and production moves to them.
 func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
-	e := newCluster(t, 2)
-	s := newBlueGreenALBOf(t, e.ELBv2(), elbtypes.TargetTypeEnumInstance)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorldOf(t, 2, elbtypes.TargetTypeEnumInstance)
 	td := func(img string) string {
 		return register(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
 			ContainerDefinitions: []types.ContainerDefinition{containerDef("web", img, 256, types.PortMapping{ContainerPort: aws.Int32(80)})}})
