@@ -81,33 +81,25 @@ func shiftsOf(cfg types.DeploymentConfiguration) plan.Shifts {
 	case types.DeploymentStrategyCanary:
 		pct, bake := defaultCanaryPercent, int32(defaultCanaryBakeMinutes)
 		if c := cfg.CanaryConfiguration; c != nil {
-			pct, bake = aws.ToFloat64(orFloat(c.CanaryPercent, pct)), aws.ToInt32(orInt(c.CanaryBakeTimeInMinutes, bake))
+			pct, bake = valueOr(c.CanaryPercent, pct), valueOr(c.CanaryBakeTimeInMinutes, bake)
 		}
 		return plan.CanaryShifts(pct, time.Duration(bake)*time.Minute)
 	case types.DeploymentStrategyLinear:
 		pct, bake := defaultStepPercent, int32(defaultStepBakeMinutes)
 		if c := cfg.LinearConfiguration; c != nil {
-			pct, bake = aws.ToFloat64(orFloat(c.StepPercent, pct)), aws.ToInt32(orInt(c.StepBakeTimeInMinutes, bake))
+			pct, bake = valueOr(c.StepPercent, pct), valueOr(c.StepBakeTimeInMinutes, bake)
 		}
 		return plan.LinearShifts(pct, time.Duration(bake)*time.Minute)
 	}
 	return plan.Shifts{}
 }
 
-// orFloat is p, or def when p is nil.
-func orFloat(p *float64, def float64) *float64 {
+// valueOr is *p, or def when p is nil.
+func valueOr[T any](p *T, def T) T {
 	if p == nil {
-		return &def
+		return def
 	}
-	return p
-}
-
-// orInt is p, or def when p is nil.
-func orInt(p *int32, def int32) *int32 {
-	if p == nil {
-		return &def
-	}
-	return p
+	return *p
 }
 
 // bakeOf is bakeTimeInMinutes as a duration.
