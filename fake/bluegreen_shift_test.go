@@ -12,6 +12,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
 // shiftService is blueGreenService with strategy cfg (bake 2 minutes).
@@ -197,6 +199,33 @@ func TestBlueGreenRulesForwardingToOneGroupEachAreRewritten(t *testing.T) {
 		a := r.Actions[0]
 		if a.TargetGroupArn != nil || a.ForwardConfig == nil || len(a.ForwardConfig.TargetGroups) != 2 {
 			t.Fatalf("rule %s not rewritten to a weighted forward to both groups: %+v", aws.ToString(r.RuleArn), a)
+		}
+	}
+}
+
+// shiftsOf applies the API Reference's defaults field by field:
+// CanaryConfiguration canaryPercent 5.0, canaryBakeTimeInMinutes 10;
+// LinearConfiguration stepPercent 10.0, stepBakeTimeInMinutes 6.
+func TestShiftsOfDefaults(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  types.DeploymentConfiguration
+		want plan.Shifts
+	}{
+		{"blue/green", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen}, plan.Shifts{}},
+		{"canary, no configuration", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary}, plan.CanaryShifts(5, 10*time.Minute)},
+		{"canary, percent only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary,
+			CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(20)}}, plan.CanaryShifts(20, 10*time.Minute)},
+		{"canary, bake only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary,
+			CanaryConfiguration: &types.CanaryConfiguration{CanaryBakeTimeInMinutes: aws.Int32(0)}}, plan.CanaryShifts(5, 0)},
+		{"linear, no configuration", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear}, plan.LinearShifts(10, 6*time.Minute)},
+		{"linear, bake only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+			LinearConfiguration: &types.LinearConfiguration{StepBakeTimeInMinutes: aws.Int32(1)}}, plan.LinearShifts(10, time.Minute)},
+		{"linear, percent only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+			LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(25)}}, plan.LinearShifts(25, 6*time.Minute)},
+	} {
+		if got := shiftsOf(c.cfg); !slices.Equal(got.Shares, c.want.Shares) || got.Wait != c.want.Wait {
+			t.Errorf("%s: shiftsOf = %+v, want %+v", c.name, got, c.want)
 		}
 	}
 }
