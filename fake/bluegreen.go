@@ -13,7 +13,8 @@ import (
 
 // ECS-native blue/green deployments (deploymentConfiguration.strategy
 // BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application
-// Load Balancer target groups; see docs/ecs-semantics.md, "Blue/green
+// Load Balancer target groups, or without a load balancer (the same
+// stages, no traffic to shift); see docs/ecs-semantics.md, "Blue/green
 // deployments". The stages are decided by plan.StepBlueGreen; this file
 // applies its steps, in one place (applyBlueGreenLocked):
 //
@@ -133,14 +134,15 @@ func taskTargetGroup(s *service, t *task, i int) string {
 // startBlueGreenLocked prepares d, which newDeploymentLocked just made
 // s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
 // and another deployment (blue: the one whose target groups serve
-// production, productionDeploymentLocked) has tasks to replace: d's tasks
-// go to the other target group of each load balancer.
+// production, productionDeployment) has tasks to replace: d's tasks go to
+// the other target group of each load balancer (a service without one
+// has the stages only).
 //
 // A rolling deployment of a service that was blue/green replaces the
 // deployment serving production in its target groups (those the rules
 // send production to), not necessarily the service's targetGroupArn.
 func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
-	if len(s.loadBalancers) == 0 {
+	if len(s.loadBalancers) == 0 && !isBlueGreen(s.deployCfg) {
 		return
 	}
 	blue := productionDeployment(s, d)
@@ -153,6 +155,10 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		}
 		return
 	}
+	d.bg = &bgRun{blue: blue.id}
+	if len(s.loadBalancers) == 0 {
+		return // headless: the stages without traffic to shift
+	}
 	d.tgs = make([]string, len(s.loadBalancers))
 	for i, lb := range s.loadBalancers {
 		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
@@ -164,7 +170,6 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 			d.tgs[i] = alt
 		}
 	}
-	d.bg = &bgRun{blue: blue.id}
 }
 
 // productionDeployment is the deployment of s, other than the new d,

@@ -204,3 +204,52 @@ func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
 	}
 	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td2) })
 }
+
+// A BLUE_GREEN service without a load balancer deploys blue/green without
+// managed traffic shifting ("Required resources for Amazon ECS blue/green
+// deployments": such services "can also use blue/green deployments, but
+// don't get any of the managed traffic shifting benefits"): green scales
+// up to desiredCount beside blue, the stages pass, blue runs through the
+// one-minute BAKE_TIME and stops at CLEAN_UP; the service deployment is
+// SUCCESSFUL.
+func TestBlueGreenWithoutLoadBalancer(t *testing.T) {
+	e := newCluster(t, 0)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(bgSetup{}, td1, 2, 1)
+	in.LoadBalancers = nil
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatalf("CreateService BLUE_GREEN without a load balancer: %v", err)
+	}
+	e.Advance(200 * time.Second)
+	if !completed(t, e, "web", td1) {
+		t.Fatalf("first deployment not completed: %+v", svc(t, e, "web").Deployments)
+	}
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	running := func() map[string]int {
+		out := map[string]int{}
+		for _, tk := range serviceTasks(t, e, types.DesiredStatusRunning) {
+			if aws.ToString(tk.LastStatus) == "RUNNING" {
+				out[aws.ToString(tk.TaskDefinitionArn)]++
+			}
+		}
+		return out
+	}
+	stage := func() types.ServiceDeploymentLifecycleStage { return newestServiceDeployment(t, e).LifecycleStage }
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool { return stage() == types.ServiceDeploymentLifecycleStageBakeTime })
+	bakeFrom := e.Now()
+	if r := running(); r[td1] != 2 || r[td2] != 2 {
+		t.Fatalf("at BAKE_TIME: running %v, want 2 of each", r)
+	}
+	e.Advance(time.Minute - time.Second)
+	if st, r := stage(), running(); st != types.ServiceDeploymentLifecycleStageBakeTime || r[td1] != 2 {
+		t.Fatalf("before the bake ends: %s %v", st, r)
+	}
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool {
+		return newestServiceDeployment(t, e).Status == types.ServiceDeploymentStatusSuccessful
+	})
+	if sd, r := newestServiceDeployment(t, e), running(); sd.LifecycleStage != types.ServiceDeploymentLifecycleStageCleanUp || r[td1] != 0 || r[td2] != 2 ||
+		e.Now().Sub(bakeFrom) < time.Minute {
+		t.Fatalf("after the bake (+%v): %s %v", e.Now().Sub(bakeFrom), sd.LifecycleStage, r)
+	}
+}

@@ -86,17 +86,15 @@ func checkShiftConfig(field, pctName string, pct *float64, least float64, bakeNa
 	return nil
 }
 
-// checkBlueGreenLocked checks a BLUE_GREEN (LINEAR, CANARY) service's load balancers: each
-// has an advancedConfiguration whose alternate target group and listener
+// checkBlueGreenLocked checks a BLUE_GREEN (LINEAR, CANARY) service's load
+// balancers (a service without one deploys blue/green without managed
+// traffic shifting: docs/ecs-semantics.md): each has an advancedConfiguration whose alternate target group and listener
 // rules exist and belong with its targetGroupArn (same Application Load
 // Balancer, forward actions to both groups). Other strategies ignore
 // advancedConfiguration.
 func (e *ECS) checkBlueGreenLocked(cfg types.DeploymentConfiguration, lbs []types.LoadBalancer) error {
 	if !isBlueGreen(cfg) {
 		return nil
-	}
-	if len(lbs) == 0 {
-		return errInvalidParam("deploymentConfiguration.strategy: %s deployments without a load balancer are not simulated by the fake; add loadBalancers with an advancedConfiguration.", cfg.Strategy)
 	}
 	for i, lb := range lbs {
 		if err := e.checkAdvancedConfigLocked(cfg.Strategy, i, lb); err != nil {

@@ -99,7 +99,6 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 			in.DeploymentConfiguration.Strategy = types.DeploymentStrategyLinear
 			in.LoadBalancers[0].AdvancedConfiguration = nil
 		}},
-		{"no load balancer", "deploymentConfiguration.strategy", "BLUE_GREEN deployments without a load balancer are not simulated", func(in *ecs.CreateServiceInput) { in.LoadBalancers = nil }},
 		{"no advanced configuration", "loadBalancers[0].advancedConfiguration", "must be specified when deploymentConfiguration.strategy is BLUE_GREEN", func(in *ecs.CreateServiceInput) { in.LoadBalancers[0].AdvancedConfiguration = nil }},
 		{"no alternate", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn", "must be specified", ac(func(a *types.AdvancedConfiguration) { a.AlternateTargetGroupArn = nil })},
 		{"alternate missing", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn", "does not exist", ac(func(a *types.AdvancedConfiguration) { a.AlternateTargetGroupArn = aws.String(s.green + "0") })},
