@@ -23,12 +23,12 @@ func selfChecks(t *testing.T) {
 	}
 	debugcheck.VerifySnapshots.Store(true)
 	debugcheck.FreedTaskStorage.Store(true)
-	snaps, freed, reused := debugcheck.SnapshotsVerified.Load(), freedChecks.Load(), storagesReused.Load()
+	snaps, skips, freed, reused := debugcheck.SnapshotsVerified.Load(), debugcheck.SkippedPassesVerified.Load(), freedChecks.Load(), storagesReused.Load()
 	t.Cleanup(func() {
 		debugcheck.VerifySnapshots.Store(false)
 		debugcheck.FreedTaskStorage.Store(false)
-		t.Logf("self-checks: %d incremental snapshots verified, %d free-storage checks, %d task storages reused",
-			debugcheck.SnapshotsVerified.Load()-snaps, freedChecks.Load()-freed, storagesReused.Load()-reused)
+		t.Logf("self-checks: %d incremental snapshots verified, %d skipped planner passes verified, %d free-storage checks, %d task storages reused",
+			debugcheck.SnapshotsVerified.Load()-snaps, debugcheck.SkippedPassesVerified.Load()-skips, freedChecks.Load()-freed, storagesReused.Load()-reused)
 	})
 }
 

@@ -27,15 +27,12 @@ const unplacedRepeat = 5 * time.Minute
 // touchServiceLocked marks s for planning at the next reconcile. Changes
 // made while s's own plan is applied do not count (the plan foresaw them).
 func (e *ECS) touchServiceLocked(s *service) {
-	if s.dirty || e.applying == s || s.status == serviceInactive {
+	if e.applying == s || s.status == serviceInactive {
 		return
 	}
-	s.dirty = true
-	e.dirty = append(e.dirty, s)
-	// A change made by an API call (StopTask, LoseInstance, ...) must be
-	// planned at its own instant, not at the next queued event: an empty
-	// event now makes the next catch-up reconcile at this instant.
-	e.scheduleLocked(e.simNow, func(time.Time) {})
+	// More than a task changed: plan it.
+	s.mustPlan = true
+	e.queueServiceLocked(s) // scheduler_skip.go
 }
 
 // wakeServiceLocked makes the scheduler plan s at virtual time at (used by
@@ -46,9 +43,17 @@ func (e *ECS) wakeServiceLocked(s *service, at time.Time) {
 
 // scheduleServiceLocked plans one service at now and applies the plan. After
 // a rollback revived a deployment, or tasks could not be placed, the
-// service is planned again at once.
+// service is planned again at once. A pass that would plan nothing is
+// skipped (scheduler_skip.go).
 func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
+	mayRest := !s.mustPlan && s.mayRestLocked()
+	s.mustPlan = false // this pass sees every change so far
 	if s.status == serviceInactive || len(s.deployments) == 0 {
+		return
+	}
+	rows, seen := e.snapshotTasksLocked(s) // scheduler_snapshot.go
+	if mayRest && !seen {
+		e.skipPassLocked(s, now)
 		return
 	}
 	e.applying = s
@@ -62,7 +67,10 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	}
 	again := true
 	for i := 0; again && i < 4; i++ { // a rollback and a placement shortfall replan once each
-		snap := e.snapshotLocked(s, now)
+		if i > 0 {
+			rows, _ = e.snapshotTasksLocked(s)
+		}
+		snap := e.snapshotLocked(s, rows, now)
 		s.plans++
 		plan.ComputeInto(&snap, p)
 		again = e.applyPlanLocked(s, *p, now)
@@ -81,37 +89,53 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	e.settleScalingLocked(s, now)
 }
 
-// snapshotLocked builds the planner's view of s at now.
-func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
-	cfg := s.deployCfg
+// snapshotLocked builds the planner's view of s at now, with rows the
+// view of its tasks (snapshotTasksLocked); it takes the deployment alarm
+// waiting for this plan.
+func (e *ECS) snapshotLocked(s *service, rows []plan.Task, now time.Time) plan.Snapshot {
 	snap := plan.Snapshot{
-		Service: plan.Service{
-			Name:                   s.name,
-			DesiredCount:           s.desired,
-			MinimumHealthyPercent:  int(aws.ToInt32(cfg.MinimumHealthyPercent)),
-			MaximumPercent:         int(aws.ToInt32(cfg.MaximumPercent)),
-			HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
-			Marks:                  s.marks,
-			Alarm:                  s.takeAlarm(),
-			Bake:                   e.bakeLocked(s), // deployment_alarms.go
-		},
-		Deployments: s.snapDeps[:0],
+		Service:     e.planConfigLocked(s, s.takeAlarm()),
+		Deployments: planDeployments(s, s.snapDeps[:0]),
+		Tasks:       rows,
 		Now:         now,
 	}
+	s.snapDeps = snap.Deployments
+	return snap
+}
+
+// planConfigLocked is the planner's view of s's configuration and marks,
+// with alarm as the deployment alarm that fired since the last plan.
+func (e *ECS) planConfigLocked(s *service, alarm plan.DeploymentAlarm) plan.Service {
+	cfg := s.deployCfg
+	ps := plan.Service{
+		Name:                   s.name,
+		DesiredCount:           s.desired,
+		MinimumHealthyPercent:  int(aws.ToInt32(cfg.MinimumHealthyPercent)),
+		MaximumPercent:         int(aws.ToInt32(cfg.MaximumPercent)),
+		HealthCheckGracePeriod: time.Duration(aws.ToInt32(s.grace)) * time.Second,
+		Marks:                  s.marks,
+		Alarm:                  alarm,
+		Bake:                   e.bakeLocked(s), // deployment_alarms.go
+	}
 	if cb := cfg.DeploymentCircuitBreaker; cb != nil {
-		snap.Service.CircuitBreaker = plan.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback,
+		ps.CircuitBreaker = plan.CircuitBreaker{Enable: cb.Enable, Rollback: cb.Rollback,
 			KeepFailuresOnHealthy: cb.ResetOnHealthyTask != nil && !*cb.ResetOnHealthyTask}
 		if tc := cb.ThresholdConfiguration; tc != nil {
-			snap.Service.CircuitBreaker.ThresholdType = plan.ThresholdType(tc.Type)
-			snap.Service.CircuitBreaker.ThresholdValue = int(tc.Value)
+			ps.CircuitBreaker.ThresholdType = plan.ThresholdType(tc.Type)
+			ps.CircuitBreaker.ThresholdValue = int(tc.Value)
 		}
 	}
-	snap.Service.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
+	ps.Throttle = plan.Throttle{Base: e.cfg.timing.ThrottleBase, Cap: e.cfg.timing.ThrottleCap}
 	if isBlueGreen(s.deployCfg) || blueGreenOf(s) != nil {
-		blueGreenSnapshot(s, &snap.Service) // bluegreen.go
+		blueGreenSnapshot(s, &ps) // bluegreen.go
 	}
+	return ps
+}
+
+// planDeployments appends the planner's view of s's deployments to dst.
+func planDeployments(s *service, dst []plan.Deployment) []plan.Deployment {
 	for _, d := range s.deployments {
-		snap.Deployments = append(snap.Deployments, plan.Deployment{
+		dst = append(dst, plan.Deployment{
 			ID: d.id, Status: d.status, TaskDefinition: d.td.arn, DesiredCount: d.desired,
 			RolloutState: d.rolloutState, RolloutStateReason: d.reason, FailedTasks: d.failedTasks,
 			CreatedAt: d.createdAt, HasHealthCheck: hasEssentialHealthCheck(d.td),
@@ -119,9 +143,7 @@ func (e *ECS) snapshotLocked(s *service, now time.Time) plan.Snapshot {
 			BakeUntil: d.bakeUntil,
 		})
 	}
-	s.snapDeps = snap.Deployments
-	snap.Tasks = e.snapshotTasksLocked(s) // scheduler_snapshot.go
-	return snap
+	return dst
 }
 
 // hasEssentialHealthCheck reports whether an essential container of td has

@@ -20,32 +20,40 @@ import (
 // order, by task id): tasks added by the scheduler get their row when they
 // are merged in (addServiceTasksLocked), rows of pruned tasks go with them
 // (pruneStoppedLocked), and a task whose planner-visible fields change is
-// listed in s.snapChanged by touchTaskLocked, which the lifecycle calls
-// wherever it bumps the task's version (lastStatus, health, desiredStatus
-// with stopCode and stoppedReason, startedAt, stoppedAt all change there).
-// The next snapshot rewrites only those rows. Everything else rebuilds
-// every row (snapshotTasksLocked): the first pass, any change of s.tasks
-// made elsewhere (an orphaned task dropped: the lengths differ), services
+// marked (task.snapNoted) and, while few are, listed in s.snapChanged by
+// touchTaskLocked, which the lifecycle calls wherever it bumps the task's
+// version (lastStatus, health, desiredStatus with stopCode and
+// stoppedReason, startedAt, stoppedAt all change there). The next
+// snapshot rewrites only those rows: found one by one when listed, else in
+// one walk over every row. Everything else rebuilds every row
+// (snapshotTasksLocked): the first pass, any change of s.tasks made
+// elsewhere (an orphaned task dropped: the lengths differ), services
 // behind a load balancer (target health changes without the task), and a
 // cluster with a DRAINING instance (the row of a task on it names the
 // draining deployment).
 
-// touchTaskLocked notes that t's planner-visible fields changed and marks
-// its service for planning.
+// touchTaskLocked notes that t's planner-visible fields changed and puts
+// its service on the list the reconcile at this instant plans (the pass
+// is skipped if the change leaves the planner's rows alike:
+// scheduler_skip.go).
 func (e *ECS) touchTaskLocked(t *task) {
-	if t.svc != nil {
-		t.svc.noteChanged(t)
-		e.touchServiceLocked(t.svc)
+	if s := t.svc; s != nil {
+		s.noteChanged(t)
+		if !s.dirty && e.applying != s && s.status != serviceInactive { // as touchServiceLocked
+			e.queueServiceLocked(s)
+		}
 	}
 }
 
-// noteChanged lists t, one of s's tasks, for the next snapshot.
+// noteChanged marks t, one of s's tasks, changed for the next snapshot
+// (task.snapNoted), and lists it while few are.
 func (s *service) noteChanged(t *task) {
-	if !s.snapAligned || s.snapStale {
-		return // the next snapshot rebuilds every row
+	if !s.snapAligned || t.snapNoted == uint32(s.snaps) {
+		return // the next snapshot rebuilds every row, or t is marked already
 	}
-	if t.snapNoted == uint32(s.snaps) {
-		return // listed already for the next snapshot
+	t.snapNoted = uint32(s.snaps)
+	if s.snapStale {
+		return // the next snapshot walks every row, rewriting the marked ones
 	}
 	if len(s.snapChanged) >= len(s.tasks)/4 && len(s.snapChanged) >= 16 {
 		// Finding each row (by a binary search on task ids) costs
@@ -56,12 +64,12 @@ func (s *service) noteChanged(t *task) {
 		// (docs/reliability.md, round 5; round 4 found every pass
 		// there a full rebuild). Rewriting only the changed rows,
 		// found one by one, measured twice the cost of this full
-		// rebuild there.
+		// rebuild there. The walk over every row still rewrites only
+		// the marked ones.
 		s.snapStale = true
 		s.clearSnapChanged()
 		return
 	}
-	t.snapNoted = uint32(s.snaps)
 	s.snapChanged = append(s.snapChanged, t)
 }
 
@@ -76,8 +84,10 @@ func (s *service) clearSnapChanged() {
 func (s *service) snapInStep() bool { return s.snapAligned && len(s.snap) == len(s.tasks) }
 
 // snapshotTasksLocked brings s.snap up to date with s.tasks: the changed
-// rows only when it can, else every row.
-func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
+// rows only when it can, else every row. seen reports whether the planner
+// sees a change: a row it rewrote is not alike to what it held
+// (plan.Alike), or the rows were not in step with the tasks.
+func (e *ECS) snapshotTasksLocked(s *service) (rows []plan.Task, seen bool) {
 	s.snaps++
 	forced := len(s.loadBalancers) > 0 || clusterHasDraining(s.c)
 	wrapped := uint32(s.snaps) == 0
@@ -99,26 +109,37 @@ func (e *ECS) snapshotTasksLocked(s *service) []plan.Task {
 			if i < 0 {
 				continue // pruned
 			}
-			e.refreshRowLocked(s, &s.snap[i], t)
+			seen = e.refreshRowLocked(s, &s.snap[i], t) || seen
 		}
 		s.clearSnapChanged()
 		s.snapPartial++
 		if debugcheck.VerifySnapshots.Load() {
 			e.verifySnapLocked(s)
 		}
-		return s.snap
+		return s.snap, seen
 	}
-	rows := growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
+	// Rows in step with the tasks, which change only with their task:
+	// only the rows of the tasks marked since the last snapshot
+	// (noteChanged) are rewritten, in one walk.
+	walk := s.snapInStep() && !forced && !s.snapForced && !wrapped
+	marked := uint32(s.snaps - 1) // the mark noteChanged gave since the last snapshot
+	seen = !s.snapInStep()        // a row may hold another task than before
+	rows = growRows(s, s.snap, len(s.tasks))[:len(s.tasks)]
 	s.snapStopped = 0
 	for i, t := range s.tasks {
 		r := &rows[i]
-		e.snapshotRowLocked(r, t)
+		if !walk || t.snapNoted == marked {
+			seen = e.snapshotRowLocked(r, t) || seen
+		}
 		s.countRow(r, t)
 	}
 	s.snap = rows
 	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
 	s.clearSnapChanged()
-	return rows
+	if walk && debugcheck.VerifySnapshots.Load() {
+		e.verifySnapLocked(s)
+	}
+	return rows, seen
 }
 
 // growRows returns rows (s's), with its contents, or a copy with room for
@@ -189,13 +210,15 @@ func rowAfter(r *plan.Task, key uint64, id string) bool {
 }
 
 // refreshRowLocked rewrites r, the row of t, keeping s.snapStopped (the
-// number of STOPPED rows) in step.
-func (e *ECS) refreshRowLocked(s *service, r *plan.Task, t *task) {
+// number of STOPPED rows) in step, and reports whether the planner sees
+// the change (rewriteRowLocked).
+func (e *ECS) refreshRowLocked(s *service, r *plan.Task, t *task) bool {
 	if r.LastStatus == statusStopped {
 		s.snapStopped--
 	}
-	e.snapshotRowLocked(r, t)
+	seen := e.snapshotRowLocked(r, t)
 	s.countRow(r, t)
+	return seen
 }
 
 // countRow counts r, the new row of t, in s.snapStopped if it is STOPPED
@@ -335,14 +358,17 @@ func (s *service) pruneStoppedLocked() {
 	s.snapStopped = 0
 }
 
-// snapshotRowLocked makes r the planner's view of t. Rows are reused from
-// pass to pass, and most of a row's fields (statuses, deployment, AZ,
-// times) are those of the task the row held last time, or the same
-// constant strings: each field is written only when it differs. Writing
-// the whole row wrote a dozen pointers per task, each a write barrier
-// while the collector runs.
-func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
-	storeStr(&r.ID, t.id)
+// snapshotRowLocked makes r the planner's view of t and reports whether
+// the planner sees the change: a field other than LastStatus changed, or
+// LastStatus changed from or to one the planner tells apart
+// (plan.DistinctStatus; the rule of plan.Alike). Rows are reused from pass
+// to pass, and most of a row's fields (statuses, deployment, AZ, times)
+// are those of the task the row held last time, or the same constant
+// strings: each field is written only when it differs. Writing the whole
+// row wrote a dozen pointers per task, each a write barrier while the
+// collector runs.
+func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) (seen bool) {
+	storeStr(&r.ID, t.id, &seen)
 	deployment := t.startedBy
 	instance := ""
 	if t.inst != nil {
@@ -355,22 +381,27 @@ func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
 			deployment = drainingDeployment
 		}
 	}
-	storeStr(&r.DeploymentID, deployment)
-	storeStr(&r.ContainerInstance, instance)
-	storeStr(&r.LastStatus, t.lastStatus)
-	storeStr(&r.DesiredStatus, t.desiredStatus)
-	if r.Health != t.health {
-		r.Health = t.health
+	storeStr(&r.DeploymentID, deployment, &seen)
+	storeStr(&r.ContainerInstance, instance, &seen)
+	was, status := r.LastStatus, false // status: LastStatus changed
+	if storeStr(&r.LastStatus, t.lastStatus, &status); status && (plan.DistinctStatus(was) || plan.DistinctStatus(t.lastStatus)) {
+		seen = true
 	}
-	storeTime(&r.StartedAt, t.startedAt)
-	storeTime(&r.StoppedAt, t.stoppedAt)
-	r.StoppedBeforeRunning = t.lastStatus == statusStopped && t.startedAt.IsZero()
-	if r.StopCode != t.stopCode {
-		r.StopCode = t.stopCode
+	storeStr(&r.DesiredStatus, t.desiredStatus, &seen)
+	storeStr(&r.Health, t.health, &seen)
+	storeTime(&r.StartedAt, t.startedAt, &seen)
+	storeTime(&r.StoppedAt, t.stoppedAt, &seen)
+	if before := t.lastStatus == statusStopped && t.startedAt.IsZero(); r.StoppedBeforeRunning != before {
+		r.StoppedBeforeRunning = before
+		seen = true
 	}
-	storeStr(&r.StoppedReason, t.stoppedReason)
-	storeStr(&r.AZ, t.az)
-	r.FailureCounted, r.HealthyCounted = t.failureCounted, t.healthyCounted
+	storeStr(&r.StopCode, t.stopCode, &seen)
+	storeStr(&r.StoppedReason, t.stoppedReason, &seen)
+	storeStr(&r.AZ, t.az, &seen)
+	if r.FailureCounted != t.failureCounted || r.HealthyCounted != t.healthyCounted {
+		r.FailureCounted, r.HealthyCounted = t.failureCounted, t.healthyCounted
+		seen = true
+	}
 	if t.svc != nil && len(t.svc.loadBalancers) > 0 && t.lastStatus == statusRunning && t.desiredStatus != statusStopped {
 		// The planner reads load-balancer health only for such tasks
 		// (plan.classify; unhealthyTexts only for tasks it found
@@ -378,6 +409,7 @@ func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
 		// pass, cost a tenth of a 10,000-task rollout behind an ALB.
 		if lb := e.lbPlanHealthLocked(t); r.LoadBalancer != lb {
 			r.LoadBalancer = lb
+			seen = true
 		}
 	} else if r.LoadBalancer.Behind || r.LoadBalancer.Healthy || r.LoadBalancer.Unhealthy ||
 		r.LoadBalancer.StopReason != "" || r.LoadBalancer.Event != "" {
@@ -387,25 +419,30 @@ func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) {
 		// field by field, with no call and no comparison of the
 		// whole struct.
 		r.LoadBalancer = plan.LoadBalancerHealth{}
+		seen = true
 	}
+	return seen
 }
 
-// storeStr sets *dst to v unless it already holds v (no write barrier then).
-// A row's strings are mostly the very strings of its task (same bytes,
-// same length): those are seen equal without comparing their bytes.
-func storeStr(dst *string, v string) {
-	if len(*dst) == len(v) && unsafe.StringData(*dst) == unsafe.StringData(v) {
+// storeStr sets *dst to v unless it already holds v (no write barrier
+// then), and sets *changed when it did. A row's strings are mostly the
+// very strings of its task (same bytes, same length): those are seen equal
+// without comparing their bytes.
+func storeStr[S ~string](dst *S, v S, changed *bool) {
+	if len(*dst) == len(v) && unsafe.StringData(string(*dst)) == unsafe.StringData(string(v)) {
 		return
 	}
 	if *dst != v {
 		*dst = v
+		*changed = true
 	}
 }
 
 // storeTime sets *dst to v unless it already holds exactly v (the same
-// instant, monotonic reading and location).
-func storeTime(dst *time.Time, v time.Time) {
+// instant, monotonic reading and location), and sets *changed when it did.
+func storeTime(dst *time.Time, v time.Time, changed *bool) {
 	if *dst != v {
 		*dst = v
+		*changed = true
 	}
 }

@@ -148,10 +148,12 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 		started = append(started, e.createTaskLocked(c, td, n, &req, in, best.az, now))
 		best.n++
 		if fits(in, n) {
-			// The instance stays, with one more of the group's tasks:
-			// its count only grows, so it moves down from the top (the
-			// heap's order is total: the same top as a pop and a push).
-			best.h[0].n = in.groups[req.group]
+			// The instance stays, with one more of the group's tasks
+			// (bindLocked counts it in in.groups: one more, read from
+			// no map here): its count only grows, so it moves down from
+			// the top (the heap's order is total: the same top as a pop
+			// and a push).
+			best.h[0].n++
 			best.h.down(0)
 		} else {
 			best.h.popCand()

@@ -74,7 +74,11 @@ type service struct {
 	tasks []*task
 
 	marks plan.ServiceMarks
-	dirty bool
+	// dirty says s is on the list the reconcile at this instant plans;
+	// mustPlan that a change since its last pass may matter to the
+	// planner (without it the pass is skipped: scheduler_skip.go).
+	dirty    bool
+	mustPlan bool
 	// wakeAt is the planner's last NextWakeup (zero: none).
 	wakeAt time.Time
 	// lastUnplaced / lastUnplacedAt throttle the "unable to place" event.
@@ -98,8 +102,10 @@ type service struct {
 	// listedEpoch is the last batch of retired tasks that marked s's
 	// tasks (task_alloc.go recycleRetiredLocked).
 	listedEpoch uint32
-	// plans counts plan.Compute calls (tests check it stays per instant).
-	plans int
+	// plans counts plan.Compute calls (tests check it stays per instant);
+	// skipped counts the passes skipped (scheduler_skip.go).
+	plans   int
+	skipped int
 	// snaps counts snapshots; snapStopped is how many STOPPED tasks the
 	// last one held (each marked with task.seenStopped = snaps), for
 	// pruneStoppedLocked.

@@ -7,7 +7,8 @@ import "sync/atomic"
 
 // VerifySnapshots makes every incremental planner snapshot of package fake
 // compare its rows with a full rebuild and panic on a difference
-// (fake/scheduler_snapshot.go).
+// (fake/scheduler_snapshot.go), and every planner pass it skips be computed
+// and panic unless it plans nothing (fake/scheduler_skip.go).
 var VerifySnapshots atomic.Bool
 
 // FreedTaskStorage, when on, asks the chaos runner to check after every
@@ -24,6 +25,11 @@ var FreedTasksReachable func(ecs any) []string
 // SnapshotsVerified counts the incremental snapshots compared with a full
 // rebuild (under VerifySnapshots, which the fake's own tests turn on).
 var SnapshotsVerified atomic.Int64
+
+// SkippedPassesVerified counts the planner passes the fake skipped (no
+// change the planner sees) that were computed all the same and found to
+// plan nothing (under VerifySnapshots).
+var SkippedPassesVerified atomic.Int64
 
 // TaskStorageReused is set by package fake: given a *fake.ECS it returns
 // how many task storages it has reused, and how many it holds for reuse.
