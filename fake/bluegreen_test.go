@@ -225,6 +225,7 @@ func TestBlueGreenWithoutLoadBalancer(t *testing.T) {
 	if !completed(t, e, "web", td1) {
 		t.Fatalf("first deployment not completed: %+v", svc(t, e, "web").Deployments)
 	}
+	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	running := func() map[string]int {
 		out := map[string]int{}
@@ -251,5 +252,12 @@ func TestBlueGreenWithoutLoadBalancer(t *testing.T) {
 	if sd, r := newestServiceDeployment(t, e), running(); sd.LifecycleStage != types.ServiceDeploymentLifecycleStageCleanUp || r[td1] != 0 || r[td2] != 2 ||
 		e.Now().Sub(bakeFrom) < time.Minute {
 		t.Fatalf("after the bake (+%v): %s %v", e.Now().Sub(bakeFrom), sd.LifecycleStage, r)
+	}
+	// The instants (green counted healthy at +60 s), also when
+	// the scheduler skips passes it may skip (scheduler_skip.go).
+	want := []string{"PRE_SCALE_UP@0s", "SCALE_UP@0s", "POST_SCALE_UP@1m0s", "TEST_TRAFFIC_SHIFT@1m0s", "POST_TEST_TRAFFIC_SHIFT@1m0s",
+		"PRODUCTION_TRAFFIC_SHIFT@1m0s", "POST_PRODUCTION_TRAFFIC_SHIFT@1m0s", "BAKE_TIME@1m0s", "CLEAN_UP@2m0s"}
+	if got := stagesOf(e, u); !slices.Equal(got, want) {
+		t.Fatalf("stages %v, want %v", got, want)
 	}
 }
