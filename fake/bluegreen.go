@@ -210,6 +210,18 @@ func blueGreenOf(s *service) *deployment {
 	return nil
 }
 
+// blueGreenLive is s's blue/green deployment while its step has something
+// left to decide: not ended (rolled back, failed) nor COMPLETED after
+// CLEAN_UP; nil otherwise. A finished one is left alone, so its service
+// is planned as any other.
+func blueGreenLive(s *service) *deployment {
+	d := blueGreenOf(s)
+	if d == nil || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp && d.rolloutState == types.DeploymentRolloutStateCompleted {
+		return nil
+	}
+	return d
+}
+
 // blueGreenHold is the deployment the scheduler must keep for s's
 // blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
 // green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
@@ -227,8 +239,8 @@ func blueGreenHold(s *service) string {
 // applied (plan.StepBlueGreen) and applies the step. It reports whether
 // the scheduler must plan s again at once (the hold on blue changed).
 func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
-	d := blueGreenOf(s)
-	if d == nil || d.bg.ended {
+	d := blueGreenLive(s)
+	if d == nil {
 		return false
 	}
 	holdBefore := blueGreenHold(s)
