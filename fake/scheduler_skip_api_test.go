@@ -27,14 +27,14 @@ func TestChangesBesidesTasksAreNotSkipped(t *testing.T) {
 		check  func(t *testing.T, e *ECS, s *service) // under e.mu; nil: none
 	}{
 		{name: "UpdateService desiredCount", starts: 2, change: func(t *testing.T, e *ECS, _ *service) {
-			updateSvcT(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(6)})
+			update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(6)})
 		}},
 		{name: "UpdateService taskDefinition", starts: 4, change: func(t *testing.T, e *ECS, _ *service) {
 			td := registerT(t, e, benchTD("img:2"))
-			updateSvcT(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td)})
+			update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td)})
 		}},
 		{name: "UpdateService forceNewDeployment", starts: 4, change: func(t *testing.T, e *ECS, _ *service) {
-			updateSvcT(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), ForceNewDeployment: true})
+			update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), ForceNewDeployment: true})
 		}},
 		{name: "StopTask", starts: 1, change: func(t *testing.T, e *ECS, s *service) {
 			if _, err := e.StopTask(bg, &ecs.StopTaskInput{Task: aws.String(firstTaskARN(e, s))}); err != nil {
@@ -100,14 +100,6 @@ func TestChangesBesidesTasksAreNotSkipped(t *testing.T) {
 				tc.check(t, e, s)
 			}
 		})
-	}
-}
-
-// updateSvcT calls UpdateService.
-func updateSvcT(t *testing.T, e *ECS, in *ecs.UpdateServiceInput) {
-	t.Helper()
-	if _, err := e.UpdateService(bg, in); err != nil {
-		t.Fatal(err)
 	}
 }
 
