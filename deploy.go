@@ -211,7 +211,8 @@ type Status struct {
 	// service uses a capacity provider strategy; it is nil otherwise.
 	Providers map[string]int
 	// TargetGroups counts the targets of the service's target groups by
-	// state (with WithLoadBalancers; see loadbalancer.go).
+	// state, the alternate groups of blue/green load balancers included
+	// (with WithLoadBalancers; see loadbalancer.go).
 	TargetGroups []TargetGroupHealth
 	// Scaling is the service's scalable target, policies and latest
 	// activities (with WithScaling and a registered target; scaling.go).

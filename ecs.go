@@ -20,6 +20,8 @@ type deployer struct {
 	// hc remembers which task definitions have health checks (for the
 	// poll schedule's 40-second prediction).
 	hc *healthChecks
+	// sd describes service deployments when api can (stage.go).
+	sd serviceDeploymentReader
 }
 
 var _ Deployer = (*deployer)(nil)
@@ -35,7 +37,8 @@ func New(api API, opts ...Option) Deployer {
 	if lp, ok := api.(LogsProvider); ok && cfg.logs == nil {
 		cfg.logs = lp.LogsAPI()
 	}
-	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}}
+	sd, _ := api.(serviceDeploymentReader)
+	return &deployer{api: clusterNaming{withRetry(api, cfg)}, cfg: cfg, hc: &healthChecks{}, sd: sd}
 }
 
 // NewFromConfig returns a Deployer over ecs.NewFromConfig(cfg), seeing load
@@ -168,6 +171,7 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, nil
 	}
 	id := valueOf(p.Id)
+	deadline = deadline.Add(bakeAllowance(svc)) // a blue/green deployment's bake times: poll_bluegreen.go
 	w := waitSpec{cluster: cluster, service: service, what: "deployment " + id + " to complete", after: svc, deadline: deadline, sched: d.schedule(cfg, before)}
 	st, o, err := d.poll(ctx, cfg, w, tr, afterWrite(svc, cfg.clock.Now(), cfg.clock, func(s *types.Service) outcome {
 		o := deploymentOutcome(s, id)

@@ -9,7 +9,7 @@ import (
 )
 
 // Event is one progress report: *ServiceEvent, *DeploymentEvent,
-// *TaskStoppedEvent, *RollbackEvent or *ActionEvent.
+// *TaskStoppedEvent, *RollbackEvent, *StageEvent or *ActionEvent.
 type Event interface {
 	// Time is when it happened (ECS's createdAt/updatedAt when known,
 	// otherwise when the Deployer saw it).
@@ -154,10 +154,15 @@ type tracker struct {
 	seen    map[string]bool
 	deps    map[string]DeploymentEvent
 	stopped map[string]bool
+	// stage is the last lifecycle stage reported (stage.go) and stageDone
+	// the service deployments that finished; stageAt is when it was read.
+	stage     string
+	stageAt   time.Time
+	stageDone map[string]bool
 }
 
 func newTracker(since time.Time) *tracker {
-	return &tracker{since: since, seen: map[string]bool{}, deps: map[string]DeploymentEvent{}, stopped: map[string]bool{}}
+	return &tracker{since: since, seen: map[string]bool{}, deps: map[string]DeploymentEvent{}, stopped: map[string]bool{}, stageDone: map[string]bool{}}
 }
 
 // prime records svc's events and deployments as already known, without

@@ -86,15 +86,62 @@ func (h TargetGroupHealth) String() string {
 	return s
 }
 
-// serviceTargetGroups lists the target group ARNs of a service.
+// serviceTargetGroups lists the target group ARNs of a service, the
+// alternate groups of blue/green load balancers included.
 func serviceTargetGroups(svc types.Service) []string {
 	var arns []string
-	for _, lb := range svc.LoadBalancers {
-		if a := valueOf(lb.TargetGroupArn); a != "" && !slices.Contains(arns, a) {
-			arns = append(arns, a)
+	for _, set := range targetGroupSets(svc) {
+		for _, a := range set {
+			if !slices.Contains(arns, a) {
+				arns = append(arns, a)
+			}
 		}
 	}
 	return arns
+}
+
+// targetGroupSets lists, per load balancer of the service, the target
+// groups its tasks register in: the target group, and for a blue/green
+// load balancer (advancedConfiguration) its alternate one too, the
+// service's tasks being in either depending on the deployment.
+func targetGroupSets(svc types.Service) [][]string {
+	var sets [][]string
+	for _, lb := range svc.LoadBalancers {
+		a := valueOf(lb.TargetGroupArn)
+		if a == "" {
+			continue
+		}
+		set := []string{a}
+		if ac := lb.AdvancedConfiguration; ac != nil && valueOf(ac.AlternateTargetGroupArn) != "" && valueOf(ac.AlternateTargetGroupArn) != a {
+			set = append(set, valueOf(ac.AlternateTargetGroupArn))
+		}
+		sets = append(sets, set)
+	}
+	return sets
+}
+
+// targetsReady reports whether every load balancer of svc has want healthy
+// targets across its groups (the target group and, for blue/green, the
+// alternate one) and none initial or unhealthy.
+func targetsReady(svc types.Service, hs []TargetGroupHealth, want int) bool {
+	byARN := map[string]TargetGroupHealth{}
+	for _, h := range hs {
+		byARN[h.TargetGroupArn] = h
+	}
+	for _, set := range targetGroupSets(svc) {
+		healthy := 0
+		for _, a := range set {
+			h := byARN[a]
+			if h.Initial > 0 || h.Unhealthy > 0 {
+				return false
+			}
+			healthy += h.Healthy
+		}
+		if healthy < want {
+			return false
+		}
+	}
+	return true
 }
 
 // targetGroupHealth reads the target counts of the service's groups (nil
@@ -140,9 +187,10 @@ func (d *deployer) targetGroupHealth(ctx context.Context, cfg config, svc types.
 
 // waitTargetsHealthy is the last step of a successful create, update,
 // deploy, scale or wait of a service with load balancers: it polls the
-// target groups until each has as many healthy targets as the service runs
-// tasks and none initial or unhealthy (draining ones are old tasks
-// leaving), and records the counts on st. ECS's own steady state can come
+// target groups until each load balancer has as many healthy targets as
+// the service runs tasks, across its target group and, for blue/green, its
+// alternate one (targetsReady), and none initial or unhealthy (draining
+// ones are old tasks leaving), and records the counts on st. ECS's own steady state can come
 // first (the services-stable waiter is known to return before the targets
 // of a new service are healthy). When target health cannot be read it says
 // so in an ActionEvent and does not fail the call.
@@ -161,13 +209,7 @@ func (d *deployer) waitTargetsHealthy(ctx context.Context, cfg config, st *Statu
 			return nil
 		}
 		st.TargetGroups = hs
-		ready := true
-		for _, h := range hs {
-			if h.Healthy < want || h.Initial > 0 || h.Unhealthy > 0 {
-				ready = false
-			}
-		}
-		if ready {
+		if targetsReady(st.Service, hs, want) {
 			return nil
 		}
 		now := cfg.clock.Now()

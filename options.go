@@ -88,7 +88,9 @@ func WithEvents(fn func(Event)) Option { return func(c *config) { c.events = fn 
 // from the call's start, and every API call they make carries that
 // deadline (retries never sleep past it); reading a failed deployment's
 // stopped tasks may take 5 s more, and a rollback wait (WithRollback) has
-// a timeout of its own.
+// a timeout of its own. A wait for a blue/green (BLUE_GREEN, LINEAR,
+// CANARY) deployment that replaces another gets its bake times on top of
+// the timeout (bakeTimeInMinutes and the canary's or linear steps' bakes).
 func WithTimeout(d time.Duration) Option {
 	return func(c *config) {
 		if d > 0 {

@@ -52,7 +52,12 @@ const maxPredictedSteps = 24
 //     not launched yet no sooner than now + that;
 //   - failure by a deployment alarm: any time (fast);
 //   - after an update, the first read waits 4/5 of the pull time (and
-//     drain) the service's last successful deployment took, + 40 s.
+//     drain) the service's last successful deployment took, + 40 s;
+//   - completion of a blue/green (BLUE_GREEN, LINEAR, CANARY) deployment
+//     that replaces another: no sooner than its creation (or the earliest
+//     instant its tasks all ran) plus its bake times (a bound), plus 4/5
+//     of the clean-up the service's last deployment took (predicted;
+//     poll_bluegreen.go).
 //
 // Predictions are capped at maxPredictedSteps fast steps, and no read
 // comes sooner than one fast step.
@@ -84,6 +89,11 @@ type pollSchedule struct {
 	// runningSince is when the awaited deployment's tasks all turned
 	// RUNNING (zero: not all RUNNING).
 	runningSince time.Time
+	// allRunningFrom is the earliest instant the awaited deployment's
+	// tasks may all have turned RUNNING, once a reading showed them
+	// starting and a later one all RUNNING (zero: unknown); blue/green
+	// completion is bounded from it (poll_bluegreen.go).
+	allRunningFrom time.Time
 }
 
 // newPollSchedule returns the schedule for one wait, knowing the
@@ -155,14 +165,23 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	s.lastFailed = ours.FailedTasks
 	var complete time.Time // when to read for completion
 	if !allRunning(ours) {
-		s.runningSince, s.sawStarting = time.Time{}, true
+		s.runningSince, s.sawStarting, s.allRunningFrom = time.Time{}, true, time.Time{}
 		complete = now.Add(s.fast)
 		if s.fortyRule(svc, ours) {
 			// Nothing can complete before the last task runs plus 40 s.
 			complete = now.Add(healthyAfterRunning + s.fast)
 		}
 	} else {
+		if s.sawStarting && s.allRunningFrom.IsZero() {
+			s.allRunningFrom = changedAt
+		}
 		complete = s.completionRead(svc, ours, changedAt, now)
+	}
+	// A blue/green deployment cannot complete before its bake times have
+	// passed: read no sooner (poll_bluegreen.go; a bound, then the fast
+	// step).
+	if e := blueGreenEarliest(svc, ours, s.allRunningFrom, s.drain); e.After(complete) {
+		complete = e
 	}
 	read := complete
 	if f := s.failureRead(svc, ours, launched, now); f.Before(read) {

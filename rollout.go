@@ -104,6 +104,7 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 		judgeFn = func(s *types.Service) outcome { return deploymentOutcome(s, res.DeploymentID) }
 	}
 	judgeFn = afterWrite(out.Service, cfg.clock.Now(), cfg.clock, judgeFn)
+	deadline = deadline.Add(bakeAllowance(out.Service)) // a blue/green deployment's bake times: poll_bluegreen.go
 	w := waitSpec{cluster: in.Cluster, service: in.Service, what: "deployment " + res.DeploymentID + " to complete",
 		after: out.Service, deadline: deadline, sched: d.schedule(cfg, svc)}
 	st, o, err := d.poll(ctx, cfg, w, tr, judgeFn)
@@ -373,7 +374,7 @@ func (d *deployer) rollbackTo(ctx context.Context, cfg config, tr *tracker, clus
 	if cfg.rollbackNoWait || p == nil {
 		return
 	}
-	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, end, ferr)
+	d.awaitRollback(ctx, cfg, tr, cluster, service, out.Service, out.Service, end.Add(bakeAllowance(out.Service)), ferr)
 }
 
 // Rollback deploys the last COMPLETED task definition (or in.TaskDefinition).

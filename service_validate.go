@@ -90,6 +90,7 @@ func ValidateServiceInput(in *ecs.CreateServiceInput, td *ecs.RegisterTaskDefini
 	validateNetwork(p, in, td)
 	validateLoadBalancers(p, in, td)
 	validateDeploymentConfiguration(p, in)
+	validateDeploymentStrategy(p, in) // service_strategy_validate.go
 	validatePlacement(p, in)
 	if g := in.HealthCheckGracePeriodSeconds; g != nil && *g < 0 {
 		p.add("healthCheckGracePeriodSeconds", "must not be negative, got %d", *g)
@@ -212,6 +213,7 @@ func validateLoadBalancers(p *problems, in *ecs.CreateServiceInput, td *ecs.Regi
 		case tg != "" && !targetGroupARNRE.MatchString(tg):
 			p.add(f+".targetGroupArn", "must be an ELB target group ARN (arn:aws:elasticloadbalancing:<region>:<account>:targetgroup/<name>/<id>)")
 		}
+		validateAdvancedConfiguration(p, f, lb) // service_strategy_validate.go
 		container := deref(lb.ContainerName)
 		if container == "" {
 			p.add(f+".containerName", "is required")

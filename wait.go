@@ -276,7 +276,9 @@ func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker
 		case err != nil && !isTransient(err):
 			return last, lastOutcome, err
 		case err == nil:
-			d.emit(cfg, tr.observe(svc, now)...)
+			evs := tr.observe(svc, now)
+			d.emit(cfg, evs...)
+			d.emit(cfg, d.observeStage(wctx, cfg, tr, svc, len(evs) > 0, now)...) // stage.go
 			o := j(svc)
 			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
 			if err := ctx.Err(); err != nil {
