@@ -53,7 +53,7 @@ func (e *ECS) LoadBalancedTasks(cluster string) []LoadBalancedTask {
 	slices.SortFunc(ts, func(a, b *task) int { return cmp.Compare(a.seq, b.seq) })
 	out := make([]LoadBalancedTask, 0, len(ts))
 	for _, t := range ts {
-		lt := LoadBalancedTask{TaskArn: t.arn, Service: t.svc.name, LastStatus: t.lastStatus, Stopping: t.desiredStatus == statusStopped, CountedHealthy: t.healthyCounted}
+		lt := LoadBalancedTask{TaskArn: t.arn(), Service: t.svc.name, LastStatus: t.lastStatus, Stopping: t.desiredStatus == statusStopped, CountedHealthy: t.healthyCounted}
 		if t.lb != nil {
 			for _, r := range t.lb.targets {
 				state := string(r.t.th.State)

@@ -309,8 +309,10 @@ func (e *ECS) forgetLocked(t *task) {
 		return
 	}
 	e.tasks.remove(t)
-	if len(e.tags) > 0 {
-		delete(e.tags, t.arn)
+	// Tags are kept under an ARN read through t.arn (createTaskLocked,
+	// TagResource): a task whose ARN nobody read has none.
+	if t.arnMemo != "" && len(e.tags) > 0 {
+		delete(e.tags, t.arnMemo)
 	}
 	e.unindexTaskLocked(t)
 	e.lbTaskForgottenLocked(t) // elbv2_ecs.go

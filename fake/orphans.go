@@ -84,7 +84,7 @@ func (e *ECS) loseInstance(ref string) (arn string, stopped []string, err error)
 			t.stoppingAt = now
 		}
 		e.enterStoppedLocked(t, now)
-		stopped = append(stopped, t.arn)
+		stopped = append(stopped, t.arn())
 	}
 	e.groupInstanceLostLocked(in, now) // its Auto Scaling group replaces it (capacity_group.go)
 	e.retireInstanceLocked(in, now)

@@ -419,12 +419,12 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	defs := td.def.ContainerDefinitions
 	storage := e.taskFree.get(len(defs))
 	containers := storage.containers(len(defs))
-	ids := e.taskIDsLocked(c, n.awsvpc, az)
+	ids := e.taskIDsLocked(n.awsvpc, az)
 	e.seq++
 	e.created++
 	t := &storage.t
 	*t = task{
-		id: ids.id, arn: ids.arn, seq: e.seq, c: c, td: td,
+		id: ids.id, seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, version: 0, capacityProvider: req.capacityProvider,
@@ -461,7 +461,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	e.tasks.put(t)
 	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
-		e.tags[t.arn] = mergeTags(nil, req.tags)
+		e.tags[t.arn()] = mergeTags(nil, req.tags)
 	}
 	if req.wait {
 		e.setStatusLocked(t, statusProvisioning, now, "") // waits for capacity: capacity_scaling.go

@@ -121,7 +121,7 @@ func (e *ECS) runTokenReplayLocked(c *cluster, tok string, fp [sha256.Size]byte,
 				LastStatus: aws.String(statusStopped), DesiredStatus: aws.String(statusStopped)})
 			continue
 		}
-		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
+		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn()])))
 	}
 	return out, true, nil
 }
@@ -180,7 +180,7 @@ func (e *ECS) runTokenExpiredLocked(r *runTokenRecord, now time.Time) bool {
 // taskByARNLocked returns the remembered task with arn, or nil.
 func (e *ECS) taskByARNLocked(arn string) *task {
 	t := e.tasks.get(arn[strings.LastIndexByte(arn, '/')+1:])
-	if t == nil || t.forgotten || t.arn != arn {
+	if t == nil || t.forgotten || t.arn() != arn {
 		return nil
 	}
 	return t

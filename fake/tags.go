@@ -84,7 +84,7 @@ func (e *ECS) resourceExistsLocked(arn string) bool {
 	case "task":
 		_, id, _ := strings.Cut(rest, "/")
 		t := e.tasks.get(id)
-		return t != nil && t.arn == arn
+		return t != nil && t.arn() == arn
 	case "container-instance":
 		_, id, _ := strings.Cut(rest, "/")
 		in := e.instances[id]

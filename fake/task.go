@@ -121,7 +121,9 @@ type task struct {
 	// group provider's capacity, is how to place it (capacity_scaling.go).
 	waitReq *placementRequest
 
-	arn           string
+	// arnMemo is the task's ARN once something has read it (arn, in
+	// task_ids.go); "" before.
+	arnMemo       string
 	td            *taskDef
 	group         string
 	launchType    types.LaunchType
@@ -181,7 +183,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 	for i, c := range t.containers {
 		cs[i] = types.Container{
 			ContainerArn:    aws.String(t.containerARN(c)),
-			TaskArn:         aws.String(t.arn),
+			TaskArn:         aws.String(t.arn()),
 			Name:            aws.String(c.name),
 			Image:           aws.String(c.image),
 			LastStatus:      aws.String(c.lastStatus),
@@ -204,7 +206,7 @@ func (t *task) view(tags []types.Tag) types.Task {
 		}
 	}
 	out := types.Task{
-		TaskArn:              aws.String(t.arn),
+		TaskArn:              aws.String(t.arn()),
 		ClusterArn:           aws.String(t.c.arn),
 		TaskDefinitionArn:    aws.String(t.td.arn),
 		Group:                aws.String(t.group),

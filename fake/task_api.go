@@ -149,7 +149,7 @@ func (e *ECS) RunTask(ctx context.Context, in *ecs.RunTaskInput, _ ...func(*ecs.
 	visible := e.lagLocked(now)
 	for _, t := range started {
 		t.setVisibleAt(visible)
-		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
+		out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn()])))
 	}
 	if tok != "" {
 		e.rememberRunLocked(c, tok, fp, now, out)
@@ -221,7 +221,7 @@ func (e *ECS) StartTask(ctx context.Context, in *ecs.StartTaskInput, _ ...func(*
 		visible := e.lagLocked(now)
 		for _, t := range started {
 			t.setVisibleAt(visible)
-			out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn])))
+			out.Tasks = append(out.Tasks, t.view(copyTags(e.tags[t.arn()])))
 		}
 	}
 	return out, nil
@@ -238,7 +238,7 @@ func (e *ECS) taskLocked(c *cluster, ref string) *task {
 		id = rest[strings.LastIndex(rest, "/")+1:]
 	}
 	t := e.tasks.get(id)
-	if t == nil || t.c != c || !homeMatches(ref, t.arn) {
+	if t == nil || t.c != c || !homeMatches(ref, t.arn()) {
 		return nil
 	}
 	return t
@@ -275,7 +275,7 @@ func (e *ECS) StopTask(ctx context.Context, in *ecs.StopTaskInput, _ ...func(*ec
 		reason = "Task stopped by user"
 	}
 	e.stopTaskLocked(t, types.TaskStopCodeUserInitiated, reason, now)
-	v := t.view(copyTags(e.tags[t.arn]))
+	v := t.view(copyTags(e.tags[t.arn()]))
 	return &ecs.StopTaskOutput{Task: &v}, nil
 }
 
@@ -311,7 +311,7 @@ func (e *ECS) DescribeTasks(ctx context.Context, in *ecs.DescribeTasksInput, _ .
 		}
 		var tags []types.Tag
 		if withTags {
-			tags = copyTags(e.tags[t.arn])
+			tags = copyTags(e.tags[t.arn()])
 		}
 		out.Tasks = append(out.Tasks, t.view(tags))
 	}
@@ -372,7 +372,7 @@ func (e *ECS) ListTasks(ctx context.Context, in *ecs.ListTasksInput, _ ...func(*
 	ts, more := e.listTasksLocked(c, f, after, n)
 	out := &ecs.ListTasksOutput{TaskArns: make([]string, len(ts))}
 	for i, t := range ts {
-		out.TaskArns[i] = t.arn
+		out.TaskArns[i] = t.arn()
 	}
 	if more {
 		out.NextToken = taskToken(ts[len(ts)-1].seq)
@@ -395,7 +395,7 @@ func (e *ECS) Tasks(cluster string) []types.Task {
 		if t.forgotten {
 			continue
 		}
-		out = append(out, t.view(copyTags(e.tags[t.arn])))
+		out = append(out, t.view(copyTags(e.tags[t.arn()])))
 	}
 	return out
 }
@@ -408,7 +408,7 @@ func (e *ECS) TaskHistory(arn string) []TaskStateChange {
 	e.catchUpLocked()
 	id := arn[strings.LastIndex(arn, "/")+1:]
 	t := e.tasks.get(id)
-	if t == nil || !homeMatches(arn, t.arn) { // an ARN of another home names no task of ours
+	if t == nil || !homeMatches(arn, t.arn()) { // an ARN of another home names no task of ours
 		return nil
 	}
 	return t.historyView()
