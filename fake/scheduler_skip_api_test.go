@@ -107,7 +107,7 @@ func TestChangesBesidesTasksAreNotSkipped(t *testing.T) {
 func firstTaskARN(e *ECS, s *service) string {
 	e.mu.Lock()
 	defer e.mu.Unlock()
-	return s.tasks[0].arn
+	return s.tasks[0].arn()
 }
 
 // firstInstanceARN is the ARN of the instance s's first task runs on.
