@@ -13,7 +13,8 @@ import (
 
 // ECS-native blue/green deployments (deploymentConfiguration.strategy
 // BLUE_GREEN, LINEAR or CANARY) of REPLICA services behind Application
-// Load Balancer target groups; see docs/ecs-semantics.md, "Blue/green
+// Load Balancer target groups, or without a load balancer (the same
+// stages, no traffic to shift); see docs/ecs-semantics.md, "Blue/green
 // deployments". The stages are decided by plan.StepBlueGreen; this file
 // applies its steps, in one place (applyBlueGreenLocked):
 //
@@ -81,33 +82,25 @@ func shiftsOf(cfg types.DeploymentConfiguration) plan.Shifts {
 	case types.DeploymentStrategyCanary:
 		pct, bake := defaultCanaryPercent, int32(defaultCanaryBakeMinutes)
 		if c := cfg.CanaryConfiguration; c != nil {
-			pct, bake = aws.ToFloat64(orFloat(c.CanaryPercent, pct)), aws.ToInt32(orInt(c.CanaryBakeTimeInMinutes, bake))
+			pct, bake = valueOr(c.CanaryPercent, pct), valueOr(c.CanaryBakeTimeInMinutes, bake)
 		}
 		return plan.CanaryShifts(pct, time.Duration(bake)*time.Minute)
 	case types.DeploymentStrategyLinear:
 		pct, bake := defaultStepPercent, int32(defaultStepBakeMinutes)
 		if c := cfg.LinearConfiguration; c != nil {
-			pct, bake = aws.ToFloat64(orFloat(c.StepPercent, pct)), aws.ToInt32(orInt(c.StepBakeTimeInMinutes, bake))
+			pct, bake = valueOr(c.StepPercent, pct), valueOr(c.StepBakeTimeInMinutes, bake)
 		}
 		return plan.LinearShifts(pct, time.Duration(bake)*time.Minute)
 	}
 	return plan.Shifts{}
 }
 
-// orFloat is p, or def when p is nil.
-func orFloat(p *float64, def float64) *float64 {
+// valueOr is *p, or def when p is nil.
+func valueOr[T any](p *T, def T) T {
 	if p == nil {
-		return &def
+		return def
 	}
-	return p
-}
-
-// orInt is p, or def when p is nil.
-func orInt(p *int32, def int32) *int32 {
-	if p == nil {
-		return &def
-	}
-	return p
+	return *p
 }
 
 // bakeOf is bakeTimeInMinutes as a duration.
@@ -141,14 +134,15 @@ func taskTargetGroup(s *service, t *task, i int) string {
 // startBlueGreenLocked prepares d, which newDeploymentLocked just made
 // s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
 // and another deployment (blue: the one whose target groups serve
-// production, productionDeploymentLocked) has tasks to replace: d's tasks
-// go to the other target group of each load balancer.
+// production, productionDeployment) has tasks to replace: d's tasks go to
+// the other target group of each load balancer (a service without one
+// has the stages only).
 //
 // A rolling deployment of a service that was blue/green replaces the
 // deployment serving production in its target groups (those the rules
 // send production to), not necessarily the service's targetGroupArn.
 func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
-	if len(s.loadBalancers) == 0 {
+	if len(s.loadBalancers) == 0 && !isBlueGreen(s.deployCfg) {
 		return
 	}
 	blue := productionDeployment(s, d)
@@ -161,6 +155,10 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		}
 		return
 	}
+	d.bg = &bgRun{blue: blue.id}
+	if len(s.loadBalancers) == 0 {
+		return // headless: the stages without traffic to shift
+	}
 	d.tgs = make([]string, len(s.loadBalancers))
 	for i, lb := range s.loadBalancers {
 		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
@@ -172,7 +170,6 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 			d.tgs[i] = alt
 		}
 	}
-	d.bg = &bgRun{blue: blue.id}
 }
 
 // productionDeployment is the deployment of s, other than the new d,
@@ -213,6 +210,18 @@ func blueGreenOf(s *service) *deployment {
 	return nil
 }
 
+// blueGreenLive is s's blue/green deployment while its step has something
+// left to decide: not ended (rolled back, failed) nor COMPLETED after
+// CLEAN_UP; nil otherwise. A finished one is left alone, so its service
+// is planned as any other.
+func blueGreenLive(s *service) *deployment {
+	d := blueGreenOf(s)
+	if d == nil || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp && d.rolloutState == types.DeploymentRolloutStateCompleted {
+		return nil
+	}
+	return d
+}
+
 // blueGreenHold is the deployment the scheduler must keep for s's
 // blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
 // green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
@@ -230,8 +239,8 @@ func blueGreenHold(s *service) string {
 // applied (plan.StepBlueGreen) and applies the step. It reports whether
 // the scheduler must plan s again at once (the hold on blue changed).
 func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
-	d := blueGreenOf(s)
-	if d == nil || d.bg.ended {
+	d := blueGreenLive(s)
+	if d == nil {
 		return false
 	}
 	holdBefore := blueGreenHold(s)
@@ -328,35 +337,49 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 // rule with ARN arn (through setRuleActionsLocked, as ModifyRule changes a
 // rule) for green's share of its traffic (tenths of a percent): 100 and 0
 // when one group gets it all, else the shares themselves (green's and the
-// rest, out of 1000: ELB weights are relative, 0-999). A rule that no
-// longer exists, or already has those weights, is left alone.
+// rest, out of 1000: ELB weights are relative, 0-999). A forward action
+// that lacks one of the two groups gets it (ECS accepts a production rule
+// forwarding to one group when the test rule forwards to the other, and
+// rewrites a rule to a weighted forward to both: docs/ecs-semantics.md,
+// "Blue/green deployments"); one that forwards to several groups no longer
+// shows a single targetGroupArn. A rule that no longer exists, or already
+// has those weights, is left alone.
 func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
 		return
 	}
-	var weight map[string]int32
+	blueW, greenW := int32(100), int32(0)
 	switch {
 	case share >= plan.FullShare:
-		weight = map[string]int32{blueTG: 0, greenTG: 100}
-	case share <= 0:
-		weight = map[string]int32{greenTG: 0, blueTG: 100}
-	default:
-		weight = map[string]int32{greenTG: int32(share), blueTG: int32(plan.FullShare - share)}
+		blueW, greenW = 0, 100
+	case share > 0:
+		blueW, greenW = int32(plan.FullShare-share), int32(share)
 	}
 	changed := false
 	actions := make([]elbtypes.Action, len(r.actions))
 	for i, a := range r.actions {
 		if a.ForwardConfig != nil {
 			fc := *a.ForwardConfig
-			fc.TargetGroups = append([]elbtypes.TargetGroupTuple(nil), fc.TargetGroups...)
-			for j, tt := range fc.TargetGroups {
-				if w, ok := weight[aws.ToString(tt.TargetGroupArn)]; ok && aws.ToInt32(tt.Weight) != w {
-					fc.TargetGroups[j].Weight = aws.Int32(w)
+			fc.TargetGroups = slices.Clone(fc.TargetGroups)
+			for _, set := range [2]struct {
+				tg string
+				w  int32
+			}{{blueTG, blueW}, {greenTG, greenW}} {
+				j := slices.IndexFunc(fc.TargetGroups, func(tt elbtypes.TargetGroupTuple) bool { return aws.ToString(tt.TargetGroupArn) == set.tg })
+				switch {
+				case j < 0:
+					fc.TargetGroups = append(fc.TargetGroups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(set.tg), Weight: aws.Int32(set.w)})
+					changed = true
+				case aws.ToInt32(fc.TargetGroups[j].Weight) != set.w:
+					fc.TargetGroups[j].Weight = aws.Int32(set.w)
 					changed = true
 				}
 			}
 			a.ForwardConfig = &fc
+			if len(fc.TargetGroups) > 1 {
+				a.TargetGroupArn = nil
+			}
 		}
 		actions[i] = a
 	}

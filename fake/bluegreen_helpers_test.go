@@ -2,6 +2,7 @@ package fake
 
 import (
 	"fmt"
+	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -49,6 +50,24 @@ func newBlueGreenALBOf(t tb, x *ELBv2, tt elbtypes.TargetTypeEnum) bgSetup {
 	s.test = rule(2, elbtypes.RuleCondition{Field: aws.String("http-header"),
 		HttpHeaderConfig: &elbtypes.HttpHeaderConditionConfig{HttpHeaderName: aws.String("X-Test"), Values: []string{"1"}}})
 	return s
+}
+
+// blueGreenWorld is a new world of no container instance with a bgSetup
+// of ip target groups, registered for at (bgSetupOf) until t ends.
+func blueGreenWorld(t *testing.T) (*ECS, bgSetup) {
+	t.Helper()
+	return blueGreenWorldOf(t, 0, elbtypes.TargetTypeEnumIp)
+}
+
+// blueGreenWorldOf is blueGreenWorld with instances container instances
+// and target groups of type tt.
+func blueGreenWorldOf(t *testing.T, instances int, tt elbtypes.TargetTypeEnum) (*ECS, bgSetup) {
+	t.Helper()
+	e := newCluster(t, instances)
+	s := newBlueGreenALBOf(t, e.ELBv2(), tt)
+	bgSetupOf[e] = s
+	t.Cleanup(func() { delete(bgSetupOf, e) })
+	return e, s
 }
 
 // loadBalancers is the service's loadBalancers for s.

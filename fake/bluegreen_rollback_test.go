@@ -23,8 +23,6 @@ import (
 // reached.
 func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 	e, s, td1, td2 := blueGreenService(t)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	bake := types.ServiceDeploymentLifecycleStageBakeTime
@@ -42,7 +40,9 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 	if p := primaryOf(t, sv); aws.ToString(p.TaskDefinition) != td1 || p.RolloutState != types.DeploymentRolloutStateInProgress {
 		t.Fatalf("primary after the rollback: %+v", p)
 	}
-	if countEvents(sv, "deregistered 2 targets in (target-group "+s.green+")")+countEvents(sv, "deregistered 1 targets in (target-group "+s.green+")") == 0 ||
+	// green's two targets deregistered at the instant of the rollback, after
+	// its "rolling back" event: one event for both.
+	if countEvents(sv, "deregistered 2 targets in (target-group "+s.green+")") != 1 || countEvents(sv, "deregistered 1 targets in (target-group "+s.green+")") != 0 ||
 		countEvents(sv, "(target-group "+s.tg+")") != 1 { // blue: registered once, never deregistered
 		t.Fatalf("events %q", eventTexts(sv))
 	}
@@ -64,10 +64,7 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 // throughout, and the service deployment ends ROLLBACK_SUCCESSFUL at the
 // stage it reached.
 func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:bad"))
 	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
@@ -103,8 +100,6 @@ func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
 // rules move back to it.
 func TestBlueGreenTargetGroupsSwapRoles(t *testing.T) {
 	e, s, _, td2 := blueGreenService(t)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
 	td3 := register(t, e, webFargateTD("web:3"))
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	e.Advance(800 * time.Second)
@@ -135,10 +130,7 @@ func TestBlueGreenTargetGroupsSwapRoles(t *testing.T) {
 // test traffic return to blue at the instant the alarm fires, blue's tasks
 // (held through the bake) are the PRIMARY again, and green's drain.
 func TestBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorld(t)
 	if _, err := e.CloudWatch().PutMetricAlarm(bg, &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("errors"),
 		Namespace: aws.String("App"), MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60),
 		EvaluationPeriods: aws.Int32(1), Threshold: aws.Float64(10), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold,
@@ -185,9 +177,7 @@ func TestBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 // and drains from web-tg, and web:3 deploys into web-tg, to which traffic
 // moves once web:3 is healthy. The replaced service deployment is STOPPED.
 func TestBlueGreenNewDeploymentDuringBake(t *testing.T) {
-	e, s, _, td2 := blueGreenService(t)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, _, _, td2 := blueGreenService(t)
 	td3 := register(t, e, webFargateTD("web:3"))
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
@@ -237,10 +227,7 @@ func TestBlueGreenDeleteServiceDrainsBoth(t *testing.T) {
 // where its new tasks register, and the deployment it had replaced (web:2)
 // is scaled in.
 func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	td3 := register(t, e, webFargateTD("web:bad"))

@@ -10,15 +10,16 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
 // shiftService is blueGreenService with strategy cfg (bake 2 minutes).
 func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSetup, string) {
 	t.Helper()
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	t.Cleanup(func() { delete(bgSetupOf, e) })
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	in := blueGreenInput(s, td1, 2, 2)
@@ -101,10 +102,7 @@ func TestLinearShiftsInSteps(t *testing.T) {
 // the alternate group production: the rolling deployment replaces web:2
 // in that group (web-tg-2), where the rules still send the traffic.
 func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	td3 := register(t, e, webFargateTD("web:3"))
@@ -163,5 +161,71 @@ func TestBlueGreenIsDeterministic(t *testing.T) {
 	}
 	if !strings.Contains(a[1199], "status=SUCCESSFUL") || !strings.Contains(a[200], "stage=PRODUCTION_TRAFFIC_SHIFT") {
 		t.Fatalf("the canary did not run its course: %s / %s", a[200], a[1199])
+	}
+}
+
+// ECS needs each group of the pair associated with the production or the
+// test listener rule ("Migrating from a CodeDeploy blue/green to an Amazon
+// ECS blue/green service deployment": with a test listener, one group
+// linked to the production rule and the other to the test rule): a
+// production rule forwarding to blue only and a test rule forwarding to
+// green only are accepted, and the traffic shifts rewrite both rules to a
+// weighted forward to both groups (no single targetGroupArn left).
+func TestBlueGreenRulesForwardingToOneGroupEachAreRewritten(t *testing.T) {
+	e, s := blueGreenWorld(t)
+	x := e.ELBv2()
+	for _, rt := range [][2]string{{s.prod, s.tg}, {s.test, s.green}} {
+		if _, err := x.ModifyRule(bg, &elbv2.ModifyRuleInput{RuleArn: aws.String(rt[0]),
+			Actions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(rt[1])}}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
+		t.Fatalf("CreateService with a rule for each group: %v", err)
+	}
+	e.Advance(200 * time.Second)
+	if _, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)}); err != nil {
+		t.Fatal(err)
+	}
+	u := e.Now()
+	at(t, e, u, 151*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	out, err := x.DescribeRules(bg, &elbv2.DescribeRulesInput{RuleArns: []string{s.prod, s.test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range out.Rules {
+		a := r.Actions[0]
+		if a.TargetGroupArn != nil || a.ForwardConfig == nil || len(a.ForwardConfig.TargetGroups) != 2 {
+			t.Fatalf("rule %s not rewritten to a weighted forward to both groups: %+v", aws.ToString(r.RuleArn), a)
+		}
+	}
+}
+
+// shiftsOf applies the API Reference's defaults field by field:
+// CanaryConfiguration canaryPercent 5.0, canaryBakeTimeInMinutes 10;
+// LinearConfiguration stepPercent 10.0, stepBakeTimeInMinutes 6.
+func TestShiftsOfDefaults(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		cfg  types.DeploymentConfiguration
+		want plan.Shifts
+	}{
+		{"blue/green", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyBlueGreen}, plan.Shifts{}},
+		{"canary, no configuration", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary}, plan.CanaryShifts(5, 10*time.Minute)},
+		{"canary, percent only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary,
+			CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(20)}}, plan.CanaryShifts(20, 10*time.Minute)},
+		{"canary, bake only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary,
+			CanaryConfiguration: &types.CanaryConfiguration{CanaryBakeTimeInMinutes: aws.Int32(0)}}, plan.CanaryShifts(5, 0)},
+		{"linear, no configuration", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear}, plan.LinearShifts(10, 6*time.Minute)},
+		{"linear, bake only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+			LinearConfiguration: &types.LinearConfiguration{StepBakeTimeInMinutes: aws.Int32(1)}}, plan.LinearShifts(10, time.Minute)},
+		{"linear, percent only", types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+			LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(25)}}, plan.LinearShifts(25, 6*time.Minute)},
+	} {
+		if got := shiftsOf(c.cfg); !slices.Equal(got.Shares, c.want.Shares) || got.Wait != c.want.Wait {
+			t.Errorf("%s: shiftsOf = %+v, want %+v", c.name, got, c.want)
+		}
 	}
 }

@@ -15,12 +15,12 @@ import (
 )
 
 // blueGreenService creates service web (2 tasks, bake 5 minutes) on
-// web:1 behind a new bgSetup and lets its first deployment complete; it
-// returns the world, the setup and the task definitions web:1 and web:2.
+// web:1 behind a new bgSetup (blueGreenWorld) and lets its first
+// deployment complete; it returns the world, the setup and the task
+// definitions web:1 and web:2.
 func blueGreenService(t *testing.T) (*ECS, bgSetup, string, string) {
 	t.Helper()
-	e := newCluster(t, 0)
-	s := newBlueGreenALB(t, e.ELBv2())
+	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
 	td2 := register(t, e, webFargateTD("web:2"))
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
@@ -92,8 +92,6 @@ func other(tg string) string {
 // target group schedules them), the deregistration delay is 300 s.
 func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 	e, s, _, td2 := blueGreenService(t)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
 	u := e.Now()
 	upd := update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	greenID := aws.ToString(primaryOf(t, upd).Id)
@@ -181,10 +179,7 @@ func TestBlueGreenSurvivesSnapshot(t *testing.T) {
 // alternate group (target type instance) by instance id and dynamic host
 // port beside blue's, and production moves to them.
 func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
-	e := newCluster(t, 2)
-	s := newBlueGreenALBOf(t, e.ELBv2(), elbtypes.TargetTypeEnumInstance)
-	bgSetupOf[e] = s
-	defer delete(bgSetupOf, e)
+	e, s := blueGreenWorldOf(t, 2, elbtypes.TargetTypeEnumInstance)
 	td := func(img string) string {
 		return register(t, e, &ecs.RegisterTaskDefinitionInput{Family: aws.String("web"),
 			ContainerDefinitions: []types.ContainerDefinition{containerDef("web", img, 256, types.PortMapping{ContainerPort: aws.Int32(80)})}})
@@ -208,4 +203,61 @@ func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
 		}
 	}
 	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td2) })
+}
+
+// A BLUE_GREEN service without a load balancer deploys blue/green without
+// managed traffic shifting ("Required resources for Amazon ECS blue/green
+// deployments": such services "can also use blue/green deployments, but
+// don't get any of the managed traffic shifting benefits"): green scales
+// up to desiredCount beside blue, the stages pass, blue runs through the
+// one-minute BAKE_TIME and stops at CLEAN_UP; the service deployment is
+// SUCCESSFUL.
+func TestBlueGreenWithoutLoadBalancer(t *testing.T) {
+	e := newCluster(t, 0)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(bgSetup{}, td1, 2, 1)
+	in.LoadBalancers = nil
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatalf("CreateService BLUE_GREEN without a load balancer: %v", err)
+	}
+	e.Advance(200 * time.Second)
+	if !completed(t, e, "web", td1) {
+		t.Fatalf("first deployment not completed: %+v", svc(t, e, "web").Deployments)
+	}
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	running := func() map[string]int {
+		out := map[string]int{}
+		for _, tk := range serviceTasks(t, e, types.DesiredStatusRunning) {
+			if aws.ToString(tk.LastStatus) == "RUNNING" {
+				out[aws.ToString(tk.TaskDefinitionArn)]++
+			}
+		}
+		return out
+	}
+	stage := func() types.ServiceDeploymentLifecycleStage { return newestServiceDeployment(t, e).LifecycleStage }
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool { return stage() == types.ServiceDeploymentLifecycleStageBakeTime })
+	bakeFrom := e.Now()
+	if r := running(); r[td1] != 2 || r[td2] != 2 {
+		t.Fatalf("at BAKE_TIME: running %v, want 2 of each", r)
+	}
+	e.Advance(time.Minute - time.Second)
+	if st, r := stage(), running(); st != types.ServiceDeploymentLifecycleStageBakeTime || r[td1] != 2 {
+		t.Fatalf("before the bake ends: %s %v", st, r)
+	}
+	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool {
+		return newestServiceDeployment(t, e).Status == types.ServiceDeploymentStatusSuccessful
+	})
+	if sd, r := newestServiceDeployment(t, e), running(); sd.LifecycleStage != types.ServiceDeploymentLifecycleStageCleanUp || r[td1] != 0 || r[td2] != 2 ||
+		e.Now().Sub(bakeFrom) < time.Minute {
+		t.Fatalf("after the bake (+%v): %s %v", e.Now().Sub(bakeFrom), sd.LifecycleStage, r)
+	}
+	// The instants (green counted healthy at +60 s), also when
+	// the scheduler skips passes it may skip (scheduler_skip.go).
+	want := []string{"PRE_SCALE_UP@0s", "SCALE_UP@0s", "POST_SCALE_UP@1m0s", "TEST_TRAFFIC_SHIFT@1m0s", "POST_TEST_TRAFFIC_SHIFT@1m0s",
+		"PRODUCTION_TRAFFIC_SHIFT@1m0s", "POST_PRODUCTION_TRAFFIC_SHIFT@1m0s", "BAKE_TIME@1m0s", "CLEAN_UP@2m0s"}
+	if got := stagesOf(e, u); !slices.Equal(got, want) {
+		t.Fatalf("stages %v, want %v", got, want)
+	}
 }

@@ -86,17 +86,15 @@ func checkShiftConfig(field, pctName string, pct *float64, least float64, bakeNa
 	return nil
 }
 
-// checkBlueGreenLocked checks a BLUE_GREEN (LINEAR, CANARY) service's load balancers: each
-// has an advancedConfiguration whose alternate target group and listener
+// checkBlueGreenLocked checks a BLUE_GREEN (LINEAR, CANARY) service's load
+// balancers (a service without one deploys blue/green without managed
+// traffic shifting: docs/ecs-semantics.md): each has an advancedConfiguration whose alternate target group and listener
 // rules exist and belong with its targetGroupArn (same Application Load
 // Balancer, forward actions to both groups). Other strategies ignore
 // advancedConfiguration.
 func (e *ECS) checkBlueGreenLocked(cfg types.DeploymentConfiguration, lbs []types.LoadBalancer) error {
 	if !isBlueGreen(cfg) {
 		return nil
-	}
-	if len(lbs) == 0 {
-		return errInvalidParam("deploymentConfiguration.strategy: %s deployments without a load balancer are not simulated by the fake; add loadBalancers with an advancedConfiguration.", cfg.Strategy)
 	}
 	for i, lb := range lbs {
 		if err := e.checkAdvancedConfigLocked(cfg.Strategy, i, lb); err != nil {
@@ -140,16 +138,23 @@ func (e *ECS) checkAdvancedConfigLocked(strategy types.DeploymentStrategy, i int
 	if prod == "" {
 		return errInvalidParam("%s: must be specified for an Application Load Balancer.", f(".productionListenerRule"))
 	}
-	if err := e.checkBlueGreenRuleLocked(f(".productionListenerRule"), prod, primary, alt); err != nil {
+	tgs, err := e.checkBlueGreenRuleLocked(f(".productionListenerRule"), prod, primary)
+	if err != nil {
 		return err
 	}
 	if test := aws.ToString(ac.TestListenerRule); test != "" {
 		if test == prod {
 			return errInvalidParam("%s: must differ from productionListenerRule.", f(".testListenerRule"))
 		}
-		if err := e.checkBlueGreenRuleLocked(f(".testListenerRule"), test, primary, alt); err != nil {
+		testTGs, err := e.checkBlueGreenRuleLocked(f(".testListenerRule"), test, primary)
+		if err != nil {
 			return err
 		}
+		tgs = append(tgs, testTGs...)
+	}
+	if !slices.Contains(tgs, primary.arn) || !slices.Contains(tgs, alt.arn) {
+		return errInvalidParam("%s: both targetGroup %s and alternateTargetGroup %s must be associated with the productionListenerRule or testListenerRule (forwarded to by one of them).",
+			f(".productionListenerRule"), primary.arn, alt.arn)
 	}
 	if role := aws.ToString(ac.RoleArn); role == "" {
 		return errInvalidParam("%s: must be specified: Amazon ECS assumes it to change the listener rules.", f(".roleArn"))
@@ -160,25 +165,23 @@ func (e *ECS) checkAdvancedConfigLocked(strategy types.DeploymentStrategy, i int
 }
 
 // checkBlueGreenRuleLocked checks a production or test listener rule: it
-// exists, is a rule of the load balancer the target groups belong to, has
-// only forward actions, and forwards to both target groups (ECS moves
-// traffic by changing their weights).
-func (e *ECS) checkBlueGreenRuleLocked(field, arn string, primary, alt *targetGroup) error {
+// exists, is a rule of the load balancer of the service's target groups
+// and has only forward actions. It returns the target groups the rule
+// forwards to (checkAdvancedConfigLocked checks that the two rules
+// together forward to both groups of the pair: ECS rewrites them to
+// forward to both, with weights, as it shifts traffic).
+func (e *ECS) checkBlueGreenRuleLocked(field, arn string, primary *targetGroup) ([]string, error) {
 	r := e.elb.rules[arn]
 	if r == nil {
-		return errInvalidParam("%s: the listener rule %s does not exist.", field, arn)
+		return nil, errInvalidParam("%s: the listener rule %s does not exist.", field, arn)
 	}
 	if r.l.lb != primary.lb {
-		return errInvalidParam("%s: the listener rule %s is not a rule of the load balancer of the service's target groups.", field, arn)
+		return nil, errInvalidParam("%s: the listener rule %s is not a rule of the load balancer of the service's target groups.", field, arn)
 	}
 	for _, a := range r.actions {
 		if a.Type != elbtypes.ActionTypeEnumForward {
-			return errInvalidParam("%s: the listener rule %s has a %s action; blue/green deployments need rules with forward actions only.", field, arn, a.Type)
+			return nil, errInvalidParam("%s: the listener rule %s has a %s action; blue/green deployments need rules with forward actions only.", field, arn, a.Type)
 		}
 	}
-	tgs := forwardTargets(r.actions)
-	if !slices.Contains(tgs, primary.arn) || !slices.Contains(tgs, alt.arn) {
-		return errInvalidParam("%s: the listener rule %s must forward to both the target group %s and the alternate target group %s.", field, arn, primary.arn, alt.arn)
-	}
-	return nil
+	return forwardTargets(r.actions), nil
 }

@@ -48,6 +48,12 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	blueToo, err := x.CreateRule(bg, &elbv2.CreateRuleInput{ListenerArn: aws.String(s.listener), Priority: aws.Int32(5),
+		Conditions: []elbtypes.RuleCondition{{Field: aws.String("path-pattern"), Values: []string{"/blue-too"}}},
+		Actions:    []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(s.tg)}}})
+	if err != nil {
+		t.Fatal(err)
+	}
 	missingRule := strings.Replace(s.prod, "listener-rule/app/web-lb", "listener-rule/app/gone-lb", 1)
 	type mod func(*ecs.CreateServiceInput)
 	ac := func(f func(*types.AdvancedConfiguration)) mod {
@@ -93,7 +99,6 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 			in.DeploymentConfiguration.Strategy = types.DeploymentStrategyLinear
 			in.LoadBalancers[0].AdvancedConfiguration = nil
 		}},
-		{"no load balancer", "deploymentConfiguration.strategy", "BLUE_GREEN deployments without a load balancer are not simulated", func(in *ecs.CreateServiceInput) { in.LoadBalancers = nil }},
 		{"no advanced configuration", "loadBalancers[0].advancedConfiguration", "must be specified when deploymentConfiguration.strategy is BLUE_GREEN", func(in *ecs.CreateServiceInput) { in.LoadBalancers[0].AdvancedConfiguration = nil }},
 		{"no alternate", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn", "must be specified", ac(func(a *types.AdvancedConfiguration) { a.AlternateTargetGroupArn = nil })},
 		{"alternate missing", "loadBalancers[0].advancedConfiguration.alternateTargetGroupArn", "does not exist", ac(func(a *types.AdvancedConfiguration) { a.AlternateTargetGroupArn = aws.String(s.green + "0") })},
@@ -104,9 +109,13 @@ func TestBlueGreenValidationNamesFieldAndRule(t *testing.T) {
 		{"no production rule", "loadBalancers[0].advancedConfiguration.productionListenerRule", "must be specified for an Application Load Balancer", ac(func(a *types.AdvancedConfiguration) { a.ProductionListenerRule = nil })},
 		{"production rule missing", "loadBalancers[0].advancedConfiguration.productionListenerRule", "does not exist", ac(func(a *types.AdvancedConfiguration) { a.ProductionListenerRule = aws.String(missingRule) })},
 		{"production rule fixed response", "loadBalancers[0].advancedConfiguration.productionListenerRule", "has a fixed-response action; blue/green deployments need rules with forward actions only", ac(func(a *types.AdvancedConfiguration) { a.ProductionListenerRule = fixed.Rules[0].RuleArn })},
-		{"production rule one group", "loadBalancers[0].advancedConfiguration.productionListenerRule", "must forward to both the target group", ac(func(a *types.AdvancedConfiguration) { a.ProductionListenerRule = blueOnly.Rules[0].RuleArn })},
+		{"production rule one group, no test rule", "loadBalancers[0].advancedConfiguration.productionListenerRule", "must be associated with the productionListenerRule or testListenerRule", ac(func(a *types.AdvancedConfiguration) {
+			a.ProductionListenerRule, a.TestListenerRule = blueOnly.Rules[0].RuleArn, nil
+		})},
 		{"test rule is production rule", "loadBalancers[0].advancedConfiguration.testListenerRule", "must differ from productionListenerRule", ac(func(a *types.AdvancedConfiguration) { a.TestListenerRule = aws.String(s.prod) })},
-		{"test rule one group", "loadBalancers[0].advancedConfiguration.testListenerRule", "must forward to both the target group", ac(func(a *types.AdvancedConfiguration) { a.TestListenerRule = blueOnly.Rules[0].RuleArn })},
+		{"both rules one group", "loadBalancers[0].advancedConfiguration.productionListenerRule", "must be associated with the productionListenerRule or testListenerRule", ac(func(a *types.AdvancedConfiguration) {
+			a.ProductionListenerRule, a.TestListenerRule = blueOnly.Rules[0].RuleArn, blueToo.Rules[0].RuleArn
+		})},
 		{"no role", "loadBalancers[0].advancedConfiguration.roleArn", "must be specified", ac(func(a *types.AdvancedConfiguration) { a.RoleArn = nil })},
 		{"bad role", "loadBalancers[0].advancedConfiguration.roleArn", "is not an IAM role ARN", ac(func(a *types.AdvancedConfiguration) { a.RoleArn = aws.String("ecsRole") })},
 	}

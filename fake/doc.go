@@ -25,7 +25,8 @@
 // deployment and service revision, 90 days). Divergences: only REPLICA
 // services with the ECS deployment controller (no DAEMON or external),
 // rolling or ECS-native blue/green (strategy BLUE_GREEN, LINEAR or
-// CANARY, behind ALB target groups: bluegreen.go).
+// CANARY, behind ALB target groups or without a load balancer:
+// bluegreen.go).
 //
 // Capacity providers: FARGATE and FARGATE_SPOT, and Auto Scaling group
 // providers over groups declared with DeclareAutoScalingGroup, whose

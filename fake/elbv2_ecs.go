@@ -78,8 +78,9 @@ func (t *task) taskNetworkDetails(out *types.Task) {
 	}
 }
 
-// coalesceEventLocked adds "(service S) <verb> 1 targets in (target-group
-// ARN)" or, when the newest event is the same at the same instant, counts
+// targetsEventLocked adds "(service S) <verb> 1 targets in (target-group
+// ARN)" or, when the newest event is the same, written at the same instant
+// (its createdAt may be later: serviceEvent.at), counts
 // one more target in it (ECS reports targets registered together in one
 // event).
 func (e *ECS) targetsEventLocked(s *service, verb, tgArn string, now time.Time) {
@@ -88,7 +89,7 @@ func (e *ECS) targetsEventLocked(s *service, verb, tgArn string, now time.Time) 
 	if len(s.events) > 0 {
 		ev := &s.events[0]
 		msg := aws.ToString(ev.Message)
-		if aws.ToTime(ev.CreatedAt).Equal(now) && strings.HasPrefix(msg, prefix) && strings.HasSuffix(msg, suffix) {
+		if ev.at.Equal(now) && strings.HasPrefix(msg, prefix) && strings.HasSuffix(msg, suffix) {
 			if n, err := strconv.Atoi(strings.TrimSuffix(strings.TrimPrefix(msg, prefix), suffix)); err == nil {
 				ev.Message = aws.String(prefix + strconv.Itoa(n+1) + suffix)
 				return

@@ -74,7 +74,7 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 		s.plans++
 		plan.ComputeInto(&snap, p)
 		again = e.applyPlanLocked(s, *p, now)
-		if !again && blueGreenOf(s) != nil {
+		if !again && blueGreenLive(s) != nil {
 			// bluegreen.go; a pass that stopped a released deployment's
 			// tasks starts green's at the next one (they no longer count).
 			again = e.stepBlueGreenLocked(s, now) || (i == 0 && len(p.Stops) > 0 && len(p.Starts) == 0)

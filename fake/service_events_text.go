@@ -26,6 +26,9 @@ const maxKeptEventText = 8 << 10
 type serviceEvent struct {
 	types.ServiceEvent
 	text []byte
+	// at is the instant the event was written (its createdAt can be
+	// later: eventStamp keeps the stamps strictly increasing).
+	at time.Time
 }
 
 // newEventLocked adds an event as s's newest one, stamped strictly after
@@ -43,7 +46,7 @@ func (e *ECS) newEventLocked(s *service, now time.Time) *serviceEvent {
 		text = nil
 	}
 	copy(s.events[1:], s.events[:len(s.events)-1])
-	s.events[0] = serviceEvent{ServiceEvent: ev, text: text}
+	s.events[0] = serviceEvent{ServiceEvent: ev, text: text, at: now}
 	return &s.events[0]
 }
 

@@ -10,7 +10,7 @@ import (
 // Amazon ECS blue/green deployments (deploymentConfiguration.strategy
 // BLUE_GREEN, and LINEAR and CANARY; ECS Developer Guide, "Amazon ECS blue/green deployments" and
 // "Amazon ECS blue/green service deployments workflow"; API Reference,
-// ServiceDeployment.lifecycleStage), decided purely: BlueGreenStep moves a
+// ServiceDeployment.lifecycleStage), decided purely: StepBlueGreen moves a
 // blue/green deployment through its lifecycle stages and says where test
 // and production traffic go and whether the scheduler keeps the blue
 // tasks. The fake applies the step (fake/bluegreen.go); Compute plans the
@@ -110,7 +110,7 @@ func (s Shifts) shares() []int {
 	return s.Shares
 }
 
-// BlueGreenInput is what BlueGreenStep needs to know of a blue/green
+// BlueGreenInput is what StepBlueGreen needs to know of a blue/green
 // deployment (green) at Now.
 type BlueGreenInput struct {
 	// Stage is green's lifecycle stage ("" before the first step) and
@@ -148,7 +148,7 @@ type StageChange struct {
 	At    time.Time
 }
 
-// BlueGreenStep is what BlueGreenStep decided.
+// BlueGreenStep is what StepBlueGreen decided.
 type BlueGreenStep struct {
 	// Entered lists the stages entered by this step, in order.
 	Entered []StageChange
