@@ -127,3 +127,29 @@ func steadyEvents(s *service) int {
 	}
 	return n
 }
+
+// A blue/green service without a load balancer (which may rest otherwise)
+// is stepped after every pass (stepBlueGreenLocked: stages, bake, blue
+// held), which the skip rule does not cover: no pass of it is skipped.
+func TestBlueGreenWithoutLoadBalancerIsNeverSkipped(t *testing.T) {
+	e := newCluster(t, 0)
+	td1 := register(t, e, webFargateTD("web:1"))
+	td2 := register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(bgSetup{}, td1, 2, 1)
+	in.LoadBalancers = nil
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second) // the first deployment is a plain one (nothing to replace)
+	e.mu.Lock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	plans0, skipped0 := s.plans, s.skipped
+	e.mu.Unlock()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	e.Advance(10 * time.Minute)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if plans, skipped := s.plans-plans0, s.skipped-skipped0; plans == 0 || skipped != 0 {
+		t.Fatalf("%d passes planned, %d skipped during the blue/green deployment: want none skipped", plans, skipped)
+	}
+}
