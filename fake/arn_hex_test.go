@@ -1,14 +1,15 @@
 package fake
 
 import (
+	"math/rand/v2"
 	"testing"
 
 	"pgregory.net/rapid"
 )
 
 // putHex16 (eight digits at a time) writes exactly the digits one look-up
-// per digit gives, high digit first, for any value; and appendHex keeps the
-// digits of a partial draw that the loop kept.
+// per digit gives, high digit first, for any value (appendHex's partial
+// draws: TestAppendHexMatchesADigitLoop).
 func TestPutHex16MatchesADigitLoop(t *testing.T) {
 	rapid.Check(t, func(rt *rapid.T) {
 		v := rapid.Uint64().Draw(rt, "v")
@@ -33,6 +34,31 @@ func TestPutHex16MatchesADigitLoop(t *testing.T) {
 		}
 		if got != want {
 			t.Fatalf("putHex16(%#x) = %q, want %q", v, got[:], want[:])
+		}
+	}
+}
+
+// appendHex draws as the digit loop did (one draw per sixteen digits, the
+// last draw's high digits for a partial one) and writes the same digits,
+// for every length up to three draws, after what b held.
+func TestAppendHexMatchesADigitLoop(t *testing.T) {
+	for n := 0; n <= 48; n++ {
+		e, loop := New(), rand.NewPCG(7, 11)
+		e.ids = rand.NewPCG(7, 11)
+		got := e.appendHex([]byte("x-"), n)
+		want := []byte("x-")
+		for len(want) < 2+n {
+			v := loop.Uint64()
+			for range min(2+n-len(want), 16) {
+				want = append(want, hexDigits[v>>60])
+				v <<= 4
+			}
+		}
+		if string(got) != string(want) {
+			t.Fatalf("appendHex(%d) = %q, want %q", n, got, want)
+		}
+		if a, b := e.ids.Uint64(), loop.Uint64(); a != b {
+			t.Fatalf("appendHex(%d) drew other values than the loop: next draw %#x, want %#x", n, a, b)
 		}
 	}
 }

@@ -71,34 +71,39 @@ func (q *eventQueue) push(key int64, ev event) {
 		q.last = b
 	}
 	q.n++
-	if n := len(b.evs); n > 0 && ev.fn == nil {
-		// A step like the last queued one joins its run. That run
-		// has not ended (a bucket leaves the queue once its last event
-		// has run) and is the tail of b.more (only the last event's run
-		// grows), so the task runs after its other tasks either way.
-		if l := &b.evs[n-1]; l.fn == nil && l.step == ev.step && l.arg == ev.arg && l.at == ev.at {
-			b.more = append(b.more, ev.t)
-			l.more++
-			return
-		}
+	if ev.fn == nil && b.joinRun(ev.t, ev.step, ev.arg, ev.at) {
+		return
 	}
 	ev.more = 0
 	b.evs = append(b.evs, ev)
+}
+
+// joinRun adds t to b's last event when it is a run of step with arg at
+// `at`, and reports whether it did: a step like the last queued one joins
+// its run. That run has not ended (a bucket leaves the queue once its last
+// event has run) and is the tail of b.more (only the last event's run
+// grows), so the task runs after its other tasks either way.
+func (b *instant) joinRun(t *task, step lifeStep, arg int, at time.Time) bool {
+	n := len(b.evs)
+	if n == 0 {
+		return false
+	}
+	l := &b.evs[n-1]
+	if l.fn != nil || l.step != step || l.arg != arg || l.at != at {
+		return false
+	}
+	b.more = append(b.more, t)
+	l.more++
+	return true
 }
 
 // pushStep queues step of t at key (at.UnixNano()), as push does with an
 // event of no fn: a lifecycle step like the last one queued at the same
 // instant joins its run here, without building and copying an event.
 func (q *eventQueue) pushStep(key int64, at time.Time, t *task, step lifeStep, arg int) {
-	if b := q.last; b != nil && b.key == key {
-		if n := len(b.evs); n > 0 {
-			if l := &b.evs[n-1]; l.fn == nil && l.step == step && l.arg == arg && l.at == at {
-				b.more = append(b.more, t)
-				l.more++
-				q.n++
-				return
-			}
-		}
+	if b := q.last; b != nil && b.key == key && b.joinRun(t, step, arg, at) {
+		q.n++
+		return
 	}
 	q.push(key, event{at: at, t: t, step: step, arg: arg})
 }
@@ -148,13 +153,19 @@ func (q *eventQueue) pop() event {
 		// The run's last task: the event is done.
 		b.sub, b.runAt = 0, b.runAt+ev.more
 	}
+	q.endHeadEvent(b, ev)
+	return out
+}
+
+// endHeadEvent drops ev, the next event of b (the head instant), every
+// task of its run taken: the instant leaves the queue after its last one.
+func (q *eventQueue) endHeadEvent(b *instant, ev *event) {
 	q.inRun = false
 	*ev = event{} // let what it holds be collected
 	b.next++
 	if b.next == len(b.evs) {
 		q.removeHead()
 	}
-	return out
 }
 
 // popRunTask pops the next task of the run the last pop (or popRunTask)
@@ -180,12 +191,7 @@ func (q *eventQueue) popRunTask() (*task, bool) {
 	}
 	// The run's last task: the event is done.
 	b.sub, b.runAt = 0, b.runAt+ev.more
-	q.inRun = false
-	*ev = event{}
-	b.next++
-	if b.next == len(b.evs) {
-		q.removeHead()
-	}
+	q.endHeadEvent(b, ev)
 	return t, true
 }
 

@@ -50,12 +50,14 @@ func (e *ECS) queueServiceLocked(s *service) {
 // tasks changed since its last pass, each leaving its row alike: s is ACTIVE
 // (a DRAINING service settles on its tasks' statuses: settleDrainingLocked),
 // without load balancers (target health moves on its own), without a
-// scaling activity waiting for its tasks (settleScalingLocked) and without
-// deployment alarms (an alarm's period sets the bake time it plans with).
+// scaling activity waiting for its tasks (settleScalingLocked), without
+// deployment alarms (an alarm's period sets the bake time it plans with)
+// and not deploying blue/green (a blue/green deployment is stepped after
+// each pass, stepBlueGreenLocked, also without a load balancer).
 func (s *service) mayRestLocked() bool {
 	al := s.deployCfg.Alarms
 	return s.status == serviceActive && len(s.loadBalancers) == 0 && s.scaling.activityID == "" &&
-		(al == nil || !al.Enable) && s.alarm == (plan.DeploymentAlarm{})
+		(al == nil || !al.Enable) && s.alarm == (plan.DeploymentAlarm{}) && blueGreenOf(s) == nil
 }
 
 // skipPassLocked ends a pass of s that would plan nothing (only changes

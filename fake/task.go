@@ -77,9 +77,11 @@ type task struct {
 	failureCounted bool
 	healthyCounted bool
 	// snapNoted is the low 32 bits of service.snaps when t was last
-	// listed in service.snapChanged (scheduler_snapshot.go: listed once
-	// per snapshot). 32 bits fit in the padding after the flags: the
-	// task's storage stays in its size class.
+	// marked changed for the next snapshot (scheduler_snapshot.go
+	// noteChanged: marked once per snapshot, and listed in
+	// service.snapChanged while few are; a snapshot that walks every row
+	// rewrites only the marked ones). 32 bits fit in the padding after
+	// the flags: the task's storage stays in its size class.
 	snapNoted uint32
 	// seenStopped is the number (service.snaps) of the last planner
 	// snapshot that saw t STOPPED (scheduler.go pruneLocked).
