@@ -15,7 +15,7 @@ import (
 // act performs one random action: deploy a new revision (sometimes with
 // an image that fails to pull), scale, or force a new deployment.
 func (r *runner) act(ctx context.Context) error {
-	s := r.services[r.rng.IntN(len(r.services))]
+	s := r.services[r.rng.IntN(r.cfg.Services)] // the blue/green ones: actBlueGreen
 	in := &ecs.UpdateServiceInput{Cluster: aws.String(Cluster), Service: aws.String(s.name)}
 	kind := ""
 	switch p := r.rng.Float64(); {
@@ -66,7 +66,7 @@ func (r *runner) fault(ctx context.Context) error {
 	if r.cfg.SpotEvery > 0 && r.rng.Float64() < 0.25 {
 		return r.spotFault() // capacity.go
 	}
-	s := r.services[r.rng.IntN(len(r.services))]
+	s := r.services[r.rng.IntN(r.cfg.Services)]
 	after := time.Duration(r.rng.IntN(600)) * time.Second
 	times := 1 + r.rng.IntN(3)
 	switch p := r.rng.Float64(); {

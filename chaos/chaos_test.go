@@ -80,6 +80,9 @@ func TestRunStopsWithContext(t *testing.T) {
 func TestRunFargateSpot(t *testing.T) {
 	for _, seed := range []int64{8} {
 		cfg := smallConfig(seed)
+		// Without the blue/green services, whose tasks keep the group's
+		// instances busy: seed 8 scales in without them, not with them.
+		cfg.BlueGreenEvery = -1
 		rep, err := Run(context.Background(), cfg)
 		if err != nil {
 			t.Fatalf("seed %d: %v", seed, err)
@@ -97,5 +100,23 @@ func TestRunFargateSpot(t *testing.T) {
 		if rep.Faults["group-instance-lost"] == 0 {
 			t.Errorf("seed %d: faults %v, want instances of the managed-scaling group lost (and replaced)", seed, rep.Faults)
 		}
+	}
+}
+
+// TestRunBlueGreen: blue/green services (one per five by default, the
+// second a CANARY or LINEAR one) deploy under the faults, some to
+// completion and some rolled back, and every invariant holds, the
+// blue/green ones (check_bg.go) included.
+func TestRunBlueGreen(t *testing.T) {
+	rep, err := Run(context.Background(), smallConfig(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s", rep)
+	for _, v := range rep.Violations {
+		t.Error(v)
+	}
+	if bg := rep.BlueGreen; bg.Completed == 0 || bg.RolledBack == 0 || bg.Split == 0 || rep.Actions["bg-deploy"] == 0 || rep.Actions["bg-force-deploy"] == 0 {
+		t.Errorf("blue/green %+v, actions %v: want deployments completed and rolled back, and a partial production shift seen", bg, rep.Actions)
 	}
 }

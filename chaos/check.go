@@ -27,6 +27,9 @@ type Snapshot struct {
 	// LoadBalanced is the load-balancer view of the tasks of services
 	// with target groups (check_lb.go).
 	LoadBalanced []fake.LoadBalancedTask
+	// BlueGreen is the traffic view of the blue/green services
+	// (check_bg.go).
+	BlueGreen []BlueGreenView
 }
 
 // Expect is what the driver of a scenario knows must hold.
@@ -74,6 +77,9 @@ type Checker struct {
 	// IN_PROGRESS again (a circuit-breaker rollback revives the last
 	// COMPLETED deployment: its deadline runs from then, not createdAt).
 	revived map[string]time.Time
+	// bgStage is, per blue/green service deployment ARN, the furthest
+	// lifecycle stage seen (check_bg.go).
+	bgStage map[string]int
 	// Checks counts the individual invariant evaluations made.
 	Checks int
 }
@@ -81,7 +87,7 @@ type Checker struct {
 // NewChecker returns a Checker whose violations are timed from start.
 func NewChecker(start time.Time) *Checker {
 	return &Checker{start: start, services: map[string]*serviceMemory{}, overdue: map[string]bool{}, lbBad: map[string]bool{},
-		revived: map[string]time.Time{}}
+		revived: map[string]time.Time{}, bgStage: map[string]int{}}
 }
 
 // Check evaluates every invariant on s and returns the violations.
@@ -110,6 +116,7 @@ func (c *Checker) Check(s Snapshot, x Expect) []Violation {
 	c.checkBases(s, x, byGroup, bad) // capacity.go
 	c.checkTasks(s, x, bad)
 	c.checkLoadBalanced(s, bad)
+	c.checkBlueGreen(s, bad)
 	return out
 }
 
@@ -179,6 +186,11 @@ func (c *Checker) checkService(s Snapshot, x Expect, svc types.Service, tasks []
 	// plan, not-yet-healthy tasks first when stopping healthy ones would
 	// break minimumHealthyPercent (docs/ecs-semantics.md, "Scale-in order").
 	// Tasks whose stop is requested (desiredStatus STOPPED) no longer count.
+	// A blue/green deployment starts green at desiredCount beside blue,
+	// whatever maximumPercent says: 200% (check_bg.go).
+	if cfg != nil && blueGreenFamily(cfg.Strategy) {
+		maxPct = 200
+	}
 	if limit := maxTasks(desired, maxPct); kept > limit {
 		bad("max-percent", name, "%d tasks RUNNING or PENDING, bound floor(%d*%d%%) = %d; deployments: %s; tasks: %s",
 			kept, desired, maxPct, limit, deploymentsText(svc), taskStates(tasks))

@@ -49,6 +49,12 @@ type Config struct {
 	// with managed scaling, and lets faults lose the group's instances
 	// (capacity.go): 0 means every seventh, a negative value none.
 	ManagedScalingEvery int
+	// BlueGreenEvery adds one blue/green service per n services, beside
+	// them (bluegreen.go): behind its own ALB like the load-balanced
+	// services plus an alternate target group and production and test
+	// listener rules; every third deploys with CANARY or LINEAR instead of
+	// BLUE_GREEN. 0 means one per five, a negative value none.
+	BlueGreenEvery int
 }
 
 // every reports whether service i is one of every n-th (n > 0): the
@@ -116,6 +122,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.ManagedScalingEvery == 0 {
 		c.ManagedScalingEvery = 7
+	}
+	if c.BlueGreenEvery == 0 {
+		c.BlueGreenEvery = 5
 	}
 	if c.DeploymentDeadline <= 0 {
 		c.DeploymentDeadline = d.DeploymentDeadline

@@ -50,6 +50,21 @@
 //     pending, no task being stopped, nothing injected since the last
 //     check), its PRIMARY deployment runs at least min(base, desiredCount)
 //     RUNNING tasks on the base provider (capacity.go);
+//   - blue/green (one service per five beside the others by default,
+//     Config.BlueGreenEvery; each behind its own ALB with a second target
+//     group and production and test listener rules, every third CANARY or
+//     LINEAR instead of BLUE_GREEN, deployed and faulted like the others;
+//     check_bg.go): bg-rule, both rules forward only to the service's two
+//     groups, weights 0-999 and not all 0; bg-stage-order, a service
+//     deployment's lifecycleStage is a documented one and never moves
+//     back; bg-before-shift, before PRODUCTION_TRAFFIC_SHIFT production
+//     goes wholly to one group holding none of green's live targets;
+//     bg-rollback, a rolling-back or rolled-back deployment leaves
+//     production wholly on the PRIMARY (revived) deployment's group;
+//     bg-completed, a steady service's production goes wholly to the group
+//     holding its PRIMARY deployment's targets; and
+//     max-percent allows such a service 200% (green at desiredCount beside
+//     blue) instead of maximumPercent;
 //   - converged (after the quiet period): every service runs desiredCount
 //     tasks of its intended task definition in one COMPLETED deployment.
 //

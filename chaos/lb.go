@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -17,33 +18,52 @@ import (
 // dynamic host ports), with a random health check interval and
 // deregistration delay.
 func (r *runner) targetGroup(ctx context.Context, i int) (string, error) {
+	tg, _, err := r.albWithGroup(ctx, r.rng, fmt.Sprintf("chaos-%02d", i))
+	return tg, err
+}
+
+// albWithGroup creates the ALB name with its HTTP:80 listener and target
+// group name (random choices from rng) and returns the group's and the
+// listener's ARNs.
+func (r *runner) albWithGroup(ctx context.Context, rng *rand.Rand, name string) (tg, listener string, err error) {
 	x := r.e.ELBv2()
-	name := fmt.Sprintf("chaos-%02d", i)
 	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: []string{"subnet-a", "subnet-b", "subnet-c"}})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	interval := []int32{10, 15, 30}[r.rng.IntN(3)]
+	arn, err := r.newTargetGroup(ctx, rng, name)
+	if err != nil {
+		return "", "", err
+	}
+	l, err := x.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
+		Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: aws.String(arn)}}})
+	if err != nil {
+		return "", "", err
+	}
+	return arn, aws.ToString(l.Listeners[0].ListenerArn), nil
+}
+
+// newTargetGroup creates the HTTP:80 instance target group name with a
+// random health check interval and deregistration delay.
+func (r *runner) newTargetGroup(ctx context.Context, rng *rand.Rand, name string) (string, error) {
+	x := r.e.ELBv2()
+	interval := []int32{10, 15, 30}[rng.IntN(3)]
 	tg, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp,
 		Port: aws.Int32(80), VpcId: aws.String("vpc-chaos"), HealthCheckIntervalSeconds: aws.Int32(interval)})
 	if err != nil {
 		return "", err
 	}
 	arn := tg.TargetGroups[0].TargetGroupArn
-	delay := fmt.Sprint([]int{0, 30, 60, 120}[r.rng.IntN(4)])
+	delay := fmt.Sprint([]int{0, 30, 60, 120}[rng.IntN(4)])
 	if _, err := x.ModifyTargetGroupAttributes(ctx, &elbv2.ModifyTargetGroupAttributesInput{TargetGroupArn: arn,
 		Attributes: []elbtypes.TargetGroupAttribute{{Key: aws.String("deregistration_delay.timeout_seconds"), Value: aws.String(delay)}}}); err != nil {
-		return "", err
-	}
-	if _, err := x.CreateListener(ctx, &elbv2.CreateListenerInput{LoadBalancerArn: lb.LoadBalancers[0].LoadBalancerArn, Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), DefaultActions: []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, TargetGroupArn: arn}}}); err != nil {
 		return "", err
 	}
 	return *arn, nil
 }
 
 func (r *runner) hasLB() bool {
-	for _, s := range r.services {
+	for _, s := range r.services[:r.cfg.Services] {
 		if s.tg != "" {
 			return true
 		}
@@ -56,13 +76,18 @@ func (r *runner) hasLB() bool {
 // replaced), half the time flapping.
 func (r *runner) targetHealthFault(s *svcState, after time.Duration, times int) error {
 	for s.tg == "" {
-		s = r.services[r.rng.IntN(len(r.services))]
+		s = r.services[r.rng.IntN(r.cfg.Services)]
 	}
+	return r.targetHealthFaultWith(r.rng, s, after, times)
+}
+
+// targetHealthFaultWith is targetHealthFault on s, choosing from rng.
+func (r *runner) targetHealthFaultWith(rng *rand.Rand, s *svcState, after time.Duration, times int) error {
 	f := fake.TargetHealthFault{Family: s.family, After: after, Times: times,
-		Reason: []string{"Target.ResponseCodeMismatch", "Target.Timeout", "Target.FailedHealthChecks"}[r.rng.IntN(3)]}
+		Reason: []string{"Target.ResponseCodeMismatch", "Target.Timeout", "Target.FailedHealthChecks"}[rng.IntN(3)]}
 	kind := "target-unhealthy"
-	if r.rng.IntN(2) == 0 {
-		f.Flap = time.Duration(60+r.rng.IntN(240)) * time.Second
+	if rng.IntN(2) == 0 {
+		f.Flap = time.Duration(60+rng.IntN(240)) * time.Second
 		kind = "target-health-flap"
 	}
 	r.rep.Faults[kind]++

@@ -49,6 +49,17 @@ type Report struct {
 	// Deployments is the number of deployments started, and Completed and
 	// Failed how they ended.
 	Deployments, Completed, Failed int
+	// BlueGreen counts the blue/green services' deployments.
+	BlueGreen BlueGreenCounts
+}
+
+// BlueGreenCounts counts blue/green deployments (service deployments with
+// a lifecycle stage, as the newest of their service at some check) and
+// how many were seen SUCCESSFUL and ROLLBACK_SUCCESSFUL; Split counts the
+// checks that saw a production rule sending traffic to both groups (a
+// CANARY or LINEAR shift in progress).
+type BlueGreenCounts struct {
+	Deployments, Completed, RolledBack, Split int
 }
 
 // FaultTotal is the number of faults injected.
@@ -68,6 +79,8 @@ func (r *Report) String() string {
 	fmt.Fprintf(&b, "actions %s\nfaults %s (total %d)\n", counts(r.Actions), counts(r.Faults), r.FaultTotal())
 	fmt.Fprintf(&b, "deployments %d (completed %d, failed %d); max events %d; max tasks remembered %d",
 		r.Deployments, r.Completed, r.Failed, r.MaxEvents, r.MaxTasksRemembered)
+	fmt.Fprintf(&b, "\nblue/green deployments %d (completed %d, rolled back %d); production split at %d checks",
+		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split)
 	for i, v := range r.Violations {
 		if i == 10 {
 			fmt.Fprintf(&b, "\n... %d more", len(r.Violations)-10)

@@ -25,6 +25,8 @@ const maxAttempts = 12
 type runner struct {
 	cfg       Config
 	rng       *rand.Rand
+	bgRng     *rand.Rand // the blue/green services' choices (bluegreen.go)
+	bgSeen    map[string]types.ServiceDeploymentStatus
 	e         *fake.ECS
 	chk       *Checker
 	rep       *Report
@@ -61,6 +63,7 @@ func Run(ctx context.Context, cfg Config) (*Report, error) {
 	e := fake.New(fake.WithSeed(cfg.Seed))
 	r := &runner{
 		cfg: cfg, rng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0x9e3779b97f4a7c15)), e: e,
+		bgRng: rand.New(rand.NewPCG(uint64(cfg.Seed), 0xb1e6ee4)), bgSeen: map[string]types.ServiceDeploymentStatus{},
 		chk: NewChecker(e.Now()), rep: &Report{Seed: cfg.Seed, Actions: map[string]int{}, Faults: map[string]int{}},
 		lost: map[string]bool{}, drained: map[string]bool{}, disturbed: map[string]bool{},
 		deploys: map[string]types.DeploymentRolloutState{}, start: e.Now(),
@@ -122,6 +125,9 @@ func (r *runner) steps(ctx context.Context, d time.Duration, chaos bool) error {
 					return err
 				}
 			}
+			if err := r.actBlueGreen(ctx); err != nil {
+				return err
+			}
 		}
 		if err := r.runDue(ctx); err != nil {
 			return err
@@ -141,6 +147,9 @@ func (r *runner) steps(ctx context.Context, d time.Duration, chaos bool) error {
 func (r *runner) check(ctx context.Context) error {
 	snap, err := Observe(ctx, r.e, Cluster, r.names)
 	if err != nil {
+		return err
+	}
+	if err := r.observeBlueGreen(ctx, &snap); err != nil {
 		return err
 	}
 	r.rep.Steps++

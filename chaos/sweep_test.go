@@ -85,6 +85,10 @@ func (r *Report) add(rep *Report) {
 	r.Deployments += rep.Deployments
 	r.Completed += rep.Completed
 	r.Failed += rep.Failed
+	r.BlueGreen.Deployments += rep.BlueGreen.Deployments
+	r.BlueGreen.Completed += rep.BlueGreen.Completed
+	r.BlueGreen.RolledBack += rep.BlueGreen.RolledBack
+	r.BlueGreen.Split += rep.BlueGreen.Split
 	r.Violations = append(r.Violations, rep.Violations...)
 	for k, v := range rep.Faults {
 		r.Faults[k] += v
@@ -93,6 +97,7 @@ func (r *Report) add(rep *Report) {
 
 // totals is the one-line summary of summed reports the sweep and soak log.
 func (r *Report) totals() string {
-	return fmt.Sprintf("%.0f virtual hours, %d steps, %d invariant checks, %d violations, %d faults %s, %d deployments (%d completed, %d failed)",
-		r.VirtualTime.Hours(), r.Steps, r.Checks, len(r.Violations), r.FaultTotal(), counts(r.Faults), r.Deployments, r.Completed, r.Failed)
+	return fmt.Sprintf("%.0f virtual hours, %d steps, %d invariant checks, %d violations, %d faults %s, %d deployments (%d completed, %d failed), blue/green %d (%d completed, %d rolled back, production split at %d checks)",
+		r.VirtualTime.Hours(), r.Steps, r.Checks, len(r.Violations), r.FaultTotal(), counts(r.Faults), r.Deployments, r.Completed, r.Failed,
+		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split)
 }

@@ -28,9 +28,10 @@ type svcState struct {
 	desired      int32
 	minPct       int32
 	maxPct       int32
-	version      int    // image version of the next revision
-	intended     string // task definition ARN last asked for
-	tg           string // target group ARN when behind a load balancer (lb.go)
+	version      int        // image version of the next revision
+	intended     string     // task definition ARN last asked for
+	tg           string     // target group ARN when behind a load balancer (lb.go)
+	bg           *bgTraffic // a blue/green service's groups and rules (bluegreen.go)
 	// scaling services have a scalable target [minCap, maxCap] (scaling.go).
 	scaling        bool
 	minCap, maxCap int32
@@ -161,7 +162,7 @@ func (r *runner) build(ctx context.Context) error {
 			r.checked[s.name] = true
 		}
 	}
-	return nil
+	return r.buildBlueGreen(ctx) // bluegreen.go
 }
 
 // addInstance registers one more container instance (an Auto Scaling
