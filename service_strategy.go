@@ -8,8 +8,9 @@ import (
 // Ranges of the ECS-native blue/green strategies (ECS API Reference,
 // CanaryConfiguration and LinearConfiguration).
 const (
-	// MaxStrategyBakeMinutes bounds canaryBakeTimeInMinutes and
-	// stepBakeTimeInMinutes (0 to 1440 minutes, 24 hours).
+	// MaxStrategyBakeMinutes bounds bakeTimeInMinutes,
+	// canaryBakeTimeInMinutes and stepBakeTimeInMinutes (0 to 1440
+	// minutes, 24 hours).
 	MaxStrategyBakeMinutes = 1440
 	// MinCanaryPercent and MaxCanaryPercent bound canaryPercent (multiples
 	// of 0.1).

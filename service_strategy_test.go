@@ -82,6 +82,8 @@ func TestStrategyValidationNamesFieldAndRule(t *testing.T) {
 		{"linear step 2.9", bgBuilder().Linear(2.9, 6, 1), []string{"deploymentConfiguration.linearConfiguration.stepPercent"}},
 		{"linear step bake -1", bgBuilder().Linear(10, -1, 1), []string{"deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes"}},
 		{"bake negative", bgBuilder().BlueGreen(-1), []string{"deploymentConfiguration.bakeTimeInMinutes"}},
+		{"bake 1441", bgBuilder().BlueGreen(1441), []string{"deploymentConfiguration.bakeTimeInMinutes"}},
+		{"linear bake 1441", bgBuilder().Linear(10, 1, 1441), []string{"deploymentConfiguration.bakeTimeInMinutes"}},
 		{"strategy unknown", func() *ServiceBuilder { b := bgBuilder(); b.deployment().Strategy = "RED_BLACK"; return b }(), []string{"deploymentConfiguration.strategy"}},
 		{"blue/green without bake", func() *ServiceBuilder {
 			b := bgBuilder().BlueGreen(1)

@@ -21,7 +21,7 @@ var (
 // validateDeploymentStrategy checks deploymentConfiguration.strategy and its
 // settings against the ECS API Reference (DeploymentConfiguration,
 // CanaryConfiguration, LinearConfiguration): the strategy's values;
-// bakeTimeInMinutes, which BLUE_GREEN requires; canaryConfiguration only
+// bakeTimeInMinutes (0-1440), which BLUE_GREEN requires; canaryConfiguration only
 // with CANARY and linearConfiguration only with LINEAR, each with the ECS
 // deployment controller, within their ranges (percentages multiples of
 // 0.1).
@@ -37,8 +37,8 @@ func validateDeploymentStrategy(p *problems, in *ecs.CreateServiceInput) {
 	switch b := dc.BakeTimeInMinutes; {
 	case b == nil && dc.Strategy == types.DeploymentStrategyBlueGreen:
 		p.add(f+".bakeTimeInMinutes", "is required with the BLUE_GREEN deployment strategy")
-	case b != nil && *b < 0:
-		p.add(f+".bakeTimeInMinutes", "must not be negative, got %d", *b)
+	case b != nil && (*b < 0 || *b > MaxStrategyBakeMinutes):
+		p.add(f+".bakeTimeInMinutes", "must be between 0 and %d minutes, got %d", MaxStrategyBakeMinutes, *b)
 	}
 	ecsController := in.DeploymentController == nil || in.DeploymentController.Type == "" || in.DeploymentController.Type == types.DeploymentControllerTypeEcs
 	if c := dc.CanaryConfiguration; c != nil {

@@ -61,11 +61,20 @@ func mergeStrategy(in *types.DeploymentConfiguration, cfg *types.DeploymentConfi
 	if cfg.Strategy == types.DeploymentStrategyBlueGreen && cfg.BakeTimeInMinutes == nil {
 		return errInvalidParam("deploymentConfiguration.bakeTimeInMinutes: must be specified when strategy is BLUE_GREEN.")
 	}
-	if cfg.LinearConfiguration != nil && cfg.Strategy != types.DeploymentStrategyLinear {
+	if in.LinearConfiguration != nil && cfg.Strategy != types.DeploymentStrategyLinear {
 		return errInvalidParam("deploymentConfiguration.linearConfiguration: is only valid with strategy LINEAR.")
 	}
-	if cfg.CanaryConfiguration != nil && cfg.Strategy != types.DeploymentStrategyCanary {
+	if in.CanaryConfiguration != nil && cfg.Strategy != types.DeploymentStrategyCanary {
 		return errInvalidParam("deploymentConfiguration.canaryConfiguration: is only valid with strategy CANARY.")
+	}
+	// A configuration kept from the service's earlier strategy no longer
+	// applies: the API has no way to remove it, so switching strategies
+	// drops it rather than refusing a field the caller did not send.
+	if cfg.Strategy != types.DeploymentStrategyLinear {
+		cfg.LinearConfiguration = nil
+	}
+	if cfg.Strategy != types.DeploymentStrategyCanary {
+		cfg.CanaryConfiguration = nil
 	}
 	return nil
 }

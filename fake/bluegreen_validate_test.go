@@ -178,3 +178,52 @@ func TestBlueGreenConfigurationIsShown(t *testing.T) {
 		t.Fatalf("service deployment configuration %+v", sd.DeploymentConfiguration)
 	}
 }
+
+// TestStrategySwitchDropsTheOtherShiftConfiguration: a CANARY service
+// updated to strategy LINEAR with its linearConfiguration, or to ROLLING or
+// BLUE_GREEN, is accepted (the canaryConfiguration it was created with is
+// not part of the request and no longer applies), and the service shows
+// only the new strategy's configuration; a canaryConfiguration given with
+// strategy LINEAR in the same request is still refused.
+func TestStrategySwitchDropsTheOtherShiftConfiguration(t *testing.T) {
+	e := newCluster(t, 0)
+	s := newBlueGreenALB(t, e.ELBv2())
+	td := register(t, e, webFargateTD("web:1"))
+	in := blueGreenInput(s, td, 1, 1)
+	in.DeploymentConfiguration.Strategy = types.DeploymentStrategyCanary
+	in.DeploymentConfiguration.CanaryConfiguration = &types.CanaryConfiguration{CanaryPercent: aws.Float64(20)}
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	update := func(c *types.DeploymentConfiguration) (*types.DeploymentConfiguration, error) {
+		out, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), DeploymentConfiguration: c})
+		if err != nil {
+			return nil, err
+		}
+		return out.Service.DeploymentConfiguration, nil
+	}
+	_, err := update(&types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(30)},
+		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(10)}})
+	if err == nil || !strings.Contains(err.Error(), "deploymentConfiguration.canaryConfiguration: is only valid with strategy CANARY") {
+		t.Fatalf("canaryConfiguration with LINEAR in the request: %v", err)
+	}
+	c, err := update(&types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear,
+		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(30)}})
+	if err != nil {
+		t.Fatalf("CANARY to LINEAR: %v", err)
+	}
+	if c.Strategy != types.DeploymentStrategyLinear || c.CanaryConfiguration != nil || c.LinearConfiguration == nil ||
+		aws.ToFloat64(c.LinearConfiguration.StepPercent) != 30 {
+		t.Fatalf("after CANARY to LINEAR: %+v", c)
+	}
+	for _, st := range []types.DeploymentStrategy{types.DeploymentStrategyBlueGreen, types.DeploymentStrategyRolling} {
+		c, err := update(&types.DeploymentConfiguration{Strategy: st})
+		if err != nil {
+			t.Fatalf("LINEAR to %s: %v", st, err)
+		}
+		if c.Strategy != st || c.LinearConfiguration != nil || c.CanaryConfiguration != nil {
+			t.Fatalf("after LINEAR to %s: %+v", st, c)
+		}
+	}
+}
