@@ -42,31 +42,39 @@ func validateDeploymentStrategy(p *problems, in *ecs.CreateServiceInput) {
 	}
 	ecsController := in.DeploymentController == nil || in.DeploymentController.Type == "" || in.DeploymentController.Type == types.DeploymentControllerTypeEcs
 	if c := dc.CanaryConfiguration; c != nil {
-		g := f + ".canaryConfiguration"
-		if dc.Strategy != types.DeploymentStrategyCanary {
-			p.add(g, "is only valid with the CANARY deployment strategy, got strategy %q", strategyName(dc.Strategy))
-		}
-		if !ecsController {
-			p.add(g, "is only valid with the ECS deployment controller")
-		}
-		if v := c.CanaryPercent; v != nil && !tenthsWithin(*v, MinCanaryPercent, MaxCanaryPercent) {
-			p.add(g+".canaryPercent", "must be a multiple of 0.1 from 0.1 to 100.0, got %v", *v)
-		}
-		bakeRange(p, g+".canaryBakeTimeInMinutes", c.CanaryBakeTimeInMinutes)
+		validateShift(p, shiftRule{field: f + ".canaryConfiguration", strategy: types.DeploymentStrategyCanary,
+			percent: "canaryPercent", lo: MinCanaryPercent, hi: MaxCanaryPercent, bake: "canaryBakeTimeInMinutes"},
+			dc.Strategy, ecsController, c.CanaryPercent, c.CanaryBakeTimeInMinutes)
 	}
 	if l := dc.LinearConfiguration; l != nil {
-		g := f + ".linearConfiguration"
-		if dc.Strategy != types.DeploymentStrategyLinear {
-			p.add(g, "is only valid with the LINEAR deployment strategy, got strategy %q", strategyName(dc.Strategy))
-		}
-		if !ecsController {
-			p.add(g, "is only valid with the ECS deployment controller")
-		}
-		if v := l.StepPercent; v != nil && !tenthsWithin(*v, MinLinearStepPercent, MaxLinearStepPercent) {
-			p.add(g+".stepPercent", "must be a multiple of 0.1 from 3.0 to 100.0, got %v", *v)
-		}
-		bakeRange(p, g+".stepBakeTimeInMinutes", l.StepBakeTimeInMinutes)
+		validateShift(p, shiftRule{field: f + ".linearConfiguration", strategy: types.DeploymentStrategyLinear,
+			percent: "stepPercent", lo: MinLinearStepPercent, hi: MaxLinearStepPercent, bake: "stepBakeTimeInMinutes"},
+			dc.Strategy, ecsController, l.StepPercent, l.StepBakeTimeInMinutes)
 	}
+}
+
+// shiftRule is what the API Reference says of a canaryConfiguration or a
+// linearConfiguration: the strategy it belongs to, its percentage's name
+// and range (multiples of 0.1), and its bake time's name.
+type shiftRule struct {
+	field, percent, bake string
+	strategy             types.DeploymentStrategy
+	lo, hi               float64
+}
+
+// validateShift checks a canary or linear configuration given with
+// strategy under the ECS deployment controller (ecsController).
+func validateShift(p *problems, r shiftRule, strategy types.DeploymentStrategy, ecsController bool, percent *float64, bake *int32) {
+	if strategy != r.strategy {
+		p.add(r.field, "is only valid with the %s deployment strategy, got strategy %q", r.strategy, strategyName(strategy))
+	}
+	if !ecsController {
+		p.add(r.field, "is only valid with the ECS deployment controller")
+	}
+	if percent != nil && !tenthsWithin(*percent, r.lo, r.hi) {
+		p.add(r.field+"."+r.percent, "must be a multiple of 0.1 from %.1f to %.1f, got %v", r.lo, r.hi, *percent)
+	}
+	bakeRange(p, r.field+"."+r.bake, bake)
 }
 
 // strategyName is the strategy, ROLLING when unset.
