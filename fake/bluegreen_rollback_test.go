@@ -64,18 +64,8 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 // throughout, and the service deployment ends ROLLBACK_SUCCESSFUL at the
 // stage it reached.
 func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
-	e, s := blueGreenWorld(t)
-	td1 := register(t, e, webFargateTD("web:1"))
-	td2 := register(t, e, webFargateTD("web:bad"))
-	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
-		t.Fatal(err)
-	}
-	in := blueGreenInput(s, td1, 2, 5)
-	in.DeploymentConfiguration.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}
-	if _, err := e.CreateService(bg, in); err != nil {
-		t.Fatal(err)
-	}
-	e.Advance(200 * time.Second)
+	e, s, tds := blueGreenWithBreaker(t, "web:bad")
+	td1, td2 := tds[0], tds[1]
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	keepsBlue := want(map[string]int{"1": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2")
@@ -227,19 +217,8 @@ func TestBlueGreenDeleteServiceDrainsBoth(t *testing.T) {
 // where its new tasks register, and the deployment it had replaced (web:2)
 // is scaled in.
 func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
-	e, s := blueGreenWorld(t)
-	td1 := register(t, e, webFargateTD("web:1"))
-	td2 := register(t, e, webFargateTD("web:2"))
-	td3 := register(t, e, webFargateTD("web:bad"))
-	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
-		t.Fatal(err)
-	}
-	in := blueGreenInput(s, td1, 2, 5)
-	in.DeploymentConfiguration.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}
-	if _, err := e.CreateService(bg, in); err != nil {
-		t.Fatal(err)
-	}
-	e.Advance(200 * time.Second)
+	e, s, tds := blueGreenWithBreaker(t, "web:2", "web:bad")
+	td1, td2, td3 := tds[0], tds[1], tds[2]
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
@@ -257,4 +236,26 @@ func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
 	if st := observe(t, e, s); st.blueTG["healthy"] != 2 || len(st.greenTG) != 0 {
 		t.Fatalf("after the rollback completed: %s", st)
 	}
+}
+
+// blueGreenWithBreaker creates the blue/green service "web" (2 tasks of
+// web:1, bake 5 minutes) with the circuit breaker and rollback on, settled
+// for 200 s, after registering web:1 and then each of more (their ARNs
+// follow web:1's in tds). Tasks of the image web:bad fail to start.
+func blueGreenWithBreaker(t *testing.T, more ...string) (e *ECS, s bgSetup, tds []string) {
+	t.Helper()
+	e, s = blueGreenWorld(t)
+	for _, family := range append([]string{"web:1"}, more...) {
+		tds = append(tds, register(t, e, webFargateTD(family)))
+	}
+	if err := e.InjectFault(Fault{Image: "web:bad", Action: FaultFailStart}); err != nil {
+		t.Fatal(err)
+	}
+	in := blueGreenInput(s, tds[0], 2, 5)
+	in.DeploymentConfiguration.DeploymentCircuitBreaker = &types.DeploymentCircuitBreaker{Enable: true, Rollback: true}
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatal(err)
+	}
+	e.Advance(200 * time.Second)
+	return e, s, tds
 }
