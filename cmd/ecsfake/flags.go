@@ -56,7 +56,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.limits.idleTimeout, "idle-timeout", 2*time.Minute, "how long a keep-alive connection may wait for its next request")
 	fs.IntVar(&o.limits.maxHeaderBytes, "max-header-bytes", 64<<10, "largest request line and headers, in bytes (larger: 431)")
 	fs.IntVar(&o.limits.maxConns, "max-conns", 256, "open connections at a time; more wait in the listen backlog (0: no limit)")
-	fs.DurationVar(&o.limits.drain, "drain", time.Second, "at shutdown: how long idle and just-opened connections may send a last request")
+	fs.DurationVar(&o.limits.drain, "drain", time.Second, "at shutdown: how long open connections may send a last request")
 	fs.DurationVar(&o.limits.shutdownGrace, "shutdown-grace", 35*time.Second, "at shutdown: how long requests in flight may take to finish")
 	fs.StringVar(&o.state, "state", "", "keep the world in FILE: restored at start, saved atomically every -state-every and at shutdown (default: in memory only, lost at exit)")
 	fs.DurationVar(&o.stateEvery, "state-every", 30*time.Second, "with -state: how often the world is saved (0: only at shutdown)")

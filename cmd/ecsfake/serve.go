@@ -25,14 +25,15 @@ type serverLimits struct {
 }
 
 // hardenedServer serves h on ln with limits, and shuts down gracefully:
-// stop accepting; let connections that are idle or just opened send one
-// last request (answered with "Connection: close") for up to drain; close
-// those still silent; let requests in flight finish within shutdownGrace.
+// stop accepting; let every connection send one more request (answered
+// with "Connection: close") for up to drain; close those still silent; let
+// requests in flight finish within shutdownGrace.
 type hardenedServer struct {
-	srv      *http.Server
-	ln       net.Listener
-	limits   serverLimits
-	draining atomic.Bool
+	srv       *http.Server
+	ln        net.Listener
+	limits    serverLimits
+	draining  atomic.Bool   // answers carry "Connection: close"
+	accepting chan struct{} // closed when Serve returned: no connection is accepted any more
 
 	mu    sync.Mutex
 	conns map[net.Conn]http.ConnState
@@ -42,7 +43,7 @@ type hardenedServer struct {
 // newHardenedServer wraps ln with the connection limit and configures the
 // http.Server; base is the context requests are served under.
 func newHardenedServer(ln net.Listener, h http.Handler, l serverLimits, base context.Context) *hardenedServer {
-	s := &hardenedServer{limits: l, conns: map[net.Conn]http.ConnState{}, quiet: make(chan struct{})}
+	s := &hardenedServer{limits: l, conns: map[net.Conn]http.ConnState{}, quiet: make(chan struct{}), accepting: make(chan struct{})}
 	if l.maxConns > 0 {
 		ln = newLimitListener(ln, l.maxConns)
 	}
@@ -94,9 +95,11 @@ func (s *hardenedServer) waiting() (active, other int, next <-chan struct{}) {
 	return active, other, s.quiet
 }
 
-// serve serves until the listener fails or is closed.
+// serve serves until the listener fails or is closed. It must be called
+// once, before or after shutdown begins (shutdown waits for it to return).
 func (s *hardenedServer) serve() error {
 	err := s.srv.Serve(s.ln)
+	close(s.accepting)
 	if errors.Is(err, http.ErrServerClosed) || errors.Is(err, net.ErrClosed) {
 		return nil
 	}
@@ -106,21 +109,31 @@ func (s *hardenedServer) serve() error {
 // shutdown stops the server gracefully (see hardenedServer). It returns an
 // error only when requests were still in flight after the grace period;
 // their connections are then closed.
+//
+// The order closes two windows in which a client could be reset:
+//   - The listener is closed, and Serve has returned, before any answer
+//     says "Connection: close". A client told to reconnect then finds no
+//     listener (connection refused); it never lands in the listen backlog,
+//     which the kernel resets when the listener closes. And every accepted
+//     connection is tracked before the count below.
+//   - A connection whose request began before draining was answered
+//     keep-alive, so its client may send another request at once; the
+//     drain waits for that request (answered with "Connection: close")
+//     instead of handing the connection to http.Server.Shutdown, which
+//     would close it under the request.
 func (s *hardenedServer) shutdown(log io.Writer) error {
-	s.draining.Store(true)
 	_ = s.ln.Close() // no new connections
+	<-s.accepting
+	s.draining.Store(true)
 	drainEnd := time.NewTimer(s.limits.drain)
 	defer drainEnd.Stop()
-	// Connections idle or just opened get until drainEnd to send a last
-	// request; every answer now closes its connection.
+	// Every connection gets until drainEnd to send a last request; every
+	// answer now closes its connection.
 wait:
 	for {
 		active, other, next := s.waiting()
-		switch {
-		case active+other == 0:
+		if active+other == 0 {
 			return nil
-		case other == 0:
-			break wait // only requests in flight are left
 		}
 		select {
 		case <-next:
