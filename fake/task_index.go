@@ -14,7 +14,9 @@ import (
 // them, as lists ordered by creation (task seq). ListTasks walks the
 // shortest list its filters allow from the position its nextToken names,
 // so a page costs the tasks on it (plus the ones its other filters skip),
-// not every task the cluster remembers.
+// not every task the cluster remembers. A task asked to stop is filed
+// under STOPPED when a reader first needs those lists
+// (task_index_stopped.go).
 
 // taskIndexKind is what a task list is indexed by.
 type taskIndexKind uint8
@@ -173,9 +175,13 @@ func (c *cluster) removeFromListLocked(l *taskList, t *task) {
 	}
 }
 
-// unindexTaskLocked removes t from the lists it was filed in.
+// unindexTaskLocked removes t from the lists it was filed in, or from
+// those it waits to be filed in (task_index_stopped.go).
 func (e *ECS) unindexTaskLocked(t *task) {
 	c := t.c
+	if t.filing == toFile {
+		c.fileOffLocked(t)
+	}
 	for i, l := range t.lists[:t.nLists] {
 		c.removeFromListLocked(l, t)
 		t.lists[i] = nil
@@ -185,13 +191,24 @@ func (e *ECS) unindexTaskLocked(t *task) {
 
 // reindexTaskLocked refiles t after its desired status changed: each of
 // its lists' counterpart under the new status (the list's twin, linked
-// the first time it is needed) takes it.
+// the first time it is needed) takes it. Under STOPPED, t leaves its lists
+// and waits to be filed until a reader needs the lists
+// (task_index_stopped.go).
 func (e *ECS) reindexTaskLocked(t *task) {
 	desired := desiredCode(t.desiredStatus)
-	if (t.nLists > 0 && t.lists[0].key.desired == desired) || t.forgotten || t.orphaned {
+	if (t.nLists > 0 && t.lists[0].key.desired == desired) || t.forgotten || t.orphaned || t.filing == toFile {
 		return
 	}
 	c := t.c
+	if desired == desiredCode(statusStopped) && t.nLists > 0 {
+		for i, l := range t.lists[:t.nLists] {
+			c.removeFromListLocked(l, t)
+			t.lists[i] = nil
+		}
+		t.nLists = 0
+		c.deferStopFilingLocked(t)
+		return
+	}
 	for i, from := range t.lists[:t.nLists] {
 		to := from.twin
 		if to == nil || to.key.desired != desired {
@@ -238,6 +255,9 @@ func (f taskFilter) match(t *task) bool {
 // in creation order, and whether more follow.
 func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]*task, bool) {
 	desired := desiredCode(f.desired)
+	if desired == desiredCode(statusStopped) {
+		e.fileStoppedLocked(c) // task_index_stopped.go
+	}
 	keys := []taskIndexKey{{desired, byAll, ""}}
 	for _, k := range []struct {
 		kind taskIndexKind
