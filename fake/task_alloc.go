@@ -216,7 +216,7 @@ func (e *ECS) recycleRetiredLocked() {
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
 // target (a forgotten task lets go of its targets once they are all
 // removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait,
-// log stream or stopFiling (task_index_stopped.go), and it was not
+// log stream or filing queue (task_index_defer.go), and it was not
 // orphaned (a closure forgets those).
 // Otherwise the collector frees it as before.
 func (e *ECS) reusable(t *task) bool {

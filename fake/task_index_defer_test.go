@@ -10,15 +10,15 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 )
 
-// Tasks asked to stop wait in stopFiling until a reader needs the lists
-// under STOPPED (task_index_stopped.go). Between two reads they are
-// forgotten, orphaned (their instance deregistered with force) or lost
-// with their instance, in any number: ListTasks still gives, for every
-// filter, exactly the tasks a scan of the cluster finds, in creation
-// order; stopFiling holds each task at most once, and only tasks that are
+// Tasks wait in their cluster's filing queue until a reader needs the
+// lists (task_index_defer.go). Between two reads they are created, asked
+// to stop, forgotten, orphaned (their instance deregistered with force) or
+// lost with their instance, in any number: ListTasks still gives, for
+// every filter, exactly the tasks a scan of the cluster finds, in creation
+// order; the queue holds each task at most once, and only tasks that are
 // to be filed or whose entry has not been dropped yet; and no storage on
-// the free list is reachable (a task that stopFiling holds is not reused).
-func TestStopFilingMatchesAFullScan(t *testing.T) {
+// the free list is reachable (a task the queue holds is not reused).
+func TestDeferredFilingMatchesAFullScan(t *testing.T) {
 	e := newCluster(t, 4)
 	tds := []string{register(t, e, tdWith("a", 16, aws.Int32(32), nil)), register(t, e, tdWith("b", 16, aws.Int32(32), nil))}
 	if err := e.InjectFault(Fault{Family: "b", Action: FaultExit, ExitCode: 1, After: 40 * time.Second}); err != nil {
@@ -69,35 +69,35 @@ func TestStopFilingMatchesAFullScan(t *testing.T) {
 	invariants := func(step int) {
 		e.mu.Lock()
 		c := e.clusters["default"]
-		f := &c.stopFiling
+		f := &c.filing
 		held, dead := map[*task]bool{}, 0
 		for _, x := range f.tasks {
 			if held[x] {
-				t.Fatalf("step %d: stopFiling holds task %s twice", step, x.id)
+				t.Fatalf("step %d: the filing queue holds task %s twice", step, x.id)
 			}
 			held[x] = true
 			switch x.filing {
 			case toFile:
-				if x.forgotten || x.orphaned || x.desiredStatus != statusStopped || x.nLists != 0 {
-					t.Fatalf("step %d: task %s to file: forgotten %v orphaned %v desired %s lists %d",
-						step, x.id, x.forgotten, x.orphaned, x.desiredStatus, x.nLists)
+				if x.forgotten || x.orphaned || x.nLists != 0 {
+					t.Fatalf("step %d: task %s to file: forgotten %v orphaned %v lists %d",
+						step, x.id, x.forgotten, x.orphaned, x.nLists)
 				}
 			case filedOff:
 				dead++
 				if e.reusable(x) {
-					t.Fatalf("step %d: task %s, which stopFiling holds, counts as reusable", step, x.id)
+					t.Fatalf("step %d: task %s, which the filing queue holds, counts as reusable", step, x.id)
 				}
 			default:
-				t.Fatalf("step %d: stopFiling holds task %s, which is not filing", step, x.id)
+				t.Fatalf("step %d: the filing queue holds task %s, which is not filing", step, x.id)
 			}
 		}
 		if dead != f.dead {
-			t.Fatalf("step %d: %d tasks filed off in stopFiling, dead %d", step, dead, f.dead)
+			t.Fatalf("step %d: %d tasks filed off in the filing queue, dead %d", step, dead, f.dead)
 		}
 		filedOffSeen = max(filedOffSeen, dead)
 		notHeld := func(where string, x *task) {
 			if x.filing != notFiling && !held[x] {
-				t.Fatalf("step %d: %s task %s filing %d but not in stopFiling", step, where, x.id, x.filing)
+				t.Fatalf("step %d: %s task %s filing %d but not in the filing queue", step, where, x.id, x.filing)
 			}
 		}
 		for x := range e.tasks.all() {
@@ -155,7 +155,7 @@ func TestStopFilingMatchesAFullScan(t *testing.T) {
 	scan()
 	invariants(400)
 	if scans < 5 || filedOffSeen == 0 || e.taskFree.reused == 0 {
-		t.Fatalf("%d scans, at most %d tasks filed off at once, %d storages reused: the test did not exercise stopFiling",
+		t.Fatalf("%d scans, at most %d tasks filed off at once, %d storages reused: the test did not exercise the filing queue",
 			scans, filedOffSeen, e.taskFree.reused)
 	}
 }
