@@ -260,9 +260,16 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,
 		GreenHealthy: healthy, Desired: s.desired, Bake: bakeOf(s.deployCfg),
 		Shifts: shiftsOf(s.deployCfg), Shifted: d.bg.shifted, ShiftedAt: d.bg.shiftedAt,
-		Routing: d.bg.routing, Now: now,
+		Routing: d.bg.routing, ELB: e.blueGreenELBLocked(s, d), Now: now,
 	})
 	e.applyBlueGreenLocked(s, d, step, now)
+	if step.Failure != "" {
+		// An ELB call failed (bluegreen_elb.go): green fails and rolls
+		// back; the next step, at once, routes traffic back to blue.
+		e.failBlueGreenLocked(s, d, step.Failure, now)
+		e.stepBlueGreenLocked(s, now)
+		return true
+	}
 	return blueGreenHold(s) != holdBefore
 }
 
@@ -343,7 +350,10 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 // rewrites a rule to a weighted forward to both: docs/ecs-semantics.md,
 // "Blue/green deployments"); one that forwards to several groups no longer
 // shows a single targetGroupArn. A rule that no longer exists, or already
-// has those weights, is left alone.
+// has those weights, is left alone: a deployment fails before a shift
+// that needs a missing rule or group (bluegreen_elb.go), and its rollback
+// restores the rules that still exist (a deleted rule carries no
+// traffic); a group that no longer exists is not added.
 func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
@@ -368,6 +378,9 @@ func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.T
 			}{{blueTG, blueW}, {greenTG, greenW}} {
 				j := slices.IndexFunc(fc.TargetGroups, func(tt elbtypes.TargetGroupTuple) bool { return aws.ToString(tt.TargetGroupArn) == set.tg })
 				switch {
+				case j < 0 && e.elb.tgByArn[set.tg] == nil:
+					// a deleted group is not written into the rule (the
+					// rollback of a deployment that failed for it)
 				case j < 0:
 					fc.TargetGroups = append(fc.TargetGroups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(set.tg), Weight: aws.Int32(set.w)})
 					changed = true

@@ -156,3 +156,41 @@ func TestStepBlueGreenShiftsInSteps(t *testing.T) {
 		t.Fatalf("clean-up at +%v, want +14m", in.Now.Sub(t0))
 	}
 }
+
+// An ELB call that would fail stops green in the stage that makes it,
+// with ECS's form of statusReason, routing unchanged: registering
+// (SCALE_UP), the test rule change, each production shift.
+func TestStepBlueGreenELBFailure(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	base := BlueGreenInput{Stage: types.ServiceDeploymentLifecycleStageScaleUp, Since: t0, Primary: true,
+		Rollout: types.DeploymentRolloutStateInProgress, Desired: 2, GreenHealthy: 2, Now: t0.Add(time.Minute)}
+	for _, c := range []struct {
+		elb    BlueGreenELB
+		shifts Shifts
+		stage  types.ServiceDeploymentLifecycleStage
+	}{
+		{BlueGreenELB{Register: "gone"}, Shifts{}, types.ServiceDeploymentLifecycleStageScaleUp},
+		{BlueGreenELB{Test: "gone"}, Shifts{}, types.ServiceDeploymentLifecycleStageTestTrafficShift},
+		{BlueGreenELB{Production: "gone"}, LinearShifts(50, time.Minute), types.ServiceDeploymentLifecycleStageProductionTrafficShift},
+	} {
+		in := base
+		in.ELB, in.Shifts = c.elb, c.shifts
+		st := StepBlueGreen(in)
+		if st.Failure != BlueGreenFailureReason(c.stage, "gone") || st.Stage != c.stage || st.Routing != (Routing{}) || st.Ended || st.Shifted != 0 {
+			t.Fatalf("%+v: %+v", c.elb, st)
+		}
+	}
+	// A LINEAR deployment whose production rule goes after its first shift
+	// fails at the second, production still at the first share.
+	in := base
+	in.Shifts = LinearShifts(50, time.Minute)
+	st := StepBlueGreen(in)
+	if st.Failure != "" || st.Routing.Production != 500 {
+		t.Fatalf("first shift: %+v", st)
+	}
+	in.Stage, in.Since, in.Shifted, in.ShiftedAt, in.Routing = st.Stage, st.Since, st.Shifted, st.ShiftedAt, st.Routing
+	in.ELB.Production, in.Now = "gone", in.Now.Add(time.Minute)
+	if st = StepBlueGreen(in); st.Failure == "" || st.Routing.Production != 500 || st.Shifted != 1 {
+		t.Fatalf("second shift: %+v", st)
+	}
+}
