@@ -40,47 +40,32 @@ func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bo
 }
 
 // blueGreenEarliest is the earliest instant ours, a deployment of a
-// blue/green service replacing another deployment, can complete: its
-// tasks all running (no sooner than runningFrom, or its creation) plus
-// blueGreenMinimum, plus drain, the expected clean-up (4/5 of the time
-// the service's last deployment took from stopping its old tasks to
-// completion, learnHistory; 0 when unknown), which makes it a prediction
-// rather than a bound. It is zero for rolling services and for a
-// deployment with nothing to replace (which deploys as a rolling one).
+// blue/green service, can complete: its tasks all running (no sooner than
+// runningFrom, or its creation) plus blueGreenMinimum, plus drain, the
+// expected clean-up (4/5 of the time the service's last deployment took
+// from stopping its old tasks to completion, learnHistory; 0 when
+// unknown), which makes it a prediction rather than a bound. It is zero
+// for rolling services. A service's first deployment, with nothing to
+// replace, passes the same stages and bakes too (docs/ecs-semantics.md,
+// "Blue/green deployments").
 func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom time.Time, drain time.Duration) time.Time {
 	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if !ok || d+drain == 0 || !replacesAnother(svc, valueOf(ours.Id)) {
+	if !ok || d+drain == 0 {
 		return time.Time{}
 	}
 	return later(valueOf(ours.CreatedAt), runningFrom).Add(d + drain)
 }
 
 // bakeAllowance is how much longer than the timeout a wait for the
-// PRIMARY deployment of svc (an update's response) may take: a blue/green
-// deployment that replaces another spends at least blueGreenMinimum in
-// its bake times, which the user chose and which the timeout (bounding
-// ECS's own work, 15 minutes by default) should not have to cover. It is
-// 0 for rolling services and for a deployment with nothing to replace.
+// PRIMARY deployment of svc (an update's or a creation's response) may
+// take: a blue/green deployment, a service's first one included, spends
+// at least blueGreenMinimum in its bake times, which the user chose and
+// which the timeout (bounding ECS's own work, 15 minutes by default)
+// should not have to cover. It is 0 for rolling services.
 func bakeAllowance(svc *types.Service) time.Duration {
-	if svc == nil {
+	if svc == nil || findPrimary(svc.Deployments) == nil {
 		return 0
 	}
-	p := findPrimary(svc.Deployments)
-	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if p == nil || !ok || !replacesAnother(svc, valueOf(p.Id)) {
-		return 0
-	}
+	d, _ := blueGreenMinimum(svc.DeploymentConfiguration)
 	return d
-}
-
-// replacesAnother reports whether svc lists a deployment other than id:
-// the blue one a blue/green deployment replaces. It stays listed through
-// the clean-up, while its tasks, no longer counted as running, drain.
-func replacesAnother(svc *types.Service, id string) bool {
-	for _, d := range svc.Deployments {
-		if valueOf(d.Id) != id {
-			return true
-		}
-	}
-	return false
 }

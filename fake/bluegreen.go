@@ -30,8 +30,12 @@ import (
 //     shiftsOf), through the ELBv2 fake's rule update
 //     (setRuleActionsLocked), and back to blue on a rollback.
 //
-// The first deployment of a service has nothing to replace: it deploys as
-// a rolling deployment does, into the service's target group.
+// The first deployment of a blue/green service has no blue to replace:
+// it passes the same stages into the group the production rule does not
+// serve (the alternate one, as the rules are set up), and the rules move
+// to it (docs/ecs-semantics.md, "Blue/green deployments": users found the
+// alternate group holding the tasks and weighted 100 after a stack's first
+// deployment, and a failing lifecycle hook fails a service's creation).
 
 // bgRun is the progress of one blue/green deployment (its green).
 type bgRun struct {
@@ -133,10 +137,11 @@ func taskTargetGroup(s *service, t *task, i int) string {
 
 // startBlueGreenLocked prepares d, which newDeploymentLocked just made
 // s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
-// and another deployment (blue: the one whose target groups serve
-// production, productionDeployment) has tasks to replace: d's tasks go to
-// the other target group of each load balancer (a service without one
-// has the stages only).
+// (blue: the deployment whose target groups serve production,
+// productionDeployment; none for the service's first deployment): d's
+// tasks go to the other target group of each load balancer, the one the
+// production rule does not serve when there is no blue (a service without
+// one has the stages only).
 //
 // A rolling deployment of a service that was blue/green replaces the
 // deployment serving production in its target groups (those the rules
@@ -146,30 +151,57 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		return
 	}
 	blue := productionDeployment(s, d)
-	if blue == nil {
-		return // nothing to replace: the first deployment
-	}
 	if !isBlueGreen(s.deployCfg) {
-		if len(blue.tgs) == len(s.loadBalancers) {
+		if blue != nil && len(blue.tgs) == len(s.loadBalancers) {
 			d.tgs = slices.Clone(blue.tgs)
 		}
 		return
 	}
-	d.bg = &bgRun{blue: blue.id}
+	d.bg = &bgRun{}
+	if blue != nil {
+		d.bg.blue = blue.id
+	}
 	if len(s.loadBalancers) == 0 {
 		return // headless: the stages without traffic to shift
 	}
 	d.tgs = make([]string, len(s.loadBalancers))
 	for i, lb := range s.loadBalancers {
 		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
-		ac := lb.AdvancedConfiguration
-		if ac == nil {
+		if lb.AdvancedConfiguration == nil {
 			continue
 		}
-		if alt := aws.ToString(ac.AlternateTargetGroupArn); targetGroupOf(s, blue, i) != alt {
-			d.tgs[i] = alt
+		serving := e.productionGroupLocked(lb)
+		if blue != nil {
+			serving = targetGroupOf(s, blue, i)
+		}
+		d.tgs[i] = otherTargetGroup(lb, serving)
+	}
+}
+
+// productionGroupLocked is the group of lb's pair its production rule
+// sends the most traffic to: the alternate group only when the rule
+// weights it above targetGroupArn, else targetGroupArn (a rule or forward
+// that cannot be read counts as serving targetGroupArn).
+func (e *ECS) productionGroupLocked(lb types.LoadBalancer) string {
+	tg, alt := aws.ToString(lb.TargetGroupArn), aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn)
+	r := e.elb.rules[aws.ToString(lb.AdvancedConfiguration.ProductionListenerRule)]
+	if r == nil {
+		return tg
+	}
+	w := map[string]int32{}
+	for _, a := range r.actions {
+		if a.ForwardConfig != nil {
+			for _, tt := range a.ForwardConfig.TargetGroups {
+				w[aws.ToString(tt.TargetGroupArn)] += valueOr(tt.Weight, 1)
+			}
+		} else if a.TargetGroupArn != nil {
+			w[aws.ToString(a.TargetGroupArn)]++
 		}
 	}
+	if w[alt] > w[tg] {
+		return alt
+	}
+	return tg
 }
 
 // productionDeployment is the deployment of s, other than the new d,
@@ -177,7 +209,9 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 // before d (the latest created or revived of those not INACTIVE), or,
 // when that one is a blue/green deployment that never received production
 // traffic (superseded or failed before PRODUCTION_TRAFFIC_SHIFT), its
-// blue. nil: s has no other deployment.
+// blue. nil: s has no other deployment, or none whose groups serve
+// production (the previous one was a first deployment that never got
+// production traffic).
 func productionDeployment(s *service, d *deployment) *deployment {
 	var prev *deployment
 	var since time.Time
@@ -194,9 +228,7 @@ func productionDeployment(s *service, d *deployment) *deployment {
 		}
 	}
 	if prev != nil && prev.bg != nil && prev.bg.routing.Production == 0 {
-		if blue := s.deploymentByID(prev.bg.blue); blue != nil {
-			return blue
-		}
+		return s.deploymentByID(prev.bg.blue) // nil: a first deployment, production on no deployment's group
 	}
 	return prev
 }
@@ -222,17 +254,27 @@ func blueGreenLive(s *service) *deployment {
 	return d
 }
 
-// blueGreenHold is the deployment the scheduler must keep for s's
-// blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
-// green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
-// stops both); "" otherwise.
-func blueGreenHold(s *service) string {
+// blueGreenStaging is s's blue/green deployment while its stages keep it
+// from completing and blue from being scaled in (plan.Service.Staging
+// and Hold): until CLEAN_UP, while green is the PRIMARY and IN_PROGRESS
+// and s is ACTIVE (DeleteService stops both); nil otherwise.
+func blueGreenStaging(s *service) *deployment {
 	d := blueGreenOf(s)
 	if d == nil || s.status != serviceActive || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
 		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
-		return ""
+		return nil
 	}
-	return d.bg.blue
+	return d
+}
+
+// blueGreenHold is the deployment the scheduler must keep for s's
+// blue/green deployment (plan.Service.Hold): blue while blueGreenStaging;
+// "" otherwise or when there is no blue (the first deployment).
+func blueGreenHold(s *service) string {
+	if d := blueGreenStaging(s); d != nil {
+		return d.bg.blue
+	}
+	return ""
 }
 
 // stepBlueGreenLocked advances s's blue/green deployment after a plan was
@@ -243,7 +285,7 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 	if d == nil {
 		return false
 	}
-	holdBefore := blueGreenHold(s)
+	holdBefore, stagingBefore := blueGreenHold(s), blueGreenStaging(s) != nil
 	// Green's tasks as the planner sees them (their rows), counted as it
 	// counts them.
 	pd := plan.Deployment{ID: d.id, HasHealthCheck: hasEssentialHealthCheck(d.td)}
@@ -270,7 +312,7 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 		e.stepBlueGreenLocked(s, now)
 		return true
 	}
-	return blueGreenHold(s) != holdBefore
+	return blueGreenHold(s) != holdBefore || (blueGreenStaging(s) != nil) != stagingBefore
 }
 
 // applyBlueGreenLocked applies a step to green d: its stage (and its
@@ -413,14 +455,19 @@ func (s *service) serviceDeploymentOf(id string) *serviceDeployment {
 }
 
 // blueGreenSnapshot adjusts the planner's service for a BLUE_GREEN
-// service: blue is held until CLEAN_UP, and green may start 100% of
-// desiredCount beside it (maximumPercent 200, minimumHealthyPercent 100
-// while blue is held). The bake of deployment alarms (plan.Service.Bake)
-// does not apply: BAKE_TIME is the blue/green bake (the first deployment,
-// which replaces nothing, has none).
+// service: green does not complete before CLEAN_UP, blue is held until
+// then, and green may start 100% of desiredCount beside it
+// (maximumPercent 200, minimumHealthyPercent 100 while blue is held). The
+// bake of deployment alarms (plan.Service.Bake) does not apply: BAKE_TIME
+// is the blue/green bake.
 func blueGreenSnapshot(s *service, svc *plan.Service) {
 	svc.Bake = 0
-	if svc.Hold = blueGreenHold(s); svc.Hold != "" {
+	d := blueGreenStaging(s)
+	if d == nil {
+		return
+	}
+	svc.Staging = true
+	if svc.Hold = d.bg.blue; svc.Hold != "" {
 		svc.MaximumPercent = max(svc.MaximumPercent, 200)
 		svc.MinimumHealthyPercent = 100
 	}

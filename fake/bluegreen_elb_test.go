@@ -37,7 +37,7 @@ func TestBlueGreenDeletedProductionRuleFailsTheShift(t *testing.T) {
 		sd.Rollback == nil || aws.ToString(sd.Rollback.Reason) != reason {
 		t.Fatalf("service deployment %+v", sd)
 	}
-	if w := named(weights(t, x, s.test)); w["web-tg"] != 100 || w["web-tg-2"] != 0 {
+	if w := named(weights(t, x, s.test)); w["web-tg-2"] != 100 || w["web-tg"] != 0 {
 		t.Fatalf("test rule after the rollback: %v", w)
 	}
 	sv := svc(t, e, "web")
@@ -71,7 +71,7 @@ func TestBlueGreenDeletedTestRuleFailsTheTestShift(t *testing.T) {
 		t.Fatal(err)
 	}
 	prodOnBlue := func(when string) {
-		if w := named(weights(t, x, s.prod)); w["web-tg"] != 100 || w["web-tg-2"] != 0 {
+		if w := named(weights(t, x, s.prod)); w["web-tg-2"] != 100 || w["web-tg"] != 0 {
 			t.Fatalf("%s: production %v", when, w)
 		}
 	}
@@ -86,8 +86,8 @@ func TestBlueGreenDeletedTestRuleFailsTheTestShift(t *testing.T) {
 	}
 }
 
-// Green's target group deleted during SCALE_UP (the rules first stop
-// forwarding to it, as ELB requires): green fails in SCALE_UP and rolls
+// Green's target group deleted during SCALE_UP (the rules and the
+// listener's default action first stop forwarding to it, as ELB requires): green fails in SCALE_UP and rolls
 // back; no rule is rewritten to name the deleted group.
 func TestBlueGreenDeletedGreenTargetGroupFailsScaleUp(t *testing.T) {
 	e, s, td1, td2 := blueGreenService(t)
@@ -99,6 +99,9 @@ func TestBlueGreenDeletedGreenTargetGroupFailsScaleUp(t *testing.T) {
 		if _, err := x.ModifyRule(bg, &elbv2.ModifyRuleInput{RuleArn: aws.String(r), Actions: blueOnly}); err != nil {
 			t.Fatal(err)
 		}
+	}
+	if _, err := x.ModifyListener(bg, &elbv2.ModifyListenerInput{ListenerArn: aws.String(s.listener), DefaultActions: blueOnly}); err != nil {
+		t.Fatal(err)
 	}
 	if _, err := x.DeleteTargetGroup(bg, &elbv2.DeleteTargetGroupInput{TargetGroupArn: aws.String(s.green)}); err != nil {
 		t.Fatal(err)

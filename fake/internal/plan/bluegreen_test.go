@@ -112,6 +112,26 @@ func TestComputeKeepsHeldDeployment(t *testing.T) {
 	}
 }
 
+// Staging keeps a deployment with nothing to replace (a blue/green
+// service's first) IN_PROGRESS though its tasks are healthy; it
+// completes at the first Compute without it.
+func TestComputeStagingDefersCompletion(t *testing.T) {
+	now := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	snap := Snapshot{Service: Service{Name: "web", DesiredCount: 2, MinimumHealthyPercent: 100, MaximumPercent: 200, Staging: true},
+		Deployments: []Deployment{{ID: "green", Status: StatusPrimary, DesiredCount: 2, RolloutState: types.DeploymentRolloutStateInProgress, CreatedAt: now}},
+		Tasks: []Task{
+			{ID: "b1", DeploymentID: "green", LastStatus: TaskRunning, DesiredStatus: TaskRunning, StartedAt: now.Add(-time.Hour)},
+			{ID: "b2", DeploymentID: "green", LastStatus: TaskRunning, DesiredStatus: TaskRunning, StartedAt: now.Add(-time.Hour)},
+		}, Now: now}
+	if p := Compute(snap); p.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress || len(p.Starts)+len(p.Stops) != 0 {
+		t.Fatalf("staging: %+v", p)
+	}
+	snap.Service.Staging = false
+	if p := Compute(snap); p.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("after the stages: %+v", p)
+	}
+}
+
 // CANARY and LINEAR shift production in steps during
 // PRODUCTION_TRAFFIC_SHIFT, Wait apart, then bake as BLUE_GREEN does.
 func TestStepBlueGreenShiftsInSteps(t *testing.T) {

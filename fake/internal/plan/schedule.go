@@ -237,11 +237,12 @@ func (c *computation) oldAlive() []*taskState {
 
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
 // has desiredCount healthy RUNNING tasks, no other task of its own, no
-// older deployment has tasks left, and its bake, if deployment alarms
-// watch it, is over (bake.go).
+// older deployment has tasks left, its bake, if deployment alarms
+// watch it, is over (bake.go), and, a blue/green deployment, it reached
+// CLEAN_UP (Service.Staging).
 func (c *computation) rollout() {
 	p := c.primary
-	if !c.rolloutInProgress() {
+	if !c.rolloutInProgress() || c.s.Service.Staging {
 		return
 	}
 	desired := max(c.s.Service.DesiredCount, 0)
