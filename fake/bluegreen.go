@@ -58,6 +58,11 @@ type bgRun struct {
 	routed  bool
 	// wakeAt is the wake-up last asked for (the end of the bake time).
 	wakeAt time.Time
+	// hold is the last step's plan.BlueGreenStep.Hold: green's stages keep
+	// blue and keep green from completing (blueGreenStaging). It starts
+	// true: the core holds from a deployment's first stage, and the first
+	// step comes after the first plan.
+	hold bool
 }
 
 // isBlueGreen reports whether cfg's strategy is one of ECS's blue/green
@@ -157,7 +162,7 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		}
 		return
 	}
-	d.bg = &bgRun{}
+	d.bg = &bgRun{hold: true}
 	if blue != nil {
 		d.bg.blue = blue.id
 	}
@@ -256,11 +261,14 @@ func blueGreenLive(s *service) *deployment {
 
 // blueGreenStaging is s's blue/green deployment while its stages keep it
 // from completing and blue from being scaled in (plan.Service.Staging
-// and Hold): until CLEAN_UP, while green is the PRIMARY and IN_PROGRESS
-// and s is ACTIVE (DeleteService stops both); nil otherwise.
+// and Hold): while its last step held (plan.BlueGreenStep.Hold: before
+// CLEAN_UP, not ended), unless what the step has not seen yet ended it:
+// green is no longer the PRIMARY or IN_PROGRESS (a rollback or a
+// failure in the plan since), or s is no longer ACTIVE (DeleteService
+// stops both). nil otherwise.
 func blueGreenStaging(s *service) *deployment {
 	d := blueGreenOf(s)
-	if d == nil || s.status != serviceActive || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
+	if d == nil || !d.bg.hold || s.status != serviceActive ||
 		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
 		return nil
 	}
@@ -322,7 +330,7 @@ func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGree
 	bg := d.bg
 	rollback := step.RolledBack && !bg.rolledBack // the rules follow the revived deployment, even with routing unchanged
 	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
-	bg.shifted, bg.shiftedAt = step.Shifted, step.ShiftedAt
+	bg.shifted, bg.shiftedAt, bg.hold = step.Shifted, step.ShiftedAt, step.Hold
 	bg.stages = append(bg.stages, step.Entered...)
 	if len(step.Entered) > 0 {
 		if sd := s.serviceDeploymentOf(d.id); sd != nil {
