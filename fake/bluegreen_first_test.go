@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 	elbtypes "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2/types"
@@ -121,4 +122,40 @@ func TestBlueGreenFirstDeploymentDeletedRuleRollbackFails(t *testing.T) {
 	if aws.ToString(p.TaskDefinition) != td1 || p.RolloutState != types.DeploymentRolloutStateFailed {
 		t.Fatalf("primary %+v", p)
 	}
+}
+
+// desiredCount changed during a blue/green deployment: green follows it
+// (a scale-out during SCALE_UP makes the stage wait for the new count to
+// be healthy, so production moves to desiredCount tasks), and blue, kept
+// until CLEAN_UP, is scaled in with it but not out (the fake's choice).
+func TestBlueGreenDesiredCountDuringDeployment(t *testing.T) {
+	t.Run("scale-out in SCALE_UP", func(t *testing.T) {
+		e, _, _, td2 := blueGreenService(t)
+		u := e.Now()
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+		e.Advance(30 * time.Second)
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(4)})
+		scaleUp := types.ServiceDeploymentLifecycleStageScaleUp
+		at(t, e, u, 150*time.Second, want(map[string]int{"1": 2, "2": 4}, scaleUp, 0, 0, "web-tg")) // the first two healthy, not the new ones
+		st := at(t, e, u, 180*time.Second, want(map[string]int{"1": 2, "2": 4}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
+		if st.greenTG["healthy"] != 4 || st.blueTG["healthy"] != 2 {
+			t.Fatalf("at the shift: %s", st)
+		}
+	})
+	t.Run("scale-in in BAKE_TIME", func(t *testing.T) {
+		e, s, _, td2 := blueGreenService(t)
+		u := e.Now()
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+		bake := types.ServiceDeploymentLifecycleStageBakeTime
+		at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg"))
+		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), DesiredCount: aws.Int32(1)})
+		st := at(t, e, u, 200*time.Second, want(map[string]int{"1": 1, "2": 1}, bake, 100, 100, "web-tg"))
+		if st.stopped != 2 {
+			t.Fatalf("after the scale-in: %s", st)
+		}
+		e.Advance(10 * time.Minute)
+		if !completed(t, e, "web", td2) {
+			t.Fatalf("not completed: %s", observe(t, e, s))
+		}
+	})
 }

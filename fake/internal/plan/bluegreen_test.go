@@ -106,6 +106,12 @@ func TestComputeKeepsHeldDeployment(t *testing.T) {
 	if n := CountHealthy(snap.Tasks[2:], &snap.Deployments[1], 0, now); n != 2 {
 		t.Fatalf("CountHealthy = %d", n)
 	}
+	// desiredCount lowered to 1: green and blue each keep one task.
+	snap.Service.DesiredCount = 1
+	if p = Compute(snap); len(p.Stops) != 2 || len(p.Starts) != 0 || p.Stops[0].TaskID[0] == p.Stops[1].TaskID[0] {
+		t.Fatalf("scaled in while held: %+v", p)
+	}
+	snap.Service.DesiredCount = 2
 	snap.Service.Hold = ""
 	if p = Compute(snap); len(p.Stops) != 2 || p.Stops[0].TaskID != "a1" {
 		t.Fatalf("released: %+v", p)

@@ -22,8 +22,9 @@ import (
 //     the minimum. Older deployments are not drained while the primary is FAILED,
 //     except for tasks above floor(desired*max/100) after desiredCount was lowered;
 //     the one Service.Hold names (blue, during a blue/green deployment)
-//     keeps its starting and healthy tasks (its unhealthy ones still go),
-//     and the service is not reported blocked while it does.
+//     keeps its starting and healthy tasks up to desiredCount (its
+//     unhealthy ones still go), and the service is not reported blocked
+//     while it does.
 func (c *computation) schedule() {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
@@ -141,6 +142,28 @@ func (c *computation) schedule() {
 		// (found by chaos seed 103).
 		old := c.oldAlive()
 		stopScaling(sel.pick(old, min(over, len(old)), &budget))
+	}
+
+	// 2c. The held deployment (blue, Service.Hold) keeps at most
+	// desiredCount tasks: a desiredCount lowered during a blue/green
+	// deployment scales blue in as well as green, the least progressed
+	// first (the fake's choice: docs/ecs-semantics.md, "Blue/green
+	// deployments").
+	if svc.Hold != "" {
+		for _, ds := range c.deps {
+			if !c.held(ds) {
+				continue
+			}
+			if surplus := ds.counts[condStarting] + ds.counts[condHealthy] - desired; surplus > 0 {
+				var good []*taskState
+				for _, ts := range ds.tasks {
+					if ts.cond == condStarting || ts.cond == condHealthy {
+						good = append(good, ts)
+					}
+				}
+				stopScaling(sel.pickByProgress(good, surplus, &budget))
+			}
+		}
 	}
 
 	// 3. Primary tasks above desiredCount, those that have made the least
