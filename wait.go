@@ -278,8 +278,8 @@ func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker
 		case err == nil:
 			evs := tr.observe(svc, now)
 			d.emit(cfg, evs...)
-			d.emit(cfg, d.observeStage(wctx, cfg, tr, svc, len(evs) > 0, now)...) // stage.go
 			o := j(svc)
+			d.learn(wctx, cfg, tr, sched, svc, o.deployment, len(evs) > 0, now) // stage.go, poll_drain.go
 			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
 			if err := ctx.Err(); err != nil {
 				return last, lastOutcome, waitErr(err) // cancelled while reporting this reading
