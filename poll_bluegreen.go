@@ -241,8 +241,8 @@ func (s *pollSchedule) noteDelay(tg string, delay time.Duration, ok bool) {
 //   - before: the instant the clean-up is expected to begin, from the
 //     stage read (BAKE_TIME's start + bakeTimeInMinutes, or the traffic
 //     shift's start + the step or canary bakes + bakeTimeInMinutes),
-//     predicted; without it the earliest instant (the tasks all running
-//   - every bake, blueGreenMinimum), a bound.
+//     predicted; without it the earliest instant (the tasks all running,
+//     plus every bake: blueGreenMinimum), a bound.
 func (s *pollSchedule) blueGreenRead(svc *types.Service, ours *types.Deployment, now time.Time) time.Time {
 	fast := now.Add(s.fast)
 	if c, groups, ok := cleanupStart(svc, ours, s.lastAt); ok {

@@ -249,10 +249,10 @@ func (s *pollSchedule) failureRead(svc *types.Service, ours *types.Deployment, l
 	switch {
 	case estimate:
 		return at.Add(predictionMargin)
-	case bg && s.pastScaleUp(svc, ours):
-		// Green scaled up healthy and no task of it failed: its running
-		// tasks may crash at any time through the bakes, watched at the
-		// watch interval.
+	case bg && s.pastScaleUp(svc, ours) && allRunning(ours) && ours.FailedTasks == 0:
+		// Green scaled up healthy, all its tasks run and none failed: they
+		// may crash at any time through the bakes, watched at the watch
+		// interval (once a task stops or fails, the rules above apply).
 		return later(at.Add(s.fast), now.Add(s.watch()))
 	}
 	return at.Add(s.fast)
