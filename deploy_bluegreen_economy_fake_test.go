@@ -207,7 +207,9 @@ func TestBlueGreenFailureDuringBakeSeenWithinWatch(t *testing.T) {
 			Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
 			t.Fatal(err)
 		}
-		w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(20).DeploymentAlarms(true, "web-5xx") })
+		w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+			return b.BlueGreen(20).DeploymentAlarms(true, "web-5xx")
+		})
 		before, start := e.CallCounts(), e.Now()
 		var stage types.ServiceDeploymentLifecycleStage
 		clock := &triggerClock{e: e, at: start.Add(7*time.Minute + 13*time.Second), fn: func() {
