@@ -166,6 +166,7 @@ func TestBlueGreenRollbackDuringBakeSeenWithinWatch(t *testing.T) {
 			e := fake.New()
 			w := newBGWorld(t, e, e)
 			w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(30) })
+			blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
 			start := e.Now()
 			var stage types.ServiceDeploymentLifecycleStage
 			clock := &triggerClock{e: e, at: start.Add(after), fn: func() {
@@ -181,8 +182,8 @@ func TestBlueGreenRollbackDuringBakeSeenWithinWatch(t *testing.T) {
 				t.Fatalf("rollback at +%v not made during the bake (stage %q); Deploy: %v", after, stage, err)
 			}
 			var fe *ecsdeploy.DeploymentFailedError
-			if !errors.As(err, &fe) {
-				t.Fatalf("Deploy: %v, want a *DeploymentFailedError", err)
+			if !errors.As(err, &fe) || !fe.RollbackStarted || fe.RollbackBy != "outside" || fe.RollbackTaskDefinition != blueTD {
+				t.Fatalf("Deploy: %v, want a *DeploymentFailedError with the rollback to %s started by someone else", err, blueTD)
 			}
 			seen := e.Now().Sub(clock.at)
 			t.Logf("rolled back %v after the update, seen %v later: %v", after, seen, err)
@@ -275,4 +276,35 @@ func checkSeenWithinWatch(t *testing.T, e *fake.ECS, err error, before map[strin
 	if failed.IsZero() || seen < 0 || seen > bgWatch {
 		t.Fatalf("failure (at +%v) seen %v after it, want within %v", failed.Sub(start), seen, bgWatch)
 	}
+}
+
+// TestBlueGreenOutsideRollbackAwaited: with WithRollback, a rollback
+// someone else started during the bake is awaited (production back on
+// blue, RolledBack), and the Deployer starts none of its own.
+func TestBlueGreenOutsideRollbackAwaited(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e)
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(30) })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	before, start := e.CallCounts(), e.Now()
+	clock := &triggerClock{e: e, at: start.Add(9 * time.Minute), fn: func() {
+		arn := describeService(t, e, "web").CurrentServiceDeployment
+		if _, err := e.StopServiceDeployment(context.Background(), &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: arn,
+			StopType: types.StopServiceDeploymentStopTypeRollback}); err != nil {
+			t.Error(err)
+		}
+	}}
+	_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock), ecsdeploy.WithRollback())
+	calls := delta(before, e.CallCounts())
+	var fe *ecsdeploy.DeploymentFailedError
+	if !errors.As(err, &fe) || !fe.RolledBack || fe.RollbackBy != "outside" || fe.RollbackTaskDefinition != blueTD {
+		t.Fatalf("Deploy: %v, want the outside rollback to %s awaited to completion", err, blueTD)
+	}
+	if calls["UpdateService"] != 1 {
+		t.Fatalf("calls %v: the Deployer updated the service again (a rollback of its own) while ECS rolled back", calls)
+	}
+	if b, g := w.alb.prodWeights(t, e.ELBv2()); b != 100 || g != 0 {
+		t.Fatalf("production weights blue %d green %d after the rollback, want 100/0", b, g)
+	}
+	t.Logf("rollback made %v after the update, Deploy returned %v after it, calls %v", clock.at.Sub(start), e.Now().Sub(clock.at), calls)
 }
