@@ -308,3 +308,44 @@ func TestBlueGreenOutsideRollbackAwaited(t *testing.T) {
 	}
 	t.Logf("rollback made %v after the update, Deploy returned %v after it, calls %v", clock.at.Sub(start), e.Now().Sub(clock.at), calls)
 }
+
+// TestBlueGreenStagesReportedWithinWatch: with WithEvents, each lifecycle
+// stage that lasts a watch interval or longer (SCALE_UP, a canary's or
+// linear steps' PRODUCTION_TRAFFIC_SHIFT, BAKE_TIME, CLEAN_UP) is
+// reported, within the watch interval of its start (the service
+// deployment's updatedAt, which the fake stamps when the stage begins).
+func TestBlueGreenStagesReportedWithinWatch(t *testing.T) {
+	for _, st := range bgStrategies {
+		t.Run(st.name, func(t *testing.T) {
+			e := fake.New()
+			w := newBGWorld(t, e, e)
+			w.create(t, st.set)
+			late := map[string]time.Duration{}
+			w.on = func(ev ecsdeploy.Event) {
+				s, ok := ev.(*ecsdeploy.StageEvent)
+				if !ok || s.Status != types.ServiceDeploymentStatusInProgress {
+					return
+				}
+				out, err := e.DescribeServiceDeployments(context.Background(), &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{s.ServiceDeploymentArn}})
+				if err != nil || len(out.ServiceDeployments) != 1 {
+					t.Errorf("DescribeServiceDeployments: %v", err)
+					return
+				}
+				late[string(s.Stage)] = s.At.Sub(aws.ToTime(out.ServiceDeployments[0].UpdatedAt))
+			}
+			if _, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}); err != nil {
+				t.Fatal(err)
+			}
+			want := []string{"SCALE_UP", "BAKE_TIME", "CLEAN_UP"}
+			if st.name != "BLUE_GREEN" {
+				want = append(want, "PRODUCTION_TRAFFIC_SHIFT")
+			}
+			t.Logf("reported after the stage began: %v", late)
+			for _, stage := range want {
+				if d, ok := late[stage]; !ok || d < 0 || d > bgWatch {
+					t.Errorf("stage %s reported %v after it began (reported: %v), want within %v", stage, d, ok, bgWatch)
+				}
+			}
+		})
+	}
+}

@@ -21,8 +21,10 @@ type serviceDeploymentReader interface {
 // shows it: SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT,
 // BAKE_TIME, CLEAN_UP, ... The Deployer reads the stage only for such
 // services, only when events are reported (WithEvents) and only when its
-// API describes service deployments; stages shorter than a poll are not
-// seen.
+// API describes service deployments. A stage is reported within the
+// watch interval (12 polls, 1 minute at the default 5 s) of its start;
+// one that ends sooner may be missed (the stages that pass at one
+// instant, such as POST_SCALE_UP, always are).
 type StageEvent struct {
 	// At is when the stage was seen.
 	At time.Time
