@@ -136,18 +136,30 @@ func (s *pollSchedule) watch() time.Duration { return watchSteps * s.fast }
 // traffic, bakes or is being cleaned up): from then on the circuit
 // breaker and alarms are watched at the watch interval.
 func (s *pollSchedule) pastScaleUp(svc *types.Service, ours *types.Deployment) bool {
-	if _, _, ok := cleanupStart(svc, ours, s.lastAt); ok {
+	if _, _, ok := s.cleanup(svc, ours); ok {
 		return true
 	}
 	return stageOrder(s.bg.stage) > stageOrder(types.ServiceDeploymentLifecycleStageScaleUp)
 }
 
 // wantsStage reports whether the schedule needs the lifecycle stage of
-// svc's current service deployment now: ours's tasks all run, and when
-// green finished scaling up (the instant its bakes start from) is not
-// known yet.
-func (s *pollSchedule) wantsStage(svc *types.Service, ours *types.Deployment) bool {
-	return s.predict && blueGreenActive(svc, ours) && allRunning(ours) && !s.pastScaleUp(svc, ours)
+// svc's current service deployment at now: ours's tasks all run, blue's
+// clean-up is not seen, and either when green finished scaling up (the
+// instant its bakes start from) is not known yet, or the clean-up should
+// have begun (the stage says whether it did, when the service does not
+// show it).
+func (s *pollSchedule) wantsStage(svc *types.Service, ours *types.Deployment, now time.Time) bool {
+	if !s.predict || !blueGreenActive(svc, ours) || !allRunning(ours) {
+		return false
+	}
+	if _, _, ok := s.cleanup(svc, ours); ok {
+		return false
+	}
+	if !s.pastScaleUp(svc, ours) {
+		return true
+	}
+	c, ok := s.predictedCleanup(svc)
+	return ok && !now.Before(c)
 }
 
 // stageMayChange reports whether the lifecycle stage of ours may have
@@ -200,12 +212,12 @@ func (s *pollSchedule) noteStage(arn string, st types.ServiceDeploymentLifecycle
 
 // wantsDelay returns the target groups whose deregistration delay the
 // schedule needs and has not read: those blue's clean-up deregistered
-// targets from (cleanupStart).
+// targets from (cleanup).
 func (s *pollSchedule) wantsDelay(svc *types.Service, ours *types.Deployment) []string {
 	if !s.predict || !blueGreenActive(svc, ours) {
 		return nil
 	}
-	_, groups, ok := cleanupStart(svc, ours, s.lastAt)
+	_, groups, ok := s.cleanup(svc, ours)
 	if !ok {
 		return nil
 	}
@@ -233,7 +245,7 @@ func (s *pollSchedule) noteDelay(tg string, delay time.Duration, ok bool) {
 // blueGreenRead is when to read for the completion of ours, an IN_PROGRESS
 // blue/green deployment that replaces another (blueGreenActive), read at
 // now:
-//   - once blue's clean-up started (cleanupStart, at C): C + the expected
+//   - once blue's clean-up started (cleanup, at C): C + the expected
 //     clean-up (cleanupDrain: the deregistration delay of the groups blue
 //     drains from, plus 4/5 of what the last deployment's clean-up took
 //     beyond it), predicted; every fast step once that instant passed or
@@ -245,7 +257,7 @@ func (s *pollSchedule) noteDelay(tg string, delay time.Duration, ok bool) {
 //     plus every bake: blueGreenMinimum), a bound.
 func (s *pollSchedule) blueGreenRead(svc *types.Service, ours *types.Deployment, now time.Time) time.Time {
 	fast := now.Add(s.fast)
-	if c, groups, ok := cleanupStart(svc, ours, s.lastAt); ok {
+	if c, groups, ok := s.cleanup(svc, ours); ok {
 		if d, known := s.cleanupDrain(svc, groups); known {
 			if at := c.Add(d + predictionMargin); at.After(now) {
 				return at
@@ -309,15 +321,26 @@ func (s *pollSchedule) cleanupDrain(svc *types.Service, groups []string) (d time
 	return 0, false
 }
 
+// cleanup reports whether blue's clean-up began, when, and the target
+// groups it drains (those named by "deregistered N targets in
+// (target-group ARN)" events since ours's creation): as the service shows
+// it (cleanupStart), or else as the stage read does (CLEAN_UP, from its
+// start).
+func (s *pollSchedule) cleanup(svc *types.Service, ours *types.Deployment) (at time.Time, groups []string, ok bool) {
+	if at, groups, ok = cleanupStart(svc, ours, s.lastAt); ok || s.bg.stage != types.ServiceDeploymentLifecycleStageCleanUp || ours == nil {
+		return at, groups, ok
+	}
+	_, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
+	return s.bg.stageFrom, groups, true
+}
+
 // cleanupStart reports whether svc shows blue's clean-up under way: every
 // deployment other than ours (there is one) was scaled to 0 (ECS scales
 // blue in at CLEAN_UP; until then it keeps it at the desired count beside
-// green).
-// at is when: the latest "has stopped N running tasks" or "deregistered N
-// targets" service event since ours's creation, else prevRead (the last
-// read before, when it may have begun). groups are the target groups
-// named by the "deregistered N targets in (target-group ARN)" events since
-// ours's creation: those blue drains from.
+// green). at is when: the latest "has stopped N running tasks" or
+// "deregistered N targets" service event since ours's creation, else
+// prevRead (the last read before, when it may have begun); groups are
+// the target groups blue drains from (cleanupEvents).
 func cleanupStart(svc *types.Service, ours *types.Deployment, prevRead time.Time) (at time.Time, groups []string, ok bool) {
 	if ours == nil {
 		return time.Time{}, nil, false
@@ -334,10 +357,21 @@ func cleanupStart(svc *types.Service, ours *types.Deployment, prevRead time.Time
 	if !ok {
 		return time.Time{}, nil, false
 	}
-	created := valueOf(ours.CreatedAt)
+	at, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
+	if at.IsZero() {
+		at = prevRead
+	}
+	return at, groups, true
+}
+
+// cleanupEvents returns the latest "has stopped N running tasks" or
+// "deregistered N targets" service event of svc since the instant since
+// (zero: none), and the target groups the "deregistered N targets in
+// (target-group ARN)" events since then name.
+func cleanupEvents(svc *types.Service, since time.Time) (latest time.Time, groups []string) {
 	for _, e := range svc.Events {
 		m, t := valueOf(e.Message), valueOf(e.CreatedAt)
-		if t.Before(created) {
+		if t.Before(since) {
 			continue
 		}
 		stopped := strings.Contains(m, ") has stopped ") && strings.Contains(m, " running tasks")
@@ -349,12 +383,9 @@ func cleanupStart(svc *types.Service, ours *types.Deployment, prevRead time.Time
 				groups = append(groups, arn)
 			}
 		}
-		if (stopped || dereg) && t.After(at) {
-			at = t
+		if (stopped || dereg) && t.After(latest) {
+			latest = t
 		}
 	}
-	if at.IsZero() {
-		at = prevRead
-	}
-	return at, groups, true
+	return latest, groups
 }

@@ -91,7 +91,7 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 		svc, ours := bgSvc(2)
 		ours.UpdatedAt = aws.Time(at(54 * time.Second))
 		s.prime(svc, ours, t0)
-		if !s.wantsStage(svc, ours) {
+		if !s.wantsStage(svc, ours, at(185*time.Second)) {
 			t.Fatal("the stage is not wanted while green scales up")
 		}
 		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageScaleUp, at(5*time.Second), ours, at(65*time.Second))
@@ -100,7 +100,7 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 		}
 		// BAKE_TIME, stamped at +184 s: the clean-up begins at +484 s.
 		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageBakeTime, at(184*time.Second), ours, at(185*time.Second))
-		if s.wantsStage(svc, ours) || s.stageMayChange(svc, ours, at(400*time.Second)) || !s.stageMayChange(svc, ours, at(484*time.Second)) {
+		if s.wantsStage(svc, ours, at(185*time.Second)) || s.stageMayChange(svc, ours, at(400*time.Second)) || !s.stageMayChange(svc, ours, at(484*time.Second)) {
 			t.Error("with the bake's start known the stage is wanted, or may change before the bake ends")
 		}
 		if got := s.blueGreenRead(svc, ours, at(185*time.Second)); !got.Equal(at(485 * time.Second)) {
@@ -111,6 +111,22 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 		}
 		if got := s.next(svc, ours, at(445*time.Second)); got != 40*time.Second {
 			t.Errorf("40 s before the clean-up: next read in %v, want 40 s", got)
+		}
+	})
+	t.Run("a clean-up the service does not show is learned from the stage", func(t *testing.T) {
+		s := newPollSchedule(cfg, nil, history{})
+		svc, ours := bgSvc(2, ev(484, "(service web) deregistered 2 targets in (target-group tg-blue)"))
+		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageBakeTime, at(184*time.Second), ours, at(185*time.Second))
+		if s.wantsStage(svc, ours, at(480*time.Second)) || !s.wantsStage(svc, ours, at(490*time.Second)) {
+			t.Fatal("the stage is not wanted once the clean-up should have begun, or wanted before")
+		}
+		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageCleanUp, at(484*time.Second), ours, at(490*time.Second))
+		s.noteDelay("tg-blue", 300*time.Second, true)
+		if c, groups, ok := s.cleanup(svc, ours); !ok || !c.Equal(at(484*time.Second)) || len(groups) != 1 || s.wantsStage(svc, ours, at(495*time.Second)) {
+			t.Fatalf("cleanup = %v %v %v, want from the stage's start, blue's group, and no more stage reads", c.Sub(t0), groups, ok)
+		}
+		if got := s.blueGreenRead(svc, ours, at(490*time.Second)); !got.Equal(at(785 * time.Second)) {
+			t.Errorf("completion read at +%v, want +785s", got.Sub(t0))
 		}
 	})
 	t.Run("alarms and a scaled-up breaker are watched at the interval; rolling is not", func(t *testing.T) {

@@ -125,7 +125,7 @@ func (d *deployer) learn(ctx context.Context, cfg config, tr *tracker, sched *po
 	if !sched.lastAt.IsZero() {
 		gap = now.Sub(sched.lastAt)
 	}
-	evs, sd := d.observeStage(ctx, cfg, tr, svc, changed, sched.wantsStage(svc, ours), sched.stageMayChange(svc, ours, now), gap, now)
+	evs, sd := d.observeStage(ctx, cfg, tr, svc, changed, sched.wantsStage(svc, ours, now), sched.stageMayChange(svc, ours, now), gap, now)
 	d.emit(cfg, evs...)
 	if sd != nil {
 		sched.noteStage(valueOf(sd.ServiceDeploymentArn), sd.LifecycleStage, valueOf(sd.UpdatedAt), ours, now)
