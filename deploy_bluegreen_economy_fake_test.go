@@ -12,6 +12,8 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
+	"github.com/aws/smithy-go"
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -347,5 +349,33 @@ func TestBlueGreenStagesReportedWithinWatch(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// refusingAttributes is an ELB client whose DescribeTargetGroupAttributes
+// is refused (no IAM permission).
+type refusingAttributes struct{ ecsdeploy.LoadBalancerAPI }
+
+func (refusingAttributes) DescribeTargetGroupAttributes(context.Context, *elbv2.DescribeTargetGroupAttributesInput, ...func(*elbv2.Options)) (*elbv2.DescribeTargetGroupAttributesOutput, error) {
+	return nil, &smithy.GenericAPIError{Code: "AccessDenied", Message: "not authorized to perform: elasticloadbalancing:DescribeTargetGroupAttributes"}
+}
+
+// TestBlueGreenWithoutDeregistrationDelay: when the deregistration delay
+// cannot be read, a blue/green deploy still completes and returns within
+// one poll of the clean-up (it reads every poll through the clean-up).
+func TestBlueGreenWithoutDeregistrationDelay(t *testing.T) {
+	e := fake.New()
+	w := newBGWorld(t, e, e, ecsdeploy.WithLoadBalancers(refusingAttributes{e.ELBv2()}))
+	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
+	blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+	before, start := e.CallCounts(), e.Now()
+	if _, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}); err != nil {
+		t.Fatal(err)
+	}
+	calls := delta(before, e.CallCounts())
+	cleaned := lastStopped(t, e, blueTD)
+	t.Logf("deploy took %v, returned %v after the clean-up, calls %v", e.Now().Sub(start), e.Now().Sub(cleaned), calls)
+	if cleaned.IsZero() || e.Now().Before(cleaned) || e.Now().Sub(cleaned) > 5*time.Second {
+		t.Fatalf("returned at +%v, blue's last task stopped at +%v", e.Now().Sub(start), cleaned.Sub(start))
 	}
 }
