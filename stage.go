@@ -19,9 +19,10 @@ type serviceDeploymentReader interface {
 // StageEvent reports the lifecycle stage a blue/green (BLUE_GREEN, LINEAR
 // or CANARY) service deployment entered, as DescribeServiceDeployments
 // shows it: SCALE_UP, TEST_TRAFFIC_SHIFT, PRODUCTION_TRAFFIC_SHIFT,
-// BAKE_TIME, CLEAN_UP, ... The Deployer reads the stage only for such
+// BAKE_TIME, CLEAN_UP, ... The Deployer reports the stage only for such
 // services, only when events are reported (WithEvents) and only when its
-// API describes service deployments. A stage is reported within the
+// API describes service deployments (it also reads the stage, without
+// reporting it, where its poll schedule needs it). A stage is reported within the
 // watch interval (12 polls, 1 minute at the default 5 s) of its start;
 // one that ends sooner may be missed (the stages that pass at one
 // instant, such as POST_SCALE_UP, always are).
