@@ -246,11 +246,12 @@ func blueGreenWaitsForCleanUp(t *testing.T, w *bgWorld) {
 	}
 	stages := lifecycleStages(w.events)
 	t.Logf("blue/green deploy took %v (virtual), clean-up done %v after the update, calls %v, stages %v", took, cleaned.Sub(start), calls, stages)
-	// The poll schedule knows the bake: no reads for the 5 minutes of it
-	// (poll_bluegreen.go); one read per 5 s poll otherwise.
-	polls := int((took-5*time.Minute)/(5*time.Second)) + 4
-	if calls["UpdateService"] != 1 || calls["RegisterTaskDefinition"] != 1 || calls["DescribeServices"] > polls || calls["DescribeServiceDeployments"] > polls/4 {
-		t.Fatalf("calls %v, want 1 update, at most %d DescribeServices (one per 5 s poll outside the bake) and %d DescribeServiceDeployments", calls, polls, polls/4)
+	// The poll schedule knows the bake and the clean-up's drain: one read
+	// per watch interval (1 min) and a few around the predicted instants
+	// (poll_bluegreen.go; the figures: TestBlueGreenEconomy).
+	polls := int(took/time.Minute) + 8
+	if calls["UpdateService"] != 1 || calls["RegisterTaskDefinition"] != 1 || calls["DescribeServices"] > polls || calls["DescribeServiceDeployments"] > polls/2 {
+		t.Fatalf("calls %v, want 1 update, at most %d DescribeServices (one per minute and 8 more) and %d DescribeServiceDeployments", calls, polls, polls/2)
 	}
 	want := []string{"SCALE_UP", "BAKE_TIME", "CLEAN_UP"}
 	if len(stages) < 3 || !containsInOrder(stages, want) {
@@ -455,8 +456,9 @@ func TestDeploySwitchesRollingServiceToBlueGreen(t *testing.T) {
 
 // TestDeployBlueGreenSecondDeployLearnsTheCleanUp: the second blue/green
 // deploy of a service reads the service less: the schedule predicts the
-// clean-up (blue's drain) from the first one's events, and still returns
-// within one poll of the clean-up.
+// part of the clean-up beyond the deregistration delay (blue's tasks
+// stopping) from the first one's events, and still returns within one
+// poll of the clean-up.
 func TestDeployBlueGreenSecondDeployLearnsTheCleanUp(t *testing.T) {
 	e := fake.New()
 	w := newBGWorld(t, e, e)
@@ -475,7 +477,7 @@ func TestDeployBlueGreenSecondDeployLearnsTheCleanUp(t *testing.T) {
 		}
 		t.Logf("deploy %d: %v, %d DescribeServices, returned %v after the clean-up", i+1, e.Now().Sub(start), reads[i], e.Now().Sub(cleaned))
 	}
-	if reads[1] >= reads[0]/2 {
-		t.Fatalf("DescribeServices %v: the second deploy should read at most half as often as the first", reads)
+	if reads[1] >= reads[0] {
+		t.Fatalf("DescribeServices %v: the second deploy should read less than the first", reads)
 	}
 }
