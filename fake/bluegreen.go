@@ -22,13 +22,18 @@ import (
 //     that does not serve production: the alternate target group, or the
 //     service's own after a blue/green deployment made the alternate one
 //     production (the groups swap roles deployment after deployment);
-//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold)
-//     and may run green's at 100% of desiredCount beside them;
+//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold;
+//     at most desiredCount of them: a lower desiredCount scales blue in
+//     too) and may run green's at 100% of desiredCount beside them, and
+//     green does not complete (plan.Service.Staging);
 //   - the test and production listener rules' forward weights move to
 //     green (100, blue 0) in TEST_TRAFFIC_SHIFT and
 //     PRODUCTION_TRAFFIC_SHIFT (LINEAR and CANARY: production in steps,
 //     shiftsOf), through the ELBv2 fake's rule update
-//     (setRuleActionsLocked), and back to blue on a rollback.
+//     (setRuleActionsLocked), and back to blue on a rollback;
+//   - a rule or target group deleted under the deployment fails the stage
+//     whose ELB call needs it, and the service rolls back
+//     (bluegreen_elb.go).
 //
 // The first deployment of a blue/green service has no blue to replace:
 // it passes the same stages into the group the production rule does not
