@@ -129,7 +129,9 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		if err := e.InjectFault(fake.Fault{Image: "nginx:1", Action: fake.FaultExit, ExitCode: 1, After: 10 * time.Second}); err != nil {
 			t.Fatal(err)
 		}
-		in := w.serviceInput(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(20).CircuitBreaker(true) })
+		in := w.serviceInput(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+			return b.BlueGreen(20).CircuitBreaker(true)
+		})
 		before, start := e.CallCounts(), e.Now()
 		_, err := w.d.CreateService(t.Context(), in)
 		checkCreateFailure(t, e, err, before, start)
@@ -195,5 +197,38 @@ func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]
 	svc := describeService(t, e, "web")
 	if len(svc.Deployments) != 1 || svc.Deployments[0].RolloutState != types.DeploymentRolloutStateFailed {
 		t.Fatalf("deployments %+v, want the failed first deployment alone", svc.Deployments)
+	}
+}
+
+// TestBlueGreenCreateThenWait: Wait on a blue/green service created with
+// WithNoWait follows its first deployment on the same blue/green schedule
+// as CreateService (within one read and createMaxReads), and returns
+// within one poll of its completion.
+func TestBlueGreenCreateThenWait(t *testing.T) {
+	for _, st := range bgStrategies {
+		t.Run(st.name, func(t *testing.T) {
+			e := fake.New()
+			w := newBGWorld(t, e, e)
+			in := w.serviceInput(t, st.set)
+			before, start := e.CallCounts(), e.Now()
+			if _, err := w.d.CreateService(t.Context(), in, ecsdeploy.WithNoWait()); err != nil {
+				t.Fatal(err)
+			}
+			res, err := w.d.Wait(t.Context(), "prod", "web")
+			if err != nil {
+				t.Fatal(err)
+			}
+			calls := delta(before, e.CallCounts())
+			completed := completionEventAt(t, describeService(t, e, "web"))
+			t.Logf("%s create, then Wait: %v (virtual), returned %v after the completion, calls %v", st.name, e.Now().Sub(start), e.Now().Sub(completed), calls)
+			if res.Deployment == nil || res.Deployment.RolloutState != types.DeploymentRolloutStateCompleted || completed.IsZero() ||
+				e.Now().Sub(completed) > 5*time.Second {
+				t.Fatalf("Wait returned at +%v, the deployment completed at +%v: want within one poll after it", e.Now().Sub(start), completed.Sub(start))
+			}
+			// Wait reads the service once before its schedule starts.
+			if bound := createMaxReads[st.name]; calls["DescribeServices"] > bound[0]+1 || calls["DescribeServiceDeployments"] > bound[1]+1 {
+				t.Errorf("calls %v, want at most %d DescribeServices and %d DescribeServiceDeployments", calls, bound[0]+1, bound[1]+1)
+			}
+		})
 	}
 }
