@@ -12,6 +12,7 @@ import (
 	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
@@ -123,9 +124,9 @@ func completionEventAt(t testing.TB, svc types.Service) time.Time {
 // the rollback."). CreateService says so, without waiting for a rollback,
 // within the watch interval of ECS's "deployment failed" event.
 func TestBlueGreenCreateFailure(t *testing.T) {
-	t.Run("circuit breaker", func(t *testing.T) {
+	breaker := func(t *testing.T, api func(*fake.ECS) ecsdeploy.API, quoted bool) {
 		e := fake.New()
-		w := newBGWorld(t, e, e)
+		w := newBGWorld(t, e, api(e))
 		if err := e.InjectFault(fake.Fault{Image: "nginx:1", Action: fake.FaultExit, ExitCode: 1, After: 10 * time.Second}); err != nil {
 			t.Fatal(err)
 		}
@@ -134,7 +135,34 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		})
 		before, start := e.CallCounts(), e.Now()
 		_, err := w.d.CreateService(t.Context(), in)
-		checkCreateFailure(t, e, err, before, start)
+		checkCreateFailure(t, e, err, before, start, quoted)
+	}
+	t.Run("circuit breaker", func(t *testing.T) {
+		breaker(t, func(e *fake.ECS) ecsdeploy.API { return e }, true)
+	})
+	// An API without DescribeServiceDeployments: the configuration's
+	// rollback, with the failed deployment alone, tells.
+	t.Run("circuit breaker, no service deployments", func(t *testing.T) {
+		breaker(t, func(e *fake.ECS) ecsdeploy.API { return struct{ ecsdeploy.API }{e} }, false)
+	})
+	// A listener rule deleted under the first deployment fails its test
+	// traffic shift; ECS rolls back whatever the circuit breaker says
+	// (off here), and has nothing to roll back to.
+	t.Run("deleted test rule", func(t *testing.T) {
+		e := fake.New()
+		w := newBGWorld(t, e, e)
+		in := w.serviceInput(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(20) })
+		before, start := e.CallCounts(), e.Now()
+		clock := &triggerClock{e: e, at: start.Add(time.Second), fn: func() {
+			if _, err := e.ELBv2().DeleteRule(context.Background(), &elbv2.DeleteRuleInput{RuleArn: aws.String(w.alb.test)}); err != nil {
+				t.Error(err)
+			}
+		}}
+		_, err := w.d.CreateService(t.Context(), in, ecsdeploy.WithClock(clock))
+		if !clock.done {
+			t.Fatalf("rule not deleted; CreateService: %v", err)
+		}
+		checkCreateFailure(t, e, err, before, start, true)
 	})
 	t.Run("alarm", func(t *testing.T) {
 		e := fake.New()
@@ -165,14 +193,15 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		if !errors.As(err, &ae) {
 			t.Fatalf("CreateService: %v, want an *AlarmFailedError", err)
 		}
-		checkCreateFailure(t, e, err, before, start)
+		checkCreateFailure(t, e, err, before, start, true)
 	})
 }
 
 // checkCreateFailure checks that CreateService, which returned err,
-// reported the failed first deployment with no rollback, and saw ECS's
+// reported the failed first deployment with no rollback (quoting the
+// service deployment's ROLLBACK_FAILED status when quoted), and saw ECS's
 // "deployment failed" event within the watch interval.
-func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time) {
+func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time, quoted bool) {
 	t.Helper()
 	var fe *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &fe) {
@@ -188,8 +217,11 @@ func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]
 	if fe.RollbackStarted || fe.RolledBack || !errors.Is(fe.RollbackErr, ecsdeploy.ErrNoRollbackCandidate) || calls["UpdateService"] != 0 {
 		t.Fatalf("failure %+v, calls %v: want no rollback, RollbackErr ErrNoRollbackCandidate, no update", fe, calls)
 	}
-	for _, want := range []string{"not rolled back: ECS found nothing to roll back to", "the service's first deployment", "ROLLBACK_FAILED",
+	for i, want := range []string{"not rolled back: ECS found nothing to roll back to", "the service's first deployment", "ROLLBACK_FAILED",
 		"No rollback candidate was found to run the rollback."} {
+		if i >= 2 && !quoted {
+			break
+		}
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not say %q", err, want)
 		}
