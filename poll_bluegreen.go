@@ -23,7 +23,6 @@ func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bo
 	if dc == nil {
 		return 0, false
 	}
-	minutes := func(p *int32) time.Duration { return time.Duration(max(valueOf(p), 0)) * time.Minute }
 	switch dc.Strategy {
 	case types.DeploymentStrategyBlueGreen:
 	case types.DeploymentStrategyCanary:
@@ -40,6 +39,9 @@ func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bo
 	}
 	return d + minutes(dc.BakeTimeInMinutes), true
 }
+
+// minutes is a configuration's count of minutes (unset or negative: 0).
+func minutes(p *int32) time.Duration { return time.Duration(max(valueOf(p), 0)) * time.Minute }
 
 // bakeAllowance is how much longer than the timeout a wait for the
 // PRIMARY deployment of svc (an update's or a creation's response) may
@@ -182,18 +184,18 @@ func (s *pollSchedule) stageMayChange(svc *types.Service, ours *types.Deployment
 	if !s.predict || !blueGreenActive(svc, ours) || s.bg.stageRead.IsZero() {
 		return true
 	}
-	dc := svc.DeploymentConfiguration
+	c, ok := s.predictedCleanup(svc)
 	switch o := stageOrder(s.bg.stage); {
-	case o < 0 || o <= stageOrder(types.ServiceDeploymentLifecycleStageScaleUp):
-		return true
+	case !ok:
+		return true // green scales up, or an unknown stage
+	case o == stageOrder(types.ServiceDeploymentLifecycleStageCleanUp):
+		return false
 	case o <= stageOrder(types.ServiceDeploymentLifecycleStageProductionTrafficShift):
-		d, _ := blueGreenMinimum(dc)
-		return !now.Before(s.bg.stageFrom.Add(d - time.Duration(max(valueOf(dc.BakeTimeInMinutes), 0))*time.Minute))
-	case o < stageOrder(types.ServiceDeploymentLifecycleStageCleanUp):
-		c, _ := s.predictedCleanup(svc)
-		return !now.Before(c)
+		// The traffic shifts end where BAKE_TIME begins: bakeTimeInMinutes
+		// before the clean-up.
+		c = c.Add(-minutes(svc.DeploymentConfiguration.BakeTimeInMinutes))
 	}
-	return false
+	return !now.Before(c)
 }
 
 // noteStage records a reading at now of ours's service deployment arn:
@@ -297,7 +299,7 @@ func (s *pollSchedule) predictedCleanup(svc *types.Service) (time.Time, bool) {
 		d, _ := blueGreenMinimum(dc)
 		return s.bg.stageFrom.Add(d), true
 	case o < stageOrder(types.ServiceDeploymentLifecycleStageCleanUp):
-		return s.bg.stageFrom.Add(time.Duration(max(valueOf(dc.BakeTimeInMinutes), 0)) * time.Minute), true
+		return s.bg.stageFrom.Add(minutes(dc.BakeTimeInMinutes)), true
 	default:
 		return s.bg.stageFrom, true
 	}
