@@ -155,13 +155,7 @@ func (c *computation) schedule() {
 				continue
 			}
 			if surplus := ds.counts[condStarting] + ds.counts[condHealthy] - desired; surplus > 0 {
-				var good []*taskState
-				for _, ts := range ds.tasks {
-					if ts.cond == condStarting || ts.cond == condHealthy {
-						good = append(good, ts)
-					}
-				}
-				stopScaling(sel.pickByProgress(good, surplus, &budget))
+				stopScaling(sel.pickByProgress(goodTasks(ds), surplus, &budget))
 			}
 		}
 	}
@@ -169,13 +163,7 @@ func (c *computation) schedule() {
 	// 3. Primary tasks above desiredCount, those that have made the least
 	// progress first (progress.go).
 	if surplus := pGood - desired; surplus > 0 {
-		var good []*taskState
-		for _, ts := range p.tasks {
-			if ts.cond == condStarting || ts.cond == condHealthy {
-				good = append(good, ts)
-			}
-		}
-		stopScaling(sel.pickByProgress(good, surplus, &budget))
+		stopScaling(sel.pickByProgress(goodTasks(p), surplus, &budget))
 	}
 
 	// 4. Still above maximumPercent (desiredCount was lowered while tasks
@@ -256,6 +244,18 @@ func (c *computation) oldAlive() []*taskState {
 	}
 	c.buf.old = old
 	return old
+}
+
+// goodTasks is ds's starting and healthy tasks, in ds's order: those
+// a scale-in picks from (steps 2c and 3).
+func goodTasks(ds *depState) []*taskState {
+	var good []*taskState
+	for _, ts := range ds.tasks {
+		if ts.cond == condStarting || ts.cond == condHealthy {
+			good = append(good, ts)
+		}
+	}
+	return good
 }
 
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
