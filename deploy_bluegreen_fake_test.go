@@ -153,28 +153,16 @@ func newBGWorld(t testing.TB, e *fake.ECS, api ecsdeploy.API, opts ...ecsdeploy.
 // blue, in web-tg-2).
 func (w *bgWorld) create(t testing.TB, strategy func(*ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder) {
 	t.Helper()
-	td := webTD("nginx:1")
-	if _, err := w.d.Register(context.Background(), td); err != nil {
-		t.Fatal(err)
-	}
-	b := ecsdeploy.NewService("web").Cluster("prod").ForTaskDefinition(td).DesiredCount(2).Fargate().
-		Network([]string{"subnet-0123456789abcdef0"}, nil, false).
-		BlueGreenLoadBalancer(w.alb.tg, "app", 80, w.alb.routing())
-	in, err := strategy(b).Build()
-	if err != nil {
-		t.Fatal(err)
-	}
+	in := w.serviceInput(t, strategy)
 	if _, err := w.d.CreateService(context.Background(), in); err != nil {
 		t.Fatal(err)
 	}
 	if in.DeploymentConfiguration == nil || in.DeploymentConfiguration.Strategy == "" || in.DeploymentConfiguration.Strategy == types.DeploymentStrategyRolling {
 		return
 	}
-	for waited := time.Duration(0); describeService(t, w.e, "web").Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted; waited += 5 * time.Second {
-		if waited > 2*time.Hour {
-			t.Fatal("the first blue/green deployment did not complete")
-		}
-		w.e.Advance(5 * time.Second)
+	// CreateService waited for the first deployment's completion.
+	if d := describeService(t, w.e, "web").Deployments; len(d) != 1 || d[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("the first blue/green deployment did not complete: %+v", d)
 	}
 	w.alb.blue, w.alb.green = w.alb.alt, w.alb.tg
 }
