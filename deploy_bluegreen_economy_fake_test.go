@@ -205,11 +205,7 @@ func TestBlueGreenFailureDuringBakeSeenWithinWatch(t *testing.T) {
 		e := fake.New()
 		w := newBGWorld(t, e, e)
 		cw := e.CloudWatch()
-		if _, err := cw.PutMetricAlarm(t.Context(), &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("web-5xx"), Namespace: aws.String("App"),
-			MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
-			Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
-			t.Fatal(err)
-		}
+		putAlarm(t, e)
 		w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
 			return b.BlueGreen(20).DeploymentAlarms(true, "web-5xx")
 		})

@@ -200,6 +200,17 @@ func TestDeployBlueGreenWaitsForCleanUp(t *testing.T) {
 	})
 }
 
+// putAlarm creates CloudWatch alarm web-5xx in e (sum of App/Errors over
+// one 60 s period above 5), the deployment alarm the tests set off.
+func putAlarm(t testing.TB, e *fake.ECS) {
+	t.Helper()
+	if _, err := e.CloudWatch().PutMetricAlarm(context.Background(), &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("web-5xx"), Namespace: aws.String("App"),
+		MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
+		Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
+		t.Fatal(err)
+	}
+}
+
 func blueGreenWaitsForCleanUp(t *testing.T, w *bgWorld) {
 	e := w.e
 	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
@@ -374,11 +385,7 @@ func TestDeployBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 	e := fake.New()
 	w := newBGWorld(t, e, e)
 	cw := e.CloudWatch()
-	if _, err := cw.PutMetricAlarm(t.Context(), &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("web-5xx"), Namespace: aws.String("App"),
-		MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
-		Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
-		t.Fatal(err)
-	}
+	putAlarm(t, e)
 	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
 		return b.BlueGreen(10).DeploymentAlarms(true, "web-5xx")
 	})
