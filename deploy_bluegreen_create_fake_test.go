@@ -16,7 +16,6 @@ import (
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
-	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
 )
 
 // createMaxReads is the most DescribeServices and DescribeServiceDeployments
@@ -57,15 +56,7 @@ func (w *bgWorld) serviceInput(t testing.TB, strategy func(*ecsdeploy.ServiceBui
 func TestBlueGreenCreateEconomy(t *testing.T) {
 	for _, st := range bgStrategies {
 		t.Run(st.name, func(t *testing.T) {
-			t.Run("InProcess", func(t *testing.T) {
-				e := fake.New()
-				blueGreenCreateEconomy(t, newBGWorld(t, e, e), st)
-			})
-			t.Run("OverHTTP", func(t *testing.T) {
-				srv := faketest.NewServer(t)
-				api := srv.NewClient(func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} })
-				blueGreenCreateEconomy(t, newBGWorld(t, srv.ECS, api, ecsdeploy.WithLoadBalancers(srv.NewELBv2Client())), st)
-			})
+			inProcessAndOverHTTP(t, func(t *testing.T, w *bgWorld) { blueGreenCreateEconomy(t, w, st) })
 		})
 	}
 }

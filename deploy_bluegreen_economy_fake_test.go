@@ -17,7 +17,6 @@ import (
 
 	"github.com/ecsdeploy/ecsdeploy"
 	"github.com/ecsdeploy/ecsdeploy/fake"
-	"github.com/ecsdeploy/ecsdeploy/fake/faketest"
 )
 
 // bgWatch is the longest the Deployer goes without reading a blue/green
@@ -54,15 +53,7 @@ var bgStrategies = []bgStrategy{
 func TestBlueGreenEconomy(t *testing.T) {
 	for _, st := range bgStrategies {
 		t.Run(st.name, func(t *testing.T) {
-			t.Run("InProcess", func(t *testing.T) {
-				e := fake.New()
-				blueGreenEconomy(t, newBGWorld(t, e, e), st)
-			})
-			t.Run("OverHTTP", func(t *testing.T) {
-				srv := faketest.NewServer(t)
-				api := srv.NewClient(func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} })
-				blueGreenEconomy(t, newBGWorld(t, srv.ECS, api, ecsdeploy.WithLoadBalancers(srv.NewELBv2Client())), st)
-			})
+			inProcessAndOverHTTP(t, func(t *testing.T, w *bgWorld) { blueGreenEconomy(t, w, st) })
 		})
 	}
 }

@@ -189,14 +189,21 @@ func lastStopped(t testing.TB, e *fake.ECS, td string) time.Time {
 // Over HTTP the Deployer reads the fake through the Go SDK's ECS and ELB
 // clients (faketest.Server), and sees the same.
 func TestDeployBlueGreenWaitsForCleanUp(t *testing.T) {
+	inProcessAndOverHTTP(t, blueGreenWaitsForCleanUp)
+}
+
+// inProcessAndOverHTTP runs fn on a bgWorld whose Deployer reads the fake
+// in process (subtest InProcess) and over HTTP through the Go SDK's ECS
+// and ELB clients (faketest.Server; subtest OverHTTP).
+func inProcessAndOverHTTP(t *testing.T, fn func(*testing.T, *bgWorld)) {
 	t.Run("InProcess", func(t *testing.T) {
 		e := fake.New()
-		blueGreenWaitsForCleanUp(t, newBGWorld(t, e, e))
+		fn(t, newBGWorld(t, e, e))
 	})
 	t.Run("OverHTTP", func(t *testing.T) {
 		srv := faketest.NewServer(t)
 		api := srv.NewClient(func(o *ecs.Options) { o.Retryer = aws.NopRetryer{} })
-		blueGreenWaitsForCleanUp(t, newBGWorld(t, srv.ECS, api, ecsdeploy.WithLoadBalancers(srv.NewELBv2Client())))
+		fn(t, newBGWorld(t, srv.ECS, api, ecsdeploy.WithLoadBalancers(srv.NewELBv2Client())))
 	})
 }
 
