@@ -40,13 +40,7 @@ func (r *runner) act(ctx context.Context) error {
 		return r.changeLoad(s)
 	case p < 0.8:
 		kind = "scale"
-		for range 10 {
-			d := max(1, s.base/2+int32(r.rng.IntN(int(s.base)+1)))
-			if feasible(d, s.minPct, s.maxPct) {
-				s.desired = d
-				break
-			}
-		}
+		s.rescale(r.rng)
 		in.DesiredCount = aws.Int32(s.desired)
 		r.disturbed[s.name] = true // two scales in one step can leave desired as it was
 	default:

@@ -167,12 +167,7 @@ func (r *runner) actBlueGreen(ctx context.Context) error {
 			// follows it, blue keeps its tasks until CLEAN_UP
 			// (docs/ecs-semantics.md, "Blue/green deployments").
 			r.rep.Actions["bg-scale"]++
-			for range 10 {
-				if d := max(1, s.base/2+int32(rng.IntN(int(s.base)+1))); feasible(d, s.minPct, s.maxPct) {
-					s.desired = d
-					break
-				}
-			}
+			s.rescale(rng)
 			in.DesiredCount = aws.Int32(s.desired)
 			r.disturbed[s.name] = true
 			if err := r.call(ctx, "UpdateService", func() error {

@@ -3,6 +3,7 @@ package chaos
 import (
 	"context"
 	"fmt"
+	"math/rand/v2"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
@@ -42,6 +43,18 @@ type svcState struct {
 // task above desired, or stop one below it.
 func feasible(desired, minPct, maxPct int32) bool {
 	return maxTasks(desired, maxPct) > desired || minHealthy(desired, minPct) < desired
+}
+
+// rescale picks s's next desiredCount from rng: between half and one and
+// a half times its initial count (at least 1), one its deployment
+// configuration can deploy (feasible; after 10 tries, the count is kept).
+func (s *svcState) rescale(rng *rand.Rand) {
+	for range 10 {
+		if d := max(1, s.base/2+int32(rng.IntN(int(s.base)+1))); feasible(d, s.minPct, s.maxPct) {
+			s.desired = d
+			return
+		}
+	}
 }
 
 // registerRevision registers the next revision of s's family with image
