@@ -127,8 +127,7 @@ func blueGreenActive(svc *types.Service, ours *types.Deployment) bool {
 	if ours == nil || ours.DesiredCount <= 0 || ours.RolloutState != types.DeploymentRolloutStateInProgress {
 		return false
 	}
-	_, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	return ok && (replacesAnother(svc, valueOf(ours.Id)) || firstBlueGreen(svc, ours))
+	return blueGreenFamily(svc) && (replacesAnother(svc, valueOf(ours.Id)) || firstBlueGreen(svc, ours))
 }
 
 // firstBlueGreen reports whether ours is the only deployment svc lists:
