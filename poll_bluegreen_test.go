@@ -129,6 +129,26 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 			t.Errorf("completion read at +%v, want +785s", got.Sub(t0))
 		}
 	})
+	t.Run("a canary's stage may change when its canary bake ends, and not in CLEAN_UP", func(t *testing.T) {
+		s := newPollSchedule(cfg, nil, history{})
+		svc, ours := bgSvc(2)
+		svc.DeploymentConfiguration.Strategy = types.DeploymentStrategyCanary
+		svc.DeploymentConfiguration.CanaryConfiguration = &types.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(2)}
+		// PRODUCTION_TRAFFIC_SHIFT, stamped at +184 s: BAKE_TIME begins
+		// after the canary's 2-minute bake (+304 s), the clean-up 5
+		// minutes later (+604 s).
+		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageProductionTrafficShift, at(184*time.Second), ours, at(185*time.Second))
+		if s.stageMayChange(svc, ours, at(303*time.Second)) || !s.stageMayChange(svc, ours, at(304*time.Second)) {
+			t.Error("in the production shift the stage may change before the canary bake ends, or not once it did")
+		}
+		if c, ok := s.predictedCleanup(svc); !ok || !c.Equal(at(604*time.Second)) {
+			t.Errorf("predicted clean-up at +%v (%v), want +604s", c.Sub(t0), ok)
+		}
+		s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageCleanUp, at(604*time.Second), ours, at(605*time.Second))
+		if s.stageMayChange(svc, ours, at(700*time.Second)) {
+			t.Error("CLEAN_UP's stage may change: it ends with the completion, which the service shows")
+		}
+	})
 	t.Run("alarms and a scaled-up breaker are watched at the interval; rolling is not", func(t *testing.T) {
 		svc, ours := bgSvc(2)
 		svc.DeploymentConfiguration.Alarms = &types.DeploymentAlarms{Enable: true, AlarmNames: []string{"a"}}
