@@ -3,6 +3,8 @@ package ecsdeploy_test
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -481,5 +483,44 @@ func TestDeployBlueGreenSecondDeployLearnsTheCleanUp(t *testing.T) {
 	}
 	if reads[1] >= reads[0] {
 		t.Fatalf("DescribeServices %v: the second deploy should read less than the first", reads)
+	}
+}
+
+// TestDeployBlueGreenDeletedRuleRollbackNamed: the test listener rule
+// deleted under a second deployment fails its TEST_TRAFFIC_SHIFT and ECS
+// rolls back with no circuit breaker configured; Deploy reports the
+// rollback as a lifecycle stage's (RollbackBy "lifecycle-stage", ECS's
+// "lifecycle hook(s) failed" reason), not the circuit breaker's, and
+// with WithRollback awaits ECS's rollback rather than starting its own.
+func TestDeployBlueGreenDeletedRuleRollbackNamed(t *testing.T) {
+	for _, rollback := range []bool{false, true} {
+		t.Run(fmt.Sprintf("WithRollback=%v", rollback), func(t *testing.T) {
+			e := fake.New()
+			w := newBGWorld(t, e, e)
+			w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
+			blueTD := aws.ToString(describeService(t, e, "web").TaskDefinition)
+			before := e.CallCounts()
+			clock := &triggerClock{e: e, at: e.Now().Add(time.Second), fn: func() {
+				if _, err := e.ELBv2().DeleteRule(context.Background(), &elbv2.DeleteRuleInput{RuleArn: aws.String(w.alb.test)}); err != nil {
+					t.Error(err)
+				}
+			}}
+			opts := []ecsdeploy.Option{ecsdeploy.WithClock(clock)}
+			if rollback {
+				opts = append(opts, ecsdeploy.WithRollback())
+			}
+			_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, opts...)
+			var fe *ecsdeploy.DeploymentFailedError
+			if !clock.done || !errors.As(err, &fe) {
+				t.Fatalf("Deploy: %v, want a *DeploymentFailedError after the rule's deletion", err)
+			}
+			if !fe.RollbackStarted || fe.RollbackBy != "lifecycle-stage" || fe.RollbackTaskDefinition != blueTD || fe.RolledBack != rollback ||
+				!strings.Contains(err.Error(), "TEST_TRAFFIC_SHIFT lifecycle hook(s) failed") || !strings.Contains(err.Error(), " (lifecycle-stage) to web:1") {
+				t.Fatalf("Deploy: %v (%+v), want ECS's rollback to %s by the failed stage", err, fe, blueTD)
+			}
+			if n := delta(before, e.CallCounts())["UpdateService"]; n != 1 {
+				t.Fatalf("%d UpdateService, want 1: ECS rolled back, the Deployer starts no rollback of its own", n)
+			}
+		})
 	}
 }

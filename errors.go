@@ -195,8 +195,11 @@ type DeploymentFailedError struct {
 	// RollbackBy is "circuit-breaker", "alarm" (ECS rolled back because a
 	// deployment alarm failed the deployment), "outside" (someone else
 	// rolled the deployment back, e.g. StopServiceDeployment ROLLBACK: ECS
-	// wrote no "deployment failed" event, only "rolling back to") or
-	// "deployer" when RollbackStarted.
+	// wrote no "deployment failed" event, only "rolling back to"),
+	// "lifecycle-stage" (a blue/green lifecycle stage failed, e.g. its ELB
+	// call on a listener rule deleted meanwhile: ECS rolls back whatever
+	// the circuit breaker says; the reason reads "... lifecycle hook(s)
+	// failed. ...") or "deployer" when RollbackStarted.
 	RollbackBy string
 	// RollbackTaskDefinition is the task definition rolled back to.
 	RollbackTaskDefinition string

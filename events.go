@@ -100,8 +100,8 @@ type RollbackEvent struct {
 	At time.Time
 	// Service is the service name.
 	Service string
-	// By is "circuit-breaker", "alarm" or "deployer", as
-	// DeploymentFailedError.RollbackBy.
+	// By is "circuit-breaker", "alarm", "outside", "lifecycle-stage" or
+	// "deployer", as DeploymentFailedError.RollbackBy.
 	By string
 	// DeploymentID is the rollback deployment's id.
 	DeploymentID string

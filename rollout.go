@@ -285,6 +285,8 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 			e.RollbackBy = "alarm"
 		case o.byOutside:
 			e.RollbackBy = "outside"
+		case o.byStage:
+			e.RollbackBy = "lifecycle-stage"
 		}
 		e.RollbackTaskDefinition, e.RollbackDeploymentID = valueOf(rb.TaskDefinition), valueOf(rb.Id)
 		e.RollbackState = rb.RolloutState

@@ -35,6 +35,21 @@ type outcome struct {
 	// byOutside: neither did; someone else rolled it back
 	// (rollingBackSince).
 	byOutside bool
+	// byStage: a blue/green lifecycle stage failed it (an ELB call its
+	// stage made failed; ECS rolls back whatever the circuit breaker
+	// says): its reason says so (isStageFailureReason).
+	byStage bool
+}
+
+// stageFailureText is in ECS's statusReason of a blue/green deployment
+// rolled back because a lifecycle stage failed: "Service deployment
+// rolled back because TEST_TRAFFIC_SHIFT lifecycle hook(s) failed. ..."
+// (Developer Guide, "Troubleshooting Amazon ECS blue/green deployments").
+const stageFailureText = " lifecycle hook(s) failed"
+
+// isStageFailureReason reports whether reason is such a stage's failure.
+func isStageFailureReason(reason string) bool {
+	return strings.Contains(reason, stageFailureText)
 }
 
 // deploymentOutcome judges deployment id in svc: COMPLETED is success;
@@ -67,7 +82,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		if r != "" {
 			o.reason = r
 		}
-		o.byAlarm = isAlarmReason(r)
+		o.byAlarm, o.byStage = isAlarmReason(r), isStageFailureReason(r)
 		return o
 	case ours == nil:
 		return outcome{kind: outcomeFailed, reason: fmt.Sprintf("deployment %s is no longer listed", id)}
@@ -92,6 +107,7 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 			o.rolledBackTo, o.byOutside = other, true
 		}
 		o.byAlarm = isAlarmReason(o.reason) || isAlarmReason(ev)
+		o.byStage = isStageFailureReason(o.reason) || isStageFailureReason(ev)
 	case "":
 		// No rollout state (older services): steady means the only
 		// deployment, PRIMARY, with every desired task running.
@@ -126,6 +142,9 @@ func failedEventReason(svc *types.Service, id string) string {
 			if strings.HasPrefix(rest, "alarm detected") {
 				// A deployment alarm failed it, not the circuit breaker.
 				return alarmReasonPrefix + rest
+			}
+			if isStageFailureReason(rest) {
+				return rest // a lifecycle stage failed it: ECS's statusReason
 			}
 			return "ECS deployment circuit breaker: " + rest
 		}
