@@ -120,7 +120,7 @@ func TestCallLogBoundedByBytes(t *testing.T) {
 			resp.Body.Close()
 		}
 	})
-	t.Logf("other client during 50 more large requests and 20 pages of 1000 calls: %d calls, p50 %v, worst %v", p.calls, p.p50, p.worst)
+	t.Logf("other client during 50 more large requests and 20 pages of 1000 calls: %v", p)
 	if p.failures > 0 || p.worst > otherClientBound(time.Second) {
 		t.Errorf("other client: %d failures, worst %v, want none and < 1 s", p.failures, p.worst)
 	}

@@ -96,12 +96,12 @@ func TestCatchUpLetsOtherClientsIn(t *testing.T) {
 		}
 		return true
 	})
-	t.Logf("20 virtual minutes of crash loop in %v; other client: %d calls, p50 %v, worst %v, %d intermediate virtual times seen",
-		advanced.Round(time.Millisecond), p.calls, p.p50, p.worst, distinct)
+	t.Logf("20 virtual minutes of crash loop in %v; other client: %v; %d intermediate virtual times seen",
+		advanced.Round(time.Millisecond), p, distinct)
 	if p.failures > 0 || p.worst > otherClientBound(500*time.Millisecond) {
 		t.Errorf("other client: %d failures, worst %v; want none and every answer within 0.5 s", p.failures, p.worst)
 	}
-	if advanced > 2*p.worst+100*time.Millisecond && distinct == 0 {
+	if advanced-p.stalled > 2*p.worst+100*time.Millisecond && distinct == 0 { // stalls of the process left out, as in p.worst
 		t.Errorf("the other client saw no intermediate virtual time during a %v catch-up", advanced)
 	}
 }
