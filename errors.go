@@ -193,8 +193,10 @@ type DeploymentFailedError struct {
 	// seen COMPLETED with the service steady. It implies RollbackStarted.
 	RolledBack bool
 	// RollbackBy is "circuit-breaker", "alarm" (ECS rolled back because a
-	// deployment alarm failed the deployment) or "deployer" when
-	// RollbackStarted.
+	// deployment alarm failed the deployment), "outside" (someone else
+	// rolled the deployment back, e.g. StopServiceDeployment ROLLBACK: ECS
+	// wrote no "deployment failed" event, only "rolling back to") or
+	// "deployer" when RollbackStarted.
 	RollbackBy string
 	// RollbackTaskDefinition is the task definition rolled back to.
 	RollbackTaskDefinition string

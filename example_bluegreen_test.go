@@ -40,7 +40,7 @@ func Example_blueGreenDeploy() {
 	if _, err := d.Register(ctx, td); err != nil {
 		panic(err)
 	}
-	if _, err := d.CreateService(ctx, in); err != nil { // the first deployment is a rolling one
+	if _, err := d.CreateService(ctx, in); err != nil { // the first deployment is a blue/green one too (Deploy waits for it)
 		panic(err)
 	}
 	start := e.Now()
@@ -50,6 +50,9 @@ func Example_blueGreenDeploy() {
 	}
 	fmt.Println(res.Status.Deployment.RolloutState, "after", e.Now().Sub(start).Truncate(time.Minute))
 	// Output:
+	// stage SCALE_UP IN_PROGRESS
+	// stage BAKE_TIME IN_PROGRESS
+	// stage CLEAN_UP SUCCESSFUL
 	// stage SCALE_UP IN_PROGRESS
 	// stage BAKE_TIME IN_PROGRESS
 	// stage CLEAN_UP IN_PROGRESS

@@ -2,6 +2,8 @@ package ecsdeploy
 
 import (
 	"math"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
@@ -39,37 +41,19 @@ func blueGreenMinimum(dc *types.DeploymentConfiguration) (d time.Duration, ok bo
 	return d + minutes(dc.BakeTimeInMinutes), true
 }
 
-// blueGreenEarliest is the earliest instant ours, a deployment of a
-// blue/green service replacing another deployment, can complete: its
-// tasks all running (no sooner than runningFrom, or its creation) plus
-// blueGreenMinimum, plus drain, the expected clean-up (4/5 of the time
-// the service's last deployment took from stopping its old tasks to
-// completion, learnHistory; 0 when unknown), which makes it a prediction
-// rather than a bound. It is zero for rolling services and for a
-// deployment with nothing to replace (which deploys as a rolling one).
-func blueGreenEarliest(svc *types.Service, ours *types.Deployment, runningFrom time.Time, drain time.Duration) time.Time {
-	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if !ok || d+drain == 0 || !replacesAnother(svc, valueOf(ours.Id)) {
-		return time.Time{}
-	}
-	return later(valueOf(ours.CreatedAt), runningFrom).Add(d + drain)
-}
-
 // bakeAllowance is how much longer than the timeout a wait for the
-// PRIMARY deployment of svc (an update's response) may take: a blue/green
-// deployment that replaces another spends at least blueGreenMinimum in
-// its bake times, which the user chose and which the timeout (bounding
-// ECS's own work, 15 minutes by default) should not have to cover. It is
-// 0 for rolling services and for a deployment with nothing to replace.
+// PRIMARY deployment of svc (an update's or a creation's response) may
+// take: a blue/green deployment, a service's first one included (it
+// passes the same stages: docs/ecs-semantics.md, "Blue/green
+// deployments"), spends at least blueGreenMinimum in its bake times,
+// which the user chose and which the timeout (bounding ECS's own work, 15
+// minutes by default) should not have to cover. It is 0 for rolling
+// services.
 func bakeAllowance(svc *types.Service) time.Duration {
-	if svc == nil {
+	if svc == nil || findPrimary(svc.Deployments) == nil {
 		return 0
 	}
-	p := findPrimary(svc.Deployments)
-	d, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	if p == nil || !ok || !replacesAnother(svc, valueOf(p.Id)) {
-		return 0
-	}
+	d, _ := blueGreenMinimum(svc.DeploymentConfiguration)
 	return d
 }
 
@@ -83,4 +67,323 @@ func replacesAnother(svc *types.Service, id string) bool {
 		}
 	}
 	return false
+}
+
+// watchSteps is the most fast steps between two reads of a blue/green
+// deployment that replaces another: a failure ECS reports at any time
+// (a deployment alarm, the circuit breaker once green serves traffic, a
+// rollback or a newer deployment started outside) is seen within
+// watchSteps * WithPollInterval of it (1 minute by default), however
+// long the bakes and the clean-up are.
+const watchSteps = 12
+
+// bgKnowledge is what the poll schedule knows of a blue/green deployment
+// beyond DescribeServices: its lifecycle stage, as
+// DescribeServiceDeployments showed it (noteStage), and the deregistration
+// delay of the target groups blue drains from (noteDelay). The poll loop
+// reads them when the schedule asks (wantsStage, wantsDelay).
+type bgKnowledge struct {
+	// arn is the service deployment stage describes.
+	arn string
+	// stage is its last lifecycle stage read, stageFrom the earliest
+	// instant it may have begun, and stageRead when it was read.
+	stage     types.ServiceDeploymentLifecycleStage
+	stageFrom time.Time
+	stageRead time.Time
+	// delays are the deregistration delays read, by target group (a
+	// negative one could not be read).
+	delays map[string]time.Duration
+	// cleanup is the whole clean-up (blue's stop to completion) the
+	// service's last deployment took (history.drain; 0: unknown).
+	cleanup time.Duration
+}
+
+// stageOrder is the position of st among the lifecycle stages (-1: not
+// one a blue/green deployment passes in order).
+func stageOrder(st types.ServiceDeploymentLifecycleStage) int {
+	for i, s := range []types.ServiceDeploymentLifecycleStage{
+		types.ServiceDeploymentLifecycleStagePreScaleUp, types.ServiceDeploymentLifecycleStageScaleUp,
+		types.ServiceDeploymentLifecycleStagePostScaleUp, types.ServiceDeploymentLifecycleStageTestTrafficShift,
+		types.ServiceDeploymentLifecycleStagePostTestTrafficShift, types.ServiceDeploymentLifecycleStageProductionTrafficShift,
+		types.ServiceDeploymentLifecycleStagePostProductionTrafficShift, types.ServiceDeploymentLifecycleStageBakeTime,
+		types.ServiceDeploymentLifecycleStageCleanUp,
+	} {
+		if s == st {
+			return i
+		}
+	}
+	return -1
+}
+
+// blueGreenActive reports whether ours is an IN_PROGRESS blue/green
+// deployment of svc with tasks that replaces another (the schedule's
+// blue/green rules apply).
+func blueGreenActive(svc *types.Service, ours *types.Deployment) bool {
+	if ours == nil || ours.DesiredCount <= 0 || ours.RolloutState != types.DeploymentRolloutStateInProgress {
+		return false
+	}
+	_, ok := blueGreenMinimum(svc.DeploymentConfiguration)
+	return ok && replacesAnother(svc, valueOf(ours.Id))
+}
+
+// watch is the longest wait between two reads of a blue/green
+// deployment (watchSteps fast steps).
+func (s *pollSchedule) watch() time.Duration { return watchSteps * s.fast }
+
+// pastScaleUp reports whether green is known to have scaled up (it gets
+// traffic, bakes or is being cleaned up): from then on the circuit
+// breaker and alarms are watched at the watch interval.
+func (s *pollSchedule) pastScaleUp(svc *types.Service, ours *types.Deployment) bool {
+	if _, _, ok := s.cleanup(svc, ours); ok {
+		return true
+	}
+	return stageOrder(s.bg.stage) > stageOrder(types.ServiceDeploymentLifecycleStageScaleUp)
+}
+
+// wantsStage reports whether the schedule needs the lifecycle stage of
+// svc's current service deployment at now: ours's tasks all run, blue's
+// clean-up is not seen, and either when green finished scaling up (the
+// instant its bakes start from) is not known yet, or the clean-up should
+// have begun (the stage says whether it did, when the service does not
+// show it).
+func (s *pollSchedule) wantsStage(svc *types.Service, ours *types.Deployment, now time.Time) bool {
+	if !s.predict || !blueGreenActive(svc, ours) || !allRunning(ours) {
+		return false
+	}
+	if _, _, ok := s.cleanup(svc, ours); ok {
+		return false
+	}
+	if !s.pastScaleUp(svc, ours) {
+		return true
+	}
+	c, ok := s.predictedCleanup(svc)
+	return ok && !now.Before(c)
+}
+
+// stageMayChange reports whether the lifecycle stage of ours may have
+// changed since the last stage read, as far as the schedule knows: not
+// before the next stage's earliest start when the stage's end is known
+// (a traffic shift's bakes, BAKE_TIME; CLEAN_UP ends with the completion,
+// which the service shows), always otherwise (a stage ends when green
+// is healthy, or ECS does what the schedule does not foresee).
+func (s *pollSchedule) stageMayChange(svc *types.Service, ours *types.Deployment, now time.Time) bool {
+	if !s.predict || !blueGreenActive(svc, ours) || s.bg.stageRead.IsZero() {
+		return true
+	}
+	dc := svc.DeploymentConfiguration
+	switch o := stageOrder(s.bg.stage); {
+	case o < 0 || o <= stageOrder(types.ServiceDeploymentLifecycleStageScaleUp):
+		return true
+	case o <= stageOrder(types.ServiceDeploymentLifecycleStageProductionTrafficShift):
+		d, _ := blueGreenMinimum(dc)
+		return !now.Before(s.bg.stageFrom.Add(d - time.Duration(max(valueOf(dc.BakeTimeInMinutes), 0))*time.Minute))
+	case o < stageOrder(types.ServiceDeploymentLifecycleStageCleanUp):
+		c, _ := s.predictedCleanup(svc)
+		return !now.Before(c)
+	}
+	return false
+}
+
+// noteStage records a reading at now of ours's service deployment arn:
+// its lifecycle stage and updatedAt. A stage other than the last one read
+// began after that read; updatedAt, when it falls after it, says when
+// (ECS stamps the service deployment when it changes), else the stage is
+// taken to have begun just after that read (or ours's creation), so that
+// predictions from it err early.
+func (s *pollSchedule) noteStage(arn string, st types.ServiceDeploymentLifecycleStage, updatedAt time.Time, ours *types.Deployment, now time.Time) {
+	b := &s.bg
+	if arn != b.arn {
+		b.arn, b.stage, b.stageFrom, b.stageRead = arn, "", time.Time{}, time.Time{}
+	}
+	if st != b.stage {
+		from := b.stageRead
+		if from.IsZero() && ours != nil {
+			from = valueOf(ours.CreatedAt)
+		}
+		if !updatedAt.IsZero() && !updatedAt.After(now) && updatedAt.After(from) {
+			from = updatedAt
+		}
+		b.stage, b.stageFrom = st, from
+	}
+	b.stageRead = now
+}
+
+// wantsDelay returns the target groups whose deregistration delay the
+// schedule needs and has not read: those blue's clean-up deregistered
+// targets from (cleanup).
+func (s *pollSchedule) wantsDelay(svc *types.Service, ours *types.Deployment) []string {
+	if !s.predict || !blueGreenActive(svc, ours) {
+		return nil
+	}
+	_, groups, ok := s.cleanup(svc, ours)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, g := range groups {
+		if _, read := s.bg.delays[g]; !read {
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// noteDelay records target group tg's deregistration delay (ok false: it
+// could not be read).
+func (s *pollSchedule) noteDelay(tg string, delay time.Duration, ok bool) {
+	if s.bg.delays == nil {
+		s.bg.delays = map[string]time.Duration{}
+	}
+	if !ok {
+		delay = -1
+	}
+	s.bg.delays[tg] = delay
+}
+
+// blueGreenRead is when to read for the completion of ours, an IN_PROGRESS
+// blue/green deployment that replaces another (blueGreenActive), read at
+// now:
+//   - once blue's clean-up started (cleanup, at C): C + the expected
+//     clean-up (cleanupDrain: the deregistration delay of the groups blue
+//     drains from, plus 4/5 of what the last deployment's clean-up took
+//     beyond it), predicted; every fast step once that instant passed or
+//     when nothing is known;
+//   - before: the instant the clean-up is expected to begin, from the
+//     stage read (BAKE_TIME's start + bakeTimeInMinutes, or the traffic
+//     shift's start + the step or canary bakes + bakeTimeInMinutes),
+//     predicted; without it the earliest instant (the tasks all running,
+//     plus every bake: blueGreenMinimum), a bound.
+func (s *pollSchedule) blueGreenRead(svc *types.Service, ours *types.Deployment, now time.Time) time.Time {
+	fast := now.Add(s.fast)
+	if c, groups, ok := s.cleanup(svc, ours); ok {
+		if d, known := s.cleanupDrain(svc, groups); known {
+			if at := c.Add(d + predictionMargin); at.After(now) {
+				return at
+			}
+		}
+		return fast
+	}
+	if c, ok := s.predictedCleanup(svc); ok {
+		if at := c.Add(predictionMargin); at.After(now) {
+			return at
+		}
+		return fast
+	}
+	minimum, _ := blueGreenMinimum(svc.DeploymentConfiguration)
+	return later(fast, later(valueOf(ours.CreatedAt), s.allRunningFrom).Add(minimum))
+}
+
+// predictedCleanup is when blue's clean-up is expected to begin, from the
+// lifecycle stage read: the bakes left after the stage's start (ok false
+// while green scales up, or with no stage read).
+func (s *pollSchedule) predictedCleanup(svc *types.Service) (time.Time, bool) {
+	dc := svc.DeploymentConfiguration
+	switch o := stageOrder(s.bg.stage); {
+	case o < 0 || o <= stageOrder(types.ServiceDeploymentLifecycleStageScaleUp):
+		return time.Time{}, false
+	case o <= stageOrder(types.ServiceDeploymentLifecycleStageProductionTrafficShift):
+		d, _ := blueGreenMinimum(dc)
+		return s.bg.stageFrom.Add(d), true
+	case o < stageOrder(types.ServiceDeploymentLifecycleStageCleanUp):
+		return s.bg.stageFrom.Add(time.Duration(max(valueOf(dc.BakeTimeInMinutes), 0)) * time.Minute), true
+	default:
+		return s.bg.stageFrom, true
+	}
+}
+
+// cleanupDrain is how long blue's clean-up is expected to take from its
+// start, blue having deregistered targets from groups: the longest of
+// their deregistration delays (ECS stops a task once its targets are
+// deregistered; Elastic Load Balancing keeps a deregistered target
+// draining for the delay), plus 4/5 of what the service's last clean-up
+// took beyond it (the tasks' own stop); without delays (or with a group
+// whose delay could not be read), 4/5 of the last clean-up. A service
+// without load balancers drains nothing. known is false when nothing
+// tells.
+func (s *pollSchedule) cleanupDrain(svc *types.Service, groups []string) (d time.Duration, known bool) {
+	delay, ok := time.Duration(0), len(groups) > 0 || len(svc.LoadBalancers) == 0
+	for _, g := range groups {
+		v, read := s.bg.delays[g]
+		if !read || v < 0 {
+			ok = false
+			break
+		}
+		delay = max(delay, v)
+	}
+	switch {
+	case ok:
+		return delay + max(s.bg.cleanup-delay, 0)*4/5, true
+	case s.bg.cleanup > 0:
+		return s.bg.cleanup * 4 / 5, true
+	}
+	return 0, false
+}
+
+// cleanup reports whether blue's clean-up began, when, and the target
+// groups it drains (those named by "deregistered N targets in
+// (target-group ARN)" events since ours's creation): as the service shows
+// it (cleanupStart), or else as the stage read does (CLEAN_UP, from its
+// start).
+func (s *pollSchedule) cleanup(svc *types.Service, ours *types.Deployment) (at time.Time, groups []string, ok bool) {
+	if at, groups, ok = cleanupStart(svc, ours, s.lastAt); ok || s.bg.stage != types.ServiceDeploymentLifecycleStageCleanUp || ours == nil {
+		return at, groups, ok
+	}
+	_, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
+	return s.bg.stageFrom, groups, true
+}
+
+// cleanupStart reports whether svc shows blue's clean-up under way: every
+// deployment other than ours (there is one) was scaled to 0 (ECS scales
+// blue in at CLEAN_UP; until then it keeps it at the desired count beside
+// green). at is when: the latest "has stopped N running tasks" or
+// "deregistered N targets" service event since ours's creation, else
+// prevRead (the last read before, when it may have begun); groups are
+// the target groups blue drains from (cleanupEvents).
+func cleanupStart(svc *types.Service, ours *types.Deployment, prevRead time.Time) (at time.Time, groups []string, ok bool) {
+	if ours == nil {
+		return time.Time{}, nil, false
+	}
+	id := valueOf(ours.Id)
+	for _, d := range svc.Deployments {
+		if valueOf(d.Id) != id {
+			if d.DesiredCount != 0 {
+				return time.Time{}, nil, false
+			}
+			ok = true
+		}
+	}
+	if !ok {
+		return time.Time{}, nil, false
+	}
+	at, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
+	if at.IsZero() {
+		at = prevRead
+	}
+	return at, groups, true
+}
+
+// cleanupEvents returns the latest "has stopped N running tasks" or
+// "deregistered N targets" service event of svc since the instant since
+// (zero: none), and the target groups the "deregistered N targets in
+// (target-group ARN)" events since then name.
+func cleanupEvents(svc *types.Service, since time.Time) (latest time.Time, groups []string) {
+	for _, e := range svc.Events {
+		m, t := valueOf(e.Message), valueOf(e.CreatedAt)
+		if t.Before(since) {
+			continue
+		}
+		stopped := strings.Contains(m, ") has stopped ") && strings.Contains(m, " running tasks")
+		const mark = " targets in (target-group "
+		i := strings.Index(m, mark)
+		dereg := strings.Contains(m, ") deregistered ") && i >= 0
+		if dereg {
+			if arn, _, cut := strings.Cut(m[i+len(mark):], ")"); cut && !slices.Contains(groups, arn) {
+				groups = append(groups, arn)
+			}
+		}
+		if (stopped || dereg) && t.After(latest) {
+			latest = t
+		}
+	}
+	return latest, groups
 }

@@ -54,13 +54,17 @@ const maxPredictedSteps = 24
 //   - after an update, the first read waits 4/5 of the pull time (and
 //     drain) the service's last successful deployment took, + 40 s;
 //   - completion of a blue/green (BLUE_GREEN, LINEAR, CANARY) deployment
-//     that replaces another: no sooner than its creation (or the earliest
-//     instant its tasks all ran) plus its bake times (a bound), plus 4/5
-//     of the clean-up the service's last deployment took (predicted;
-//     poll_bluegreen.go).
+//     that replaces another: after its bakes, from the instant its stage
+//     read says green scaled up (predicted; before that, from the instant
+//     its tasks all ran: a bound), then blue's clean-up, which takes the
+//     deregistration delay of the groups it drains plus 4/5 of what the
+//     last clean-up took beyond it (predicted; poll_bluegreen.go); such a
+//     deployment is read at least every watch interval (watchSteps fast
+//     steps), which bounds when a failure is seen, and its alarms, and its
+//     circuit breaker once green scaled up, are watched at that interval.
 //
-// Predictions are capped at maxPredictedSteps fast steps, and no read
-// comes sooner than one fast step.
+// Predictions are capped at maxPredictedSteps fast steps (watchSteps for
+// blue/green), and no read comes sooner than one fast step.
 type pollSchedule struct {
 	// fast is the step when nothing is predicted (WithPollInterval).
 	fast time.Duration
@@ -94,12 +98,16 @@ type pollSchedule struct {
 	// starting and a later one all RUNNING (zero: unknown); blue/green
 	// completion is bounded from it (poll_bluegreen.go).
 	allRunningFrom time.Time
+	// bg is what the schedule read of a blue/green deployment besides
+	// the service (poll_bluegreen.go).
+	bg bgKnowledge
 }
 
 // newPollSchedule returns the schedule for one wait, knowing the
 // service's history h.
 func newPollSchedule(cfg config, healthCheck func(arn string) *bool, h history) *pollSchedule {
-	return &pollSchedule{fast: cfg.poll, predict: !cfg.fixedPolling, healthCheck: healthCheck, drain: h.drain * 4 / 5, pull: h.pull}
+	return &pollSchedule{fast: cfg.poll, predict: !cfg.fixedPolling, healthCheck: healthCheck, drain: h.drain * 4 / 5, pull: h.pull,
+		bg: bgKnowledge{cleanup: h.drain}}
 }
 
 // first is the delay before the first read after an update.
@@ -177,17 +185,18 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 		}
 		complete = s.completionRead(svc, ours, changedAt, now)
 	}
-	// A blue/green deployment cannot complete before its bake times have
-	// passed: read no sooner (poll_bluegreen.go; a bound, then the fast
-	// step).
-	if e := blueGreenEarliest(svc, ours, s.allRunningFrom, s.drain); e.After(complete) {
-		complete = e
+	limit := maxPredictedSteps * s.fast
+	if blueGreenActive(svc, ours) {
+		// A blue/green deployment completes after its bakes and clean-up,
+		// which the schedule knows (poll_bluegreen.go), and is read at
+		// least every watch interval.
+		complete, limit = s.blueGreenRead(svc, ours, now), s.watch()
 	}
 	read := complete
 	if f := s.failureRead(svc, ours, launched, now); f.Before(read) {
 		read = f
 	}
-	return max(s.fast, min(read.Sub(now), maxPredictedSteps*s.fast))
+	return max(s.fast, min(read.Sub(now), limit))
 }
 
 // completionRead is when to read for the completion of ours, whose tasks
@@ -224,7 +233,12 @@ func (s *pollSchedule) completionRead(svc *types.Service, ours *types.Deployment
 func (s *pollSchedule) failureRead(svc *types.Service, ours *types.Deployment, launched []time.Time, now time.Time) time.Time {
 	never := now.Add(maxPredictedSteps * s.fast)
 	dc := svc.DeploymentConfiguration
+	bg := blueGreenActive(svc, ours)
 	switch {
+	case dc != nil && dc.Alarms != nil && dc.Alarms.Enable && bg:
+		// A blue/green deployment's alarms are watched through its bakes:
+		// at the watch interval (poll_bluegreen.go).
+		return now.Add(s.watch())
 	case dc != nil && dc.Alarms != nil && dc.Alarms.Enable:
 		return now.Add(s.fast)
 	case dc == nil || dc.DeploymentCircuitBreaker == nil || !dc.DeploymentCircuitBreaker.Enable:
@@ -232,8 +246,14 @@ func (s *pollSchedule) failureRead(svc *types.Service, ours *types.Deployment, l
 	}
 	threshold := breakerThreshold(dc.DeploymentCircuitBreaker, ours.DesiredCount)
 	at, estimate := s.failures.earliest(now, ours.FailedTasks, threshold, ours.PendingCount+ours.RunningCount, launched, s.pull, s.fast)
-	if estimate {
+	switch {
+	case estimate:
 		return at.Add(predictionMargin)
+	case bg && s.pastScaleUp(svc, ours) && allRunning(ours) && ours.FailedTasks == 0:
+		// Green scaled up healthy, all its tasks run and none failed: they
+		// may crash at any time through the bakes, watched at the watch
+		// interval (once a task stops or fails, the rules above apply).
+		return later(at.Add(s.fast), now.Add(s.watch()))
 	}
 	return at.Add(s.fast)
 }

@@ -280,8 +280,11 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
 	if rb := o.rolledBackTo; rb != nil {
 		e.RollbackStarted, e.RollbackBy = true, "circuit-breaker"
-		if o.byAlarm {
+		switch {
+		case o.byAlarm:
 			e.RollbackBy = "alarm"
+		case o.byOutside:
+			e.RollbackBy = "outside"
 		}
 		e.RollbackTaskDefinition, e.RollbackDeploymentID = valueOf(rb.TaskDefinition), valueOf(rb.Id)
 		e.RollbackState = rb.RolloutState

@@ -32,6 +32,9 @@ type outcome struct {
 	// (its reason, or ECS's "deployment failed: alarm detected." event,
 	// says so).
 	byAlarm bool
+	// byOutside: neither did; someone else rolled it back
+	// (rollingBackSince).
+	byOutside bool
 }
 
 // deploymentOutcome judges deployment id in svc: COMPLETED is success;
@@ -82,8 +85,11 @@ func deploymentOutcome(svc *types.Service, id string) outcome {
 		// revived last COMPLETED one (ECS); once COMPLETED it has lost its
 		// "rolling back" reason, and the events still tell.
 		ev := failedEventReason(svc, id)
-		if other != nil && (isRollback(other) || (ev != "" && rollingBackEventSeen(svc))) {
+		switch {
+		case other != nil && (isRollback(other) || (ev != "" && rollingBackEventSeen(svc))):
 			o.rolledBackTo = other
+		case other != nil && ev == "" && rollingBackSince(svc, valueOf(other.Id), valueOf(ours.CreatedAt)):
+			o.rolledBackTo, o.byOutside = other, true
 		}
 		o.byAlarm = isAlarmReason(o.reason) || isAlarmReason(ev)
 	case "":
@@ -132,6 +138,20 @@ func failedEventReason(svc *types.Service, id string) string {
 func rollingBackEventSeen(svc *types.Service) bool {
 	for _, e := range svc.Events {
 		if strings.Contains(valueOf(e.Message), ") rolling back to deployment ") {
+			return true
+		}
+	}
+	return false
+}
+
+// rollingBackSince reports whether the service events hold ECS's
+// "(service X) rolling back to deployment ecs-svc/N." for deployment id
+// N since the instant since (the failed deployment's creation): a
+// rollback to it that no "deployment failed" event explains was started
+// by someone else (StopServiceDeployment ROLLBACK).
+func rollingBackSince(svc *types.Service, id string, since time.Time) bool {
+	for _, e := range svc.Events {
+		if !valueOf(e.CreatedAt).Before(since) && strings.Contains(valueOf(e.Message), ") rolling back to deployment "+id+".") {
 			return true
 		}
 	}
@@ -278,8 +298,8 @@ func (d *deployer) poll(ctx context.Context, cfg config, w waitSpec, tr *tracker
 		case err == nil:
 			evs := tr.observe(svc, now)
 			d.emit(cfg, evs...)
-			d.emit(cfg, d.observeStage(wctx, cfg, tr, svc, len(evs) > 0, now)...) // stage.go
 			o := j(svc)
+			d.learn(wctx, cfg, tr, sched, svc, o.deployment, len(evs) > 0, now) // stage.go, poll_drain.go
 			last, lastOutcome = &Status{At: now, Service: *svc, Deployment: o.deployment}, o
 			if err := ctx.Err(); err != nil {
 				return last, lastOutcome, waitErr(err) // cancelled while reporting this reading

@@ -50,23 +50,29 @@ func bgStrategy(rng *rand.Rand, j int) types.DeploymentStrategy {
 // buildBlueGreen creates the blue/green services after the others, each
 // behind its own ALB like the load-balanced services plus an alternate
 // target group and production and test rules forwarding blue 100, green
-// 0. Their random choices come from r.bgRng, so that the other services
+// 0; the first and fourth of every four run on Fargate (ip target
+// groups), the others on EC2 in bridge mode (with and without container
+// health checks each). Their random choices come from r.bgRng, so that the other services
 // are built and driven as without them.
 func (r *runner) buildBlueGreen(ctx context.Context) error {
 	for j := range r.cfg.blueGreenCount() {
 		rng := r.bgRng
 		name := fmt.Sprintf("bg-%02d", j)
 		s := &svcState{name: name, family: "fam-" + name, healthCheck: j%2 == 1, version: 1,
-			base: max(2, int32(r.cfg.Tasks/r.cfg.Services)+int32(rng.IntN(5))-2), bg: &bgTraffic{}}
+			base: max(2, int32(r.cfg.Tasks/r.cfg.Services)+int32(rng.IntN(5))-2), bg: &bgTraffic{}, fargate: j%4 == 0 || j%4 == 3}
 		s.desired = s.base
 		cfg := deployConfigs[rng.IntN(len(deployConfigs))]
 		s.minPct, s.maxPct = cfg[0], cfg[1]
-		tg, listener, err := r.albWithGroup(ctx, rng, "chaos-"+name)
+		tt := elbtypes.TargetTypeEnumInstance
+		if s.fargate {
+			tt = elbtypes.TargetTypeEnumIp
+		}
+		tg, listener, err := r.albWithGroup(ctx, rng, "chaos-"+name, tt)
 		if err != nil {
 			return err
 		}
 		s.tg, s.bg.blue = tg, tg
-		if s.bg.green, err = r.newTargetGroup(ctx, rng, "chaos-"+name+"-2"); err != nil {
+		if s.bg.green, err = r.newTargetGroup(ctx, rng, "chaos-"+name+"-2", tt); err != nil {
 			return err
 		}
 		if s.bg.prod, s.bg.test, err = r.bgRules(ctx, listener, s.bg); err != nil {
@@ -94,6 +100,10 @@ func (r *runner) buildBlueGreen(ctx context.Context) error {
 			LoadBalancers: []types.LoadBalancer{{TargetGroupArn: aws.String(s.bg.blue), ContainerName: aws.String("app"), ContainerPort: aws.Int32(80),
 				AdvancedConfiguration: &types.AdvancedConfiguration{AlternateTargetGroupArn: aws.String(s.bg.green),
 					ProductionListenerRule: aws.String(s.bg.prod), TestListenerRule: aws.String(s.bg.test), RoleArn: aws.String(bgRole)}}},
+		}
+		if s.fargate {
+			in.LaunchType, in.NetworkConfiguration = types.LaunchTypeFargate, spotNetwork
+			r.rep.BlueGreen.Fargate++
 		}
 		if _, err := r.e.CreateService(ctx, in); err != nil {
 			return fmt.Errorf("CreateService %s: %w", name, err)
@@ -136,8 +146,9 @@ func (r *runner) bgRules(ctx context.Context, listener string, t *bgTraffic) (pr
 func (r *runner) blueGreenServices() []*svcState { return r.services[r.cfg.Services:] }
 
 // actBlueGreen drives the blue/green services from r.bgRng, in proportion
-// to their number: deployments (one in ten of a broken image) and forced
-// deployments, and their own faults (crashes, failed starts, container
+// to their number: desiredCount changes (a quarter of the actions),
+// deployments (one in ten of a broken image) and forced deployments, and
+// their own faults (crashes, failed starts, container
 // and target health failures). Instance losses and drains, and the API
 // faults, strike them with the others.
 func (r *runner) actBlueGreen(ctx context.Context) error {
@@ -151,6 +162,27 @@ func (r *runner) actBlueGreen(ctx context.Context) error {
 		s := bgs[rng.IntN(len(bgs))]
 		in := &ecs.UpdateServiceInput{Cluster: aws.String(Cluster), Service: aws.String(s.name)}
 		kind := "bg-force-deploy"
+		if rng.Float64() < 0.25 {
+			// A desiredCount change, during a deployment or not: green
+			// follows it, blue keeps its tasks until CLEAN_UP
+			// (docs/ecs-semantics.md, "Blue/green deployments").
+			r.rep.Actions["bg-scale"]++
+			for range 10 {
+				if d := max(1, s.base/2+int32(rng.IntN(int(s.base)+1))); feasible(d, s.minPct, s.maxPct) {
+					s.desired = d
+					break
+				}
+			}
+			in.DesiredCount = aws.Int32(s.desired)
+			r.disturbed[s.name] = true
+			if err := r.call(ctx, "UpdateService", func() error {
+				_, err := r.e.UpdateService(ctx, in)
+				return err
+			}); err != nil {
+				return err
+			}
+			continue
+		}
 		if rng.Float64() < 0.7 {
 			s.version++
 			tag := fmt.Sprint(s.version)

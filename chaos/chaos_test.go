@@ -104,9 +104,9 @@ func TestRunFargateSpot(t *testing.T) {
 }
 
 // TestRunBlueGreen: blue/green services (one per five by default, the
-// second a CANARY or LINEAR one) deploy under the faults, some to
-// completion and some rolled back, and every invariant holds, the
-// blue/green ones (check_bg.go) included.
+// second a CANARY or LINEAR one, the first on Fargate) deploy and scale
+// under the faults, some to completion and some rolled back, and every
+// invariant holds, the blue/green ones (check_bg.go) included.
 func TestRunBlueGreen(t *testing.T) {
 	rep, err := Run(context.Background(), smallConfig(1))
 	if err != nil {
@@ -116,7 +116,8 @@ func TestRunBlueGreen(t *testing.T) {
 	for _, v := range rep.Violations {
 		t.Error(v)
 	}
-	if bg := rep.BlueGreen; bg.Completed == 0 || bg.RolledBack == 0 || bg.Split == 0 || rep.Actions["bg-deploy"] == 0 || rep.Actions["bg-force-deploy"] == 0 {
-		t.Errorf("blue/green %+v, actions %v: want deployments completed and rolled back, and a partial production shift seen", bg, rep.Actions)
+	if bg := rep.BlueGreen; bg.Completed == 0 || bg.RolledBack == 0 || bg.Split == 0 || rep.Actions["bg-deploy"] == 0 || rep.Actions["bg-force-deploy"] == 0 ||
+		rep.Actions["bg-scale"] == 0 || bg.Fargate == 0 {
+		t.Errorf("blue/green %+v, actions %v: want deployments completed and rolled back, a partial production shift seen, desiredCount changes and a service on Fargate", bg, rep.Actions)
 	}
 }

@@ -18,20 +18,20 @@ import (
 // dynamic host ports), with a random health check interval and
 // deregistration delay.
 func (r *runner) targetGroup(ctx context.Context, i int) (string, error) {
-	tg, _, err := r.albWithGroup(ctx, r.rng, fmt.Sprintf("chaos-%02d", i))
+	tg, _, err := r.albWithGroup(ctx, r.rng, fmt.Sprintf("chaos-%02d", i), elbtypes.TargetTypeEnumInstance)
 	return tg, err
 }
 
 // albWithGroup creates the ALB name with its HTTP:80 listener and target
-// group name (random choices from rng) and returns the group's and the
-// listener's ARNs.
-func (r *runner) albWithGroup(ctx context.Context, rng *rand.Rand, name string) (tg, listener string, err error) {
+// group name of type tt (random choices from rng) and returns the group's
+// and the listener's ARNs.
+func (r *runner) albWithGroup(ctx context.Context, rng *rand.Rand, name string, tt elbtypes.TargetTypeEnum) (tg, listener string, err error) {
 	x := r.e.ELBv2()
 	lb, err := x.CreateLoadBalancer(ctx, &elbv2.CreateLoadBalancerInput{Name: aws.String(name), Subnets: []string{"subnet-a", "subnet-b", "subnet-c"}})
 	if err != nil {
 		return "", "", err
 	}
-	arn, err := r.newTargetGroup(ctx, rng, name)
+	arn, err := r.newTargetGroup(ctx, rng, name, tt)
 	if err != nil {
 		return "", "", err
 	}
@@ -43,13 +43,14 @@ func (r *runner) albWithGroup(ctx context.Context, rng *rand.Rand, name string) 
 	return arn, aws.ToString(l.Listeners[0].ListenerArn), nil
 }
 
-// newTargetGroup creates the HTTP:80 instance target group name with a
+// newTargetGroup creates the HTTP:80 target group name of type tt
+// (instance for tasks on EC2 in bridge mode, ip for Fargate tasks) with a
 // random health check interval and deregistration delay.
-func (r *runner) newTargetGroup(ctx context.Context, rng *rand.Rand, name string) (string, error) {
+func (r *runner) newTargetGroup(ctx context.Context, rng *rand.Rand, name string, tt elbtypes.TargetTypeEnum) (string, error) {
 	x := r.e.ELBv2()
 	interval := []int32{10, 15, 30}[rng.IntN(3)]
 	tg, err := x.CreateTargetGroup(ctx, &elbv2.CreateTargetGroupInput{Name: aws.String(name), Protocol: elbtypes.ProtocolEnumHttp,
-		Port: aws.Int32(80), VpcId: aws.String("vpc-chaos"), HealthCheckIntervalSeconds: aws.Int32(interval)})
+		Port: aws.Int32(80), VpcId: aws.String("vpc-chaos"), HealthCheckIntervalSeconds: aws.Int32(interval), TargetType: tt})
 	if err != nil {
 		return "", err
 	}

@@ -57,9 +57,11 @@ type Report struct {
 // a lifecycle stage, as the newest of their service at some check) and
 // how many were seen SUCCESSFUL and ROLLBACK_SUCCESSFUL; Split counts the
 // checks that saw a production rule sending traffic to both groups (a
-// CANARY or LINEAR shift in progress).
+// CANARY or LINEAR shift in progress); Fargate the blue/green services
+// on Fargate (the others run on EC2).
 type BlueGreenCounts struct {
 	Deployments, Completed, RolledBack, Split int
+	Fargate                                   int
 }
 
 // FaultTotal is the number of faults injected.
@@ -79,8 +81,8 @@ func (r *Report) String() string {
 	fmt.Fprintf(&b, "actions %s\nfaults %s (total %d)\n", counts(r.Actions), counts(r.Faults), r.FaultTotal())
 	fmt.Fprintf(&b, "deployments %d (completed %d, failed %d); max events %d; max tasks remembered %d",
 		r.Deployments, r.Completed, r.Failed, r.MaxEvents, r.MaxTasksRemembered)
-	fmt.Fprintf(&b, "\nblue/green deployments %d (completed %d, rolled back %d); production split at %d checks",
-		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split)
+	fmt.Fprintf(&b, "\nblue/green deployments %d (completed %d, rolled back %d); production split at %d checks; %d blue/green services on Fargate",
+		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split, r.BlueGreen.Fargate)
 	for i, v := range r.Violations {
 		if i == 10 {
 			fmt.Fprintf(&b, "\n... %d more", len(r.Violations)-10)

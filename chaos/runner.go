@@ -276,11 +276,12 @@ func (r *runner) intended() map[string]string {
 	return m
 }
 
-// calm ends the chaos: faults cleared, lost capacity replaced, drained
-// instances reactivated, and every service not running its intended task
-// definition redeployed to it.
+// calm ends the chaos: faults (target health faults included) cleared,
+// lost capacity replaced, drained instances reactivated, and every
+// service not running its intended task definition redeployed to it.
 func (r *runner) calm(ctx context.Context) error {
 	r.e.ClearFaults()
+	r.e.ELBv2().ClearHealthFaults() // a target health fault armed for later would fail the redeploys below (sweep seed 102)
 	for _, s := range r.later {
 		if err := s.do(ctx); err != nil {
 			return err

@@ -89,15 +89,22 @@ func (r *Report) add(rep *Report) {
 	r.BlueGreen.Completed += rep.BlueGreen.Completed
 	r.BlueGreen.RolledBack += rep.BlueGreen.RolledBack
 	r.BlueGreen.Split += rep.BlueGreen.Split
+	r.BlueGreen.Fargate += rep.BlueGreen.Fargate
 	r.Violations = append(r.Violations, rep.Violations...)
 	for k, v := range rep.Faults {
 		r.Faults[k] += v
+	}
+	if r.Actions == nil {
+		r.Actions = map[string]int{}
+	}
+	for k, v := range rep.Actions {
+		r.Actions[k] += v
 	}
 }
 
 // totals is the one-line summary of summed reports the sweep and soak log.
 func (r *Report) totals() string {
-	return fmt.Sprintf("%.0f virtual hours, %d steps, %d invariant checks, %d violations, %d faults %s, %d deployments (%d completed, %d failed), blue/green %d (%d completed, %d rolled back, production split at %d checks)",
+	return fmt.Sprintf("%.0f virtual hours, %d steps, %d invariant checks, %d violations, %d faults %s, %d deployments (%d completed, %d failed), blue/green %d (%d completed, %d rolled back, production split at %d checks; %d services on Fargate, %d desiredCount changes)",
 		r.VirtualTime.Hours(), r.Steps, r.Checks, len(r.Violations), r.FaultTotal(), counts(r.Faults), r.Deployments, r.Completed, r.Failed,
-		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split)
+		r.BlueGreen.Deployments, r.BlueGreen.Completed, r.BlueGreen.RolledBack, r.BlueGreen.Split, r.BlueGreen.Fargate, r.Actions["bg-scale"])
 }

@@ -23,6 +23,7 @@ type svcState struct {
 	name, family string
 	healthCheck  bool
 	spot         bool  // on the Fargate Spot strategy (capacity.go)
+	fargate      bool  // on the FARGATE launch type (some blue/green services: bluegreen.go)
 	asg          bool  // on the managed-scaling Auto Scaling group provider (capacity.go)
 	base         int32 // initial desiredCount
 	desired      int32
@@ -62,7 +63,7 @@ func (r *runner) registerRevision(ctx context.Context, s *svcState, tag string) 
 	var arn string
 	err := r.call(ctx, "RegisterTaskDefinition", func() error {
 		in := &ecs.RegisterTaskDefinitionInput{Family: aws.String(s.family), ContainerDefinitions: []types.ContainerDefinition{c}}
-		if s.spot {
+		if s.spot || s.fargate {
 			in.NetworkMode, in.Cpu, in.Memory = types.NetworkModeAwsvpc, aws.String("256"), aws.String("512")
 			in.RequiresCompatibilities = []types.Compatibility{types.CompatibilityFargate}
 		}

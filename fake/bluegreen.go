@@ -22,16 +22,25 @@ import (
 //     that does not serve production: the alternate target group, or the
 //     service's own after a blue/green deployment made the alternate one
 //     production (the groups swap roles deployment after deployment);
-//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold)
-//     and may run green's at 100% of desiredCount beside them;
+//   - until CLEAN_UP the scheduler keeps blue's tasks (plan.Service.Hold;
+//     at most desiredCount of them: a lower desiredCount scales blue in
+//     too) and may run green's at 100% of desiredCount beside them, and
+//     green does not complete (plan.Service.Staging);
 //   - the test and production listener rules' forward weights move to
 //     green (100, blue 0) in TEST_TRAFFIC_SHIFT and
 //     PRODUCTION_TRAFFIC_SHIFT (LINEAR and CANARY: production in steps,
 //     shiftsOf), through the ELBv2 fake's rule update
-//     (setRuleActionsLocked), and back to blue on a rollback.
+//     (setRuleActionsLocked), and back to blue on a rollback;
+//   - a rule or target group deleted under the deployment fails the stage
+//     whose ELB call needs it, and the service rolls back
+//     (bluegreen_elb.go).
 //
-// The first deployment of a service has nothing to replace: it deploys as
-// a rolling deployment does, into the service's target group.
+// The first deployment of a blue/green service has no blue to replace:
+// it passes the same stages into the group the production rule does not
+// serve (the alternate one, as the rules are set up), and the rules move
+// to it (docs/ecs-semantics.md, "Blue/green deployments": users found the
+// alternate group holding the tasks and weighted 100 after a stack's first
+// deployment, and a failing lifecycle hook fails a service's creation).
 
 // bgRun is the progress of one blue/green deployment (its green).
 type bgRun struct {
@@ -54,6 +63,11 @@ type bgRun struct {
 	routed  bool
 	// wakeAt is the wake-up last asked for (the end of the bake time).
 	wakeAt time.Time
+	// hold is the last step's plan.BlueGreenStep.Hold: green's stages keep
+	// blue and keep green from completing (blueGreenStaging). It starts
+	// true: the core holds from a deployment's first stage, and the first
+	// step comes after the first plan.
+	hold bool
 }
 
 // isBlueGreen reports whether cfg's strategy is one of ECS's blue/green
@@ -133,10 +147,11 @@ func taskTargetGroup(s *service, t *task, i int) string {
 
 // startBlueGreenLocked prepares d, which newDeploymentLocked just made
 // s's PRIMARY, as a blue/green deployment when s's strategy is BLUE_GREEN
-// and another deployment (blue: the one whose target groups serve
-// production, productionDeployment) has tasks to replace: d's tasks go to
-// the other target group of each load balancer (a service without one
-// has the stages only).
+// (blue: the deployment whose target groups serve production,
+// productionDeployment; none for the service's first deployment): d's
+// tasks go to the other target group of each load balancer, the one the
+// production rule does not serve when there is no blue (a service without
+// one has the stages only).
 //
 // A rolling deployment of a service that was blue/green replaces the
 // deployment serving production in its target groups (those the rules
@@ -146,30 +161,57 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 		return
 	}
 	blue := productionDeployment(s, d)
-	if blue == nil {
-		return // nothing to replace: the first deployment
-	}
 	if !isBlueGreen(s.deployCfg) {
-		if len(blue.tgs) == len(s.loadBalancers) {
+		if blue != nil && len(blue.tgs) == len(s.loadBalancers) {
 			d.tgs = slices.Clone(blue.tgs)
 		}
 		return
 	}
-	d.bg = &bgRun{blue: blue.id}
+	d.bg = &bgRun{hold: true}
+	if blue != nil {
+		d.bg.blue = blue.id
+	}
 	if len(s.loadBalancers) == 0 {
 		return // headless: the stages without traffic to shift
 	}
 	d.tgs = make([]string, len(s.loadBalancers))
 	for i, lb := range s.loadBalancers {
 		d.tgs[i] = aws.ToString(lb.TargetGroupArn)
-		ac := lb.AdvancedConfiguration
-		if ac == nil {
+		if lb.AdvancedConfiguration == nil {
 			continue
 		}
-		if alt := aws.ToString(ac.AlternateTargetGroupArn); targetGroupOf(s, blue, i) != alt {
-			d.tgs[i] = alt
+		serving := e.productionGroupLocked(lb)
+		if blue != nil {
+			serving = targetGroupOf(s, blue, i)
+		}
+		d.tgs[i] = otherTargetGroup(lb, serving)
+	}
+}
+
+// productionGroupLocked is the group of lb's pair its production rule
+// sends the most traffic to: the alternate group only when the rule
+// weights it above targetGroupArn, else targetGroupArn (a rule or forward
+// that cannot be read counts as serving targetGroupArn).
+func (e *ECS) productionGroupLocked(lb types.LoadBalancer) string {
+	tg, alt := aws.ToString(lb.TargetGroupArn), aws.ToString(lb.AdvancedConfiguration.AlternateTargetGroupArn)
+	r := e.elb.rules[aws.ToString(lb.AdvancedConfiguration.ProductionListenerRule)]
+	if r == nil {
+		return tg
+	}
+	w := map[string]int32{}
+	for _, a := range r.actions {
+		if a.ForwardConfig != nil {
+			for _, tt := range a.ForwardConfig.TargetGroups {
+				w[aws.ToString(tt.TargetGroupArn)] += valueOr(tt.Weight, 1)
+			}
+		} else if a.TargetGroupArn != nil {
+			w[aws.ToString(a.TargetGroupArn)]++
 		}
 	}
+	if w[alt] > w[tg] {
+		return alt
+	}
+	return tg
 }
 
 // productionDeployment is the deployment of s, other than the new d,
@@ -177,7 +219,9 @@ func (e *ECS) startBlueGreenLocked(s *service, d *deployment) {
 // before d (the latest created or revived of those not INACTIVE), or,
 // when that one is a blue/green deployment that never received production
 // traffic (superseded or failed before PRODUCTION_TRAFFIC_SHIFT), its
-// blue. nil: s has no other deployment.
+// blue. nil: s has no other deployment, or none whose groups serve
+// production (the previous one was a first deployment that never got
+// production traffic).
 func productionDeployment(s *service, d *deployment) *deployment {
 	var prev *deployment
 	var since time.Time
@@ -194,9 +238,7 @@ func productionDeployment(s *service, d *deployment) *deployment {
 		}
 	}
 	if prev != nil && prev.bg != nil && prev.bg.routing.Production == 0 {
-		if blue := s.deploymentByID(prev.bg.blue); blue != nil {
-			return blue
-		}
+		return s.deploymentByID(prev.bg.blue) // nil: a first deployment, production on no deployment's group
 	}
 	return prev
 }
@@ -222,17 +264,30 @@ func blueGreenLive(s *service) *deployment {
 	return d
 }
 
-// blueGreenHold is the deployment the scheduler must keep for s's
-// blue/green deployment (plan.Service.Hold): blue, until CLEAN_UP, while
-// green is the PRIMARY and IN_PROGRESS and s is ACTIVE (DeleteService
-// stops both); "" otherwise.
-func blueGreenHold(s *service) string {
+// blueGreenStaging is s's blue/green deployment while its stages keep it
+// from completing and blue from being scaled in (plan.Service.Staging
+// and Hold): while its last step held (plan.BlueGreenStep.Hold: before
+// CLEAN_UP, not ended), unless what the step has not seen yet ended it:
+// green is no longer the PRIMARY or IN_PROGRESS (a rollback or a
+// failure in the plan since), or s is no longer ACTIVE (DeleteService
+// stops both). nil otherwise.
+func blueGreenStaging(s *service) *deployment {
 	d := blueGreenOf(s)
-	if d == nil || s.status != serviceActive || d.bg.ended || d.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp ||
+	if d == nil || !d.bg.hold || s.status != serviceActive ||
 		d.status != plan.StatusPrimary || d.rolloutState != types.DeploymentRolloutStateInProgress {
-		return ""
+		return nil
 	}
-	return d.bg.blue
+	return d
+}
+
+// blueGreenHold is the deployment the scheduler must keep for s's
+// blue/green deployment (plan.Service.Hold): blue while blueGreenStaging;
+// "" otherwise or when there is no blue (the first deployment).
+func blueGreenHold(s *service) string {
+	if d := blueGreenStaging(s); d != nil {
+		return d.bg.blue
+	}
+	return ""
 }
 
 // stepBlueGreenLocked advances s's blue/green deployment after a plan was
@@ -243,7 +298,7 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 	if d == nil {
 		return false
 	}
-	holdBefore := blueGreenHold(s)
+	holdBefore, stagingBefore := blueGreenHold(s), blueGreenStaging(s) != nil
 	// Green's tasks as the planner sees them (their rows), counted as it
 	// counts them.
 	pd := plan.Deployment{ID: d.id, HasHealthCheck: hasEssentialHealthCheck(d.td)}
@@ -260,10 +315,17 @@ func (e *ECS) stepBlueGreenLocked(s *service, now time.Time) bool {
 		Primary: d.status == plan.StatusPrimary, Rollout: d.rolloutState,
 		GreenHealthy: healthy, Desired: s.desired, Bake: bakeOf(s.deployCfg),
 		Shifts: shiftsOf(s.deployCfg), Shifted: d.bg.shifted, ShiftedAt: d.bg.shiftedAt,
-		Routing: d.bg.routing, Now: now,
+		Routing: d.bg.routing, ELB: e.blueGreenELBLocked(s, d), Now: now,
 	})
 	e.applyBlueGreenLocked(s, d, step, now)
-	return blueGreenHold(s) != holdBefore
+	if step.Failure != "" {
+		// An ELB call failed (bluegreen_elb.go): green fails and rolls
+		// back; the next step, at once, routes traffic back to blue.
+		e.failBlueGreenLocked(s, d, step.Failure, now)
+		e.stepBlueGreenLocked(s, now)
+		return true
+	}
+	return blueGreenHold(s) != holdBefore || (blueGreenStaging(s) != nil) != stagingBefore
 }
 
 // applyBlueGreenLocked applies a step to green d: its stage (and its
@@ -273,7 +335,7 @@ func (e *ECS) applyBlueGreenLocked(s *service, d *deployment, step plan.BlueGree
 	bg := d.bg
 	rollback := step.RolledBack && !bg.rolledBack // the rules follow the revived deployment, even with routing unchanged
 	bg.stage, bg.since, bg.ended, bg.rolledBack = step.Stage, step.Since, step.Ended, bg.rolledBack || step.RolledBack
-	bg.shifted, bg.shiftedAt = step.Shifted, step.ShiftedAt
+	bg.shifted, bg.shiftedAt, bg.hold = step.Shifted, step.ShiftedAt, step.Hold
 	bg.stages = append(bg.stages, step.Entered...)
 	if len(step.Entered) > 0 {
 		if sd := s.serviceDeploymentOf(d.id); sd != nil {
@@ -343,7 +405,10 @@ func otherTargetGroup(lb types.LoadBalancer, tg string) string {
 // rewrites a rule to a weighted forward to both: docs/ecs-semantics.md,
 // "Blue/green deployments"); one that forwards to several groups no longer
 // shows a single targetGroupArn. A rule that no longer exists, or already
-// has those weights, is left alone.
+// has those weights, is left alone: a deployment fails before a shift
+// that needs a missing rule or group (bluegreen_elb.go), and its rollback
+// restores the rules that still exist (a deleted rule carries no
+// traffic); a group that no longer exists is not added.
 func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.Time) {
 	r := e.elb.rules[arn]
 	if arn == "" || r == nil {
@@ -368,6 +433,9 @@ func (e *ECS) shiftRuleLocked(arn, blueTG, greenTG string, share int, now time.T
 			}{{blueTG, blueW}, {greenTG, greenW}} {
 				j := slices.IndexFunc(fc.TargetGroups, func(tt elbtypes.TargetGroupTuple) bool { return aws.ToString(tt.TargetGroupArn) == set.tg })
 				switch {
+				case j < 0 && e.elb.tgByArn[set.tg] == nil:
+					// a deleted group is not written into the rule (the
+					// rollback of a deployment that failed for it)
 				case j < 0:
 					fc.TargetGroups = append(fc.TargetGroups, elbtypes.TargetGroupTuple{TargetGroupArn: aws.String(set.tg), Weight: aws.Int32(set.w)})
 					changed = true
@@ -400,14 +468,19 @@ func (s *service) serviceDeploymentOf(id string) *serviceDeployment {
 }
 
 // blueGreenSnapshot adjusts the planner's service for a BLUE_GREEN
-// service: blue is held until CLEAN_UP, and green may start 100% of
-// desiredCount beside it (maximumPercent 200, minimumHealthyPercent 100
-// while blue is held). The bake of deployment alarms (plan.Service.Bake)
-// does not apply: BAKE_TIME is the blue/green bake (the first deployment,
-// which replaces nothing, has none).
+// service: green does not complete before CLEAN_UP, blue is held until
+// then, and green may start 100% of desiredCount beside it
+// (maximumPercent 200, minimumHealthyPercent 100 while blue is held). The
+// bake of deployment alarms (plan.Service.Bake) does not apply: BAKE_TIME
+// is the blue/green bake.
 func blueGreenSnapshot(s *service, svc *plan.Service) {
 	svc.Bake = 0
-	if svc.Hold = blueGreenHold(s); svc.Hold != "" {
+	d := blueGreenStaging(s)
+	if d == nil {
+		return
+	}
+	svc.Staging = true
+	if svc.Hold = d.bg.blue; svc.Hold != "" {
 		svc.MaximumPercent = max(svc.MaximumPercent, 200)
 		svc.MinimumHealthyPercent = 100
 	}

@@ -15,9 +15,36 @@ import (
 // bgSetup is an ALB with target groups blue (web-tg) and green (web-tg-2),
 // a production rule (priority 1) and a test rule (priority 2, header
 // X-Test) on its :80 listener, each forwarding blue 100 / green 0.
+//
+// After the service's first deployment (firstDeployed) tg and green name
+// the groups by role for the next deployment: tg is the group blue serves
+// from, green the one the next deployment deploys into; tgArn and altArn
+// stay the service's targetGroupArn (web-tg) and alternateTargetGroupArn
+// (web-tg-2).
 type bgSetup struct {
 	lbSetup
 	green, prod, test string
+	tgArn, altArn     string
+}
+
+// firstDeployed lets service web's first deployment (blue/green, bake
+// minutes) complete: it deploys into the alternate group (web-tg-2) and
+// the rules move to it. It returns s with the roles swapped (bgSetup):
+// blue (web:1) serves from web-tg-2, the next deployment goes to web-tg.
+func firstDeployed(t *testing.T, e *ECS, s bgSetup, td string, bake int) bgSetup {
+	t.Helper()
+	e.Advance(150*time.Second + time.Duration(bake)*time.Minute)
+	if !completed(t, e, "web", td) { // CANARY and LINEAR: their shifts too
+		stepUntil(t, e, 10*time.Second, 2*time.Hour, nil, func() bool { return completed(t, e, "web", td) })
+	}
+	if !completed(t, e, "web", td) {
+		t.Fatalf("first deployment not completed: %+v", svc(t, e, "web").Deployments)
+	}
+	s.tg, s.green = s.altArn, s.tgArn
+	if _, ok := bgSetupOf[e]; ok {
+		bgSetupOf[e] = s
+	}
+	return s
 }
 
 // testRoleARN is the role the blue/green tests name.
@@ -36,6 +63,7 @@ func newBlueGreenALBOf(t tb, x *ELBv2, tt elbtypes.TargetTypeEnum) bgSetup {
 	t.Helper()
 	s := bgSetup{lbSetup: newALB(t, x, tt)}
 	s.green = newTG(t, x, "web-tg-2", tt)
+	s.tgArn, s.altArn = s.tg, s.green
 	fwd := []elbtypes.Action{{Type: elbtypes.ActionTypeEnumForward, ForwardConfig: &elbtypes.ForwardActionConfig{
 		TargetGroups: []elbtypes.TargetGroupTuple{{TargetGroupArn: aws.String(s.tg), Weight: aws.Int32(100)}, {TargetGroupArn: aws.String(s.green), Weight: aws.Int32(0)}}}}}
 	rule := func(prio int32, cond elbtypes.RuleCondition) string {
@@ -72,8 +100,8 @@ func blueGreenWorldOf(t *testing.T, instances int, tt elbtypes.TargetTypeEnum) (
 
 // loadBalancers is the service's loadBalancers for s.
 func (s bgSetup) loadBalancers() []types.LoadBalancer {
-	return []types.LoadBalancer{{TargetGroupArn: aws.String(s.tg), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80),
-		AdvancedConfiguration: &types.AdvancedConfiguration{AlternateTargetGroupArn: aws.String(s.green),
+	return []types.LoadBalancer{{TargetGroupArn: aws.String(s.tgArn), ContainerName: aws.String("web"), ContainerPort: aws.Int32(80),
+		AdvancedConfiguration: &types.AdvancedConfiguration{AlternateTargetGroupArn: aws.String(s.altArn),
 			ProductionListenerRule: aws.String(s.prod), TestListenerRule: aws.String(s.test), RoleArn: aws.String(testRoleARN)}}}
 }
 

@@ -26,13 +26,13 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	bake := types.ServiceDeploymentLifecycleStageBakeTime
-	at(t, e, u, 210*time.Second, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg-2"))
+	at(t, e, u, 210*time.Second, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg"))
 	sd := newestServiceDeployment(t, e)
 	if _, err := e.StopServiceDeployment(bg, &ecs.StopServiceDeploymentInput{ServiceDeploymentArn: sd.ServiceDeploymentArn,
 		StopType: types.StopServiceDeploymentStopTypeRollback}); err != nil {
 		t.Fatal(err)
 	}
-	st := at(t, e, u, 210*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	st := at(t, e, u, 210*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusRollbackInProgress || st.stopped != 2 || st.greenTG["draining"] != 2 || st.blueTG["healthy"] != 2 {
 		t.Fatalf("after StopServiceDeployment: %s", st)
 	}
@@ -46,11 +46,11 @@ func TestBlueGreenStopServiceDeploymentRollsBackTraffic(t *testing.T) {
 		countEvents(sv, "(target-group "+s.tg+")") != 1 { // blue: registered once, never deregistered
 		t.Fatalf("events %q", eventTexts(sv))
 	}
-	st = at(t, e, u, 526*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	st = at(t, e, u, 526*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusRollbackInProgress {
 		t.Fatalf("rollback finished early: %s", st)
 	}
-	st = at(t, e, u, 527*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	st = at(t, e, u, 527*time.Second, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusRollbackSuccessful || len(st.greenTG) != 0 || st.stopped != 0 {
 		t.Fatalf("rollback not finished: %s", st)
 	}
@@ -68,7 +68,7 @@ func TestBlueGreenCircuitBreakerRollbackKeepsBlue(t *testing.T) {
 	td1, td2 := tds[0], tds[1]
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-	keepsBlue := want(map[string]int{"1": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2")
+	keepsBlue := want(map[string]int{"1": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg")
 	stepUntil(t, e, time.Second, time.Hour, func() {
 		if err := keepsBlue(observe(t, e, s)); err != nil {
 			t.Fatalf("+%v: %v", e.Now().Sub(u), err)
@@ -99,12 +99,12 @@ func TestBlueGreenTargetGroupsSwapRoles(t *testing.T) {
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
 	// web:2 serves production from web-tg-2: web-tg gets weight 0 until web:3 is healthy there.
-	st := at(t, e, u, 20*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg"))
+	st := at(t, e, u, 20*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2"))
 	if st.blueTG["initial"] != 2 || st.greenTG["healthy"] != 2 {
 		t.Fatalf("web:3 not registered in web-tg: %s", st)
 	}
-	at(t, e, u, 150*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
-	st = at(t, e, u, 450*time.Second, want(map[string]int{"3": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
+	at(t, e, u, 150*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	st = at(t, e, u, 450*time.Second, want(map[string]int{"3": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
 	if st.greenTG["draining"] != 2 {
 		t.Fatalf("web:2 not draining from web-tg-2: %s", st)
 	}
@@ -134,18 +134,18 @@ func TestBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 	if _, err := e.CreateService(bg, in); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second)
+	s = firstDeployed(t, e, s, td1, 30)
 	u := e.Now()
 	greenID := aws.ToString(primaryOf(t, update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})).Id)
 	bake := types.ServiceDeploymentLifecycleStageBakeTime
-	at(t, e, u, 5*time.Minute, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg-2"))
+	at(t, e, u, 5*time.Minute, want(map[string]int{"1": 2, "2": 2}, bake, 100, 100, "web-tg"))
 	publishErrors(t, e, 50) // green throws errors
 	var fired time.Duration
 	stepUntil(t, e, time.Second, 3*time.Minute, nil, func() bool {
 		fired = e.Now().Sub(u)
 		return newestServiceDeployment(t, e).Status != types.ServiceDeploymentStatusInProgress
 	})
-	st := at(t, e, u, fired, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg-2"))
+	st := at(t, e, u, fired, want(map[string]int{"1": 2}, bake, 0, 0, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusRollbackInProgress || st.greenTG["draining"] != 2 || st.blueTG["healthy"] != 2 {
 		t.Fatalf("at the alarm (+%v): %s", fired, st)
 	}
@@ -171,18 +171,18 @@ func TestBlueGreenNewDeploymentDuringBake(t *testing.T) {
 	td3 := register(t, e, webFargateTD("web:3"))
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
 	first := newestServiceDeployment(t, e)
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
-	st := at(t, e, u, 200*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg-2"))
+	st := at(t, e, u, 200*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg"))
 	if st.blueTG["draining"] != 2 || st.stopped != 2 {
 		t.Fatalf("web:1 not released: %s", st)
 	}
-	st = at(t, e, u, 220*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg-2"))
+	st = at(t, e, u, 220*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageScaleUp, 100, 100, "web-tg"))
 	if st.blueTG["initial"] != 2 || st.blueTG["draining"] != 2 {
 		t.Fatalf("web:3 not registered in web-tg: %s", st)
 	}
-	at(t, e, u, 350*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 0, 0, "web-tg-2"))
+	at(t, e, u, 350*time.Second, want(map[string]int{"2": 2, "3": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 0, 0, "web-tg"))
 	d, err := e.DescribeServiceDeployments(bg, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{aws.ToString(first.ServiceDeploymentArn)}})
 	if err != nil || d.ServiceDeployments[0].Status != types.ServiceDeploymentStatusStopped {
 		t.Fatalf("replaced service deployment: %v %+v", err, d.ServiceDeployments)
@@ -221,7 +221,7 @@ func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
 	td1, td2, td3 := tds[0], tds[1], tds[2]
 	u := e.Now()
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
-	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	at(t, e, u, 200*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td3)})
 	stepUntil(t, e, time.Second, time.Hour, nil, func() bool {
 		return newestServiceDeployment(t, e).Status != types.ServiceDeploymentStatusInProgress
@@ -229,7 +229,7 @@ func TestBlueGreenRollbackFollowsTheRevivedDeployment(t *testing.T) {
 	if p := primaryOf(t, svc(t, e, "web")); aws.ToString(p.TaskDefinition) != td1 {
 		t.Fatalf("rollback to %s, want web:1", aws.ToString(p.TaskDefinition))
 	}
-	if st := observe(t, e, s); named(st.prod)["web-tg"] != 100 || named(st.test)["web-tg"] != 100 || named(st.prod)["web-tg-2"] != 0 {
+	if st := observe(t, e, s); named(st.prod)["web-tg-2"] != 100 || named(st.test)["web-tg-2"] != 100 || named(st.prod)["web-tg"] != 0 {
 		t.Fatalf("traffic after the rollback: %s", st)
 	}
 	stepUntil(t, e, 10*time.Second, time.Hour, nil, func() bool { return completed(t, e, "web", td1) })
@@ -256,6 +256,5 @@ func blueGreenWithBreaker(t *testing.T, more ...string) (e *ECS, s bgSetup, tds 
 	if _, err := e.CreateService(bg, in); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second)
-	return e, s, tds
+	return e, firstDeployed(t, e, s, tds[0], 5), tds
 }

@@ -27,15 +27,14 @@ func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSet
 	if _, err := e.CreateService(bg, in); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second)
-	return e, s, td2
+	return e, firstDeployed(t, e, s, td1, int(aws.ToInt32(cfg.BakeTimeInMinutes))), td2
 }
 
 // prodShare checks the production rule's weights: green (web-tg-2) and
 // blue (web-tg).
 func prodShare(green, blue int32) func(bgState) error {
 	return func(st bgState) error {
-		if w := named(st.prod); w["web-tg-2"] != green || w["web-tg"] != blue {
+		if w := named(st.prod); w["web-tg"] != green || w["web-tg-2"] != blue {
 			return fmt.Errorf("production weights %v, want web-tg-2 %d, web-tg %d", w, green, blue)
 		}
 		return nil
@@ -63,14 +62,14 @@ func TestCanaryShiftsTheCanaryPercentFirst(t *testing.T) {
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	both2 := map[string]int{"1": 2, "2": 2}
 	prod := types.ServiceDeploymentLifecycleStageProductionTrafficShift
-	at(t, e, u, 149*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg-2"), prodShare(0, 100)))
+	at(t, e, u, 149*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg"), prodShare(0, 100)))
 	st := at(t, e, u, 150*time.Second, prodShare(100, 900))
-	if st.stage != prod || named(st.test)["web-tg-2"] != 100 {
+	if st.stage != prod || named(st.test)["web-tg"] != 100 {
 		t.Fatalf("canary: %s", st)
 	}
 	at(t, e, u, 150*time.Second+3*time.Minute-time.Second, prodShare(100, 900))
-	at(t, e, u, 150*time.Second+3*time.Minute, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"), prodShare(100, 0)))
-	at(t, e, u, 150*time.Second+5*time.Minute, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+	at(t, e, u, 150*time.Second+3*time.Minute, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"), prodShare(100, 0)))
+	at(t, e, u, 150*time.Second+5*time.Minute, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
 }
 
 // LINEAR (API Reference, LinearConfiguration): production moves
@@ -94,13 +93,14 @@ func TestLinearShiftsInSteps(t *testing.T) {
 			t.Fatalf("+%ds: %s", c.at, st)
 		}
 	}
-	at(t, e, u, 270*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"), prodShare(100, 0)))
-	at(t, e, u, 390*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+	at(t, e, u, 270*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"), prodShare(100, 0)))
+	at(t, e, u, 390*time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
 }
 
-// Switching a service back to ROLLING after a blue/green deployment made
-// the alternate group production: the rolling deployment replaces web:2
-// in that group (web-tg-2), where the rules still send the traffic.
+// Switching a service back to ROLLING after blue/green deployments moved
+// production between the groups: the rolling deployment replaces web:2 in
+// the group production is on (web-tg: web:1 went to web-tg-2, web:2 back
+// to web-tg), where the rules still send the traffic.
 func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
 	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
@@ -109,7 +109,7 @@ func TestRollingAfterBlueGreenDeploysWhereProductionIs(t *testing.T) {
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 0)); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second)
+	s = firstDeployed(t, e, s, td1, 0)
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	e.Advance(10 * time.Minute)
 	if !completed(t, e, "web", td2) {
@@ -142,7 +142,7 @@ func TestBlueGreenIsDeterministic(t *testing.T) {
 		if _, err := e.CreateService(bg, in); err != nil {
 			t.Fatal(err)
 		}
-		e.Advance(200 * time.Second)
+		s = firstDeployed(t, e, s, td1, 1)
 		update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 		var trace []string
 		for range 1200 {
@@ -185,12 +185,12 @@ func TestBlueGreenRulesForwardingToOneGroupEachAreRewritten(t *testing.T) {
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
 		t.Fatalf("CreateService with a rule for each group: %v", err)
 	}
-	e.Advance(200 * time.Second)
+	s = firstDeployed(t, e, s, td1, 5)
 	if _, err := e.UpdateService(bg, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)}); err != nil {
 		t.Fatal(err)
 	}
 	u := e.Now()
-	at(t, e, u, 151*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	at(t, e, u, 151*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
 	out, err := x.DescribeRules(bg, &elbv2.DescribeRulesInput{RuleArns: []string{s.prod, s.test}})
 	if err != nil {
 		t.Fatal(err)

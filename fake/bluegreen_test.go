@@ -16,8 +16,9 @@ import (
 
 // blueGreenService creates service web (2 tasks, bake 5 minutes) on
 // web:1 behind a new bgSetup (blueGreenWorld) and lets its first
-// deployment complete; it returns the world, the setup and the task
-// definitions web:1 and web:2.
+// deployment complete (firstDeployed: web:1 serves from web-tg-2); it
+// returns the world, the setup (roles for the next deployment) and the
+// task definitions web:1 and web:2.
 func blueGreenService(t *testing.T) (*ECS, bgSetup, string, string) {
 	t.Helper()
 	e, s := blueGreenWorld(t)
@@ -26,11 +27,7 @@ func blueGreenService(t *testing.T) (*ECS, bgSetup, string, string) {
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second) // the first deployment deploys as a rolling one: done at 150 s
-	if !completed(t, e, "web", td1) {
-		t.Fatalf("first deployment not completed: %s", observe(t, e, s))
-	}
-	return e, s, td1, td2
+	return e, firstDeployed(t, e, s, td1, 5), td1, td2
 }
 
 // at advances e to base+d and checks bgState there.
@@ -96,9 +93,9 @@ func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 	upd := update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	greenID := aws.ToString(primaryOf(t, upd).Id)
 	scaleUp := types.ServiceDeploymentLifecycleStageScaleUp
-	at(t, e, u, 0, want(map[string]int{"1": 2}, scaleUp, 0, 0, "web-tg-2"))
-	at(t, e, u, 19*time.Second, want(map[string]int{"1": 2}, scaleUp, 0, 0, "web-tg-2"))
-	st := at(t, e, u, 20*time.Second, want(map[string]int{"1": 2, "2": 2}, scaleUp, 0, 0, "web-tg-2"))
+	at(t, e, u, 0, want(map[string]int{"1": 2}, scaleUp, 0, 0, "web-tg"))
+	at(t, e, u, 19*time.Second, want(map[string]int{"1": 2}, scaleUp, 0, 0, "web-tg"))
+	st := at(t, e, u, 20*time.Second, want(map[string]int{"1": 2, "2": 2}, scaleUp, 0, 0, "web-tg"))
 	if st.greenTG["initial"] != 2 || st.blueTG["healthy"] != 2 {
 		t.Fatalf("green's tasks not registered in the alternate target group: %s", st)
 	}
@@ -107,8 +104,8 @@ func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 		sv.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress || aws.ToString(sv.Deployments[1].Status) != "ACTIVE" {
 		t.Fatalf("service at +20s: %+v %q", sv.Deployments, eventTexts(sv))
 	}
-	at(t, e, u, 149*time.Second, want(map[string]int{"1": 2, "2": 2}, scaleUp, 0, 0, "web-tg-2"))
-	st = at(t, e, u, 150*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
+	at(t, e, u, 149*time.Second, want(map[string]int{"1": 2, "2": 2}, scaleUp, 0, 0, "web-tg"))
+	st = at(t, e, u, 150*time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
 	if st.greenTG["healthy"] != 2 || st.blueTG["healthy"] != 2 || st.status != types.ServiceDeploymentStatusInProgress {
 		t.Fatalf("at the traffic shift: %s", st)
 	}
@@ -118,8 +115,8 @@ func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 		t.Fatalf("stages %q, want %q", got, wantStages)
 	}
 	bake := 150*time.Second + 5*time.Minute
-	at(t, e, u, bake-time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg-2"))
-	st = at(t, e, u, bake, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+	at(t, e, u, bake-time.Second, want(map[string]int{"1": 2, "2": 2}, types.ServiceDeploymentLifecycleStageBakeTime, 100, 100, "web-tg"))
+	st = at(t, e, u, bake, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
 	if st.blueTG["draining"] != 2 || st.stopped != 2 || st.status != types.ServiceDeploymentStatusInProgress {
 		t.Fatalf("clean-up: %s", st)
 	}
@@ -132,11 +129,11 @@ func TestBlueGreenDeploymentStagesAtExactInstants(t *testing.T) {
 	}
 	// Draining 300 s, then the tasks stop (DEACTIVATING -> STOPPED).
 	done := bake + 317*time.Second
-	st = at(t, e, u, done-time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+	st = at(t, e, u, done-time.Second, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusInProgress {
 		t.Fatalf("finished early: %s", st)
 	}
-	st = at(t, e, u, done, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2"))
+	st = at(t, e, u, done, want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg"))
 	if st.status != types.ServiceDeploymentStatusSuccessful || len(st.blueTG) != 0 || st.stopped != 0 {
 		t.Fatalf("not finished: %s", st)
 	}
@@ -158,7 +155,7 @@ func TestBlueGreenSurvivesSnapshot(t *testing.T) {
 	if _, err := e.CreateService(bg, blueGreenInput(s, td1, 2, 5)); err != nil {
 		t.Fatal(err)
 	}
-	e.Advance(200 * time.Second)
+	s = firstDeployed(t, e, s, td1, 5)
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	e.Advance(200 * time.Second)
 	b := restoredCopy(t, e)
@@ -191,10 +188,11 @@ func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
 		t.Fatal(err)
 	}
 	stepUntil(t, e, 10*time.Second, 10*time.Minute, nil, func() bool { return completed(t, e, "web", td1) })
+	s.tg, s.green = s.altArn, s.tgArn // web:1 went to the alternate group, web:2 goes to web-tg
 	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	stepUntil(t, e, time.Second, 10*time.Minute, nil, func() bool { return observe(t, e, s).stage == types.ServiceDeploymentLifecycleStageCleanUp })
 	st := observe(t, e, s)
-	if err := want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg-2")(st); err != nil || st.greenTG["healthy"] != 2 {
+	if err := want(map[string]int{"2": 2}, types.ServiceDeploymentLifecycleStageCleanUp, 100, 100, "web-tg")(st); err != nil || st.greenTG["healthy"] != 2 {
 		t.Fatalf("%v: %s", err, st)
 	}
 	for _, d := range health(t, e.ELBv2(), s.green) {

@@ -108,7 +108,7 @@ func TestBlueGreenOverTheWireCLI(t *testing.T) {
 		return out
 	}
 	cli("ecs", "create-service", "--cli-input-json", w.createServiceJSON(1))
-	w.srv.ECS.Advance(200 * time.Second)
+	w.srv.ECS.Advance(184*time.Second + time.Minute + 10*time.Second) // the first deployment, into the alternate group (green), baked
 	if _, err := w.srv.Client.UpdateService(ctx, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String("web:2")}); err != nil {
 		t.Fatal(err)
 	}
@@ -149,7 +149,7 @@ func TestBlueGreenOverTheWireCLI(t *testing.T) {
 	for _, tg := range r.Rules[0].Actions[0].ForwardConfig.TargetGroups {
 		pw[tg.TargetGroupArn] = tg.Weight
 	}
-	if len(pw) != 2 || pw[w.green] != 100 || pw[w.blue] != 0 {
+	if len(pw) != 2 || pw[w.blue] != 100 || pw[w.green] != 0 { // web:1 went to green (the alternate group), web:2 to blue
 		t.Fatalf("production weights: %v", pw)
 	}
 }
@@ -198,9 +198,10 @@ func TestBlueGreenOverTheWireBoto3(t *testing.T) {
 				TestListenerRule: aws.String(w.test), RoleArn: aws.String("arn:aws:iam::123456789012:role/ecs-elb")}}}}); err != nil {
 		t.Fatal(err)
 	}
-	w.srv.ECS.Advance(200 * time.Second)
+	w.srv.ECS.Advance(184*time.Second + 10*time.Minute + 10*time.Second) // the first deployment, into the alternate group, baked
+	// web:1 serves from the alternate group (w.green): the script's blue.
 	wantBoto3(t, boto3BlueGreen, w.srv.URL, "shifted IN_PROGRESS BAKE_TIME blue 0 green 100\n"+
 		"linear deploymentConfiguration.linearConfiguration.stepPercent: must be a multiple of 0.1 from 3.0 to 100.0, got 2.5.\n"+
 		"stopped ROLLBACK_IN_PROGRESS BAKE_TIME blue 100 green 0\n"+
-		"drained ROLLBACK_SUCCESSFUL BAKE_TIME blue 100 green 0\n", w.prod, w.blue, w.green)
+		"drained ROLLBACK_SUCCESSFUL BAKE_TIME blue 100 green 0\n", w.prod, w.green, w.blue)
 }

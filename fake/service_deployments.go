@@ -330,6 +330,11 @@ func (e *ECS) syncServiceDeploymentsLocked(s *service, now time.Time) {
 	if t != nil && t.rolloutState == types.DeploymentRolloutStateFailed && sd.rollback == nil && !sd.detectionDone {
 		e.noteFailureLocked(s, sd, t)
 	}
+	if next == types.ServiceDeploymentStatusStopped && t != nil && t.bg != nil && rollbackWanted(sd) {
+		// A blue/green deployment failed with rollback on and nothing to
+		// roll back to (bluegreen_elb.go).
+		next, sd.reason = types.ServiceDeploymentStatusRollbackFailed, noRollbackCandidateReason
+	}
 	if back != nil && sd.rollback == nil {
 		sd.rollbackTo = back.id
 		sd.rollback = newRollback(s.arn, back, sd.reason, back.revivedAt)
@@ -354,6 +359,16 @@ func (e *ECS) rollbackDeploymentLocked(s *service, sd *serviceDeployment) *deplo
 		}
 	}
 	return nil
+}
+
+// rollbackWanted reports whether what failed sd's target (noted by
+// noteFailureLocked) was configured to roll back.
+func rollbackWanted(sd *serviceDeployment) bool {
+	if cb := sd.cfg.DeploymentCircuitBreaker; sd.breakerTripped && cb != nil && cb.Rollback {
+		return true
+	}
+	al := sd.cfg.Alarms
+	return len(sd.triggered) > 0 && al != nil && al.Rollback
 }
 
 // noteFailureLocked records why t, sd's target, FAILED: the circuit

@@ -351,7 +351,7 @@ func (e *ECS) StopServiceDeployment(ctx context.Context, in *ecs.StopServiceDepl
 	if back == nil {
 		return nil, &types.ConflictException{Message: aws.String("The service has no earlier successful service revision to roll back to.")}
 	}
-	e.stopRollbackLocked(s, sd, back, now)
+	e.stopRollbackLocked(s, sd, back, sdStopRollbackReason, now)
 	return &ecs.StopServiceDeploymentOutput{ServiceDeploymentArn: aws.String(sd.arn)}, nil
 }
 
@@ -366,19 +366,19 @@ func lastCompletedOtherThan(s *service, id string) *deployment {
 	return nil
 }
 
-// stopRollbackLocked rolls sd back to back as the circuit breaker's
+// stopRollbackLocked rolls sd back to back, for reason, as the circuit breaker's
 // rollback does (plan's revive): back becomes the PRIMARY again,
 // IN_PROGRESS, from now; sd's target deployment is FAILED and is drained
 // like an old one; the service gets the "rolling back" event; sd is
 // ROLLBACK_REQUESTED until the scheduler plans the service, at this
 // instant.
-func (e *ECS) stopRollbackLocked(s *service, sd *serviceDeployment, back *deployment, now time.Time) {
+func (e *ECS) stopRollbackLocked(s *service, sd *serviceDeployment, back *deployment, reason string, now time.Time) {
 	if t := s.deploymentByID(sd.target.deploymentID); t != nil {
 		if t.status == plan.StatusPrimary {
 			t.status = plan.StatusActive
 		}
 		t.rolloutState = types.DeploymentRolloutStateFailed
-		t.reason = sdStopRollbackReason
+		t.reason = reason
 		t.updatedAt = now
 		sd.failures = int32(t.failedTasks)
 	}
@@ -409,10 +409,10 @@ func (e *ECS) stopRollbackLocked(s *service, sd *serviceDeployment, back *deploy
 	back.updatedAt = now
 	sd.threshold = int32(circuitBreakerOf(sd.cfg).Threshold(s.desired))
 	sd.detectionDone = true
-	sd.reason = sdStopRollbackReason
+	sd.reason = reason
 	sd.status = types.ServiceDeploymentStatusRollbackRequested
 	sd.rollbackTo = back.id
-	sd.rollback = newRollback(s.arn, back, sdStopRollbackReason, now)
+	sd.rollback = newRollback(s.arn, back, reason, now)
 	sd.updatedAt = now
 	if sd.startedAt.IsZero() {
 		sd.startedAt = now

@@ -138,8 +138,22 @@ type BlueGreenInput struct {
 	ShiftedAt time.Time
 	// Routing is where the rules send traffic now.
 	Routing Routing
+	// ELB is what Elastic Load Balancing would answer the calls the next
+	// stages make (BlueGreenELB).
+	ELB BlueGreenELB
 	// Now is the current (virtual) time.
 	Now time.Time
+}
+
+// BlueGreenELB is the error Elastic Load Balancing would return to each
+// call a blue/green deployment makes ("" when the call would succeed):
+// ECS registers green's tasks in green's target group during SCALE_UP and
+// changes the test and production listener rules' weights (ModifyRule)
+// in TEST_TRAFFIC_SHIFT and PRODUCTION_TRAFFIC_SHIFT; a rule or a target
+// group deleted meanwhile fails that call (RuleNotFound,
+// TargetGroupNotFound).
+type BlueGreenELB struct {
+	Register, Test, Production string
 }
 
 // StageChange is a lifecycle stage entered at At.
@@ -169,6 +183,16 @@ type BlueGreenStep struct {
 	Hold bool
 	// Routing is where the rules must send traffic after the step.
 	Routing Routing
+	// Failure is set when green failed in this step because an ELB call
+	// its stage makes would fail (BlueGreenInput.ELB): the statusReason
+	// ECS reports, "Service deployment rolled back because <STAGE>
+	// lifecycle hook(s) failed. <ELB error>" (the form the Developer
+	// Guide's "Troubleshooting Amazon ECS blue/green deployments" quotes
+	// for an ELB call refused during TEST_TRAFFIC_SHIFT). Stage is the
+	// stage that failed and Routing is unchanged; the caller fails green
+	// and rolls back, whatever the circuit breaker says (the same page:
+	// these errors "cause a deployment rollback").
+	Failure string
 	// Wake is when the step must run again though nothing else changed
 	// (the next production shift, the end of the bake time); zero: not
 	// needed.
@@ -200,6 +224,13 @@ func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
 		out.Stage, out.Since = st, in.Now
 		out.Entered = append(out.Entered, StageChange{Stage: st, At: in.Now})
 	}
+	failed := func(elbErr string) BlueGreenStep {
+		out.Failure = BlueGreenFailureReason(out.Stage, elbErr)
+		out.Routing, out.Shifted, out.ShiftedAt = in.Routing, in.Shifted, in.ShiftedAt
+		out.Hold = true // until the caller fails green
+		out.Wake = time.Time{}
+		return out
+	}
 	for {
 		switch out.Stage {
 		case "":
@@ -209,13 +240,25 @@ func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
 			enter(types.ServiceDeploymentLifecycleStageScaleUp)
 			continue
 		case types.ServiceDeploymentLifecycleStageScaleUp:
+			if in.ELB.Register != "" {
+				return failed(in.ELB.Register)
+			}
 			if in.GreenHealthy < max(in.Desired, 0) {
 				break
 			}
 			enter(types.ServiceDeploymentLifecycleStagePostScaleUp)
 			continue
+		case types.ServiceDeploymentLifecycleStageTestTrafficShift:
+			if in.ELB.Test != "" && !in.Routing.TestOnGreen {
+				return failed(in.ELB.Test)
+			}
+			enter(nextStage(out.Stage))
+			continue
 		case types.ServiceDeploymentLifecycleStageProductionTrafficShift:
 			if out.Shifted == 0 || out.Shifted < len(shares) && !in.Now.Before(out.ShiftedAt.Add(in.Shifts.Wait)) {
+				if in.ELB.Production != "" {
+					return failed(in.ELB.Production)
+				}
 				out.Shifted, out.ShiftedAt = out.Shifted+1, in.Now
 				continue
 			}
@@ -242,6 +285,12 @@ func StepBlueGreen(in BlueGreenInput) BlueGreenStep {
 	out.Routing = routingOf(out.Stage, shares, out.Shifted)
 	out.Hold = out.Stage != types.ServiceDeploymentLifecycleStageCleanUp
 	return out
+}
+
+// BlueGreenFailureReason is the statusReason of a blue/green deployment
+// that failed in stage because an ELB call failed with elbErr.
+func BlueGreenFailureReason(stage types.ServiceDeploymentLifecycleStage, elbErr string) string {
+	return "Service deployment rolled back because " + string(stage) + " lifecycle hook(s) failed. " + elbErr
 }
 
 // nextStage is the stage after st in blueGreenStages (CLEAN_UP is last).

@@ -106,9 +106,35 @@ func TestComputeKeepsHeldDeployment(t *testing.T) {
 	if n := CountHealthy(snap.Tasks[2:], &snap.Deployments[1], 0, now); n != 2 {
 		t.Fatalf("CountHealthy = %d", n)
 	}
+	// desiredCount lowered to 1: green and blue each keep one task.
+	snap.Service.DesiredCount = 1
+	if p = Compute(snap); len(p.Stops) != 2 || len(p.Starts) != 0 || p.Stops[0].TaskID[0] == p.Stops[1].TaskID[0] {
+		t.Fatalf("scaled in while held: %+v", p)
+	}
+	snap.Service.DesiredCount = 2
 	snap.Service.Hold = ""
 	if p = Compute(snap); len(p.Stops) != 2 || p.Stops[0].TaskID != "a1" {
 		t.Fatalf("released: %+v", p)
+	}
+}
+
+// Staging keeps a deployment with nothing to replace (a blue/green
+// service's first) IN_PROGRESS though its tasks are healthy; it
+// completes at the first Compute without it.
+func TestComputeStagingDefersCompletion(t *testing.T) {
+	now := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	snap := Snapshot{Service: Service{Name: "web", DesiredCount: 2, MinimumHealthyPercent: 100, MaximumPercent: 200, Staging: true},
+		Deployments: []Deployment{{ID: "green", Status: StatusPrimary, DesiredCount: 2, RolloutState: types.DeploymentRolloutStateInProgress, CreatedAt: now}},
+		Tasks: []Task{
+			{ID: "b1", DeploymentID: "green", LastStatus: TaskRunning, DesiredStatus: TaskRunning, StartedAt: now.Add(-time.Hour)},
+			{ID: "b2", DeploymentID: "green", LastStatus: TaskRunning, DesiredStatus: TaskRunning, StartedAt: now.Add(-time.Hour)},
+		}, Now: now}
+	if p := Compute(snap); p.Deployments[0].RolloutState != types.DeploymentRolloutStateInProgress || len(p.Starts)+len(p.Stops) != 0 {
+		t.Fatalf("staging: %+v", p)
+	}
+	snap.Service.Staging = false
+	if p := Compute(snap); p.Deployments[0].RolloutState != types.DeploymentRolloutStateCompleted {
+		t.Fatalf("after the stages: %+v", p)
 	}
 }
 
@@ -154,5 +180,43 @@ func TestStepBlueGreenShiftsInSteps(t *testing.T) {
 	// 40% at t0, 80% at +6m, 100% at +12m (no step bake after it), bake to +14m.
 	if !in.Now.Equal(t0.Add(14 * time.Minute)) {
 		t.Fatalf("clean-up at +%v, want +14m", in.Now.Sub(t0))
+	}
+}
+
+// An ELB call that would fail stops green in the stage that makes it,
+// with ECS's form of statusReason, routing unchanged: registering
+// (SCALE_UP), the test rule change, each production shift.
+func TestStepBlueGreenELBFailure(t *testing.T) {
+	t0 := time.Date(2026, 12, 2, 4, 0, 0, 0, time.UTC)
+	base := BlueGreenInput{Stage: types.ServiceDeploymentLifecycleStageScaleUp, Since: t0, Primary: true,
+		Rollout: types.DeploymentRolloutStateInProgress, Desired: 2, GreenHealthy: 2, Now: t0.Add(time.Minute)}
+	for _, c := range []struct {
+		elb    BlueGreenELB
+		shifts Shifts
+		stage  types.ServiceDeploymentLifecycleStage
+	}{
+		{BlueGreenELB{Register: "gone"}, Shifts{}, types.ServiceDeploymentLifecycleStageScaleUp},
+		{BlueGreenELB{Test: "gone"}, Shifts{}, types.ServiceDeploymentLifecycleStageTestTrafficShift},
+		{BlueGreenELB{Production: "gone"}, LinearShifts(50, time.Minute), types.ServiceDeploymentLifecycleStageProductionTrafficShift},
+	} {
+		in := base
+		in.ELB, in.Shifts = c.elb, c.shifts
+		st := StepBlueGreen(in)
+		if st.Failure != BlueGreenFailureReason(c.stage, "gone") || st.Stage != c.stage || st.Routing != (Routing{}) || st.Ended || st.Shifted != 0 {
+			t.Fatalf("%+v: %+v", c.elb, st)
+		}
+	}
+	// A LINEAR deployment whose production rule goes after its first shift
+	// fails at the second, production still at the first share.
+	in := base
+	in.Shifts = LinearShifts(50, time.Minute)
+	st := StepBlueGreen(in)
+	if st.Failure != "" || st.Routing.Production != 500 {
+		t.Fatalf("first shift: %+v", st)
+	}
+	in.Stage, in.Since, in.Shifted, in.ShiftedAt, in.Routing = st.Stage, st.Since, st.Shifted, st.ShiftedAt, st.Routing
+	in.ELB.Production, in.Now = "gone", in.Now.Add(time.Minute)
+	if st = StepBlueGreen(in); st.Failure == "" || st.Routing.Production != 500 || st.Shifted != 1 {
+		t.Fatalf("second shift: %+v", st)
 	}
 }

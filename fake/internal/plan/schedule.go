@@ -22,8 +22,9 @@ import (
 //     the minimum. Older deployments are not drained while the primary is FAILED,
 //     except for tasks above floor(desired*max/100) after desiredCount was lowered;
 //     the one Service.Hold names (blue, during a blue/green deployment)
-//     keeps its starting and healthy tasks (its unhealthy ones still go),
-//     and the service is not reported blocked while it does.
+//     keeps its starting and healthy tasks up to desiredCount (its
+//     unhealthy ones still go), and the service is not reported blocked
+//     while it does.
 func (c *computation) schedule() {
 	svc := c.s.Service
 	desired := max(svc.DesiredCount, 0)
@@ -143,6 +144,28 @@ func (c *computation) schedule() {
 		stopScaling(sel.pick(old, min(over, len(old)), &budget))
 	}
 
+	// 2c. The held deployment (blue, Service.Hold) keeps at most
+	// desiredCount tasks: a desiredCount lowered during a blue/green
+	// deployment scales blue in as well as green, the least progressed
+	// first (the fake's choice: docs/ecs-semantics.md, "Blue/green
+	// deployments").
+	if svc.Hold != "" {
+		for _, ds := range c.deps {
+			if !c.held(ds) {
+				continue
+			}
+			if surplus := ds.counts[condStarting] + ds.counts[condHealthy] - desired; surplus > 0 {
+				var good []*taskState
+				for _, ts := range ds.tasks {
+					if ts.cond == condStarting || ts.cond == condHealthy {
+						good = append(good, ts)
+					}
+				}
+				stopScaling(sel.pickByProgress(good, surplus, &budget))
+			}
+		}
+	}
+
 	// 3. Primary tasks above desiredCount, those that have made the least
 	// progress first (progress.go).
 	if surplus := pGood - desired; surplus > 0 {
@@ -237,11 +260,12 @@ func (c *computation) oldAlive() []*taskState {
 
 // rollout moves the primary deployment from IN_PROGRESS to COMPLETED once it
 // has desiredCount healthy RUNNING tasks, no other task of its own, no
-// older deployment has tasks left, and its bake, if deployment alarms
-// watch it, is over (bake.go).
+// older deployment has tasks left, its bake, if deployment alarms
+// watch it, is over (bake.go), and, a blue/green deployment, it reached
+// CLEAN_UP (Service.Staging).
 func (c *computation) rollout() {
 	p := c.primary
-	if !c.rolloutInProgress() {
+	if !c.rolloutInProgress() || c.s.Service.Staging {
 		return
 	}
 	desired := max(c.s.Service.DesiredCount, 0)

@@ -82,6 +82,11 @@ type Service struct {
 	// keeps, not scaling it in (the blue deployment of a blue/green
 	// deployment until its clean-up: bluegreen.go); empty: none.
 	Hold string
+	// Staging is set while the primary is a blue/green deployment whose
+	// stages have not reached CLEAN_UP (BlueGreenStep.Hold): it does not
+	// complete before then, even with no blue deployment to keep (a
+	// service's first deployment).
+	Staging bool
 }
 
 // CircuitBreaker is the deployment circuit breaker configuration.
