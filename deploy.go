@@ -24,7 +24,10 @@ type Deployer interface {
 	// StopTask stops one task with a reason.
 	StopTask(ctx context.Context, cluster, task, reason string) (*types.Task, error)
 	// CreateService creates a service and, unless WithNoWait, waits until
-	// its first deployment is COMPLETED and steady.
+	// its first deployment is COMPLETED and steady. With a BLUE_GREEN,
+	// LINEAR or CANARY strategy that deployment is a blue/green one
+	// (stages, bakes, CLEAN_UP), waited for as Deploy waits for one; if it
+	// fails, ECS has nothing to roll back to (ErrNoRollbackCandidate).
 	CreateService(ctx context.Context, in *ecs.CreateServiceInput, opts ...Option) (*Status, error)
 	// UpdateService updates a service and, unless WithNoWait, waits until
 	// the deployment the update made PRIMARY is COMPLETED and steady.

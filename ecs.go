@@ -105,7 +105,7 @@ func (d *deployer) Wait(ctx context.Context, cluster, service string, opts ...Op
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil, st)
 	}
 	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
@@ -188,7 +188,9 @@ func (d *deployer) afterUpdate(ctx context.Context, cfg config, cluster, service
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil)
+		// Reported as Deploy reports it: an alarm's failure is an
+		// *AlarmFailedError (scaling.go).
+		return st, alarmFailure(d.failure(ctx, cfg, tr, cluster, service, id, valueOf(p.TaskDefinition), o, nil, st), st)
 	}
 	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }
@@ -230,7 +232,7 @@ func (d *deployer) Scale(ctx context.Context, cluster, service string, desired i
 		return st, err
 	}
 	if o.kind == outcomeFailed {
-		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil)
+		return st, d.failure(ctx, cfg, tr, cluster, service, valueOf(o.deployment.Id), valueOf(o.deployment.TaskDefinition), o, nil, st)
 	}
 	return st, d.waitTargetsHealthy(ctx, cfg, st)
 }

@@ -209,7 +209,9 @@ type DeploymentFailedError struct {
 	RollbackState types.DeploymentRolloutState
 	// RollbackErr is set when the Deployer could not start a rollback, or
 	// when waiting for a started one ended without its completion (a
-	// *WaitError on timeout, or why it failed).
+	// *WaitError on timeout, or why it failed), or when ECS had nothing to
+	// roll back to (errors.Is ErrNoRollbackCandidate: a blue/green
+	// service's first deployment).
 	RollbackErr error
 	// Err is the underlying cause, for example a *WaitError on timeout.
 	Err error
@@ -270,6 +272,8 @@ func (e *DeploymentFailedError) rollbackText() string {
 		return fmt.Sprintf("; rollback (%s) to %s%s started, not completed: %v", e.RollbackBy, shortTD(e.RollbackTaskDefinition), dep, e.RollbackErr)
 	case e.RollbackStarted:
 		return fmt.Sprintf("; rollback (%s) to %s%s started, %s when last read", e.RollbackBy, shortTD(e.RollbackTaskDefinition), dep, orNone(string(e.RollbackState)))
+	case errors.Is(e.RollbackErr, ErrNoRollbackCandidate):
+		return fmt.Sprintf("; not rolled back: %v", e.RollbackErr)
 	case e.RollbackErr != nil:
 		return fmt.Sprintf("; rollback failed: %v", e.RollbackErr)
 	}

@@ -116,14 +116,26 @@ func stageOrder(st types.ServiceDeploymentLifecycleStage) int {
 }
 
 // blueGreenActive reports whether ours is an IN_PROGRESS blue/green
-// deployment of svc with tasks that replaces another (the schedule's
-// blue/green rules apply).
+// deployment of svc with tasks (the schedule's blue/green rules apply):
+// one that replaces another, or the service's first deployment, which
+// passes the same stages, bakes included, into the group production does
+// not serve, and completes at CLEAN_UP with nothing to drain
+// (docs/ecs-semantics.md, "Blue/green deployments"; firstBlueGreen).
 func blueGreenActive(svc *types.Service, ours *types.Deployment) bool {
 	if ours == nil || ours.DesiredCount <= 0 || ours.RolloutState != types.DeploymentRolloutStateInProgress {
 		return false
 	}
 	_, ok := blueGreenMinimum(svc.DeploymentConfiguration)
-	return ok && replacesAnother(svc, valueOf(ours.Id))
+	return ok && (replacesAnother(svc, valueOf(ours.Id)) || firstBlueGreen(svc, ours))
+}
+
+// firstBlueGreen reports whether ours is the only deployment svc lists:
+// with a blue/green strategy, the service's first deployment (any later
+// one keeps blue listed until its clean-up ends, replacesAnother). It has
+// no blue to scale in, so the service never shows its clean-up
+// (cleanupStart): the stage read does, and the deployment completes then.
+func firstBlueGreen(svc *types.Service, ours *types.Deployment) bool {
+	return ours != nil && len(svc.Deployments) == 1 && valueOf(svc.Deployments[0].Id) == valueOf(ours.Id)
 }
 
 // watch is the longest wait between two reads of a blue/green

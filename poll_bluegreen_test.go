@@ -156,3 +156,45 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 		}
 	})
 }
+
+// A blue/green service's first deployment (the only one listed) follows
+// the blue/green schedule: read at the watch interval while green scales
+// up, then just after the bake the stage read predicts; it has no blue,
+// so the clean-up is known from the stage only, and no group's
+// deregistration delay is wanted. A rolling service's lone deployment
+// does not.
+func TestPollScheduleFirstBlueGreen(t *testing.T) {
+	cfg := defaultConfig()
+	first := func() (*types.Service, *types.Deployment) {
+		svc, ours := bgSvc(0)
+		svc.Deployments = svc.Deployments[:1]
+		return svc, ours
+	}
+	svc, ours := first()
+	if !blueGreenActive(svc, ours) || !firstBlueGreen(svc, ours) {
+		t.Fatal("a first BLUE_GREEN deployment is not scheduled as blue/green")
+	}
+	rolling, rours := first()
+	rolling.DeploymentConfiguration.Strategy = types.DeploymentStrategyRolling
+	if blueGreenActive(rolling, rours) {
+		t.Fatal("a rolling service's first deployment scheduled as blue/green")
+	}
+	s := newPollSchedule(cfg, nil, history{})
+	now := t0.Add(65 * time.Second)
+	if !s.wantsStage(svc, ours, now) {
+		t.Fatal("the stage is not wanted while green may be scaling up")
+	}
+	if d := s.next(svc, ours, now); d != s.watch() {
+		t.Fatalf("next while green scales up = %v, want the watch interval %v", d, s.watch())
+	}
+	bake := t0.Add(3 * time.Minute)
+	s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageBakeTime, bake, ours, t0.Add(185*time.Second))
+	now = t0.Add(7*time.Minute + 30*time.Second)
+	if got, want := s.next(svc, ours, now), bake.Add(5*time.Minute+predictionMargin).Sub(now); got != want {
+		t.Fatalf("next in the bake's last minute = %v, want just after its end (%v)", got, want)
+	}
+	s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageCleanUp, bake.Add(5*time.Minute), ours, bake.Add(5*time.Minute+time.Second))
+	if _, groups, ok := s.cleanup(svc, ours); !ok || len(groups) != 0 || s.wantsDelay(svc, ours) != nil {
+		t.Fatalf("clean-up from the stage = %v %v, delays wanted %v: want it known, no groups", ok, groups, s.wantsDelay(svc, ours))
+	}
+}

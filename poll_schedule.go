@@ -54,7 +54,8 @@ const maxPredictedSteps = 24
 //   - after an update, the first read waits 4/5 of the pull time (and
 //     drain) the service's last successful deployment took, + 40 s;
 //   - completion of a blue/green (BLUE_GREEN, LINEAR, CANARY) deployment
-//     that replaces another: after its bakes, from the instant its stage
+//     that replaces another, or of a blue/green service's first one
+//     (which has nothing to clean up): after its bakes, from the instant its stage
 //     read says green scaled up (predicted; before that, from the instant
 //     its tasks all ran: a bound), then blue's clean-up, which takes the
 //     deregistration delay of the groups it drains plus 4/5 of what the

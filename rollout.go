@@ -128,12 +128,12 @@ func (d *deployer) Deploy(ctx context.Context, in DeployInput, opts ...Option) (
 	// Reading why it failed keeps the deploy's deadline, or reportGrace
 	// past it when the wait used it all.
 	rctx, rcancel := withDeadline(ctx, cfg.clock, later(deadline, cfg.clock.Now().Add(reportGrace)))
-	ferr := d.failure(rctx, cfg, tr, in.Cluster, in.Service, res.DeploymentID, res.TaskDefinitionArn, o, err)
+	ferr := d.failure(rctx, cfg, tr, in.Cluster, in.Service, res.DeploymentID, res.TaskDefinitionArn, o, err, res.Status)
 	rcancel()
 	switch {
 	case ferr.RollbackStarted && cfg.rollback && !cfg.rollbackNoWait && !ferr.RolledBack:
 		d.awaitRollback(ctx, cfg, tr, in.Cluster, in.Service, &res.Status.Service, nil, cfg.clock.Now().Add(cfg.rollbackWait()), ferr)
-	case !ferr.RollbackStarted && cfg.rollback:
+	case !ferr.RollbackStarted && cfg.rollback && !errors.Is(ferr.RollbackErr, ErrNoRollbackCandidate):
 		d.rollbackTo(ctx, cfg, tr, in.Cluster, in.Service, target, res.TaskDefinitionArn, ferr)
 	}
 	return res, d.undoRegister(ctx, cfg, res, alarmFailure(ferr, res.Status)) // scaling.go
@@ -276,7 +276,7 @@ func lastCompleted(ds []types.Deployment, exclude string) string {
 // stopped tasks (ListTasks startedBy=id, desiredStatus STOPPED; then
 // DescribeTasks), reporting them as events, and the circuit breaker's
 // rollback as far as the last reading shows it.
-func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster, service, id, td string, o outcome, cause error) *DeploymentFailedError {
+func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster, service, id, td string, o outcome, cause error, last *Status) *DeploymentFailedError {
 	e := &DeploymentFailedError{Service: service, Cluster: cluster, DeploymentID: id, TaskDefinition: td, Reason: o.reason, Err: cause}
 	if rb := o.rolledBackTo; rb != nil {
 		e.RollbackStarted, e.RollbackBy = true, "circuit-breaker"
@@ -291,6 +291,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 		e.RolledBack = rb.RolloutState == types.DeploymentRolloutStateCompleted
 		d.emit(cfg, rollbackEvent(cfg, service, e))
 	}
+	d.explainNoRollback(ctx, last, e) // a first blue/green deployment: rollback_candidate.go
 	if id == "" {
 		return e
 	}

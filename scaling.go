@@ -340,6 +340,8 @@ func (e *AlarmFailedError) Error() string {
 		rb = fmt.Sprintf("; rolled back to %s", shortTD(e.Deployment.RollbackTaskDefinition))
 	case e.Deployment.RollbackStarted:
 		rb = fmt.Sprintf("; rolling back to %s", shortTD(e.Deployment.RollbackTaskDefinition))
+	case errors.Is(e.Deployment.RollbackErr, ErrNoRollbackCandidate):
+		rb = fmt.Sprintf("; not rolled back: %v", e.Deployment.RollbackErr)
 	}
 	return fmt.Sprintf("deployment %s of service %s failed: deployment alarm %s went to ALARM (%s)%s",
 		e.Deployment.DeploymentID, e.Deployment.Service, e.Alarm, e.Reason, rb)

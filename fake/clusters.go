@@ -38,6 +38,9 @@ type cluster struct {
 	// storage of emptied blocks of its lists (task_index.go).
 	spareLists []*taskList
 	blockPool  taskBlockPool
+	// filing holds the tasks whose filing in taskIndex waits for a
+	// reader (task_index_defer.go).
+	filing filingQueue
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 	// Capacity providers (capacity.go): the providers associated with the

@@ -45,6 +45,10 @@ type ECS struct {
 	planBuf *plan.Plan
 	// taskFree is the storage of forgotten tasks, for reuse (task_alloc.go).
 	taskFree taskFreeList
+	// stoppedHook, when set (by tests), is called with each task as it
+	// becomes STOPPED, after everything enterStoppedLocked does to it
+	// (task_stopped_reads_test.go pins the reads of stopped tasks to it).
+	stoppedHook func(t *task)
 
 	clusters  map[string]*cluster // by name
 	families  map[string]*family  // by family name

@@ -252,6 +252,9 @@ func (e *ECS) enterStoppedLocked(t *task, now time.Time) {
 	e.logsTaskStoppedLocked(t, now)
 	e.releaseLocked(t)
 	e.afterLocked(t, stepForget, 0, now, e.cfg.timing.Retention)
+	if e.stoppedHook != nil {
+		e.stoppedHook(t)
+	}
 }
 
 // releaseLocked returns the task's resources and group counts.

@@ -106,7 +106,10 @@ type task struct {
 	lists  [5]*taskList
 	// nLists is how many of lists, the index lists t is filed in
 	// (task_index.go), are in use; they all share one desired status.
-	nLists    uint8
+	nLists uint8
+	// filing is where t stands in its cluster's filing queue
+	// (task_index_defer.go).
+	filing    filingState
 	released  bool
 	forgotten bool // dropped after retention; skipped in c.tasks
 	// orphaned: the task's instance was deregistered with force; ECS no

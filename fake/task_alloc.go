@@ -215,13 +215,14 @@ func (e *ECS) recycleRetiredLocked() {
 // task list and not listed by its service, can be reused:
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
 // target (a forgotten task lets go of its targets once they are all
-// removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait or
-// log stream, and it was not orphaned (a closure forgets those).
+// removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait,
+// log stream or filing queue (task_index_defer.go), and it was not
+// orphaned (a closure forgets those).
 // Otherwise the collector frees it as before.
 func (e *ECS) reusable(t *task) bool {
 	st := t.st
 	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||
-		t.lb != nil || t.waitReq != nil || t.nLists != 0 {
+		t.lb != nil || t.waitReq != nil || t.nLists != 0 || t.filing != notFiling {
 		return false
 	}
 	if len(e.logs.streamOf) > 0 {

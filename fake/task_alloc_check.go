@@ -29,7 +29,7 @@ func init() {
 // containers (nothing may), and of every broken free-list invariant, or
 // nil. The holders are every place a *task or *container is kept beyond
 // a call (the audit of task_alloc.go's reuse): the event queue, the task
-// table, each cluster's task list and index, each service's task list and
+// table, each cluster's task list, index and filing queue, each service's task list and
 // planner changes (services replaced or deleted included), instances,
 // load-balancer targets, capacity waits, awslogs streams and the retired
 // list. An orphan's forget closure is not inspected: orphaned tasks are
@@ -88,6 +88,9 @@ func freedTasksReachable(e *ECS) []string {
 			for t := range l.all(0) {
 				check("task index "+k.value, t)
 			}
+		}
+		for _, t := range c.filing.tasks {
+			check("cluster "+c.name+" filing queue", t)
 		}
 	}
 	services := map[*service]bool{}

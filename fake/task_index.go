@@ -14,7 +14,9 @@ import (
 // them, as lists ordered by creation (task seq). ListTasks walks the
 // shortest list its filters allow from the position its nextToken names,
 // so a page costs the tasks on it (plus the ones its other filters skip),
-// not every task the cluster remembers.
+// not every task the cluster remembers. A task is filed (and refiled
+// once asked to stop) when a reader first needs the lists
+// (task_index_defer.go).
 
 // taskIndexKind is what a task list is indexed by.
 type taskIndexKind uint8
@@ -67,11 +69,16 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 	return keys
 }
 
-// indexTaskLocked files t, which the cluster has just created (placed, or
-// waiting for capacity), under its current desired status and remembers
-// the lists on t (t.lists), so that refiling and removing it need no index
-// lookups.
+// indexTaskLocked queues t, which the cluster has just created (placed,
+// or waiting for capacity), for filing under its desired status when a
+// reader needs the lists (task_index_defer.go).
 func (e *ECS) indexTaskLocked(t *task) {
+	t.c.deferFilingLocked(t)
+}
+
+// fileNowLocked files t under its current desired status and remembers
+// the lists on t (t.lists), so that removing it needs no index lookups.
+func (e *ECS) fileNowLocked(t *task) {
 	c := t.c
 	var buf [5]taskIndexKey
 	keys := taskIndexKeys(&buf, t, t.desiredStatus)
@@ -155,10 +162,6 @@ func (c *cluster) dropTaskListLocked(l *taskList) {
 	if c.lastList[l.key.kind] == l {
 		c.lastList[l.key.kind] = nil
 	}
-	if l.twin != nil {
-		l.twin.twin = nil
-		l.twin = nil
-	}
 	l.key = taskIndexKey{} // what remembers l (instance.lists) sees it is gone
 	if len(c.spareLists) < maxSpareLists && l.n == 0 {
 		c.spareLists = append(c.spareLists, l)
@@ -173,9 +176,13 @@ func (c *cluster) removeFromListLocked(l *taskList, t *task) {
 	}
 }
 
-// unindexTaskLocked removes t from the lists it was filed in.
+// unindexTaskLocked removes t from the lists it was filed in, or from
+// the filing queue (task_index_defer.go).
 func (e *ECS) unindexTaskLocked(t *task) {
 	c := t.c
+	if t.filing == toFile {
+		c.fileOffLocked(t)
+	}
 	for i, l := range t.lists[:t.nLists] {
 		c.removeFromListLocked(l, t)
 		t.lists[i] = nil
@@ -183,31 +190,22 @@ func (e *ECS) unindexTaskLocked(t *task) {
 	t.nLists = 0
 }
 
-// reindexTaskLocked refiles t after its desired status changed: each of
-// its lists' counterpart under the new status (the list's twin, linked
-// the first time it is needed) takes it.
+// reindexTaskLocked refiles t after its desired status changed: t leaves
+// its lists and waits to be filed under the new status until a reader
+// needs the lists (task_index_defer.go); a task waiting to be filed will
+// be filed under its desired status then.
 func (e *ECS) reindexTaskLocked(t *task) {
-	desired := desiredCode(t.desiredStatus)
-	if (t.nLists > 0 && t.lists[0].key.desired == desired) || t.forgotten || t.orphaned {
+	if t.filing == toFile || t.forgotten || t.orphaned || t.nLists == 0 ||
+		t.lists[0].key.desired == desiredCode(t.desiredStatus) {
 		return
 	}
 	c := t.c
-	for i, from := range t.lists[:t.nLists] {
-		to := from.twin
-		if to == nil || to.key.desired != desired {
-			if from.key.kind == byInstance && t.inst != nil && t.inst.id == from.key.value {
-				to = c.instanceListLocked(t.inst, desired)
-			} else {
-				to = c.taskListLocked(taskIndexKey{desired, from.key.kind, from.key.value})
-			}
-			if from.twin == nil && to.twin == nil {
-				from.twin, to.twin = to, from
-			}
-		}
-		c.removeFromListLocked(from, t)
-		to.insert(t)
-		t.lists[i] = to
+	for i, l := range t.lists[:t.nLists] {
+		c.removeFromListLocked(l, t)
+		t.lists[i] = nil
 	}
+	t.nLists = 0
+	c.deferFilingLocked(t)
 }
 
 // taskFilter is what ListTasks selects by.
@@ -238,6 +236,7 @@ func (f taskFilter) match(t *task) bool {
 // in creation order, and whether more follow.
 func (e *ECS) listTasksLocked(c *cluster, f taskFilter, after uint64, n int) ([]*task, bool) {
 	desired := desiredCode(f.desired)
+	e.fileDeferredLocked(c) // task_index_defer.go
 	keys := []taskIndexKey{{desired, byAll, ""}}
 	for _, k := range []struct {
 		kind taskIndexKind

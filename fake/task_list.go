@@ -20,11 +20,8 @@ import (
 type taskList struct {
 	blocks []taskBlock // block i's tasks precede block i+1's
 	n      int         // tasks in all blocks
-	// key is the list's key in its cluster's index; twin, when not nil,
-	// is the list of the same kind and value under the other desired
-	// status (task_index.go reindexTaskLocked).
-	key  taskIndexKey
-	twin *taskList
+	// key is the list's key in its cluster's index.
+	key taskIndexKey
 	// arr is the whole array blocks lies in (appendBlock).
 	arr []taskBlock
 	// pool, when not nil, keeps the storage of blocks that emptied for
