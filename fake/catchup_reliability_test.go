@@ -53,8 +53,10 @@ func crashLoopServer(t *testing.T) *faketest.Server {
 // Catching up virtual time never stalls every client (issue #17 item 3):
 // while POST /_fake/v1/advance runs 20 virtual minutes of a 300-task crash
 // loop (tens of thousands of events), another client keeps being answered,
-// each answer within 0.5 s (before: it waited for the whole catch-up), as
-// of intermediate virtual times; the advance itself returns only once the
+// each answer within 0.5 s (before: it waited for the whole catch-up), and
+// at least once as of an intermediate virtual time (with no yielding: 0 in
+// every run; with it: 4 or more in each of 300 runs, -cpu 1 and 2, with
+// and without -race); the advance itself returns only once the
 // world reached its target, even with a second advance racing it.
 func TestCatchUpLetsOtherClientsIn(t *testing.T) {
 	srv := crashLoopServer(t)
@@ -96,12 +98,16 @@ func TestCatchUpLetsOtherClientsIn(t *testing.T) {
 		}
 		return true
 	})
-	t.Logf("20 virtual minutes of crash loop in %v; other client: %d calls, p50 %v, worst %v, %d intermediate virtual times seen",
-		advanced.Round(time.Millisecond), p.calls, p.p50, p.worst, distinct)
+	t.Logf("20 virtual minutes of crash loop in %v; other client: %v; %d intermediate virtual times seen",
+		advanced.Round(time.Millisecond), p, distinct)
 	if p.failures > 0 || p.worst > otherClientBound(500*time.Millisecond) {
 		t.Errorf("other client: %d failures, worst %v; want none and every answer within 0.5 s", p.failures, p.worst)
 	}
-	if advanced > 2*p.worst+100*time.Millisecond && distinct == 0 {
+	// The other client got in during the catch-up: it was answered as of
+	// virtual times between the start and the end. A catch-up that keeps
+	// the lock throughout shows none, but is over before the latency bound
+	// (0.1 s, 1 s under -race), so this is what fails then.
+	if distinct == 0 {
 		t.Errorf("the other client saw no intermediate virtual time during a %v catch-up", advanced)
 	}
 }

@@ -102,7 +102,7 @@ func TestHostileRequestsCostBoundedMemory(t *testing.T) {
 			wireCall(t, client, ts.URL, "RegisterTaskDefinition", cases[1].body)
 		}
 	})
-	t.Logf("other client: %d calls, p50 %v, worst %v", p.calls, p.p50, p.worst)
+	t.Logf("other client: %v", p)
 	if p.failures > 0 || p.calls == 0 || p.worst > otherClientBound(time.Second) {
 		t.Errorf("other client: %d calls, %d failed, worst %v; want none failed and every answer within 1 s", p.calls, p.failures, p.worst)
 	}

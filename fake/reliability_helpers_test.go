@@ -2,12 +2,15 @@ package fake_test
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net/http"
 	"runtime"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/internal/stallwatch"
 )
 
 // wireCall posts body to operation op of the fake's ECS endpoint at url
@@ -60,11 +63,22 @@ func otherClientBound(d time.Duration) time.Duration {
 }
 
 // probe is what another, well-behaved client saw while hostile requests
-// were served.
+// were served. Its latencies leave out the time in which the whole test
+// process did not run (stallwatch): a loaded machine can stall the process
+// for a second or more, which delays the server and the client alike and
+// says nothing about the server holding that client back.
 type probe struct {
 	calls      int
-	p50, worst time.Duration
+	p50, worst time.Duration // latencies, stalls of the process left out
+	rawWorst   time.Duration // the worst latency as measured
+	stalled    time.Duration // the process's stalls while the probe ran
 	failures   int
+}
+
+// String summarises p for a test's log.
+func (p probe) String() string {
+	return fmt.Sprintf("%d calls, p50 %v, worst %v (%v as measured; the process stalled %v)",
+		p.calls, p.p50, p.worst, p.rawWorst, p.stalled)
 }
 
 // probeWhile sends ListClusters back to back to url from its own client
@@ -96,12 +110,13 @@ func probeWith(t testing.TB, call func(*http.Client) error, f func()) probe {
 	defer client.CloseIdleConnections()
 	stop := make(chan struct{})
 	done := make(chan probe)
+	stalls := stallwatch.Start()
 	go func() {
 		var p probe
-		var lat []time.Duration
+		var calls [][2]time.Time // when each call began and ended
 		deadline := time.Now().Add(60 * time.Second)
 	loop:
-		for len(lat) < 20_000 && time.Now().Before(deadline) {
+		for len(calls) < 20_000 && time.Now().Before(deadline) {
 			select {
 			case <-stop:
 				break loop
@@ -111,7 +126,14 @@ func probeWith(t testing.TB, call func(*http.Client) error, f func()) probe {
 			if err := call(client); err != nil {
 				p.failures++
 			}
-			lat = append(lat, time.Since(t0))
+			calls = append(calls, [2]time.Time{t0, time.Now()})
+		}
+		stalls.Stop() // complete for every call now
+		p.stalled = stalls.Total()
+		lat := make([]time.Duration, len(calls))
+		for i, c := range calls {
+			p.rawWorst = max(p.rawWorst, c[1].Sub(c[0]))
+			lat[i] = c[1].Sub(c[0]) - stalls.Stalled(c[0], c[1])
 		}
 		p.calls = len(lat)
 		if p.calls > 0 {

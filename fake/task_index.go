@@ -192,11 +192,11 @@ func (e *ECS) unindexTaskLocked(t *task) {
 
 // reindexTaskLocked refiles t after its desired status changed: t leaves
 // its lists and waits to be filed under the new status until a reader
-// needs the lists (task_index_defer.go); a task waiting to be filed will
-// be filed under its desired status then.
+// needs the lists (task_index_defer.go). A task in no list is left alone:
+// one waiting to be filed will be filed under its desired status then,
+// and a forgotten or orphaned one was unindexed for good.
 func (e *ECS) reindexTaskLocked(t *task) {
-	if t.filing == toFile || t.forgotten || t.orphaned || t.nLists == 0 ||
-		t.lists[0].key.desired == desiredCode(t.desiredStatus) {
+	if t.nLists == 0 || t.lists[0].key.desired == desiredCode(t.desiredStatus) {
 		return
 	}
 	c := t.c

@@ -13,6 +13,14 @@ package fake
 // creation order (seq), whatever order they were filed in, and a task
 // leaves its lists (reindexTaskLocked, unindexTaskLocked) as soon as it
 // must not be listed there any more.
+//
+// The queue stays bounded when nobody ever lists: it holds each task at
+// most once, the tasks to be filed are tasks the cluster remembers
+// (bounded by retention), and entries not to be filed are dropped from
+// the front at once or all together once they are half of the queue
+// (fileOffLocked), so it holds at most twice the tasks the cluster
+// remembers. The cost: a forgotten task whose entry is not yet dropped is
+// not reused (task_alloc.go reusable) but left to the collector.
 
 // filingState is where a task stands in its cluster's filing queue.
 type filingState uint8

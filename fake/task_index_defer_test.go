@@ -42,22 +42,7 @@ func TestDeferredFilingMatchesAFullScan(t *testing.T) {
 				for _, sb := range []*string{nil, aws.String("x")} {
 					for _, inst := range insts {
 						f := taskFilter{desired: desired, family: fam, startedBy: sb, instance: inst}
-						var want []*task
-						for _, x := range c.tasks {
-							if f.match(x) && !x.orphaned { // orphans are not listed (orphans.go)
-								want = append(want, x)
-							}
-						}
-						var got []*task
-						var after uint64
-						for {
-							page, more := e.listTasksLocked(c, f, after, 5)
-							got = append(got, page...)
-							if !more {
-								break
-							}
-							after = page[len(page)-1].seq
-						}
+						got, want := indexAndScanLocked(e, c, f, 5)
 						if !slices.Equal(got, want) {
 							t.Fatalf("scan %d, filter %+v: index gave %d tasks, scan %d", scans, f, len(got), len(want))
 						}

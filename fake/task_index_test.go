@@ -36,22 +36,7 @@ func TestTaskIndexMatchesAFullScan(t *testing.T) {
 					for _, inst := range insts {
 						for _, lt := range []string{"", "EC2", "FARGATE"} {
 							f := taskFilter{desired: desired, family: fam, startedBy: sb, instance: inst, launchType: lt}
-							var want []*task
-							for _, t := range c.tasks {
-								if f.match(t) {
-									want = append(want, t)
-								}
-							}
-							var got []*task
-							var after uint64
-							for {
-								page, more := e.listTasksLocked(c, f, after, 7)
-								got = append(got, page...)
-								if !more {
-									break
-								}
-								after = page[len(page)-1].seq
-							}
+							got, want := indexAndScanLocked(e, c, f, 7)
 							if !slices.Equal(got, want) {
 								t.Fatalf("filter %+v: index gave %d tasks, scan %d", f, len(got), len(want))
 							}
@@ -212,5 +197,25 @@ func checkTaskListBlocks(t *rapid.T, l *taskList) {
 	}
 	if total != l.len() {
 		t.Fatalf("blocks hold %d tasks, len says %d", total, l.len())
+	}
+}
+
+// indexAndScanLocked returns every task of c the index lists for f,
+// paging n at a time from the start, and the tasks a scan of c.tasks
+// finds for f (orphans excepted: they are not listed, orphans.go).
+func indexAndScanLocked(e *ECS, c *cluster, f taskFilter, n int) (got, want []*task) {
+	for _, t := range c.tasks {
+		if f.match(t) && !t.orphaned {
+			want = append(want, t)
+		}
+	}
+	var after uint64
+	for {
+		page, more := e.listTasksLocked(c, f, after, n)
+		got = append(got, page...)
+		if !more {
+			return got, want
+		}
+		after = page[len(page)-1].seq
 	}
 }

@@ -73,14 +73,17 @@ func TestServerCutsOffSlowUploads(t *testing.T) {
 		}
 		ok++
 	}
-	resp, answer, err := readAnswer(t, c, 5*time.Second)
+	resp, answer, err := readAnswer(t, c, 15*time.Second)
 	cut := time.Since(t0)
 	switch {
 	case err == nil && resp.StatusCode == 400 && strings.Contains(answer, "reading request body"):
 	case err != nil && !errors.Is(err, io.EOF) && !strings.Contains(err.Error(), "reset") && !errors.Is(err, io.ErrUnexpectedEOF):
 		t.Fatalf("slow upload: %v, want the connection closed or a 400 answer", err)
 	}
-	if cut > 3*time.Second {
+	// About 300 ms; the bound only has to tell -read-timeout from the 30 s
+	// default (or no cut at all), and leaves room for a loaded machine not
+	// running this process for seconds.
+	if cut > 10*time.Second {
 		t.Errorf("slow upload cut off after %v, want about 300ms", cut)
 	}
 	t.Logf("slow upload ended after %v (%v); other client: %d calls meanwhile", cut.Round(time.Millisecond), err, ok)
@@ -128,9 +131,12 @@ func TestServerLimitsConnections(t *testing.T) {
 // SIGTERM (here: ctx cancelled) lets requests in flight finish: a client
 // mid-upload completes its request, a connection opened just before sends
 // its request during the drain, both are answered 200, and run returns nil
-// as soon as they closed, not after 5 s with an error.
+// as soon as they closed, not at the end of the drain. The drain is long
+// (20 s): a loaded machine may not run this process for a second or more
+// while the drain's timer runs on (with 2 s, "shutdown took 1.73s" was seen
+// under such stalls).
 func TestShutdownFinishesRequestsInFlight(t *testing.T) {
-	s := start(t, "-addr", "127.0.0.1:0", "-speed", "0", "-drain", "2s")
+	s := start(t, "-addr", "127.0.0.1:0", "-speed", "0", "-drain", "20s")
 	upload := rawConn(t, s)
 	body := `{"maxResults": 10}` + strings.Repeat(" ", 100_000)
 	if _, err := io.WriteString(upload, listClustersHead(len(body))+body[:50_000]); err != nil {
@@ -165,8 +171,8 @@ func TestShutdownFinishesRequestsInFlight(t *testing.T) {
 	if err := <-s.done; err != nil {
 		t.Errorf("run: %v, want nil", err)
 	}
-	if d := time.Since(t0); d > 1500*time.Millisecond {
-		t.Errorf("shutdown took %v, want well under the 2 s drain once every connection closed", d)
+	if d := time.Since(t0); d > 10*time.Second {
+		t.Errorf("shutdown took %v, want well under the 20 s drain once every connection closed", d)
 	}
 	// New connections are refused.
 	if _, err := net.DialTimeout("tcp", strings.TrimPrefix(s.url, "http://"), time.Second); err == nil || !errors.Is(err, syscall.ECONNREFUSED) {
@@ -188,9 +194,16 @@ func neverSent(err error) bool {
 // of a sent request or a cut answer (before: 1-3 per run; after a first
 // fix, one reset in a CI run, see serve_shutdown_test.go). Five shutdowns
 // under 8 clients, bounded to 2,000 calls each.
+//
+// The drain (20 s) ends as soon as every client has sent its last request
+// (a client that stops early closes its idle connection). It must not end
+// before: it closes the connections still silent, and a request a client
+// writes at that moment is reset, as at any HTTP/1.1 server's idle close.
+// With -drain 1s that happened when the process was not run for 1.5 s (the
+// drain's timer ran on): 3 resets in 5 runs.
 func TestShutdownUnderLoadResetsNoRequest(t *testing.T) {
 	for round := range 5 {
-		s := start(t, "-addr", "127.0.0.1:0", "-speed", "0", "-drain", "1s")
+		s := start(t, "-addr", "127.0.0.1:0", "-speed", "0", "-drain", "20s")
 		type result struct{ ok, refused, other int }
 		results := make(chan result, 8)
 		var going sync.WaitGroup // each client has its connection and one answer
@@ -199,7 +212,10 @@ func TestShutdownUnderLoadResetsNoRequest(t *testing.T) {
 		for range 8 {
 			go func() {
 				var r result
+				tr := &http.Transport{}
+				defer tr.CloseIdleConnections() // a client done early ends its part of the drain
 				c := ecs.New(ecs.Options{Region: "us-east-1", BaseEndpoint: aws.String(s.url), Retryer: aws.NopRetryer{},
+					HTTPClient:  &http.Client{Transport: tr},
 					Credentials: credentials.NewStaticCredentialsProvider("x", "x", "")})
 				for i := 0; i < 2000; i++ {
 					_, err := c.ListClusters(t.Context(), nil)
