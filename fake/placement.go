@@ -465,11 +465,11 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	}
 	if req.wait {
 		e.setStatusLocked(t, statusProvisioning, now, "") // waits for capacity: capacity_scaling.go
-		e.indexTaskLocked(t)                              // listed while it waits; filed by instance once placed (fileOnInstanceLocked)
+		c.deferFilingLocked(t)                            // listed while it waits; filed by instance once placed (fileOnInstanceLocked)
 		return t
 	}
 	e.launchLocked(t, now)
-	e.indexTaskLocked(t)
+	c.deferFilingLocked(t) // filed when a reader needs the lists (task_index_defer.go)
 	return t
 }
 

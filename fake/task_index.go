@@ -69,13 +69,6 @@ func taskIndexKeys(buf *[5]taskIndexKey, t *task, desiredStatus string) []taskIn
 	return keys
 }
 
-// indexTaskLocked queues t, which the cluster has just created (placed,
-// or waiting for capacity), for filing under its desired status when a
-// reader needs the lists (task_index_defer.go).
-func (e *ECS) indexTaskLocked(t *task) {
-	t.c.deferFilingLocked(t)
-}
-
 // fileNowLocked files t under its current desired status and remembers
 // the lists on t (t.lists), so that removing it needs no index lookups.
 func (e *ECS) fileNowLocked(t *task) {
