@@ -73,7 +73,7 @@ func (c *cluster) fileOffLocked(t *task) {
 	q := &c.filing
 	t.filing = filedOff
 	q.dead++
-	for q.dead > 0 && len(q.tasks) > 0 && q.tasks[0].filing == filedOff {
+	for len(q.tasks) > 0 && q.tasks[0].filing == filedOff {
 		q.tasks[0].filing = notFiling
 		q.tasks[0] = nil
 		q.tasks = q.tasks[1:]
