@@ -176,6 +176,11 @@ func (e *ECS) unindexTaskLocked(t *task) {
 	if t.filing == toFile {
 		c.fileOffLocked(t)
 	}
+	c.leaveListsLocked(t)
+}
+
+// leaveListsLocked takes t out of every list it was filed in.
+func (c *cluster) leaveListsLocked(t *task) {
 	for i, l := range t.lists[:t.nLists] {
 		c.removeFromListLocked(l, t)
 		t.lists[i] = nil
@@ -192,13 +197,8 @@ func (e *ECS) reindexTaskLocked(t *task) {
 	if t.nLists == 0 || t.lists[0].key.desired == desiredCode(t.desiredStatus) {
 		return
 	}
-	c := t.c
-	for i, l := range t.lists[:t.nLists] {
-		c.removeFromListLocked(l, t)
-		t.lists[i] = nil
-	}
-	t.nLists = 0
-	c.deferFilingLocked(t)
+	t.c.leaveListsLocked(t)
+	t.c.deferFilingLocked(t)
 }
 
 // taskFilter is what ListTasks selects by.
