@@ -114,6 +114,22 @@ func blueGreenInput(s bgSetup, td string, desired, bake int32) *ecs.CreateServic
 		LoadBalancers:           s.loadBalancers()}
 }
 
+// blueGreenWithoutLoadBalancer is a fresh cluster with Fargate service
+// "web" (two tasks of web:1, one bake minute) created BLUE_GREEN with no
+// load balancer; it returns the ARNs of web:1 and web:2.
+func blueGreenWithoutLoadBalancer(t *testing.T) (e *ECS, td1, td2 string) {
+	t.Helper()
+	e = newCluster(t, 0)
+	td1 = register(t, e, webFargateTD("web:1"))
+	td2 = register(t, e, webFargateTD("web:2"))
+	in := blueGreenInput(bgSetup{}, td1, 2, 1)
+	in.LoadBalancers = nil
+	if _, err := e.CreateService(bg, in); err != nil {
+		t.Fatalf("CreateService BLUE_GREEN without a load balancer: %v", err)
+	}
+	return e, td1, td2
+}
+
 // weights is a rule's forward weights by target group ARN.
 func weights(t tb, x *ELBv2, rule string) map[string]int32 {
 	t.Helper()

@@ -211,14 +211,7 @@ func TestBlueGreenBridgeModeOnEC2(t *testing.T) {
 // one-minute BAKE_TIME and stops at CLEAN_UP; the service deployment is
 // SUCCESSFUL.
 func TestBlueGreenWithoutLoadBalancer(t *testing.T) {
-	e := newCluster(t, 0)
-	td1 := register(t, e, webFargateTD("web:1"))
-	td2 := register(t, e, webFargateTD("web:2"))
-	in := blueGreenInput(bgSetup{}, td1, 2, 1)
-	in.LoadBalancers = nil
-	if _, err := e.CreateService(bg, in); err != nil {
-		t.Fatalf("CreateService BLUE_GREEN without a load balancer: %v", err)
-	}
+	e, td1, td2 := blueGreenWithoutLoadBalancer(t)
 	e.Advance(200 * time.Second)
 	if !completed(t, e, "web", td1) {
 		t.Fatalf("first deployment not completed: %+v", svc(t, e, "web").Deployments)

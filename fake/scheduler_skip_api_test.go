@@ -132,14 +132,7 @@ func steadyEvents(s *service) int {
 // is stepped after every pass (stepBlueGreenLocked: stages, bake, blue
 // held), which the skip rule does not cover: no pass of it is skipped.
 func TestBlueGreenWithoutLoadBalancerIsNeverSkipped(t *testing.T) {
-	e := newCluster(t, 0)
-	td1 := register(t, e, webFargateTD("web:1"))
-	td2 := register(t, e, webFargateTD("web:2"))
-	in := blueGreenInput(bgSetup{}, td1, 2, 1)
-	in.LoadBalancers = nil
-	if _, err := e.CreateService(bg, in); err != nil {
-		t.Fatal(err)
-	}
+	e, _, td2 := blueGreenWithoutLoadBalancer(t)
 	e.Advance(200 * time.Second) // the first deployment is a plain one (nothing to replace)
 	e.mu.Lock()
 	s := e.services[serviceKey{e.clusters["default"], "web"}]
