@@ -16,8 +16,9 @@ import (
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
 )
 
-// shiftService is blueGreenService with strategy cfg (bake 2 minutes).
-func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSetup, string) {
+// shiftService is blueGreenService with strategy cfg (bake 2 minutes),
+// updated to web:2 once web:1 is deployed; it returns the update's time.
+func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, time.Time) {
 	t.Helper()
 	e, s := blueGreenWorld(t)
 	td1 := register(t, e, webFargateTD("web:1"))
@@ -27,7 +28,10 @@ func shiftService(t *testing.T, cfg *types.DeploymentConfiguration) (*ECS, bgSet
 	if _, err := e.CreateService(bg, in); err != nil {
 		t.Fatal(err)
 	}
-	return e, firstDeployed(t, e, s, td1, int(aws.ToInt32(cfg.BakeTimeInMinutes))), td2
+	firstDeployed(t, e, s, td1, int(aws.ToInt32(cfg.BakeTimeInMinutes)))
+	u := e.Now()
+	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
+	return e, u
 }
 
 // prodShare checks the production rule's weights: green (web-tg-2) and
@@ -56,10 +60,8 @@ func both(a, b func(bgState) error) func(bgState) error {
 // (10%: weights 100 and 900 out of 1000) to it for canaryBakeTimeInMinutes
 // (3), then everything; BAKE_TIME (2 minutes) follows, then CLEAN_UP.
 func TestCanaryShiftsTheCanaryPercentFirst(t *testing.T) {
-	e, _, td2 := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
+	e, u := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyCanary, BakeTimeInMinutes: aws.Int32(2),
 		CanaryConfiguration: &types.CanaryConfiguration{CanaryPercent: aws.Float64(10), CanaryBakeTimeInMinutes: aws.Int32(3)}})
-	u := e.Now()
-	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	both2 := map[string]int{"1": 2, "2": 2}
 	prod := types.ServiceDeploymentLifecycleStageProductionTrafficShift
 	at(t, e, u, 149*time.Second, both(want(both2, types.ServiceDeploymentLifecycleStageScaleUp, 0, 0, "web-tg"), prodShare(0, 100)))
@@ -77,10 +79,8 @@ func TestCanaryShiftsTheCanaryPercentFirst(t *testing.T) {
 // step to 100% with no step bake after it: 40% at +150 s, 80% at +210 s,
 // 100% at +270 s, then BAKE_TIME (2 minutes) and CLEAN_UP at +390 s.
 func TestLinearShiftsInSteps(t *testing.T) {
-	e, _, td2 := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
+	e, u := shiftService(t, &types.DeploymentConfiguration{Strategy: types.DeploymentStrategyLinear, BakeTimeInMinutes: aws.Int32(2),
 		LinearConfiguration: &types.LinearConfiguration{StepPercent: aws.Float64(40), StepBakeTimeInMinutes: aws.Int32(1)}})
-	u := e.Now()
-	update(t, e, &ecs.UpdateServiceInput{Service: aws.String("web"), TaskDefinition: aws.String(td2)})
 	both2 := map[string]int{"1": 2, "2": 2}
 	prod := types.ServiceDeploymentLifecycleStageProductionTrafficShift
 	at(t, e, u, 149*time.Second, prodShare(0, 100))
