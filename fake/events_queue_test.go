@@ -19,28 +19,16 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 	base := time.Unix(1_700_000_000, 0).UTC()
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
-		type item struct {
-			key int64
-			ev  event
-		}
-		var model []item // in scheduling order; popping takes the earliest key's first
+		var model []modelEvent // in scheduling order; popping takes the earliest key's first
 		fn := func(time.Time) {}
 		for i := range rapid.IntRange(1, 300).Draw(rt, "ops") {
 			if len(model) > 0 && rapid.IntRange(0, 2).Draw(rt, "pop") == 0 {
-				best := 0
-				for k, it := range model {
-					if it.key < model[best].key {
-						best = k
-					}
-				}
-				want := model[best]
-				model = append(model[:best], model[best+1:]...)
+				want := takeEarliest(&model)
 				if q.headKey() != want.key {
 					rt.Fatalf("op %d: head key %d, want %d", i, q.headKey(), want.key)
 				}
 				got := q.pop()
-				if got.t != want.ev.t || got.step != want.ev.step || got.arg != want.ev.arg || got.at != want.ev.at ||
-					(got.fn == nil) != (want.ev.fn == nil) {
+				if !sameEvent(got, want.ev) {
 					rt.Fatalf("op %d: popped %+v, want %+v", i, got, want.ev)
 				}
 				if q.Len() != len(model) {
@@ -58,7 +46,7 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 				ev.fn, ev.step, ev.arg = fn, 0, 0
 			}
 			q.push(at.UnixNano(), ev)
-			model = append(model, item{at.UnixNano(), ev})
+			model = append(model, modelEvent{at.UnixNano(), ev})
 			if q.Len() != len(model) {
 				rt.Fatalf("op %d: Len %d after a push, want %d", i, q.Len(), len(model))
 			}
@@ -77,6 +65,35 @@ func TestEventQueueMatchesAModel(t *testing.T) {
 			}
 		}
 	})
+}
+
+// modelEvent is an event as the queue models keep it: on its own, with
+// its key.
+type modelEvent struct {
+	key int64
+	ev  event
+}
+
+// takeEarliest removes from model (in scheduling order) the event a pop
+// must give, the earliest key's first, and returns it.
+func takeEarliest(model *[]modelEvent) modelEvent {
+	m := *model
+	best := 0
+	for k, it := range m {
+		if it.key < m[best].key {
+			best = k
+		}
+	}
+	want := m[best]
+	*model = append(m[:best], m[best+1:]...)
+	return want
+}
+
+// sameEvent reports whether the queue gave back want as got: its time,
+// task, step and argument, and whether it is a closure.
+func sameEvent(got, want event) bool {
+	return got.t == want.t && got.step == want.step && got.arg == want.arg && got.at == want.at &&
+		(got.fn == nil) == (want.fn == nil)
 }
 
 // TestEventSize: a run's length fills the padding after the step, so a

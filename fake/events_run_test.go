@@ -19,24 +19,12 @@ func TestEventQueueRunsMatchAModel(t *testing.T) {
 	base := time.Unix(1_700_000_000, 0).UTC()
 	rapid.Check(t, func(rt *rapid.T) {
 		var q eventQueue
-		type item struct {
-			key int64
-			ev  event
-		}
-		var model []item // in scheduling order
+		var model []modelEvent // in scheduling order
 		fn := func(time.Time) {}
 		// take checks that got is the model's earliest event and drops it.
 		take := func(op int, how string, got event) {
-			best := 0
-			for k, it := range model {
-				if it.key < model[best].key {
-					best = k
-				}
-			}
-			want := model[best]
-			model = append(model[:best], model[best+1:]...)
-			if got.t != want.ev.t || got.step != want.ev.step || got.arg != want.ev.arg || got.at != want.ev.at ||
-				(got.fn == nil) != (want.ev.fn == nil) {
+			want := takeEarliest(&model)
+			if !sameEvent(got, want.ev) {
 				rt.Fatalf("op %d: %s gave %+v, want %+v", op, how, got, want.ev)
 			}
 			if q.Len() != len(model) {
@@ -77,7 +65,7 @@ func TestEventQueueRunsMatchAModel(t *testing.T) {
 				default:
 					q.pushStep(at.UnixNano(), at, ev.t, ev.step, ev.arg)
 				}
-				model = append(model, item{at.UnixNano(), ev})
+				model = append(model, modelEvent{at.UnixNano(), ev})
 				if q.Len() != len(model) {
 					rt.Fatalf("op %d: Len %d after a push, want %d", i, q.Len(), len(model))
 				}
