@@ -101,12 +101,7 @@ func TestServiceEventTextStorageIsBounded(t *testing.T) {
 // must hold the lock the catch-up writes under (run with -race). Every
 // event read has its text.
 func TestServiceEventTextsReadDuringCatchUp(t *testing.T) {
-	e := clusterT(t, 4)
-	crash := registerT(t, e, smallTD("crash"))
-	if err := e.InjectFault(Fault{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
-		t.Fatal(err)
-	}
-	createSvc(t, e, "loop", crash, 20, svcOpts{min: 100, max: 200})
+	e := crashLoopT(t, 20)
 	done := make(chan struct{})
 	go func() {
 		defer close(done)

@@ -20,6 +20,20 @@ func smallTD(family string) *ecs.RegisterTaskDefinitionInput {
 		ContainerDefinitions: []types.ContainerDefinition{{Name: aws.String("app"), Image: aws.String("app:1"), Memory: aws.Int32(128), Cpu: 64}}}
 }
 
+// crashLoopT is a four-instance cluster whose service "loop" runs
+// desired tasks of family "crash", each exiting (code 1) 30 s after it
+// starts.
+func crashLoopT(t *testing.T, desired int32) *ECS {
+	t.Helper()
+	e := clusterT(t, 4)
+	crash := registerT(t, e, smallTD("crash"))
+	if err := e.InjectFault(Fault{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
+		t.Fatal(err)
+	}
+	createSvc(t, e, "loop", crash, desired, svcOpts{min: 100, max: 200})
+	return e
+}
+
 // TestTaskStorageReuseLeavesNoStaleReference runs a crash loop (its
 // forgotten tasks' storage is reused) next to tasks that are stopped and
 // forgotten with lifecycle events still queued for hours (a scripted exit

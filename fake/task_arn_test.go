@@ -15,12 +15,7 @@ import (
 // and is always its own: a reused storage that kept the previous task's
 // ARN would show it for the new task.
 func TestTaskARNMadeOnFirstReadAndNotReused(t *testing.T) {
-	e := clusterT(t, 4)
-	crash := registerT(t, e, smallTD("crash"))
-	if err := e.InjectFault(Fault{Family: "crash", Action: FaultExit, ExitCode: 1, After: 30 * time.Second}); err != nil {
-		t.Fatal(err)
-	}
-	createSvc(t, e, "loop", crash, 10, svcOpts{min: 100, max: 200})
+	e := crashLoopT(t, 10)
 	e.Advance(10 * time.Minute)
 	e.mu.Lock()
 	n := 0
