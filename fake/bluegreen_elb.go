@@ -93,10 +93,10 @@ func (e *ECS) failBlueGreenLocked(s *service, d *deployment, reason string, now 
 	if sd == nil || terminalSD(sd.status) {
 		return
 	}
+	// endServiceDeploymentLocked records green's failed tasks and the
+	// threshold: nothing detected a failure of sd before (green was
+	// PRIMARY and not FAILED, or the planner would not fail it here).
 	sd.reason = noRollbackCandidateReason
-	sd.detectionDone = true
-	sd.failures = int32(d.failedTasks)
-	sd.threshold = int32(circuitBreakerOf(sd.cfg).Threshold(s.desired))
 	if sd.startedAt.IsZero() {
 		sd.startedAt = now
 	}
