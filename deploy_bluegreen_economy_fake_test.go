@@ -204,8 +204,7 @@ func TestBlueGreenFailureDuringBakeSeenWithinWatch(t *testing.T) {
 			stage = stageOf(t, e)
 			fireAlarm(t, cw, "errors after the shift")
 		}}
-		res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock))
-		_ = res
+		_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock))
 		var ae *ecsdeploy.AlarmFailedError
 		if !clock.done || stage != types.ServiceDeploymentLifecycleStageBakeTime || !errors.As(err, &ae) {
 			t.Fatalf("alarm set in stage %q; Deploy: %v, want an *AlarmFailedError", stage, err)
