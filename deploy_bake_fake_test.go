@@ -104,10 +104,7 @@ func TestDeployFailsWhenAlarmFiresDuringBake(t *testing.T) {
 	d := ecsdeploy.New(f.e, ecsdeploy.WithClock(f.e), ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {
 		if de, ok := ev.(*ecsdeploy.DeploymentEvent); ok && de.Status == "GONE" && !fired {
 			fired = true // the old revision has scaled in: the bake runs
-			if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
-				StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the rollout")}); err != nil {
-				t.Error(err)
-			}
+			fireAlarm(t, cw, "errors after the rollout")
 		}
 	}))
 	_, err := d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: f.cluster, Service: "web", Image: "nginx:2"})

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -167,10 +165,7 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		var stage types.ServiceDeploymentLifecycleStage
 		clock := &triggerClock{e: e, at: start.Add(7*time.Minute + 13*time.Second), fn: func() {
 			stage = stageOf(t, e)
-			if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
-				StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the shift")}); err != nil {
-				t.Error(err)
-			}
+			fireAlarm(t, cw, "errors after the shift")
 		}}
 		_, err := w.d.CreateService(t.Context(), in, ecsdeploy.WithClock(clock))
 		if !clock.done || stage != types.ServiceDeploymentLifecycleStageBakeTime {

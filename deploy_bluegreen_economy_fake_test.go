@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-	"github.com/aws/aws-sdk-go-v2/service/cloudwatch"
-	cwtypes "github.com/aws/aws-sdk-go-v2/service/cloudwatch/types"
 	"github.com/aws/aws-sdk-go-v2/service/ecs"
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 	elbv2 "github.com/aws/aws-sdk-go-v2/service/elasticloadbalancingv2"
@@ -204,13 +202,9 @@ func TestBlueGreenFailureDuringBakeSeenWithinWatch(t *testing.T) {
 		var stage types.ServiceDeploymentLifecycleStage
 		clock := &triggerClock{e: e, at: start.Add(7*time.Minute + 13*time.Second), fn: func() {
 			stage = stageOf(t, e)
-			if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
-				StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the shift")}); err != nil {
-				t.Error(err)
-			}
+			fireAlarm(t, cw, "errors after the shift")
 		}}
-		res, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock))
-		_ = res
+		_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock))
 		var ae *ecsdeploy.AlarmFailedError
 		if !clock.done || stage != types.ServiceDeploymentLifecycleStageBakeTime || !errors.As(err, &ae) {
 			t.Fatalf("alarm set in stage %q; Deploy: %v, want an *AlarmFailedError", stage, err)

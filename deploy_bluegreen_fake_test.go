@@ -220,6 +220,16 @@ func putAlarm(t testing.TB, e *fake.ECS) {
 	}
 }
 
+// fireAlarm sets the alarm "web-5xx" of cw to ALARM with reason (a test's
+// failure is reported with t.Error: it runs in event and clock callbacks).
+func fireAlarm(t testing.TB, cw *fake.CloudWatch, reason string) {
+	t.Helper()
+	if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
+		StateValue: cwtypes.StateValueAlarm, StateReason: aws.String(reason)}); err != nil {
+		t.Error(err)
+	}
+}
+
 func blueGreenWaitsForCleanUp(t *testing.T, w *bgWorld) {
 	e := w.e
 	w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(5) })
@@ -405,10 +415,7 @@ func TestDeployBlueGreenAlarmDuringBakeRollsBack(t *testing.T) {
 		if s, ok := ev.(*ecsdeploy.StageEvent); ok && s.Stage == types.ServiceDeploymentLifecycleStageBakeTime && firedAt.IsZero() {
 			firedAt = e.Now()
 			_, greenWeight = w.alb.prodWeights(t, e.ELBv2())
-			if _, err := cw.SetAlarmState(t.Context(), &cloudwatch.SetAlarmStateInput{AlarmName: aws.String("web-5xx"),
-				StateValue: cwtypes.StateValueAlarm, StateReason: aws.String("errors after the shift")}); err != nil {
-				t.Error(err)
-			}
+			fireAlarm(t, cw, "errors after the shift")
 		}
 	}
 	start := e.Now()

@@ -166,8 +166,8 @@ func (s *pollSchedule) wantsStage(svc *types.Service, ours *types.Deployment, no
 	if _, _, ok := s.cleanup(svc, ours); ok {
 		return false
 	}
-	if !s.pastScaleUp(svc, ours) {
-		return true
+	if stageOrder(s.bg.stage) <= stageOrder(types.ServiceDeploymentLifecycleStageScaleUp) {
+		return true // not pastScaleUp: its clean-up check just failed above
 	}
 	c, ok := s.predictedCleanup(svc)
 	return ok && !now.Before(c)

@@ -341,7 +341,7 @@ func (e *AlarmFailedError) Error() string {
 	case e.Deployment.RollbackStarted:
 		rb = fmt.Sprintf("; rolling back to %s", shortTD(e.Deployment.RollbackTaskDefinition))
 	case errors.Is(e.Deployment.RollbackErr, ErrNoRollbackCandidate):
-		rb = fmt.Sprintf("; not rolled back: %v", e.Deployment.RollbackErr)
+		rb = e.Deployment.rollbackText() // "; not rolled back: ...", as DeploymentFailedError says it
 	}
 	return fmt.Sprintf("deployment %s of service %s failed: deployment alarm %s went to ALARM (%s)%s",
 		e.Deployment.DeploymentID, e.Deployment.Service, e.Alarm, e.Reason, rb)

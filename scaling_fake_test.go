@@ -107,11 +107,7 @@ func TestDeploySuspendsScalingAndRestores(t *testing.T) {
 func TestDeployAlarmRollbackIsTypedError(t *testing.T) {
 	f := newFakeEnv(t)
 	cw := f.e.CloudWatch()
-	if _, err := cw.PutMetricAlarm(t.Context(), &cloudwatch.PutMetricAlarmInput{AlarmName: aws.String("web-5xx"), Namespace: aws.String("App"),
-		MetricName: aws.String("Errors"), Statistic: cwtypes.StatisticSum, Period: aws.Int32(60), EvaluationPeriods: aws.Int32(1),
-		Threshold: aws.Float64(5), ComparisonOperator: cwtypes.ComparisonOperatorGreaterThanThreshold, TreatMissingData: aws.String("notBreaching")}); err != nil {
-		t.Fatal(err)
-	}
+	putAlarm(t, f.e)
 	f.service("web", "nginx:1", 3, &types.DeploymentConfiguration{MinimumHealthyPercent: ptr(int32(100)), MaximumPercent: ptr(int32(134)),
 		Alarms: &types.DeploymentAlarms{AlarmNames: []string{"web-5xx"}, Enable: true, Rollback: true}})
 	d := ecsdeploy.New(f.e, ecsdeploy.WithClock(f.e), ecsdeploy.WithEvents(func(ev ecsdeploy.Event) {

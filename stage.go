@@ -48,16 +48,6 @@ func (e *StageEvent) String() string {
 	return fmt.Sprintf("service %s deployment %s: stage %s (%s)", e.Service, lastSegment(e.ServiceDeploymentArn), e.Stage, e.Status)
 }
 
-// lastSegment is what follows the last "/" of an ARN.
-func lastSegment(arn string) string {
-	for i := len(arn) - 1; i >= 0; i-- {
-		if arn[i] == '/' {
-			return arn[i+1:]
-		}
-	}
-	return arn
-}
-
 // blueGreenFamily reports whether svc deploys with BLUE_GREEN, LINEAR or
 // CANARY.
 func blueGreenFamily(svc *types.Service) bool {

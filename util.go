@@ -24,13 +24,17 @@ func sortedKeys(m map[string]string) []string {
 	return keys
 }
 
-// taskID returns the last path element of a task ARN (the 32-hex id).
-func taskID(arn string) string {
+// lastSegment is what follows the last "/" of an ARN (all of it without
+// one).
+func lastSegment(arn string) string {
 	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
 		return arn[i+1:]
 	}
 	return arn
 }
+
+// taskID returns the last path element of a task ARN (the 32-hex id).
+func taskID(arn string) string { return lastSegment(arn) }
 
 // familyOf returns the family of "family", "family:rev" or a task
 // definition ARN.
@@ -45,9 +49,4 @@ func familyOf(ref string) string {
 }
 
 // shortTD returns "family:rev" for a task definition ARN.
-func shortTD(arn string) string {
-	if i := strings.LastIndexByte(arn, '/'); i >= 0 {
-		return arn[i+1:]
-	}
-	return arn
-}
+func shortTD(arn string) string { return lastSegment(arn) }
