@@ -83,7 +83,7 @@ func (d *deployer) observeStage(ctx context.Context, cfg config, tr *tracker, sv
 	if d.sd == nil || arn == "" || !blueGreenFamily(svc) {
 		return nil, nil
 	}
-	report := cfg.events != nil && !tr.stageDone[arn] && (changed || mayChange && (gap > 2*cfg.poll || now.Sub(tr.stageAt) >= stageReadEvery))
+	report := cfg.events != nil && tr.stageDone[arn] == nil && (changed || mayChange && (gap > 2*cfg.poll || now.Sub(tr.stageAt) >= stageReadEvery))
 	if !need && !report {
 		return nil, nil // not needed, finished (its stage no longer changes), or read lately
 	}
@@ -97,7 +97,7 @@ func (d *deployer) observeStage(ctx context.Context, cfg config, tr *tracker, sv
 	switch sd.Status {
 	case types.ServiceDeploymentStatusSuccessful, types.ServiceDeploymentStatusStopped, types.ServiceDeploymentStatusRollbackSuccessful,
 		types.ServiceDeploymentStatusRollbackFailed:
-		tr.stageDone[arn] = true
+		tr.stageDone[arn] = &sd
 	}
 	if cfg.events == nil || tr.stage == key || sd.LifecycleStage == "" {
 		return nil, &sd
