@@ -102,6 +102,8 @@ type pollSchedule struct {
 	// bg is what the schedule read of a blue/green deployment besides
 	// the service (poll_bluegreen.go).
 	bg bgKnowledge
+	// scan is the last reading's clean-up events (poll_bluegreen.go).
+	scan eventScan
 }
 
 // newPollSchedule returns the schedule for one wait, knowing the
