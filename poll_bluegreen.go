@@ -71,12 +71,13 @@ func replacesAnother(svc *types.Service, id string) bool {
 	return false
 }
 
-// watchSteps is the most fast steps between two reads of a blue/green
-// deployment that replaces another: a failure ECS reports at any time
-// (a deployment alarm, the circuit breaker once green serves traffic, a
-// rollback or a newer deployment started outside) is seen within
-// watchSteps * WithPollInterval of it (1 minute by default), however
-// long the bakes and the clean-up are.
+// watchSteps is the default watch interval in fast steps: the most
+// between two reads of a blue/green deployment (WithWatchInterval sets
+// another). A failure ECS reports at any time (a deployment alarm, the
+// circuit breaker once green serves traffic, a rollback or a newer
+// deployment started outside) is seen within the watch interval of it
+// (watchSteps * WithPollInterval, 1 minute by default), however long the
+// bakes and the clean-up are.
 const watchSteps = 12
 
 // bgKnowledge is what the poll schedule knows of a blue/green deployment
@@ -140,8 +141,9 @@ func firstBlueGreen(svc *types.Service, ours *types.Deployment) bool {
 }
 
 // watch is the longest wait between two reads of a blue/green
-// deployment (watchSteps fast steps).
-func (s *pollSchedule) watch() time.Duration { return watchSteps * s.fast }
+// deployment: the watch interval (config.watchInterval), at least one
+// fast step.
+func (s *pollSchedule) watch() time.Duration { return max(s.watchEvery, s.fast) }
 
 // pastScaleUp reports whether green is known to have scaled up (it gets
 // traffic, bakes or is being cleaned up): from then on the circuit

@@ -121,6 +121,29 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 			t.Errorf("40 s before the clean-up: next read in %v, want 40 s", got)
 		}
 	})
+	t.Run("the watch interval: 12 polls, or WithWatchInterval's, at least one poll", func(t *testing.T) {
+		for _, c := range []struct {
+			opts []Option
+			want time.Duration
+		}{
+			{nil, time.Minute},
+			{[]Option{WithPollInterval(2 * time.Second)}, 24 * time.Second},
+			{[]Option{WithWatchInterval(20 * time.Second)}, 20 * time.Second},
+			{[]Option{WithWatchInterval(2 * time.Minute)}, 2 * time.Minute},
+			{[]Option{WithWatchInterval(time.Second)}, 5 * time.Second},
+			{[]Option{WithWatchInterval(20 * time.Second), WithWatchInterval(0)}, 20 * time.Second},
+		} {
+			s := newPollSchedule(cfg.with(c.opts), nil, history{})
+			svc, ours := bgSvc(2)
+			svc.DeploymentConfiguration.Alarms = &types.DeploymentAlarms{Enable: true, AlarmNames: []string{"a"}}
+			s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageBakeTime, at(184*time.Second), ours, at(185*time.Second))
+			// In a 5-minute bake with alarms on: the next read comes after
+			// the watch interval (nothing is predicted sooner).
+			if got := s.next(svc, ours, at(185*time.Second)); got != c.want || s.watch() != c.want {
+				t.Errorf("%d options: next read in %v (watch %v), want %v", len(c.opts), got, s.watch(), c.want)
+			}
+		}
+	})
 	t.Run("a clean-up the service does not show is learned from the stage", func(t *testing.T) {
 		s := newPollSchedule(cfg, nil, history{})
 		svc, ours := bgSvc(2, ev(484, "(service web) deregistered 2 targets in (target-group tg-blue)"))

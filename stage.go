@@ -22,10 +22,12 @@ type serviceDeploymentReader interface {
 // BAKE_TIME, CLEAN_UP, ... The Deployer reports the stage only for such
 // services, only when events are reported (WithEvents) and only when its
 // API describes service deployments (it also reads the stage, without
-// reporting it, where its poll schedule needs it). A stage is reported within the
-// watch interval (12 polls, 1 minute at the default 5 s) of its start;
-// one that ends sooner may be missed (the stages that pass at one
-// instant, such as POST_SCALE_UP, always are).
+// reporting it, where its poll schedule needs it). A stage is reported
+// within the watch interval (WithWatchInterval: 12 polls, 1 minute at the
+// default 5 s) of its start, or within about a minute when that is
+// shorter (reads close together read the stage once a minute); one that
+// ends sooner may be missed (the stages that pass at one instant, such
+// as POST_SCALE_UP, always are).
 type StageEvent struct {
 	// At is when the stage was seen.
 	At time.Time
