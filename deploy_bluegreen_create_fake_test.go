@@ -111,11 +111,14 @@ func completionEventAt(t testing.TB, svc types.Service) time.Time {
 // on, or a deployment alarm going off in the bake; ECS has nothing to
 // roll back to (ROLLBACK_FAILED, "No rollback candidate was found to run
 // the rollback."). CreateService says so, without waiting for a rollback,
-// within the watch interval of ECS's "deployment failed" event.
+// within the watch interval of ECS's "deployment failed" event, quoting
+// the service deployment as the wait's last read showed it (with
+// WithEvents) or as one read after it (without).
 func TestBlueGreenCreateFailure(t *testing.T) {
-	breaker := func(t *testing.T, api func(*fake.ECS) ecsdeploy.API, quoted bool) {
+	breaker := func(t *testing.T, api func(*fake.ECS) ecsdeploy.API, quoted bool, opts ...ecsdeploy.Option) {
 		e := fake.New()
-		w := newBGWorld(t, e, api(e))
+		a := api(e)
+		w := newBGWorld(t, e, a, opts...)
 		if err := e.InjectFault(fake.Fault{Image: "nginx:1", Action: fake.FaultExit, ExitCode: 1, After: 10 * time.Second}); err != nil {
 			t.Fatal(err)
 		}
@@ -124,11 +127,14 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		})
 		before, start := e.CallCounts(), e.Now()
 		_, err := w.d.CreateService(t.Context(), in)
-		checkCreateFailure(t, e, err, before, start, quoted)
+		log, _ := a.(*readLog)
+		checkCreateFailure(t, e, err, before, start, log, quoted)
 	}
-	t.Run("circuit breaker", func(t *testing.T) {
-		breaker(t, func(e *fake.ECS) ecsdeploy.API { return e }, true)
-	})
+	logged := func(e *fake.ECS) ecsdeploy.API { return &readLog{ECS: e} }
+	t.Run("circuit breaker", func(t *testing.T) { breaker(t, logged, true) })
+	// Without WithEvents the reading that sees the failure does not read
+	// the service deployment: it is read once after it.
+	t.Run("circuit breaker, no events", func(t *testing.T) { breaker(t, logged, true, ecsdeploy.WithEvents(nil)) })
 	// An API without DescribeServiceDeployments: the configuration's
 	// rollback, with the failed deployment alone, tells.
 	t.Run("circuit breaker, no service deployments", func(t *testing.T) {
@@ -139,7 +145,8 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 	// (off here), and has nothing to roll back to.
 	t.Run("deleted test rule", func(t *testing.T) {
 		e := fake.New()
-		w := newBGWorld(t, e, e)
+		log := &readLog{ECS: e}
+		w := newBGWorld(t, e, log)
 		in := w.serviceInput(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder { return b.BlueGreen(20) })
 		before, start := e.CallCounts(), e.Now()
 		clock := &triggerClock{e: e, at: start.Add(time.Second), fn: func() {
@@ -151,11 +158,12 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		if !clock.done {
 			t.Fatalf("rule not deleted; CreateService: %v", err)
 		}
-		checkCreateFailure(t, e, err, before, start, true)
+		checkCreateFailure(t, e, err, before, start, log, true)
 	})
 	t.Run("alarm", func(t *testing.T) {
 		e := fake.New()
-		w := newBGWorld(t, e, e)
+		log := &readLog{ECS: e}
+		w := newBGWorld(t, e, log)
 		cw := e.CloudWatch()
 		putAlarm(t, e)
 		in := w.serviceInput(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
@@ -175,15 +183,53 @@ func TestBlueGreenCreateFailure(t *testing.T) {
 		if !errors.As(err, &ae) {
 			t.Fatalf("CreateService: %v, want an *AlarmFailedError", err)
 		}
-		checkCreateFailure(t, e, err, before, start, true)
+		checkCreateFailure(t, e, err, before, start, log, true)
 	})
+}
+
+// readLog is the fake's ECS API recording the order of its
+// DescribeServices and DescribeServiceDeployments calls (the Deployer
+// makes its calls one at a time).
+type readLog struct {
+	*fake.ECS
+	calls []string
+}
+
+// DescribeServices records the call and makes it.
+func (l *readLog) DescribeServices(ctx context.Context, in *ecs.DescribeServicesInput, opts ...func(*ecs.Options)) (*ecs.DescribeServicesOutput, error) {
+	l.calls = append(l.calls, "DescribeServices")
+	return l.ECS.DescribeServices(ctx, in, opts...)
+}
+
+// DescribeServiceDeployments records the call and makes it.
+func (l *readLog) DescribeServiceDeployments(ctx context.Context, in *ecs.DescribeServiceDeploymentsInput, opts ...func(*ecs.Options)) (*ecs.DescribeServiceDeploymentsOutput, error) {
+	l.calls = append(l.calls, "DescribeServiceDeployments")
+	return l.ECS.DescribeServiceDeployments(ctx, in, opts...)
+}
+
+// readsAfterService counts the DescribeServiceDeployments calls after the
+// last DescribeServices.
+func (l *readLog) readsAfterService() int {
+	n := 0
+	for _, c := range l.calls {
+		switch c {
+		case "DescribeServices":
+			n = 0
+		case "DescribeServiceDeployments":
+			n++
+		}
+	}
+	return n
 }
 
 // checkCreateFailure checks that CreateService, which returned err,
 // reported the failed first deployment with no rollback (quoting the
 // service deployment's ROLLBACK_FAILED status when quoted), and saw ECS's
-// "deployment failed" event within the watch interval.
-func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time, quoted bool) {
+// "deployment failed" event within the watch interval. With log, one
+// DescribeServiceDeployments follows the wait's last DescribeServices:
+// the stage read of that reading (WithEvents), which explains the
+// failure too, or else the explanation's own read.
+func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time, log *readLog, quoted bool) {
 	t.Helper()
 	var fe *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &fe) {
@@ -206,6 +252,11 @@ func checkCreateFailure(t *testing.T, e *fake.ECS, err error, before map[string]
 		}
 		if !strings.Contains(err.Error(), want) {
 			t.Fatalf("error %q does not say %q", err, want)
+		}
+	}
+	if log != nil {
+		if n := log.readsAfterService(); n != 1 {
+			t.Errorf("%d DescribeServiceDeployments after the wait's last DescribeServices, want 1 (calls %v)", n, calls)
 		}
 	}
 	svc := describeService(t, e, "web")

@@ -3,6 +3,7 @@ package ecsdeploy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -188,66 +189,74 @@ func TestBlueGreenRollbackDuringBakeSeenWithinWatch(t *testing.T) {
 // TestBlueGreenFailureDuringBakeSeenWithinWatch: the failures ECS itself
 // reports during a blue/green bake, a deployment alarm going to ALARM and
 // green's tasks crashing with the circuit breaker on, are seen within the
-// watch interval of ECS's "deployment failed" event.
+// watch interval of ECS's "deployment failed" event: the default minute,
+// or 15 s with WithWatchInterval.
 func TestBlueGreenFailureDuringBakeSeenWithinWatch(t *testing.T) {
-	t.Run("alarm", func(t *testing.T) {
-		e := fake.New()
-		w := newBGWorld(t, e, e)
-		cw := e.CloudWatch()
-		putAlarm(t, e)
-		w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
-			return b.BlueGreen(20).DeploymentAlarms(true, "web-5xx")
-		})
-		before, start := e.CallCounts(), e.Now()
-		var stage types.ServiceDeploymentLifecycleStage
-		clock := &triggerClock{e: e, at: start.Add(7*time.Minute + 13*time.Second), fn: func() {
-			stage = stageOf(t, e)
-			fireAlarm(t, cw, "errors after the shift")
-		}}
-		_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, ecsdeploy.WithClock(clock))
-		var ae *ecsdeploy.AlarmFailedError
-		if !clock.done || stage != types.ServiceDeploymentLifecycleStageBakeTime || !errors.As(err, &ae) {
-			t.Fatalf("alarm set in stage %q; Deploy: %v, want an *AlarmFailedError", stage, err)
+	for _, watch := range []time.Duration{0, 15 * time.Second} {
+		bound, opts := bgWatch, []ecsdeploy.Option(nil)
+		if watch > 0 {
+			bound, opts = watch, []ecsdeploy.Option{ecsdeploy.WithWatchInterval(watch)}
 		}
-		checkSeenWithinWatch(t, e, err, before, start)
-	})
-	t.Run("circuit breaker", func(t *testing.T) {
-		e := fake.New()
-		w := newBGWorld(t, e, e)
-		w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
-			return b.DesiredCount(3).BlueGreen(20).CircuitBreaker(true)
-		})
-		// Green's three tasks crash 6 minutes after RUNNING, in the bake
-		// (healthy by then: not counted), and their replacements 10 s
-		// after RUNNING, before they count healthy: three failures.
-		for _, f := range []fake.Fault{{Image: "nginx:2", Action: fake.FaultExit, ExitCode: 1, After: 6 * time.Minute, Times: 3},
-			{Image: "nginx:2", Action: fake.FaultExit, ExitCode: 1, After: 10 * time.Second}} {
-			if err := e.InjectFault(f); err != nil {
-				t.Fatal(err)
-			}
-		}
-		before, start := e.CallCounts(), e.Now()
-		var stage types.ServiceDeploymentLifecycleStage
-		w.on = func(ev ecsdeploy.Event) {
-			if s, ok := ev.(*ecsdeploy.ServiceEvent); ok && strings.Contains(s.String(), "deployment failed") && stage == "" {
+		t.Run(fmt.Sprintf("alarm, watch %v", bound), func(t *testing.T) {
+			e := fake.New()
+			w := newBGWorld(t, e, e)
+			cw := e.CloudWatch()
+			putAlarm(t, e)
+			w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+				return b.BlueGreen(20).DeploymentAlarms(true, "web-5xx")
+			})
+			before, start := e.CallCounts(), e.Now()
+			var stage types.ServiceDeploymentLifecycleStage
+			clock := &triggerClock{e: e, at: start.Add(7*time.Minute + 13*time.Second), fn: func() {
 				stage = stageOf(t, e)
+				fireAlarm(t, cw, "errors after the shift")
+			}}
+			_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"},
+				append(opts, ecsdeploy.WithClock(clock))...)
+			var ae *ecsdeploy.AlarmFailedError
+			if !clock.done || stage != types.ServiceDeploymentLifecycleStageBakeTime || !errors.As(err, &ae) {
+				t.Fatalf("alarm set in stage %q; Deploy: %v, want an *AlarmFailedError", stage, err)
 			}
-		}
-		_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"})
-		var fe *ecsdeploy.DeploymentFailedError
-		if !errors.As(err, &fe) || fe.RollbackBy != "circuit-breaker" {
-			t.Fatalf("Deploy: %v, want the circuit breaker's failure", err)
-		}
-		if stage != types.ServiceDeploymentLifecycleStageBakeTime {
-			t.Fatalf("failed in stage %q, want BAKE_TIME", stage)
-		}
-		checkSeenWithinWatch(t, e, err, before, start)
-	})
+			checkSeenWithin(t, e, err, before, start, bound)
+		})
+		t.Run(fmt.Sprintf("circuit breaker, watch %v", bound), func(t *testing.T) {
+			e := fake.New()
+			w := newBGWorld(t, e, e)
+			w.create(t, func(b *ecsdeploy.ServiceBuilder) *ecsdeploy.ServiceBuilder {
+				return b.DesiredCount(3).BlueGreen(20).CircuitBreaker(true)
+			})
+			// Green's three tasks crash 6 minutes after RUNNING, in the bake
+			// (healthy by then: not counted), and their replacements 10 s
+			// after RUNNING, before they count healthy: three failures.
+			for _, f := range []fake.Fault{{Image: "nginx:2", Action: fake.FaultExit, ExitCode: 1, After: 6 * time.Minute, Times: 3},
+				{Image: "nginx:2", Action: fake.FaultExit, ExitCode: 1, After: 10 * time.Second}} {
+				if err := e.InjectFault(f); err != nil {
+					t.Fatal(err)
+				}
+			}
+			before, start := e.CallCounts(), e.Now()
+			var stage types.ServiceDeploymentLifecycleStage
+			w.on = func(ev ecsdeploy.Event) {
+				if s, ok := ev.(*ecsdeploy.ServiceEvent); ok && strings.Contains(s.String(), "deployment failed") && stage == "" {
+					stage = stageOf(t, e)
+				}
+			}
+			_, err := w.d.Deploy(t.Context(), ecsdeploy.DeployInput{Cluster: "prod", Service: "web", Image: "nginx:2"}, opts...)
+			var fe *ecsdeploy.DeploymentFailedError
+			if !errors.As(err, &fe) || fe.RollbackBy != "circuit-breaker" {
+				t.Fatalf("Deploy: %v, want the circuit breaker's failure", err)
+			}
+			if stage != types.ServiceDeploymentLifecycleStageBakeTime {
+				t.Fatalf("failed in stage %q, want BAKE_TIME", stage)
+			}
+			checkSeenWithin(t, e, err, before, start, bound)
+		})
+	}
 }
 
-// checkSeenWithinWatch checks that Deploy, which returned err, saw ECS's
-// "deployment failed" event within the watch interval.
-func checkSeenWithinWatch(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time) {
+// checkSeenWithin checks that Deploy, which returned err, saw ECS's
+// "deployment failed" event within watch (the watch interval).
+func checkSeenWithin(t *testing.T, e *fake.ECS, err error, before map[string]int, start time.Time, watch time.Duration) {
 	t.Helper()
 	var fe *ecsdeploy.DeploymentFailedError
 	if !errors.As(err, &fe) {
@@ -256,8 +265,8 @@ func checkSeenWithinWatch(t *testing.T, e *fake.ECS, err error, before map[strin
 	failed := bgFailedAt(t, e, fe.DeploymentID)
 	seen := e.Now().Sub(failed)
 	t.Logf("failed %v after the update, seen %v later, calls %v: %v", failed.Sub(start), seen, delta(before, e.CallCounts()), err)
-	if failed.IsZero() || seen < 0 || seen > bgWatch {
-		t.Fatalf("failure (at +%v) seen %v after it, want within %v", failed.Sub(start), seen, bgWatch)
+	if failed.IsZero() || seen < 0 || seen > watch {
+		t.Fatalf("failure (at +%v) seen %v after it, want within %v", failed.Sub(start), seen, watch)
 	}
 }
 

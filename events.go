@@ -154,15 +154,16 @@ type tracker struct {
 	seen    map[string]bool
 	deps    map[string]DeploymentEvent
 	stopped map[string]bool
-	// stage is the last lifecycle stage reported (stage.go) and stageDone
-	// the service deployments that finished; stageAt is when it was read.
+	// stage is the last lifecycle stage reported (stage.go) and stageAt
+	// when it was read; stageDone holds the service deployments read
+	// finished (their status no longer changes), by ARN, as read.
 	stage     string
 	stageAt   time.Time
-	stageDone map[string]bool
+	stageDone map[string]*types.ServiceDeployment
 }
 
 func newTracker(since time.Time) *tracker {
-	return &tracker{since: since, seen: map[string]bool{}, deps: map[string]DeploymentEvent{}, stopped: map[string]bool{}, stageDone: map[string]bool{}}
+	return &tracker{since: since, seen: map[string]bool{}, deps: map[string]DeploymentEvent{}, stopped: map[string]bool{}, stageDone: map[string]*types.ServiceDeployment{}}
 }
 
 // prime records svc's events and deployments as already known, without

@@ -21,6 +21,9 @@ type config struct {
 	retryAttempts  int
 	fixedPolling   bool
 	rollbackNoWait bool
+	// watch is the blue/green watch interval (WithWatchInterval; zero:
+	// watchSteps polls).
+	watch time.Duration
 	// rollbackTimeout bounds the rollback (WithRollbackTimeout; zero:
 	// timeout).
 	rollbackTimeout time.Duration
@@ -146,6 +149,35 @@ func WithOnlyIfChanged() Option { return func(c *config) { c.onlyIfChanged = tru
 // jitter backoff, sleeping through the Deployer's clock. n <= 1 turns these
 // retries off. It takes effect when given to New.
 func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts = n } }
+
+// WithWatchInterval sets the watch interval: the longest a wait for a
+// blue/green (BLUE_GREEN, LINEAR or CANARY) deployment goes between two
+// reads of the service, however long its bakes and clean-up; 0 keeps the
+// default, 12 poll intervals (1 minute at the default 5 s), and a value
+// under the poll interval counts as one poll interval. ECS can fail such
+// a deployment at any time through them (a deployment alarm, the circuit
+// breaker once green scaled up, a rollback or a newer deployment started
+// by someone else): the Deployer sees such a failure within the watch
+// interval of it. A shorter one sees it sooner for more DescribeServices
+// calls (about one per interval through the bakes); completion is read
+// when the schedule predicts it either way. See docs/deployer.md, "The
+// blue/green wait".
+func WithWatchInterval(d time.Duration) Option {
+	return func(c *config) {
+		if d > 0 {
+			c.watch = d
+		}
+	}
+}
+
+// watchInterval is the blue/green watch interval: WithWatchInterval's, at
+// least one poll, else watchSteps polls.
+func (c config) watchInterval() time.Duration {
+	if c.watch > 0 {
+		return max(c.watch, c.poll)
+	}
+	return watchSteps * c.poll
+}
 
 // WithFixedPolling makes service waits read every poll interval, without
 // the adaptive schedule's predictions (more calls, the same detection

@@ -71,12 +71,13 @@ func replacesAnother(svc *types.Service, id string) bool {
 	return false
 }
 
-// watchSteps is the most fast steps between two reads of a blue/green
-// deployment that replaces another: a failure ECS reports at any time
-// (a deployment alarm, the circuit breaker once green serves traffic, a
-// rollback or a newer deployment started outside) is seen within
-// watchSteps * WithPollInterval of it (1 minute by default), however
-// long the bakes and the clean-up are.
+// watchSteps is the default watch interval in fast steps: the most
+// between two reads of a blue/green deployment (WithWatchInterval sets
+// another). A failure ECS reports at any time (a deployment alarm, the
+// circuit breaker once green serves traffic, a rollback or a newer
+// deployment started outside) is seen within the watch interval of it
+// (watchSteps * WithPollInterval, 1 minute by default), however long the
+// bakes and the clean-up are.
 const watchSteps = 12
 
 // bgKnowledge is what the poll schedule knows of a blue/green deployment
@@ -134,20 +135,21 @@ func blueGreenActive(svc *types.Service, ours *types.Deployment) bool {
 // with a blue/green strategy, the service's first deployment (any later
 // one keeps blue listed until its clean-up ends, replacesAnother). It has
 // no blue to scale in, so the service never shows its clean-up
-// (cleanupStart): the stage read does, and the deployment completes then.
+// (blueScaledIn): the stage read does, and the deployment completes then.
 func firstBlueGreen(svc *types.Service, ours *types.Deployment) bool {
 	return ours != nil && len(svc.Deployments) == 1 && valueOf(svc.Deployments[0].Id) == valueOf(ours.Id)
 }
 
 // watch is the longest wait between two reads of a blue/green
-// deployment (watchSteps fast steps).
-func (s *pollSchedule) watch() time.Duration { return watchSteps * s.fast }
+// deployment: the watch interval (config.watchInterval), at least one
+// fast step.
+func (s *pollSchedule) watch() time.Duration { return max(s.watchEvery, s.fast) }
 
 // pastScaleUp reports whether green is known to have scaled up (it gets
 // traffic, bakes or is being cleaned up): from then on the circuit
 // breaker and alarms are watched at the watch interval.
 func (s *pollSchedule) pastScaleUp(svc *types.Service, ours *types.Deployment) bool {
-	if _, _, ok := s.cleanup(svc, ours); ok {
+	if s.cleanupBegun(svc, ours) {
 		return true
 	}
 	return stageOrder(s.bg.stage) > stageOrder(types.ServiceDeploymentLifecycleStageScaleUp)
@@ -160,10 +162,7 @@ func (s *pollSchedule) pastScaleUp(svc *types.Service, ours *types.Deployment) b
 // have begun (the stage says whether it did, when the service does not
 // show it).
 func (s *pollSchedule) wantsStage(svc *types.Service, ours *types.Deployment, now time.Time) bool {
-	if !s.predict || !blueGreenActive(svc, ours) || !allRunning(ours) {
-		return false
-	}
-	if _, _, ok := s.cleanup(svc, ours); ok {
+	if !s.predict || !blueGreenActive(svc, ours) || !allRunning(ours) || s.cleanupBegun(svc, ours) {
 		return false
 	}
 	if stageOrder(s.bg.stage) <= stageOrder(types.ServiceDeploymentLifecycleStageScaleUp) {
@@ -332,47 +331,74 @@ func (s *pollSchedule) cleanupDrain(svc *types.Service, groups []string) (d time
 	return 0, false
 }
 
-// cleanup reports whether blue's clean-up began, when, and the target
-// groups it drains (those named by "deregistered N targets in
-// (target-group ARN)" events since ours's creation): as the service shows
-// it (cleanupStart), or else as the stage read does (CLEAN_UP, from its
-// start).
+// cleanup reports whether blue's clean-up began (cleanupBegun), when,
+// and the target groups it drains (those named by "deregistered N targets
+// in (target-group ARN)" events since ours's creation). When the service
+// shows it (blueScaledIn), it began at the latest "has stopped N running
+// tasks" or "deregistered N targets" service event since ours's
+// creation, else at s.lastAt (the last read, when it may have begun);
+// when only the stage read does (CLEAN_UP), at that stage's start.
 func (s *pollSchedule) cleanup(svc *types.Service, ours *types.Deployment) (at time.Time, groups []string, ok bool) {
-	if at, groups, ok = cleanupStart(svc, ours, s.lastAt); ok || s.bg.stage != types.ServiceDeploymentLifecycleStageCleanUp || ours == nil {
-		return at, groups, ok
-	}
-	_, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
-	return s.bg.stageFrom, groups, true
-}
-
-// cleanupStart reports whether svc shows blue's clean-up under way: every
-// deployment other than ours (there is one) was scaled to 0 (ECS scales
-// blue in at CLEAN_UP; until then it keeps it at the desired count beside
-// green). at is when: the latest "has stopped N running tasks" or
-// "deregistered N targets" service event since ours's creation, else
-// prevRead (the last read before, when it may have begun); groups are
-// the target groups blue drains from (cleanupEvents).
-func cleanupStart(svc *types.Service, ours *types.Deployment, prevRead time.Time) (at time.Time, groups []string, ok bool) {
-	if ours == nil {
+	if !s.cleanupBegun(svc, ours) {
 		return time.Time{}, nil, false
 	}
-	id := valueOf(ours.Id)
+	latest, groups := s.scan.of(svc, valueOf(ours.CreatedAt))
+	switch {
+	case !blueScaledIn(svc, ours):
+		at = s.bg.stageFrom
+	case latest.IsZero():
+		at = s.lastAt
+	default:
+		at = latest
+	}
+	return at, groups, true
+}
+
+// cleanupBegun reports whether blue's clean-up began: the service shows it
+// (blueScaledIn), or else the stage read does (CLEAN_UP). It reads no
+// event.
+func (s *pollSchedule) cleanupBegun(svc *types.Service, ours *types.Deployment) bool {
+	return blueScaledIn(svc, ours) || ours != nil && s.bg.stage == types.ServiceDeploymentLifecycleStageCleanUp
+}
+
+// blueScaledIn reports whether svc shows blue's clean-up under way: every
+// deployment other than ours (there is one) was scaled to 0 (ECS scales
+// blue in at CLEAN_UP; until then it keeps it at the desired count beside
+// green).
+func blueScaledIn(svc *types.Service, ours *types.Deployment) bool {
+	if ours == nil {
+		return false
+	}
+	id, other := valueOf(ours.Id), false
 	for _, d := range svc.Deployments {
 		if valueOf(d.Id) != id {
 			if d.DesiredCount != 0 {
-				return time.Time{}, nil, false
+				return false
 			}
-			ok = true
+			other = true
 		}
 	}
-	if !ok {
-		return time.Time{}, nil, false
+	return other
+}
+
+// eventScan keeps cleanupEvents of the reading last scanned: the poll loop
+// asks of one reading (a *types.Service it never changes) what learn
+// needs (wantsDelay), then what next does (blueGreenRead), and the events
+// are scanned once.
+type eventScan struct {
+	svc    *types.Service
+	since  time.Time
+	latest time.Time
+	groups []string
+}
+
+// of is cleanupEvents(svc, since), scanned once per reading.
+func (c *eventScan) of(svc *types.Service, since time.Time) (latest time.Time, groups []string) {
+	if c.svc != svc || !c.since.Equal(since) {
+		c.latest, c.groups = cleanupEvents(svc, since)
+		c.svc, c.since = svc, since
 	}
-	at, groups = cleanupEvents(svc, valueOf(ours.CreatedAt))
-	if at.IsZero() {
-		at = prevRead
-	}
-	return at, groups, true
+	return c.latest, c.groups
 }
 
 // cleanupEvents returns the latest "has stopped N running tasks" or

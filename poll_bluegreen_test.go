@@ -37,20 +37,28 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 	cfg := defaultConfig()
 	at := func(d time.Duration) time.Time { return t0.Add(d) }
 	t.Run("clean-up seen: its stop events, the groups drained, nothing before", func(t *testing.T) {
+		s := newPollSchedule(cfg, nil, history{})
+		s.lastAt = at(480 * time.Second)
 		svc, ours := bgSvc(2, ev(484, "(service web) deregistered 2 targets in (target-group tg-blue)"))
-		if _, _, ok := cleanupStart(svc, ours, at(480*time.Second)); ok {
+		if _, _, ok := s.cleanup(svc, ours); ok || s.cleanupBegun(svc, ours) {
 			t.Fatal("clean-up seen while blue keeps its desired count")
 		}
 		svc, ours = bgSvc(0, ev(484, "(service web) has stopped 2 running tasks: (task a) (task b)."),
 			ev(484, "(service web) deregistered 2 targets in (target-group tg-blue)"),
 			ev(-60, "(service web) deregistered 1 targets in (target-group tg-old)"))
-		c, groups, ok := cleanupStart(svc, ours, at(480*time.Second))
+		c, groups, ok := s.cleanup(svc, ours)
 		if !ok || !c.Equal(at(484*time.Second)) || len(groups) != 1 || groups[0] != "tg-blue" {
-			t.Fatalf("cleanupStart = %v %v %v, want +484s [tg-blue]", c.Sub(t0), groups, ok)
+			t.Fatalf("cleanup = %v %v %v, want +484s [tg-blue]", c.Sub(t0), groups, ok)
+		}
+		// The next reading is scanned afresh (the events of one reading
+		// are scanned once, eventScan).
+		svc, ours = bgSvc(0, ev(490, "(service web) deregistered 2 targets in (target-group tg-blue-2)"))
+		if c, groups, ok := s.cleanup(svc, ours); !ok || !c.Equal(at(490*time.Second)) || len(groups) != 1 || groups[0] != "tg-blue-2" {
+			t.Fatalf("cleanup of the next reading = %v %v %v, want +490s [tg-blue-2]", c.Sub(t0), groups, ok)
 		}
 		svc, ours = bgSvc(0) // no event: from the previous read
-		if c, _, ok := cleanupStart(svc, ours, at(480*time.Second)); !ok || !c.Equal(at(480*time.Second)) {
-			t.Fatalf("cleanupStart without events = %v, want the previous read", c.Sub(t0))
+		if c, _, ok := s.cleanup(svc, ours); !ok || !c.Equal(at(480*time.Second)) {
+			t.Fatalf("cleanup without events = %v, want the previous read", c.Sub(t0))
 		}
 	})
 	t.Run("completion: clean-up start + delay, + 4/5 of what the last clean-up took beyond it", func(t *testing.T) {
@@ -111,6 +119,29 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 		}
 		if got := s.next(svc, ours, at(445*time.Second)); got != 40*time.Second {
 			t.Errorf("40 s before the clean-up: next read in %v, want 40 s", got)
+		}
+	})
+	t.Run("the watch interval: 12 polls, or WithWatchInterval's, at least one poll", func(t *testing.T) {
+		for _, c := range []struct {
+			opts []Option
+			want time.Duration
+		}{
+			{nil, time.Minute},
+			{[]Option{WithPollInterval(2 * time.Second)}, 24 * time.Second},
+			{[]Option{WithWatchInterval(20 * time.Second)}, 20 * time.Second},
+			{[]Option{WithWatchInterval(2 * time.Minute)}, 2 * time.Minute},
+			{[]Option{WithWatchInterval(time.Second)}, 5 * time.Second},
+			{[]Option{WithWatchInterval(20 * time.Second), WithWatchInterval(0)}, 20 * time.Second},
+		} {
+			s := newPollSchedule(cfg.with(c.opts), nil, history{})
+			svc, ours := bgSvc(2)
+			svc.DeploymentConfiguration.Alarms = &types.DeploymentAlarms{Enable: true, AlarmNames: []string{"a"}}
+			s.noteStage("sd-1", types.ServiceDeploymentLifecycleStageBakeTime, at(184*time.Second), ours, at(185*time.Second))
+			// In a 5-minute bake with alarms on: the next read comes after
+			// the watch interval (nothing is predicted sooner).
+			if got := s.next(svc, ours, at(185*time.Second)); got != c.want || s.watch() != c.want {
+				t.Errorf("%d options: next read in %v (watch %v), want %v", len(c.opts), got, s.watch(), c.want)
+			}
 		}
 	})
 	t.Run("a clean-up the service does not show is learned from the stage", func(t *testing.T) {

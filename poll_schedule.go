@@ -60,15 +60,18 @@ const maxPredictedSteps = 24
 //     its tasks all ran: a bound), then blue's clean-up, which takes the
 //     deregistration delay of the groups it drains plus 4/5 of what the
 //     last clean-up took beyond it (predicted; poll_bluegreen.go); such a
-//     deployment is read at least every watch interval (watchSteps fast
-//     steps), which bounds when a failure is seen, and its alarms, and its
-//     circuit breaker once green scaled up, are watched at that interval.
+//     deployment is read at least every watch interval (WithWatchInterval;
+//     watchSteps fast steps by default), which bounds when a failure is
+//     seen, and its alarms, and its circuit breaker once green scaled up,
+//     are watched at that interval.
 //
-// Predictions are capped at maxPredictedSteps fast steps (watchSteps for
-// blue/green), and no read comes sooner than one fast step.
+// Predictions are capped at maxPredictedSteps fast steps (the watch
+// interval for blue/green), and no read comes sooner than one fast step.
 type pollSchedule struct {
 	// fast is the step when nothing is predicted (WithPollInterval).
 	fast time.Duration
+	// watchEvery is the watch interval (WithWatchInterval; poll_bluegreen.go).
+	watchEvery time.Duration
 	// predict is off with WithFixedPolling.
 	predict bool
 	// healthCheck tells, for a task definition ARN, whether it has an
@@ -102,13 +105,15 @@ type pollSchedule struct {
 	// bg is what the schedule read of a blue/green deployment besides
 	// the service (poll_bluegreen.go).
 	bg bgKnowledge
+	// scan is the last reading's clean-up events (poll_bluegreen.go).
+	scan eventScan
 }
 
 // newPollSchedule returns the schedule for one wait, knowing the
 // service's history h.
 func newPollSchedule(cfg config, healthCheck func(arn string) *bool, h history) *pollSchedule {
-	return &pollSchedule{fast: cfg.poll, predict: !cfg.fixedPolling, healthCheck: healthCheck, drain: h.drain * 4 / 5, pull: h.pull,
-		bg: bgKnowledge{cleanup: h.drain}}
+	return &pollSchedule{fast: cfg.poll, watchEvery: cfg.watchInterval(), predict: !cfg.fixedPolling, healthCheck: healthCheck,
+		drain: h.drain * 4 / 5, pull: h.pull, bg: bgKnowledge{cleanup: h.drain}}
 }
 
 // first is the delay before the first read after an update.

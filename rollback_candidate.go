@@ -49,29 +49,49 @@ func rollbackWanted(svc *types.Service) bool {
 // explainNoRollback sets ferr.RollbackErr, wrapping ErrNoRollbackCandidate,
 // when the failed deployment is a first blue/green one (firstBlueGreenFailed
 // in last, the last reading) that ECS tried to roll back: its service
-// deployment, read once when the API can, is ROLLBACK_FAILED (ECS's
-// statusReason is quoted), or, unread, the configuration asked for a
+// deployment is ROLLBACK_FAILED (ECS's statusReason is quoted), as the
+// wait's own reads showed it finished (tr; with WithEvents the reading
+// that saw the failure reads it, and ECS ends both at once), else as read
+// once here when the API can; or, unread, the configuration asked for a
 // rollback. A lifecycle stage's failure (a deleted listener rule) rolls
-// back whatever the configuration says, which only the read shows.
-func (d *deployer) explainNoRollback(ctx context.Context, last *Status, ferr *DeploymentFailedError) {
+// back whatever the configuration says, which only the service
+// deployment shows.
+func (d *deployer) explainNoRollback(ctx context.Context, tr *tracker, last *Status, ferr *DeploymentFailedError) {
 	if last == nil || ferr.RollbackStarted || !firstBlueGreenFailed(&last.Service, ferr.DeploymentID) {
 		return
 	}
 	svc := &last.Service
 	arn := valueOf(svc.CurrentServiceDeployment)
-	if d.sd != nil && arn != "" {
-		out, err := d.sd.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
-		if err == nil && len(out.ServiceDeployments) == 1 {
-			sd := out.ServiceDeployments[0]
-			reason := valueOf(sd.StatusReason)
-			if sd.Status == types.ServiceDeploymentStatusRollbackFailed && (reason == "" || strings.Contains(reason, noRollbackCandidateText)) {
-				ferr.RollbackErr = fmt.Errorf("%w (the service's first deployment; service deployment %s is %s: %q)",
-					ErrNoRollbackCandidate, lastSegment(arn), sd.Status, reason)
-			}
-			return
+	if sd := finishedServiceDeployment(ctx, d.sd, tr, arn); sd != nil {
+		reason := valueOf(sd.StatusReason)
+		if sd.Status == types.ServiceDeploymentStatusRollbackFailed && (reason == "" || strings.Contains(reason, noRollbackCandidateText)) {
+			ferr.RollbackErr = fmt.Errorf("%w (the service's first deployment; service deployment %s is %s: %q)",
+				ErrNoRollbackCandidate, lastSegment(arn), sd.Status, reason)
 		}
+		return
 	}
 	if rollbackWanted(svc) {
 		ferr.RollbackErr = fmt.Errorf("%w (the service's first deployment)", ErrNoRollbackCandidate)
 	}
+}
+
+// finishedServiceDeployment is service deployment arn as the wait last
+// read it when that showed it finished (tr.stageDone), else as sd reads it
+// now (one DescribeServiceDeployments); nil without arn, without sd, or
+// when the read fails.
+func finishedServiceDeployment(ctx context.Context, sd serviceDeploymentReader, tr *tracker, arn string) *types.ServiceDeployment {
+	if arn == "" {
+		return nil
+	}
+	if tr != nil && tr.stageDone[arn] != nil {
+		return tr.stageDone[arn]
+	}
+	if sd == nil {
+		return nil
+	}
+	out, err := sd.DescribeServiceDeployments(ctx, &ecs.DescribeServiceDeploymentsInput{ServiceDeploymentArns: []string{arn}})
+	if err != nil || len(out.ServiceDeployments) != 1 {
+		return nil
+	}
+	return &out.ServiceDeployments[0]
 }

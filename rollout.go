@@ -293,7 +293,7 @@ func (d *deployer) failure(ctx context.Context, cfg config, tr *tracker, cluster
 		e.RolledBack = rb.RolloutState == types.DeploymentRolloutStateCompleted
 		d.emit(cfg, rollbackEvent(cfg, service, e))
 	}
-	d.explainNoRollback(ctx, last, e) // a first blue/green deployment: rollback_candidate.go
+	d.explainNoRollback(ctx, tr, last, e) // a first blue/green deployment: rollback_candidate.go
 	if id == "" {
 		return e
 	}

@@ -22,10 +22,12 @@ type serviceDeploymentReader interface {
 // BAKE_TIME, CLEAN_UP, ... The Deployer reports the stage only for such
 // services, only when events are reported (WithEvents) and only when its
 // API describes service deployments (it also reads the stage, without
-// reporting it, where its poll schedule needs it). A stage is reported within the
-// watch interval (12 polls, 1 minute at the default 5 s) of its start;
-// one that ends sooner may be missed (the stages that pass at one
-// instant, such as POST_SCALE_UP, always are).
+// reporting it, where its poll schedule needs it). A stage is reported
+// within the watch interval (WithWatchInterval: 12 polls, 1 minute at the
+// default 5 s) of its start, or within about a minute when that is
+// shorter (reads close together read the stage once a minute); one that
+// ends sooner may be missed (the stages that pass at one instant, such
+// as POST_SCALE_UP, always are).
 type StageEvent struct {
 	// At is when the stage was seen.
 	At time.Time
@@ -83,7 +85,7 @@ func (d *deployer) observeStage(ctx context.Context, cfg config, tr *tracker, sv
 	if d.sd == nil || arn == "" || !blueGreenFamily(svc) {
 		return nil, nil
 	}
-	report := cfg.events != nil && !tr.stageDone[arn] && (changed || mayChange && (gap > 2*cfg.poll || now.Sub(tr.stageAt) >= stageReadEvery))
+	report := cfg.events != nil && tr.stageDone[arn] == nil && (changed || mayChange && (gap > 2*cfg.poll || now.Sub(tr.stageAt) >= stageReadEvery))
 	if !need && !report {
 		return nil, nil // not needed, finished (its stage no longer changes), or read lately
 	}
@@ -97,7 +99,7 @@ func (d *deployer) observeStage(ctx context.Context, cfg config, tr *tracker, sv
 	switch sd.Status {
 	case types.ServiceDeploymentStatusSuccessful, types.ServiceDeploymentStatusStopped, types.ServiceDeploymentStatusRollbackSuccessful,
 		types.ServiceDeploymentStatusRollbackFailed:
-		tr.stageDone[arn] = true
+		tr.stageDone[arn] = &sd
 	}
 	if cfg.events == nil || tr.stage == key || sd.LifecycleStage == "" {
 		return nil, &sd

@@ -76,10 +76,12 @@ func (e *ECS) blueGreenELBLocked(s *service, d *deployment) plan.BlueGreenELB {
 // failBlueGreenLocked fails green d for reason (a plan.BlueGreenStep's
 // Failure) at now and rolls back to the last COMPLETED deployment, as
 // StopServiceDeployment's rollback does; with none, green stays the
-// PRIMARY, FAILED, and its service deployment is ROLLBACK_FAILED ("No
-// rollback candidate was found to run the rollback."). The service gets
-// "(service S) (deployment D) deployment failed: <reason>" (the event
-// users quote for blue/green failures).
+// PRIMARY, FAILED, and its service deployment ends at once as
+// syncServiceDeploymentsLocked decides for a failure that wanted a
+// rollback: ROLLBACK_FAILED, "No rollback candidate was found to run the
+// rollback." (a stage's failure always wants one: stageFailed). The
+// service gets "(service S) (deployment D) deployment failed: <reason>"
+// (the event users quote for blue/green failures).
 func (e *ECS) failBlueGreenLocked(s *service, d *deployment, reason string, now time.Time) {
 	e.addEventLocked(s, "(service "+s.name+") (deployment "+d.id+") deployment failed: "+reason, now)
 	sd := s.serviceDeploymentOf(d.id)
@@ -90,15 +92,8 @@ func (e *ECS) failBlueGreenLocked(s *service, d *deployment, reason string, now 
 	d.rolloutState = types.DeploymentRolloutStateFailed
 	d.reason = reason
 	d.updatedAt = now
-	if sd == nil || terminalSD(sd.status) {
-		return
+	if sd != nil {
+		sd.stageFailed = true
 	}
-	// endServiceDeploymentLocked records green's failed tasks and the
-	// threshold: nothing detected a failure of sd before (green was
-	// PRIMARY and not FAILED, or the planner would not fail it here).
-	sd.reason = noRollbackCandidateReason
-	if sd.startedAt.IsZero() {
-		sd.startedAt = now
-	}
-	e.endServiceDeploymentLocked(s, sd, types.ServiceDeploymentStatusRollbackFailed, now)
+	e.syncServiceDeploymentsLocked(s, now)
 }

@@ -95,6 +95,10 @@ type serviceDeployment struct {
 	threshold      int32
 	breakerTripped bool
 	triggered      []string
+	// stageFailed: a lifecycle stage's ELB call failed the target
+	// (failBlueGreenLocked), which ECS rolls back whatever the
+	// configuration says.
+	stageFailed bool
 	// stage is the lifecycleStage of a blue/green deployment's service
 	// deployment (bluegreen.go); "" for a rolling one.
 	stage types.ServiceDeploymentLifecycleStage
@@ -331,8 +335,9 @@ func (e *ECS) syncServiceDeploymentsLocked(s *service, now time.Time) {
 		e.noteFailureLocked(s, sd, t)
 	}
 	if next == types.ServiceDeploymentStatusStopped && t != nil && t.bg != nil && rollbackWanted(sd) {
-		// A blue/green deployment failed with rollback on and nothing to
-		// roll back to (bluegreen_elb.go).
+		// A blue/green deployment failed with a rollback due and nothing
+		// to roll back to: the one place that decides ROLLBACK_FAILED "No
+		// rollback candidate" (failBlueGreenLocked comes here too).
 		next, sd.reason = types.ServiceDeploymentStatusRollbackFailed, noRollbackCandidateReason
 	}
 	if back != nil && sd.rollback == nil {
@@ -362,8 +367,12 @@ func (e *ECS) rollbackDeploymentLocked(s *service, sd *serviceDeployment) *deplo
 }
 
 // rollbackWanted reports whether what failed sd's target (noted by
-// noteFailureLocked) was configured to roll back.
+// noteFailureLocked) was configured to roll back, or was a lifecycle
+// stage (stageFailed), which rolls back regardless.
 func rollbackWanted(sd *serviceDeployment) bool {
+	if sd.stageFailed {
+		return true
+	}
 	if cb := sd.cfg.DeploymentCircuitBreaker; sd.breakerTripped && cb != nil && cb.Rollback {
 		return true
 	}
