@@ -209,10 +209,11 @@ func newEconomyHTTP(tb testing.TB, speed float64) economyWorld {
 // was measured), every deploy also reads the service's current revision
 // (one DescribeTaskDefinition a long-lived Deployer that registered it
 // needs not make): the targets hold except for the first image deploy
-// after the create, 10 calls (TARGET MISSED by one, docs/deployer.md: the
-// old tasks' drain is unknown until the service's history shows one, and
-// from the health instant on only reads every 5 s keep detection within
-// 5 s).
+// after the create, 10 calls (TARGET MISSED by one, docs/deployer.md "API
+// economy", read by read: the old tasks' drain is unknown until the
+// service's history shows one, and from the health instant on only reads
+// every 5 s keep detection within 5 s; a read before it is needed because
+// the pull may be a fifth faster than the last).
 func TestDeployEconomyTargets(t *testing.T) {
 	t.Run("one Deployer", func(t *testing.T) { checkEconomyTargets(t, newEconomyInProcess(t), nil) })
 	t.Run("a Deployer per command", func(t *testing.T) {

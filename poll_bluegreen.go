@@ -99,6 +99,10 @@ type bgKnowledge struct {
 	// cleanup is the whole clean-up (blue's stop to completion) the
 	// service's last deployment took (history.drain; 0: unknown).
 	cleanup time.Duration
+	// scaledInFrom is the earliest instant blue may have been scaled in,
+	// once a reading showed it (noteScaledIn): the read before the first
+	// that showed it (zero: not shown).
+	scaledInFrom time.Time
 }
 
 // stageOrder is the position of st among the lifecycle stages (-1: not
@@ -336,8 +340,10 @@ func (s *pollSchedule) cleanupDrain(svc *types.Service, groups []string) (d time
 // in (target-group ARN)" events since ours's creation). When the service
 // shows it (blueScaledIn), it began at the latest "has stopped N running
 // tasks" or "deregistered N targets" service event since ours's
-// creation, else at s.lastAt (the last read, when it may have begun);
-// when only the stage read does (CLEAN_UP), at that stage's start.
+// creation, else just after the last read that did not show it (the
+// earliest it may have begun, so that predictions err early:
+// noteScaledIn); when only the stage read does (CLEAN_UP), at that
+// stage's start.
 func (s *pollSchedule) cleanup(svc *types.Service, ours *types.Deployment) (at time.Time, groups []string, ok bool) {
 	if !s.cleanupBegun(svc, ours) {
 		return time.Time{}, nil, false
@@ -346,12 +352,41 @@ func (s *pollSchedule) cleanup(svc *types.Service, ours *types.Deployment) (at t
 	switch {
 	case !blueScaledIn(svc, ours):
 		at = s.bg.stageFrom
+	case latest.IsZero() && !s.bg.scaledInFrom.IsZero():
+		at = s.bg.scaledInFrom
 	case latest.IsZero():
+		// The reading that first shows it, asked before next noted it
+		// (learn): s.lastAt is still the read before it.
 		at = s.lastAt
 	default:
 		at = latest
 	}
 	return at, groups, true
+}
+
+// noteScaledIn records, for a reading of svc at now that next takes
+// (prevAt the read before it, zero for a wait's first), the earliest
+// instant blue may have been scaled in: when this is the first reading to
+// show it (blueScaledIn), the read before; on a wait's first read, ours's
+// creation plus its bakes (blueGreenMinimum), or now when that is
+// unknown or later. A reading that does not show it forgets it.
+func (s *pollSchedule) noteScaledIn(svc *types.Service, ours *types.Deployment, prevAt, now time.Time) {
+	switch {
+	case !blueScaledIn(svc, ours):
+		s.bg.scaledInFrom = time.Time{}
+	case !s.bg.scaledInFrom.IsZero():
+	case !prevAt.IsZero():
+		s.bg.scaledInFrom = prevAt
+	default:
+		from := now
+		if c := valueOf(ours.CreatedAt); !c.IsZero() {
+			minimum, _ := blueGreenMinimum(svc.DeploymentConfiguration)
+			if at := c.Add(minimum); at.Before(now) {
+				from = at
+			}
+		}
+		s.bg.scaledInFrom = from
+	}
 }
 
 // cleanupBegun reports whether blue's clean-up began: the service shows it

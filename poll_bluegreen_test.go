@@ -61,6 +61,34 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 			t.Fatalf("cleanup without events = %v, want the previous read", c.Sub(t0))
 		}
 	})
+	t.Run("clean-up shown without its events: from the read before the first that showed it", func(t *testing.T) {
+		// The last clean-up took 30 s (no group named: 4/5 of it, 24 s).
+		s := newPollSchedule(cfg, nil, history{drain: 30 * time.Second})
+		svc, ours := bgSvc(2)
+		s.next(svc, ours, at(480*time.Second)) // blue still at its desired count
+		for _, c := range []struct {
+			read, want time.Duration // after t0
+		}{
+			{485 * time.Second, 480*time.Second + 24*time.Second + predictionMargin}, // begun after +480, not at +485
+			{490 * time.Second, 480*time.Second + 24*time.Second + predictionMargin}, // still from +480
+		} {
+			svc, ours = bgSvc(0)
+			if got, want := s.next(svc, ours, at(c.read)), c.want-c.read; got != want {
+				t.Errorf("read at +%v: next after %v, want %v (completion at +480 s + 24 s + 1 s)", c.read, got, want)
+			}
+		}
+		svc, ours = bgSvc(0, ev(483, "(service web) has stopped 2 running tasks: (task a) (task b)."))
+		if got, want := s.next(svc, ours, at(495*time.Second)), (483+24+1-495)*time.Second; got != want {
+			t.Errorf("with the stop event: next after %v, want %v (from the event)", got, want)
+		}
+		// A wait whose first read shows the clean-up knows only that it
+		// began after green's creation and bakes (5 min): long before.
+		s = newPollSchedule(cfg, nil, history{drain: 30 * time.Second})
+		svc, ours = bgSvc(0)
+		if got := s.next(svc, ours, at(600*time.Second)); got != cfg.poll {
+			t.Errorf("first read of a wait: next after %v, want one poll (completion may be due)", got)
+		}
+	})
 	t.Run("completion: clean-up start + delay, + 4/5 of what the last clean-up took beyond it", func(t *testing.T) {
 		for _, c := range []struct {
 			name    string

@@ -160,6 +160,7 @@ func (s *pollSchedule) next(svc *types.Service, ours *types.Deployment, now time
 	changed := key != s.lastKey
 	prevAt := s.lastAt
 	s.lastKey, s.lastAt = key, now
+	s.noteScaledIn(svc, ours, prevAt, now)
 	if !s.predict || ours == nil || ours.RolloutState != types.DeploymentRolloutStateInProgress && ours.RolloutState != "" {
 		return s.fast
 	}
