@@ -274,12 +274,10 @@ func (e *ECS) releaseLocked(t *task) {
 			}
 			delete(in.ports, p)
 		}
-		decGroup(in.groups, t.group)
+		in.groupN[t.gid]--
 		in.dropTask(t)
 	}
-	if m := t.c.azGroup[t.az]; m != nil {
-		decGroup(m, t.group)
-	}
+	t.c.takeFromAZ(t.gid, t.azID)
 }
 
 // dropTask takes t off in.tasks: the last task takes its place.
@@ -292,16 +290,6 @@ func (in *instance) dropTask(t *task) {
 	in.tasks[i], x.instIdx = x, i
 	in.tasks[last] = nil
 	in.tasks = in.tasks[:last]
-}
-
-// decGroup takes one from m[group], dropping the entry at zero (or below),
-// with two map operations rather than three.
-func decGroup(m map[string]int, group string) {
-	if n := m[group] - 1; n > 0 {
-		m[group] = n
-	} else {
-		delete(m, group)
-	}
 }
 
 // forgetLocked drops a stopped task entirely (memory stays bounded). The
