@@ -51,6 +51,10 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	if s.status == serviceInactive || len(s.deployments) == 0 {
 		return
 	}
+	if mayRest && e.restsAlike(s) { // scheduler_skip.go
+		e.skipPassLocked(s, now)
+		return
+	}
 	rows, seen := e.snapshotTasksLocked(s) // scheduler_snapshot.go
 	if mayRest && !seen {
 		e.skipPassLocked(s, now)

@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
 // rowTaskFields draws each field of a task that its planner row reads,
@@ -109,7 +110,8 @@ func TestCrashLoopSkipsAlikePasses(t *testing.T) {
 	e.Advance(10 * time.Minute)
 	e.mu.Lock()
 	s := e.services[serviceKey{e.clusters["default"], "web"}]
-	plans0, skipped0, created0 := s.plans, s.skipped, e.created
+	plans0, skipped0, created0, snaps0 := s.plans, s.skipped, e.created, s.snaps
+	alike0 := debugcheck.AlikeRowsVerified.Load()
 	e.mu.Unlock()
 	e.Advance(time.Hour)
 	e.mu.Lock()
@@ -122,5 +124,13 @@ func TestCrashLoopSkipsAlikePasses(t *testing.T) {
 	// plan, two are skipped.
 	if skipped*3 < plans*2-3 || skipped*3 > plans*2+3 {
 		t.Fatalf("%d passes planned, %d skipped: want 3 planned for 2 skipped", plans, skipped)
+	}
+	// The skipped passes take no snapshot: only alike lifecycle steps
+	// happened since the last one (restsAlike), each checked row by row.
+	if snaps := int(s.snaps - snaps0); snaps != plans {
+		t.Fatalf("%d snapshots for %d passes planned and %d skipped: want one per pass planned", snaps, plans, skipped)
+	}
+	if n := int(debugcheck.AlikeRowsVerified.Load() - alike0); n < skipped {
+		t.Fatalf("%d passes skipped, %d checked row by row", skipped, n)
 	}
 }
