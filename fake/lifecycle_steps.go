@@ -42,7 +42,7 @@ func (e *ECS) runStepLocked(t *task, step lifeStep, arg int, now time.Time) {
 		e.forgetLocked(t)
 		return
 	}
-	if t.lastStatus != stepFrom[step] || t.orphaned {
+	if !sameString(t.lastStatus, stepFrom[step]) || t.orphaned { // the same constant, mostly: no call
 		return // moved on, or ECS no longer hears about it
 	}
 	switch step {
