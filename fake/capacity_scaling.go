@@ -98,7 +98,7 @@ func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
 			return
 		}
 		cp.waiting = cp.waiting[1:]
-		leaveAZGroupLocked(t, req.group)
+		leaveAZGroupLocked(t)
 		bindLocked(t, n, inst, inst.az(), req.group)
 		e.fileOnInstanceLocked(t)
 		t.waitReq = nil
@@ -108,10 +108,8 @@ func (e *ECS) placeWaitingLocked(cp *capacityProvider, now time.Time) {
 
 // leaveAZGroupLocked undoes the count of t in its AZ's group (a waiting
 // task is counted in the AZ it was created for until it is placed).
-func leaveAZGroupLocked(t *task, group string) {
-	if m := t.c.azGroup[t.az]; m != nil {
-		decGroup(m, group)
-	}
+func leaveAZGroupLocked(t *task) {
+	t.c.takeFromAZ(t.gid, t.azID)
 }
 
 // scalingSoonLocked asks for an evaluation of cp one metric period from

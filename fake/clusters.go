@@ -41,8 +41,9 @@ type cluster struct {
 	// filing holds the tasks whose filing in taskIndex waits for a
 	// reader (task_index_defer.go).
 	filing filingQueue
-	// azGroup counts placed, not yet stopped tasks per AZ and task group.
-	azGroup map[string]map[string]int
+	// groupTable counts placed, not yet stopped tasks per task group, per
+	// AZ (and each instance per group: group_counts.go).
+	groupTable
 	// Capacity providers (capacity.go): the providers associated with the
 	// cluster and its default strategy.
 	providers       []string
@@ -104,7 +105,7 @@ func (e *ECS) CreateCluster(ctx context.Context, in *ecs.CreateClusterInput, _ .
 	}
 	region := e.regionFor(ctx)
 	c := &cluster{name: name, region: region, arn: e.arn(region, "cluster/"+name), status: "ACTIVE",
-		settings: append([]types.ClusterSetting(nil), in.Settings...), azGroup: map[string]map[string]int{},
+		settings:  append([]types.ClusterSetting(nil), in.Settings...),
 		providers: slices.Clone(in.CapacityProviders), defaultStrategy: cloneStrategy(in.DefaultCapacityProviderStrategy)}
 	e.clusters[name] = c
 	if len(in.Tags) > 0 {

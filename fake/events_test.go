@@ -57,8 +57,8 @@ func TestMemoryBoundedUnderChurn(t *testing.T) {
 		t.Fatalf("held: %d tasks, %d in cluster list, %d events", e.tasks.len(), len(e.clusters["default"].tasks), e.events.Len())
 	}
 	for _, in := range e.instances {
-		if in.cpuFree != in.cpuTotal || len(in.groups) != 0 || len(in.tasks) != 0 {
-			t.Fatalf("instance not released: cpu %d/%d groups %v", in.cpuFree, in.cpuTotal, in.groups)
+		if in.cpuFree != in.cpuTotal || len(in.groupNames()) != 0 || len(in.tasks) != 0 {
+			t.Fatalf("instance not released: cpu %d/%d groups %v", in.cpuFree, in.cpuTotal, in.groupNames())
 		}
 	}
 }

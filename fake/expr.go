@@ -44,13 +44,7 @@ func subjectValues(subject string, in *instance) []string {
 	case subject == "agentConnected":
 		return []string{strconv.FormatBool(in.connected)}
 	case subject == "task:group":
-		var out []string
-		for g, n := range in.groups {
-			if n > 0 {
-				out = append(out, g)
-			}
-		}
-		return out
+		return in.groupNames()
 	}
 	return nil
 }

@@ -3,8 +3,10 @@ package fake
 import "testing"
 
 func TestClusterQueryLanguage(t *testing.T) {
-	in := &instance{ec2ID: "i-0abc", connected: true, groups: map[string]int{"service:web": 1},
+	c := &cluster{}
+	in := &instance{ec2ID: "i-0abc", connected: true, cluster: c,
 		attrs: map[string]string{"ecs.availability-zone": "us-east-1a", "ecs.instance-type": "c5.large", "size": "12"}}
+	in.addGroup(c.internGroup("service:web"))
 	tests := []struct {
 		expr string
 		want bool

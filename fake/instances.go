@@ -50,8 +50,15 @@ type instance struct {
 	memFree        int
 	ports          map[int]bool // host ports in use (reserved + static + dynamic)
 	nextDyn        int
-	dynUsed        int            // ports in use from the dynamic range
-	groups         map[string]int // placed, not yet stopped tasks per group
+	dynUsed        int // ports in use from the dynamic range
+	// groupN counts placed, not yet stopped tasks per task group, by
+	// the group's number in the cluster (group_counts.go).
+	groupN []int32
+	// azName is the ecs.availability-zone attribute (set when the
+	// instance registers, never changed: PutAttributes refuses ecs.*
+	// names), azID its number in the cluster.
+	azName string
+	azID   int32
 	// tasks are the tasks placed on the instance and not yet released,
 	// in no order (task.instIdx is each one's index).
 	tasks   []*task
@@ -63,7 +70,8 @@ type instance struct {
 	inactiveAt time.Time
 }
 
-func (in *instance) az() string { return in.attrs["ecs.availability-zone"] }
+// az returns the instance's availability zone.
+func (in *instance) az() string { return in.azName }
 
 // newInstanceLocked creates a container instance in cluster c. Only
 // registerInstancesLocked calls it, after the quota check.
@@ -91,8 +99,8 @@ func (e *ECS) newInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 			"ecs.cpu-architecture":  "x86_64",
 		},
 		cpuTotal: spec.CPU, memTotal: spec.Memory, cpuFree: spec.CPU, memFree: spec.Memory,
-		ports: map[int]bool{}, nextDyn: dynPortMin, groups: map[string]int{},
-		version: 1,
+		ports: map[int]bool{}, nextDyn: dynPortMin,
+		azName: spec.AZ, azID: c.azID(spec.AZ), version: 1,
 	}
 	for k, v := range spec.Attributes {
 		in.attrs[k] = v

@@ -6,11 +6,22 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
 
-// recordLocked sets lastStatus and appends to the task's history.
+// setStatusLocked sets lastStatus and appends to the task's history.
 func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason string) {
 	t.lastStatus = status
 	t.version++
 	e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
+	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
+}
+
+// stepStatusLocked is setStatusLocked for a lifecycle step that changes
+// nothing else the planner reads of t (touchStepLocked: a pass may be
+// skipped without a snapshot when the statuses are alike).
+func (e *ECS) stepStatusLocked(t *task, status string, now time.Time, reason string) {
+	from := t.lastStatus
+	t.lastStatus = status
+	t.version++
+	e.touchStepLocked(t, from) // scheduler_skip.go
 	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
 }
 
@@ -70,7 +81,7 @@ func (e *ECS) pulledLocked(t *task, now time.Time) {
 		e.stopTaskLocked(t, types.TaskStopCodeTaskFailedToStart, reason, now)
 		return
 	}
-	e.setStatusLocked(t, statusActivating, now, "")
+	e.stepStatusLocked(t, statusActivating, now, "") // only lastStatus changed
 	e.afterLocked(t, stepActivated, 0, now, e.cfg.timing.Activating)
 }
 
@@ -204,19 +215,24 @@ func (e *ECS) stopTaskLocked(t *task, code types.TaskStopCode, reason string, no
 		drain := e.lbTaskStoppingLocked(t, now) // deregister; DEACTIVATING lasts the deregistration delay
 		e.afterLocked(t, stepDeactivated, 0, now, e.cfg.timing.Deactivating+drain)
 	default:
-		e.enterStoppingLocked(t, now)
+		e.enterStoppingLocked(t, now, false)
 	}
 }
 
 // enterStoppingLocked sends SIGTERM: containers exit after the Stopping
-// duration.
-func (e *ECS) enterStoppingLocked(t *task, now time.Time) {
+// duration. step says that nothing but lastStatus changed for the planner
+// since the task's last change (a lifecycle step: stepStatusLocked).
+func (e *ECS) enterStoppingLocked(t *task, now time.Time, step bool) {
 	for _, c := range t.containers {
 		if c.lastStatus == statusRunning {
 			e.logsContainerStoppedLocked(c, now, true) // SIGTERM: the script's last line
 		}
 	}
-	e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
+	if step {
+		e.stepStatusLocked(t, statusStopping, now, t.stoppedReason)
+	} else {
+		e.setStatusLocked(t, statusStopping, now, t.stoppedReason)
+	}
 	e.afterLocked(t, stepExited, 0, now, e.cfg.timing.Stopping)
 }
 
@@ -230,7 +246,7 @@ func (e *ECS) exitedLocked(t *task, now time.Time) {
 		c.lastStatus = statusStopped
 	}
 	if t.awsvpc {
-		e.setStatusLocked(t, statusDeprovisioning, now, "")
+		e.stepStatusLocked(t, statusDeprovisioning, now, "") // only lastStatus changed
 		e.afterLocked(t, stepDeprovisioned, 0, now, e.cfg.timing.Deprovisioning)
 		return
 	}
@@ -274,12 +290,10 @@ func (e *ECS) releaseLocked(t *task) {
 			}
 			delete(in.ports, p)
 		}
-		decGroup(in.groups, t.group)
+		in.groupN[t.gid]--
 		in.dropTask(t)
 	}
-	if m := t.c.azGroup[t.az]; m != nil {
-		decGroup(m, t.group)
-	}
+	t.c.takeFromAZ(t.gid, t.azID)
 }
 
 // dropTask takes t off in.tasks: the last task takes its place.
@@ -292,16 +306,6 @@ func (in *instance) dropTask(t *task) {
 	in.tasks[i], x.instIdx = x, i
 	in.tasks[last] = nil
 	in.tasks = in.tasks[:last]
-}
-
-// decGroup takes one from m[group], dropping the entry at zero (or below),
-// with two map operations rather than three.
-func decGroup(m map[string]int, group string) {
-	if n := m[group] - 1; n > 0 {
-		m[group] = n
-	} else {
-		delete(m, group)
-	}
 }
 
 // forgetLocked drops a stopped task entirely (memory stays bounded). The

@@ -42,13 +42,13 @@ func (e *ECS) runStepLocked(t *task, step lifeStep, arg int, now time.Time) {
 		e.forgetLocked(t)
 		return
 	}
-	if t.lastStatus != stepFrom[step] || t.orphaned {
+	if !sameString(t.lastStatus, stepFrom[step]) || t.orphaned { // the same constant, mostly: no call
 		return // moved on, or ECS no longer hears about it
 	}
 	switch step {
 	case stepProvisioned:
 		if t.desiredStatus == statusStopped { // asked to stop while provisioning
-			e.enterStoppingLocked(t, now)
+			e.enterStoppingLocked(t, now, false)
 			return
 		}
 		t.connectedAt = now
@@ -64,7 +64,7 @@ func (e *ECS) runStepLocked(t *task, step lifeStep, arg int, now time.Time) {
 	case stepExit:
 		e.exitLocked(t, arg, now)
 	case stepDeactivated:
-		e.enterStoppingLocked(t, now)
+		e.enterStoppingLocked(t, now, true)
 	case stepExited:
 		e.exitedLocked(t, now)
 	case stepDeprovisioned:

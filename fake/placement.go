@@ -224,6 +224,7 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 	for _, s := range strategies {
 		random = random || s.Type == types.PlacementStrategyTypeRandom
 	}
+	gid := c.groupID(req.group) // -1: no task of the group is counted
 	// Per-attribute group counts for spread attribute:X (one pass).
 	spreadCounts := make([]map[string]int, len(strategies))
 	for i, s := range strategies {
@@ -231,12 +232,12 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 		if s.Type == types.PlacementStrategyTypeSpread && strings.HasPrefix(f, "attribute:") {
 			name := strings.TrimPrefix(f, "attribute:")
 			if name == "ecs.availability-zone" {
-				continue // AZ spread reads c.azGroup directly
+				continue // AZ spread reads the group's AZ counts directly
 			}
 			m := map[string]int{}
 			for _, in := range c.instances {
 				if in.status != "INACTIVE" {
-					m[in.attrs[name]] += in.groups[req.group]
+					m[in.attrs[name]] += in.groupCount(gid)
 				}
 			}
 			spreadCounts[i] = m
@@ -298,7 +299,7 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 			note(2, in)
 			continue
 		}
-		ok := !n.distinct || in.groups[req.group] == 0
+		ok := !n.distinct || in.groupCount(gid) == 0
 		member := true
 		for _, x := range n.constraints {
 			member = member && x.eval(in)
@@ -317,9 +318,9 @@ func (e *ECS) placeOneLocked(c *cluster, n *needs, req *placementRequest) (*inst
 			case kBinMem:
 				key[i] = in.memFree
 			case kSpreadInst:
-				key[i] = in.groups[req.group]
+				key[i] = in.groupCount(gid)
 			case kSpreadAZ:
-				key[i] = c.azGroup[in.az()][req.group]
+				key[i] = c.inAZ(gid, in.azID)
 			case kSpreadAttr:
 				key[i] = spreadCounts[i][in.attrs[attrNames[i]]]
 			}
@@ -369,8 +370,9 @@ func less(a, b [5]int) bool {
 // pickFargateAZ returns the configured AZ with the fewest tasks of group.
 func (e *ECS) pickFargateAZ(c *cluster, group string) string {
 	best, bestN := "", -1
+	gid := c.groupID(group)
 	for _, az := range e.cfg.azs {
-		n := c.azGroup[az][group]
+		n := c.inAZNamed(gid, az)
 		if bestN < 0 || n < bestN {
 			best, bestN = az, n
 		}
@@ -473,23 +475,23 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	return t
 }
 
-// bindLocked ties t to inst in az: the AZ's group count and, on an
-// instance, its resources and host ports. inst is nil on Fargate and for a
+// bindLocked ties t to inst in az: the group's counts (group_counts.go)
+// and, on an instance, its resources and host ports. inst is nil on Fargate and for a
 // task waiting for capacity; a later call places the waiting task (after
 // leaveAZGroupLocked). Tasks outside awsvpc get their network bindings,
 // with the requested host port until an instance assigns one.
 func bindLocked(t *task, n *needs, inst *instance, az, group string) {
 	t.inst, t.az = inst, az
-	m := t.c.azGroup[az]
-	if m == nil {
-		m = map[string]int{}
-		t.c.azGroup[az] = m
+	azID := int32(0)
+	if inst != nil {
+		azID = inst.azID
+	} else {
+		azID = t.c.azID(az)
 	}
-	m[group]++
+	countGroupLocked(t, t.c.internGroup(group), azID, inst)
 	if inst != nil {
 		inst.cpuFree -= n.cpu
 		inst.memFree -= n.mem
-		inst.groups[group]++
 		t.instIdx = int32(len(inst.tasks))
 		inst.tasks = append(inst.tasks, t)
 	}

@@ -51,6 +51,10 @@ func (e *ECS) scheduleServiceLocked(s *service, now time.Time) {
 	if s.status == serviceInactive || len(s.deployments) == 0 {
 		return
 	}
+	if mayRest && e.restsAlike(s) { // scheduler_skip.go
+		e.skipPassLocked(s, now)
+		return
+	}
 	rows, seen := e.snapshotTasksLocked(s) // scheduler_snapshot.go
 	if mayRest && !seen {
 		e.skipPassLocked(s, now)
@@ -215,19 +219,23 @@ func (e *ECS) applyPlanLocked(s *service, p plan.Plan, now time.Time) bool {
 }
 
 // applyMarksLocked sets the planner's accounting flags on tasks. The
-// marked tasks are s's (the snapshot's): they are found by binary search
-// in the snapshot's rows (sorted by id, one per task of s.tasks), whose
-// flags are set too; s.tasks, then the cluster-wide task map, are read
-// only for a task not found there. The planner lists marks in the
-// snapshot's order, so each search starts after the previous mark's row
-// (and over every row when that misses).
+// marked tasks are s's (the snapshot's): they are found in the snapshot's
+// rows (one per task of s.tasks, in the same order), whose flags are set
+// too, at the row the mark names (plan.TaskMark.Row) or else by binary
+// search (the rows are sorted by id); s.tasks, then the cluster-wide task
+// map, are read only for a task not found there. The planner lists marks
+// in the snapshot's order, so each search starts after the previous
+// mark's row (and over every row when that misses).
 func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 	inStep := s.snapInStep()
 	from := 0
 	for _, m := range p.Marks {
 		var t *task
 		var row *plan.Task
-		if inStep {
+		if inStep && m.Row >= 0 && m.Row < len(s.snap) && s.snap[m.Row].ID == m.TaskID {
+			t, row = s.tasks[m.Row], &s.snap[m.Row]
+			from = m.Row + 1
+		} else if inStep {
 			i := rowIndexFrom(s.snap, from, m.TaskID)
 			if i < 0 && from > 0 {
 				i = rowIndex(s.snap, m.TaskID)

@@ -33,6 +33,60 @@ import (
 // the same, on a snapshot rebuilt from every task, and must plan nothing
 // (verifySkippedLocked).
 
+// A skipped pass need not even rewrite the rows (the walk over every row
+// and the rewrite of the changed ones cost about a third of a snapshot's
+// work in a crash loop) when it is known without them that every change
+// leaves its row alike: the lifecycle steps PENDING to ACTIVATING,
+// DEACTIVATING to STOPPING and STOPPING to DEPROVISIONING change nothing
+// the planner reads but lastStatus (stepStatusLocked), and every other
+// change of a task goes through noteChanged, which clears
+// service.snapAlike. The rows of those tasks stay marked, and the next
+// snapshot rewrites them with whatever else changed by then.
+
+// touchStepLocked is touchTaskLocked for a lifecycle step that changed
+// only t's lastStatus, from from: it leaves service.snapAlike set when the
+// two statuses are alike to the planner (plan.DistinctStatus).
+func (e *ECS) touchStepLocked(t *task, from string) {
+	s := t.svc
+	if s == nil {
+		e.touchTaskLocked(t)
+		return
+	}
+	alike := s.snapAlike && !plan.DistinctStatus(from) && !plan.DistinctStatus(t.lastStatus)
+	e.touchTaskLocked(t)
+	s.snapAlike = alike
+}
+
+// restsAlike reports whether s's rows, without a snapshot, are known to be
+// alike to those of its tasks as they are: only alike lifecycle steps
+// (touchStepLocked) changed its tasks since the last snapshot, the rows
+// are in step with the tasks, and nothing rewrites rows without a task
+// change (load balancers, a DRAINING instance: snapshotTasksLocked's
+// forced snapshots). Under debugcheck.VerifySnapshots the claim is
+// checked row by row (verifyAlikeLocked).
+func (e *ECS) restsAlike(s *service) bool {
+	if !s.snapAlike || !s.snapInStep() || s.snapForced || len(s.loadBalancers) > 0 || clusterHasDraining(s.c) {
+		return false
+	}
+	if debugcheck.VerifySnapshots.Load() {
+		e.verifyAlikeLocked(s)
+	}
+	return true
+}
+
+// verifyAlikeLocked panics unless every row of s is alike to a fresh row
+// of its task (tests only: debugcheck.VerifySnapshots).
+func (e *ECS) verifyAlikeLocked(s *service) {
+	for i, t := range s.tasks {
+		var want plan.Task
+		e.snapshotRowLocked(&want, t)
+		if !plan.Alike(&s.snap[i], &want) {
+			panic(fmt.Sprintf("service %s: a pass skipped without a snapshot: row %d is %+v, the task's %+v", s.name, i, s.snap[i], want))
+		}
+	}
+	debugcheck.AlikeRowsVerified.Add(1)
+}
+
 // queueServiceLocked puts s on the list of services the reconcile at this
 // instant plans (once), with an empty event at this instant: a change made
 // by an API call must be planned at its own instant, not at the next

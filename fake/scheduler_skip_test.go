@@ -8,6 +8,7 @@ import (
 	"pgregory.net/rapid"
 
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/plan"
+	"github.com/ecsdeploy/ecsdeploy/internal/debugcheck"
 )
 
 // rowTaskFields draws each field of a task that its planner row reads,
@@ -109,7 +110,8 @@ func TestCrashLoopSkipsAlikePasses(t *testing.T) {
 	e.Advance(10 * time.Minute)
 	e.mu.Lock()
 	s := e.services[serviceKey{e.clusters["default"], "web"}]
-	plans0, skipped0, created0 := s.plans, s.skipped, e.created
+	plans0, skipped0, created0, snaps0 := s.plans, s.skipped, e.created, s.snaps
+	alike0 := debugcheck.AlikeRowsVerified.Load()
 	e.mu.Unlock()
 	e.Advance(time.Hour)
 	e.mu.Lock()
@@ -122,5 +124,44 @@ func TestCrashLoopSkipsAlikePasses(t *testing.T) {
 	// plan, two are skipped.
 	if skipped*3 < plans*2-3 || skipped*3 > plans*2+3 {
 		t.Fatalf("%d passes planned, %d skipped: want 3 planned for 2 skipped", plans, skipped)
+	}
+	// The skipped passes take no snapshot: only alike lifecycle steps
+	// happened since the last one (restsAlike), each checked row by row.
+	if snaps := int(s.snaps - snaps0); snaps != plans {
+		t.Fatalf("%d snapshots for %d passes planned and %d skipped: want one per pass planned", snaps, plans, skipped)
+	}
+	if n := int(debugcheck.AlikeRowsVerified.Load() - alike0); n < skipped {
+		t.Fatalf("%d passes skipped, %d checked row by row", skipped, n)
+	}
+}
+
+// A mark finds its task at the row it names (plan.TaskMark.Row), or by its
+// id when the row holds another task: either way the task and its row are
+// marked.
+func TestApplyMarksByRowOrID(t *testing.T) {
+	e := clusterT(t, 4)
+	td := registerT(t, e, benchTD("app:1"))
+	createSvc(t, e, "web", td, 6, svcOpts{min: 100, max: 200})
+	e.Advance(2 * time.Minute)
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.services[serviceKey{e.clusters["default"], "web"}]
+	e.snapshotTasksLocked(s)
+	if !s.snapInStep() || len(s.tasks) < 4 {
+		t.Fatalf("%d tasks, rows in step %v", len(s.tasks), s.snapInStep())
+	}
+	p := plan.Plan{Marks: []plan.TaskMark{
+		{TaskID: s.tasks[1].id, Row: 1, HealthyCounted: true},
+		{TaskID: s.tasks[3].id, Row: 0, FailureCounted: true}, // names another task's row
+	}}
+	e.applyMarksLocked(s, p)
+	if !s.tasks[1].healthyCounted || !s.snap[1].HealthyCounted || s.tasks[1].failureCounted {
+		t.Errorf("task 1: healthy %v (row %v), failure %v", s.tasks[1].healthyCounted, s.snap[1].HealthyCounted, s.tasks[1].failureCounted)
+	}
+	if !s.tasks[3].failureCounted || !s.snap[3].FailureCounted {
+		t.Errorf("task 3: failure %v (row %v)", s.tasks[3].failureCounted, s.snap[3].FailureCounted)
+	}
+	if s.tasks[0].failureCounted || s.snap[0].FailureCounted {
+		t.Error("task 0 marked for task 3")
 	}
 }

@@ -48,6 +48,7 @@ func (e *ECS) touchTaskLocked(t *task) {
 // noteChanged marks t, one of s's tasks, changed for the next snapshot
 // (task.snapNoted), and lists it while few are.
 func (s *service) noteChanged(t *task) {
+	s.snapAlike = false // unless the caller knows better (touchStepLocked)
 	if !s.snapAligned || t.snapNoted == uint32(s.snaps) {
 		return // the next snapshot rebuilds every row, or t is marked already
 	}
@@ -113,6 +114,7 @@ func (e *ECS) snapshotTasksLocked(s *service) (rows []plan.Task, seen bool) {
 		}
 		s.clearSnapChanged()
 		s.snapPartial++
+		s.snapAlike = true
 		if debugcheck.VerifySnapshots.Load() {
 			e.verifySnapLocked(s)
 		}
@@ -135,6 +137,7 @@ func (e *ECS) snapshotTasksLocked(s *service) (rows []plan.Task, seen bool) {
 	}
 	s.snap = rows
 	s.snapAligned, s.snapStale, s.snapForced = true, wrapped, forced
+	s.snapAlike = true
 	s.clearSnapChanged()
 	if walk && debugcheck.VerifySnapshots.Load() {
 		e.verifySnapLocked(s)

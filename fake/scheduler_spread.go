@@ -88,29 +88,29 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 	}
 	// One entry per AZ with a fitting instance, in the order the instances
 	// were registered; n is the group's tasks in the AZ, kept in step with
-	// c.azGroup (createTaskLocked adds one per task placed) so that the
-	// loop below reads no map.
+	// the group's counts (createTaskLocked adds one per task placed) so
+	// that the loop below reads none.
 	buf := e.takeSpreadScratch()
 	defer e.putSpreadScratch(buf)
 	zones := buf.zones[:0]
+	gid := c.groupID(req.group) // -1: no task of the group is counted
 	for i, in := range c.instances {
 		if !fits(in, n) {
 			continue
 		}
-		az := in.az()
 		var z *zone
 		for _, x := range zones {
-			if x.az == az {
+			if x.azID == in.azID {
 				z = x
 				break
 			}
 		}
 		if z == nil {
 			z = buf.zone(len(zones))
-			z.az, z.n = az, c.azGroup[az][req.group]
+			z.az, z.azID, z.n = in.az(), in.azID, c.inAZ(gid, in.azID)
 			zones = append(zones, z)
 		}
-		z.h = append(z.h, spreadCand{in: in, idx: i, n: in.groups[req.group]})
+		z.h = append(z.h, spreadCand{in: in, idx: i, n: in.groupCount(gid)})
 	}
 	for _, z := range zones {
 		z.h.init()
@@ -149,8 +149,8 @@ func (e *ECS) spreadPlaceLocked(c *cluster, td *taskDef, req placementRequest, n
 		best.n++
 		if fits(in, n) {
 			// The instance stays, with one more of the group's tasks
-			// (bindLocked counts it in in.groups: one more, read from
-			// no map here): its count only grows, so it moves down from
+			// (bindLocked counts it in in.groupN: one more, not read
+			// here): its count only grows, so it moves down from
 			// the top (the heap's order is total: the same top as a pop
 			// and a push).
 			best.h[0].n++
@@ -166,9 +166,10 @@ func strPtr(s string) *string { return &s }
 
 // zone is one AZ's candidates in spreadPlaceLocked.
 type zone struct {
-	az string
-	h  spreadHeap
-	n  int
+	az   string
+	azID int32 // the AZ's number in the cluster (group_counts.go)
+	h    spreadHeap
+	n    int
 }
 
 // spreadScratch is spreadPlaceLocked's storage, kept between placements

@@ -97,6 +97,10 @@ type service struct {
 	snapForced  bool
 	snapChanged []*task
 	snapDeps    []plan.Deployment
+	// snapAlike says that every task change noted since the last
+	// snapshot left the task's row alike to what that snapshot wrote
+	// (scheduler_skip.go: a pass may then be skipped without one).
+	snapAlike bool
 	// snapPartial counts the snapshots that rewrote only changed rows.
 	snapPartial int
 	// listedEpoch is the last batch of retired tasks that marked s's

@@ -142,7 +142,10 @@ type task struct {
 	cpu, mem      int
 	ports         []int // host ports held on inst
 	instIdx       int32 // t's index in inst.tasks
-	version       int64
+	// gid and azID are the numbers of t's group and AZ in its cluster's
+	// placement counts while t is counted there (group_counts.go).
+	gid, azID int32
+	version   int64
 	// fate is what the injected faults do to t (faults.go), shared by
 	// the tasks with the same fate: never written through.
 	fate *fate

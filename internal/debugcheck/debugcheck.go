@@ -31,6 +31,12 @@ var SnapshotsVerified atomic.Int64
 // plan nothing (under VerifySnapshots).
 var SkippedPassesVerified atomic.Int64
 
+// AlikeRowsVerified counts the planner passes the fake skipped without a
+// snapshot (only lifecycle steps alike to the planner since the last one)
+// whose rows were compared with fresh ones and found alike (under
+// VerifySnapshots).
+var AlikeRowsVerified atomic.Int64
+
 // TaskStorageReused is set by package fake: given a *fake.ECS it returns
 // how many task storages it has reused, and how many it holds for reuse.
 var TaskStorageReused func(ecs any) (reused uint64, free int)

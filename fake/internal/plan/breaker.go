@@ -55,7 +55,7 @@ func (c *computation) account() (rollingBack bool) {
 			}
 		}
 		if healthyMark || failureMark {
-			marks = append(marks, TaskMark{TaskID: t.ID, FailureCounted: failureMark, HealthyCounted: healthyMark})
+			marks = append(marks, TaskMark{TaskID: t.ID, Row: int(ts.row), FailureCounted: failureMark, HealthyCounted: healthyMark})
 		}
 	}
 	if reached {

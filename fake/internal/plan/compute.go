@@ -20,6 +20,7 @@ type taskState struct {
 	cond condition
 	// stopped is set once this plan stops the task (schedule, markStops).
 	stopped bool
+	row     int32 // t's index in Snapshot.Tasks (TaskMark.Row)
 }
 
 // depState is a deployment being planned: its snapshot value, its new value
@@ -181,7 +182,7 @@ func (c *computation) index(buf *scratch) {
 				ds.liveGone++
 			}
 		}
-		states[i] = taskState{t: t, cond: cond}
+		states[i] = taskState{t: t, row: int32(i), cond: cond}
 		ds.tasks = append(ds.tasks, &states[i])
 	}
 	if orphans != nil {

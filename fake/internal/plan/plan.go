@@ -90,6 +90,9 @@ type DeploymentUpdate struct {
 type TaskMark struct {
 	// TaskID is the task to mark.
 	TaskID string
+	// Row is the index of the task's row in Snapshot.Tasks: an applier
+	// that keeps its rows finds the task's there without a search.
+	Row int
 	// FailureCounted sets Task.FailureCounted.
 	FailureCounted bool
 	// HealthyCounted sets Task.HealthyCounted.
