@@ -29,11 +29,12 @@ func (e *ValidationError) Error() string { return fmt.Sprintf("%s: %s", e.Field,
 // ValidateTaskDefinitionInput checks a RegisterTaskDefinition request
 // against the rules ECS enforces. It returns nil or the errors.Join of
 // every *ValidationError found, in a stable order. It never panics and never
-// modifies in. A huge request costs little more than reading it: past the
-// 10-container quota (one problem) the other containers' own rules, text
-// and dependsOn cycles are not examined, and the 64 KiB size is counted
-// without keeping the JSON, only up to twice the quota ("is more than
-// 131072 bytes of JSON").
+// modifies in. A huge request costs a bounded allocation: past the
+// 10-container quota (one problem) the other containers' own rules, text,
+// names and dependsOn cycles are not examined (a reference to a name not
+// among the first 10 is then not reported: it may be a later container's),
+// and the 64 KiB size is counted without keeping the JSON, only up to
+// twice the quota ("is more than 131072 bytes of JSON").
 func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	if in == nil {
 		return errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must not be nil"})

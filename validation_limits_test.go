@@ -76,6 +76,42 @@ func TestValidationStopsAtTheContainerQuota(t *testing.T) {
 	t.Logf("%d problems, %d KB of text, %.1f KiB allocated", len(ps), len(err.Error())>>10, float64(alloc)/(1<<10))
 }
 
+// Named containers past the quota are not indexed either: 349,000 of
+// them cost validation a bounded allocation (before: a name index of all
+// of them, ~30 MB), and a reference from an examined container to one of
+// them is not reported as naming no container (it may), nor does a
+// container depending on container 0 trip the self-dependency rule.
+func TestValidationDoesNotIndexContainersPastTheQuota(t *testing.T) {
+	in := &ecs.RegisterTaskDefinitionInput{Family: aws.String("x"),
+		ContainerDefinitions: make([]types.ContainerDefinition, 349_000)}
+	for i := range in.ContainerDefinitions {
+		in.ContainerDefinitions[i].Name = aws.String(fmt.Sprintf("c%d", i))
+		in.ContainerDefinitions[i].Image = aws.String("nginx")
+		in.ContainerDefinitions[i].Memory = aws.Int32(64)
+	}
+	c0 := &in.ContainerDefinitions[0]
+	c0.Links = []string{"c200000"}
+	c0.DependsOn = []types.ContainerDependency{{ContainerName: aws.String("c300000"), Condition: types.ContainerConditionStart}}
+	c0.VolumesFrom = []types.VolumeFrom{{SourceContainer: aws.String("c100000")}}
+	var err error
+	alloc := allocated(func() { err = ValidateTaskDefinitionInput(in) })
+	ps := problemsOf(t, err)
+	if ps[0].Field != "containerDefinitions" || !strings.Contains(ps[0].Rule, "got 349000") {
+		t.Errorf("first problem = %v, want the container quota", ps[0])
+	}
+	for _, p := range ps[1:] {
+		if strings.HasPrefix(p.Field, "containerDefinitions[0].") {
+			t.Errorf("problem %v about a reference past the quota", p)
+		}
+	}
+	// The 10 examined containers' own rules cost 3 KiB, up to ~110 KiB
+	// under -race, where sync.Pool drops the image regexp's state.
+	if alloc > 256<<10 {
+		t.Errorf("validation allocated %d KiB, want < 256 KiB", alloc>>10)
+	}
+	t.Logf("%d problems, %.1f KiB allocated", len(ps), float64(alloc)/(1<<10))
+}
+
 // Past MaxReportedProblems problems, one last problem counts the rest.
 func TestValidationCapsReportedProblems(t *testing.T) {
 	in := validEC2()

@@ -29,7 +29,10 @@ type taskContext struct {
 	cpu     int32 // task CPU units, 0 when unset or invalid
 	memory  int32 // task memory MiB, 0 when unset or invalid
 	volumes map[string]bool
-	index   map[string]int // container name -> first index
+	index   map[string]int // container name -> first index, among the examined
+	// partial: containers past the quota are not examined (nor indexed),
+	// so a name missing from index may still be one of theirs.
+	partial bool
 }
 
 func newTaskContext(in *ecs.RegisterTaskDefinitionInput, p *problems) *taskContext {
@@ -42,8 +45,10 @@ func newTaskContext(in *ecs.RegisterTaskDefinitionInput, p *problems) *taskConte
 	for _, v := range in.Volumes {
 		c.volumes[deref(v.Name)] = true
 	}
-	for i := range in.ContainerDefinitions {
-		if n := deref(in.ContainerDefinitions[i].Name); n != "" {
+	examined := examinedContainers(in)
+	c.partial = len(examined) < len(in.ContainerDefinitions)
+	for i := range examined {
+		if n := deref(examined[i].Name); n != "" {
 			if _, dup := c.index[n]; !dup {
 				c.index[n] = i
 			}
