@@ -88,6 +88,7 @@ func awsInOneProcess(t *testing.T) string {
 	port, serverVersion, _ := strings.Cut(strings.TrimSpace(line), " ")
 	switch {
 	case err != nil:
+		_ = cmd.Wait() // its stderr is then complete
 		t.Logf("one AWS CLI process per command: %s did not start: %v\n%s", server, err, stderr.String())
 		return ""
 	case versionErr != nil:
@@ -102,21 +103,21 @@ func awsInOneProcess(t *testing.T) string {
 }
 
 // cliPython returns the command line of the Python that runs the `aws` on
-// PATH: the interpreter its script names (script true), or else (a wrapper
-// such as a pyenv shim) python3, whose awscli the caller must check
-// against `aws --version`.
+// PATH: the interpreter named by its script when that is awscli's entry
+// point (script true), or else (a wrapper such as a pyenv shim) python3,
+// whose awscli the caller must check against `aws --version`.
 func cliPython() (python []string, script bool, err error) {
 	path, err := exec.LookPath("aws")
 	if err != nil {
 		return nil, false, err
 	}
-	f, err := os.Open(path)
+	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, false, err
 	}
-	first, _ := bufio.NewReader(f).ReadString('\n')
-	f.Close()
-	if shebang, ok := strings.CutPrefix(strings.TrimSpace(first), "#!"); ok && strings.Contains(shebang, "python") {
+	first, _, _ := bytes.Cut(data, []byte("\n"))
+	if shebang, ok := strings.CutPrefix(strings.TrimSpace(string(first)), "#!"); ok &&
+		strings.Contains(shebang, "python") && bytes.Contains(data, []byte("awscli.clidriver")) {
 		return strings.Fields(shebang), true, nil
 	}
 	return []string{"python3"}, false, nil
