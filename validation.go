@@ -29,7 +29,12 @@ func (e *ValidationError) Error() string { return fmt.Sprintf("%s: %s", e.Field,
 // ValidateTaskDefinitionInput checks a RegisterTaskDefinition request
 // against the rules ECS enforces. It returns nil or the errors.Join of
 // every *ValidationError found, in a stable order. It never panics and never
-// modifies in.
+// modifies in. A huge request costs a bounded allocation: past the
+// 10-container quota (one problem) the other containers' own rules, text,
+// names and dependsOn cycles are not examined (a reference to a name not
+// among the first 10 is then not reported: it may be a later container's),
+// and the 64 KiB size is counted without keeping the JSON, only up to
+// twice the quota ("is more than 131072 bytes of JSON").
 func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	if in == nil {
 		return errors.Join(&ValidationError{Field: "taskDefinition", Rule: "must not be nil"})
@@ -39,13 +44,21 @@ func ValidateTaskDefinitionInput(in *ecs.RegisterTaskDefinitionInput) error {
 	validateTask(c)
 	// Past the container quota (reported once by validateTask) the rest
 	// are not examined: their problems would only pile up.
-	for i := range min(len(in.ContainerDefinitions), MaxContainersPerTaskDefinition) {
+	for i := range len(examinedContainers(in)) {
 		validateContainer(c, i)
 	}
 	validateContainerSet(c)
 	validateSize(in, p)
-	validateUTF8(p, "", reflect.ValueOf(in).Elem())
+	view := *in // a shallow copy: in is not modified
+	view.ContainerDefinitions = examinedContainers(in)
+	validateUTF8(p, "", reflect.ValueOf(&view).Elem())
 	return p.err()
+}
+
+// examinedContainers returns the containers whose own rules are checked:
+// those within the container quota.
+func examinedContainers(in *ecs.RegisterTaskDefinitionInput) []types.ContainerDefinition {
+	return in.ContainerDefinitions[:min(len(in.ContainerDefinitions), MaxContainersPerTaskDefinition)]
 }
 
 // MaxReportedProblems is the most ValidationErrors a validation returns.

@@ -64,7 +64,7 @@ func validateContainer(c *taskContext, i int) {
 	}
 	for _, l := range cd.Links {
 		target, _, _ := strings.Cut(l, ":")
-		if _, ok := c.index[target]; !ok {
+		if _, ok := c.index[target]; !ok && !c.partial { // partial: it may be past the quota
 			p.add(f+".links", "links to no container in this task definition: %q", target)
 		}
 	}
@@ -208,7 +208,9 @@ func validateDependsOn(c *taskContext, f string, i int, cd *typesContainer) {
 		case target == "":
 			c.p.add(df+".containerName", "is required")
 		case !exists:
-			c.p.add(df+".containerName", "names no container in this task definition: %q", target)
+			if !c.partial { // else it may be a container past the quota
+				c.p.add(df+".containerName", "names no container in this task definition: %q", target)
+			}
 		case ti == i:
 			c.p.add(df+".containerName", "a container cannot depend on itself")
 		}
@@ -321,7 +323,9 @@ func validateMounts(c *taskContext, f string, i int, cd *typesContainer) {
 		case src == "":
 			c.p.add(vf, "is required")
 		case !ok:
-			c.p.add(vf, "names no container in this task definition: %q", src)
+			if !c.partial { // else it may be a container past the quota
+				c.p.add(vf, "names no container in this task definition: %q", src)
+			}
 		case ti == i:
 			c.p.add(vf, "a container cannot mount volumes from itself")
 		}

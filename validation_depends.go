@@ -6,11 +6,11 @@ import (
 	"strings"
 )
 
-// validateDependsCycles reports dependsOn cycles at the cycle's lowest
-// container index, at most one per container, in O(containers +
-// dependencies) plus the reported cycles.
+// validateDependsCycles reports dependsOn cycles among the containers
+// within the quota at the cycle's lowest container index, at most one per
+// container, in O(containers + dependencies) plus the reported cycles.
 func validateDependsCycles(c *taskContext) {
-	defs := c.in.ContainerDefinitions
+	defs := examinedContainers(c.in)
 	const (
 		unvisited = iota
 		onStack
@@ -25,8 +25,8 @@ func validateDependsCycles(c *taskContext) {
 		stack = append(stack, i)
 		for _, d := range defs[i].DependsOn {
 			t, ok := c.index[deref(d.ContainerName)]
-			if !ok || t == i {
-				continue // reported elsewhere
+			if !ok || t == i || t >= len(defs) {
+				continue // reported elsewhere, or past the quota
 			}
 			switch state[t] {
 			case unvisited:

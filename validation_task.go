@@ -29,7 +29,10 @@ type taskContext struct {
 	cpu     int32 // task CPU units, 0 when unset or invalid
 	memory  int32 // task memory MiB, 0 when unset or invalid
 	volumes map[string]bool
-	index   map[string]int // container name -> first index
+	index   map[string]int // container name -> first index, among the examined
+	// partial: containers past the quota are not examined (nor indexed),
+	// so a name missing from index may still be one of theirs.
+	partial bool
 }
 
 func newTaskContext(in *ecs.RegisterTaskDefinitionInput, p *problems) *taskContext {
@@ -42,8 +45,10 @@ func newTaskContext(in *ecs.RegisterTaskDefinitionInput, p *problems) *taskConte
 	for _, v := range in.Volumes {
 		c.volumes[deref(v.Name)] = true
 	}
-	for i, cd := range in.ContainerDefinitions {
-		if n := deref(cd.Name); n != "" {
+	examined := examinedContainers(in)
+	c.partial = len(examined) < len(in.ContainerDefinitions)
+	for i := range examined {
+		if n := deref(examined[i].Name); n != "" {
 			if _, dup := c.index[n]; !dup {
 				c.index[n] = i
 			}
@@ -220,7 +225,8 @@ func validateContainerSet(c *taskContext) {
 	}
 	essential := false
 	var memSum, cpuSum int64
-	for _, cd := range in.ContainerDefinitions {
+	for i := range in.ContainerDefinitions {
+		cd := &in.ContainerDefinitions[i] // not a copy: there may be many
 		if cd.Essential == nil || *cd.Essential {
 			essential = true
 		}
@@ -242,14 +248,16 @@ func validateContainerSet(c *taskContext) {
 		p.add("cpu", "the containers' cpu (%d units) exceeds the task cpu (%d units)", cpuSum, c.cpu)
 	}
 	if c.fargate && deref(in.ExecutionRoleArn) == "" {
-		for i, cd := range in.ContainerDefinitions {
+		for i := range in.ContainerDefinitions {
+			cd := &in.ContainerDefinitions[i]
 			// Observed ECS messages for Fargate without an execution role.
 			if lc := cd.LogConfiguration; lc != nil && lc.LogDriver == types.LogDriverAwslogs {
 				p.add("executionRoleArn", "Fargate requires task definition to have execution role ARN to support log driver awslogs. (containerDefinitions[%d])", i)
 				break
 			}
 		}
-		for i, cd := range in.ContainerDefinitions {
+		for i := range in.ContainerDefinitions {
+			cd := &in.ContainerDefinitions[i]
 			if isECRImage(deref(cd.Image)) {
 				p.add("executionRoleArn", "Fargate requires task definition to have execution role ARN to support ECR images. (containerDefinitions[%d])", i)
 				break
@@ -257,7 +265,8 @@ func validateContainerSet(c *taskContext) {
 		}
 	}
 	if deref(in.ExecutionRoleArn) == "" {
-		for i, cd := range in.ContainerDefinitions {
+		for i := range in.ContainerDefinitions {
+			cd := &in.ContainerDefinitions[i]
 			if len(cd.Secrets) > 0 {
 				// Observed ECS text.
 				p.add("executionRoleArn", "When you are specifying container secrets, you must also specify a value for 'executionRoleArn'. (containerDefinitions[%d].secrets)", i)
@@ -273,13 +282,21 @@ func isECRImage(image string) bool {
 	return ok && strings.Contains(host, ".dkr.ecr.") && strings.Contains(host, ".amazonaws.com")
 }
 
-// validateSize checks the 64 KiB quota on the (compact) register JSON.
+// sizeCountLimit is how far validateSize counts the JSON: an over-quota
+// size up to it is reported exactly (how much to cut), a larger one as
+// "more than" it, so that a huge request costs a bounded count, not its
+// whole JSON (before: ~23 MB and the whole walk for 349,000 containers).
+const sizeCountLimit = 2 * MaxTaskDefinitionSize
+
+// validateSize checks the 64 KiB quota on the (compact) register JSON,
+// counted without being kept.
 func validateSize(in *ecs.RegisterTaskDefinitionInput, p *problems) {
-	b, err := awsjson.Marshal(in)
-	if err != nil {
-		return
-	}
-	if len(b) > MaxTaskDefinitionSize {
-		p.add("taskDefinition", "is %d bytes of JSON; the ECS quota is %d bytes (64 KiB)", len(b), MaxTaskDefinitionSize)
+	n, exact, err := awsjson.MarshalSize(in, sizeCountLimit)
+	switch {
+	case err != nil || n <= MaxTaskDefinitionSize:
+	case exact:
+		p.add("taskDefinition", "is %d bytes of JSON; the ECS quota is %d bytes (64 KiB)", n, MaxTaskDefinitionSize)
+	default:
+		p.add("taskDefinition", "is more than %d bytes of JSON; the ECS quota is %d bytes (64 KiB)", sizeCountLimit, MaxTaskDefinitionSize)
 	}
 }

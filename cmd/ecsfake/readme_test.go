@@ -37,7 +37,9 @@ func readmeBlocks(t *testing.T, lang string) []string {
 // differs), with the AWS CLI and curl: register a task definition from a
 // JSON file, create a service, deploy a new revision (PRIMARY and ACTIVE
 // deployments during the rollout), `aws ecs wait services-stable`, faults,
-// instances, calls and reset.
+// instances, calls and reset. The AWS CLI commands share one CLI process
+// when they can (awsInOneProcess): Python's start-up took most of the
+// test's time.
 func TestReadmeCommands(t *testing.T) {
 	if testing.Short() {
 		t.Skip("-short: skipping the test that runs the AWS CLI")
@@ -61,8 +63,9 @@ func TestReadmeCommands(t *testing.T) {
 	s := start(t, args...)
 	addr := strings.TrimPrefix(s.url, "http://")
 
-	script := "set -euo pipefail\n" + strings.ReplaceAll(strings.Join(readmeBlocks(t, "sh"), ""), readmeAddr, addr)
 	dir := t.TempDir()
+	script := "set -euo pipefail\n" + awsInOneProcess(t) +
+		strings.ReplaceAll(strings.Join(readmeBlocks(t, "sh"), ""), readmeAddr, addr)
 	cmd := exec.CommandContext(t.Context(), "bash", "-c", script)
 	cmd.Dir = dir
 	var env []string

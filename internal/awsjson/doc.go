@@ -18,7 +18,9 @@
 // "deployments": []); non-pointer numbers and booleans are always emitted, as ECS does
 // ("runningCount": 0); timestamps are epoch seconds with a millisecond fraction (1466801808.595),
 // the number smithy-go's FormatEpochSeconds makes; NaN and ±Infinity are the strings "NaN",
-// "Infinity", "-Infinity"; smithy documents are emitted as their JSON.
+// "Infinity", "-Infinity"; smithy documents are emitted as their JSON. MarshalSize counts the
+// same JSON without keeping it and stops past a limit, so a size check costs memory and time in
+// proportion to the limit, not to the value (the library's 64 KiB task definition check).
 //
 // Input rules: types are strict, as the SDK's own deserializer is (a string where a number is
 // expected, a fraction or an out-of-range value in an integer, a timestamp outside int64

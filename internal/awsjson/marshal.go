@@ -31,24 +31,36 @@ func Marshal(v any) ([]byte, error) {
 // returns dst unchanged.
 func AppendMarshal(dst []byte, v any) ([]byte, error) {
 	e := encoder{buf: dst}
-	rv := reflect.ValueOf(v)
-	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
-		if rv.IsNil() {
-			return append(dst, "{}"...), nil
-		}
-		rv = rv.Elem()
-	}
-	if !rv.IsValid() {
-		return append(dst, "{}"...), nil
-	}
-	if err := e.value(rv, 0); err != nil {
+	if err := e.marshal(v); err != nil {
 		return dst, err
 	}
 	return e.buf, nil
 }
 
+// encoder appends JSON to buf; with a limit (MarshalSize) it counts it.
 type encoder struct {
 	buf []byte
+	// limit, when not 0, makes the encoder count: spill moves buf's bytes
+	// to counted and stops the walk once counted passes limit.
+	limit   int
+	counted int
+}
+
+// marshal encodes v, a value or a pointer to one, into e.buf.
+func (e *encoder) marshal(v any) error {
+	rv := reflect.ValueOf(v)
+	for rv.Kind() == reflect.Pointer || rv.Kind() == reflect.Interface {
+		if rv.IsNil() {
+			e.buf = append(e.buf, "{}"...)
+			return nil
+		}
+		rv = rv.Elem()
+	}
+	if !rv.IsValid() {
+		e.buf = append(e.buf, "{}"...)
+		return nil
+	}
+	return e.value(rv, 0)
 }
 
 // omit reports whether a struct field value is left out of the output.
@@ -103,6 +115,9 @@ func (e *encoder) value(v reflect.Value, depth int) error {
 			}
 			if err := e.value(v.Index(i), depth+1); err != nil {
 				return wrapEncode(err, "["+strconv.Itoa(i)+"]")
+			}
+			if err := e.spill(); err != nil {
+				return err
 			}
 		}
 		e.buf = append(e.buf, ']')
@@ -178,6 +193,9 @@ func (e *encoder) structValue(v reflect.Value, depth int) error {
 		if err := e.value(fv, depth+1); err != nil {
 			return wrapEncode(err, "."+f.name)
 		}
+		if err := e.spill(); err != nil {
+			return err
+		}
 	}
 	e.buf = append(e.buf, '}')
 	return nil
@@ -187,22 +205,33 @@ func (e *encoder) mapValue(v reflect.Value, depth int) error {
 	if v.Type().Key().Kind() != reflect.String {
 		return &encodeError{msg: "map key must be a string, not " + v.Type().Key().String()}
 	}
+	if e.limit != 0 {
+		return e.countedMapValue(v, depth)
+	}
 	keys := v.MapKeys()
 	// Sorted keys make the output deterministic.
 	sortStrings(keys)
 	e.buf = append(e.buf, '{')
 	for i, k := range keys {
-		if i > 0 {
-			e.buf = append(e.buf, ',')
-		}
-		e.str(k.String())
-		e.buf = append(e.buf, ':')
-		if err := e.value(v.MapIndex(k), depth+1); err != nil {
-			return wrapEncode(err, "["+strconv.Quote(k.String())+"]")
+		if err := e.mapEntry(i, k, v.MapIndex(k), depth); err != nil {
+			return err
 		}
 	}
 	e.buf = append(e.buf, '}')
 	return nil
+}
+
+// mapEntry encodes the i-th entry of a map, k: val.
+func (e *encoder) mapEntry(i int, k, val reflect.Value, depth int) error {
+	if i > 0 {
+		e.buf = append(e.buf, ',')
+	}
+	e.str(k.String())
+	e.buf = append(e.buf, ':')
+	if err := e.value(val, depth+1); err != nil {
+		return wrapEncode(err, "["+strconv.Quote(k.String())+"]")
+	}
+	return e.spill()
 }
 
 // iface encodes a union (one-member object) or a smithy document.
@@ -261,6 +290,9 @@ const hexDigits = "0123456789abcdef"
 
 // str appends s as a JSON string.
 func (e *encoder) str(s string) {
+	if e.skipStr(s) {
+		return
+	}
 	e.buf = append(e.buf, '"')
 	start := 0
 	for i := 0; i < len(s); {
