@@ -41,6 +41,9 @@ type cluster struct {
 	// filing holds the tasks whose filing in taskIndex waits for a
 	// reader (task_index_defer.go).
 	filing filingQueue
+	// ids holds the IDs of the newest tasks, not yet made strings
+	// (task_ids.go).
+	ids idBatch
 	// azGroup counts placed, not yet stopped tasks per AZ and task group.
 	azGroup map[string]map[string]int
 	// Capacity providers (capacity.go): the providers associated with the

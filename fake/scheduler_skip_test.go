@@ -15,7 +15,7 @@ import (
 // from.
 var rowTaskFields = []func(t *rapid.T, tk *task, insts []*instance){
 	func(t *rapid.T, tk *task, _ []*instance) {
-		tk.id = rapid.SampledFrom([]string{"0a", "0b"}).Draw(t, "id")
+		tk.idText = rapid.SampledFrom([]string{"0a", "0b"}).Draw(t, "id")
 	},
 	func(t *rapid.T, tk *task, _ []*instance) {
 		tk.startedBy = rapid.SampledFrom([]string{"ecs-svc/1", "ecs-svc/2"}).Draw(t, "startedBy")
