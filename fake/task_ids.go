@@ -12,10 +12,11 @@ package fake
 // time, and their IDs were a hundred 32-byte strings, 648,000 allocations
 // in BenchmarkCatchUp's virtual day; they are now one string per batch,
 // each task's ID a substring of it. The digits wait in their cluster's
-// idBatch (not in the task's storage, which is reused: a string is never
-// made from memory that is written again), and a task's storage is reused
-// only once its ID is made (idPending: task_alloc.go reusable), so the
-// batch never holds a task that was reused.
+// idBatch, not in the task's storage (which is reused), and the string is
+// a copy of them, so no ID shares memory with anything written later; a
+// task's storage is reused only once its ID is made (idPending:
+// task_alloc.go reusable), so the batch never holds a task that was
+// reused.
 
 // idBatchCap is the most task IDs an idBatch holds: the string made for
 // them, 2 KiB, stays as long as any task of the batch is remembered or
