@@ -164,12 +164,12 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		}
 		var others []*task
 		for _, t := range s.tasks {
-			if t.startedBy == k.dep && t.desiredStatus == statusRunning && !gone[t.id] && t.lastStatus == k.status &&
+			if t.startedBy == k.dep && t.desiredStatus == statusRunning && !gone[t.id()] && t.lastStatus == k.status &&
 				t.health == k.health && e.plannerCond(s, t) == k.cond && idx(t.capacityProvider) >= 0 {
 				others = append(others, t)
 			}
 		}
-		slices.SortFunc(others, func(a, b *task) int { return cmp.Compare(a.id, b.id) })
+		slices.SortFunc(others, func(a, b *task) int { return cmp.Compare(a.id(), b.id()) })
 		for _, t := range others {
 			i := idx(t.capacityProvider)
 			cands[i] = append(cands[i], t)
@@ -205,8 +205,8 @@ func (e *ECS) capacityStopsLocked(s *service, stops []plan.Stop) []plan.Stop {
 		}
 		for _, t := range mine {
 			if !keep[t] {
-				replaced[t.id] = in[0].id
-				gone[in[0].id] = true
+				replaced[t.id()] = in[0].id()
+				gone[in[0].id()] = true
 				in = in[1:]
 			}
 		}

@@ -44,6 +44,9 @@ type cluster struct {
 	// groupTable counts placed, not yet stopped tasks per task group, per
 	// AZ (and each instance per group: group_counts.go).
 	groupTable
+	// ids holds the IDs of the newest tasks, not yet made strings
+	// (task_ids.go).
+	ids idBatch
 	// Capacity providers (capacity.go): the providers associated with the
 	// cluster and its default strategy.
 	providers       []string

@@ -69,7 +69,7 @@ func awslogsOptions(t *task, name string) map[string]string {
 // prefix (Amazon ECS Developer Guide, "Using the awslogs log driver").
 func awslogsStreamName(opts map[string]string, t *task, c *container) string {
 	if p := opts["awslogs-stream-prefix"]; p != "" {
-		return p + "/" + c.name + "/" + t.id
+		return p + "/" + c.name + "/" + t.id()
 	}
 	return c.runtimeID()
 }

@@ -421,18 +421,19 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	defs := td.def.ContainerDefinitions
 	storage := e.taskFree.get(len(defs))
 	containers := storage.containers(len(defs))
-	ids := e.taskIDsLocked(n.awsvpc, az)
+	ids := e.taskIDsLocked(c, n.awsvpc, az) // t's ID waits in c.ids (claim, below)
 	e.seq++
 	e.created++
 	t := &storage.t
 	*t = task{
-		id: ids.id, seq: e.seq, c: c, td: td,
+		seq: e.seq, c: c, td: td,
 		group: req.group, startedBy: req.startedBy, launchType: req.launchType,
 		awsvpc: n.awsvpc, createdAt: now, desiredStatus: statusRunning, health: types.HealthStatusUnknown,
 		cpu: n.cpu, mem: n.mem, version: 0, capacityProvider: req.capacityProvider,
 		history: storage.h[:0], containers: containers,
 		st: storage, room: uint8(min(len(defs), maxFreeContainers+1)), // get(n) gives room for n
 	}
+	c.ids.claim(t) // its ID is made a string when first read (task_ids.go)
 	if req.overrides != nil || ids.eni != "" || ids.privateIP != "" {
 		r := t.needRare()
 		r.overrides, r.eni, r.privateIP = req.overrides, ids.eni, ids.privateIP
@@ -460,7 +461,7 @@ func (e *ECS) createTaskLocked(c *cluster, td *taskDef, n *needs, req *placement
 	bindLocked(t, n, inst, az, req.group)
 	td.live++ // until the task stops (releaseLocked)
 	t.fate = e.taskFree.sharedFate(e.fateLocked(t))
-	e.tasks.put(t)
+	e.tasks.add(t) // filed by ID when a look-up needs it (task_table.go)
 	c.appendTaskLocked(t)
 	if len(req.tags) > 0 {
 		e.tags[t.arn()] = mergeTags(nil, req.tags)

@@ -267,7 +267,7 @@ func (e *ECS) applyMarksLocked(s *service, p plan.Plan) {
 // serviceTaskByID returns s's task with id (s.tasks is sorted by id), or
 // nil.
 func serviceTaskByID(s *service, id string) *task {
-	i, ok := slices.BinarySearchFunc(s.tasks, id, func(t *task, id string) int { return strings.Compare(t.id, id) })
+	i, ok := slices.BinarySearchFunc(s.tasks, id, func(t *task, id string) int { return strings.Compare(t.id(), id) })
 	if !ok {
 		return nil
 	}

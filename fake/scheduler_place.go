@@ -125,7 +125,7 @@ func mergeByID(tasks, added []*task) []*task {
 	i, j := len(tasks)-1, len(added)-1
 	tasks = slices.Grow(tasks, len(added))[:len(tasks)+len(added)]
 	for k := len(tasks) - 1; j >= 0; k-- {
-		if i >= 0 && tasks[i].id > added[j].id {
+		if i >= 0 && tasks[i].id() > added[j].id() {
 			tasks[k] = tasks[i]
 			i--
 		} else {

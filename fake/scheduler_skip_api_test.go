@@ -59,7 +59,7 @@ func TestChangesBesidesTasksAreNotSkipped(t *testing.T) {
 		}, check: func(t *testing.T, _ *ECS, s *service) {
 			for _, tk := range s.tasks {
 				if tk.desiredStatus != statusStopped {
-					t.Errorf("task %s of a deleted service still desired %s", tk.id, tk.desiredStatus)
+					t.Errorf("task %s of a deleted service still desired %s", tk.id(), tk.desiredStatus)
 				}
 			}
 		}},

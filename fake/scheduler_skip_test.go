@@ -16,7 +16,7 @@ import (
 // from.
 var rowTaskFields = []func(t *rapid.T, tk *task, insts []*instance){
 	func(t *rapid.T, tk *task, _ []*instance) {
-		tk.id = rapid.SampledFrom([]string{"0a", "0b"}).Draw(t, "id")
+		tk.idText = rapid.SampledFrom([]string{"0a", "0b"}).Draw(t, "id")
 	},
 	func(t *rapid.T, tk *task, _ []*instance) {
 		tk.startedBy = rapid.SampledFrom([]string{"ecs-svc/1", "ecs-svc/2"}).Draw(t, "startedBy")
@@ -151,8 +151,8 @@ func TestApplyMarksByRowOrID(t *testing.T) {
 		t.Fatalf("%d tasks, rows in step %v", len(s.tasks), s.snapInStep())
 	}
 	p := plan.Plan{Marks: []plan.TaskMark{
-		{TaskID: s.tasks[1].id, Row: 1, HealthyCounted: true},
-		{TaskID: s.tasks[3].id, Row: 0, FailureCounted: true}, // names another task's row
+		{TaskID: s.tasks[1].id(), Row: 1, HealthyCounted: true},
+		{TaskID: s.tasks[3].id(), Row: 0, FailureCounted: true}, // names another task's row
 	}}
 	e.applyMarksLocked(s, p)
 	if !s.tasks[1].healthyCounted || !s.snap[1].HealthyCounted || s.tasks[1].failureCounted {

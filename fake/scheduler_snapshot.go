@@ -106,7 +106,7 @@ func (e *ECS) snapshotTasksLocked(s *service) (rows []plan.Task, seen bool) {
 			if t.svc != s {
 				continue // orphaned, or not this service's
 			}
-			i := rowIndex(s.snap, t.id)
+			i := rowIndex(s.snap, t.id())
 			if i < 0 {
 				continue // pruned
 			}
@@ -315,9 +315,9 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 	i, j := len(tasks)-1, len(started)-1
 	tasks = slices.Grow(tasks, len(started))[:len(tasks)+len(started)]
 	rows = growRows(s, rows, len(rows)+len(started))[:len(rows)+len(started)]
-	key := taskid.Prefix(started[j].id)
+	key := taskid.Prefix(started[j].id())
 	for k := len(tasks) - 1; j >= 0; k-- {
-		if i >= 0 && rowAfter(&rows[i], key, started[j].id) { // the rows hold the ids: no task struct is read
+		if i >= 0 && rowAfter(&rows[i], key, started[j].id()) { // the rows hold the ids: no task struct is read
 			tasks[k], rows[k] = tasks[i], rows[i]
 			i--
 		} else {
@@ -326,7 +326,7 @@ func (e *ECS) addServiceTasksLocked(s *service, started []*task) {
 			e.snapshotRowLocked(r, started[j])
 			s.countRow(r, started[j])
 			if j--; j >= 0 {
-				key = taskid.Prefix(started[j].id)
+				key = taskid.Prefix(started[j].id())
 			}
 		}
 	}
@@ -371,7 +371,7 @@ func (s *service) pruneStoppedLocked() {
 // row wrote a dozen pointers per task, each a write barrier while the
 // collector runs.
 func (e *ECS) snapshotRowLocked(r *plan.Task, t *task) (seen bool) {
-	storeStr(&r.ID, t.id, &seen)
+	storeStr(&r.ID, t.id(), &seen)
 	deployment := t.startedBy
 	instance := ""
 	if t.inst != nil {

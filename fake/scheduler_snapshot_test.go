@@ -84,7 +84,7 @@ func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
 	running := 0
 	for _, tk := range s.tasks {
 		if tk.inst != nil && tk.inst.arn == inst && tk.lastStatus != statusStopped {
-			t.Errorf("task %s still %s on the DRAINING instance", tk.id, tk.lastStatus)
+			t.Errorf("task %s still %s on the DRAINING instance", tk.id(), tk.lastStatus)
 		}
 		if tk.lastStatus == statusRunning {
 			running++
@@ -94,8 +94,8 @@ func TestIncrementalSnapshotFollowsTasks(t *testing.T) {
 		t.Fatalf("%d tasks RUNNING (want 7), %d rows for %d tasks", running, len(s.snap), len(s.tasks))
 	}
 	for i, tk := range s.tasks {
-		if s.snap[i].ID != tk.id {
-			t.Fatalf("row %d is task %s, want %s", i, s.snap[i].ID, tk.id)
+		if s.snap[i].ID != tk.id() {
+			t.Fatalf("row %d is task %s, want %s", i, s.snap[i].ID, tk.id())
 		}
 	}
 }

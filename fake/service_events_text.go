@@ -55,7 +55,7 @@ func (e *ECS) newEventLocked(s *service, now time.Time) *serviceEvent {
 // kept as bytes until shown.
 func (e *ECS) addStartedEventLocked(s *service, tasks []*task, replaced int, now time.Time) {
 	ev := e.newEventLocked(s, now)
-	ev.text = plan.AppendStartedTasksEvent(ev.text, s.name, len(tasks), func(i int) string { return tasks[i].id }, replaced)
+	ev.text = plan.AppendStartedTasksEvent(ev.text, s.name, len(tasks), func(i int) string { return tasks[i].id() }, replaced)
 }
 
 // shown returns ev as the API shows it, its text made a string (kept: an

@@ -48,7 +48,7 @@ func TestServiceEventTextsMatchAModel(t *testing.T) {
 				ids := make([]string, n)
 				for k := range tasks {
 					ids[k] = fmt.Sprintf("%032x", i*1000+k)
-					tasks[k] = &task{id: ids[k]}
+					tasks[k] = &task{idText: ids[k]}
 				}
 				replaced := rapid.IntRange(0, n).Draw(rt, "replaced")
 				msg = plan.StartedTasksEvent("web", ids)
@@ -74,7 +74,7 @@ func TestServiceEventTextStorageIsBounded(t *testing.T) {
 	e := New()
 	s := &service{name: "web", events: []serviceEvent{}}
 	now := time.Unix(1_700_000_000, 0).UTC()
-	task1 := func(i int) *task { return &task{id: fmt.Sprintf("%032x", i)} }
+	task1 := func(i int) *task { return &task{idText: fmt.Sprintf("%032x", i)} }
 	big := make([]*task, 1000)
 	for i := range big {
 		big[i] = task1(i)

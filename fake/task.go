@@ -60,7 +60,8 @@ type task struct {
 	// The fields the planner's snapshot reads for every task on every
 	// pass (scheduler.go snapshotLocked) come first, together: at 10,000
 	// tasks a pass reads fewer cache lines per task.
-	id            string
+	// idText is the task's ID, "" until made (id, in task_ids.go).
+	idText        string
 	startedBy     string
 	lastStatus    string
 	desiredStatus string
@@ -108,8 +109,13 @@ type task struct {
 	// (task_index.go), are in use; they all share one desired status.
 	nLists uint8
 	// filing is where t stands in its cluster's filing queue
-	// (task_index_defer.go).
+	// (task_index_defer.go), tabled in e.tasks (task_table.go); idPending
+	// is set while its cluster's idBatch holds t (task_ids.go): read
+	// with the rest of these lines by task_alloc.go reusable, not
+	// idText's line.
 	filing    filingState
+	tabled    tableState
+	idPending bool
 	released  bool
 	forgotten bool // dropped after retention; skipped in c.tasks
 	// orphaned: the task's instance was deregistered with force; ECS no

@@ -216,13 +216,15 @@ func (e *ECS) recycleRetiredLocked() {
 // no queued lifecycle event refers to t (t.pending), and no load-balancer
 // target (a forgotten task lets go of its targets once they are all
 // removed: elbv2_ecs.go lbTaskForgottenLocked), instance, capacity wait,
-// log stream or filing queue (task_index_defer.go), and it was not
-// orphaned (a closure forgets those).
+// log stream, filing queue (task_index_defer.go) or e.tasks's queue
+// (task_table.go), it was not orphaned (a closure forgets those), and its
+// ID was made (task_ids.go: its cluster's idBatch holds it till then).
 // Otherwise the collector frees it as before.
 func (e *ECS) reusable(t *task) bool {
 	st := t.st
 	if st == nil || &st.t != t || t.pending != 0 || t.orphaned || !t.released ||
-		t.lb != nil || t.waitReq != nil || t.nLists != 0 || t.filing != notFiling {
+		t.lb != nil || t.waitReq != nil || t.nLists != 0 || t.filing != notFiling ||
+		t.tabled != notTabled || t.idPending {
 		return false
 	}
 	if len(e.logs.streamOf) > 0 {

@@ -29,7 +29,7 @@ func init() {
 // containers (nothing may), and of every broken free-list invariant, or
 // nil. The holders are every place a *task or *container is kept beyond
 // a call (the audit of task_alloc.go's reuse): the event queue, the task
-// table, each cluster's task list, index and filing queue, each service's task list and
+// table and its queue, each cluster's task list, index, filing queue and ID batch, each service's task list and
 // planner changes (services replaced or deleted included), instances,
 // load-balancer targets, capacity waits, awslogs streams and the retired
 // list. An orphan's forget closure is not inspected: orphaned tasks are
@@ -71,13 +71,16 @@ func freedTasksReachable(e *ECS) []string {
 	})
 	for t, n := range queued {
 		if t.pending != n {
-			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id, n, t.pending))
+			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id(), n, t.pending))
 		}
+	}
+	for _, t := range e.tasks.queue { // dropped ones too
+		check("e.tasks queue", t)
 	}
 	for t := range e.tasks.all() {
 		check("e.tasks", t)
 		if t.pending != queued[t] {
-			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id, queued[t], t.pending))
+			bad = append(bad, fmt.Sprintf("task %s: %d events queued, pending %d", t.id(), queued[t], t.pending))
 		}
 	}
 	for _, c := range e.clusters {
@@ -91,6 +94,9 @@ func freedTasksReachable(e *ECS) []string {
 		}
 		for _, t := range c.filing.tasks {
 			check("cluster "+c.name+" filing queue", t)
+		}
+		for _, t := range c.ids.tasks[:c.ids.n] {
+			check("cluster "+c.name+" ID batch", t)
 		}
 	}
 	services := map[*service]bool{}

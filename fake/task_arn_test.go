@@ -21,7 +21,7 @@ func TestTaskARNMadeOnFirstReadAndNotReused(t *testing.T) {
 	n := 0
 	for x := range e.tasks.all() {
 		if x.arnMemo != "" {
-			t.Errorf("task %s has its ARN made though nobody read it", x.id)
+			t.Errorf("task %s has its ARN made though nobody read it", x.id())
 		}
 		n++
 	}
@@ -41,7 +41,7 @@ func TestTaskARNMadeOnFirstReadAndNotReused(t *testing.T) {
 		}
 		e.mu.Lock()
 		for x := range e.tasks.all() {
-			if want := e.arn(x.c.region, "task/"+x.c.name+"/"+x.id); x.arnMemo != "" && x.arnMemo != want {
+			if want := e.arn(x.c.region, "task/"+x.c.name+"/"+x.id()); x.arnMemo != "" && x.arnMemo != want {
 				e.mu.Unlock()
 				t.Fatalf("minute %d: task %s keeps ARN %s", minute, want, x.arnMemo)
 			}

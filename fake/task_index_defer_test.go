@@ -58,22 +58,22 @@ func TestDeferredFilingMatchesAFullScan(t *testing.T) {
 		held, dead := map[*task]bool{}, 0
 		for _, x := range f.tasks {
 			if held[x] {
-				t.Fatalf("step %d: the filing queue holds task %s twice", step, x.id)
+				t.Fatalf("step %d: the filing queue holds task %s twice", step, x.id())
 			}
 			held[x] = true
 			switch x.filing {
 			case toFile:
 				if x.forgotten || x.orphaned || x.nLists != 0 {
 					t.Fatalf("step %d: task %s to file: forgotten %v orphaned %v lists %d",
-						step, x.id, x.forgotten, x.orphaned, x.nLists)
+						step, x.id(), x.forgotten, x.orphaned, x.nLists)
 				}
 			case filedOff:
 				dead++
 				if e.reusable(x) {
-					t.Fatalf("step %d: task %s, which the filing queue holds, counts as reusable", step, x.id)
+					t.Fatalf("step %d: task %s, which the filing queue holds, counts as reusable", step, x.id())
 				}
 			default:
-				t.Fatalf("step %d: the filing queue holds task %s, which is not filing", step, x.id)
+				t.Fatalf("step %d: the filing queue holds task %s, which is not filing", step, x.id())
 			}
 		}
 		if dead != f.dead {
@@ -82,7 +82,7 @@ func TestDeferredFilingMatchesAFullScan(t *testing.T) {
 		filedOffSeen = max(filedOffSeen, dead)
 		notHeld := func(where string, x *task) {
 			if x.filing != notFiling && !held[x] {
-				t.Fatalf("step %d: %s task %s filing %d but not in the filing queue", step, where, x.id, x.filing)
+				t.Fatalf("step %d: %s task %s filing %d but not in the filing queue", step, where, x.id(), x.filing)
 			}
 		}
 		for x := range e.tasks.all() {

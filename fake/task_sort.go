@@ -21,12 +21,12 @@ func sortTasksByID(ts []*task) {
 	}
 	var keys [smallTaskSort]uint64
 	for i, t := range ts {
-		keys[i] = taskid.Prefix(t.id)
+		keys[i] = taskid.Prefix(t.id())
 	}
 	for i := 1; i < len(ts); i++ {
 		k, t := keys[i], ts[i]
 		j := i
-		for j > 0 && taskid.Compare(keys[j-1], ts[j-1].id, k, t.id) > 0 {
+		for j > 0 && taskid.Compare(keys[j-1], ts[j-1].id(), k, t.id()) > 0 {
 			keys[j], ts[j] = keys[j-1], ts[j-1]
 			j--
 		}
@@ -54,9 +54,9 @@ func sortKeyedTasks(ts []*task) {
 	if len(ts) > maxStackKeyed {
 		ks := make([]keyedTask, len(ts))
 		for i, t := range ts {
-			ks[i] = keyedTask{taskid.Prefix(t.id), t}
+			ks[i] = keyedTask{taskid.Prefix(t.id()), t}
 		}
-		slices.SortFunc(ks, func(a, b keyedTask) int { return taskid.Compare(a.key, a.t.id, b.key, b.t.id) })
+		slices.SortFunc(ks, func(a, b keyedTask) int { return taskid.Compare(a.key, a.t.id(), b.key, b.t.id()) })
 		for i := range ks {
 			ts[i] = ks[i].t
 		}
@@ -66,7 +66,7 @@ func sortKeyedTasks(ts []*task) {
 	var out [maxStackKeyed]keyedTask
 	var at [257]int32 // bucket b's pairs go to out[at[b]:at[b+1]]
 	for i, t := range ts {
-		k := taskid.Prefix(t.id)
+		k := taskid.Prefix(t.id())
 		keys[i] = keyedTask{k, t}
 		at[k>>56+1]++
 	}
@@ -82,7 +82,7 @@ func sortKeyedTasks(ts []*task) {
 	for i := 1; i < len(sorted); i++ {
 		kt := sorted[i]
 		j := i
-		for j > 0 && taskid.Compare(sorted[j-1].key, sorted[j-1].t.id, kt.key, kt.t.id) > 0 {
+		for j > 0 && taskid.Compare(sorted[j-1].key, sorted[j-1].t.id(), kt.key, kt.t.id()) > 0 {
 			sorted[j] = sorted[j-1]
 			j--
 		}

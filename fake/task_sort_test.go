@@ -17,8 +17,8 @@ func TestSortTasksByIDMatchesStringOrder(t *testing.T) {
 		switch r.IntN(4) {
 		case 0: // a shared prefix, so the whole IDs decide
 			return "0123456789abcdef"[:8+r.IntN(9)] + string(rune('a'+r.IntN(26)))
-		case 1: // shorter than the prefix read
-			return "abcdefgh"[:r.IntN(9)]
+		case 1: // shorter than the prefix read (never empty: task.id makes an empty ID)
+			return "abcdefgh"[:1+r.IntN(8)]
 		default:
 			var b [32]byte
 			for i := range b {
@@ -38,18 +38,18 @@ func TestSortTasksByIDMatchesStringOrder(t *testing.T) {
 			for len(ts) < n {
 				if s := id(); !seen[s] {
 					seen[s] = true
-					ts = append(ts, &task{id: s})
+					ts = append(ts, &task{idText: s})
 				}
 			}
 			want := make([]string, n)
 			for i, x := range ts {
-				want[i] = x.id
+				want[i] = x.id()
 			}
 			slices.SortFunc(want, strings.Compare)
 			sortTasksByID(ts)
 			for i, x := range ts {
-				if x.id != want[i] {
-					t.Fatalf("n=%d: position %d holds %q, want %q", n, i, x.id, want[i])
+				if x.id() != want[i] {
+					t.Fatalf("n=%d: position %d holds %q, want %q", n, i, x.id(), want[i])
 				}
 			}
 		}

@@ -15,10 +15,42 @@ import (
 // and a drop moves the entries after it back (linear probing), leaving no
 // tombstones however many tasks come and go. Any string can be looked up;
 // only the fake's own IDs are ever stored.
+//
+// Filing a task in the table waits for a look-up, as filing in the index
+// lists waits for a lister (task_index_defer.go): nothing looks up a
+// crash loop's tasks by ID, and filing each in a table of 27,000 tasks
+// and taking it out an hour later were two cache misses, a tenth of
+// BenchmarkCatchUp. A new task waits in queue, in creation order (the
+// order the table's puts had), until get files every task queued
+// (fileQueued); all and len count the queued tasks without filing them.
+// The queue stays bounded as the filing queue does: each task at most
+// once, dropped ones left from the front at once or all together once
+// they are half of it, so it holds at most twice the remembered tasks;
+// a task is reused only once the queue lets go of it (tabled).
 type taskTable struct {
 	slots []taskSlot // a power of two long, at most half full
-	n     int
+	n     int        // tasks in slots
+	// queue holds the tasks waiting to be filed, a window into queueArr
+	// (appendWindow); queued counts those tableQueued, dropped the others.
+	queue, queueArr []*task
+	queued, dropped int
 }
+
+// tableState is where a task stands in e.tasks.
+type tableState uint8
+
+const (
+	// notTabled: neither the queue nor the slots hold the task.
+	notTabled tableState = iota
+	// tableQueued: the queue holds the task, to be filed.
+	tableQueued
+	// tableDropped: the queue still holds the task, removed meanwhile:
+	// it is not to be filed.
+	tableDropped
+	// tableFiled: the task was put in the slots (it is held there unless
+	// a task with the same ID replaced it).
+	tableFiled
+)
 
 // taskSlot is one entry: t is nil in an empty slot.
 type taskSlot struct {
@@ -47,10 +79,36 @@ func idHash(id string) uint64 {
 }
 
 // len returns the number of tasks held.
-func (tt *taskTable) len() int { return tt.n }
+func (tt *taskTable) len() int { return tt.n + tt.queued }
 
-// get returns the task with id, or nil.
+// add holds t, just created (its ID unique), under its ID: queued until a
+// look-up files it.
+func (tt *taskTable) add(t *task) {
+	tt.queue, tt.queueArr = appendWindow(tt.queue, tt.queueArr, t, 64)
+	t.tabled = tableQueued
+	tt.queued++
+}
+
+// fileQueued puts every queued task in the slots, in the order queued,
+// and empties the queue.
+func (tt *taskTable) fileQueued() {
+	for i, t := range tt.queue {
+		if t.tabled == tableQueued {
+			tt.put(t)
+		} else {
+			t.tabled = notTabled
+		}
+		tt.queue[i] = nil
+	}
+	tt.queue = tt.queue[:0]
+	tt.queued, tt.dropped = 0, 0
+}
+
+// get returns the task with id, or nil. It files the queued tasks first.
 func (tt *taskTable) get(id string) *task {
+	if len(tt.queue) > 0 {
+		tt.fileQueued()
+	}
 	if tt.n == 0 {
 		return nil
 	}
@@ -61,20 +119,22 @@ func (tt *taskTable) get(id string) *task {
 		if s.t == nil {
 			return nil
 		}
-		if s.h == h && s.t.id == id {
+		if s.h == h && s.t.id() == id {
 			return s.t
 		}
 	}
 }
 
-// put stores t under t.id, replacing a task with the same ID, and notes
-// the ID's hash in t.idHash.
+// put stores t in the slots under t.id, replacing a task with the same
+// ID, and notes the ID's hash in t.idHash.
 func (tt *taskTable) put(t *task) {
 	if 2*(tt.n+1) > len(tt.slots) {
 		tt.resize(max(minTaskTable, 2*len(tt.slots)))
 	}
-	h := idHash(t.id)
+	id := t.id()
+	h := idHash(id)
 	t.idHash = h
+	t.tabled = tableFiled
 	mask := uint64(len(tt.slots) - 1)
 	for i := h & mask; ; i = (i + 1) & mask {
 		s := &tt.slots[i]
@@ -83,16 +143,59 @@ func (tt *taskTable) put(t *task) {
 			tt.n++
 			return
 		}
-		if s.h == h && s.t.id == t.id {
+		if s.h == h && s.t.id() == id {
+			s.t.tabled = notTabled
 			s.t = t
 			return
 		}
 	}
 }
 
-// remove drops t, put before (nothing happens when the table holds
-// another task, or none, under t.id).
+// remove drops t, added before (nothing happens when the table holds
+// another task, or none, under t's ID).
 func (tt *taskTable) remove(t *task) {
+	switch t.tabled {
+	case tableQueued:
+		tt.dropQueued(t)
+	case tableFiled:
+		tt.removeFiled(t)
+		t.tabled = notTabled
+	}
+}
+
+// dropQueued marks t, which the queue holds, not to be filed, and lets
+// the queue drop its oldest entries not to be filed, or all of them once
+// they are half of it: a dropped task is notTabled again.
+func (tt *taskTable) dropQueued(t *task) {
+	t.tabled = tableDropped
+	tt.queued--
+	tt.dropped++
+	// Once no dropped entry is left, the next oldest task (cold memory,
+	// created over an hour ago in a crash loop) needs no look.
+	for tt.dropped > 0 && tt.queue[0].tabled == tableDropped {
+		tt.queue[0].tabled = notTabled
+		tt.queue[0] = nil
+		tt.queue = tt.queue[1:]
+		tt.dropped--
+	}
+	if tt.dropped*2 > len(tt.queue) {
+		kept := tt.queue[:0]
+		for _, x := range tt.queue {
+			if x.tabled == tableDropped {
+				x.tabled = notTabled
+				continue
+			}
+			kept = append(kept, x)
+		}
+		clear(tt.queue[len(kept):])
+		tt.queue = kept
+		tt.dropped = 0
+	}
+}
+
+// removeFiled drops t from the slots, where it was put (nothing happens
+// when they hold another task, or none, under t's ID).
+func (tt *taskTable) removeFiled(t *task) {
 	if tt.n == 0 {
 		return
 	}
@@ -135,11 +238,17 @@ func (tt *taskTable) resize(n int) {
 	}
 }
 
-// all yields every task held, in no particular order.
+// all yields every task held, queued or filed, in no particular order
+// (it files none); nothing may add, remove or look up a task meanwhile.
 func (tt *taskTable) all() iter.Seq[*task] {
 	return func(yield func(*task) bool) {
 		for _, s := range tt.slots {
 			if s.t != nil && !yield(s.t) {
+				return
+			}
+		}
+		for _, t := range tt.queue {
+			if t.tabled == tableQueued && !yield(t) {
 				return
 			}
 		}
