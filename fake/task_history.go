@@ -125,31 +125,33 @@ func (t *task) recordHistory(at time.Time, reason string) {
 		if n := len(t.history); n > 0 {
 			prev = &t.history[n-1]
 		}
-		last, desired, health := historyNext[prev.last&15], prev.desired, prev.health
+		// ok: every word and the reason have an index (a word found by
+		// address has one; only a miss can give noWord).
+		last, desired, health, ok := historyNext[prev.last&15], prev.desired, prev.health, true
 		if !sameWord(t.lastStatus, last) {
 			last = historyWord(t.lastStatus)
+			ok = last != noWord
 		}
 		if !sameWord(t.desiredStatus, desired) {
 			desired = historyWord(t.desiredStatus)
+			ok = ok && desired != noWord
 		}
 		if !sameWord(string(t.health), health) {
 			health = historyWord(string(t.health))
+			ok = ok && health != noWord
+		}
+		h := historyEntry{last: last, desired: desired, health: health, reason: reasonNone}
+		if reason != "" {
+			h.reason = reasonStopped
+			ok = ok && sameString(reason, t.stoppedReason)
 		}
 		base := t.createdAt.Unix()
 		sec := at.Unix() - base
-		h := historyEntry{sec: int32(sec), nsec: uint32(at.Nanosecond()), last: last,
-			desired: desired, health: health, reason: noWord}
-		switch {
-		case reason == "":
-			h.reason = reasonNone
-		case sameString(reason, t.stoppedReason):
-			h.reason = reasonStopped
-		}
+		h.sec, h.nsec = int32(sec), uint32(at.Nanosecond())
 		// The entry holds at when its time comes back exactly, == and
 		// all: at is less than 68 years from the creation, has no
 		// monotonic reading and the creation's location.
-		if h.last != noWord && h.desired != noWord && h.health != noWord && h.reason != noWord &&
-			time.Unix(base+int64(h.sec), int64(h.nsec)).In(t.createdAt.Location()) == at { // t.historyAt(h), inlined
+		if ok && time.Unix(base+int64(h.sec), int64(h.nsec)).In(t.createdAt.Location()) == at { // t.historyAt(h), inlined
 			t.history = append(t.history, h)
 			return
 		}

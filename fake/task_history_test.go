@@ -22,6 +22,25 @@ func TestHistoryWordsRoundTrip(t *testing.T) {
 	}
 }
 
+// TestHistoryKeepsUnknownWordsInEachPlace checks that a status the
+// compact history has no index for, as lastStatus, desiredStatus or
+// health, after compact entries, turns the history to full entries.
+func TestHistoryKeepsUnknownWordsInEachPlace(t *testing.T) {
+	at := time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)
+	for i := range 3 {
+		words := []string{statusRunning, statusRunning, "HEALTHY"}
+		words[i] = "ELSEWHERE"
+		tk := task{createdAt: at}
+		record(&tk, at, statusPending, statusRunning, "UNKNOWN", "")
+		record(&tk, at.Add(time.Second), words[0], words[1], types.HealthStatus(words[2]), "")
+		want := []TaskStateChange{{At: at, LastStatus: statusPending, DesiredStatus: statusRunning, HealthStatus: "UNKNOWN"},
+			{At: at.Add(time.Second), LastStatus: words[0], DesiredStatus: words[1], HealthStatus: words[2]}}
+		if got := tk.historyView(); !slices.Equal(got, want) {
+			t.Errorf("unknown word %d: history %+v, want %+v", i, got, want)
+		}
+	}
+}
+
 // TestHistoryKeepsUnknownWords checks that a change naming a status the
 // compact history has no index for is kept in full.
 func TestHistoryKeepsUnknownWords(t *testing.T) {
@@ -51,6 +70,7 @@ func TestHistoryTurnsFullWhenCompactCannotHold(t *testing.T) {
 		reason  string
 	}{
 		{"reason", time.UTC, at.Add(3 * time.Second), "container app exited"},
+		{"reason of the stopped reason's length", time.UTC, at.Add(3 * time.Second), "halt"},
 		{"location", time.UTC, at.Add(3 * time.Second).In(time.FixedZone("X", 3600)), "stop"},
 		{"monotonic", time.Local, time.Now(), "stop"},   // in the creation's location, with a monotonic reading
 		{"far", time.UTC, at.AddDate(70, 0, 0), "stop"}, // more seconds after the creation than 32 bits hold
