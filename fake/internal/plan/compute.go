@@ -126,7 +126,7 @@ func (c *computation) index(buf *scratch) {
 	// first so that every group's list is allocated once, in one backing
 	// array for all groups. The groups array holds no pointers: filling
 	// it costs no write barriers while the collector runs.
-	// The loops read the rows through locals: c.s's fields would be
+	// The loops read the rows through a local: c.s's fields would be
 	// read again after every store (the compiler cannot tell that the
 	// stores leave them alone).
 	tasks := c.s.Tasks
@@ -135,15 +135,14 @@ func (c *computation) index(buf *scratch) {
 	unique := true
 	last, lastG := "", int32(-1)
 	var prevKey uint64 // the previous id's taskid.Prefix
-	prevID := ""
 	for i := range tasks {
 		t := &tasks[i]
 		// Strictly increasing ids (each prefix read once).
 		key := taskid.Prefix(t.ID)
-		if i > 0 && taskid.Compare(prevKey, prevID, key, t.ID) >= 0 {
+		if i > 0 && taskid.Compare(prevKey, tasks[i-1].ID, key, t.ID) >= 0 {
 			unique = false
 		}
-		prevKey, prevID = key, t.ID
+		prevKey = key
 		g := lastG
 		if i == 0 || !sameString(t.DeploymentID, last) {
 			g = findDeployment(c.s.Deployments, t.DeploymentID)
