@@ -11,7 +11,7 @@ func (e *ECS) setStatusLocked(t *task, status string, now time.Time, reason stri
 	t.lastStatus = status
 	t.version++
 	e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
-	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
+	t.recordHistory(now, reason)
 }
 
 // stepStatusLocked is setStatusLocked for a lifecycle step that changes
@@ -22,7 +22,7 @@ func (e *ECS) stepStatusLocked(t *task, status string, now time.Time, reason str
 	t.lastStatus = status
 	t.version++
 	e.touchStepLocked(t, from) // scheduler_skip.go
-	t.recordHistory(now, status, t.desiredStatus, t.health, reason)
+	t.recordHistory(now, reason)
 }
 
 // afterLocked schedules step of t's lifecycle d after now (or at the
@@ -147,7 +147,7 @@ func (e *ECS) exitLocked(t *task, i int, now time.Time) {
 		return
 	}
 	t.version++
-	t.recordHistory(now, t.lastStatus, t.desiredStatus, t.health, "container "+c.name+" exited")
+	t.recordHistory(now, "container "+c.name+" exited")
 }
 
 // aggregateHealth follows the ECS Developer Guide ("Determine Amazon ECS
@@ -182,7 +182,7 @@ func (e *ECS) updateHealthLocked(t *task, now time.Time, reason string) {
 	t.health = h
 	t.version++
 	e.touchTaskLocked(t) // its service's planner view (scheduler_snapshot.go)
-	t.recordHistory(now, t.lastStatus, t.desiredStatus, h, reason)
+	t.recordHistory(now, reason)
 }
 
 // stopTaskLocked asks a task to stop with stopCode and reason (the

@@ -2,6 +2,7 @@ package fake
 
 import (
 	"time"
+	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 )
@@ -77,30 +78,88 @@ func historyWord(s string) uint8 {
 	return noWord
 }
 
-// recordHistory appends a change to t's history.
-func (t *task) recordHistory(at time.Time, last, desired string, health types.HealthStatus, reason string) {
+// historyTable is historyWords in a table of 16, so that an index read
+// from a compact entry (masked) needs no bounds check.
+var historyTable = func() (w [16]string) {
+	copy(w[:], historyWords[:])
+	return w
+}()
+
+// historyNext is the lastStatus that most often follows each (a hint,
+// recordHistory): the lifecycle's order, PENDING after "" (the first
+// entry's hint, historyFirst).
+var historyNext = [16]uint8{
+	0: 2, // "" (a new task) -> PENDING
+	1: 2, // PROVISIONING -> PENDING
+	2: 3, // PENDING -> ACTIVATING
+	3: 4, // ACTIVATING -> RUNNING
+	4: 5, // RUNNING -> DEACTIVATING
+	5: 6, // DEACTIVATING -> STOPPING
+	6: 8, // STOPPING -> STOPPED
+	7: 8, // DEPROVISIONING -> STOPPED
+}
+
+// historyFirst is the entry a task's first change is compared with (its
+// words are the hints of recordHistory): a new task's desiredStatus and
+// health (createTaskLocked), and "" as lastStatus (PENDING next).
+var historyFirst = historyEntry{desired: 4, health: 11}
+
+// sameWord reports whether s is word w of historyWords by address: the
+// task's strings are the constants historyWords holds (the linker keeps
+// one copy of each), so a word that did not change is found by comparing
+// a length and a pointer, not bytes.
+func sameWord(s string, w uint8) bool {
+	c := historyTable[w&15]
+	return len(c) == len(s) && unsafe.StringData(c) == unsafe.StringData(s)
+}
+
+// recordHistory appends t's statuses as they are now (lastStatus,
+// desiredStatus, health) to its history, at at, with reason. Every change
+// is recorded after it is made, so the entry reads them off t. A change
+// mostly leaves desiredStatus and health as they were and moves
+// lastStatus one step along the lifecycle: the previous entry's words and
+// the next status are tried first (sameWord); a miss costs a switch.
+func (t *task) recordHistory(at time.Time, reason string) {
 	if t.rare == nil || t.rare.historyFull == nil {
-		sec := at.Unix() - t.createdAt.Unix()
-		h := historyEntry{sec: int32(sec), nsec: uint32(at.Nanosecond()), last: historyWord(last),
-			desired: historyWord(desired), health: historyWord(string(health)), reason: noWord}
-		switch reason {
-		case "":
-			h.reason = reasonNone
-		case t.stoppedReason:
-			h.reason = reasonStopped
+		prev := &historyFirst
+		if n := len(t.history); n > 0 {
+			prev = &t.history[n-1]
 		}
-		// The time comes back exactly (t.historyAt) when it is less
-		// than 68 years from the creation, has no monotonic reading and
-		// the creation's location.
-		if h.last != noWord && h.desired != noWord && h.health != noWord && h.reason != noWord &&
-			int64(h.sec) == sec && at == at.Round(0) && at.Location() == t.createdAt.Location() {
+		// ok: every word and the reason have an index (a word found by
+		// address has one; only a miss can give noWord).
+		last, desired, health, ok := historyNext[prev.last&15], prev.desired, prev.health, true
+		if !sameWord(t.lastStatus, last) {
+			last = historyWord(t.lastStatus)
+			ok = last != noWord
+		}
+		if !sameWord(t.desiredStatus, desired) {
+			desired = historyWord(t.desiredStatus)
+			ok = ok && desired != noWord
+		}
+		if !sameWord(string(t.health), health) {
+			health = historyWord(string(t.health))
+			ok = ok && health != noWord
+		}
+		h := historyEntry{last: last, desired: desired, health: health, reason: reasonNone}
+		if reason != "" {
+			h.reason = reasonStopped
+			ok = ok && sameString(reason, t.stoppedReason)
+		}
+		base := t.createdAt.Unix()
+		sec := at.Unix() - base
+		h.sec, h.nsec = int32(sec), uint32(at.Nanosecond())
+		// The entry holds at when its time comes back exactly, == and
+		// all: at is less than 68 years from the creation, has no
+		// monotonic reading and the creation's location.
+		if ok && time.Unix(base+int64(h.sec), int64(h.nsec)).In(t.createdAt.Location()) == at { // t.historyAt(h), inlined
 			t.history = append(t.history, h)
 			return
 		}
 		full := append(make([]TaskStateChange, 0, len(t.history)+4), t.historyView()...)
 		t.needRare().historyFull = full
 	}
-	t.rare.historyFull = append(t.rare.historyFull, TaskStateChange{At: at, LastStatus: last, DesiredStatus: desired, HealthStatus: string(health), Reason: reason})
+	t.rare.historyFull = append(t.rare.historyFull, TaskStateChange{At: at, LastStatus: t.lastStatus,
+		DesiredStatus: t.desiredStatus, HealthStatus: string(t.health), Reason: reason})
 }
 
 // historyView returns t's history as TaskHistory shows it, oldest first.

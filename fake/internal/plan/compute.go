@@ -126,21 +126,25 @@ func (c *computation) index(buf *scratch) {
 	// first so that every group's list is allocated once, in one backing
 	// array for all groups. The groups array holds no pointers: filling
 	// it costs no write barriers while the collector runs.
-	n := len(c.s.Tasks)
-	groups := buf.groups(n)
-	c.unique = true
+	// The loops read the rows through a local: c.s's fields would be
+	// read again after every store (the compiler cannot tell that the
+	// stores leave them alone).
+	tasks := c.s.Tasks
+	n := len(tasks)
+	groups := buf.groups(n)[:n] // [:n]: the loops index it with no bounds check
+	unique := true
 	last, lastG := "", int32(-1)
 	var prevKey uint64 // the previous id's taskid.Prefix
-	for i := range c.s.Tasks {
-		t := &c.s.Tasks[i]
+	for i := range tasks {
+		t := &tasks[i]
 		// Strictly increasing ids (each prefix read once).
 		key := taskid.Prefix(t.ID)
-		if i > 0 && taskid.Compare(prevKey, c.s.Tasks[i-1].ID, key, t.ID) >= 0 {
-			c.unique = false
+		if i > 0 && taskid.Compare(prevKey, tasks[i-1].ID, key, t.ID) >= 0 {
+			unique = false
 		}
 		prevKey = key
 		g := lastG
-		if i == 0 || t.DeploymentID != last {
+		if i == 0 || !sameString(t.DeploymentID, last) {
 			g = findDeployment(c.s.Deployments, t.DeploymentID)
 			last, lastG = t.DeploymentID, g
 		}
@@ -160,13 +164,14 @@ func (c *computation) index(buf *scratch) {
 			ds.tasks, lists = lists[:0:ds.n], lists[ds.n:]
 		}
 	}
-	states := buf.states(n) // one buffer for all tasks
+	c.unique = unique
+	states := buf.states(n)[:n] // one buffer for all tasks
 	for i, g := range groups {
 		ds := orphans
 		if g >= 0 {
 			ds = inSnap[g]
 		}
-		t := &c.s.Tasks[i]
+		t := &tasks[i]
 		cond, settled := notRunning(t) // classify, inlined for tasks not RUNNING
 		if !settled {
 			var at time.Time
