@@ -39,8 +39,10 @@ aws() {
 // written, but Python, awscli and botocore start once instead of once per
 // command. It returns "" (each command starts its own CLI, as a user's
 // shell would) when that Python cannot import awscli, when its awscli is
-// not the version `aws --version` reports (AWS CLI v2 is a bundled binary)
-// or when ECSFAKE_README_CLI=process is set.
+// not the version `aws --version` reports, when it is not AWS CLI v1 (v2 is
+// a bundled binary, or, as Debian's awscli package, a Python script over an
+// awscli 2.x that this server was not written for) or when
+// ECSFAKE_README_CLI=process is set.
 func awsInOneProcess(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("ECSFAKE_README_CLI") == "process" {
@@ -96,6 +98,9 @@ func awsInOneProcess(t *testing.T) string {
 		return ""
 	case !script && !strings.HasPrefix(string(version), "aws-cli/"+serverVersion+" "):
 		t.Logf("one AWS CLI process per command: python3 has awscli %s, aws is %q", serverVersion, bytes.TrimSpace(version))
+		return ""
+	case !strings.HasPrefix(serverVersion, "1."):
+		t.Logf("one AWS CLI process per command: awscli %s is not AWS CLI v1", serverVersion)
 		return ""
 	}
 	t.Logf("AWS CLI %s commands run in one process (%s)", serverVersion, strings.Join(python, " "))
