@@ -118,3 +118,18 @@ echo "last $(aws eight)"
 		}
 	}
 }
+
+// A command that ends the CLI server (here os._exit) fails the script
+// with a message, not silently: the `aws` function gets no exit code.
+func TestAWSInOneProcessServerGone(t *testing.T) {
+	standInCLI(t, "1.45.11", "    os._exit(9)\n")
+	prelude := awsInOneProcess(t)
+	if prelude == "" {
+		t.Fatal("the stand-in awscli 1.x does not run in one process")
+	}
+	cmd := exec.CommandContext(t.Context(), "bash", "-c", "set -euo pipefail\n"+prelude+"aws one\necho after\n")
+	out, err := cmd.CombinedOutput()
+	if err == nil || strings.Contains(string(out), "after") || !strings.Contains(string(out), "did not answer") {
+		t.Errorf("script: %v, output %q; want a failure saying the server did not answer", err, out)
+	}
+}

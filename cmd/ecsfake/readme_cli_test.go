@@ -15,7 +15,8 @@ import (
 // README script when the CLI runs in one process: it sends the command
 // line, working directory and exported environment to
 // testdata/aws_cli_server.py and relays the command's stdout, stderr and
-// exit code. Only builtins run besides two cats.
+// exit code, or fails with a message when the server does not answer.
+// Only builtins run besides two cats.
 const awsFunction = `
 aws() {
   local fd rc name out="$ecsfake_cli_dir/out.$BASHPID" err="$ecsfake_cli_dir/err.$BASHPID"
@@ -25,7 +26,7 @@ aws() {
     for name in $(compgen -e); do printf '%s=%s\0' "$name" "${!name}"; done
     printf '\0'
   } >&"$fd"
-  IFS= read -r rc <&"$fd"
+  IFS= read -r rc <&"$fd" || { echo "aws: aws_cli_server.py did not answer (see the test log)" >&2; return 1; }
   exec {fd}>&-
   cat "$out"
   cat "$err" >&2
@@ -84,6 +85,9 @@ func awsInOneProcess(t *testing.T) string {
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		if t.Failed() && stderr.Len() > 0 {
+			t.Logf("%s stderr:\n%s", server, stderr.String())
+		}
 	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	<-checked
