@@ -152,9 +152,10 @@ func WithRetryAttempts(n int) Option { return func(c *config) { c.retryAttempts 
 
 // WithWatchInterval sets the watch interval: the longest a wait for a
 // blue/green (BLUE_GREEN, LINEAR or CANARY) deployment goes between two
-// reads of the service, however long its bakes and clean-up; 0 keeps the
-// default, 12 poll intervals (1 minute at the default 5 s), and a value
-// under the poll interval counts as one poll interval. ECS can fail such
+// reads of the service, however long its bakes and clean-up; 0 or less
+// keeps the default (or an earlier WithWatchInterval's), 12 poll intervals
+// (1 minute at the default 5 s), and a value under the poll interval
+// counts as one poll interval. ECS can fail such
 // a deployment at any time through them (a deployment alarm, the circuit
 // breaker once green scaled up, a rollback or a newer deployment started
 // by someone else): the Deployer sees such a failure within the watch

@@ -160,6 +160,8 @@ func TestPollScheduleBlueGreen(t *testing.T) {
 			{[]Option{WithWatchInterval(2 * time.Minute)}, 2 * time.Minute},
 			{[]Option{WithWatchInterval(time.Second)}, 5 * time.Second},
 			{[]Option{WithWatchInterval(20 * time.Second), WithWatchInterval(0)}, 20 * time.Second},
+			{[]Option{WithWatchInterval(-time.Minute)}, time.Minute},
+			{[]Option{WithWatchInterval(20 * time.Second), WithWatchInterval(-time.Second)}, 20 * time.Second},
 		} {
 			s := newPollSchedule(cfg.with(c.opts), nil, history{})
 			svc, ours := bgSvc(2)

@@ -15,7 +15,8 @@ import (
 // README script when the CLI runs in one process: it sends the command
 // line, working directory and exported environment to
 // testdata/aws_cli_server.py and relays the command's stdout, stderr and
-// exit code. Only builtins run besides two cats.
+// exit code, or fails with a message when the server does not answer.
+// Only builtins run besides two cats.
 const awsFunction = `
 aws() {
   local fd rc name out="$ecsfake_cli_dir/out.$BASHPID" err="$ecsfake_cli_dir/err.$BASHPID"
@@ -25,7 +26,7 @@ aws() {
     for name in $(compgen -e); do printf '%s=%s\0' "$name" "${!name}"; done
     printf '\0'
   } >&"$fd"
-  IFS= read -r rc <&"$fd"
+  IFS= read -r rc <&"$fd" || { echo "aws: aws_cli_server.py did not answer (see the test log)" >&2; return 1; }
   exec {fd}>&-
   cat "$out"
   cat "$err" >&2
@@ -39,8 +40,10 @@ aws() {
 // written, but Python, awscli and botocore start once instead of once per
 // command. It returns "" (each command starts its own CLI, as a user's
 // shell would) when that Python cannot import awscli, when its awscli is
-// not the version `aws --version` reports (AWS CLI v2 is a bundled binary)
-// or when ECSFAKE_README_CLI=process is set.
+// not the version `aws --version` reports, when it is not AWS CLI v1 (v2 is
+// a bundled binary, or, as Debian's awscli package, a Python script over an
+// awscli 2.x that this server was not written for) or when
+// ECSFAKE_README_CLI=process is set.
 func awsInOneProcess(t *testing.T) string {
 	t.Helper()
 	if os.Getenv("ECSFAKE_README_CLI") == "process" {
@@ -82,6 +85,9 @@ func awsInOneProcess(t *testing.T) string {
 	t.Cleanup(func() {
 		_ = cmd.Process.Kill()
 		_ = cmd.Wait()
+		if t.Failed() && stderr.Len() > 0 {
+			t.Logf("%s stderr:\n%s", server, stderr.String())
+		}
 	})
 	line, err := bufio.NewReader(stdout).ReadString('\n')
 	<-checked
@@ -96,6 +102,9 @@ func awsInOneProcess(t *testing.T) string {
 		return ""
 	case !script && !strings.HasPrefix(string(version), "aws-cli/"+serverVersion+" "):
 		t.Logf("one AWS CLI process per command: python3 has awscli %s, aws is %q", serverVersion, bytes.TrimSpace(version))
+		return ""
+	case !strings.HasPrefix(serverVersion, "1."):
+		t.Logf("one AWS CLI process per command: awscli %s is not AWS CLI v1", serverVersion)
 		return ""
 	}
 	t.Logf("AWS CLI %s commands run in one process (%s)", serverVersion, strings.Join(python, " "))

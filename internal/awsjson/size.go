@@ -10,7 +10,10 @@ import (
 // over limit, the bytes counted so far (exact is false), so that a huge v
 // costs time and memory in proportion to limit, not to v: the JSON is
 // counted in pieces of at most a few times limit, and a string longer than
-// the room left is counted by its length without being read. The error is
+// the room left is counted by its length without being read. A smithy
+// document or an unknown union member is the exception: its JSON is
+// produced and counted whole (a task definition holds no document, and
+// an unknown union member only as its caller built it). The error is
 // Marshal's (for a v Marshal cannot encode) and is only found in the part
 // counted. limit must be positive.
 func MarshalSize(v any, limit int) (size int, exact bool, err error) {
