@@ -99,12 +99,16 @@ func (e *ECS) newInstanceLocked(c *cluster, spec InstanceSpec, now time.Time) *i
 			"ecs.cpu-architecture":  "x86_64",
 		},
 		cpuTotal: spec.CPU, memTotal: spec.Memory, cpuFree: spec.CPU, memFree: spec.Memory,
-		ports: map[int]bool{}, nextDyn: dynPortMin,
-		azName: spec.AZ, azID: c.azID(spec.AZ), version: 1,
+		ports: map[int]bool{}, nextDyn: dynPortMin, version: 1,
 	}
 	for k, v := range spec.Attributes {
 		in.attrs[k] = v
 	}
+	// A spec may name the AZ as an attribute too (not through
+	// RegisterContainerInstance, which makes it spec.AZ): the attribute,
+	// as shown, is the instance's AZ.
+	in.azName = in.attrs["ecs.availability-zone"]
+	in.azID = c.azID(in.azName)
 	for _, p := range reservedPorts {
 		in.ports[p] = true
 	}
