@@ -28,6 +28,8 @@ runin() { # group, dir, binary, args...
 runin catchup fake fake.test -test.bench 'BenchmarkCatchUp$' -test.benchtime 1x -test.benchmem
 runin catchup fake fake.test -test.bench 'BenchmarkCatchUp/crash-after-30s' -test.benchtime 1x -test.count 4
 runin catchup fake fake.test -test.bench 'BenchmarkCatchUp/crash-after-30s' -test.benchtime 1x -test.cpu 1 -test.count 2
+runin catchup fake fake.test -test.bench 'BenchmarkCatchUp/crash-after-30s' -test.benchtime 3x
+runin catchup fake fake.test -test.bench 'BenchmarkCatchUp/crash-after-30s' -test.benchtime 3x -test.cpu 1
 runin catchup fake fake.test -test.bench 'BenchmarkCatchUpRetention' -test.benchtime 1x
 runin rolling fake fake.test -test.bench 'BenchmarkRollingDeploy$/tasks=100$' -test.benchtime 300x -test.cpu 1 -test.benchmem -test.count 3
 runin rolling fake fake.test -test.bench 'BenchmarkRollingDeploy$/tasks=10000$' -test.benchtime 3x -test.cpu 1 -test.benchmem -test.count 3
