@@ -1,6 +1,6 @@
 package fake
 
-import "unsafe"
+import "github.com/ecsdeploy/ecsdeploy/fake/internal/samestr"
 
 // Placement counts a cluster's placed, not yet stopped tasks per task
 // group ("service:NAME", "family:NAME", or a RunTask group), per AZ and
@@ -39,17 +39,10 @@ type groupTable struct {
 	azIDs    map[string]int32
 }
 
-// sameString reports whether a and b are the same string: the same bytes
-// at the same address (a placement's tasks share their group string), or
-// equal bytes.
-func sameString(a, b string) bool {
-	return len(a) == len(b) && (unsafe.StringData(a) == unsafe.StringData(b) || a == b)
-}
-
 // groupID returns the number of group, or -1 when no task of it is
 // counted.
 func (g *groupTable) groupID(group string) int32 {
-	if g.memoName != "" && sameString(g.memoName, group) {
+	if g.memoName != "" && samestr.Same(g.memoName, group) {
 		return g.memoID
 	}
 	id, ok := g.groupIDs[group]

@@ -1,6 +1,10 @@
 package fake
 
-import "time"
+import (
+	"time"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/samestr"
+)
 
 // lifeStep is a scheduled step of a task's lifecycle. Steps are queued as
 // plain values (an event with a task and a step, events.go), not closures:
@@ -42,7 +46,7 @@ func (e *ECS) runStepLocked(t *task, step lifeStep, arg int, now time.Time) {
 		e.forgetLocked(t)
 		return
 	}
-	if !sameString(t.lastStatus, stepFrom[step]) || t.orphaned { // the same constant, mostly: no call
+	if !samestr.Same(t.lastStatus, stepFrom[step]) || t.orphaned { // the same constant, mostly: no call
 		return // moved on, or ECS no longer hears about it
 	}
 	switch step {

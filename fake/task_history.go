@@ -5,6 +5,8 @@ import (
 	"unsafe"
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
+
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/samestr"
 )
 
 // A task's state history is kept compact (TaskHistory expands it): a
@@ -143,7 +145,7 @@ func (t *task) recordHistory(at time.Time, reason string) {
 		h := historyEntry{last: last, desired: desired, health: health, reason: reasonNone}
 		if reason != "" {
 			h.reason = reasonStopped
-			ok = ok && sameString(reason, t.stoppedReason)
+			ok = ok && samestr.Same(reason, t.stoppedReason)
 		}
 		base := t.createdAt.Unix()
 		sec := at.Unix() - base

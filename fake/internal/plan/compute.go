@@ -7,6 +7,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/service/ecs/types"
 
+	"github.com/ecsdeploy/ecsdeploy/fake/internal/samestr"
 	"github.com/ecsdeploy/ecsdeploy/fake/internal/taskid"
 )
 
@@ -144,7 +145,7 @@ func (c *computation) index(buf *scratch) {
 		}
 		prevKey = key
 		g := lastG
-		if i == 0 || !sameString(t.DeploymentID, last) {
+		if i == 0 || !samestr.Same(t.DeploymentID, last) {
 			g = findDeployment(c.s.Deployments, t.DeploymentID)
 			last, lastG = t.DeploymentID, g
 		}
