@@ -145,9 +145,9 @@ func firstBlueGreen(svc *types.Service, ours *types.Deployment) bool {
 }
 
 // watch is the longest wait between two reads of a blue/green
-// deployment: the watch interval (config.watchInterval), at least one
-// fast step.
-func (s *pollSchedule) watch() time.Duration { return max(s.watchEvery, s.fast) }
+// deployment: the watch interval (config.watchInterval, which is at
+// least one fast step).
+func (s *pollSchedule) watch() time.Duration { return s.watchEvery }
 
 // pastScaleUp reports whether green is known to have scaled up (it gets
 // traffic, bakes or is being cleaned up): from then on the circuit

@@ -12,15 +12,14 @@ bin=$(mktemp -d)
 trap 'rm -rf "$bin"' EXIT
 only=${1:-}
 
-go test -c -o "$bin/fake.test" ./fake
-go test -c -o "$bin/plan.test" ./fake/internal/plan
-go test -c -o "$bin/root.test" .
-
-# fake.test and plan.test read testdata relative to their package directory.
+# Each test binary is built on its group's first row (a group run alone
+# builds only its own), and runs in its package directory: fake.test and
+# plan.test read testdata relative to it.
 runin() { # group, dir, binary, args...
 	local group=$1 dir=$2 test=$3
 	shift 3
 	if [ -n "$only" ] && [[ $group != *$only* ]]; then return; fi
+	[ -x "$bin/$test" ] || go test -c -o "$bin/$test" "./$dir"
 	echo "== $group: (cd $dir && $test -test.run '^\$' $*)"
 	(cd "$dir" && "$bin/$test" -test.run '^$' "$@" | grep -E '^(Benchmark|FAIL|---)' || true)
 }
